@@ -1,0 +1,13 @@
+//! Registration (REG) rules of seed 000: see DOMAIN.md REG-1 … REG-9.
+//!
+//! - [`criteria`]: the REG-3 checklist the applicant confirms (自己適合確認).
+//! - [`application`]: what an application carries (REG-1 eligibility, counselors, psychiatrists, disclosure).
+//! - [`findings`]: what the office reads from an application before registering (REG-3, REG-5).
+//! - [`dates`]: validity, renewal and registration numbers (REG-4).
+//! - [`status`]: the life of a registration case (REG-5 … REG-7).
+
+pub mod application;
+pub mod criteria;
+pub mod dates;
+pub mod findings;
+pub mod status;

@@ -1,0 +1,312 @@
+//! The `nintei` binary: `serve`, `migrate`, `demo`, `user add`, `audit verify`, `backup`.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use nintei_store::{Backend, ChainReport, DEFAULT_SQLITE_PATH, Db};
+use nintei_web::accounts::{NewAccount, create_account};
+use nintei_web::clock::SystemClock;
+use nintei_web::{AppState, Config};
+
+#[derive(Parser)]
+#[command(
+    name = "nintei",
+    version,
+    about = "Registration and accreditation of mental-health service providers"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct DbArgs {
+    /// Database URL: `sqlite://PATH` (default: an SQLite file in ./nintei-data) or `postgres://…`.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    database: Option<String>,
+}
+
+impl DbArgs {
+    fn url(&self) -> String {
+        self.database
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{DEFAULT_SQLITE_PATH}"))
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the web server (migrates the database first).
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Load the fictional demo data set and show the demo accounts on the login page.
+        #[arg(long)]
+        demo: bool,
+        /// Mark cookies Secure (set this when nintei is served over HTTPS).
+        #[arg(long, env = "NINTEI_SECURE_COOKIES")]
+        secure_cookies: bool,
+        /// Log as JSON lines instead of text.
+        #[arg(long)]
+        log_json: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Apply pending database migrations.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Load the fictional demo data set.
+    Demo {
+        /// Also generate N registered counseling rooms and N accredited organizations (benchmarks).
+        #[arg(long)]
+        scale: Option<u32>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Write a consistent copy of the SQLite database (PostgreSQL: use pg_dump).
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        organization: Option<String>,
+        /// Read the password from standard input (required: passwords never go on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain and name the first broken link.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+fn state(db: Db, config: Config) -> AppState {
+    AppState {
+        db,
+        clock: Arc::new(SystemClock),
+        config: Arc::new(config),
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(run(cli))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve {
+            listen,
+            demo,
+            secure_cookies,
+            log_json,
+            db,
+        } => {
+            init_logs(log_json);
+            serve(listen, demo, secure_cookies, &db.url()).await
+        }
+        Command::Migrate { db } => {
+            let database = Db::connect(&db.url()).await?;
+            let applied = database.migrate().await?;
+            if applied.is_empty() {
+                println!("the database is up to date");
+            }
+            for m in applied {
+                println!("applied {m}");
+            }
+            Ok(())
+        }
+        Command::Demo { scale, db } => {
+            let st = state(Db::open(&db.url()).await?, Config::default());
+            let loaded = nintei_web::demo::load(&st).await?;
+            println!(
+                "{}",
+                if loaded {
+                    "demo data loaded"
+                } else {
+                    "demo data was already there"
+                }
+            );
+            if let Some(n) = scale {
+                bail!(
+                    "--scale {n}: generated listings arrive with the public directory (issue 7); nothing generated"
+                );
+            }
+            print_demo_accounts();
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    name,
+                    role,
+                    organization,
+                    password_stdin: _,
+                    db,
+                },
+        } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("reading the password from standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            let st = state(Db::open(&db.url()).await?, Config::default());
+            let account = NewAccount {
+                email: &email,
+                name: &name,
+                role: &role,
+                organization_id: organization.as_deref(),
+                password,
+            };
+            match create_account(&st, None, &account).await {
+                Ok(id) => {
+                    println!("{id}");
+                    Ok(())
+                }
+                Err(nintei_web::error::AppError::Validation(errors)) => {
+                    for e in errors {
+                        eprintln!("{}: {}", e.field, e.message);
+                    }
+                    bail!("the user was not created")
+                }
+                Err(e) => bail!("the user was not created: {}", e.detail()),
+            }
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { db },
+        } => {
+            let database = Db::open(&db.url()).await?;
+            match nintei_store::audit::verify(&database).await? {
+                ChainReport::Intact { events } => {
+                    println!("audit chain intact: {events} events verified");
+                    Ok(())
+                }
+                ChainReport::Broken { seq, reason } => bail!("audit chain broken at event {seq}: {reason}"),
+            }
+        }
+        Command::Backup { out, db } => {
+            let database = Db::open(&db.url()).await?;
+            if database.backend() == Backend::Postgres {
+                bail!("for PostgreSQL use pg_dump, e.g. `pg_dump -Fc -f nintei.dump \"$DATABASE_URL\"`");
+            }
+            database.backup_sqlite(&out).await?;
+            println!("backup written to {}", out.display());
+            Ok(())
+        }
+    }
+}
+
+fn init_logs(json: bool) {
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let builder = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::INFO)
+        .with_target(false)
+        .with_ansi(ansi);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn print_demo_accounts() {
+    println!(
+        "demo accounts (password for all: {}):",
+        nintei_web::demo::DEMO_PASSWORD
+    );
+    for line in nintei_web::demo::account_lines() {
+        println!("  {line}");
+    }
+}
+
+async fn serve(listen: SocketAddr, demo: bool, secure_cookies: bool, url: &str) -> anyhow::Result<()> {
+    let db = Db::open(url)
+        .await
+        .with_context(|| format!("opening the database {url}"))?;
+    let config = Config {
+        secure_cookies,
+        demo,
+        ..Config::default()
+    };
+    let st = state(db, config);
+    if demo {
+        nintei_web::demo::load(&st).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("binding {listen}"))?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let worker_id = format!("{}-{}", std::process::id(), listen);
+    let worker = tokio::spawn(nintei_web::jobs::worker_loop(st.clone(), worker_id, stop_rx));
+    let app = nintei_web::router(st.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    println!("nintei is running: open http://{listen}/");
+    if demo {
+        print_demo_accounts();
+        println!("  (the administrator's 6-digit code is shown on the demo sign-in page)");
+    }
+    tracing::info!(%listen, database = if url.starts_with("postgres") { "postgres" } else { "sqlite" }, "listening");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    let _ = stop_tx.send(true);
+    let _ = worker.await;
+    st.db.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}

@@ -1,0 +1,223 @@
+//! Storage for nintei: one set of SQL over SQLite (embedded default) and PostgreSQL (production).
+//!
+//! Queries use `$n` placeholders, which both backends accept through sqlx's Any driver. Types are kept to what
+//! both agree on: TEXT, 64-bit integers (timestamps are Unix seconds, booleans 0/1) and ISO dates as TEXT.
+
+pub mod audit;
+pub mod conflicts;
+pub mod idempotency;
+pub mod jobs;
+mod migrate;
+pub mod organizations;
+pub mod sessions;
+pub mod settings;
+pub mod throttle;
+pub mod tokens;
+pub mod users;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyPool, ConnectOptions, Transaction};
+
+pub use audit::{AuditEvent, ChainReport};
+pub use migrate::MIGRATIONS;
+
+/// A database transaction over either backend.
+pub type Tx = Transaction<'static, Any>;
+
+/// Errors of the storage layer. Callers map `NotFound` and `Conflict` to 404 and 409.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("migration error: {0}")]
+    Migration(String),
+    #[error("corrupt data: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    /// True when the error is a unique-constraint violation (the same key twice).
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            StoreError::Db(sqlx::Error::Database(e)) => e.is_unique_violation(),
+            _ => false,
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The database handle shared by the whole process.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// Where the embedded database lives when nothing else is configured.
+pub const DEFAULT_SQLITE_PATH: &str = "nintei-data/nintei.db";
+
+impl Db {
+    /// Connects to `url` (`sqlite://path` or `postgres://…`); creates the SQLite file and its folder if missing.
+    pub async fn connect(url: &str) -> Result<Db> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            return Err(StoreError::Migration(format!(
+                "unsupported database URL (use sqlite://PATH or postgres://…): {url}"
+            )));
+        };
+        let url = match backend {
+            Backend::Sqlite => sqlite_url_with_create(url)?,
+            Backend::Postgres => url.to_owned(),
+        };
+        let options = AnyConnectOptions::from_str(&url)?.disable_statement_logging();
+        let pool = match backend {
+            Backend::Sqlite => {
+                AnyPoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .after_connect(|conn, _meta| {
+                        Box::pin(async move {
+                            // WAL for concurrent readers, FULL so an acknowledged write survives a power cut,
+                            // foreign keys on, and a busy timeout so writers queue instead of failing.
+                            sqlx::raw_sql(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                            )
+                            .execute(&mut *conn)
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect_with(options)
+                    .await?
+            }
+            Backend::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect_with(options)
+                    .await?
+            }
+        };
+        Ok(Db { pool, backend })
+    }
+
+    /// Connects and brings the schema up to date.
+    pub async fn open(url: &str) -> Result<Db> {
+        let db = Db::connect(url).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Applies pending migrations of this backend (`migrations/sqlite` or `migrations/postgres`).
+    pub async fn migrate(&self) -> Result<Vec<String>> {
+        migrate::run(self).await
+    }
+
+    /// Begins a transaction that will write. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so a
+    /// read-then-write transaction can never fail half-way with SQLITE_BUSY; PostgreSQL locks rows as it goes.
+    pub async fn begin_write(&self) -> Result<Tx> {
+        let tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
+        Ok(tx)
+    }
+
+    /// Begins a read-only unit of work (a plain transaction; consistent reads on both backends).
+    pub async fn begin_read(&self) -> Result<Tx> {
+        Ok(self.pool.begin().await?)
+    }
+
+    /// `SELECT 1` — used by `/healthz`.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Writes a consistent copy of an SQLite database to `out` (`VACUUM INTO`). PostgreSQL is backed up with
+    /// `pg_dump`, which this refuses with an explanation.
+    pub async fn backup_sqlite(&self, out: &Path) -> Result<()> {
+        if self.backend != Backend::Sqlite {
+            return Err(StoreError::Migration(
+                "PostgreSQL is backed up with pg_dump (e.g. `pg_dump -Fc -f nintei.dump DBNAME`)".into(),
+            ));
+        }
+        if out.exists() {
+            return Err(StoreError::Conflict(format!("{} exists already", out.display())));
+        }
+        let target = out.to_string_lossy().replace('\'', "''");
+        sqlx::query(sqlx::AssertSqlSafe(format!("VACUUM INTO '{target}'")))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+/// Adds `mode=rwc` to an SQLite URL and creates the parent folder of the file.
+fn sqlite_url_with_create(url: &str) -> Result<String> {
+    let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(url.to_owned());
+    }
+    if let Some(parent) = Path::new(path).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| StoreError::Migration(format!("cannot create {}: {e}", parent.display())))?;
+    }
+    if rest.contains("mode=") {
+        Ok(url.to_owned())
+    } else if rest.contains('?') {
+        Ok(format!("sqlite://{rest}&mode=rwc"))
+    } else {
+        Ok(format!("sqlite://{rest}?mode=rwc"))
+    }
+}
+
+/// A new opaque identifier (UUID v4 text).
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// SHA-256 of `data` as lower-case hex; used for token and session hashes.
+pub fn sha256_hex(data: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(data))
+}
+
+pub(crate) fn flag(b: bool) -> i64 {
+    i64::from(b)
+}

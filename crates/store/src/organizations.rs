@@ -1,0 +1,157 @@
+//! Organizations (相談機関 / メンタルヘルスサービス機関) and their sites (相談室, REG-2).
+
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row};
+
+use crate::{Result, StoreError, Tx, new_id};
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Contact {
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+}
+
+/// An organization as stored; fields were validated by the domain newtypes before they got here.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Organization {
+    pub id: String,
+    pub name: String,
+    pub legal_form: String,
+    pub corporate_number: Option<String>,
+    pub prefecture: String,
+    pub address: String,
+    pub representative: String,
+    pub contact: Contact,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Site {
+    pub id: String,
+    pub organization_id: String,
+    pub name: String,
+    pub prefecture: String,
+    pub address: String,
+}
+
+const COLUMNS: &str = "id, name, legal_form, corporate_number, prefecture, address, representative, \
+                       contact_name, contact_email, contact_phone, version";
+
+fn from_row(row: &AnyRow) -> Result<Organization> {
+    Ok(Organization {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        legal_form: row.try_get("legal_form")?,
+        corporate_number: row.try_get("corporate_number")?,
+        prefecture: row.try_get("prefecture")?,
+        address: row.try_get("address")?,
+        representative: row.try_get("representative")?,
+        contact: Contact {
+            name: row.try_get("contact_name")?,
+            email: row.try_get("contact_email")?,
+            phone: row.try_get("contact_phone")?,
+        },
+        version: row.try_get("version")?,
+    })
+}
+
+/// Inserts `org` (its `id` and `version` are ignored) and returns the new id.
+pub async fn insert(tx: &mut Tx, org: &Organization, now: i64) -> Result<String> {
+    let id = new_id();
+    let r = sqlx::query(
+        "INSERT INTO organizations (id, name, legal_form, corporate_number, prefecture, address, representative, \
+         contact_name, contact_email, contact_phone, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11)",
+    )
+    .bind(id.clone())
+    .bind(org.name.clone())
+    .bind(org.legal_form.clone())
+    .bind(org.corporate_number.clone())
+    .bind(org.prefecture.clone())
+    .bind(org.address.clone())
+    .bind(org.representative.clone())
+    .bind(org.contact.name.clone())
+    .bind(org.contact.email.clone())
+    .bind(org.contact.phone.clone())
+    .bind(now)
+    .execute(&mut **tx)
+    .await;
+    match r {
+        Ok(_) => Ok(id),
+        Err(e) => {
+            let e = StoreError::from(e);
+            if e.is_unique_violation() {
+                Err(StoreError::Conflict(
+                    "an organization with this corporate number exists already".into(),
+                ))
+            } else {
+                Err(e)
+            }
+        }
+    }
+}
+
+pub async fn by_id<'c, E: Executor<'c, Database = Any>>(ex: E, id: &str) -> Result<Option<Organization>> {
+    let sql = format!("SELECT {COLUMNS} FROM organizations WHERE id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.to_owned())
+        .fetch_optional(ex)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn list<'c, E: Executor<'c, Database = Any>>(ex: E, limit: i64) -> Result<Vec<Organization>> {
+    let sql = format!("SELECT {COLUMNS} FROM organizations ORDER BY name LIMIT $1");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(limit)
+        .fetch_all(ex)
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn count<'c, E: Executor<'c, Database = Any>>(ex: E) -> Result<i64> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM organizations")
+        .fetch_one(ex)
+        .await?;
+    Ok(row.try_get("n")?)
+}
+
+pub async fn insert_site(tx: &mut Tx, site: &Site, now: i64) -> Result<String> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO sites (id, organization_id, name, prefecture, address, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id.clone())
+    .bind(site.organization_id.clone())
+    .bind(site.name.clone())
+    .bind(site.prefecture.clone())
+    .bind(site.address.clone())
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+pub async fn sites<'c, E: Executor<'c, Database = Any>>(ex: E, organization_id: &str) -> Result<Vec<Site>> {
+    let rows = sqlx::query(
+        "SELECT id, organization_id, name, prefecture, address FROM sites WHERE organization_id = $1 \
+         ORDER BY created_at, id",
+    )
+    .bind(organization_id.to_owned())
+    .fetch_all(ex)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Site {
+                id: r.try_get("id")?,
+                organization_id: r.try_get("organization_id")?,
+                name: r.try_get("name")?,
+                prefecture: r.try_get("prefecture")?,
+                address: r.try_get("address")?,
+            })
+        })
+        .collect()
+}

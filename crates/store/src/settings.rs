@@ -1,0 +1,27 @@
+//! Office settings as key/value text (e.g. the art. 142 roll-forward, closure days).
+
+use sqlx::Row;
+
+use crate::{Db, Result, Tx};
+
+pub async fn get(db: &Db, key: &str) -> Result<Option<String>> {
+    let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
+        .bind(key.to_owned())
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(match row {
+        Some(r) => Some(r.try_get("value")?),
+        None => None,
+    })
+}
+
+pub async fn set(tx: &mut Tx, key: &str, value: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(key.to_owned())
+    .bind(value.to_owned())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,152 @@
+//! User accounts (API.md "Authentication and accounts").
+
+use nintei_domain::role::Role;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row};
+
+use crate::{Result, StoreError, Tx, flag, new_id};
+
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub organization_id: Option<String>,
+    pub password_hash: String,
+    pub totp_secret: Option<String>,
+    pub totp_enabled: bool,
+    pub totp_last_step: i64,
+    pub active: bool,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub role: Role,
+    pub organization_id: Option<&'a str>,
+    pub password_hash: &'a str,
+}
+
+const COLUMNS: &str = "id, email, name, role, organization_id, password_hash, totp_secret, totp_enabled, \
+                       totp_last_step, active, version";
+
+fn from_row(row: &AnyRow) -> Result<User> {
+    let role: String = row.try_get("role")?;
+    Ok(User {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        name: row.try_get("name")?,
+        role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("unknown role {role}")))?,
+        organization_id: row.try_get("organization_id")?,
+        password_hash: row.try_get("password_hash")?,
+        totp_secret: row.try_get("totp_secret")?,
+        totp_enabled: row.try_get::<i64, _>("totp_enabled")? != 0,
+        totp_last_step: row.try_get("totp_last_step")?,
+        active: row.try_get::<i64, _>("active")? != 0,
+        version: row.try_get("version")?,
+    })
+}
+
+/// E-mail addresses are compared case-insensitively: they are stored lower-cased.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+pub async fn insert(tx: &mut Tx, user: &NewUser<'_>, now: i64) -> Result<String> {
+    let id = new_id();
+    let r = sqlx::query(
+        "INSERT INTO users (id, email, name, role, organization_id, password_hash, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+    )
+    .bind(id.clone())
+    .bind(normalize_email(user.email))
+    .bind(user.name.to_owned())
+    .bind(user.role.as_str())
+    .bind(user.organization_id.map(str::to_owned))
+    .bind(user.password_hash.to_owned())
+    .bind(now)
+    .execute(&mut **tx)
+    .await;
+    match r {
+        Ok(_) => Ok(id),
+        Err(e) => {
+            let e = StoreError::from(e);
+            if e.is_unique_violation() {
+                Err(StoreError::Conflict(
+                    "a user with this e-mail exists already".into(),
+                ))
+            } else {
+                Err(e)
+            }
+        }
+    }
+}
+
+pub async fn by_id<'c, E: Executor<'c, Database = Any>>(ex: E, id: &str) -> Result<Option<User>> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.to_owned())
+        .fetch_optional(ex)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn by_email<'c, E: Executor<'c, Database = Any>>(ex: E, email: &str) -> Result<Option<User>> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE email = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(normalize_email(email))
+        .fetch_optional(ex)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn list<'c, E: Executor<'c, Database = Any>>(ex: E) -> Result<Vec<User>> {
+    let sql = format!("SELECT {COLUMNS} FROM users ORDER BY role, email");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(ex).await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn count<'c, E: Executor<'c, Database = Any>>(ex: E) -> Result<i64> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM users")
+        .fetch_one(ex)
+        .await?;
+    Ok(row.try_get("n")?)
+}
+
+pub async fn set_password(tx: &mut Tx, id: &str, password_hash: &str, now: i64) -> Result<()> {
+    sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2, version = version + 1 WHERE id = $3")
+        .bind(password_hash.to_owned())
+        .bind(now)
+        .bind(id.to_owned())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Stores a TOTP secret (`enabled` false while enrolment awaits its first code).
+pub async fn set_totp(tx: &mut Tx, id: &str, secret: Option<&str>, enabled: bool, now: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE users SET totp_secret = $1, totp_enabled = $2, totp_last_step = 0, updated_at = $3, \
+         version = version + 1 WHERE id = $4",
+    )
+    .bind(secret.map(str::to_owned))
+    .bind(flag(enabled))
+    .bind(now)
+    .bind(id.to_owned())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Records the last accepted TOTP time step so that a code cannot be replayed; false if it was used already.
+pub async fn advance_totp_step(tx: &mut Tx, id: &str, step: i64) -> Result<bool> {
+    let r = sqlx::query("UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1")
+        .bind(step)
+        .bind(id.to_owned())
+        .execute(&mut **tx)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}

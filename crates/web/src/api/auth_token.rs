@@ -1,0 +1,72 @@
+//! `POST /api/v1/auth/token`: e-mail and password (and a TOTP code when enrolled) for a bearer token.
+
+use axum::Json;
+use axum::extract::State;
+use chrono::{DateTime, SecondsFormat};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::api::ApiJson;
+use crate::auth::Caller;
+use crate::error::{AppError, AppResult};
+use crate::login::{self, Credentials, LoginOutcome};
+use crate::middleware::RequestId;
+use crate::security::random_token;
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct TokenRequest {
+    email: String,
+    password: String,
+    /// The current TOTP code; required when the account has a second factor enrolled.
+    totp: Option<String>,
+}
+
+pub async fn issue(
+    State(state): State<AppState>,
+    crate::auth::ClientAddr(address): crate::auth::ClientAddr,
+    axum::Extension(rid): axum::Extension<RequestId>,
+    ApiJson(req): ApiJson<TokenRequest>,
+) -> AppResult<Json<Value>> {
+    let creds = Credentials {
+        email: &req.email,
+        password: &req.password,
+        address: &address,
+    };
+    let user = match login::check_password(&state, &creds).await? {
+        LoginOutcome::Ok(user) => user,
+        LoginOutcome::Throttled(retry_after) => return Err(AppError::TooManyRequests { retry_after }),
+        LoginOutcome::Rejected => return Err(AppError::Unauthorized),
+    };
+    if user.totp_enabled {
+        let code = req.totp.as_deref().unwrap_or("");
+        if !login::check_totp(&state, &user, code, &address).await? {
+            return Err(AppError::Unauthorized);
+        }
+    }
+    let now = state.clock.now();
+    let secret = random_token(32);
+    let caller = Caller {
+        user,
+        request_id: rid.0,
+    };
+    let mut tx = state.db.begin_write().await?;
+    let (token_id, expires_at) =
+        nintei_store::tokens::create(&mut tx, &secret, &caller.user.id, now.timestamp()).await?;
+    let event = caller.audit(
+        now,
+        "auth.token.issue",
+        "user",
+        &caller.user.id,
+        json!({"token_id": token_id}),
+    );
+    nintei_store::audit::append(&mut tx, &event).await?;
+    tx.commit().await.map_err(nintei_store::StoreError::from)?;
+    let expires = DateTime::from_timestamp(expires_at, 0)
+        .map(|t| {
+            t.with_timezone(&crate::clock::jst())
+                .to_rfc3339_opts(SecondsFormat::Secs, false)
+        })
+        .unwrap_or_default();
+    Ok(Json(json!({ "token": secret, "expires_at": expires })))
+}

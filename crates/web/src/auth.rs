@@ -1,0 +1,218 @@
+//! Who is calling: bearer tokens for the API, database sessions for the browser, and the cookies behind them.
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use nintei_domain::authz::Actor;
+use nintei_domain::role::Role;
+use nintei_store::sessions::{self, Session};
+use nintei_store::users::{self, User};
+use nintei_store::{AuditEvent, tokens};
+
+use crate::error::{AppError, PageError};
+use crate::i18n::Lang;
+use crate::middleware::RequestId;
+use crate::state::AppState;
+
+pub const SESSION_COOKIE: &str = "nintei_session";
+/// Double-submit token for forms shown before login (the login form itself).
+pub const PRE_CSRF_COOKIE: &str = "nintei_csrf";
+pub const LANG_COOKIE: &str = "nintei_lang";
+
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Path=/, Secure behind HTTPS.
+pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: i64) -> String {
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+}
+
+pub fn lang_of(headers: &HeaderMap) -> Lang {
+    if let Some(l) = cookie(headers, LANG_COOKIE).and_then(Lang::parse) {
+        return l;
+    }
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if accept.trim_start().starts_with("en") {
+        Lang::En
+    } else {
+        Lang::Ja
+    }
+}
+
+/// The client's address for throttling: the socket peer (a proxy in front must be trusted explicitly; it is not).
+pub fn client_address(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .map(|ci| ci.0.ip().to_string())
+        .unwrap_or_else(|| "local".into())
+}
+
+pub fn request_id(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default()
+}
+
+/// The client's address as an extractor (never fails).
+#[derive(Debug, Clone)]
+pub struct ClientAddr(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(client_address(parts)))
+    }
+}
+
+/// An authenticated caller, from either a bearer token or a browser session.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: User,
+    pub request_id: String,
+}
+
+impl Caller {
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: self.user.id.clone(),
+            role: self.user.role,
+            organization_id: self.user.organization_id.clone(),
+        }
+    }
+
+    /// An audit event by this caller at `now`.
+    pub fn audit(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+        action: &str,
+        entity: &str,
+        entity_id: &str,
+        changes: serde_json::Value,
+    ) -> AuditEvent {
+        AuditEvent {
+            at: now,
+            actor_id: Some(self.user.id.clone()),
+            actor_role: Some(self.user.role.as_str().to_owned()),
+            action: action.to_owned(),
+            entity: entity.to_owned(),
+            entity_id: entity_id.to_owned(),
+            changes,
+            request_id: self.request_id.clone(),
+        }
+    }
+}
+
+/// The API caller (`Authorization: Bearer …`). The API never reads cookies, so CSRF cannot reach it.
+#[derive(Debug, Clone)]
+pub struct ApiCaller(pub Caller);
+
+impl FromRequestParts<AppState> for ApiCaller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or(AppError::Unauthorized)?;
+        let now = state.clock.unix();
+        let (user_id, _token_id) = tokens::lookup(&state.db, token, now)
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        let user = users::by_id(state.db.pool(), &user_id)
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        if !user.active {
+            return Err(AppError::Unauthorized);
+        }
+        Ok(ApiCaller(Caller {
+            user,
+            request_id: request_id(parts),
+        }))
+    }
+}
+
+/// A browser session in any state (second factor possibly still pending).
+#[derive(Debug, Clone)]
+pub struct AnySession {
+    pub caller: Caller,
+    pub session: Session,
+    pub lang: Lang,
+}
+
+impl FromRequestParts<AppState> for AnySession {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let secret = cookie(&parts.headers, SESSION_COOKIE).ok_or(PageError::Login)?;
+        let now = state.clock.unix();
+        let session = sessions::touch(&state.db, secret, now)
+            .await?
+            .ok_or(PageError::Login)?;
+        let user = users::by_id(state.db.pool(), &session.user_id)
+            .await?
+            .ok_or(PageError::Login)?;
+        if !user.active {
+            return Err(PageError::Login);
+        }
+        Ok(AnySession {
+            caller: Caller {
+                user,
+                request_id: request_id(parts),
+            },
+            session,
+            lang: lang_of(&parts.headers),
+        })
+    }
+}
+
+/// A fully signed-in browser user: second factor given, and an administrator has one enrolled.
+#[derive(Debug, Clone)]
+pub struct WebUser(pub AnySession);
+
+impl FromRequestParts<AppState> for WebUser {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let s = AnySession::from_request_parts(parts, state).await?;
+        if s.session.mfa_pending {
+            return Err(PageError::Redirect("/login/totp".into()));
+        }
+        if s.caller.user.role == Role::Admin && !s.caller.user.totp_enabled {
+            // TOTP is required for administrators: enrolment comes before anything else.
+            return Err(PageError::Redirect("/account/totp".into()));
+        }
+        Ok(WebUser(s))
+    }
+}
+
+/// Checks the per-session form token (CSRF synchronizer token).
+pub fn check_csrf(session: &Session, submitted: &str) -> Result<(), PageError> {
+    if crate::security::constant_time_eq(&session.csrf_token, submitted) {
+        Ok(())
+    } else {
+        Err(PageError::Csrf)
+    }
+}

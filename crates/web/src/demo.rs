@@ -1,0 +1,198 @@
+//! `nintei demo`: a fictional data set (Japanese organizations, one user of every role) for a newcomer to
+//! click through. Every name, number and address here is invented.
+
+use nintei_domain::role::Role;
+use nintei_store::organizations::{self, Contact, Organization, Site};
+use nintei_store::{AuditEvent, audit, users};
+use serde_json::json;
+
+use crate::accounts::{NewAccount, create_account};
+use crate::security;
+use crate::state::AppState;
+
+/// The password of every demo account (printed by `nintei serve --demo` and shown on the demo login page).
+pub const DEMO_PASSWORD: &str = "Kaede-Sakura-4172";
+/// The demo administrator's TOTP secret: the demo login page shows the current code, so no app is needed.
+pub const DEMO_ADMIN_TOTP: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+pub const DEMO_USERS: &[(&str, &str, Role)] = &[
+    ("admin@nintei.example", "管理 太郎", Role::Admin),
+    ("office@nintei.example", "事務 花子", Role::Office),
+    ("head@nintei.example", "本部 一郎", Role::Head),
+    ("coordinator@nintei.example", "支援 美咲", Role::Coordinator),
+    ("surveyor@nintei.example", "調査 健", Role::Surveyor),
+    ("surveyor2@nintei.example", "調査 由美", Role::Surveyor),
+    ("committee@nintei.example", "委員 誠", Role::Committee),
+    ("org@kokoro-care.example", "心療 彩", Role::Organization),
+];
+
+pub fn account_lines() -> Vec<String> {
+    DEMO_USERS
+        .iter()
+        .map(|(email, _, role)| format!("{email} ({role}) / {DEMO_PASSWORD}"))
+        .collect()
+}
+
+struct DemoOrg {
+    name: &'static str,
+    legal_form: &'static str,
+    corporate_number: Option<&'static str>,
+    prefecture: &'static str,
+    address: &'static str,
+    representative: &'static str,
+    contact: (&'static str, &'static str, &'static str),
+    sites: &'static [(&'static str, &'static str, &'static str)],
+}
+
+const ORGS: &[DemoOrg] = &[
+    DemoOrg {
+        name: "株式会社こころケア北九州",
+        legal_form: "kabushiki_kaisha",
+        corporate_number: Some("1290001012345"),
+        prefecture: "40",
+        address: "福岡県北九州市小倉北区浅野1-2-3 こころビル5階",
+        representative: "代表取締役 山本 直子",
+        contact: ("心療 彩", "contact@kokoro-care.example", "093-555-0101"),
+        sites: &[
+            (
+                "小倉相談室",
+                "40",
+                "福岡県北九州市小倉北区浅野1-2-3 こころビル5階",
+            ),
+            ("博多相談室", "40", "福岡県福岡市博多区博多駅前4-5-6"),
+        ],
+    },
+    DemoOrg {
+        name: "一般社団法人東京メンタルヘルス支援機構",
+        legal_form: "ippan_shadan",
+        corporate_number: Some("8010401098765"),
+        prefecture: "13",
+        address: "東京都千代田区神田須田町2-7-1",
+        representative: "代表理事 佐藤 健一",
+        contact: ("鈴木 恵", "info@tokyo-mh.example", "03-5555-0202"),
+        sites: &[("神田相談室", "13", "東京都千代田区神田須田町2-7-1")],
+    },
+    DemoOrg {
+        name: "医療法人社団みなと会 産業保健センター",
+        legal_form: "iryo_hojin",
+        corporate_number: Some("7180005043210"),
+        prefecture: "23",
+        address: "愛知県名古屋市港区港明1-10-28",
+        representative: "理事長 伊藤 真理",
+        contact: ("加藤 浩", "eap@minato.example", "052-555-0303"),
+        sites: &[],
+    },
+    DemoOrg {
+        name: "NPO法人はまなすこころの相談室",
+        legal_form: "npo_hojin",
+        corporate_number: None,
+        prefecture: "01",
+        address: "北海道札幌市中央区北1条西2-1",
+        representative: "理事長 高橋 洋子",
+        contact: ("高橋 洋子", "soudan@hamanasu.example", "011-555-0404"),
+        sites: &[("札幌相談室", "01", "北海道札幌市中央区北1条西2-1")],
+    },
+];
+
+/// Loads the demo data unless it is there already; returns false when nothing was loaded.
+pub async fn load(state: &AppState) -> anyhow::Result<bool> {
+    if users::by_email(state.db.pool(), DEMO_USERS[0].0).await?.is_some() {
+        return Ok(false);
+    }
+    let now = state.clock.now();
+    let mut first_org = None;
+    for o in ORGS {
+        let org = Organization {
+            id: String::new(),
+            name: o.name.into(),
+            legal_form: o.legal_form.into(),
+            corporate_number: o.corporate_number.map(str::to_owned),
+            prefecture: o.prefecture.into(),
+            address: o.address.into(),
+            representative: o.representative.into(),
+            contact: Contact {
+                name: o.contact.0.into(),
+                email: o.contact.1.into(),
+                phone: o.contact.2.into(),
+            },
+            version: 1,
+        };
+        let mut tx = state.db.begin_write().await?;
+        let id = organizations::insert(&mut tx, &org, now.timestamp()).await?;
+        for (name, pref, addr) in o.sites {
+            let site = Site {
+                id: String::new(),
+                organization_id: id.clone(),
+                name: (*name).into(),
+                prefecture: (*pref).into(),
+                address: (*addr).into(),
+            };
+            organizations::insert_site(&mut tx, &site, now.timestamp()).await?;
+        }
+        audit::append(
+            &mut tx,
+            &demo_event(
+                now,
+                "organization.create",
+                "organization",
+                &id,
+                json!({"name": o.name}),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        first_org.get_or_insert(id);
+    }
+    for (email, name, role) in DEMO_USERS {
+        let org = if *role == Role::Organization {
+            first_org.as_deref()
+        } else {
+            None
+        };
+        let account = NewAccount {
+            email,
+            name,
+            role: role.as_str(),
+            organization_id: org,
+            password: DEMO_PASSWORD,
+        };
+        let id = create_account(state, None, &account)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}: {}", e.detail()))?;
+        if *role == Role::Admin {
+            let mut tx = state.db.begin_write().await?;
+            users::set_totp(&mut tx, &id, Some(DEMO_ADMIN_TOTP), true, now.timestamp()).await?;
+            audit::append(
+                &mut tx,
+                &demo_event(now, "user.totp_enable", "user", &id, json!({"demo": true})),
+            )
+            .await?;
+            tx.commit().await?;
+        }
+    }
+    Ok(true)
+}
+
+fn demo_event(
+    now: chrono::DateTime<chrono::Utc>,
+    action: &str,
+    entity: &str,
+    id: &str,
+    changes: serde_json::Value,
+) -> AuditEvent {
+    AuditEvent {
+        at: now,
+        actor_id: None,
+        actor_role: Some("demo".into()),
+        action: action.into(),
+        entity: entity.into(),
+        entity_id: id.into(),
+        changes,
+        request_id: "demo".into(),
+    }
+}
+
+/// The demo administrator's current code, shown on the demo login page only.
+pub fn current_admin_code(now: i64) -> String {
+    security::totp_code(DEMO_ADMIN_TOTP, now.div_euclid(security::TOTP_STEP)).unwrap_or_default()
+}

@@ -1,0 +1,83 @@
+//! The background worker: claims due jobs from the job table and runs them. Safe to run in every instance.
+
+use std::time::Duration;
+
+use nintei_store::jobs::{self, Job, NewJob};
+use nintei_store::{sessions, throttle, tokens};
+
+use crate::state::AppState;
+
+pub const SESSION_CLEANUP: &str = "session_cleanup";
+/// Leases are long enough for any job here; a crashed worker's job is taken again after this.
+pub const LEASE_SECS: i64 = 120;
+
+/// Enqueues the hourly clean-up once per hour across all instances (the dedupe key carries the hour).
+pub async fn schedule_recurring(state: &AppState) -> anyhow::Result<()> {
+    let now = state.clock.unix();
+    let key = format!("{SESSION_CLEANUP}:{}", now / 3600);
+    let job = NewJob {
+        kind: SESSION_CLEANUP,
+        payload: "{}",
+        dedupe_key: Some(&key),
+        run_at: now,
+        max_attempts: 5,
+    };
+    jobs::enqueue(&state.db, &job, now).await?;
+    Ok(())
+}
+
+/// Runs one job; an error leads to a retry with backoff.
+pub async fn run_job(state: &AppState, job: &Job) -> anyhow::Result<()> {
+    let now = state.clock.unix();
+    match job.kind.as_str() {
+        SESSION_CLEANUP => {
+            let s = sessions::delete_expired(&state.db, now).await?;
+            let t = tokens::delete_expired(&state.db, now).await?;
+            let a = throttle::delete_old(&state.db, now).await?;
+            let i = nintei_store::idempotency::delete_old(&state.db, now).await?;
+            tracing::info!(
+                sessions = s,
+                tokens = t,
+                auth_events = a,
+                idempotency_keys = i,
+                "cleanup done"
+            );
+            Ok(())
+        }
+        other => anyhow::bail!("unknown job kind {other}"),
+    }
+}
+
+/// Claims and runs every due job once; returns how many ran. Used by the loop and by tests.
+pub async fn run_due(state: &AppState, worker: &str) -> anyhow::Result<usize> {
+    let mut ran = 0;
+    while let Some(job) = jobs::claim(&state.db, worker, state.clock.unix(), LEASE_SECS).await? {
+        match run_job(state, &job).await {
+            Ok(()) => {
+                jobs::complete(&state.db, &job, worker, state.clock.unix()).await?;
+            }
+            Err(e) => {
+                tracing::warn!(job = %job.id, kind = %job.kind, error = %e, "job failed");
+                jobs::fail(&state.db, &job, worker, state.clock.unix(), &e.to_string()).await?;
+            }
+        }
+        ran += 1;
+    }
+    Ok(ran)
+}
+
+/// The worker loop of `nintei serve`: every few seconds, schedule recurring work and run what is due.
+pub async fn worker_loop(state: AppState, worker: String, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = schedule_recurring(&state).await {
+            tracing::warn!(error = %e, "scheduling failed");
+        }
+        if let Err(e) = run_due(&state, &worker).await {
+            tracing::warn!(error = %e, "worker pass failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}

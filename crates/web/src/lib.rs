@@ -1,0 +1,42 @@
+//! The web face of nintei: HTML screens (askama, HTMX where it helps), the JSON API of API.md, sessions,
+//! CSRF and security headers. Handlers are one file per resource; domain rules live in `nintei-domain`.
+
+pub mod accounts;
+mod api;
+pub mod assets;
+pub mod auth;
+pub mod clock;
+pub mod demo;
+pub mod error;
+pub mod i18n;
+pub mod jobs;
+mod login;
+pub mod middleware;
+mod ops;
+mod orgs;
+pub mod security;
+pub mod state;
+mod ui;
+
+use axum::Router;
+use axum::middleware::{from_fn, from_fn_with_state};
+use tower_http::limit::RequestBodyLimitLayer;
+
+pub use state::{AppState, Config};
+
+/// Every route of the application. The list is also what the authorization test matrix walks.
+pub fn router(state: AppState) -> Router {
+    let limit = state.config.body_limit;
+    Router::new()
+        .merge(ops::routes())
+        .merge(api::routes())
+        .merge(ui::routes())
+        .merge(assets::routes())
+        .fallback(ui::not_found)
+        .layer(from_fn_with_state(state.clone(), middleware::idempotency))
+        .layer(from_fn(middleware::origin_check))
+        .layer(RequestBodyLimitLayer::new(limit))
+        .layer(from_fn(middleware::security_headers))
+        .layer(from_fn(middleware::request_id))
+        .with_state(state)
+}

@@ -1,0 +1,215 @@
+//! Cross-cutting layers: request ids with structured logs, security headers, the Origin check for browser
+//! forms, and `Idempotency-Key` replay for the API.
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use nintei_store::{idempotency, sha256_hex, tokens};
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The request id of this request (also sent back as `x-request-id` and written to the audit trail).
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+pub async fn request_id(mut req: Request, next: Next) -> Response {
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+        .map(str::to_owned)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let span = tracing::info_span!("request", request_id = %id, %method, %path);
+    let _enter = span.enter();
+    let mut resp = next.run(req).await;
+    tracing::info!(status = resp.status().as_u16(), "handled");
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        resp.headers_mut().insert("x-request-id", v);
+    }
+    resp
+}
+
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                       object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+pub async fn security_headers(req: Request, next: Next) -> Response {
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+    );
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    resp
+}
+
+/// True when the request comes from a page of another site (CSRF): `Sec-Fetch-Site` says cross-site or
+/// same-site, or `Origin` names another host than `Host`.
+pub fn is_cross_origin(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && !matches!(site, "same-origin" | "none")
+    {
+        return true;
+    }
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let origin_host = origin.split("://").nth(1).unwrap_or("");
+        return origin == "null" || origin_host != host;
+    }
+    false
+}
+
+/// Refuses state-changing browser requests from other origins. The API (bearer tokens, no cookies) is exempt:
+/// a foreign page cannot attach a bearer token.
+pub async fn origin_check(req: Request, next: Next) -> Response {
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if unsafe_method && !req.uri().path().starts_with("/api/") && is_cross_origin(req.headers()) {
+        return crate::ui::csrf_refused();
+    }
+    next.run(req).await
+}
+
+/// `Idempotency-Key` (API.md Conventions): the first answer to a key is stored and replayed for retries.
+/// A placeholder row is inserted first, so that two concurrent requests with one key cannot both run.
+pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let key = req
+        .headers()
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let is_post = matches!(
+        *req.method(),
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    );
+    let (Some(key), true) = (key, is_post) else {
+        return next.run(req).await;
+    };
+    if key.is_empty() || key.len() > 100 {
+        return AppError::field("Idempotency-Key", "must be 1 to 100 characters (a UUID)").into_response();
+    }
+    let bearer = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_owned);
+    let now = state.clock.unix();
+    // Keys are per caller; an unauthenticated request has no stable owner and is not replayed.
+    let owner = match bearer {
+        Some(b) => match tokens::lookup(&state.db, &b, now).await {
+            Ok(Some((user_id, _))) => user_id,
+            _ => return next.run(req).await,
+        },
+        None => return next.run(req).await,
+    };
+    let (parts, body) = req.into_parts();
+    let bytes = match to_bytes(body, state.config.body_limit).await {
+        Ok(b) => b,
+        Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response(),
+    };
+    let fingerprint = format!("{} {} {}", parts.method, parts.uri.path(), sha256_hex(&bytes));
+    match idempotency::get(&state.db, &owner, &key).await {
+        Ok(Some(stored)) => {
+            if stored.request != fingerprint {
+                return AppError::Conflict("this Idempotency-Key was used for another request".into())
+                    .into_response();
+            }
+            if stored.status == 0 {
+                return AppError::Conflict("a request with this Idempotency-Key is still in progress".into())
+                    .into_response();
+            }
+            return replay(&stored);
+        }
+        Ok(None) => {}
+        Err(e) => return AppError::from(e).into_response(),
+    }
+    let placeholder = idempotency::Stored {
+        request: fingerprint.clone(),
+        status: 0,
+        body: String::new(),
+    };
+    match claim_key(&state, &owner, &key, &placeholder, now).await {
+        Ok(true) => {}
+        Ok(false) => {
+            return AppError::Conflict("a request with this Idempotency-Key is still in progress".into())
+                .into_response();
+        }
+        Err(e) => return e.into_response(),
+    }
+    let resp = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+    let (rparts, rbody) = resp.into_parts();
+    let rbytes = to_bytes(rbody, 16 * 1024 * 1024).await.unwrap_or_default();
+    let status = rparts.status.as_u16();
+    let body_text = String::from_utf8_lossy(&rbytes).into_owned();
+    // A server error is not an answer worth replaying: free the key so that the retry runs again.
+    let outcome = if status >= 500 {
+        idempotency::release(&state.db, &owner, &key).await
+    } else {
+        idempotency::finish(&state.db, &owner, &key, i64::from(status), &body_text).await
+    };
+    if let Err(e) = outcome {
+        tracing::error!(error = %e, "storing the idempotent answer failed");
+    }
+    Response::from_parts(rparts, Body::from(rbytes))
+}
+
+async fn claim_key(
+    state: &AppState,
+    owner: &str,
+    key: &str,
+    placeholder: &idempotency::Stored,
+    now: i64,
+) -> Result<bool, AppError> {
+    let mut tx = state.db.begin_write().await?;
+    match idempotency::put(&mut tx, owner, key, placeholder, now).await {
+        Ok(()) => {
+            tx.commit().await.map_err(nintei_store::StoreError::from)?;
+            Ok(true)
+        }
+        Err(e) if e.is_unique_violation() => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn replay(stored: &idempotency::Stored) -> Response {
+    let status = u16::try_from(stored.status)
+        .ok()
+        .and_then(|s| StatusCode::from_u16(s).ok())
+        .unwrap_or(StatusCode::OK);
+    let mut resp = (status, stored.body.clone()).into_response();
+    let ctype = if status.is_success() {
+        "application/json"
+    } else {
+        "application/problem+json"
+    };
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+    resp.headers_mut()
+        .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    resp
+}

@@ -1,0 +1,72 @@
+//! The landing page and each user's dashboard.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use nintei_domain::authz::{self, GlobalAction};
+use nintei_store::{organizations, users};
+
+use crate::auth::{SESSION_COOKIE, WebUser, cookie, lang_of};
+use crate::error::PageError;
+use crate::state::AppState;
+use crate::ui::{Page, in_lang, render_status};
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    p: Page,
+    signed_in: bool,
+}
+
+pub async fn home(headers: HeaderMap) -> Response {
+    let p = Page::public(lang_of(&headers), "home.title", "/");
+    render_status(
+        StatusCode::OK,
+        &HomePage {
+            p,
+            signed_in: cookie(&headers, SESSION_COOKIE).is_some(),
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    p: Page,
+    staff: bool,
+    organization_count: i64,
+    user_count: i64,
+    own_organization: Option<(String, String)>,
+}
+
+pub async fn dashboard(State(state): State<AppState>, WebUser(s): WebUser) -> Result<Response, PageError> {
+    let err = in_lang(s.lang);
+    let actor = s.caller.actor();
+    let staff = authz::global(&actor, GlobalAction::ListOrganizations).is_allowed();
+    let (organization_count, user_count) = if staff {
+        (
+            organizations::count(state.db.pool())
+                .await
+                .map_err(|e| err(e.into()))?,
+            users::count(state.db.pool()).await.map_err(|e| err(e.into()))?,
+        )
+    } else {
+        (0, 0)
+    };
+    let own_organization = match &actor.organization_id {
+        Some(id) => organizations::by_id(state.db.pool(), id)
+            .await
+            .map_err(|e| err(e.into()))?
+            .map(|o| (o.id, o.name)),
+        None => None,
+    };
+    let page = DashboardPage {
+        p: Page::for_session(&s, "dashboard.title", "/dashboard"),
+        staff,
+        organization_count,
+        user_count,
+        own_organization,
+    };
+    Ok(render_status(StatusCode::OK, &page))
+}

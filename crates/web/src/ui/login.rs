@@ -1,0 +1,288 @@
+//! Signing in and out: password, then the second factor when enrolled; a new session id at every step up.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use nintei_store::{audit, sessions};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::auth::{self, AnySession, Caller, PRE_CSRF_COOKIE, SESSION_COOKIE, check_csrf, cookie, lang_of};
+use crate::error::PageError;
+use crate::login::{self as checks, Credentials, LoginOutcome};
+use crate::security::{constant_time_eq, random_token};
+use crate::state::AppState;
+use crate::ui::{Page, UiForm, render_status};
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    p: Page,
+    csrf: String,
+    email: String,
+    message: &'static str,
+    demo_accounts: Vec<String>,
+}
+
+fn login_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    email: &str,
+    message: &'static str,
+) -> Response {
+    let mut p = Page::public(lang_of(headers), "login.title", "/login");
+    p.demo = state.config.demo;
+    // The form token is a double-submit cookie: there is no session yet to keep it in.
+    let csrf = random_token(24);
+    let page = LoginPage {
+        p,
+        csrf: csrf.clone(),
+        email: email.to_owned(),
+        message,
+        demo_accounts: if state.config.demo {
+            crate::demo::account_lines()
+        } else {
+            Vec::new()
+        },
+    };
+    let mut resp = render_status(status, &page);
+    if let Ok(v) = auth::set_cookie(state, PRE_CSRF_COOKIE, &csrf, 3600).parse() {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+pub async fn form(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    login_page(&state, &headers, StatusCode::OK, "", "")
+}
+
+#[derive(Deserialize, Default)]
+pub struct LoginForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    crate::auth::ClientAddr(address): crate::auth::ClientAddr,
+    rid: axum::Extension<crate::middleware::RequestId>,
+    UiForm(f): UiForm<LoginForm>,
+) -> Result<Response, PageError> {
+    let expected = cookie(&headers, PRE_CSRF_COOKIE).unwrap_or("");
+    if expected.is_empty() || !constant_time_eq(expected, &f.csrf) {
+        return Err(PageError::Csrf);
+    }
+    let creds = Credentials {
+        email: &f.email,
+        password: &f.password,
+        address: &address,
+    };
+    let user = match checks::check_password(&state, &creds).await? {
+        LoginOutcome::Ok(u) => u,
+        LoginOutcome::Throttled(_) => {
+            return Ok(login_page(
+                &state,
+                &headers,
+                StatusCode::TOO_MANY_REQUESTS,
+                &f.email,
+                "login.throttled",
+            ));
+        }
+        LoginOutcome::Rejected => {
+            return Ok(login_page(
+                &state,
+                &headers,
+                StatusCode::UNAUTHORIZED,
+                &f.email,
+                "login.failed",
+            ));
+        }
+    };
+    let pending = user.totp_enabled;
+    let old = cookie(&headers, SESSION_COOKIE).map(|s| nintei_store::sha256_hex(s.as_bytes()));
+    let ua = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let caller = Caller {
+        user,
+        request_id: rid.0.0.clone(),
+    };
+    let cookie_value = start_session(
+        &state,
+        &caller,
+        old.as_deref(),
+        pending,
+        &address,
+        ua,
+        "session.login",
+    )
+    .await?;
+    let to = if pending { "/login/totp" } else { "/dashboard" };
+    Ok(with_session_cookie(
+        &state,
+        Redirect::to(to).into_response(),
+        &cookie_value,
+    ))
+}
+
+/// Creates a fresh session (a new id: no session fixation), ending `old` if given; audited.
+pub(crate) async fn start_session(
+    state: &AppState,
+    caller: &Caller,
+    old: Option<&str>,
+    mfa_pending: bool,
+    address: &str,
+    user_agent: &str,
+    action: &str,
+) -> Result<String, PageError> {
+    let now = state.clock.now();
+    let secret = random_token(32);
+    let csrf = random_token(24);
+    let mut tx = state.db.begin_write().await?;
+    if let Some(old) = old {
+        sessions::delete(&mut tx, old).await?;
+    }
+    sessions::create(
+        &mut tx,
+        &secret,
+        &caller.user.id,
+        &csrf,
+        mfa_pending,
+        now.timestamp(),
+        address,
+        user_agent,
+    )
+    .await?;
+    let changes = json!({"mfa_pending": {"before": null, "after": mfa_pending}});
+    audit::append(
+        &mut tx,
+        &caller.audit(now, action, "user", &caller.user.id, changes),
+    )
+    .await?;
+    tx.commit().await.map_err(nintei_store::StoreError::from)?;
+    Ok(secret)
+}
+
+pub(crate) fn with_session_cookie(state: &AppState, mut resp: Response, secret: &str) -> Response {
+    for c in [
+        auth::set_cookie(state, SESSION_COOKIE, secret, sessions::ABSOLUTE_SECS),
+        auth::set_cookie(state, PRE_CSRF_COOKIE, "", 0),
+    ] {
+        if let Ok(v) = c.parse() {
+            resp.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    resp
+}
+
+#[derive(Template)]
+#[template(path = "totp_login.html")]
+struct TotpLoginPage {
+    p: Page,
+    message: &'static str,
+    /// In demo mode only: the demo administrator's current code.
+    demo_code: String,
+}
+
+fn totp_page(state: &AppState, s: &AnySession, message: &'static str) -> TotpLoginPage {
+    let demo_code = if state.config.demo && s.caller.user.email == crate::demo::DEMO_USERS[0].0 {
+        crate::demo::current_admin_code(state.clock.unix())
+    } else {
+        String::new()
+    };
+    TotpLoginPage {
+        p: Page::for_session(s, "totp.login_title", "/login/totp"),
+        message,
+        demo_code,
+    }
+}
+
+pub async fn totp_form(State(state): State<AppState>, s: AnySession) -> Response {
+    if !s.session.mfa_pending {
+        return Redirect::to("/dashboard").into_response();
+    }
+    render_status(StatusCode::OK, &totp_page(&state, &s, ""))
+}
+
+#[derive(Deserialize, Default)]
+pub struct CodeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+}
+
+pub async fn totp_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    crate::auth::ClientAddr(address): crate::auth::ClientAddr,
+    s: AnySession,
+    UiForm(f): UiForm<CodeForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&s.session, &f.csrf)?;
+    if !s.session.mfa_pending {
+        return Ok(Redirect::to("/dashboard").into_response());
+    }
+    if !checks::check_totp(&state, &s.caller.user, &f.code, &address).await? {
+        return Ok(render_status(
+            StatusCode::UNAUTHORIZED,
+            &totp_page(&state, &s, "totp.failed"),
+        ));
+    }
+    let ua = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let secret = start_session(
+        &state,
+        &s.caller,
+        Some(&s.session.id_hash),
+        false,
+        &address,
+        ua,
+        "session.second_factor",
+    )
+    .await?;
+    Ok(with_session_cookie(
+        &state,
+        Redirect::to("/dashboard").into_response(),
+        &secret,
+    ))
+}
+
+#[derive(Deserialize, Default)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    s: AnySession,
+    UiForm(f): UiForm<CsrfOnly>,
+) -> Result<Response, PageError> {
+    check_csrf(&s.session, &f.csrf)?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    sessions::delete(&mut tx, &s.session.id_hash).await?;
+    audit::append(
+        &mut tx,
+        &s.caller
+            .audit(now, "session.logout", "user", &s.caller.user.id, json!({})),
+    )
+    .await?;
+    tx.commit().await.map_err(nintei_store::StoreError::from)?;
+    let mut resp = Redirect::to("/").into_response();
+    if let Ok(v) = auth::set_cookie(&state, SESSION_COOKIE, "", 0).parse() {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(resp)
+}

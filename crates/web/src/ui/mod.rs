@@ -1,0 +1,301 @@
+//! Server-rendered screens: Japanese by default with an English switch, navigation per role, accessible forms.
+
+mod account;
+mod dashboard;
+mod lang;
+mod login;
+mod organizations;
+mod users;
+
+use askama::Template;
+use axum::Router;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use nintei_domain::authz::{self, GlobalAction};
+use nintei_domain::role::Role;
+
+use crate::auth::{AnySession, lang_of};
+use crate::error::{AppError, FieldError, PageError};
+use crate::i18n::{self, Lang};
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(dashboard::home))
+        .route("/dashboard", get(dashboard::dashboard))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/login/totp", get(login::totp_form).post(login::totp_submit))
+        .route("/logout", post(login::logout))
+        .route("/lang/{code}", get(lang::switch))
+        .route(
+            "/account/password",
+            get(account::password_form).post(account::password_submit),
+        )
+        .route(
+            "/account/totp",
+            get(account::totp_form).post(account::totp_submit),
+        )
+        .route(
+            "/organizations",
+            get(organizations::list).post(organizations::create),
+        )
+        .route("/organizations/new", get(organizations::new_form))
+        .route("/organizations/{id}", get(organizations::show))
+        .route("/organizations/{id}/sites", post(organizations::add_site))
+        .route("/admin/users", get(users::list).post(users::create))
+}
+
+#[cfg(test)]
+/// Template sources that call `t("…")`, for the test that every key exists in both languages.
+pub const SOURCES_USING_KEYS: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("home.html", include_str!("../../templates/home.html")),
+    ("dashboard.html", include_str!("../../templates/dashboard.html")),
+    ("login.html", include_str!("../../templates/login.html")),
+    ("totp_login.html", include_str!("../../templates/totp_login.html")),
+    (
+        "totp_enroll.html",
+        include_str!("../../templates/totp_enroll.html"),
+    ),
+    ("password.html", include_str!("../../templates/password.html")),
+    ("error.html", include_str!("../../templates/error.html")),
+    (
+        "organizations.html",
+        include_str!("../../templates/organizations.html"),
+    ),
+    (
+        "organization_new.html",
+        include_str!("../../templates/organization_new.html"),
+    ),
+    (
+        "organization.html",
+        include_str!("../../templates/organization.html"),
+    ),
+    ("users.html", include_str!("../../templates/users.html")),
+    ("ui/mod.rs", include_str!("mod.rs")),
+];
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub key: &'static str,
+    pub current: bool,
+}
+
+pub struct NavUser {
+    pub name: String,
+    pub role_key: &'static str,
+}
+
+/// What every page's layout needs.
+pub struct Page {
+    pub lang: Lang,
+    pub title: String,
+    pub user: Option<NavUser>,
+    pub csrf: String,
+    pub nav: Vec<NavItem>,
+    pub lang_href: String,
+    pub demo: bool,
+}
+
+impl Page {
+    pub fn t<'a>(&self, key: &'a str) -> &'a str {
+        i18n::t(self.lang, key)
+    }
+
+    /// A page for an anonymous visitor.
+    pub fn public(lang: Lang, title_key: &str, path: &str) -> Page {
+        Page {
+            lang,
+            title: i18n::t(lang, title_key).to_owned(),
+            user: None,
+            csrf: String::new(),
+            nav: Vec::new(),
+            lang_href: lang_href(lang, path),
+            demo: false,
+        }
+    }
+
+    /// A page for a signed-in user: navigation by what the authorization module allows.
+    pub fn for_session(s: &AnySession, title_key: &str, path: &str) -> Page {
+        let actor = s.caller.actor();
+        let mut nav = vec![NavItem {
+            href: "/dashboard",
+            key: "nav.dashboard",
+            current: false,
+        }];
+        if authz::global(&actor, GlobalAction::ListOrganizations).is_allowed() {
+            nav.push(NavItem {
+                href: "/organizations",
+                key: "nav.organizations",
+                current: false,
+            });
+        }
+        if authz::global(&actor, GlobalAction::ListUsers).is_allowed() {
+            nav.push(NavItem {
+                href: "/admin/users",
+                key: "nav.users",
+                current: false,
+            });
+        }
+        nav.push(NavItem {
+            href: "/account/password",
+            key: "nav.account",
+            current: false,
+        });
+        for item in &mut nav {
+            item.current = path == item.href || (item.href != "/dashboard" && path.starts_with(item.href));
+        }
+        Page {
+            lang: s.lang,
+            title: i18n::t(s.lang, title_key).to_owned(),
+            user: Some(NavUser {
+                name: s.caller.user.name.clone(),
+                role_key: role_key(s.caller.user.role),
+            }),
+            csrf: s.session.csrf_token.clone(),
+            nav,
+            lang_href: lang_href(s.lang, path),
+            demo: false,
+        }
+    }
+}
+
+pub fn role_key(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "role.admin",
+        Role::Office => "role.office",
+        Role::Head => "role.head",
+        Role::Coordinator => "role.coordinator",
+        Role::Surveyor => "role.surveyor",
+        Role::Committee => "role.committee",
+        Role::Organization => "role.organization",
+    }
+}
+
+fn lang_href(lang: Lang, path: &str) -> String {
+    let other = match lang {
+        Lang::Ja => "en",
+        Lang::En => "ja",
+    };
+    let next: String = path
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    format!("/lang/{other}?next={next}")
+}
+
+/// Renders a template into a response; a template error is logged and becomes a plain 500 page.
+pub fn render(t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+pub fn render_status(status: StatusCode, t: &impl Template) -> Response {
+    let mut r = render(t);
+    if r.status().is_success() {
+        *r.status_mut() = status;
+    }
+    r
+}
+
+/// Field errors by field name, for showing each message next to its field.
+#[derive(Default)]
+pub struct Errors(pub Vec<FieldError>);
+
+impl Errors {
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    pub fn any(&self) -> bool {
+        !self.0.is_empty()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    p: Page,
+    status: u16,
+    message_key: &'a str,
+    detail: String,
+}
+
+pub fn error_page(e: &AppError, lang: Lang) -> Response {
+    let message_key = match e {
+        AppError::NotFound => "error.not_found",
+        AppError::Forbidden => "error.forbidden",
+        AppError::Conflict(_) => "error.conflict",
+        AppError::TooManyRequests { .. } => "error.too_many",
+        AppError::BadRequest(_) | AppError::Validation(_) | AppError::TooLarge => "error.bad_request",
+        AppError::Unauthorized => "error.unauthorized",
+        AppError::Internal(_) => "error.internal",
+    };
+    let detail = match e {
+        AppError::Conflict(_) | AppError::BadRequest(_) | AppError::Validation(_) => e.detail(),
+        _ => String::new(),
+    };
+    let page = ErrorPage {
+        p: Page::public(lang, "error.title", "/"),
+        status: e.status().as_u16(),
+        message_key,
+        detail,
+    };
+    render_status(e.status(), &page)
+}
+
+/// The answer to a form without a valid CSRF token or from another origin: 403, nothing changed.
+pub fn csrf_refused() -> Response {
+    let page = ErrorPage {
+        p: Page::public(Lang::Ja, "error.title", "/"),
+        status: 403,
+        message_key: "error.csrf",
+        detail: String::new(),
+    };
+    render_status(StatusCode::FORBIDDEN, &page)
+}
+
+pub async fn not_found(headers: HeaderMap, uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return AppError::NotFound.into_response();
+    }
+    PageError::App(AppError::NotFound, lang_of(&headers)).into_response()
+}
+
+/// `Form<T>` whose rejection is a friendly 400 page instead of plain text.
+pub struct UiForm<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for UiForm<T> {
+    type Rejection = PageError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let lang = lang_of(req.headers());
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(v)) => Ok(UiForm(v)),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(PageError::App(AppError::TooLarge, lang))
+            }
+            Err(e) => Err(PageError::App(AppError::BadRequest(e.body_text()), lang)),
+        }
+    }
+}
+
+/// Maps an application error to a page in the visitor's language.
+pub fn in_lang(lang: Lang) -> impl Fn(AppError) -> PageError {
+    move |e| match e {
+        AppError::Unauthorized => PageError::Login,
+        other => PageError::App(other, lang),
+    }
+}
