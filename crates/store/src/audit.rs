@@ -191,9 +191,8 @@ pub async fn verify(db: &Db) -> Result<ChainReport> {
     let head_seq: i64 = head.try_get("seq")?;
     let head_hash: String = head.try_get("hash")?;
     let mut expected_prev = "0".repeat(64);
-    let mut expected_seq = 1_i64;
     let mut count = 0_i64;
-    for row in rows {
+    for (expected_seq, row) in (1_i64..).zip(rows) {
         let seq: i64 = row.try_get("seq")?;
         if seq != expected_seq {
             return Ok(ChainReport::Broken {
@@ -235,8 +234,7 @@ pub async fn verify(db: &Db) -> Result<ChainReport> {
             });
         }
         expected_prev = hash;
-        expected_seq += 1;
-        count += 1;
+        count = expected_seq;
     }
     if head_seq != count || head_hash != expected_prev {
         return Ok(ChainReport::Broken {

@@ -221,3 +221,34 @@ pub fn sha256_hex(data: &[u8]) -> String {
 pub(crate) fn flag(b: bool) -> i64 {
     i64::from(b)
 }
+
+impl Db {
+    /// Runs SQL text as is (operations and tests: creating databases, tampering checks).
+    pub async fn execute_raw(&self, sql: &str) -> Result<()> {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Counts the rows of a table whose name is a plain identifier.
+    pub async fn count_rows(&self, table: &str) -> Result<i64> {
+        if !table.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+            return Err(StoreError::Conflict(format!("not a table name: {table}")));
+        }
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) AS n FROM {table}")))
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(sqlx::Row::try_get(&row, "n")?)
+    }
+}
+
+impl Db {
+    /// One integer from a query with no parameters whose result column is named `n` (tests, operations).
+    pub async fn scalar_i64(&self, sql: &str) -> Result<i64> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(sqlx::Row::try_get(&row, "n")?)
+    }
+}

@@ -21,17 +21,28 @@ pub struct Session {
     pub expires_at: i64,
 }
 
-/// Creates a session for `secret` (the cookie value).
-pub async fn create(
-    tx: &mut Tx,
-    secret: &str,
-    user_id: &str,
-    csrf_token: &str,
-    mfa_pending: bool,
-    now: i64,
-    address: &str,
-    user_agent: &str,
-) -> Result<Session> {
+/// What a new session starts with.
+#[derive(Debug, Clone)]
+pub struct NewSession<'a> {
+    /// The cookie value; only its hash is stored.
+    pub secret: &'a str,
+    pub user_id: &'a str,
+    pub csrf_token: &'a str,
+    pub mfa_pending: bool,
+    pub address: &'a str,
+    pub user_agent: &'a str,
+}
+
+/// Creates a session for `new.secret` (the cookie value).
+pub async fn create(tx: &mut Tx, new: &NewSession<'_>, now: i64) -> Result<Session> {
+    let NewSession {
+        secret,
+        user_id,
+        csrf_token,
+        mfa_pending,
+        address,
+        user_agent,
+    } = *new;
     let id_hash = sha256_hex(secret.as_bytes());
     sqlx::query(
         "INSERT INTO sessions (id_hash, user_id, csrf_token, mfa_pending, created_at, last_seen_at, expires_at, \

@@ -47,7 +47,7 @@ static JA: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| pars
 static EN: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| parse(EN_SOURCE));
 
 /// The text for `key` in `lang`.
-pub fn t<'a>(lang: Lang, key: &'a str) -> &'a str {
+pub fn t(lang: Lang, key: &str) -> &str {
     let table = match lang {
         Lang::Ja => &*JA,
         Lang::En => &*EN,
@@ -87,15 +87,42 @@ mod tests {
         assert!(missing.is_empty(), "keys missing from i18n/ja.txt: {missing:?}");
     }
 
-    /// Finds `t("key")` calls in a template or source text.
+    /// Keys used by a source: `p.t("key")` in templates, and in Rust string literals that start with a key
+    /// prefix (`"nav.dashboard"`), which catches a mistyped key wherever it is written.
     fn keys_used(text: &str) -> Vec<String> {
+        const PREFIXES: &[&str] = &[
+            "app.",
+            "nav.",
+            "lang.",
+            "role.",
+            "home.",
+            "login.",
+            "totp.",
+            "password.",
+            "dashboard.",
+            "org.",
+            "site.",
+            "audit.",
+            "users.",
+            "form.",
+            "error.",
+            "footer.",
+        ];
         let mut out = Vec::new();
-        let mut rest = text;
-        while let Some(i) = rest.find("t(\"") {
-            rest = &rest[i + 3..];
-            if let Some(end) = rest.find('"') {
-                out.push(rest[..end].to_owned());
-                rest = &rest[end..];
+        for (i, _) in text.match_indices('"') {
+            let rest = &text[i + 1..];
+            let Some(end) = rest.find('"') else { continue };
+            let lit = &rest[..end];
+            let is_key = PREFIXES.iter().any(|p| lit.starts_with(p))
+                && lit
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_')
+                && !lit.ends_with('.')
+                && !lit.ends_with(".html")
+                && !lit.ends_with(".rs");
+            let in_template_call = text[..i].ends_with("p.t(");
+            if is_key || (in_template_call && !lit.is_empty()) {
+                out.push(lit.to_owned());
             }
         }
         out

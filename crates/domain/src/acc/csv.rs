@@ -80,18 +80,21 @@ pub(super) fn read(text: &str) -> Parsed {
                 in_quotes = true;
             }
             '"' => {
-                error.get_or_insert_with(|| "引用符（\"）はフィールド全体を囲む場合にだけ使えます".to_owned());
+                error
+                    .get_or_insert_with(|| "引用符（\"）はフィールド全体を囲む場合にだけ使えます".to_owned());
             }
             _ if after_quote => {
                 if !c.is_whitespace() {
-                    error.get_or_insert_with(|| "閉じ引用符（\"）の後にカンマ以外の文字があります".to_owned());
+                    error
+                        .get_or_insert_with(|| "閉じ引用符（\"）の後にカンマ以外の文字があります".to_owned());
                 }
             }
             _ => field.push(c),
         }
     }
     if in_quotes {
-        out.errors.push((start_line, "引用符（\"）が閉じられていません".to_owned()));
+        out.errors
+            .push((start_line, "引用符（\"）が閉じられていません".to_owned()));
     } else {
         finish(&mut out, start_line, &mut fields, &mut field, &mut error);
     }
@@ -131,14 +134,20 @@ mod tests {
     fn plain_and_quoted_fields() {
         let parsed = read("a,b,c\n\"x, y\",\"say \"\"hi\"\"\",\n");
         assert!(parsed.errors.is_empty());
-        assert_eq!(fields(&parsed), [(1, vec!["a", "b", "c"]), (2, vec!["x, y", "say \"hi\"", ""])]);
+        assert_eq!(
+            fields(&parsed),
+            [(1, vec!["a", "b", "c"]), (2, vec!["x, y", "say \"hi\"", ""])]
+        );
     }
 
     #[test]
     fn quoted_newline_keeps_line_numbers_right() {
         let parsed = read("a,\"two\r\nlines\"\r\n\r\nb,c");
         assert!(parsed.errors.is_empty());
-        assert_eq!(fields(&parsed), [(1, vec!["a", "two\nlines"]), (4, vec!["b", "c"])]);
+        assert_eq!(
+            fields(&parsed),
+            [(1, vec!["a", "two\nlines"]), (4, vec!["b", "c"])]
+        );
     }
 
     #[test]

@@ -50,7 +50,8 @@ pub fn assess_eligibility(
 
     if services.is_empty() {
         reasons.push(
-            "ACC-1(1): 認定対象サービス（a〜e）が1つも申請されていません（a・c・dのいずれかが必須です）".to_owned(),
+            "ACC-1(1): 認定対象サービス（a〜e）が1つも申請されていません（a・c・dのいずれかが必須です）"
+                .to_owned(),
         );
     } else if !services.iter().any(|s| s.code.is_core()) {
         reasons.push(format!(
@@ -173,7 +174,14 @@ mod tests {
             entry(ServiceCode::E, d(2025, 7, 10)),
         ];
         let result = assess_eligibility(LegalForm::IryoHojin, &services, d(2026, 1, 10));
-        assert_eq!(result, Eligibility { eligible: true, reasons: vec![], notes: vec![] });
+        assert_eq!(
+            result,
+            Eligibility {
+                eligible: true,
+                reasons: vec![],
+                notes: vec![]
+            }
+        );
     }
 
     #[test]
@@ -186,14 +194,20 @@ mod tests {
 
     #[test]
     fn acc_1_1_needs_one_of_a_c_d() {
-        let services = [entry(ServiceCode::B, d(2020, 1, 1)), entry(ServiceCode::E, d(2020, 1, 1))];
+        let services = [
+            entry(ServiceCode::B, d(2020, 1, 1)),
+            entry(ServiceCode::E, d(2020, 1, 1)),
+        ];
         let result = assess_eligibility(KK, &services, d(2026, 4, 1));
         assert!(!result.eligible);
         assert_eq!(result.reasons.len(), 1);
         assert!(result.reasons[0].contains("いずれかの提供が必須"));
         for core in [ServiceCode::A, ServiceCode::C, ServiceCode::D] {
             let with_core = [entry(ServiceCode::B, d(2020, 1, 1)), entry(core, d(2020, 1, 1))];
-            assert!(assess_eligibility(KK, &with_core, d(2026, 4, 1)).eligible, "{core}");
+            assert!(
+                assess_eligibility(KK, &with_core, d(2026, 4, 1)).eligible,
+                "{core}"
+            );
         }
     }
 
@@ -234,7 +248,10 @@ mod tests {
         assert_eq!(result.reasons.len(), 1);
         assert!(result.reasons[0].contains("有限責任事業組合"));
         for form in LegalForm::ALL.into_iter().filter(|f| *f != LegalForm::Llp) {
-            assert!(assess_eligibility(form, &services, d(2026, 4, 1)).eligible, "{form}");
+            assert!(
+                assess_eligibility(form, &services, d(2026, 4, 1)).eligible,
+                "{form}"
+            );
         }
     }
 
@@ -249,7 +266,10 @@ mod tests {
 
     #[test]
     fn acc_1_every_failure_is_listed() {
-        let services = [entry(ServiceCode::B, d(2026, 1, 1)), entry(ServiceCode::B, d(2026, 1, 1))];
+        let services = [
+            entry(ServiceCode::B, d(2026, 1, 1)),
+            entry(ServiceCode::B, d(2026, 1, 1)),
+        ];
         let result = assess_eligibility(LegalForm::Llp, &services, d(2026, 4, 1));
         // no a/c/d, duplicate b, two short b entries, LLP
         assert_eq!(result.reasons.len(), 5, "{:?}", result.reasons);
@@ -263,9 +283,27 @@ mod tests {
             recognized_as_independent: true,
         };
         assert!(all.qualifies());
-        assert!(!UnitConditions { has_departments_with_different_services: false, ..all }.qualifies());
-        assert!(!UnitConditions { independent_policy_and_budget: false, ..all }.qualifies());
-        assert!(!UnitConditions { recognized_as_independent: false, ..all }.qualifies());
+        assert!(
+            !UnitConditions {
+                has_departments_with_different_services: false,
+                ..all
+            }
+            .qualifies()
+        );
+        assert!(
+            !UnitConditions {
+                independent_policy_and_budget: false,
+                ..all
+            }
+            .qualifies()
+        );
+        assert!(
+            !UnitConditions {
+                recognized_as_independent: false,
+                ..all
+            }
+            .qualifies()
+        );
         assert!(!UnitConditions::default().qualifies());
     }
 

@@ -53,7 +53,15 @@ pub const FIXED_SECTIONS: [(&str, &str, &str); 9] = [
 ];
 
 /// The header line of the import format.
-pub const CSV_HEADER: [&str; 7] = ["code", "group", "section", "kind", "fundamental", "service", "title"];
+pub const CSV_HEADER: [&str; 7] = [
+    "code",
+    "group",
+    "section",
+    "kind",
+    "fundamental",
+    "service",
+    "title",
+];
 
 /// The comment that marks a file as a sample catalog.
 pub const SAMPLE_DIRECTIVE: &str = "nintei:sample";
@@ -79,7 +87,9 @@ impl Kind {
     }
 
     pub fn parse(s: &str) -> Option<Kind> {
-        [Kind::CoreConcept, Kind::Practice].into_iter().find(|k| k.as_str() == s)
+        [Kind::CoreConcept, Kind::Practice]
+            .into_iter()
+            .find(|k| k.as_str() == s)
     }
 }
 
@@ -96,8 +106,11 @@ pub enum Fundamental {
 }
 
 impl Fundamental {
-    pub const ALL: [Fundamental; 3] =
-        [Fundamental::LifeSafety, Fundamental::HealthWelfare, Fundamental::ClientRights];
+    pub const ALL: [Fundamental; 3] = [
+        Fundamental::LifeSafety,
+        Fundamental::HealthWelfare,
+        Fundamental::ClientRights,
+    ];
 
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -151,7 +164,11 @@ impl StandardCode {
             Some(_) => return Err(shape()),
             None => None,
         };
-        Ok(StandardCode { section: section.to_owned(), sub_section, practice })
+        Ok(StandardCode {
+            section: section.to_owned(),
+            sub_section,
+            practice,
+        })
     }
 
     /// The kind the code's shape implies.
@@ -201,7 +218,9 @@ pub struct Standard {
 impl Standard {
     /// `ETH` of `ETH 1.01`.
     pub fn section_code(&self) -> &str {
-        self.code.split_once(' ').map_or(self.code.as_str(), |(section, _)| section)
+        self.code
+            .split_once(' ')
+            .map_or(self.code.as_str(), |(section, _)| section)
     }
 
     pub fn is_core_concept(&self) -> bool {
@@ -240,7 +259,10 @@ pub struct CatalogError {
 }
 
 fn err(line: usize, message: impl Into<String>) -> CatalogError {
-    CatalogError { line, message: message.into() }
+    CatalogError {
+        line,
+        message: message.into(),
+    }
 }
 
 /// The shipped sample catalog (`data/acc/sample-standards.csv`), with the real group and section structure of
@@ -270,7 +292,10 @@ pub fn parse_catalog_csv(text: &str, version: &str) -> Result<Catalog, Vec<Catal
     let mut records = parsed.records.into_iter();
 
     let Some(header) = records.next() else {
-        errors.push(err(1, format!("見出し行「{}」がありません", CSV_HEADER.join(","))));
+        errors.push(err(
+            1,
+            format!("見出し行「{}」がありません", CSV_HEADER.join(",")),
+        ));
         return Err(errors);
     };
     if header.fields != CSV_HEADER {
@@ -290,105 +315,53 @@ pub fn parse_catalog_csv(text: &str, version: &str) -> Result<Catalog, Vec<Catal
 
     for record in records {
         let line = record.line;
-        let [code, group, section, kind, fundamental, service, title] = match <[String; 7]>::try_from(record.fields)
-        {
-            Ok(fields) => fields,
-            Err(fields) => {
-                errors.push(err(line, format!("列の数が{}です（7列必要です）", fields.len())));
+        let (standard, code) = match parse_row(record.fields) {
+            Ok(row) => row,
+            Err(messages) => {
+                errors.extend(messages.into_iter().map(|m| err(line, m)));
                 continue;
             }
         };
+        // Checks across rows; a row failing them is reported and left out.
         let before = errors.len();
-
-        let parsed_code = StandardCode::parse(&code).map_err(|m| errors.push(err(line, m))).ok();
-        if !GROUPS.contains(&group.as_str()) {
-            errors.push(err(line, format!("group「{group}」は「{}」のいずれかにしてください", GROUPS.join("」「"))));
+        if let Some(first) = lines_of.get(&standard.code) {
+            errors.push(err(
+                line,
+                format!(
+                    "基準番号「{}」が重複しています（{first}行目と同じ）",
+                    standard.code
+                ),
+            ));
         }
-        if section.is_empty() {
-            errors.push(err(line, "section（セクション名）が空です"));
-        }
-        let kind_value = Kind::parse(&kind);
-        if kind_value.is_none() {
-            errors.push(err(line, format!("kind「{kind}」は core_concept か practice にしてください")));
-        }
-        let fundamental_value = if fundamental.is_empty() {
-            None
-        } else {
-            let value = Fundamental::parse(&fundamental);
-            if value.is_none() {
-                errors.push(err(
-                    line,
-                    format!("fundamental「{fundamental}」は空、life_safety、health_welfare、client_rights のいずれかにしてください"),
-                ));
-            }
-            value
-        };
-        let service_value = if service.is_empty() {
-            None
-        } else {
-            let value = ServiceCode::parse(&service);
-            if value.is_none() {
-                errors.push(err(line, format!("service「{service}」は a〜e のいずれかにしてください")));
-            }
-            value
-        };
-        if title.is_empty() {
-            errors.push(err(line, "title（基準の本文）が空です"));
-        }
-        if let (Some(code), Some(kind)) = (&parsed_code, kind_value) {
-            if code.kind() != kind {
-                errors.push(err(
-                    line,
-                    format!("基準番号「{code}」の形は {} ですが kind が {} です", code.kind().as_str(), kind.as_str()),
-                ));
-            }
-        }
-        if kind_value == Some(Kind::CoreConcept) && !fundamental.is_empty() {
-            errors.push(err(line, "根幹的実践基準（fundamental）は実践基準にだけ付けられます"));
-        }
-        if group == GROUP_SERVICES && service.is_empty() {
-            errors.push(err(line, "「サービス」認定基準の行には service（a〜e）が必要です"));
-        }
-        if group != GROUP_SERVICES && !service.is_empty() && GROUPS.contains(&group.as_str()) {
-            errors.push(err(line, "service は「サービス」認定基準の行にだけ書けます"));
-        }
-        if let Some(first) = lines_of.get(&code) {
-            errors.push(err(line, format!("基準番号「{code}」が重複しています（{first}行目と同じ）")));
-        }
-
-        if let Some(parsed_code) = &parsed_code {
-            sections.check(&mut errors, line, parsed_code, &group, &section, service_value);
-        }
-
+        sections.check(
+            &mut errors,
+            line,
+            &code,
+            &standard.group,
+            &standard.section,
+            standard.service,
+        );
         if errors.len() > before {
             continue;
         }
-        let (Some(parsed_code), Some(kind)) = (parsed_code, kind_value) else {
-            continue;
-        };
-        lines_of.insert(code.clone(), line);
-        match kind {
+        lines_of.insert(standard.code.clone(), line);
+        match standard.kind {
             Kind::CoreConcept => {
-                core_concepts.insert((parsed_code.section.clone(), parsed_code.sub_section));
+                core_concepts.insert((code.section, code.sub_section));
             }
-            Kind::Practice => practices.push((line, parsed_code.section.clone(), parsed_code.sub_section)),
+            Kind::Practice => practices.push((line, code.section, code.sub_section)),
         }
-        standards.push(Standard {
-            code,
-            group,
-            section,
-            kind,
-            fundamental: fundamental_value,
-            title,
-            service: service_value,
-        });
+        standards.push(standard);
     }
 
     // A sub-section opens with its core concept (seed 003 第1章7(2)②): report each sub-section once.
     let mut reported = HashSet::new();
     for (line, section, sub) in practices {
         if !core_concepts.contains(&(section.clone(), sub)) && reported.insert((section.clone(), sub)) {
-            errors.push(err(line, format!("サブセクション「{section} {sub}」に基本概念基準「{section} {sub}」がありません")));
+            errors.push(err(
+                line,
+                format!("サブセクション「{section} {sub}」に基本概念基準「{section} {sub}」がありません"),
+            ));
         }
     }
     if standards.is_empty() && errors.is_empty() {
@@ -396,11 +369,102 @@ pub fn parse_catalog_csv(text: &str, version: &str) -> Result<Catalog, Vec<Catal
     }
 
     if errors.is_empty() {
-        Ok(Catalog { version: version.to_owned(), sample, standards })
+        Ok(Catalog {
+            version: version.to_owned(),
+            sample,
+            standards,
+        })
     } else {
         errors.sort_by_key(|e| e.line);
         Err(errors)
     }
+}
+
+/// One row on its own: every field's shape, and the rules between fields of the row.
+fn parse_row(fields: Vec<String>) -> Result<(Standard, StandardCode), Vec<String>> {
+    let [code, group, section, kind, fundamental, service, title] = <[String; 7]>::try_from(fields)
+        .map_err(|fields| vec![format!("列の数が{}です（7列必要です）", fields.len())])?;
+    let mut messages = Vec::new();
+
+    let parsed_code = StandardCode::parse(&code).map_err(|m| messages.push(m)).ok();
+    let known_group = GROUPS.contains(&group.as_str());
+    if !known_group {
+        messages.push(format!(
+            "group「{group}」は「{}」のいずれかにしてください",
+            GROUPS.join("」「")
+        ));
+    }
+    if section.is_empty() {
+        messages.push("section（セクション名）が空です".to_owned());
+    }
+    let kind_value = Kind::parse(&kind);
+    if kind_value.is_none() {
+        messages.push(format!(
+            "kind「{kind}」は core_concept か practice にしてください"
+        ));
+    }
+    let fundamental_value = optional(&fundamental, Fundamental::parse, &mut messages, || {
+        format!(
+            "fundamental「{fundamental}」は空、life_safety、health_welfare、client_rights のいずれかにしてください"
+        )
+    });
+    let service_value = optional(&service, ServiceCode::parse, &mut messages, || {
+        format!("service「{service}」は a〜e のいずれかにしてください")
+    });
+    if title.is_empty() {
+        messages.push("title（基準の本文）が空です".to_owned());
+    }
+    if let (Some(code), Some(kind)) = (&parsed_code, kind_value)
+        && code.kind() != kind
+    {
+        messages.push(format!(
+            "基準番号「{code}」の形は {} ですが kind が {} です",
+            code.kind().as_str(),
+            kind.as_str()
+        ));
+    }
+    if kind_value == Some(Kind::CoreConcept) && !fundamental.is_empty() {
+        messages.push("根幹的実践基準（fundamental）は実践基準にだけ付けられます".to_owned());
+    }
+    if group == GROUP_SERVICES && service.is_empty() {
+        messages.push("「サービス」認定基準の行には service（a〜e）が必要です".to_owned());
+    }
+    if known_group && group != GROUP_SERVICES && !service.is_empty() {
+        messages.push("service は「サービス」認定基準の行にだけ書けます".to_owned());
+    }
+
+    match (parsed_code, kind_value) {
+        (Some(parsed_code), Some(kind)) if messages.is_empty() => Ok((
+            Standard {
+                code,
+                group,
+                section,
+                kind,
+                fundamental: fundamental_value,
+                title,
+                service: service_value,
+            },
+            parsed_code,
+        )),
+        _ => Err(messages),
+    }
+}
+
+/// An optional column: empty is `None`; anything else must parse.
+fn optional<T>(
+    value: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    messages: &mut Vec<String>,
+    message: impl FnOnce() -> String,
+) -> Option<T> {
+    if value.is_empty() {
+        return None;
+    }
+    let parsed = parse(value);
+    if parsed.is_none() {
+        messages.push(message());
+    }
+    parsed
 }
 
 /// Section codes seen so far: a section code means one section (same group, name and service on every row), a
@@ -424,7 +488,10 @@ impl SectionIndex {
         if let Some((_, _, fixed_group)) = FIXED_SECTIONS.iter().find(|(c, _, _)| *c == code.section)
             && group != *fixed_group
         {
-            errors.push(err(line, format!("セクション{}は「{fixed_group}」認定基準に属します", code.section)));
+            errors.push(err(
+                line,
+                format!("セクション{}は「{fixed_group}」認定基準に属します", code.section),
+            ));
         }
         if let Some(first) = self.sections.get(&code.section) {
             if first.group != group || first.name != name || first.service != service {
@@ -438,7 +505,7 @@ impl SectionIndex {
             }
             return;
         }
-        if let Some(service) = service {
+        if let Some(service) = service.filter(|_| group == GROUP_SERVICES) {
             match self.by_service.get(&service) {
                 Some((other, other_line)) => errors.push(err(
                     line,
@@ -451,7 +518,258 @@ impl SectionIndex {
         }
         self.sections.insert(
             code.section.clone(),
-            SectionInfo { line, group: group.to_owned(), name: name.to_owned(), service },
+            SectionInfo {
+                line,
+                group: group.to_owned(),
+                name: name.to_owned(),
+                service,
+            },
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const HEADER: &str = "code,group,section,kind,fundamental,service,title\n";
+
+    fn parse(body: &str) -> Result<Catalog, Vec<CatalogError>> {
+        parse_catalog_csv(&format!("{HEADER}{body}"), "test")
+    }
+
+    fn error_lines(body: &str) -> Vec<usize> {
+        match parse(body) {
+            Ok(_) => vec![],
+            Err(errors) => {
+                let mut lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
+                lines.dedup();
+                lines
+            }
+        }
+    }
+
+    #[test]
+    fn the_sample_catalog_parses_and_is_marked_sample() {
+        let parsed = parse_catalog_csv(SAMPLE_CSV, SAMPLE_VERSION);
+        assert!(parsed.is_ok(), "{parsed:?}");
+        let catalog = sample_catalog();
+        assert!(catalog.sample);
+        assert_eq!(catalog.version, SAMPLE_VERSION);
+        assert!(catalog.standards.len() > 60);
+    }
+
+    #[test]
+    fn the_sample_has_the_seed_structure() {
+        let catalog = sample_catalog();
+        let mut codes: Vec<(&str, &str, &str, Option<ServiceCode>)> = Vec::new();
+        for s in &catalog.standards {
+            let key = (s.group.as_str(), s.section_code(), s.section.as_str(), s.service);
+            if !codes.contains(&key) {
+                codes.push(key);
+            }
+        }
+        let fixed: Vec<_> = FIXED_SECTIONS
+            .iter()
+            .map(|(c, n, g)| (*g, *c, *n, None))
+            .collect();
+        assert_eq!(codes[..9], fixed[..]);
+        let services: Vec<_> = codes[9..].iter().map(|(g, _, n, s)| (*g, *n, *s)).collect();
+        let expected: Vec<_> = ServiceCode::ALL
+            .iter()
+            .map(|s| (GROUP_SERVICES, s.name_ja(), Some(*s)))
+            .collect();
+        assert_eq!(services, expected);
+        for category in Fundamental::ALL {
+            assert!(
+                catalog.standards.iter().any(|s| s.fundamental == Some(category)),
+                "{category:?}"
+            );
+        }
+        // Each sub-section: a core concept then 2–3 practice standards; sections have 1–2 sub-sections.
+        let mut subs: Vec<(String, u32, usize)> = Vec::new();
+        for s in &catalog.standards {
+            let code = StandardCode::parse(&s.code).unwrap();
+            match code.practice {
+                None => subs.push((code.section, code.sub_section, 0)),
+                Some(_) => subs.last_mut().unwrap().2 += 1,
+            }
+        }
+        assert!(subs.iter().all(|(_, _, n)| (2..=3).contains(n)), "{subs:?}");
+        assert!(subs.iter().all(|(_, sub, _)| (1..=2).contains(sub)));
+    }
+
+    #[test]
+    fn in_scope_includes_only_the_case_services_sections() {
+        let catalog = sample_catalog();
+        let common = catalog.standards.iter().filter(|s| s.service.is_none()).count();
+        assert_eq!(catalog.in_scope(&[]).count(), common);
+        let a_and_e: Vec<_> = catalog.in_scope(&[ServiceCode::A, ServiceCode::E]).collect();
+        assert!(a_and_e.iter().any(|s| s.code == "CSL 1.01"));
+        assert!(a_and_e.iter().any(|s| s.code == "SUR 1"));
+        assert!(!a_and_e.iter().any(|s| s.service == Some(ServiceCode::B)));
+        assert_eq!(
+            catalog.in_scope(&ServiceCode::ALL).count(),
+            catalog.standards.len()
+        );
+        assert_eq!(catalog.get("PQI 2.03").map(|s| s.kind), Some(Kind::Practice));
+        assert_eq!(catalog.get("PQI 9"), None);
+    }
+
+    #[test]
+    fn standard_codes_have_one_shape() {
+        let ok = |s: &str| StandardCode::parse(s).map(|c| (c.to_string(), c.kind()));
+        assert_eq!(ok("ETH 1"), Ok(("ETH 1".to_owned(), Kind::CoreConcept)));
+        assert_eq!(ok("PQI 4.02"), Ok(("PQI 4.02".to_owned(), Kind::Practice)));
+        assert_eq!(ok("HR 12.99"), Ok(("HR 12.99".to_owned(), Kind::Practice)));
+        for bad in [
+            "ETH1",
+            "eth 1",
+            "ETH  1",
+            "ETH 0",
+            "ETH 01",
+            "ETH 1.1",
+            "ETH 1.001",
+            "ETH 1.00",
+            "E 1",
+            "ETHIC 1",
+            "ETH 100",
+            "ETH 1.",
+            "ETH .01",
+            "ETH 1.0a",
+            "ETH 1.+1",
+            "ETH +1",
+            "",
+        ] {
+            assert!(StandardCode::parse(bad).is_err(), "{bad}");
+        }
+        let element = StandardCode::parse("PQI 4.02(c)").unwrap_err();
+        assert!(element.contains("要素"), "{element}");
+    }
+
+    #[test]
+    fn a_minimal_catalog_parses_with_quotes_and_crlf() {
+        let text = "code,group,section,kind,fundamental,service,title\r\n\
+                    ETH 1,運営と管理,倫理実践,core_concept,,,\"倫理, \"\"誠実\"\"\"\r\n\
+                    ETH 1.01,運営と管理,倫理実践,practice,client_rights,,規程\r\n";
+        let catalog = parse_catalog_csv(text, "v2").unwrap();
+        assert!(!catalog.sample);
+        assert_eq!(catalog.version, "v2");
+        assert_eq!(catalog.standards[0].title, "倫理, \"誠実\"");
+        assert_eq!(catalog.standards[1].fundamental, Some(Fundamental::ClientRights));
+        assert_eq!(catalog.standards[1].section_code(), "ETH");
+    }
+
+    #[test]
+    fn header_must_match() {
+        let errors =
+            parse_catalog_csv("code,group,section,kind,service,fundamental,title\n", "v").unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].line, 1);
+        let errors = parse_catalog_csv("# only a comment\n", "v").unwrap_err();
+        assert_eq!(errors[0].line, 1);
+        let errors = parse_catalog_csv(HEADER, "v").unwrap_err();
+        assert!(errors[0].message.contains("1件もありません"));
+    }
+
+    #[test]
+    fn every_row_error_is_reported_with_its_line() {
+        let body = "\
+ETH 1,運営と管理,倫理実践,core_concept,,,ok
+ETH 1.01,運営と管理,倫理実践,core_concept,,,kind does not match the code
+ETH 1.02,運営と管理,倫理実践,practice,danger,,unknown fundamental
+ETH 2,運営と管理,倫理実践,core_concept,life_safety,,fundamental on a core concept
+ETH 1,運営と管理,倫理実践,core_concept,,,duplicate
+ETH 1.03,運営と管理,倫理実践,practice,,,
+ETH 1.04,運営,倫理実践,practice,,,unknown group
+ETH 1.05,運営と管理,倫理実践,standard,,,unknown kind
+ETH 1.06,運営と管理,倫理実践,practice,,,too,many,columns
+ETH 1.7,運営と管理,倫理実践,practice,,,bad code
+";
+        assert_eq!(error_lines(body), [3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    }
+
+    #[test]
+    fn service_column_rules() {
+        let body = "\
+CSL 1,サービス,相談,core_concept,,,missing service
+CSL 2,サービス,相談,core_concept,,f,unknown service
+ETH 1,運営と管理,倫理実践,core_concept,,a,service outside the service group
+XA 1,サービス,相談A,core_concept,,a,first section of a
+XB 1,サービス,相談B,core_concept,,a,second section of a
+";
+        assert_eq!(error_lines(body), [2, 3, 4, 6]);
+    }
+
+    #[test]
+    fn a_section_code_means_one_section() {
+        let body = "\
+ETH 1,運営と管理,倫理実践,core_concept,,,first row
+ETH 2,運営と管理,倫理,core_concept,,,another name
+CR 1,運営と管理,クライアントの権利,core_concept,,,CR belongs to サービス提供管理
+";
+        assert_eq!(error_lines(body), [3, 4]);
+    }
+
+    #[test]
+    fn each_sub_section_needs_its_core_concept_reported_once() {
+        let body = "\
+ETH 1,運営と管理,倫理実践,core_concept,,,ok
+ETH 1.01,運営と管理,倫理実践,practice,,,ok
+ETH 2.01,運営と管理,倫理実践,practice,,,no ETH 2
+ETH 2.02,運営と管理,倫理実践,practice,,,no ETH 2 again
+FIN 3.01,運営と管理,財務管理,practice,,,no FIN 3
+";
+        let errors = parse(body).unwrap_err();
+        let lines: Vec<_> = errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [4, 6]);
+        assert!(errors[0].message.contains("ETH 2"));
+        assert_eq!(errors[0].to_string(), format!("4行目: {}", errors[0].message));
+    }
+
+    #[test]
+    fn csv_syntax_errors_come_with_row_errors_in_line_order() {
+        let body = "\
+ETH 1,運営と管理,倫理実践,core_concept,,,\"ok\"x
+ETH 1.01,運営と管理,倫理実践,practice,,,
+";
+        assert_eq!(error_lines(body), [2, 3]);
+    }
+
+    #[test]
+    fn kinds_and_fundamentals_use_the_api_strings() {
+        use serde::de::IntoDeserializer;
+        for category in Fundamental::ALL {
+            let de = category.as_str().into_deserializer();
+            let parsed: Result<Fundamental, serde::de::value::Error> = Fundamental::deserialize(de);
+            assert_eq!(parsed, Ok(category));
+        }
+        for kind in [Kind::CoreConcept, Kind::Practice] {
+            let de = kind.as_str().into_deserializer();
+            let parsed: Result<Kind, serde::de::value::Error> = Kind::deserialize(de);
+            assert_eq!(parsed, Ok(kind));
+        }
+        assert_eq!(Fundamental::LifeSafety.label_ja(), "生命の安全");
+    }
+
+    proptest! {
+        // Codes that parse print back to themselves, so the catalog's codes are canonical.
+        #[test]
+        fn code_parse_display_round_trip(s in "[A-Z]{1,5} [0-9]{1,3}(\\.[0-9]{1,3})?") {
+            if let Ok(code) = StandardCode::parse(&s) {
+                prop_assert_eq!(code.to_string(), s);
+            }
+        }
+
+        // The importer never panics and every error has a line inside the text.
+        #[test]
+        fn import_never_panics(text in "[a-zA-Z0-9 ,\"\\n\\r#.運]{0,200}") {
+            let lines = text.chars().filter(|c| *c == '\n' || *c == '\r').count() + 1;
+            if let Err(errors) = parse_catalog_csv(&text, "p") {
+                prop_assert!(!errors.is_empty());
+                prop_assert!(errors.iter().all(|e| e.line >= 1 && e.line <= lines));
+            }
+        }
     }
 }

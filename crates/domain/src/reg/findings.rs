@@ -74,10 +74,8 @@ fn shortfalls(
             }
         }
         // REG-3 1(2)イ
-        "1-2-b" => {
-            if !counselors.iter().any(Counselor::is_experienced_full_time) {
-                out.push("実務経験５年以上の常勤の相談対応者がいません".to_owned());
-            }
+        "1-2-b" if !counselors.iter().any(Counselor::is_experienced_full_time) => {
+            out.push("実務経験５年以上の常勤の相談対応者がいません".to_owned());
         }
         // REG-3 1(3)イ (ア)–(キ): what the directory publishes must be there.
         "1-3-b-1" if blank(&disclosure.fee_structure) => out.push("料金体系が記載されていません".to_owned()),

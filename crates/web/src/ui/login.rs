@@ -150,17 +150,15 @@ pub(crate) async fn start_session(
     if let Some(old) = old {
         sessions::delete(&mut tx, old).await?;
     }
-    sessions::create(
-        &mut tx,
-        &secret,
-        &caller.user.id,
-        &csrf,
+    let new = sessions::NewSession {
+        secret: &secret,
+        user_id: &caller.user.id,
+        csrf_token: &csrf,
         mfa_pending,
-        now.timestamp(),
         address,
         user_agent,
-    )
-    .await?;
+    };
+    sessions::create(&mut tx, &new, now.timestamp()).await?;
     let changes = json!({"mfa_pending": {"before": null, "after": mfa_pending}});
     audit::append(
         &mut tx,

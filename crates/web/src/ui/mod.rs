@@ -74,6 +74,10 @@ pub const SOURCES_USING_KEYS: &[(&str, &str)] = &[
     ),
     ("users.html", include_str!("../../templates/users.html")),
     ("ui/mod.rs", include_str!("mod.rs")),
+    ("ui/login.rs", include_str!("login.rs")),
+    ("ui/organizations.rs", include_str!("organizations.rs")),
+    ("ui/users.rs", include_str!("users.rs")),
+    ("ui/account.rs", include_str!("account.rs")),
 ];
 
 pub struct NavItem {

@@ -1,0 +1,105 @@
+//! Storage basics on the backend under test: migrations, health, backup.
+
+use crate::support::TestApp;
+
+#[tokio::test]
+async fn migrations_are_idempotent_and_an_edited_one_stops_start_up() {
+    let app = TestApp::new().await;
+    assert!(
+        app.state.db.migrate().await.unwrap().is_empty(),
+        "second run applies nothing"
+    );
+    app.state
+        .db
+        .execute_raw("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1")
+        .await
+        .unwrap();
+    let err = app.state.db.migrate().await.unwrap_err().to_string();
+    assert!(err.contains("edited"), "{err}");
+}
+
+#[test]
+fn every_migration_file_is_listed_for_both_backends() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../store/migrations");
+    for backend in ["sqlite", "postgres"] {
+        let mut files: Vec<String> = std::fs::read_dir(dir.join(backend))
+            .unwrap()
+            .map(|e| {
+                e.unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .trim_end_matches(".sql")
+                    .to_owned()
+            })
+            .collect();
+        files.sort();
+        let listed: Vec<String> = nintei_store::MIGRATIONS
+            .iter()
+            .map(|(_, name, ..)| (*name).to_owned())
+            .collect();
+        assert_eq!(files, listed, "{backend}");
+    }
+}
+
+#[tokio::test]
+async fn livez_and_healthz() {
+    let app = TestApp::new().await;
+    let r = app.get("/livez", None).await;
+    r.assert_status(200);
+    assert_eq!(r.text(), "ok");
+    app.get("/healthz", None).await.assert_status(200);
+    app.state.db.close().await;
+    app.get("/healthz", None).await.assert_status(503);
+    app.get("/livez", None).await.assert_status(200);
+}
+
+#[tokio::test]
+async fn demo_data_loads_once() {
+    let app = TestApp::new().await;
+    assert!(nintei_web::demo::load(&app.state).await.unwrap());
+    let users = app.count("users").await;
+    assert_eq!(users as usize, nintei_web::demo::DEMO_USERS.len());
+    assert!(app.count("organizations").await >= 3);
+    assert!(!nintei_web::demo::load(&app.state).await.unwrap());
+    assert_eq!(app.count("users").await, users);
+    // Every demo account can sign in (the admin needs its code).
+    let r = app
+        .post_json(
+            "/api/v1/auth/token",
+            None,
+            &serde_json::json!({"email": "office@nintei.example", "password": nintei_web::demo::DEMO_PASSWORD}),
+        )
+        .await;
+    r.assert_status(200);
+}
+
+#[tokio::test]
+async fn backup_writes_a_database_that_opens_and_verifies() {
+    let app = TestApp::new().await;
+    app.organization("株式会社バックアップ").await;
+    if app.state.db.backend() != nintei_store::Backend::Sqlite {
+        let out = std::env::temp_dir().join(format!("nintei-backup-{}.db", uuid::Uuid::new_v4()));
+        assert!(
+            app.state
+                .db
+                .backup_sqlite(&out)
+                .await
+                .unwrap_err()
+                .to_string()
+                .contains("pg_dump")
+        );
+        return;
+    }
+    let out = std::env::temp_dir().join(format!("nintei-backup-{}.db", uuid::Uuid::new_v4()));
+    app.state.db.backup_sqlite(&out).await.unwrap();
+    let copy = nintei_store::Db::open(&format!("sqlite://{}", out.display()))
+        .await
+        .unwrap();
+    assert_eq!(copy.count_rows("organizations").await.unwrap(), 1);
+    assert!(matches!(
+        nintei_store::audit::verify(&copy).await.unwrap(),
+        nintei_store::ChainReport::Intact { .. }
+    ));
+    copy.close().await;
+    let _ = std::fs::remove_file(out);
+}
