@@ -3,6 +3,9 @@
 //! Every handler asks here, and the UI asks the same question to show only what is allowed. A record the caller
 //! may not see answers `NotFound` (HTTP 404), never `Forbidden`, so that its existence is not revealed.
 
+pub mod acc;
+pub mod reg;
+
 use crate::role::Role;
 
 /// The caller, as far as authorization needs to know.
