@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod jobs;
 mod login;
 pub mod middleware;
+pub mod openapi;
 mod ops;
 mod orgs;
 pub mod security;

@@ -7,5 +7,6 @@ mod api_organizations;
 mod audit;
 mod browser;
 mod jobs;
+mod openapi;
 mod storage;
 mod support;

@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/organizations/{id}", get(organizations::show))
         .route("/api/v1/organizations/{id}/sites", post(organizations::add_site))
         .route("/api/v1/conflicts", post(conflicts::create))
+        .route("/api/v1/openapi.json", get(crate::openapi::openapi_json))
 }
 
 /// `Json<T>` whose rejections are problem+json: 400 for malformed or mistyped bodies, 413 for oversized ones.

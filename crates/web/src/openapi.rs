@@ -1,0 +1,294 @@
+//! `GET /api/v1/openapi.json` (OpenAPI 3.1 of the whole API) and `GET /api/docs` (Swagger UI, vendored).
+//!
+//! The document is built from one table of operations; a test checks that every `/api` route of the router is
+//! documented and every documented path is routed.
+
+use axum::Json;
+use axum::http::{HeaderValue, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde_json::{Map, Value, json};
+
+/// One documented operation: method, path, tag, summary, request body schema (if any), success status and schema.
+pub struct Op {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub tag: &'static str,
+    pub summary: &'static str,
+    pub auth: bool,
+    pub body: Option<fn() -> Value>,
+    pub ok: u16,
+    pub response: fn() -> Value,
+    pub errors: &'static [u16],
+}
+
+fn s(t: &str) -> Value {
+    json!({"type": t})
+}
+fn obj(props: Value, required: &[&str]) -> Value {
+    json!({"type": "object", "properties": props, "required": required})
+}
+fn id() -> Value {
+    obj(json!({"id": s("string")}), &["id"])
+}
+fn any() -> Value {
+    json!({"type": "object"})
+}
+fn text() -> Value {
+    s("string")
+}
+
+fn organization_body() -> Value {
+    obj(
+        json!({
+            "name": s("string"),
+            "legal_form": {"type": "string", "enum": ["kabushiki_kaisha", "godo_kaisha", "iryo_hojin", "ippan_zaidan",
+                "ippan_shadan", "koeki_zaidan", "koeki_shadan", "npo_hojin", "gakko_hojin", "shakai_fukushi_hojin", "llp", "other"]},
+            "corporate_number": {"type": ["string", "null"], "pattern": "^[0-9]{13}$", "description": "法人番号 (check digit verified)"},
+            "prefecture": {"type": "string", "pattern": "^(0[1-9]|[1-3][0-9]|4[0-7])$", "description": "JIS code 01–47"},
+            "address": s("string"),
+            "representative": s("string"),
+            "contact": obj(json!({"name": s("string"), "email": s("string"), "phone": s("string")}), &["name", "email", "phone"]),
+        }),
+        &[
+            "name",
+            "legal_form",
+            "prefecture",
+            "address",
+            "representative",
+            "contact",
+        ],
+    )
+}
+
+fn token_body() -> Value {
+    obj(
+        json!({"email": s("string"), "password": s("string"), "totp": {"type": "string", "description": "required when the account has TOTP enrolled"}}),
+        &["email", "password"],
+    )
+}
+fn token_response() -> Value {
+    obj(
+        json!({"token": s("string"), "expires_at": {"type": "string", "format": "date-time"}}),
+        &["token", "expires_at"],
+    )
+}
+fn me_response() -> Value {
+    obj(
+        json!({"id": s("string"), "email": s("string"), "name": s("string"), "role": s("string"), "organization_id": {"type": ["string", "null"]}}),
+        &["id", "email", "name", "role", "organization_id"],
+    )
+}
+fn user_body() -> Value {
+    obj(
+        json!({"email": s("string"), "name": s("string"), "role": {"type": "string", "enum": ["admin", "office", "head", "coordinator", "surveyor", "committee", "organization"]},
+               "organization_id": {"type": ["string", "null"]}, "password": {"type": "string", "minLength": 12, "maxLength": 128}}),
+        &["email", "name", "role", "password"],
+    )
+}
+fn site_body() -> Value {
+    obj(
+        json!({"name": s("string"), "prefecture": s("string"), "address": s("string")}),
+        &["name", "prefecture", "address"],
+    )
+}
+fn conflict_body() -> Value {
+    obj(
+        json!({"user_id": s("string"), "organization_id": s("string"), "reason": s("string")}),
+        &["user_id", "organization_id", "reason"],
+    )
+}
+
+/// The operations of the foundation; the scheme modules add theirs through [`more_ops`].
+pub const FOUNDATION: &[Op] = &[
+    Op {
+        method: "post",
+        path: "/api/v1/auth/token",
+        tag: "auth",
+        summary: "E-mail and password (and TOTP) for a bearer token",
+        auth: false,
+        body: Some(token_body),
+        ok: 200,
+        response: token_response,
+        errors: &[400, 401, 429],
+    },
+    Op {
+        method: "get",
+        path: "/api/v1/me",
+        tag: "auth",
+        summary: "The caller's account",
+        auth: true,
+        body: None,
+        ok: 200,
+        response: me_response,
+        errors: &[401],
+    },
+    Op {
+        method: "post",
+        path: "/api/v1/users",
+        tag: "auth",
+        summary: "Create a user (admin)",
+        auth: true,
+        body: Some(user_body),
+        ok: 201,
+        response: id,
+        errors: &[400, 401, 403, 409],
+    },
+    Op {
+        method: "post",
+        path: "/api/v1/organizations",
+        tag: "organizations",
+        summary: "Create an organization (office, admin)",
+        auth: true,
+        body: Some(organization_body),
+        ok: 201,
+        response: id,
+        errors: &[400, 401, 403, 409],
+    },
+    Op {
+        method: "get",
+        path: "/api/v1/organizations/{id}",
+        tag: "organizations",
+        summary: "An organization with its sites",
+        auth: true,
+        body: None,
+        ok: 200,
+        response: any,
+        errors: &[401, 404],
+    },
+    Op {
+        method: "post",
+        path: "/api/v1/organizations/{id}/sites",
+        tag: "organizations",
+        summary: "Add a counseling room (REG-2)",
+        auth: true,
+        body: Some(site_body),
+        ok: 201,
+        response: id,
+        errors: &[400, 401, 403, 404],
+    },
+    Op {
+        method: "post",
+        path: "/api/v1/conflicts",
+        tag: "organizations",
+        summary: "Declare a conflict of interest (ACC-8)",
+        auth: true,
+        body: Some(conflict_body),
+        ok: 201,
+        response: id,
+        errors: &[400, 401, 404],
+    },
+    Op {
+        method: "get",
+        path: "/api/v1/openapi.json",
+        tag: "meta",
+        summary: "This document",
+        auth: false,
+        body: None,
+        ok: 200,
+        response: any,
+        errors: &[],
+    },
+];
+
+/// Operations documented by other modules (accreditation, registration, public), appended as they land.
+pub fn more_ops() -> Vec<&'static Op> {
+    Vec::new()
+}
+
+pub fn all_ops() -> Vec<&'static Op> {
+    FOUNDATION.iter().chain(more_ops()).collect()
+}
+
+pub fn document() -> Value {
+    let mut paths = Map::new();
+    for op in all_ops() {
+        let mut responses = Map::new();
+        responses.insert(
+            op.ok.to_string(),
+            json!({"description": "success", "content": {"application/json": {"schema": (op.response)()}}}),
+        );
+        for e in op.errors {
+            responses.insert(
+                e.to_string(),
+                json!({"description": "problem", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}),
+            );
+        }
+        let mut operation = json!({"tags": [op.tag], "summary": op.summary, "responses": responses});
+        if let Some(body) = op.body
+            && let Some(o) = operation.as_object_mut()
+        {
+            o.insert(
+                "requestBody".into(),
+                json!({"required": true, "content": {"application/json": {"schema": body()}}}),
+            );
+        }
+        if let Some(o) = operation.as_object_mut() {
+            if op.auth {
+                o.insert("security".into(), json!([{"bearer": []}]));
+            }
+            if op.path.contains('{') {
+                let params: Vec<Value> = op
+                    .path
+                    .split('/')
+                    .filter_map(|seg| seg.strip_prefix('{').and_then(|x| x.strip_suffix('}')))
+                    .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+                    .collect();
+                o.insert("parameters".into(), Value::Array(params));
+            }
+        }
+        let entry = paths.entry(op.path.to_owned()).or_insert_with(|| json!({}));
+        if let Some(e) = entry.as_object_mut() {
+            e.insert(op.method.to_owned(), operation);
+        }
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "nintei API", "version": "1", "description": "Registration (REG) and accreditation (ACC) of mental-health service providers. Rule IDs refer to DOMAIN.md. Errors are RFC 9457 problem+json; `Idempotency-Key` is honored on state-changing requests."},
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"Problem": {"type": "object", "properties": {
+                "type": text(), "title": text(), "status": s("integer"), "detail": text(),
+                "errors": {"type": "array", "items": {"type": "object", "properties": {"field": text(), "message": text()}}}
+            }, "required": ["type", "title", "status", "detail"]}}
+        }
+    })
+}
+
+pub async fn openapi_json() -> Json<Value> {
+    Json(document())
+}
+
+const SWAGGER_JS: &str = include_str!("../assets/swagger/swagger-ui-bundle.js");
+const SWAGGER_CSS: &str = include_str!("../assets/swagger/swagger-ui.css");
+const SWAGGER_INIT: &str = include_str!("../assets/swagger/init.js");
+
+pub async fn docs_page() -> Html<&'static str> {
+    Html(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>nintei API</title>\
+         <link rel=\"stylesheet\" href=\"/assets/swagger/swagger-ui.css\"></head><body><div id=\"swagger-ui\"></div>\
+         <script src=\"/assets/swagger/swagger-ui-bundle.js\"></script><script src=\"/assets/swagger/init.js\"></script>\
+         </body></html>",
+    )
+}
+
+fn asset(body: &'static str, ctype: &'static str) -> Response {
+    let mut r = body.into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
+    r
+}
+
+pub async fn swagger_js() -> Response {
+    asset(SWAGGER_JS, "text/javascript; charset=utf-8")
+}
+pub async fn swagger_css() -> Response {
+    asset(SWAGGER_CSS, "text/css; charset=utf-8")
+}
+pub async fn swagger_init() -> Response {
+    asset(SWAGGER_INIT, "text/javascript; charset=utf-8")
+}
