@@ -20,6 +20,13 @@ pub fn routes() -> Router<AppState> {
             "/assets/htmx.min.js",
             get(|| async { asset(HTMX_JS, "text/javascript; charset=utf-8") }),
         )
+        .route("/api/docs", get(crate::openapi::docs_page))
+        .route(
+            "/assets/swagger/swagger-ui-bundle.js",
+            get(crate::openapi::swagger_js),
+        )
+        .route("/assets/swagger/swagger-ui.css", get(crate::openapi::swagger_css))
+        .route("/assets/swagger/init.js", get(crate::openapi::swagger_init))
 }
 
 fn asset(body: &'static str, content_type: &'static str) -> Response {
