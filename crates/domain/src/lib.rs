@@ -10,3 +10,4 @@ pub mod org;
 pub mod password;
 pub mod reg;
 pub mod role;
+pub mod search;

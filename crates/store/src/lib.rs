@@ -9,6 +9,7 @@ pub mod idempotency;
 pub mod jobs;
 mod migrate;
 pub mod organizations;
+pub mod search;
 pub mod sessions;
 pub mod settings;
 pub mod throttle;

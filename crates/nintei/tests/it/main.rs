@@ -8,5 +8,6 @@ mod audit;
 mod browser;
 mod jobs;
 mod openapi;
+mod search;
 mod storage;
 mod support;

@@ -1,0 +1,95 @@
+//! The public directory's search index: n-gram terms per document, the same SQL on both backends.
+
+use nintei_domain::search::{document_terms, normalize, query_terms};
+use sqlx::{AssertSqlSafe, Row};
+
+use crate::{Db, Result, Tx};
+
+/// (Re)indexes one document of `kind` (e.g. `registration`, `accreditation`) under `doc_key`.
+pub async fn index(tx: &mut Tx, kind: &str, doc_key: &str, text: &str) -> Result<()> {
+    remove(tx, kind, doc_key).await?;
+    sqlx::query("INSERT INTO search_docs (kind, doc_key, text) VALUES ($1, $2, $3)")
+        .bind(kind.to_owned())
+        .bind(doc_key.to_owned())
+        .bind(normalize(text))
+        .execute(&mut **tx)
+        .await?;
+    for term in document_terms(text) {
+        sqlx::query("INSERT INTO search_terms (kind, term, doc_key) VALUES ($1, $2, $3)")
+            .bind(kind.to_owned())
+            .bind(term)
+            .bind(doc_key.to_owned())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn remove(tx: &mut Tx, kind: &str, doc_key: &str) -> Result<()> {
+    for table in ["search_terms", "search_docs"] {
+        sqlx::query(AssertSqlSafe(format!(
+            "DELETE FROM {table} WHERE kind = $1 AND doc_key = $2"
+        )))
+        .bind(kind.to_owned())
+        .bind(doc_key.to_owned())
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Keys of the documents of `kind` whose text contains `query` (normalized), at most `limit`, in key order.
+/// None when the query has no searchable characters (the caller then lists without a text filter).
+pub async fn search(db: &Db, kind: &str, query: &str, limit: i64) -> Result<Option<Vec<String>>> {
+    let terms = query_terms(query);
+    if terms.is_empty() {
+        return Ok(None);
+    }
+    let placeholders: Vec<String> = (0..terms.len()).map(|i| format!("${}", i + 3)).collect();
+    // Every term must be present (the n-gram filter), then the normalized text must contain the whole query
+    // (bigrams alone would match their parts spread apart). The query text has no LIKE wildcards: normalization
+    // keeps letters, digits and kana marks only.
+    let sql = format!(
+        "SELECT d.doc_key FROM search_docs d WHERE d.kind = $1 AND d.text LIKE $2 AND d.doc_key IN \
+         (SELECT doc_key FROM search_terms WHERE kind = $1 AND term IN ({}) GROUP BY doc_key \
+         HAVING COUNT(*) = {}) ORDER BY d.doc_key LIMIT {}",
+        placeholders.join(", "),
+        terms.len(),
+        limit.max(0)
+    );
+    let mut q = sqlx::query(AssertSqlSafe(sql))
+        .bind(kind.to_owned())
+        .bind(format!("%{}%", normalize(query)));
+    for t in terms {
+        q = q.bind(t);
+    }
+    let rows = q.fetch_all(db.pool()).await?;
+    let keys = rows
+        .iter()
+        .map(|r| r.try_get("doc_key"))
+        .collect::<std::result::Result<Vec<String>, _>>()?;
+    Ok(Some(keys))
+}
+
+/// Counts one verification of `number` on `day` (no IP, no user agent: ACC-23 publication without tracking).
+pub async fn count_verification(db: &Db, number: &str, day: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO verification_counts (number, day, count) VALUES ($1, $2, 1) \
+         ON CONFLICT (number, day) DO UPDATE SET count = verification_counts.count + 1",
+    )
+    .bind(number.to_owned())
+    .bind(day.to_owned())
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+pub async fn verification_count(db: &Db, number: &str) -> Result<i64> {
+    let row = sqlx::query(
+        "SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) AS n FROM verification_counts WHERE number = $1",
+    )
+    .bind(number.to_owned())
+    .fetch_one(db.pool())
+    .await?;
+    Ok(row.try_get("n")?)
+}
