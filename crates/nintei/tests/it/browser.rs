@@ -369,3 +369,23 @@ async fn organization_users_see_only_their_own_organization_page() {
     let page = office.get(&format!("/organizations/{a}")).await;
     assert!(page.text().contains("変更履歴") && page.text().contains("organization.create"));
 }
+
+#[tokio::test]
+async fn the_public_fee_estimate_reproduces_the_seed_table() {
+    // ACC-22: ¥87M with 5 services → ¥800,000 before tax; 10% tax on 2026-11-20.
+    let app = TestApp::new().await;
+    let mut b = Browser::new(&app);
+    let form = b.get("/fee-estimate").await;
+    form.assert_status(200);
+    assert!(form.text().contains("年間売上高"));
+    let r = b.get("/fee-estimate?revenue_yen=87%2C000%2C000&services=5").await;
+    r.assert_status(200);
+    let html = r.text();
+    assert!(
+        html.contains("¥800,000") && html.contains("¥80,000") && html.contains("¥880,000"),
+        "{html}"
+    );
+    let bad = b.get("/fee-estimate?revenue_yen=abc&services=9").await;
+    bad.assert_status(400);
+    assert!(bad.text().contains("id=\"revenue-error\"") && bad.text().contains("id=\"services-error\""));
+}

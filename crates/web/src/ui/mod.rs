@@ -2,6 +2,7 @@
 
 mod account;
 mod dashboard;
+mod fee_estimate;
 mod lang;
 mod login;
 mod organizations;
@@ -24,6 +25,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(dashboard::home))
         .route("/dashboard", get(dashboard::dashboard))
+        .route("/fee-estimate", get(fee_estimate::page))
         .route("/login", get(login::form).post(login::submit))
         .route("/login/totp", get(login::totp_form).post(login::totp_submit))
         .route("/logout", post(login::logout))
@@ -73,6 +75,11 @@ pub const SOURCES_USING_KEYS: &[(&str, &str)] = &[
         include_str!("../../templates/organization.html"),
     ),
     ("users.html", include_str!("../../templates/users.html")),
+    (
+        "fee_estimate.html",
+        include_str!("../../templates/fee_estimate.html"),
+    ),
+    ("ui/fee_estimate.rs", include_str!("fee_estimate.rs")),
     ("ui/mod.rs", include_str!("mod.rs")),
     ("ui/login.rs", include_str!("login.rs")),
     ("ui/organizations.rs", include_str!("organizations.rs")),
@@ -114,7 +121,7 @@ impl Page {
             title: i18n::t(lang, title_key).to_owned(),
             user: None,
             csrf: String::new(),
-            nav: Vec::new(),
+            nav: public_nav(path),
             lang_href: lang_href(lang, path),
             demo: false,
         }
@@ -163,6 +170,18 @@ impl Page {
             demo: false,
         }
     }
+}
+
+/// The public menu: what anyone may use without an account.
+fn public_nav(path: &str) -> Vec<NavItem> {
+    [("/fee-estimate", "nav.fee")]
+        .into_iter()
+        .map(|(href, key)| NavItem {
+            href,
+            key,
+            current: path.starts_with(href),
+        })
+        .collect()
 }
 
 pub fn role_key(role: Role) -> &'static str {
