@@ -5,6 +5,7 @@
 pub mod acc;
 pub mod authz;
 pub mod calendar;
+pub mod deadline;
 pub mod fees;
 pub mod org;
 pub mod password;
