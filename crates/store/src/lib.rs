@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod conflicts;
+pub mod deadlines;
 pub mod idempotency;
 pub mod jobs;
 mod migrate;

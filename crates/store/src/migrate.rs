@@ -20,6 +20,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0005_search.sql"),
         include_str!("../migrations/postgres/0005_search.sql"),
     ),
+    (
+        6,
+        "0006_deadlines",
+        include_str!("../migrations/sqlite/0006_deadlines.sql"),
+        include_str!("../migrations/postgres/0006_deadlines.sql"),
+    ),
 ];
 
 /// Advisory lock key so that two `nintei serve` starting together on one PostgreSQL migrate one at a time.

@@ -108,6 +108,7 @@ mod tests {
             "error.",
             "footer.",
             "fee.",
+            "deadline.",
         ];
         let mut out = Vec::new();
         for (i, _) in text.match_indices('"') {

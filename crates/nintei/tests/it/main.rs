@@ -6,6 +6,7 @@ mod api_auth;
 mod api_organizations;
 mod audit;
 mod browser;
+mod deadlines;
 mod jobs;
 mod openapi;
 mod search;

@@ -2,6 +2,7 @@
 
 mod account;
 mod dashboard;
+mod deadlines;
 mod fee_estimate;
 mod lang;
 mod login;
@@ -25,6 +26,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(dashboard::home))
         .route("/dashboard", get(dashboard::dashboard))
+        .route("/deadlines", get(deadlines::page))
         .route("/fee-estimate", get(fee_estimate::page))
         .route("/login", get(login::form).post(login::submit))
         .route("/login/totp", get(login::totp_form).post(login::totp_submit))
@@ -80,6 +82,8 @@ pub const SOURCES_USING_KEYS: &[(&str, &str)] = &[
         include_str!("../../templates/fee_estimate.html"),
     ),
     ("ui/fee_estimate.rs", include_str!("fee_estimate.rs")),
+    ("deadlines.html", include_str!("../../templates/deadlines.html")),
+    ("ui/deadlines.rs", include_str!("deadlines.rs")),
     ("ui/mod.rs", include_str!("mod.rs")),
     ("ui/login.rs", include_str!("login.rs")),
     ("ui/organizations.rs", include_str!("organizations.rs")),
@@ -130,11 +134,18 @@ impl Page {
     /// A page for a signed-in user: navigation by what the authorization module allows.
     pub fn for_session(s: &AnySession, title_key: &str, path: &str) -> Page {
         let actor = s.caller.actor();
-        let mut nav = vec![NavItem {
-            href: "/dashboard",
-            key: "nav.dashboard",
-            current: false,
-        }];
+        let mut nav = vec![
+            NavItem {
+                href: "/dashboard",
+                key: "nav.dashboard",
+                current: false,
+            },
+            NavItem {
+                href: "/deadlines",
+                key: "nav.deadlines",
+                current: false,
+            },
+        ];
         if authz::global(&actor, GlobalAction::ListOrganizations).is_allowed() {
             nav.push(NavItem {
                 href: "/organizations",
