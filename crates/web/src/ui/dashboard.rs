@@ -38,6 +38,8 @@ struct DashboardPage {
     organization_count: i64,
     user_count: i64,
     own_organization: Option<(String, String)>,
+    overdue: usize,
+    due_this_week: usize,
 }
 
 pub async fn dashboard(State(state): State<AppState>, WebUser(s): WebUser) -> Result<Response, PageError> {
@@ -61,7 +63,21 @@ pub async fn dashboard(State(state): State<AppState>, WebUser(s): WebUser) -> Re
             .map(|o| (o.id, o.name)),
         None => None,
     };
+    // The deadline summary: the same list as /deadlines, counted.
+    let today = state.clock.today();
+    let week = today.checked_add_days(chrono::Days::new(7)).unwrap_or(today);
+    let org_filter = if actor.role.is_staff() {
+        None
+    } else {
+        Some(actor.organization_id.clone().unwrap_or_else(|| "-".into()))
+    };
+    let open = nintei_store::deadlines::open_until(state.db.pool(), week, org_filter.as_deref())
+        .await
+        .map_err(|e| err(e.into()))?;
+    let overdue = open.iter().filter(|d| d.due_on < today.to_string()).count();
     let page = DashboardPage {
+        overdue,
+        due_this_week: open.len() - overdue,
         p: Page::for_session(&s, "dashboard.title", "/dashboard"),
         staff,
         organization_count,
