@@ -5,7 +5,11 @@
 mod api_auth;
 mod api_organizations;
 mod audit;
+mod authz_matrix;
 mod browser;
+mod csrf_sweep;
+mod harness;
 mod jobs;
+mod requests;
 mod storage;
 mod support;
