@@ -7,6 +7,7 @@ pub mod audit;
 pub mod conflicts;
 pub mod deadlines;
 pub mod idempotency;
+mod inspect;
 pub mod jobs;
 mod migrate;
 pub mod organizations;
@@ -25,6 +26,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, ConnectOptions, Transaction};
 
 pub use audit::{AuditEvent, ChainReport};
+pub use inspect::Snapshot;
 pub use migrate::MIGRATIONS;
 
 /// A database transaction over either backend.
@@ -235,7 +237,10 @@ impl Db {
 
     /// Counts the rows of a table whose name is a plain identifier.
     pub async fn count_rows(&self, table: &str) -> Result<i64> {
-        if !table.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+        if !table
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
             return Err(StoreError::Conflict(format!("not a table name: {table}")));
         }
         let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) AS n FROM {table}")))

@@ -1,17 +1,15 @@
 //! Static assets embedded in the binary (no CDN): the stylesheet and vendored htmx (0BSD, see htmx.LICENSE).
 
-use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 
-use crate::state::AppState;
+use crate::routing::{Routes, get};
 
 pub const APP_CSS: &str = include_str!("../assets/app.css");
 pub const HTMX_JS: &str = include_str!("../assets/htmx.min.js");
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route(
             "/assets/app.css",
             get(|| async { asset(APP_CSS, "text/css; charset=utf-8") }),

@@ -15,6 +15,7 @@ pub mod middleware;
 pub mod openapi;
 mod ops;
 mod orgs;
+pub mod routing;
 pub mod security;
 pub mod state;
 mod ui;
@@ -23,16 +24,29 @@ use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
 use tower_http::limit::RequestBodyLimitLayer;
 
+pub use routing::{RouteInfo, Routes};
 pub use state::{AppState, Config};
 
-/// Every route of the application. The list is also what the authorization test matrix walks.
-pub fn router(state: AppState) -> Router {
-    let limit = state.config.body_limit;
-    Router::new()
+/// Every route of the application, as one table and one router (see `routing`).
+fn routes() -> Routes {
+    Routes::new()
         .merge(ops::routes())
         .merge(api::routes())
         .merge(ui::routes())
         .merge(assets::routes())
+}
+
+/// Every (method, path) the router answers, in registration order: what the authorization matrix, the CSRF
+/// sweep and the property tests walk. Built by the same calls as `router`, so it cannot drift from it.
+pub fn route_table() -> Vec<RouteInfo> {
+    routes().table().to_vec()
+}
+
+/// The application: every route of `route_table()`, the fallback and the cross-cutting layers.
+pub fn router(state: AppState) -> Router {
+    let limit = state.config.body_limit;
+    routes()
+        .into_router()
         .fallback(ui::not_found)
         .layer(from_fn_with_state(state.clone(), middleware::idempotency))
         .layer(from_fn(middleware::origin_check))

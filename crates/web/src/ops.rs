@@ -1,14 +1,13 @@
 //! `GET /livez` (the process is up) and `GET /healthz` (the database answers).
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
 
+use crate::routing::{Routes, get};
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/livez", get(livez))
         .route("/healthz", get(healthz))
 }

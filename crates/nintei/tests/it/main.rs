@@ -5,10 +5,14 @@
 mod api_auth;
 mod api_organizations;
 mod audit;
+mod authz_matrix;
 mod browser;
+mod csrf_sweep;
 mod deadlines;
+mod harness;
 mod jobs;
 mod openapi;
+mod requests;
 mod search;
 mod storage;
 mod support;

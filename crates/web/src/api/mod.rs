@@ -6,18 +6,16 @@ mod me;
 mod organizations;
 mod users;
 
-use axum::Router;
 use axum::extract::FromRequest;
 use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::routing::{Routes, get, post};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/api/v1/auth/token", post(auth_token::issue))
         .route("/api/v1/me", get(me::show))
         .route("/api/v1/users", post(users::create))

@@ -10,20 +10,18 @@ mod organizations;
 mod users;
 
 use askama::Template;
-use axum::Router;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
 use nintei_domain::authz::{self, GlobalAction};
 use nintei_domain::role::Role;
 
 use crate::auth::{AnySession, lang_of};
 use crate::error::{AppError, FieldError, PageError};
 use crate::i18n::{self, Lang};
-use crate::state::AppState;
+use crate::routing::{Routes, get, post};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/", get(dashboard::home))
         .route("/dashboard", get(dashboard::dashboard))
         .route("/deadlines", get(deadlines::page))
