@@ -7,6 +7,7 @@ pub mod audit;
 pub mod conflicts;
 pub mod idempotency;
 pub mod jobs;
+pub mod mail;
 mod migrate;
 pub mod organizations;
 pub mod sessions;

@@ -7,5 +7,6 @@ mod api_organizations;
 mod audit;
 mod browser;
 mod jobs;
+mod mail;
 mod storage;
 mod support;

@@ -4,6 +4,7 @@ mod account;
 mod dashboard;
 mod lang;
 mod login;
+mod mail;
 mod organizations;
 mod users;
 
@@ -44,6 +45,8 @@ pub fn routes() -> Router<AppState> {
         .route("/organizations/{id}", get(organizations::show))
         .route("/organizations/{id}/sites", post(organizations::add_site))
         .route("/admin/users", get(users::list).post(users::create))
+        .route("/mail", get(mail::list))
+        .route("/mail/{id}", get(mail::show))
 }
 
 #[cfg(test)]
@@ -73,6 +76,12 @@ pub const SOURCES_USING_KEYS: &[(&str, &str)] = &[
         include_str!("../../templates/organization.html"),
     ),
     ("users.html", include_str!("../../templates/users.html")),
+    ("mail_list.html", include_str!("../../templates/mail_list.html")),
+    (
+        "mail_message.html",
+        include_str!("../../templates/mail_message.html"),
+    ),
+    ("ui/mail.rs", include_str!("mail.rs")),
     ("ui/mod.rs", include_str!("mod.rs")),
     ("ui/login.rs", include_str!("login.rs")),
     ("ui/organizations.rs", include_str!("organizations.rs")),
@@ -139,6 +148,13 @@ impl Page {
             nav.push(NavItem {
                 href: "/admin/users",
                 key: "nav.users",
+                current: false,
+            });
+        }
+        if authz::global(&actor, GlobalAction::ViewMail).is_allowed() {
+            nav.push(NavItem {
+                href: "/mail",
+                key: "nav.mail",
                 current: false,
             });
         }
