@@ -42,8 +42,10 @@ pub enum GlobalAction {
     ListUsers,
     /// Reading the audit trail of records and verifying the chain.
     ViewAudit,
-    /// Staff screens (dashboard, sent mail, settings).
+    /// Staff screens (dashboard, settings).
     UseStaffScreens,
+    /// The outbox of outgoing mail (送信メール): it holds notices to every organization, so office and admin only.
+    ViewMail,
 }
 
 /// Actions on one organization (or on records that belong to it).
@@ -66,6 +68,7 @@ pub fn global(actor: &Actor, action: GlobalAction) -> Decision {
         CreateUser | ListUsers => matches!(actor.role, Admin),
         ViewAudit => matches!(actor.role, Office | Head | Admin),
         UseStaffScreens => actor.role.is_staff(),
+        ViewMail => matches!(actor.role, Office | Admin),
     };
     if allowed {
         Decision::Allow

@@ -38,6 +38,48 @@ impl DbArgs {
     }
 }
 
+/// Outgoing mail. Without `--smtp-host`, mail is kept in the outbox and shown on the 送信メール screen.
+#[derive(Args, Clone)]
+struct SmtpArgs {
+    /// SMTP server for outgoing mail.
+    #[arg(long, env = "NINTEI_SMTP_HOST")]
+    smtp_host: Option<String>,
+    /// SMTP port (default by TLS mode: none 25, starttls 587, tls 465).
+    #[arg(long, env = "NINTEI_SMTP_PORT")]
+    smtp_port: Option<u16>,
+    /// Connection security: none, starttls (required STARTTLS) or tls (TLS from the start).
+    #[arg(long, env = "NINTEI_SMTP_TLS", default_value = "starttls")]
+    smtp_tls: String,
+    /// SMTP user name; the password is read from NINTEI_SMTP_PASSWORD (never a command-line argument).
+    #[arg(long, env = "NINTEI_SMTP_USER")]
+    smtp_user: Option<String>,
+    /// The From address of outgoing mail, e.g. "認定業務本部 <nintei@example.jp>".
+    #[arg(long, env = "NINTEI_MAIL_FROM")]
+    mail_from: Option<String>,
+}
+
+impl SmtpArgs {
+    fn config(&self) -> anyhow::Result<Option<nintei_web::mail::SmtpConfig>> {
+        let Some(host) = self.smtp_host.as_deref().filter(|h| !h.trim().is_empty()) else {
+            return Ok(None);
+        };
+        let Some(from) = self.mail_from.as_deref() else {
+            bail!("--smtp-host needs --mail-from (NINTEI_MAIL_FROM), the From address of outgoing mail");
+        };
+        let password = std::env::var("NINTEI_SMTP_PASSWORD").ok();
+        nintei_web::mail::SmtpConfig::new(
+            host,
+            self.smtp_port,
+            &self.smtp_tls,
+            self.smtp_user.as_deref(),
+            password.as_deref(),
+            from,
+        )
+        .map(Some)
+        .map_err(anyhow::Error::msg)
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Start the web server (migrates the database first).
@@ -53,6 +95,8 @@ enum Command {
         /// Log as JSON lines instead of text.
         #[arg(long)]
         log_json: bool,
+        #[command(flatten)]
+        smtp: SmtpArgs,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -138,10 +182,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             demo,
             secure_cookies,
             log_json,
+            smtp,
             db,
         } => {
             init_logs(log_json);
-            serve(listen, demo, secure_cookies, &db.url()).await
+            let smtp = smtp.config()?;
+            serve(listen, demo, secure_cookies, smtp, &db.url()).await
         }
         Command::Migrate { db } => {
             let database = Db::connect(&db.url()).await?;
@@ -258,13 +304,20 @@ fn print_demo_accounts() {
     }
 }
 
-async fn serve(listen: SocketAddr, demo: bool, secure_cookies: bool, url: &str) -> anyhow::Result<()> {
+async fn serve(
+    listen: SocketAddr,
+    demo: bool,
+    secure_cookies: bool,
+    smtp: Option<nintei_web::mail::SmtpConfig>,
+    url: &str,
+) -> anyhow::Result<()> {
     let db = Db::open(url)
         .await
         .with_context(|| format!("opening the database {url}"))?;
     let config = Config {
         secure_cookies,
         demo,
+        smtp,
         ..Config::default()
     };
     let st = state(db, config);

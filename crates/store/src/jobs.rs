@@ -6,7 +6,7 @@
 
 use sqlx::Row;
 
-use crate::{Db, Result, new_id};
+use crate::{Db, Result, Tx, new_id};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
@@ -43,6 +43,25 @@ pub async fn enqueue(db: &Db, job: &NewJob<'_>, now: i64) -> Result<bool> {
     .bind(job.max_attempts.max(1))
     .bind(now)
     .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Enqueues a job inside `tx`, so that it exists exactly when the state change that asks for it commits (mail
+/// for a decision, for example); returns false when a job with the same dedupe key exists already.
+pub async fn enqueue_tx(tx: &mut Tx, job: &NewJob<'_>, now: i64) -> Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO jobs (id, kind, payload, dedupe_key, status, run_at, attempts, max_attempts, created_at) \
+         VALUES ($1, $2, $3, $4, 'queued', $5, 0, $6, $7) ON CONFLICT (dedupe_key) DO NOTHING",
+    )
+    .bind(new_id())
+    .bind(job.kind.to_owned())
+    .bind(job.payload.to_owned())
+    .bind(job.dedupe_key.map(str::to_owned))
+    .bind(job.run_at)
+    .bind(job.max_attempts.max(1))
+    .bind(now)
+    .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -9,6 +9,7 @@ pub mod deadlines;
 pub mod idempotency;
 mod inspect;
 pub mod jobs;
+pub mod mail;
 mod migrate;
 pub mod organizations;
 pub mod search;

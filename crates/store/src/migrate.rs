@@ -7,25 +7,23 @@ use sqlx::{AssertSqlSafe, Row};
 use crate::{Backend, Db, Result, StoreError, sha256_hex};
 
 /// `(version, name, sqlite SQL, postgres SQL)`; a test checks this list matches the files on disk.
+/// One migration: both backends' files, by name (one line each, so that lists from parallel work merge cleanly).
+macro_rules! migration {
+    ($version:expr, $name:literal) => {
+        (
+            $version,
+            $name,
+            include_str!(concat!("../migrations/sqlite/", $name, ".sql")),
+            include_str!(concat!("../migrations/postgres/", $name, ".sql")),
+        )
+    };
+}
+
 pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
-    (
-        1,
-        "0001_foundation",
-        include_str!("../migrations/sqlite/0001_foundation.sql"),
-        include_str!("../migrations/postgres/0001_foundation.sql"),
-    ),
-    (
-        5,
-        "0005_search",
-        include_str!("../migrations/sqlite/0005_search.sql"),
-        include_str!("../migrations/postgres/0005_search.sql"),
-    ),
-    (
-        6,
-        "0006_deadlines",
-        include_str!("../migrations/sqlite/0006_deadlines.sql"),
-        include_str!("../migrations/postgres/0006_deadlines.sql"),
-    ),
+    migration!(1, "0001_foundation"),
+    migration!(4, "0004_mail"),
+    migration!(5, "0005_search"),
+    migration!(6, "0006_deadlines"),
 ];
 
 /// Advisory lock key so that two `nintei serve` starting together on one PostgreSQL migrate one at a time.

@@ -109,6 +109,7 @@ mod tests {
             "footer.",
             "fee.",
             "deadline.",
+            "mail.",
         ];
         let mut out = Vec::new();
         for (i, _) in text.match_indices('"') {

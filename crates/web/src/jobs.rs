@@ -44,6 +44,7 @@ pub async fn run_job(state: &AppState, job: &Job) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        crate::mail::SEND_MAIL => crate::mail::run_send_job(state, job).await,
         other => anyhow::bail!("unknown job kind {other}"),
     }
 }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod i18n;
 pub mod jobs;
 mod login;
+pub mod mail;
 pub mod middleware;
 pub mod openapi;
 mod ops;

@@ -6,6 +6,7 @@ use nintei_store::Db;
 use nintei_store::throttle::ThrottlePolicy;
 
 use crate::clock::Clock;
+use crate::mail::SmtpConfig;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -18,6 +19,8 @@ pub struct Config {
     pub body_limit: usize,
     /// Demo mode shows the demo accounts on the login page.
     pub demo: bool,
+    /// The SMTP server for outgoing mail; without one, mail stays in the outbox (送信メール).
+    pub smtp: Option<SmtpConfig>,
 }
 
 impl Default for Config {
@@ -28,6 +31,7 @@ impl Default for Config {
             totp_issuer: "nintei".into(),
             body_limit: 1024 * 1024,
             demo: false,
+            smtp: None,
         }
     }
 }

@@ -76,6 +76,11 @@ POST   /organizations/{id}/sites               other  /organizations/*          
 # Screens: administration
 GET    /admin/users                            -      -                         login  200           403    403  403   403  403  403
 POST   /admin/users                            -      /admin/users?created=1    login  303           403    403  403   403  403  403
+
+# Screens: the outbox (送信メール) holds notices to every organization: office and admin only
+GET    /mail                                   -      -                         login  200           200    403  403   403  403  403
+GET    /mail/{id}                              own    -                         login  404           404    403  403   403  403  403
+GET    /mail/{id}                              other  -                         login  404           404    403  403   403  403  403
 ";
 
 /// What one cell expects.

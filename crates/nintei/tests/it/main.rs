@@ -11,6 +11,7 @@ mod csrf_sweep;
 mod deadlines;
 mod harness;
 mod jobs;
+mod mail;
 mod openapi;
 mod requests;
 mod search;

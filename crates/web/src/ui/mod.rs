@@ -6,6 +6,7 @@ mod deadlines;
 mod fee_estimate;
 mod lang;
 mod login;
+mod mail;
 mod organizations;
 mod users;
 
@@ -46,6 +47,8 @@ pub fn routes() -> Routes {
         .route("/organizations/{id}", get(organizations::show))
         .route("/organizations/{id}/sites", post(organizations::add_site))
         .route("/admin/users", get(users::list).post(users::create))
+        .route("/mail", get(mail::list))
+        .route("/mail/{id}", get(mail::show))
 }
 
 #[cfg(test)]
@@ -82,6 +85,12 @@ pub const SOURCES_USING_KEYS: &[(&str, &str)] = &[
     ("ui/fee_estimate.rs", include_str!("fee_estimate.rs")),
     ("deadlines.html", include_str!("../../templates/deadlines.html")),
     ("ui/deadlines.rs", include_str!("deadlines.rs")),
+    ("mail_list.html", include_str!("../../templates/mail_list.html")),
+    (
+        "mail_message.html",
+        include_str!("../../templates/mail_message.html"),
+    ),
+    ("ui/mail.rs", include_str!("mail.rs")),
     ("ui/mod.rs", include_str!("mod.rs")),
     ("ui/login.rs", include_str!("login.rs")),
     ("ui/organizations.rs", include_str!("organizations.rs")),
@@ -155,6 +164,13 @@ impl Page {
             nav.push(NavItem {
                 href: "/admin/users",
                 key: "nav.users",
+                current: false,
+            });
+        }
+        if authz::global(&actor, GlobalAction::ViewMail).is_allowed() {
+            nav.push(NavItem {
+                href: "/mail",
+                key: "nav.mail",
                 current: false,
             });
         }
