@@ -199,3 +199,40 @@ pub async fn feed_user<'c, E: Executor<'c, Database = Any>>(ex: E, secret: &str)
         None => None,
     })
 }
+
+/// Claims a reminder point of a deadline for sending; false when it was sent already (by any instance).
+pub async fn claim_reminder(
+    tx: &mut Tx,
+    deadline_id: &str,
+    reminder: &str,
+    sent_on: chrono::NaiveDate,
+    recipient: &str,
+) -> Result<bool> {
+    let r = sqlx::query(
+        "INSERT INTO reminders_sent (deadline_id, reminder, sent_on, recipient) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (deadline_id, reminder) DO NOTHING",
+    )
+    .bind(deadline_id.to_owned())
+    .bind(reminder.to_owned())
+    .bind(sent_on.to_string())
+    .bind(recipient.to_owned())
+    .execute(&mut **tx)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Links a claimed reminder to the outbox row that carries it.
+pub async fn set_reminder_outbox(
+    tx: &mut Tx,
+    deadline_id: &str,
+    reminder: &str,
+    outbox_id: &str,
+) -> Result<()> {
+    sqlx::query("UPDATE reminders_sent SET outbox_id = $1 WHERE deadline_id = $2 AND reminder = $3")
+        .bind(outbox_id.to_owned())
+        .bind(deadline_id.to_owned())
+        .bind(reminder.to_owned())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
     migration!(4, "0004_mail"),
     migration!(5, "0005_search"),
     migration!(6, "0006_deadlines"),
+    migration!(7, "0007_reminders"),
 ];
 
 /// Advisory lock key so that two `nintei serve` starting together on one PostgreSQL migrate one at a time.

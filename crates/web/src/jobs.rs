@@ -23,6 +23,7 @@ pub async fn schedule_recurring(state: &AppState) -> anyhow::Result<()> {
         max_attempts: 5,
     };
     jobs::enqueue(&state.db, &job, now).await?;
+    crate::reminders::schedule(state).await?;
     Ok(())
 }
 
@@ -45,6 +46,11 @@ pub async fn run_job(state: &AppState, job: &Job) -> anyhow::Result<()> {
             Ok(())
         }
         crate::mail::SEND_MAIL => crate::mail::run_send_job(state, job).await,
+        crate::reminders::DEADLINE_REMINDERS => {
+            let sent = crate::reminders::run(state).await?;
+            tracing::info!(sent, "deadline reminders");
+            Ok(())
+        }
         other => anyhow::bail!("unknown job kind {other}"),
     }
 }

@@ -16,6 +16,7 @@ pub mod middleware;
 pub mod openapi;
 mod ops;
 mod orgs;
+pub mod reminders;
 pub mod routing;
 pub mod security;
 pub mod state;

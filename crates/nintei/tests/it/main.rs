@@ -13,6 +13,7 @@ mod harness;
 mod jobs;
 mod mail;
 mod openapi;
+mod reminders;
 mod requests;
 mod search;
 mod storage;
