@@ -332,6 +332,13 @@ async fn serve(
     let worker = tokio::spawn(nintei_web::jobs::worker_loop(st.clone(), worker_id, stop_rx));
     let app = nintei_web::router(st.clone()).into_make_service_with_connect_info::<SocketAddr>();
     println!("nintei is running: open http://{listen}/");
+    match &st.config.smtp {
+        Some(smtp) => println!(
+            "mail is sent through {}:{} ({:?})",
+            smtp.host, smtp.port, smtp.tls
+        ),
+        None => println!("no SMTP server configured (--smtp-host): mail is kept on the 送信メール screen"),
+    }
     if demo {
         print_demo_accounts();
         println!("  (the administrator's 6-digit code is shown on the demo sign-in page)");
