@@ -95,6 +95,10 @@ enum Command {
         /// Log as JSON lines instead of text.
         #[arg(long)]
         log_json: bool,
+        /// The public address of this server, for links in mail, calendar feeds and certificate QR codes
+        /// (default: http://LISTEN).
+        #[arg(long, env = "NINTEI_BASE_URL")]
+        base_url: Option<String>,
         #[command(flatten)]
         smtp: SmtpArgs,
         #[command(flatten)]
@@ -182,12 +186,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             demo,
             secure_cookies,
             log_json,
+            base_url,
             smtp,
             db,
         } => {
             init_logs(log_json);
-            let smtp = smtp.config()?;
-            serve(listen, demo, secure_cookies, smtp, &db.url()).await
+            let config = Config {
+                secure_cookies,
+                demo,
+                smtp: smtp.config()?,
+                base_url: base_url.unwrap_or_else(|| format!("http://{listen}")).trim_end_matches('/').to_owned(),
+                ..Config::default()
+            };
+            serve(listen, config, &db.url()).await
         }
         Command::Migrate { db } => {
             let database = Db::connect(&db.url()).await?;
@@ -304,22 +315,11 @@ fn print_demo_accounts() {
     }
 }
 
-async fn serve(
-    listen: SocketAddr,
-    demo: bool,
-    secure_cookies: bool,
-    smtp: Option<nintei_web::mail::SmtpConfig>,
-    url: &str,
-) -> anyhow::Result<()> {
+async fn serve(listen: SocketAddr, config: Config, url: &str) -> anyhow::Result<()> {
     let db = Db::open(url)
         .await
         .with_context(|| format!("opening the database {url}"))?;
-    let config = Config {
-        secure_cookies,
-        demo,
-        smtp,
-        ..Config::default()
-    };
+    let demo = config.demo;
     let st = state(db, config);
     if demo {
         nintei_web::demo::load(&st).await?;

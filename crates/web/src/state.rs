@@ -21,6 +21,8 @@ pub struct Config {
     pub demo: bool,
     /// The SMTP server for outgoing mail; without one, mail stays in the outbox (送信メール).
     pub smtp: Option<SmtpConfig>,
+    /// The address people reach nintei at, for links in mail, calendar feeds and the certificate's QR code.
+    pub base_url: String,
 }
 
 impl Default for Config {
@@ -32,6 +34,7 @@ impl Default for Config {
             body_limit: 1024 * 1024,
             demo: false,
             smtp: None,
+            base_url: "http://127.0.0.1:8080".into(),
         }
     }
 }
