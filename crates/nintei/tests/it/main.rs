@@ -7,6 +7,7 @@ mod acc_concurrency;
 mod acc_fixture;
 mod acc_lifecycle;
 mod acc_rules;
+mod acc_screens;
 mod api_auth;
 mod api_organizations;
 mod audit;
