@@ -162,7 +162,7 @@ fn from_row(row: &AnyRow) -> Result<Case> {
 
 pub async fn insert(tx: &mut Tx, case: &NewCase<'_>, now: i64) -> Result<String> {
     let id = new_id();
-    sqlx::query(
+    let r = sqlx::query(
         "INSERT INTO acc_cases (id, organization_id, unit_name, services, other_services, annual_revenue_yen, \
          applied_on, application, catalog_version, status, version, created_by, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12, $12)",
@@ -180,8 +180,21 @@ pub async fn insert(tx: &mut Tx, case: &NewCase<'_>, now: i64) -> Result<String>
     .bind(case.created_by.to_owned())
     .bind(now)
     .execute(&mut **tx)
-    .await?;
-    Ok(id)
+    .await;
+    match r {
+        Ok(_) => Ok(id),
+        Err(e) => {
+            let e = StoreError::from(e);
+            if e.is_unique_violation() {
+                Err(StoreError::Conflict(
+                    "この組織（部門）には審査中の申請があります (an open case exists for this organization and unit)"
+                        .into(),
+                ))
+            } else {
+                Err(e)
+            }
+        }
+    }
 }
 
 pub async fn by_id<'c, E: Executor<'c, Database = Any>>(ex: E, id: &str) -> Result<Option<Case>> {

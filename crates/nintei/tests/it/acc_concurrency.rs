@@ -7,7 +7,9 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-use crate::acc_fixture::Acc;
+use nintei_domain::role::Role;
+
+use crate::acc_fixture::{Acc, BASE, application};
 use crate::support::TestApp;
 
 /// Sends `n` identical POSTs at once through the router; returns their status codes.
@@ -30,7 +32,7 @@ async fn burst(app: &TestApp, path: &str, token: &str, body: &Value, n: usize) -
     let mut statuses = Vec::new();
     for h in handles {
         let (status, body) = h.await.unwrap();
-        assert!(status == 200 || status == 409, "{status}: {body}");
+        assert!(matches!(status, 200 | 201 | 409), "{status}: {body}");
         statuses.push(status);
     }
     statuses
@@ -81,4 +83,15 @@ async fn twenty_identical_acceptances_at_once_issue_one_invoice() {
     assert_eq!(events(&app, &acc.case_id, "acc_case.eligibility").await, 1);
     assert_eq!(app.count("invoices").await, 1);
     assert_eq!(acc.status().await, "accepted");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_identical_applications_at_once_open_one_case() {
+    let app = TestApp::new().await;
+    let org = app.organization("株式会社同時").await;
+    let (_, token) = app.login(Role::Organization, Some(&org)).await;
+    let statuses = burst(&app, BASE, &token, &application(&org, "2026-01-10"), 20).await;
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 19, "{statuses:?}");
+    assert_eq!(app.count("acc_cases").await, 1);
 }

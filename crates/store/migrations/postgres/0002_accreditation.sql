@@ -67,6 +67,9 @@ CREATE TABLE acc_cases (
     updated_at             BIGINT NOT NULL
 );
 CREATE INDEX acc_cases_organization ON acc_cases(organization_id);
+-- One open case per organization and unit, also under concurrent applications.
+CREATE UNIQUE INDEX acc_cases_one_open ON acc_cases(organization_id, (COALESCE(unit_name, '')))
+    WHERE status NOT IN ('ineligible', 'accredited', 'denied', 'withdrawn', 'stopped');
 CREATE INDEX acc_cases_status ON acc_cases(status);
 
 -- Surveyors of a case (ACC-7): two at most, one lead (the lead is unique per case).

@@ -393,6 +393,29 @@ pub async fn view(state: &AppState, caller: &Caller, loaded: &Loaded) -> AppResu
     Ok(v)
 }
 
+/// Whose cases a caller lists: the office, the head and administrators all; others their own (the
+/// organization's, the coordinator's and surveyors' assigned ones, the committee's without conflict).
+pub fn scope_of(caller: &Caller) -> nintei_store::acc::CaseScope<'_> {
+    use nintei_domain::role::Role;
+    use nintei_store::acc::CaseScope;
+    let user = &caller.user;
+    if acc_authz::list_all_cases(&caller.actor()) {
+        return CaseScope::All;
+    }
+    match user.role {
+        Role::Organization => CaseScope::Organization(user.organization_id.as_deref().unwrap_or("")),
+        Role::Coordinator => CaseScope::Coordinator(&user.id),
+        Role::Surveyor => CaseScope::Surveyor(&user.id),
+        Role::Committee => CaseScope::Committee(&user.id),
+        Role::Office | Role::Head | Role::Admin => CaseScope::All,
+    }
+}
+
+/// Money owed is the office's and the organization's business, not the surveyors' or the committee's.
+pub fn sees_invoices(caller: &Caller) -> bool {
+    acc_authz::list_all_cases(&caller.actor()) || caller.user.role == nintei_domain::role::Role::Organization
+}
+
 /// A strict `YYYY-MM-DD` date; `None` (with a field error) otherwise.
 pub fn parse_day(errors: &mut Vec<FieldError>, field: &str, value: &str) -> Option<NaiveDate> {
     let value = value.trim();

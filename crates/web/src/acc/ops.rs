@@ -26,8 +26,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{
-    Loaded, catalog, catalog_in_force, ensure_catalog, fees_for, invoice_registration_number, latest,
-    load_for, not_before, office_calendar, parse_day, past_day, year_of,
+    Loaded, catalog, ensure_catalog, fees_for, invoice_registration_number, latest, load_for, not_before,
+    office_calendar, parse_day, past_day, year_of,
 };
 use crate::auth::Caller;
 use crate::error::{AppError, AppResult, FieldError};
@@ -1646,11 +1646,6 @@ pub async fn record_payment(
     let changes = json!({"invoice": invoice.number, "payment_id": payment_id, "paid_on": iso(paid_on), "amount_yen": amount});
     finish(tx, state, caller, "invoice.payment", id, changes).await?;
     Ok(payment_id)
-}
-
-/// The catalog a new case would use (for screens and the fee estimate page).
-pub async fn catalog_for_new_case(state: &AppState) -> AppResult<Catalog> {
-    catalog_in_force(state).await
 }
 
 /// The committee members' votes are shown to the office, the head and the committee.

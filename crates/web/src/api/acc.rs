@@ -7,10 +7,9 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use nintei_domain::authz::acc::{self as acc_authz, CaseAction};
+use nintei_domain::authz::acc::CaseAction;
 use nintei_domain::fees::{Yen, fee_estimate as estimate};
-use nintei_domain::role::Role;
-use nintei_store::acc::{self as store, CaseScope};
+use nintei_store::acc as store;
 use serde_json::{Value, json};
 
 use crate::acc::{self, ops};
@@ -72,7 +71,7 @@ pub async fn create(
 
 /// `GET /api/v1/accreditation/cases` (an addition): the cases the caller may see.
 pub async fn list(State(state): State<AppState>, ApiCaller(caller): ApiCaller) -> AppResult<Json<Value>> {
-    let scope = scope_of(&caller);
+    let scope = acc::scope_of(&caller);
     let cases = store::list(state.db.pool(), scope, 1000).await?;
     let items: Vec<Value> = cases
         .iter()
@@ -83,21 +82,6 @@ pub async fn list(State(state): State<AppState>, ApiCaller(caller): ApiCaller) -
         })
         .collect();
     Ok(Json(json!({ "items": items })))
-}
-
-/// Whose cases a caller lists.
-pub fn scope_of(caller: &crate::auth::Caller) -> CaseScope<'_> {
-    let user = &caller.user;
-    if acc_authz::list_all_cases(&caller.actor()) {
-        return CaseScope::All;
-    }
-    match user.role {
-        Role::Organization => CaseScope::Organization(user.organization_id.as_deref().unwrap_or("")),
-        Role::Coordinator => CaseScope::Coordinator(&user.id),
-        Role::Surveyor => CaseScope::Surveyor(&user.id),
-        Role::Committee => CaseScope::Committee(&user.id),
-        Role::Office | Role::Head | Role::Admin => CaseScope::All,
-    }
 }
 
 async fn case_json(state: &AppState, caller: &crate::auth::Caller, id: &str) -> AppResult<Json<Value>> {

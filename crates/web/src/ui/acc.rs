@@ -12,10 +12,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use nintei_domain::acc::service::ServiceCode;
 use nintei_domain::acc::standards::Catalog;
 use nintei_domain::acc::{CaseStatus, Rating};
-use nintei_domain::authz::acc::{self as acc_authz, CaseAction};
+use nintei_domain::authz::acc::CaseAction;
 use nintei_domain::fees::Yen;
 use nintei_domain::role::Role;
-use nintei_store::acc::{self as store, CaseScope};
+use nintei_store::acc as store;
 use nintei_store::{invoices, organizations, users};
 use serde::Deserialize;
 
@@ -45,20 +45,6 @@ fn service_label(lang: Lang, code: ServiceCode) -> String {
     }
 }
 
-fn scope_of(caller: &Caller) -> CaseScope<'_> {
-    let user = &caller.user;
-    if acc_authz::list_all_cases(&caller.actor()) {
-        return CaseScope::All;
-    }
-    match user.role {
-        Role::Organization => CaseScope::Organization(user.organization_id.as_deref().unwrap_or("")),
-        Role::Coordinator => CaseScope::Coordinator(&user.id),
-        Role::Surveyor => CaseScope::Surveyor(&user.id),
-        Role::Committee => CaseScope::Committee(&user.id),
-        Role::Office | Role::Head | Role::Admin => CaseScope::All,
-    }
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // List
 
@@ -80,7 +66,7 @@ struct ListPage {
 
 pub async fn list(State(state): State<AppState>, WebUser(s): WebUser) -> Result<Response, PageError> {
     let err = in_lang(s.lang);
-    let cases = store::list(state.db.pool(), scope_of(&s.caller), 500)
+    let cases = store::list(state.db.pool(), acc::scope_of(&s.caller), 500)
         .await
         .map_err(|e| err(e.into()))?;
     let mut names: HashMap<String, String> = HashMap::new();
@@ -633,8 +619,7 @@ async fn case_page(
             )
         })
         .collect();
-    let sees_money = acc_authz::list_all_cases(&caller.actor()) || caller.user.role == Role::Organization;
-    let invoices = if sees_money {
+    let invoices = if acc::sees_invoices(caller) {
         Some(
             invoices::for_case(pool, id)
                 .await
