@@ -114,6 +114,34 @@ async fn each_role_does_its_step_on_screen_from_application_to_accreditation() {
     r.assert_status(303);
     let html = office_b.get(&r.location()).await.text();
     assert!(html.contains("INV-2025-0001") && html.contains("T9000000000000") && html.contains("¥682,000"));
+    // The office records the payment of the invoice (prefilled with the amount due).
+    assert!(html.contains("value=\"682000\""));
+    let invoice_id = crate::support::hidden(&html, "invoice_id");
+    let r = office_b
+        .post_form(
+            &format!("{case_path}/payment"),
+            &[
+                ("csrf", &csrf),
+                ("invoice_id", &invoice_id),
+                ("paid_on", "2025-09-30"),
+                ("amount_yen", "682,001"),
+            ],
+        )
+        .await;
+    r.assert_status(400);
+    office_b
+        .post_form(
+            &format!("{case_path}/payment"),
+            &[
+                ("csrf", &csrf),
+                ("invoice_id", &invoice_id),
+                ("paid_on", "2025-09-30"),
+                ("amount_yen", "682,000"),
+            ],
+        )
+        .await
+        .assert_status(303);
+    assert!(office_b.get(&case_path).await.text().contains("支払済み"));
     // A planned site visit before the due date: 400 shown next to the field.
     let r = office_b
         .post_form(

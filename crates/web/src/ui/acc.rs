@@ -430,6 +430,8 @@ pub async fn apply_submit(
 // The case page
 
 pub struct InvoiceRow {
+    id: String,
+    remaining: i64,
     number: String,
     issued_on: String,
     due_on: String,
@@ -465,6 +467,7 @@ pub struct Forms {
     decision: bool,
     notice: bool,
     withdraw: bool,
+    payment: bool,
 }
 
 #[derive(Template)]
@@ -583,6 +586,7 @@ async fn case_page(
                 CaseStatus::OnHold | CaseStatus::Deferred | CaseStatus::Accredited | CaseStatus::Denied
             ),
         withdraw: may(CaseAction::Withdraw) && OPEN.contains(&status),
+        payment: may(CaseAction::ManageInvoices),
     };
     let pool = state.db.pool();
     let all_users = if forms.plan || forms.surveyor || c.coordinator_id.is_some() {
@@ -626,6 +630,8 @@ async fn case_page(
                 .map_err(|e| err(e.into()))?
                 .into_iter()
                 .map(|i| InvoiceRow {
+                    id: i.id.clone(),
+                    remaining: i.total_yen - i.paid_yen(),
                     paid: i.is_paid(),
                     number: i.number,
                     issued_on: i.issued_on.to_string(),
@@ -852,7 +858,8 @@ pub struct Done {
     done: Option<String>,
 }
 
-const STEPS: [&str; 12] = [
+const STEPS: [&str; 13] = [
+    "payment",
     "apply",
     "eligibility",
     "plan",
@@ -1009,6 +1016,20 @@ async fn run_step(
                 reason: f.opt("reason"),
             };
             ops::withdraw(state, caller, id, &input, None).await
+        }
+        "payment" => {
+            let input = ops::PaymentInput {
+                paid_on: f.get("paid_on"),
+                amount_yen: f
+                    .get("amount_yen")
+                    .trim()
+                    .replace([',', '，'], "")
+                    .parse::<i64>()
+                    .ok(),
+            };
+            ops::record_payment(state, caller, id, &f.get("invoice_id"), &input)
+                .await
+                .map(|_| ())
         }
         _ => Err(AppError::NotFound),
     }
