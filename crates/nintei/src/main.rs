@@ -1,4 +1,4 @@
-//! The `nintei` binary: `serve`, `migrate`, `demo`, `user add`, `audit verify`, `backup`.
+//! The `nintei` binary: `serve`, `migrate`, `demo`, `user add`, `standards import`, `audit verify`, `backup`.
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -122,6 +122,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// The accreditation standards catalog (認定基準).
+    Standards {
+        #[command(subcommand)]
+        command: StandardsCommand,
+    },
     /// The audit trail.
     Audit {
         #[command(subcommand)]
@@ -151,6 +156,21 @@ enum UserCommand {
         /// Read the password from standard input (required: passwords never go on the command line).
         #[arg(long, required = true)]
         password_stdin: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum StandardsCommand {
+    /// Import a catalog from a CSV file (header `code,group,section,kind,fundamental,service,title`; see
+    /// crates/domain/src/acc/standards.rs). A file with errors changes nothing and every error is printed with
+    /// its line; a good file becomes the catalog in force (cases keep the version they started with).
+    Import {
+        file: PathBuf,
+        /// Version label (default: today's date and the catalog's number, e.g. 2026-11-20-v2).
+        #[arg(long = "label")]
+        label: Option<String>,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -195,7 +215,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 secure_cookies,
                 demo,
                 smtp: smtp.config()?,
-                base_url: base_url.unwrap_or_else(|| format!("http://{listen}")).trim_end_matches('/').to_owned(),
+                base_url: base_url
+                    .unwrap_or_else(|| format!("http://{listen}"))
+                    .trim_end_matches('/')
+                    .to_owned(),
                 ..Config::default()
             };
             serve(listen, config, &db.url()).await
@@ -209,10 +232,44 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             for m in applied {
                 println!("applied {m}");
             }
+            let st = state(database, Config::default());
+            nintei_web::acc::ensure_catalog(&st).await?;
             Ok(())
+        }
+        Command::Standards {
+            command: StandardsCommand::Import { file, label, db },
+        } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let st = state(Db::open(&db.url()).await?, Config::default());
+            let source = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "file".into());
+            match nintei_web::acc::import_standards(&st, &bytes, label.as_deref(), &source).await {
+                Ok(done) => {
+                    println!(
+                        "imported {} standards as catalog version {}{}; it is now the catalog in force",
+                        done.standards,
+                        done.version,
+                        if done.sample { " (marked as a sample)" } else { "" }
+                    );
+                    Ok(())
+                }
+                Err(nintei_web::acc::ImportFailure::Invalid(errors)) => {
+                    for e in &errors {
+                        eprintln!("{}:{}: {}", file.display(), e.line, e.message);
+                    }
+                    bail!("{} error(s); nothing was imported", errors.len())
+                }
+                Err(nintei_web::acc::ImportFailure::Label(m)) => bail!("{m}; nothing was imported"),
+                Err(nintei_web::acc::ImportFailure::App(e)) => {
+                    bail!("nothing was imported: {}", e.detail())
+                }
+            }
         }
         Command::Demo { scale, db } => {
             let st = state(Db::open(&db.url()).await?, Config::default());
+            nintei_web::acc::ensure_catalog(&st).await?;
             let loaded = nintei_web::demo::load(&st).await?;
             println!(
                 "{}",
@@ -321,6 +378,8 @@ async fn serve(listen: SocketAddr, config: Config, url: &str) -> anyhow::Result<
         .with_context(|| format!("opening the database {url}"))?;
     let demo = config.demo;
     let st = state(db, config);
+    // ACC: the sample standards catalog on first start (issue 3).
+    nintei_web::acc::ensure_catalog(&st).await?;
     if demo {
         nintei_web::demo::load(&st).await?;
     }

@@ -3,11 +3,13 @@
 //! Queries use `$n` placeholders, which both backends accept through sqlx's Any driver. Types are kept to what
 //! both agree on: TEXT, 64-bit integers (timestamps are Unix seconds, booleans 0/1) and ISO dates as TEXT.
 
+pub mod acc;
 pub mod audit;
 pub mod conflicts;
 pub mod deadlines;
 pub mod idempotency;
 mod inspect;
+pub mod invoices;
 pub mod jobs;
 pub mod mail;
 mod migrate;
@@ -15,6 +17,7 @@ pub mod organizations;
 pub mod search;
 pub mod sessions;
 pub mod settings;
+pub mod standards;
 pub mod throttle;
 pub mod tokens;
 pub mod users;

@@ -110,6 +110,7 @@ mod tests {
             "fee.",
             "deadline.",
             "mail.",
+            "acc.",
         ];
         let mut out = Vec::new();
         for (i, _) in text.match_indices('"') {

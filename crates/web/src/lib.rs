@@ -1,6 +1,7 @@
 //! The web face of nintei: HTML screens (askama, HTMX where it helps), the JSON API of API.md, sessions,
 //! CSRF and security headers. Handlers are one file per resource; domain rules live in `nintei-domain`.
 
+pub mod acc;
 pub mod accounts;
 mod api;
 pub mod assets;

@@ -186,6 +186,9 @@ impl TestApp {
             clock: clock.clone(),
             config: Arc::new(config),
         };
+        nintei_web::acc::ensure_catalog(&state)
+            .await
+            .expect("load the sample standards catalog");
         let router = nintei_web::router(state.clone());
         TestApp {
             state,

@@ -1,5 +1,6 @@
 //! The JSON API of API.md, under `/api/v1`.
 
+mod acc;
 mod auth_token;
 mod conflicts;
 mod me;
@@ -24,6 +25,49 @@ pub fn routes() -> Routes {
         .route("/api/v1/organizations/{id}/sites", post(organizations::add_site))
         .route("/api/v1/conflicts", post(conflicts::create))
         .route("/api/v1/openapi.json", get(crate::openapi::openapi_json))
+        .route("/api/v1/accreditation/standards", get(acc::standards))
+        .route("/api/v1/accreditation/cases", post(acc::create).get(acc::list))
+        .route("/api/v1/accreditation/cases/{id}", get(acc::show))
+        .route(
+            "/api/v1/accreditation/cases/{id}/eligibility",
+            post(acc::eligibility),
+        )
+        .route("/api/v1/accreditation/cases/{id}/plan", post(acc::plan))
+        .route(
+            "/api/v1/accreditation/cases/{id}/self-study/submission",
+            post(acc::self_study),
+        )
+        .route("/api/v1/accreditation/cases/{id}/surveyors", post(acc::surveyors))
+        .route(
+            "/api/v1/accreditation/cases/{id}/ratings",
+            post(acc::rate).get(acc::ratings),
+        )
+        .route(
+            "/api/v1/accreditation/cases/{id}/assessment",
+            get(acc::assessment),
+        )
+        .route("/api/v1/accreditation/cases/{id}/report", post(acc::report))
+        .route("/api/v1/accreditation/cases/{id}/response", post(acc::response))
+        .route(
+            "/api/v1/accreditation/cases/{id}/votes",
+            post(acc::vote).get(acc::votes),
+        )
+        .route("/api/v1/accreditation/cases/{id}/decision", post(acc::decision))
+        .route("/api/v1/accreditation/cases/{id}/notice", post(acc::notice))
+        .route(
+            "/api/v1/accreditation/cases/{id}/withdrawal",
+            post(acc::withdrawal),
+        )
+        .route("/api/v1/accreditation/cases/{id}/stop", post(acc::stop))
+        .route(
+            "/api/v1/accreditation/cases/{id}/invoices",
+            post(acc::extra_invoice),
+        )
+        .route(
+            "/api/v1/accreditation/cases/{id}/invoices/{invoice_id}/payments",
+            post(acc::payment),
+        )
+        .route("/api/v1/public/fee-estimate", get(acc::fee_estimate))
 }
 
 /// `Json<T>` whose rejections are problem+json: 400 for malformed or mistyped bodies, 413 for oversized ones.

@@ -1,5 +1,6 @@
 //! Server-rendered screens: Japanese by default with an English switch, navigation per role, accessible forms.
 
+mod acc;
 mod account;
 mod dashboard;
 mod deadlines;
@@ -49,6 +50,15 @@ pub fn routes() -> Routes {
         .route("/admin/users", get(users::list).post(users::create))
         .route("/mail", get(mail::list))
         .route("/mail/{id}", get(mail::show))
+        .route("/accreditation/standards", get(acc::standards))
+        .route("/accreditation/cases", get(acc::list).post(acc::apply_submit))
+        .route("/accreditation/cases/new", get(acc::apply_form))
+        .route("/accreditation/cases/{id}", get(acc::show))
+        .route(
+            "/accreditation/cases/{id}/ratings",
+            get(acc::ratings).post(acc::rate),
+        )
+        .route("/accreditation/cases/{id}/{step}", post(acc::step))
 }
 
 #[cfg(test)]
@@ -91,6 +101,18 @@ pub const SOURCES_USING_KEYS: &[(&str, &str)] = &[
         include_str!("../../templates/mail_message.html"),
     ),
     ("ui/mail.rs", include_str!("mail.rs")),
+    ("acc_cases.html", include_str!("../../templates/acc_cases.html")),
+    ("acc_apply.html", include_str!("../../templates/acc_apply.html")),
+    ("acc_case.html", include_str!("../../templates/acc_case.html")),
+    (
+        "acc_ratings.html",
+        include_str!("../../templates/acc_ratings.html"),
+    ),
+    (
+        "acc_standards.html",
+        include_str!("../../templates/acc_standards.html"),
+    ),
+    ("ui/acc.rs", include_str!("acc.rs")),
     ("ui/mod.rs", include_str!("mod.rs")),
     ("ui/login.rs", include_str!("login.rs")),
     ("ui/organizations.rs", include_str!("organizations.rs")),
@@ -160,6 +182,11 @@ impl Page {
                 current: false,
             });
         }
+        nav.push(NavItem {
+            href: "/accreditation/cases",
+            key: "nav.acc_cases",
+            current: false,
+        });
         if authz::global(&actor, GlobalAction::ListUsers).is_allowed() {
             nav.push(NavItem {
                 href: "/admin/users",

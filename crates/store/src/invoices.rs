@@ -1,0 +1,196 @@
+//! Invoices, their lines and payments (ACC-22): base and add-on fees on acceptance, extra fees later.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use sqlx::{Any, Executor, Row};
+
+use crate::acc::{date, iso};
+use crate::{Result, StoreError, Tx, new_id};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InvoiceLine {
+    /// `base`, `services_addon`, `revenue_addon`, `extra_visit_half_day`, `extra_visit_full_day`, `travel`,
+    /// `certificate_reissue`.
+    pub kind: String,
+    pub description: String,
+    pub quantity: i64,
+    pub unit_yen: i64,
+    pub amount_yen: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Payment {
+    pub paid_on: NaiveDate,
+    pub amount_yen: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Invoice {
+    pub id: String,
+    pub number: String,
+    pub case_id: String,
+    pub organization_id: String,
+    pub issued_on: NaiveDate,
+    pub due_on: NaiveDate,
+    /// The office's qualified-invoice registration number (適格請求書発行事業者登録番号) at issue time.
+    pub registration_number: String,
+    pub tax_rate_percent: i64,
+    pub subtotal_yen: i64,
+    pub tax_yen: i64,
+    pub total_yen: i64,
+    pub lines: Vec<InvoiceLine>,
+    pub payments: Vec<Payment>,
+}
+
+impl Invoice {
+    pub fn paid_yen(&self) -> i64 {
+        self.payments.iter().map(|p| p.amount_yen).sum()
+    }
+
+    pub fn is_paid(&self) -> bool {
+        self.paid_yen() >= self.total_yen
+    }
+}
+
+/// Stores `invoice` with its lines (its `id`, `payments` are ignored); returns the id.
+pub async fn insert(tx: &mut Tx, invoice: &Invoice, created_by: Option<&str>, now: i64) -> Result<String> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO invoices (id, number, case_id, organization_id, issued_on, due_on, registration_number, \
+         tax_rate_percent, subtotal_yen, tax_yen, total_yen, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(id.clone())
+    .bind(invoice.number.clone())
+    .bind(invoice.case_id.clone())
+    .bind(invoice.organization_id.clone())
+    .bind(iso(invoice.issued_on))
+    .bind(iso(invoice.due_on))
+    .bind(invoice.registration_number.clone())
+    .bind(invoice.tax_rate_percent)
+    .bind(invoice.subtotal_yen)
+    .bind(invoice.tax_yen)
+    .bind(invoice.total_yen)
+    .bind(created_by.map(str::to_owned))
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    for (position, line) in invoice.lines.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO invoice_lines (id, invoice_id, position, kind, description, quantity, unit_yen, amount_yen) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(new_id())
+        .bind(id.clone())
+        .bind(i64::try_from(position).unwrap_or(i64::MAX))
+        .bind(line.kind.clone())
+        .bind(line.description.clone())
+        .bind(line.quantity)
+        .bind(line.unit_yen)
+        .bind(line.amount_yen)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(id)
+}
+
+pub async fn add_payment(
+    tx: &mut Tx,
+    invoice_id: &str,
+    paid_on: NaiveDate,
+    amount_yen: i64,
+    recorded_by: &str,
+    now: i64,
+) -> Result<String> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO payments (id, invoice_id, paid_on, amount_yen, recorded_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id.clone())
+    .bind(invoice_id.to_owned())
+    .bind(iso(paid_on))
+    .bind(amount_yen)
+    .bind(recorded_by.to_owned())
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+/// The sum of the payments recorded on an invoice.
+pub async fn paid_yen<'c, E: Executor<'c, Database = Any>>(ex: E, invoice_id: &str) -> Result<i64> {
+    let row = sqlx::query(
+        "SELECT CAST(COALESCE(SUM(amount_yen), 0) AS BIGINT) AS n FROM payments WHERE invoice_id = $1",
+    )
+    .bind(invoice_id.to_owned())
+    .fetch_one(ex)
+    .await?;
+    Ok(row.try_get("n")?)
+}
+
+/// The invoices of a case with lines and payments, oldest first.
+pub async fn for_case<'c, E: Executor<'c, Database = Any> + Copy>(
+    ex: E,
+    case_id: &str,
+) -> Result<Vec<Invoice>> {
+    let rows = sqlx::query(
+        "SELECT id, number, case_id, organization_id, issued_on, due_on, registration_number, tax_rate_percent, \
+         subtotal_yen, tax_yen, total_yen FROM invoices WHERE case_id = $1 ORDER BY issued_on, number",
+    )
+    .bind(case_id.to_owned())
+    .fetch_all(ex)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let id: String = r.try_get("id")?;
+        let lines = sqlx::query(
+            "SELECT kind, description, quantity, unit_yen, amount_yen FROM invoice_lines WHERE invoice_id = $1 \
+             ORDER BY position",
+        )
+        .bind(id.clone())
+        .fetch_all(ex)
+        .await?
+        .iter()
+        .map(|l| {
+            Ok(InvoiceLine {
+                kind: l.try_get("kind")?,
+                description: l.try_get("description")?,
+                quantity: l.try_get("quantity")?,
+                unit_yen: l.try_get("unit_yen")?,
+                amount_yen: l.try_get("amount_yen")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        let payments = sqlx::query(
+            "SELECT paid_on, amount_yen FROM payments WHERE invoice_id = $1 ORDER BY paid_on, created_at",
+        )
+        .bind(id.clone())
+        .fetch_all(ex)
+        .await?
+        .iter()
+        .map(|p| {
+            Ok(Payment {
+                paid_on: date(p, "paid_on")?.ok_or_else(|| StoreError::Corrupt("paid_on".into()))?,
+                amount_yen: p.try_get("amount_yen")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        out.push(Invoice {
+            id,
+            number: r.try_get("number")?,
+            case_id: r.try_get("case_id")?,
+            organization_id: r.try_get("organization_id")?,
+            issued_on: date(r, "issued_on")?.ok_or_else(|| StoreError::Corrupt("issued_on".into()))?,
+            due_on: date(r, "due_on")?.ok_or_else(|| StoreError::Corrupt("due_on".into()))?,
+            registration_number: r.try_get("registration_number")?,
+            tax_rate_percent: r.try_get("tax_rate_percent")?,
+            subtotal_yen: r.try_get("subtotal_yen")?,
+            tax_yen: r.try_get("tax_yen")?,
+            total_yen: r.try_get("total_yen")?,
+            lines,
+            payments,
+        });
+    }
+    Ok(out)
+}
