@@ -7,12 +7,21 @@ use sqlx::{AssertSqlSafe, Row};
 use crate::{Backend, Db, Result, StoreError, sha256_hex};
 
 /// `(version, name, sqlite SQL, postgres SQL)`; a test checks this list matches the files on disk.
-pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
-    1,
-    "0001_foundation",
-    include_str!("../migrations/sqlite/0001_foundation.sql"),
-    include_str!("../migrations/postgres/0001_foundation.sql"),
-)];
+pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "0001_foundation",
+        include_str!("../migrations/sqlite/0001_foundation.sql"),
+        include_str!("../migrations/postgres/0001_foundation.sql"),
+    ),
+    // 0002 (accreditation) is written on another branch; the lead merges it here.
+    (
+        3,
+        "0003_registration",
+        include_str!("../migrations/sqlite/0003_registration.sql"),
+        include_str!("../migrations/postgres/0003_registration.sql"),
+    ),
+];
 
 /// Advisory lock key so that two `nintei serve` starting together on one PostgreSQL migrate one at a time.
 const PG_MIGRATION_LOCK: i64 = 0x6e69_6e74_6569;

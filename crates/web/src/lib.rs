@@ -14,6 +14,7 @@ mod login;
 pub mod middleware;
 mod ops;
 mod orgs;
+pub mod reg;
 pub mod security;
 pub mod state;
 mod ui;
