@@ -7,5 +7,7 @@ mod api_organizations;
 mod audit;
 mod browser;
 mod jobs;
+mod reg_cases;
+mod reg_common;
 mod storage;
 mod support;
