@@ -9,5 +9,8 @@ mod browser;
 mod jobs;
 mod reg_cases;
 mod reg_common;
+mod reg_deregistration;
+mod reg_lifecycle;
+mod reg_training;
 mod storage;
 mod support;
