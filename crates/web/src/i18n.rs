@@ -107,6 +107,7 @@ mod tests {
             "form.",
             "error.",
             "footer.",
+            "reg.",
         ];
         let mut out = Vec::new();
         for (i, _) in text.match_indices('"') {

@@ -11,6 +11,7 @@ mod reg_cases;
 mod reg_common;
 mod reg_deregistration;
 mod reg_lifecycle;
+mod reg_screens;
 mod reg_training;
 mod storage;
 mod support;
