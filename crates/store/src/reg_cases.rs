@@ -103,7 +103,13 @@ pub async fn insert(tx: &mut Tx, c: &RegCase, now: i64) -> Result<String> {
     .bind(c.created_by.clone())
     .bind(now)
     .execute(&mut **tx)
-    .await?;
+    .await
+    .map_err(|e| match StoreError::from(e) {
+        e if e.is_unique_violation() => {
+            StoreError::Conflict("この相談室の申請は審査中です (an application for this room is under review)".into())
+        }
+        e => e,
+    })?;
     Ok(id)
 }
 

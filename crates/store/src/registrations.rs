@@ -129,7 +129,13 @@ pub async fn insert(tx: &mut Tx, r: &Registration, now: i64) -> Result<String> {
     .bind(to_json(&r.disclosure_answers)?)
     .bind(now)
     .execute(&mut **tx)
-    .await?;
+    .await
+    .map_err(|e| match StoreError::from(e) {
+        e if e.is_unique_violation() => {
+            StoreError::Conflict("この相談室は登録済みです (the room is registered already)".into())
+        }
+        e => e,
+    })?;
     Ok(id)
 }
 
@@ -206,7 +212,8 @@ pub async fn listed_by_number<'c, E: Executor<'c, Database = Any>>(
     row.as_ref().map(listed_from_row).transpose()
 }
 
-/// Registrations in force whose validity ended before `today` (candidates for the daily expiry job, REG-4).
+/// Registrations in force whose validity ended before `today` and that no renewal applied for within validity
+/// keeps in force (candidates for the daily expiry job, REG-4).
 pub async fn past_expiry<'c, E: Executor<'c, Database = Any>>(
     ex: E,
     today: NaiveDate,
@@ -214,7 +221,9 @@ pub async fn past_expiry<'c, E: Executor<'c, Database = Any>>(
 ) -> Result<Vec<Registration>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM registrations r WHERE r.status IN ('registered', 'under_investigation', \
-         'deregistration_review') AND r.expires_on < $1 ORDER BY r.expires_on, r.number LIMIT $2"
+         'deregistration_review') AND r.expires_on < $1 AND NOT EXISTS (SELECT 1 FROM reg_cases c \
+         WHERE c.renewal_of = r.id AND c.status = 'submitted' AND c.applied_on <= r.expires_on) \
+         ORDER BY r.expires_on, r.number LIMIT $2"
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(iso(today))

@@ -1094,7 +1094,7 @@ pub async fn expire_due(state: &AppState, today: NaiveDate) -> AppResult<usize> 
             done += 1;
             changed_any = true;
         }
-        // Skipped ones (pending renewal) stay due: stop when a pass changes nothing.
+        // Pages of 100; a registration changed concurrently is skipped: stop when a pass changes nothing.
         if !changed_any {
             return Ok(done);
         }

@@ -406,3 +406,33 @@ async fn twenty_identical_reviews_register_once() {
         nintei_store::ChainReport::Intact { .. }
     ));
 }
+
+// REG-2: one application under review per room, also when eight arrive at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_applications_for_one_room_leave_one_under_review() {
+    let app = TestApp::new().await;
+    let reg = setup(&app).await;
+    let body = application(&reg.org_id, &reg.site_id, "2026-09-01").to_string();
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let router = app.router.clone();
+        let token = reg.org.clone();
+        let body = body.clone();
+        tasks.push(tokio::spawn(async move {
+            use tower::ServiceExt;
+            let req = axum::http::Request::post("/api/v1/registration/cases")
+                .header("content-type", "application/json")
+                .header("authorization", format!("Bearer {token}"))
+                .body(axum::body::Body::from(body))
+                .unwrap();
+            router.oneshot(req).await.unwrap().status().as_u16()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    statuses.sort_unstable();
+    assert_eq!(statuses, [201, 409, 409, 409, 409, 409, 409, 409]);
+    assert_eq!(app.count("reg_cases").await, 1);
+}

@@ -29,6 +29,9 @@ CREATE TABLE registrations (
 CREATE INDEX registrations_organization ON registrations(organization_id);
 CREATE INDEX registrations_site ON registrations(site_id);
 CREATE INDEX registrations_status ON registrations(status, expires_on);
+-- REG-2: at most one registration in force per counseling room.
+CREATE UNIQUE INDEX registrations_one_in_force ON registrations(site_id)
+    WHERE status IN ('registered', 'under_investigation', 'deregistration_review');
 
 -- The last sequence used per registration year; its row is locked while a number is taken.
 CREATE TABLE reg_number_counters (
@@ -65,6 +68,8 @@ CREATE TABLE reg_cases (
 CREATE INDEX reg_cases_organization ON reg_cases(organization_id, created_at);
 CREATE INDEX reg_cases_site ON reg_cases(site_id, status);
 CREATE INDEX reg_cases_renewal ON reg_cases(renewal_of, status);
+-- At most one application (first or renewal) under review per counseling room.
+CREATE UNIQUE INDEX reg_cases_one_submitted ON reg_cases(site_id) WHERE status = 'submitted';
 
 -- Notified changes of registered matters (REG-6); acknowledged by the office, then published.
 CREATE TABLE reg_change_notices (
