@@ -394,3 +394,52 @@ async fn public_report_form_then_the_office_opens_and_refers_a_case() {
         .json();
     assert_eq!(v["status"], "deregistration_review");
 }
+
+// Every REG page renders with the demo data, for each kind of user that may see it.
+#[tokio::test]
+async fn demo_registration_pages_render_for_every_role() {
+    let app = TestApp::new().await;
+    assert!(nintei_web::demo::load(&app.state).await.unwrap());
+    let pw = nintei_web::demo::DEMO_PASSWORD;
+    let mut office = Browser::new(&app);
+    office
+        .sign_in("office@nintei.example", pw)
+        .await
+        .assert_status(303);
+    let hub = office.get("/registration").await;
+    hub.assert_status(200);
+    let html = hub.text();
+    assert!(html.contains("REG-") && html.contains("審査中"), "{html}");
+    let list = nintei_store::registrations::list(app.state.db.pool(), None, 10)
+        .await
+        .unwrap();
+    let number = list[0].registration.number.clone();
+    for path in [
+        format!("/registration/registrations/{number}"),
+        format!("/registration/registrations/{number}/certificate"),
+        "/registration/reports".to_owned(),
+        "/registration/trainings".to_owned(),
+        "/report".to_owned(),
+    ] {
+        office.get(&path).await.assert_status(200);
+    }
+    let mut org = Browser::new(&app);
+    org.sign_in("org@kokoro-care.example", pw)
+        .await
+        .assert_status(303);
+    let hub = org.get("/registration").await.text();
+    assert!(hub.contains("小倉相談室") && hub.contains("博多相談室"));
+    let mut committee = Browser::new(&app);
+    committee
+        .sign_in("committee@nintei.example", pw)
+        .await
+        .assert_status(303);
+    committee.get("/registration").await.assert_status(200);
+    committee.get("/registration/reports").await.assert_status(403);
+    let mut surveyor = Browser::new(&app);
+    surveyor
+        .sign_in("surveyor@nintei.example", pw)
+        .await
+        .assert_status(303);
+    surveyor.get("/registration").await.assert_status(403);
+}
