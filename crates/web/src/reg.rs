@@ -1130,6 +1130,11 @@ pub async fn receive_report(state: &AppState, address: &str, input: &ReportInput
     {
         return Err(AppError::TooManyRequests { retry_after: 3600 });
     }
+    // A filled honeypot is answered like a stored report whatever else was sent: a bot learns nothing.
+    if input.website.as_deref().is_some_and(|w| !w.trim().is_empty()) {
+        tracing::info!("public report dropped by the honeypot");
+        return Ok(false);
+    }
     let mut check = Check::default();
     let number = match RegistrationNumber::parse(&input.registration_number) {
         Ok(n) => Some(n),
@@ -1164,10 +1169,6 @@ pub async fn receive_report(state: &AppState, address: &str, input: &ReportInput
         > REPORTS_PER_NUMBER_PER_DAY
     {
         return Err(AppError::TooManyRequests { retry_after: 3600 });
-    }
-    if input.website.as_deref().is_some_and(|w| !w.trim().is_empty()) {
-        tracing::info!("public report dropped by the honeypot");
-        return Ok(false);
     }
     // The number is public (directory, certificates), so saying it is unknown reveals nothing.
     let reg = registrations::by_number(state.db.pool(), &number)

@@ -44,6 +44,8 @@ async fn reg7_public_report_leads_through_committee_to_deregistration() {
     let mut bot = report.clone();
     bot["website"] = json!("http://spam.example");
     report_from(&app, "192.0.2.11", &bot).await.assert_status(202);
+    let junk = json!({"registration_number": "nonsense", "message": "", "website": "x"});
+    report_from(&app, "192.0.2.11", &junk).await.assert_status(202);
     assert_eq!(app.count("reg_reports").await, 1);
     // Bad input names its field; an unknown number too (numbers are public).
     let r = report_from(
