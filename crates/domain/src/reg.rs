@@ -5,9 +5,15 @@
 //! - [`findings`]: what the office reads from an application before registering (REG-3, REG-5).
 //! - [`dates`]: validity, renewal and registration numbers (REG-4).
 //! - [`status`]: the life of a registration case (REG-5 … REG-7).
+//! - [`changes`]: notified changes of registered matters (REG-6).
+//! - [`committee`]: the registration review committee's vote on deregistration (REG-7).
+//! - [`publication`]: what the directory publishes (REG-3 1(3)イ, REG-5).
 
 pub mod application;
+pub mod changes;
+pub mod committee;
 pub mod criteria;
 pub mod dates;
 pub mod findings;
+pub mod publication;
 pub mod status;

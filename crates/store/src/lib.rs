@@ -14,6 +14,12 @@ pub mod jobs;
 pub mod mail;
 mod migrate;
 pub mod organizations;
+pub mod reg_cases;
+pub mod reg_changes;
+pub mod reg_investigations;
+pub mod reg_reports;
+pub mod reg_trainings;
+pub mod registrations;
 pub mod search;
 pub mod sessions;
 pub mod settings;
@@ -261,5 +267,51 @@ impl Db {
             .fetch_one(&self.pool)
             .await?;
         Ok(sqlx::Row::try_get(&row, "n")?)
+    }
+}
+
+/// Column helpers for the registration tables: ISO dates and JSON kept as TEXT.
+pub(crate) mod cols {
+    use chrono::NaiveDate;
+    use serde::Serialize;
+    use serde::de::DeserializeOwned;
+    use sqlx::Row;
+    use sqlx::any::AnyRow;
+
+    use crate::{Result, StoreError};
+
+    pub fn date(row: &AnyRow, col: &str) -> Result<NaiveDate> {
+        let s: String = row.try_get(col)?;
+        parse_date(col, &s)
+    }
+
+    pub fn opt_date(row: &AnyRow, col: &str) -> Result<Option<NaiveDate>> {
+        let s: Option<String> = row.try_get(col)?;
+        s.map(|s| parse_date(col, &s)).transpose()
+    }
+
+    fn parse_date(col: &str, s: &str) -> Result<NaiveDate> {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map_err(|e| StoreError::Corrupt(format!("{col}: not a date ({s}): {e}")))
+    }
+
+    pub fn json<T: DeserializeOwned>(row: &AnyRow, col: &str) -> Result<T> {
+        let s: String = row.try_get(col)?;
+        serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
+    }
+
+    pub fn opt_json<T: DeserializeOwned>(row: &AnyRow, col: &str) -> Result<Option<T>> {
+        let s: Option<String> = row.try_get(col)?;
+        s.map(|s| serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("{col}: {e}"))))
+            .transpose()
+    }
+
+    pub fn to_json<T: Serialize + ?Sized>(v: &T) -> Result<String> {
+        serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()))
+    }
+
+    /// Dates are stored as `YYYY-MM-DD`, which also sorts and compares correctly as text.
+    pub fn iso(d: NaiveDate) -> String {
+        d.format("%Y-%m-%d").to_string()
     }
 }

@@ -22,6 +22,7 @@ macro_rules! migration {
 pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
     migration!(1, "0001_foundation"),
     migration!(2, "0002_accreditation"),
+    migration!(3, "0003_registration"),
     migration!(4, "0004_mail"),
     migration!(5, "0005_search"),
     migration!(6, "0006_deadlines"),

@@ -170,7 +170,111 @@ pub async fn load(state: &AppState) -> anyhow::Result<bool> {
             tx.commit().await?;
         }
     }
+    load_registrations(state).await?;
     Ok(true)
+}
+
+/// REG demo: `(organization, room, days ago registered or None for an application under review, a finding?)`.
+const DEMO_REGISTRATIONS: &[(&str, &str, Option<i64>, bool)] = &[
+    ("株式会社こころケア北九州", "小倉相談室", Some(400), false),
+    ("株式会社こころケア北九州", "博多相談室", None, true),
+    (
+        "一般社団法人東京メンタルヘルス支援機構",
+        "神田相談室",
+        Some(1000),
+        false,
+    ),
+    ("NPO法人はまなすこころの相談室", "札幌相談室", Some(30), false),
+];
+
+/// Registered rooms and an application with a finding, filed and reviewed through the same rules as the API,
+/// by the demo office user (REG-1 … REG-5).
+async fn load_registrations(state: &AppState) -> anyhow::Result<()> {
+    use crate::reg::{ApplicationInput, CounselorInput, DisclosureInput, PsychiatristInput, ReviewInput};
+    let pool = state.db.pool();
+    let Some(office) = users::by_email(pool, DEMO_USERS[1].0).await? else {
+        return Ok(());
+    };
+    let caller = crate::auth::Caller {
+        user: office,
+        request_id: "demo".into(),
+    };
+    let today = state.clock.today();
+    let orgs = organizations::list(pool, 100).await?;
+    let all_yes: std::collections::BTreeMap<String, bool> = nintei_domain::reg::criteria::criteria()
+        .iter()
+        .map(|c| (c.code.to_owned(), true))
+        .collect();
+    for (org_name, room, registered_days_ago, finding) in DEMO_REGISTRATIONS {
+        let Some(org) = orgs.iter().find(|o| o.name == *org_name) else {
+            continue;
+        };
+        let Some(site) = organizations::sites(pool, &org.id)
+            .await?
+            .into_iter()
+            .find(|s| s.name == *room)
+        else {
+            continue;
+        };
+        let decided = today - chrono::Duration::days(registered_days_ago.unwrap_or(0));
+        let applied = decided - chrono::Duration::days(14);
+        let input = ApplicationInput {
+            organization_id: org.id.clone(),
+            site_id: site.id.clone(),
+            applied_on: applied.to_string(),
+            renewal_of: None,
+            criteria: all_yes.clone(),
+            counselors: vec![
+                CounselorInput {
+                    name: "木村 さくら".into(),
+                    qualification: "certified_public_psychologist".into(),
+                    full_time: true,
+                    years_of_practice: 9,
+                },
+                CounselorInput {
+                    name: "林 拓也".into(),
+                    qualification: if *finding { "other" } else { "industrial_counselor" }.into(),
+                    full_time: false,
+                    years_of_practice: 3,
+                },
+            ],
+            psychiatrists: vec![PsychiatristInput {
+                name: "森 一成".into(),
+                clinical_years: 15,
+                oh_qualification: "ishl_13_2".into(),
+                institution_name: "もりメンタルクリニック（架空）".into(),
+                institution_address: format!("{}（架空）", site.address),
+            }],
+            disclosure: DisclosureInput {
+                fee_structure: "年間契約：従業員1人あたり月額350円（精神科医の面接を含む）".into(),
+                hours: "平日 9:00〜19:00、第2・第4土曜 10:00〜15:00".into(),
+                methods: vec!["face_to_face".into(), "phone".into(), "online".into()],
+                other_services: "管理監督者研修、職場復帰支援".into(),
+                track_record: "契約事業場 32社（前年度）、面接相談 年間410件".into(),
+            },
+            eligibility: Some(nintei_domain::reg::application::Eligibility {
+                contracts_with_employers_for_fee: true,
+                face_to_face_counseling: true,
+                referral_to_medical_institutions: true,
+                is_medical_care_facility: false,
+            }),
+            documents: Some(nintei_domain::reg::application::Documents::all()),
+        };
+        let applied = crate::reg::apply(state, &caller, &input)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}: {}", e.detail()))?;
+        if registered_days_ago.is_some() {
+            let review = ReviewInput {
+                decision: "register".into(),
+                decided_on: decided.to_string(),
+                reason: None,
+            };
+            crate::reg::review(state, &caller, &applied.id, &review, None)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}: {}", e.detail()))?;
+        }
+    }
+    Ok(())
 }
 
 fn demo_event(

@@ -111,6 +111,7 @@ mod tests {
             "deadline.",
             "mail.",
             "acc.",
+            "reg.",
         ];
         let mut out = Vec::new();
         for (i, _) in text.match_indices('"') {

@@ -8,6 +8,8 @@ use nintei_store::{sessions, throttle, tokens};
 use crate::state::AppState;
 
 pub const SESSION_CLEANUP: &str = "session_cleanup";
+/// Daily: registrations past their validity become expired (REG-4), unless a timely renewal is under review.
+pub const REG_EXPIRY: &str = "reg_expiry";
 /// Leases are long enough for any job here; a crashed worker's job is taken again after this.
 pub const LEASE_SECS: i64 = 120;
 
@@ -24,6 +26,18 @@ pub async fn schedule_recurring(state: &AppState) -> anyhow::Result<()> {
     };
     jobs::enqueue(&state.db, &job, now).await?;
     crate::reminders::schedule(state).await?;
+    // Once per JST day across all instances; the payload carries the day so a late run still judges that day.
+    let today = state.clock.today();
+    let key = format!("{REG_EXPIRY}:{today}");
+    let payload = serde_json::json!({ "date": today }).to_string();
+    let job = NewJob {
+        kind: REG_EXPIRY,
+        payload: &payload,
+        dedupe_key: Some(&key),
+        run_at: now,
+        max_attempts: 5,
+    };
+    jobs::enqueue(&state.db, &job, now).await?;
     Ok(())
 }
 
@@ -49,6 +63,21 @@ pub async fn run_job(state: &AppState, job: &Job) -> anyhow::Result<()> {
         crate::reminders::DEADLINE_REMINDERS => {
             let sent = crate::reminders::run(state).await?;
             tracing::info!(sent, "deadline reminders");
+            Ok(())
+        }
+        REG_EXPIRY => {
+            let payload: serde_json::Value = serde_json::from_str(&job.payload)?;
+            let day = payload["date"]
+                .as_str()
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .unwrap_or_else(|| state.clock.today());
+            // Never judge a day later than today (a payload from the future would expire too early).
+            let day = day.min(state.clock.today());
+            let expired = crate::reg::expire_due(state, day)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let attempts = nintei_store::reg_reports::delete_attempts_before(&state.db, now - 86_400).await?;
+            tracing::info!(expired, report_attempts = attempts, %day, "registration expiry done");
             Ok(())
         }
         other => anyhow::bail!("unknown job kind {other}"),

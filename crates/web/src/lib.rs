@@ -17,6 +17,7 @@ pub mod middleware;
 pub mod openapi;
 mod ops;
 mod orgs;
+pub mod reg;
 pub mod reminders;
 pub mod routing;
 pub mod security;

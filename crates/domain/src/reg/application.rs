@@ -285,6 +285,81 @@ impl Eligibility {
     }
 }
 
+/// The documents the criteria call for (seed 000 別紙2 2 登録申請関係書類), as the applicant declares them enclosed.
+/// The office checks the enclosures themselves (REG-5); a document declared missing is a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Documents {
+    /// REG-3 1(1): the written basic policies ア–カ.
+    pub basic_policies: bool,
+    /// REG-3 3(1): the personal-information protection regulation with ア–エ.
+    pub privacy_regulation: bool,
+    /// REG-3 3(2): confidentiality pledges of officers, staff and partners.
+    pub confidentiality_pledges: bool,
+    /// REG-3 3(3): the floor plan of the counseling rooms (privacy, evacuation route).
+    pub floor_plan: bool,
+    /// REG-3 1(4)ア: the contract with the psychiatrist or their medical institution.
+    pub psychiatrist_contract: bool,
+    /// REG-3 1(4)ア: the records of the psychiatrist's work bearing their name and seal.
+    pub psychiatrist_records: bool,
+}
+
+impl Documents {
+    /// Every document: `(field name, Japanese label, the REG-3 items it evidences, enclosed?)`.
+    pub fn items(&self) -> [(&'static str, &'static str, &'static str, bool); 6] {
+        [
+            (
+                "basic_policies",
+                "基本方針を明確化した文書",
+                "1-1-a〜1-1-f",
+                self.basic_policies,
+            ),
+            (
+                "privacy_regulation",
+                "個人情報保護のための規程",
+                "3-1-a〜3-1-d",
+                self.privacy_regulation,
+            ),
+            (
+                "confidentiality_pledges",
+                "個人情報保護に関する誓約書",
+                "3-2",
+                self.confidentiality_pledges,
+            ),
+            (
+                "floor_plan",
+                "相談室の平面図（避難経路を含む）",
+                "3-3",
+                self.floor_plan,
+            ),
+            (
+                "psychiatrist_contract",
+                "精神科医又は医療機関との契約書",
+                "1-4-a",
+                self.psychiatrist_contract,
+            ),
+            (
+                "psychiatrist_records",
+                "精神科医の業務の記録（氏名及び確認印）",
+                "1-4-a",
+                self.psychiatrist_records,
+            ),
+        ]
+    }
+
+    /// All six enclosed.
+    pub fn all() -> Self {
+        Self {
+            basic_policies: true,
+            privacy_regulation: true,
+            confidentiality_pledges: true,
+            floor_plan: true,
+            psychiatrist_contract: true,
+            psychiatrist_records: true,
+        }
+    }
+}
+
 /// Why an application is malformed (API 400, `errors[]`), as opposed to a finding about the institution.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApplicationError {

@@ -7,7 +7,9 @@
 
 use std::collections::BTreeMap;
 
-use super::application::{Counselor, Disclosure, InvalidApplication, Method, Psychiatrist, validate};
+use super::application::{
+    Counselor, Disclosure, Documents, Eligibility, InvalidApplication, Method, Psychiatrist, validate,
+};
 use super::criteria::{Criterion, criteria};
 
 /// Every finding on the application, `[]` when there is none; `Err` when the application is malformed (an
@@ -38,6 +40,49 @@ pub fn findings(
             out.push(finding(item, &detail));
         }
     }
+    Ok(out)
+}
+
+/// Findings beyond the checklist, from what an application may also carry: the REG-1 eligibility answers and the
+/// enclosed documents. Either may be absent (API.md's minimal body has neither); then the office checks them on
+/// paper and nothing is found here. Eligibility comes first (who may register at all), documents last.
+pub fn supplementary_findings(
+    eligibility: Option<&Eligibility>,
+    documents: Option<&Documents>,
+) -> (Vec<String>, Vec<String>) {
+    let before = eligibility
+        .map(|e| {
+            e.reasons()
+                .into_iter()
+                .map(|r| format!("【登録対象】事業者と契約を結び有料で面接による相談及び医療機関等への紹介を行う、医療法上の医療提供施設以外の相談機関であること：{r}"))
+                .collect()
+        })
+        .unwrap_or_default();
+    let after = documents
+        .map(|d| {
+            d.items()
+                .into_iter()
+                .filter(|(_, _, _, enclosed)| !enclosed)
+                .map(|(_, label, codes, _)| format!("【書類】{label}（{codes}）：添付されていません"))
+                .collect()
+        })
+        .unwrap_or_default();
+    (before, after)
+}
+
+/// [`findings`] with the supplementary ones around it: eligibility, then the checklist, then the documents.
+pub fn all_findings(
+    criteria_answers: &BTreeMap<String, bool>,
+    counselors: &[Counselor],
+    psychiatrists: &[Psychiatrist],
+    disclosure: &Disclosure,
+    eligibility: Option<&Eligibility>,
+    documents: Option<&Documents>,
+) -> Result<Vec<String>, InvalidApplication> {
+    let core = findings(criteria_answers, counselors, psychiatrists, disclosure)?;
+    let (mut out, after) = supplementary_findings(eligibility, documents);
+    out.extend(core);
+    out.extend(after);
     Ok(out)
 }
 
@@ -409,6 +454,48 @@ mod tests {
         assert_eq!(codes(&found), ["1-4-b-1", "1-4-b-1"]);
         assert!(found[0].ends_with("「適合していない」と回答しています"));
         assert!(found[1].contains("臨床歴は2年"));
+    }
+
+    // REG-1 and the enclosed documents: absent means nothing found, answered means every gap is named.
+    #[test]
+    fn eligibility_and_documents_are_findings_only_when_given() {
+        let app = good();
+        let run_all = |e: Option<&Eligibility>, d: Option<&Documents>| {
+            all_findings(
+                &app.answers,
+                &app.counselors,
+                &app.psychiatrists,
+                &app.disclosure,
+                e,
+                d,
+            )
+            .unwrap_or_else(|e| panic!("{e:?}"))
+        };
+        assert!(run_all(None, None).is_empty());
+        let eligible = Eligibility {
+            contracts_with_employers_for_fee: true,
+            face_to_face_counseling: true,
+            referral_to_medical_institutions: true,
+            is_medical_care_facility: false,
+        };
+        assert!(run_all(Some(&eligible), Some(&Documents::all())).is_empty());
+        let clinic = Eligibility {
+            is_medical_care_facility: true,
+            ..eligible
+        };
+        let docs = Documents {
+            floor_plan: false,
+            ..Documents::all()
+        };
+        let found = run_all(Some(&clinic), Some(&docs));
+        assert_eq!(found.len(), 2);
+        assert!(found[0].starts_with("【登録対象】"));
+        assert!(found[0].ends_with("医療法上の医療提供施設は登録の対象外です"));
+        assert_eq!(
+            found[1],
+            "【書類】相談室の平面図（避難経路を含む）（3-3）：添付されていません"
+        );
+        assert_eq!(run_all(None, Some(&Documents::default())).len(), 6);
     }
 
     #[test]

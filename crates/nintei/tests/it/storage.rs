@@ -60,6 +60,9 @@ async fn demo_data_loads_once() {
     let users = app.count("users").await;
     assert_eq!(users as usize, nintei_web::demo::DEMO_USERS.len());
     assert!(app.count("organizations").await >= 3);
+    // REG demo: registered rooms and one application with a finding under review.
+    assert_eq!(app.count("registrations").await, 3);
+    assert_eq!(app.count("reg_cases").await, 4);
     assert!(!nintei_web::demo::load(&app.state).await.unwrap());
     assert_eq!(app.count("users").await, users);
     // Every demo account can sign in (the admin needs its code).

@@ -5,6 +5,7 @@ mod auth_token;
 mod conflicts;
 mod me;
 mod organizations;
+pub(crate) mod registration;
 mod users;
 
 use axum::extract::FromRequest;
@@ -68,6 +69,73 @@ pub fn routes() -> Routes {
             post(acc::payment),
         )
         .route("/api/v1/public/fee-estimate", get(acc::fee_estimate))
+        .merge(registration_routes())
+}
+
+/// REG (API.md "Registration cases" and its extensions, issue 5).
+fn registration_routes() -> Routes {
+    use registration as r;
+    Routes::new()
+        .route("/api/v1/registration/criteria", get(r::criteria_list))
+        .route(
+            "/api/v1/registration/cases",
+            get(r::list_cases).post(r::create_case),
+        )
+        .route("/api/v1/registration/cases/{id}", get(r::show_case))
+        .route("/api/v1/registration/cases/{id}/review", post(r::review))
+        .route("/api/v1/registrations", get(r::list_registrations))
+        .route("/api/v1/registrations/{number}", get(r::show_registration))
+        .route("/api/v1/registrations/{number}/renewal", post(r::renewal))
+        .route("/api/v1/registrations/{number}/changes", post(r::notify_change))
+        .route("/api/v1/registrations/{number}/abolition", post(r::abolish))
+        .route("/api/v1/registration/changes", get(r::pending_changes))
+        .route("/api/v1/registration/changes/{id}", get(r::show_change))
+        .route(
+            "/api/v1/registration/changes/{id}/acknowledgement",
+            post(r::acknowledge_change),
+        )
+        .route("/api/v1/registration/reports", get(r::list_reports))
+        .route("/api/v1/registration/reports/{id}/filing", post(r::file_report))
+        .route(
+            "/api/v1/registration/investigations",
+            get(r::list_investigations).post(r::open_investigation),
+        )
+        .route(
+            "/api/v1/registration/investigations/{id}",
+            get(r::show_investigation),
+        )
+        .route(
+            "/api/v1/registration/investigations/{id}/document-requests",
+            post(r::request_documents),
+        )
+        .route(
+            "/api/v1/registration/investigations/{id}/document-requests/{rid}/receipt",
+            post(r::receive_documents),
+        )
+        .route(
+            "/api/v1/registration/investigations/{id}/records",
+            post(r::add_record),
+        )
+        .route(
+            "/api/v1/registration/investigations/{id}/referral",
+            post(r::refer),
+        )
+        .route("/api/v1/registration/investigations/{id}/closure", post(r::close))
+        .route("/api/v1/registration/investigations/{id}/votes", post(r::vote))
+        .route(
+            "/api/v1/registration/investigations/{id}/decision",
+            post(r::decide),
+        )
+        .route(
+            "/api/v1/registration/trainings",
+            get(r::list_trainings).post(r::create_training),
+        )
+        .route("/api/v1/registration/trainings/{id}", get(r::show_training))
+        .route(
+            "/api/v1/registration/trainings/{id}/attendance",
+            post(r::record_attendance),
+        )
+        .route("/api/v1/public/reports", post(r::public_report))
 }
 
 /// `Json<T>` whose rejections are problem+json: 400 for malformed or mistyped bodies, 413 for oversized ones.

@@ -9,6 +9,7 @@ mod lang;
 mod login;
 mod mail;
 mod organizations;
+mod registration;
 mod users;
 
 use askama::Template;
@@ -59,6 +60,47 @@ pub fn routes() -> Routes {
             get(acc::ratings).post(acc::rate),
         )
         .route("/accreditation/cases/{id}/{step}", post(acc::step))
+        .merge(registration_routes())
+}
+
+/// REG screens (issue 5); the public report form needs no account.
+fn registration_routes() -> Routes {
+    use registration as r;
+    Routes::new()
+        .route("/registration", get(r::hub))
+        .route("/registration/apply", get(r::apply_form))
+        .route("/registration/cases", post(r::apply_submit))
+        .route("/registration/cases/{id}", get(r::show_case))
+        .route("/registration/cases/{id}/review", post(r::review))
+        .route("/registration/registrations/{number}", get(r::show_registration))
+        .route(
+            "/registration/registrations/{number}/changes",
+            post(r::notify_change),
+        )
+        .route("/registration/registrations/{number}/abolition", post(r::abolish))
+        .route(
+            "/registration/registrations/{number}/certificate",
+            get(r::certificate),
+        )
+        .route("/registration/changes/{id}/acknowledge", post(r::acknowledge))
+        .route("/registration/reports", get(r::reports))
+        .route("/registration/reports/{id}/file", post(r::file_report))
+        .route("/registration/investigations", post(r::open_investigation))
+        .route("/registration/investigations/{id}", get(r::show_investigation))
+        .route(
+            "/registration/investigations/{id}/{step}",
+            post(r::investigation_action),
+        )
+        .route(
+            "/registration/trainings",
+            get(r::trainings).post(r::create_training),
+        )
+        .route("/registration/trainings/{id}", get(r::show_training))
+        .route(
+            "/registration/trainings/{id}/attendance",
+            post(r::record_attendance),
+        )
+        .route("/report", get(r::report_form).post(r::report_submit))
 }
 
 #[cfg(test)]
@@ -118,6 +160,43 @@ pub const SOURCES_USING_KEYS: &[(&str, &str)] = &[
     ("ui/organizations.rs", include_str!("organizations.rs")),
     ("ui/users.rs", include_str!("users.rs")),
     ("ui/account.rs", include_str!("account.rs")),
+    ("ui/registration.rs", include_str!("registration.rs")),
+    ("reg_home.html", include_str!("../../templates/reg_home.html")),
+    ("reg_apply.html", include_str!("../../templates/reg_apply.html")),
+    ("reg_people.html", include_str!("../../templates/reg_people.html")),
+    (
+        "reg_disclosure.html",
+        include_str!("../../templates/reg_disclosure.html"),
+    ),
+    ("reg_case.html", include_str!("../../templates/reg_case.html")),
+    (
+        "reg_registration.html",
+        include_str!("../../templates/reg_registration.html"),
+    ),
+    (
+        "reg_certificate.html",
+        include_str!("../../templates/reg_certificate.html"),
+    ),
+    (
+        "reg_reports.html",
+        include_str!("../../templates/reg_reports.html"),
+    ),
+    (
+        "reg_investigation.html",
+        include_str!("../../templates/reg_investigation.html"),
+    ),
+    (
+        "reg_trainings.html",
+        include_str!("../../templates/reg_trainings.html"),
+    ),
+    (
+        "reg_training.html",
+        include_str!("../../templates/reg_training.html"),
+    ),
+    (
+        "report_form.html",
+        include_str!("../../templates/report_form.html"),
+    ),
 ];
 
 pub struct NavItem {
@@ -187,6 +266,16 @@ impl Page {
             key: "nav.acc_cases",
             current: false,
         });
+        // REG (issue 5): the registrar, organizations (their rooms) and the committee (referred cases).
+        if authz::reg::global(&actor, authz::reg::RegGlobalAction::ListAll).is_allowed()
+            || matches!(actor.role, Role::Organization | Role::Committee)
+        {
+            nav.push(NavItem {
+                href: "/registration",
+                key: "nav.registration",
+                current: false,
+            });
+        }
         if authz::global(&actor, GlobalAction::ListUsers).is_allowed() {
             nav.push(NavItem {
                 href: "/admin/users",
