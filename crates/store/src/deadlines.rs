@@ -236,3 +236,47 @@ pub async fn set_reminder_outbox(
         .await?;
     Ok(())
 }
+
+/// Makes the open deadlines of one subject exactly `items` (kind, owner, title, due date): each is set (moved or
+/// reopened as needed), and an open one no longer listed is marked met on `met_on` — the step that ended it
+/// happened then. Used by case workflows that recompute "what is due now" after every change.
+#[allow(clippy::too_many_arguments)]
+pub async fn sync_subject(
+    tx: &mut Tx,
+    subject: &str,
+    subject_id: &str,
+    organization_id: Option<&str>,
+    assignee_id: Option<&str>,
+    items: &[(&str, Owner, &str, chrono::NaiveDate)],
+    met_on: chrono::NaiveDate,
+    now: i64,
+) -> Result<()> {
+    let current = for_subject(&mut **tx, subject, subject_id).await?;
+    for d in current.iter().filter(|d| d.met_on.is_none() && !d.waived) {
+        let still = items
+            .iter()
+            .any(|(k, _, _, due)| *k == d.kind && due.to_string() == d.due_on);
+        if !still {
+            meet(tx, subject, subject_id, &d.kind, met_on, now).await?;
+        }
+    }
+    for (kind, owner, title, due_on) in items {
+        let unchanged = current
+            .iter()
+            .any(|d| d.kind == *kind && d.due_on == due_on.to_string() && d.met_on.is_none());
+        if !unchanged {
+            let nd = NewDeadline {
+                kind,
+                subject,
+                subject_id,
+                organization_id,
+                owner: *owner,
+                assignee_id,
+                title,
+                due_on: *due_on,
+            };
+            set(tx, &nd, now).await?;
+        }
+    }
+    Ok(())
+}

@@ -149,3 +149,41 @@ async fn setting_again_moves_the_date_and_meeting_closes_it() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn accreditation_steps_keep_the_one_deadline_model_current() {
+    // ACC-5/6: planning sets the self-study deadline for the organization; submitting it meets that deadline.
+    let app = TestApp::new().await;
+    let acc = crate::acc_fixture::Acc::new(&app, "2026-10-01", None).await;
+    acc.accept("2026-10-05").await;
+    acc.plan("2026-12-15", "2027-01-20").await;
+    let rows = deadlines::for_subject(app.state.db.pool(), "acc_case", &acc.case_id)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(
+        (
+            rows[0].kind.as_str(),
+            rows[0].due_on.as_str(),
+            rows[0].owner.as_str()
+        ),
+        ("self_study", "2026-12-15", "organization")
+    );
+    assert_eq!(rows[0].organization_id.as_deref(), Some(acc.org_id.as_str()));
+    assert_eq!(rows[0].assignee_id.as_deref(), Some(acc.coordinator_id.as_str()));
+    acc.submit_self_study("2026-11-20").await;
+    let rows = deadlines::for_subject(app.state.db.pool(), "acc_case", &acc.case_id)
+        .await
+        .unwrap();
+    assert_eq!(
+        rows[0].met_on.as_deref(),
+        Some("2026-11-20"),
+        "met by the submission"
+    );
+    assert!(
+        deadlines::open_until(app.state.db.pool(), d("2027-12-31"), None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

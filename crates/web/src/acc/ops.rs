@@ -124,9 +124,29 @@ async fn apply_transition(
 async fn sync_deadlines(tx: &mut Tx, id: &str, calendar: &OfficeCalendar, now: i64) -> AppResult<()> {
     let case = store::by_id(&mut **tx, id).await?.ok_or(AppError::NotFound)?;
     store::close_deadlines(tx, id, &[]).await?;
-    for (kind, due_on) in deadlines_of(&case, calendar) {
-        store::add_deadline(tx, id, kind, due_on, now).await?;
+    let due = deadlines_of(&case, calendar);
+    for (kind, due_on) in &due {
+        store::add_deadline(tx, id, *kind, *due_on, now).await?;
     }
+    // The same deadlines in the one model of both schemes (issue 6): dashboard, reminders, calendar feed.
+    let items: Vec<_> = due
+        .iter()
+        .map(|(k, d)| (k.as_str(), k.owner(), k.title_ja(), *d))
+        .collect();
+    let today = chrono::DateTime::from_timestamp(now, 0)
+        .map(|t| t.with_timezone(&crate::clock::jst()).date_naive())
+        .unwrap_or_default();
+    nintei_store::deadlines::sync_subject(
+        tx,
+        "acc_case",
+        id,
+        Some(&case.organization_id),
+        case.coordinator_id.as_deref(),
+        &items,
+        today,
+        now,
+    )
+    .await?;
     Ok(())
 }
 

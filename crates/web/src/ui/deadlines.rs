@@ -52,9 +52,9 @@ pub struct Filter {
 /// Where a deadline's subject is shown.
 fn subject_href(subject: &str, id: &str) -> String {
     match subject {
-        "acc_case" => format!("/acc/cases/{id}"),
-        "reg_case" => format!("/reg/cases/{id}"),
-        "registration" => format!("/reg/registrations/{id}"),
+        "acc_case" => format!("/accreditation/cases/{id}"),
+        "reg_case" => format!("/registration/cases/{id}"),
+        "registration" => format!("/registration/registrations/{id}"),
         "organization" => format!("/organizations/{id}"),
         _ => String::new(),
     }
