@@ -48,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .into_router()
         .fallback(ui::not_found)
         .layer(from_fn_with_state(state.clone(), middleware::idempotency))
+        .layer(from_fn(middleware::reject_nul))
         .layer(from_fn(middleware::origin_check))
         .layer(RequestBodyLimitLayer::new(limit))
         .layer(from_fn(middleware::security_headers))

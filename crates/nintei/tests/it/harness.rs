@@ -21,6 +21,9 @@ pub const ORIGIN: &str = "http://nintei.test";
 /// A valid base32 TOTP secret (20 bytes): the fixture administrators' second factor.
 pub const TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
+/// Tables a rejected request may legitimately write: failed sign-ins are recorded on purpose (throttling).
+pub const MAY_CHANGE_ON_REJECTION: &[&str] = &["auth_events"];
+
 /// argon2 is slow on purpose; the harnesses need hundreds of users, so they share one hash of `PASSWORD`.
 fn password_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
@@ -226,6 +229,8 @@ pub enum Body {
     Empty,
     Json(Value),
     Form(Vec<(String, String)>),
+    /// Bytes as given, with this content type (None: no content-type header).
+    Raw(Option<String>, Vec<u8>),
 }
 
 impl Body {
@@ -251,6 +256,7 @@ impl Body {
                     .join("&")
                     .into_bytes(),
             ),
+            Body::Raw(ctype, bytes) => (ctype.clone(), bytes.clone()),
         }
     }
 }

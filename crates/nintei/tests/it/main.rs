@@ -10,6 +10,7 @@ mod browser;
 mod csrf_sweep;
 mod harness;
 mod jobs;
+mod props;
 mod requests;
 mod storage;
 mod support;
