@@ -7,6 +7,7 @@ mod api_organizations;
 mod audit;
 mod authz_matrix;
 mod browser;
+mod concurrency;
 mod csrf_sweep;
 mod harness;
 mod jobs;
