@@ -50,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), middleware::idempotency))
         .layer(from_fn(middleware::reject_nul))
         .layer(from_fn(middleware::origin_check))
+        .layer(from_fn_with_state(state.clone(), ui::error_pages_for_the_visitor))
         .layer(RequestBodyLimitLayer::new(limit))
         .layer(from_fn(middleware::security_headers))
         .layer(from_fn(middleware::request_id))

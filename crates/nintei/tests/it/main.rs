@@ -11,6 +11,7 @@ mod concurrency;
 mod csrf_sweep;
 mod harness;
 mod jobs;
+mod pages;
 mod props;
 mod requests;
 mod storage;
