@@ -269,7 +269,7 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
                 }
                 if *expect == Expect::Status(404) {
                     let fresh = fx.subject(*who).await;
-                    let ctx = fx.ctx(&fresh, Record::Other);
+                    let ctx = fx.ctx(&row.route, &fresh, Record::Other).await.expect("ctx");
                     let body = crate::harness::body_for(&row.route, &ctx).expect("body");
                     let body = match body {
                         crate::harness::Body::Json(mut v) => {

@@ -276,7 +276,10 @@ async fn check(
     shape: impl FnOnce(Body, String) -> (Body, String),
 ) -> Result<(), TestCaseError> {
     let subject = fx.subject(who).await;
-    let ctx = fx.ctx(&subject, record);
+    let ctx = fx
+        .ctx(route, &subject, record)
+        .await
+        .map_err(TestCaseError::fail)?;
     let valid = body_for(route, &ctx).map_err(TestCaseError::fail)?;
     let valid_path = fx.path(route, &ctx.record).map_err(TestCaseError::fail)?;
     let (body, path) = shape(valid, valid_path);
