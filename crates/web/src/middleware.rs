@@ -65,6 +65,26 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     resp
 }
 
+/// True when `bytes` (a request body) carries a NUL character: raw, percent-encoded (`%00`, forms) or as the
+/// JSON escape `\u0000`. PostgreSQL cannot store NUL in text and no field needs one, so such input is refused
+/// as malformed (400) on both backends alike instead of failing in the database.
+pub fn contains_nul(bytes: &[u8]) -> bool {
+    bytes.contains(&0) || bytes.windows(3).any(|w| w == b"%00") || bytes.windows(6).any(|w| w == b"\\u0000")
+}
+
+/// Refuses a path or query that carries a NUL character (`%00`) with 400, before any handler sees it.
+pub async fn reject_nul(req: Request, next: Next) -> Response {
+    let uri = req.uri();
+    if contains_nul(uri.path().as_bytes()) || uri.query().is_some_and(|q| contains_nul(q.as_bytes())) {
+        let e = AppError::BadRequest("the address contains a NUL character (%00)".into());
+        if uri.path().starts_with("/api/") {
+            return e.into_response();
+        }
+        return crate::error::PageError::App(e, crate::auth::lang_of(req.headers())).into_response();
+    }
+    next.run(req).await
+}
+
 /// True when the request comes from a page of another site (CSRF): `Sec-Fetch-Site` says cross-site or
 /// same-site, or `Origin` names another host than `Host`.
 pub fn is_cross_origin(headers: &HeaderMap) -> bool {
@@ -212,4 +232,22 @@ fn replay(stored: &idempotency::Stored) -> Response {
     resp.headers_mut()
         .insert("idempotent-replayed", HeaderValue::from_static("true"));
     resp
+}
+
+/// Reads the body of `req` (within the body limit) and refuses it when it carries a NUL character; returns the
+/// request with the body in memory, for the JSON and form extractors to parse.
+pub async fn buffer_without_nul<S: Send + Sync>(req: Request, state: &S) -> Result<Request, AppError> {
+    use axum::extract::FromRequest;
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::Bytes::from_request(Request::new(body), state).await {
+        Ok(b) => b,
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(AppError::TooLarge),
+        Err(e) => return Err(AppError::BadRequest(e.body_text())),
+    };
+    if contains_nul(&bytes) {
+        return Err(AppError::BadRequest(
+            "the request contains a NUL character, which no field accepts".into(),
+        ));
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
 }

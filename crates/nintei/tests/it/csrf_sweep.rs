@@ -75,7 +75,7 @@ async fn every_state_changing_browser_route_refuses_forged_requests() {
         };
         for forgery in FORGERIES {
             let subject = fx.subject(who).await;
-            let ctx = fx.ctx(&subject, row.record);
+            let ctx = fx.ctx(route, &subject, row.record).await.expect("ctx");
             let valid = match body_for(route, &ctx) {
                 Ok(b) => b,
                 Err(e) => {
@@ -133,7 +133,7 @@ async fn every_state_changing_browser_route_refuses_forged_requests() {
         }
         // The control: the same request done properly is accepted.
         let subject = fx.subject(who).await;
-        let ctx = fx.ctx(&subject, row.record);
+        let ctx = fx.ctx(route, &subject, row.record).await.expect("ctx");
         let body = body_for(route, &ctx).expect("body");
         let path = fx.path(route, &ctx.record).expect("path");
         let r = send(&fx.app, route, &path, &subject, &body, &Send::default()).await;
@@ -170,7 +170,7 @@ async fn the_api_ignores_session_cookies() {
             }
             let Some(who) = row.allowed() else { continue };
             let subject = fx.subject(who).await;
-            let ctx = fx.ctx(&subject, row.record);
+            let ctx = fx.ctx(route, &subject, row.record).await.expect("ctx");
             let body = body_for(route, &ctx).expect("body");
             let path = fx.path(route, &ctx.record).expect("path");
             let how = Send {

@@ -16,8 +16,10 @@ pub struct Ctx {
     pub email: String,
     /// The form token that goes with the sender's cookies.
     pub csrf: String,
-    /// The organization the request names (`{id}` or a body field).
+    /// The record the path's `{id}` names.
     pub record: String,
+    /// The organization the request is about (own or another), for body fields.
+    pub organization: String,
     pub now: i64,
     /// Unique per request, for fields that must be unique (e-mail addresses).
     pub nonce: String,
@@ -43,7 +45,7 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
             "name": "門司相談室", "prefecture": "40", "address": "福岡県北九州市門司区港町1-1",
         })),
         "POST /api/v1/conflicts" => Body::Json(json!({
-            "user_id": c.user_id, "organization_id": c.record, "reason": "元勤務先 (former employer)",
+            "user_id": c.user_id, "organization_id": c.organization, "reason": "元勤務先 (former employer)",
         })),
         // Screens: signing in and out, the account
         "POST /login" => Body::form(&[("csrf", csrf), ("email", &c.email), ("password", PASSWORD)]),

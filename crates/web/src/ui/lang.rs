@@ -20,10 +20,16 @@ pub async fn switch(
     Query(q): Query<Next>,
 ) -> Response {
     let lang = Lang::parse(&code).unwrap_or_default();
-    // Only local paths: never an open redirect.
+    // Only local paths: never an open redirect, and nothing that cannot be a Location header (control
+    // characters such as CR/LF would otherwise end in a 500).
     let next = q
         .next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .filter(|n| {
+            n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(char::is_control)
+        })
         .unwrap_or("/".into());
     let mut resp = Redirect::to(&next).into_response();
     if let Ok(v) = set_cookie(&state, LANG_COOKIE, lang.code(), 365 * 86_400).parse() {

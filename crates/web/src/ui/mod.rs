@@ -5,6 +5,7 @@ mod account;
 mod dashboard;
 mod deadlines;
 mod fee_estimate;
+pub mod history;
 mod lang;
 mod login;
 mod mail;
@@ -22,6 +23,7 @@ use crate::auth::{AnySession, lang_of};
 use crate::error::{AppError, FieldError, PageError};
 use crate::i18n::{self, Lang};
 use crate::routing::{Routes, get, post};
+use crate::state::AppState;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -411,24 +413,96 @@ pub fn error_page(e: &AppError, lang: Lang) -> Response {
         AppError::Conflict(_) | AppError::BadRequest(_) | AppError::Validation(_) => e.detail(),
         _ => String::new(),
     };
-    let page = ErrorPage {
-        p: Page::public(lang, "error.title", "/"),
-        status: e.status().as_u16(),
+    let info = ErrorInfo {
+        status: e.status(),
         message_key,
         detail,
     };
-    render_status(e.status(), &page)
+    info.render(Page::public(lang, "error.title", "/"))
+}
+
+/// What an error page says, kept on its response: the page is rendered where the error happens, which does
+/// not know who is signed in, so `error_pages_for_the_visitor` renders it again with the visitor's navigation.
+#[derive(Clone, Debug)]
+pub struct ErrorInfo {
+    status: StatusCode,
+    message_key: &'static str,
+    detail: String,
+}
+
+impl ErrorInfo {
+    fn render(&self, p: Page) -> Response {
+        let page = ErrorPage {
+            p,
+            status: self.status.as_u16(),
+            message_key: self.message_key,
+            detail: self.detail.clone(),
+        };
+        let mut resp = render_status(self.status, &page);
+        resp.extensions_mut().insert(self.clone());
+        resp
+    }
+}
+
+/// Re-renders error pages (403, 404, CSRF, …) for the visitor: a signed-in user keeps the navigation and their
+/// name instead of a "sign in" link, and the language switch returns to the same address.
+pub async fn error_pages_for_the_visitor(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let secret = crate::auth::cookie(req.headers(), crate::auth::SESSION_COOKIE).map(str::to_owned);
+    let lang = lang_of(req.headers());
+    let path = req.uri().path().to_owned();
+    let resp = next.run(req).await;
+    let Some(info) = resp.extensions().get::<ErrorInfo>().cloned() else {
+        return resp;
+    };
+    let p = match signed_in(&state, secret.as_deref(), lang).await {
+        Some(s) => Page::for_session(&s, "error.title", &path),
+        None => Page::public(lang, "error.title", &path),
+    };
+    let mut page = info.render(p);
+    for (name, value) in resp.headers() {
+        if !page.headers().contains_key(name) {
+            page.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    page
+}
+
+/// The live, fully signed-in session behind `secret`, if any (errors count as none: this is decoration).
+async fn signed_in(state: &AppState, secret: Option<&str>, lang: Lang) -> Option<AnySession> {
+    let session = nintei_store::sessions::touch(&state.db, secret?, state.clock.unix())
+        .await
+        .ok()??;
+    if session.mfa_pending {
+        return None;
+    }
+    let user = nintei_store::users::by_id(state.db.pool(), &session.user_id)
+        .await
+        .ok()??;
+    user.active.then(|| AnySession {
+        caller: crate::auth::Caller {
+            user,
+            request_id: String::new(),
+        },
+        session,
+        lang,
+    })
 }
 
 /// The answer to a form without a valid CSRF token or from another origin: 403, nothing changed.
 pub fn csrf_refused() -> Response {
-    let page = ErrorPage {
-        p: Page::public(Lang::Ja, "error.title", "/"),
-        status: 403,
+    let info = ErrorInfo {
+        status: StatusCode::FORBIDDEN,
         message_key: "error.csrf",
         detail: String::new(),
     };
-    render_status(StatusCode::FORBIDDEN, &page)
+    info.render(Page::public(Lang::Ja, "error.title", "/"))
 }
 
 pub async fn not_found(headers: HeaderMap, uri: axum::http::Uri) -> Response {
@@ -446,6 +520,9 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
         let lang = lang_of(req.headers());
+        let req = crate::middleware::buffer_without_nul(req, state)
+            .await
+            .map_err(|e| PageError::App(e, lang))?;
         match axum::Form::<T>::from_request(req, state).await {
             Ok(axum::Form(v)) => Ok(UiForm(v)),
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {

@@ -6,7 +6,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use nintei_domain::authz::{self, GlobalAction, OrganizationAction};
 use nintei_domain::org::{LegalForm, Prefecture};
-use nintei_store::audit;
 use nintei_store::organizations::{self, Organization};
 use serde::Deserialize;
 
@@ -14,6 +13,7 @@ use crate::auth::{WebUser, check_csrf};
 use crate::error::{AppError, PageError};
 use crate::orgs::{self, ContactInput, OrganizationInput, SiteInput};
 use crate::state::AppState;
+use crate::ui::history::{self, HistoryRow};
 use crate::ui::{Errors, Page, UiForm, in_lang, render_status};
 
 fn prefecture_label(code: &str) -> String {
@@ -262,13 +262,6 @@ pub async fn create(
     }
 }
 
-pub struct HistoryRow {
-    at: String,
-    who: String,
-    action: String,
-    changes: String,
-}
-
 #[derive(Template)]
 #[template(path = "organization.html")]
 struct ShowPage {
@@ -305,23 +298,10 @@ async fn show_page(
         .map(|x| (x.name, prefecture_label(&x.prefecture), x.address))
         .collect();
     let history = if authz::global(&actor, GlobalAction::ViewAudit).is_allowed() {
-        let events = audit::history(&state.db, "organization", id)
-            .await
-            .map_err(|e| err(e.into()))?;
         Some(
-            events
-                .into_iter()
-                .map(|e| HistoryRow {
-                    at: e.at,
-                    who: format!(
-                        "{} ({})",
-                        e.actor_id.unwrap_or_default(),
-                        e.actor_role.unwrap_or_default()
-                    ),
-                    action: e.action,
-                    changes: serde_json::to_string_pretty(&e.changes).unwrap_or_default(),
-                })
-                .collect(),
+            history::rows(state, s.lang, "organization", id)
+                .await
+                .map_err(|e| err(e.into()))?,
         )
     } else {
         None

@@ -1,0 +1,277 @@
+// Browser journeys through nintei in Debian's Chromium (/usr/bin/chromium; Playwright never downloads a
+// browser here), with an axe-core accessibility check on every page visited.
+//
+// Run by scripts/browser-test, which starts `nintei serve --demo` and sets NINTEI_URL. Screenshots go to
+// NINTEI_SCREENSHOTS (default ../artifacts/screenshots). Exit code 0 when every journey passed and no page
+// has a serious or critical accessibility violation.
+
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const BASE = process.env.NINTEI_URL ?? 'http://127.0.0.1:8080';
+const SHOTS = resolve(process.env.NINTEI_SCREENSHOTS ?? join(import.meta.dirname, '..', 'artifacts', 'screenshots'));
+const CHROMIUM = process.env.NINTEI_CHROMIUM ?? '/usr/bin/chromium';
+const PASSWORD = 'Kaede-Sakura-4172';
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+// WCAG 2.1 A and AA; only serious and critical findings fail the run (all are reported).
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+const FAILING_IMPACTS = new Set(['serious', 'critical']);
+
+mkdirSync(SHOTS, { recursive: true });
+
+class JourneyError extends Error {}
+
+function check(condition, message) {
+  if (!condition) throw new JourneyError(message);
+}
+
+const a11yFindings = [];
+const checkedPages = new Set();
+
+/** Screenshot + accessibility check of the page as it is now. */
+async function look(page, journey, name) {
+  const file = join(SHOTS, `${journey}--${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  // axe is evaluated through the DevTools protocol, so the page's CSP (no inline script) stays on.
+  await page.evaluate(AXE);
+  const result = await page.evaluate(
+    (tags) => globalThis.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
+    AXE_TAGS,
+  );
+  const url = new URL(page.url());
+  checkedPages.add(url.pathname.replace(/[0-9a-f-]{36}/, '{id}'));
+  for (const v of result.violations) {
+    a11yFindings.push({
+      journey,
+      page: `${name} (${url.pathname})`,
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1).join(' ')}`),
+    });
+  }
+}
+
+async function signIn(page, email) {
+  await page.goto(`${BASE}/login`);
+  await page.fill('#email', email);
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login') || u.pathname === '/login/totp'), page.click('main button[type=submit]')]);
+}
+
+async function status(page, path) {
+  const r = await page.goto(`${BASE}${path}`);
+  return r?.status();
+}
+
+const journeys = {
+  /** The office signs in, creates an organization (errors next to fields, then fixed), sees it and its history. */
+  async office_creates_an_organization(page, j, shared) {
+    await signIn(page, 'office@nintei.example');
+    check(new URL(page.url()).pathname === '/dashboard', `after sign-in: ${page.url()}`);
+    await look(page, j, '01-dashboard');
+    await page.click('nav a[href="/organizations"]');
+    await look(page, j, '02-list');
+    await page.click('a[href="/organizations/new"]');
+    await look(page, j, '03-form');
+    const name = `株式会社ブラウザ検証${Date.now() % 100000}`;
+    await page.fill('#name', name);
+    await page.selectOption('#legal_form', 'kabushiki_kaisha');
+    await page.fill('#corporate_number', '1000012050002'); // wrong check digit (should be 7)
+    await page.selectOption('#prefecture', '40');
+    await page.fill('#address', '福岡県北九州市八幡西区医生ケ丘1-1');
+    await page.fill('#representative', '代表取締役 検証 太郎');
+    await page.fill('#contact_name', '担当 検証');
+    await page.fill('#contact_email', 'kensho@example.jp');
+    await page.fill('#contact_phone', 'abc');
+    await page.click('main button[type=submit]');
+    await page.waitForSelector('#corporate_number-error');
+    check(await page.isVisible('#contact_phone-error'), 'no error next to the phone field');
+    check((await page.getAttribute('#corporate_number', 'aria-invalid')) === 'true', 'corporate_number not aria-invalid');
+    check(
+      (await page.getAttribute('#corporate_number', 'aria-describedby')) === 'corporate_number-error',
+      'the error is not tied to its field',
+    );
+    check((await page.inputValue('#name')) === name, 'the form forgot what was typed');
+    await look(page, j, '04-errors');
+    await page.fill('#corporate_number', '');
+    await page.fill('#contact_phone', '093-555-0199');
+    await Promise.all([page.waitForURL(/\/organizations\/[0-9a-f-]{36}$/), page.click('main button[type=submit]')]);
+    check((await page.textContent('h1')) === name, 'the new organization page has another heading');
+    const history = await page.textContent('#h-history + table');
+    check(history?.includes('organization.create'), 'the history does not show the creation');
+    shared.createdOrganization = new URL(page.url()).pathname;
+    // A counseling room (REG-2) added on the same page.
+    await page.fill('#site-name', '八幡相談室');
+    await page.selectOption('#site-prefecture', '40');
+    await page.fill('#site-address', '福岡県北九州市八幡西区医生ケ丘1-1');
+    await Promise.all([page.waitForURL(/\/organizations\/[0-9a-f-]{36}$/), page.click('#h-sites ~ form button[type=submit]')]);
+    check((await page.textContent('#h-sites + table'))?.includes('八幡相談室'), 'the room is not listed');
+    await look(page, j, '05-organization');
+  },
+
+  /** The administrator signs in with the demo TOTP code shown on the page, then adds a user. */
+  async admin_adds_a_user(page, j) {
+    await signIn(page, 'admin@nintei.example');
+    check(new URL(page.url()).pathname === '/login/totp', `admin not asked for a code: ${page.url()}`);
+    await look(page, j, '01-totp');
+    const code = (await page.textContent('.demo code'))?.trim() ?? '';
+    check(/^\d{6}$/.test(code), `no demo code shown: ${code}`);
+    await page.fill('#code', code);
+    await Promise.all([page.waitForURL(/\/dashboard$/), page.click('main button[type=submit]')]);
+    await page.click('nav a[href="/admin/users"]');
+    await look(page, j, '02-users');
+    const email = `browser-${Date.now()}@kokoro-care.example`;
+    await page.fill('#u-email', email);
+    await page.fill('#u-name', '検証 花子');
+    await page.selectOption('#u-role', 'organization');
+    await page.selectOption('#u-org', { label: '株式会社こころケア北九州' });
+    await page.fill('#u-password', 'Shirakaba-Tochi-8812');
+    await Promise.all([page.waitForURL(/created=1/), page.click('main form.card button[type=submit]')]);
+    check(await page.isVisible('.notice[role=status]'), 'no confirmation shown');
+    check((await page.textContent('main table'))?.includes(email), 'the new user is not listed');
+    await look(page, j, '03-added');
+  },
+
+  /** An organization's user sees its own organization and nothing else. */
+  async organization_user_sees_only_its_organization(page, j, shared) {
+    await signIn(page, 'org@kokoro-care.example');
+    await look(page, j, '01-dashboard');
+    check((await page.locator('nav a[href="/organizations"]').count()) === 0, 'the organizations menu is shown');
+    const own = page.locator('main a[href^="/organizations/"]');
+    check((await own.count()) === 1, 'the dashboard does not link the own organization');
+    await own.click();
+    check((await page.textContent('h1')) === '株式会社こころケア北九州', 'not the own organization');
+    check((await page.locator('#h-history').count()) === 0, 'the audit history is shown to the organization');
+    await look(page, j, '02-own');
+    check((await status(page, '/organizations')) === 403, 'the organization list is open to it');
+    if (shared.createdOrganization) {
+      check((await status(page, shared.createdOrganization)) === 404, 'another organization is visible');
+      check(!(await page.content()).includes('ブラウザ検証'), 'the 404 page names the other organization');
+      await look(page, j, '03-other-is-404');
+    }
+  },
+
+  /** The language switch to English and back keeps the page. */
+  async language_switch(page, j) {
+    await signIn(page, 'office@nintei.example');
+    await page.goto(`${BASE}/organizations`);
+    check((await page.getAttribute('html', 'lang')) === 'ja', 'not Japanese first');
+    await Promise.all([page.waitForURL(/\/organizations$/), page.click('header a[href^="/lang/en"]')]);
+    check((await page.getAttribute('html', 'lang')) === 'en', 'did not switch to English');
+    check((await page.textContent('h1'))?.trim() === 'Organizations', `English heading: ${await page.textContent('h1')}`);
+    await look(page, j, '01-english');
+    await Promise.all([page.waitForURL(/\/organizations$/), page.click('header a[href^="/lang/ja"]')]);
+    check((await page.getAttribute('html', 'lang')) === 'ja', 'did not switch back');
+    await look(page, j, '02-japanese');
+  },
+
+  /** Signing in with the keyboard alone: Tab to the fields, type, Enter. The skip link comes first. */
+  async keyboard_only_sign_in(page, j) {
+    await page.goto(`${BASE}/login`);
+    await page.keyboard.press('Tab');
+    check(await page.evaluate(() => document.activeElement?.classList.contains('skip')), 'the skip link is not first');
+    await look(page, j, '01-skip-link');
+    for (let i = 0; i < 12 && (await page.evaluate(() => document.activeElement?.id)) !== 'email'; i++) {
+      await page.keyboard.press('Tab');
+    }
+    check((await page.evaluate(() => document.activeElement?.id)) === 'email', 'Tab never reaches the e-mail field');
+    await page.keyboard.type('office@nintei.example');
+    await page.keyboard.press('Tab');
+    check((await page.evaluate(() => document.activeElement?.id)) === 'password', 'Tab does not go to the password');
+    await page.keyboard.type(PASSWORD);
+    await Promise.all([page.waitForURL(/\/dashboard$/), page.keyboard.press('Enter')]);
+    // The focus ring is visible on the next Tab stop.
+    await page.keyboard.press('Tab');
+    const outline = await page.evaluate(() => {
+      const s = getComputedStyle(document.activeElement);
+      return `${s.outlineStyle} ${s.outlineWidth}`;
+    });
+    check(!outline.startsWith('none'), `no visible focus indicator (${outline})`);
+    await look(page, j, '02-dashboard');
+  },
+
+  /** The remaining screens, for the accessibility check: home, account pages (with errors), 403 and 404. */
+  async accessibility_tour(page, j) {
+    await page.goto(`${BASE}/`);
+    await look(page, j, '01-home');
+    await signIn(page, 'surveyor@nintei.example');
+    await page.click('nav a[href="/account/password"]');
+    await look(page, j, '02-password');
+    await page.fill('#current', 'not-my-password');
+    await page.fill('#new', 'aaaaaaaaaaaa'); // long enough for the browser, refused by the server (repetitive)
+    await page.click('main button[type=submit]');
+    await page.waitForSelector('.error');
+    await look(page, j, '03-password-errors');
+    await page.goto(`${BASE}/account/totp`);
+    await look(page, j, '04-totp-enrol');
+    check((await status(page, '/organizations')) === 403, 'a surveyor sees the organization list');
+    await look(page, j, '05-forbidden');
+    check((await status(page, '/no/such/page')) === 404, 'an unknown page is not 404');
+    await look(page, j, '06-not-found');
+  },
+};
+
+const args = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+// Playwright gives every launch a new, empty --user-data-dir of its own.
+const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
+const only = process.argv.slice(2);
+const results = [];
+const shared = {};
+try {
+  for (const [name, journey] of Object.entries(journeys)) {
+    if (only.length && !only.includes(name)) continue;
+    const context = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    const pageErrors = [];
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    // A page's own status (400 for a form with errors, 404 for a hidden record) is the journey's business;
+    // any failing sub-resource (style, script, icon) and any other console error (a CSP refusal) is not.
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      const failedLoad = m.text().startsWith('Failed to load resource');
+      if (!failedLoad || m.location().url !== page.url()) pageErrors.push(`${m.text()} (${m.location().url})`);
+    });
+    const started = performance.now();
+    try {
+      await journey(page, name, shared);
+      check(pageErrors.length === 0, `errors in the page (CSP?): ${pageErrors.join('; ')}`);
+      results.push({ name, ok: true, ms: performance.now() - started });
+    } catch (e) {
+      await page.screenshot({ path: join(SHOTS, `${name}--FAILED.png`), fullPage: true }).catch(() => {});
+      results.push({ name, ok: false, ms: performance.now() - started, error: e instanceof JourneyError ? e.message : String(e.stack ?? e) });
+    }
+    await context.close();
+  }
+} finally {
+  await browser.close();
+}
+
+for (const r of results) {
+  console.log(`${r.ok ? 'PASS' : 'FAIL'} ${r.name} (${Math.round(r.ms)} ms)${r.ok ? '' : `\n     ${r.error}`}`);
+}
+const failing = a11yFindings.filter((f) => FAILING_IMPACTS.has(f.impact));
+for (const f of a11yFindings) {
+  const mark = FAILING_IMPACTS.has(f.impact) ? 'A11Y' : 'a11y';
+  console.log(`${mark} [${f.impact}] ${f.id} on ${f.page} in ${f.journey}: ${f.help}\n     ${f.nodes.join('\n     ')}`);
+}
+console.log(
+  `${results.filter((r) => r.ok).length}/${results.length} journeys passed; axe checked ${checkedPages.size} distinct pages ` +
+    `(${[...checkedPages].sort().join(', ')}); ${failing.length} serious/critical, ${a11yFindings.length - failing.length} other findings; ` +
+    `screenshots in ${SHOTS}`,
+);
+process.exit(results.every((r) => r.ok) && failing.length === 0 ? 0 : 1);
