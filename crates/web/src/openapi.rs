@@ -199,6 +199,200 @@ pub fn all_ops() -> Vec<&'static Op> {
     FOUNDATION.iter().chain(more_ops()).collect()
 }
 
+/// Tag and summary of the scheme endpoints beyond the foundation's detailed table (API.md "Accreditation cases",
+/// "Registration cases", "Public" and their extensions), by path prefix; the most specific prefix wins.
+const SUMMARIES: &[(&str, &str, &str)] = &[
+    (
+        "/api/v1/accreditation/standards",
+        "accreditation",
+        "The standards catalog in force (ACC-9)",
+    ),
+    (
+        "/api/v1/accreditation/cases",
+        "accreditation",
+        "Accreditation cases (ACC-1 … ACC-12, ACC-22)",
+    ),
+    (
+        "/api/v1/accreditation/cases/{id}/eligibility",
+        "accreditation",
+        "Eligibility decision (ACC-1, ACC-4)",
+    ),
+    (
+        "/api/v1/accreditation/cases/{id}/plan",
+        "accreditation",
+        "Review plan (ACC-5)",
+    ),
+    (
+        "/api/v1/accreditation/cases/{id}/self-study",
+        "accreditation",
+        "Self-study submission (ACC-6)",
+    ),
+    (
+        "/api/v1/accreditation/cases/{id}/surveyors",
+        "accreditation",
+        "Assign a surveyor (ACC-7, ACC-8)",
+    ),
+    (
+        "/api/v1/accreditation/cases/{id}/ratings",
+        "accreditation",
+        "Ratings 1..4 per standard (ACC-9)",
+    ),
+    (
+        "/api/v1/accreditation/cases/{id}/assessment",
+        "accreditation",
+        "Assessment against ACC-9",
+    ),
+    (
+        "/api/v1/accreditation/cases/{id}/report",
+        "accreditation",
+        "Site-visit report (ACC-10)",
+    ),
+    (
+        "/api/v1/accreditation/cases/{id}/response",
+        "accreditation",
+        "The organization's response (ACC-10)",
+    ),
+    (
+        "/api/v1/accreditation/cases/{id}/votes",
+        "accreditation",
+        "Committee votes (ACC-8, ACC-11)",
+    ),
+    (
+        "/api/v1/accreditation/cases/{id}/decision",
+        "accreditation",
+        "Committee decision (ACC-11)",
+    ),
+    (
+        "/api/v1/accreditation/cases/{id}/notice",
+        "accreditation",
+        "Result notice sent / received (ACC-12)",
+    ),
+    (
+        "/api/v1/accreditation/cases/{id}/withdrawal",
+        "accreditation",
+        "Withdrawal (ACC-3)",
+    ),
+    (
+        "/api/v1/accreditation/cases/{id}/stop",
+        "accreditation",
+        "Stop a review (ACC-1)",
+    ),
+    (
+        "/api/v1/accreditation/cases/{id}/invoices",
+        "accreditation",
+        "Invoices and payments (ACC-22)",
+    ),
+    (
+        "/api/v1/registration",
+        "registration",
+        "Registration of counseling institutions (REG-1 … REG-9)",
+    ),
+    (
+        "/api/v1/registration/criteria",
+        "registration",
+        "The REG-3 criteria the applicant confirms",
+    ),
+    (
+        "/api/v1/registration/cases",
+        "registration",
+        "Registration cases and review (REG-1 … REG-5)",
+    ),
+    (
+        "/api/v1/registration/changes",
+        "registration",
+        "Change notices (REG-6)",
+    ),
+    (
+        "/api/v1/registration/reports",
+        "registration",
+        "Public reports received (REG-7)",
+    ),
+    (
+        "/api/v1/registration/investigations",
+        "registration",
+        "Deregistration cases (REG-7)",
+    ),
+    (
+        "/api/v1/registration/trainings",
+        "registration",
+        "Training sessions and attendance (REG-9)",
+    ),
+    (
+        "/api/v1/registrations",
+        "registration",
+        "Registrations: renewal (REG-4), changes and abolition (REG-6)",
+    ),
+    (
+        "/api/v1/public",
+        "public",
+        "Public information (ACC-22, ACC-23, REG-5, REG-7, REG-8)",
+    ),
+    ("/api/v1/public/fee-estimate", "public", "Fee estimate (ACC-22)"),
+    (
+        "/api/v1/public/reports",
+        "public",
+        "A public report about a registered institution (REG-7)",
+    ),
+];
+
+fn summary_for(path: &str) -> (&'static str, &'static str) {
+    SUMMARIES
+        .iter()
+        .filter(|(prefix, ..)| path.starts_with(prefix))
+        .max_by_key(|(prefix, ..)| prefix.len())
+        .map(|(_, tag, summary)| (*tag, *summary))
+        .unwrap_or(("other", "See API.md"))
+}
+
+/// Adds an operation for every `/api` route of the router that the detailed table does not describe, so the
+/// document lists the whole API (a test checks it against the route table).
+fn add_routed(paths: &mut Map<String, Value>) {
+    for route in crate::route_table() {
+        if !route.path.starts_with("/api/") {
+            continue;
+        }
+        let method = route.method.as_str().to_lowercase();
+        let entry = paths.entry(route.path.to_owned()).or_insert_with(|| json!({}));
+        let Some(e) = entry.as_object_mut() else { continue };
+        if e.contains_key(&method) {
+            continue;
+        }
+        let (tag, summary) = summary_for(route.path);
+        let public = route.path.starts_with("/api/v1/public/");
+        let mut op = json!({
+            "tags": [tag],
+            "summary": summary,
+            "responses": {
+                "200": {"description": "success", "content": {"application/json": {"schema": any()}}},
+                "201": {"description": "created", "content": {"application/json": {"schema": any()}}},
+                "400": {"description": "problem", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+                "404": {"description": "problem", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+                "409": {"description": "problem", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+            }
+        });
+        if let Some(o) = op.as_object_mut() {
+            if !public {
+                o.insert("security".into(), json!([{"bearer": []}]));
+            }
+            if method == "post" {
+                o.insert(
+                    "requestBody".into(),
+                    json!({"required": true, "content": {"application/json": {"schema": any()}}}),
+                );
+            }
+            let params: Vec<Value> = route
+                .params()
+                .into_iter()
+                .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+                .collect();
+            if !params.is_empty() {
+                o.insert("parameters".into(), Value::Array(params));
+            }
+        }
+        e.insert(method, op);
+    }
+}
+
 pub fn document() -> Value {
     let mut paths = Map::new();
     for op in all_ops() {
@@ -241,6 +435,7 @@ pub fn document() -> Value {
             e.insert(op.method.to_owned(), operation);
         }
     }
+    add_routed(&mut paths);
     json!({
         "openapi": "3.1.0",
         "info": {"title": "nintei API", "version": "1", "description": "Registration (REG) and accreditation (ACC) of mental-health service providers. Rule IDs refer to DOMAIN.md. Errors are RFC 9457 problem+json; `Idempotency-Key` is honored on state-changing requests."},

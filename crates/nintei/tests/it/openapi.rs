@@ -47,3 +47,27 @@ async fn swagger_ui_is_served_offline() {
         assert!(r.body.len() > 100, "{a}");
     }
 }
+
+#[tokio::test]
+async fn every_api_route_is_documented() {
+    let app = TestApp::new().await;
+    let doc = app.get("/api/v1/openapi.json", None).await.json();
+    let mut missing = Vec::new();
+    for route in nintei_web::route_table() {
+        if route.path.starts_with("/api/") {
+            let method = route.method.as_str().to_lowercase();
+            if !doc["paths"][route.path][&method].is_object() {
+                missing.push(route.to_string());
+            }
+        }
+    }
+    assert!(missing.is_empty(), "undocumented: {missing:?}");
+    assert_eq!(
+        doc["paths"]["/api/v1/accreditation/cases/{id}/decision"]["post"]["tags"][0],
+        "accreditation"
+    );
+    assert!(
+        doc["paths"]["/api/v1/public/reports"]["post"]["security"].is_null(),
+        "public needs no token"
+    );
+}
