@@ -189,28 +189,44 @@ impl Fixture {
         }
     }
 
-    /// The request context for `subject` naming `record`.
-    pub fn ctx(&self, subject: &Subject, record: Record) -> Ctx {
+    /// The request context for `subject` (of role `who`) naming `record` on `route`: builds the record the
+    /// route needs (`harness_records.rs`).
+    pub async fn ctx(&self, route: &RouteInfo, who: Option<Role>, subject: &Subject, record: Record) -> Ctx {
+        let built = self.build(route, who, subject, record).await;
         Ctx {
             user_id: subject.user_id.clone(),
             email: subject.email.clone(),
             csrf: subject.csrf.clone(),
-            record: self.record_id(record).to_owned(),
+            record: built.id.clone(),
+            org: built.org.clone(),
             now: self.app.state.clock.unix(),
             nonce: self.nonce(),
+            params: built.params(),
+            built,
         }
     }
 
-    /// `route`'s path with its parameters filled in: `{id}` is the record.
-    pub fn path(&self, route: &RouteInfo, record_id: &str) -> Result<String, String> {
+    /// `route`'s path with its parameters filled in from `ctx`; with `missing`, the record (`{id}` or
+    /// `{number}`) is replaced by one that does not exist.
+    pub fn path(&self, route: &RouteInfo, ctx: &Ctx, missing: Option<&str>) -> Result<String, String> {
         let mut path = route.path.to_owned();
+        let names_record = if route.params().contains(&"id") { "id" } else { "number" };
         for p in route.params() {
-            let value = match p {
-                "id" => record_id,
-                "code" => "en",
-                other => return Err(format!("{route}: no value for the path parameter {{{other}}}")),
+            let value = match (p, missing) {
+                (p, Some(m)) if p == names_record => m.to_owned(),
+                ("code", _) => "en".to_owned(),
+                // The screens' step routes: the first step of each (ACC-4 eligibility, REG-7 records).
+                ("step", _) if route.path.starts_with("/accreditation") => "eligibility".to_owned(),
+                ("step", _) => "records".to_owned(),
+                (other, _) => match ctx.params.get(other) {
+                    Some(v) if !v.is_empty() => v.clone(),
+                    _ => return Err(format!("{route}: no value for the path parameter {{{other}}}")),
+                },
             };
-            path = path.replace(&format!("{{{p}}}"), value);
+            path = path.replace(&format!("{{{p}}}"), &value);
+        }
+        if let Some(q) = crate::requests::valid_query(&route.to_string()) {
+            path = format!("{path}?{q}");
         }
         Ok(path)
     }
@@ -325,13 +341,14 @@ pub async fn send(
 pub async fn send_valid(
     fx: &Fixture,
     route: &RouteInfo,
+    who: Option<Role>,
     subject: &Subject,
     record: Record,
     how: &Send,
 ) -> Result<TestResponse, String> {
-    let ctx = fx.ctx(subject, record);
+    let ctx = fx.ctx(route, who, subject, record).await;
     let body = body_for(route, &ctx)?;
-    let path = fx.path(route, &ctx.record)?;
+    let path = fx.path(route, &ctx, None)?;
     Ok(send(&fx.app, route, &path, subject, &body, how).await)
 }
 

@@ -16,6 +16,7 @@ mod browser;
 mod csrf_sweep;
 mod deadlines;
 mod harness;
+mod harness_records;
 mod jobs;
 mod mail;
 mod openapi;
