@@ -112,6 +112,11 @@ impl Fixture {
         }
     }
 
+    /// A number that grows with every call (for addresses and names).
+    pub fn counter_value(&self) -> u64 {
+        self.counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    }
+
     pub fn nonce(&self) -> String {
         let n = self.counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         format!("{n}-{}", &uuid::Uuid::new_v4().simple().to_string()[..6])
@@ -334,7 +339,18 @@ pub async fn send(
     for (k, v) in &how.headers {
         req = req.header(k.as_str(), v.as_str());
     }
-    app.send(req.body(HttpBody::from(bytes)).expect("request")).await
+    let mut req = req.body(HttpBody::from(bytes)).expect("request");
+    // Every subject is a client of its own (throttles count per address, e.g. the REG-7 public reports).
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(client_address(&subject.user_id)));
+    app.send(req).await
+}
+
+/// A documentation address (RFC 5737) derived from the user id.
+fn client_address(user_id: &str) -> std::net::SocketAddr {
+    let h = user_id.bytes().fold(0u32, |a, b| a.wrapping_mul(31).wrapping_add(u32::from(b)));
+    let [_, b, c, d] = h.to_be_bytes();
+    std::net::SocketAddr::from(([10, b, c, d], 40000))
 }
 
 /// Sends the route's valid request (from `requests.rs`) as `subject` naming `record`.

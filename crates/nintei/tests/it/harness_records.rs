@@ -259,15 +259,17 @@ impl Fixture {
                 b.id = r["id"].as_str().unwrap_or_default().to_owned();
             }
             Need::Report => {
-                let r = self
-                    .app
-                    .post_json(
-                        "/api/v1/public/reports",
-                        None,
-                        &json!({"registration_number": number, "message": "相談室が閉まっています。"}),
-                    )
-                    .await;
-                assert_eq!(r.status.as_u16(), 202, "fixture: report {}", r.text());
+                // Through the shared rules, from an address of its own: the public form is throttled per
+                // address (REG-7) and the harness's requests must not use up the cells' allowance.
+                let input = nintei_web::reg::ReportInput {
+                    registration_number: number.clone(),
+                    message: "相談室が閉まっています。".into(),
+                    ..nintei_web::reg::ReportInput::default()
+                };
+                let address = format!("192.0.2.{}", self.counter_value() % 250);
+                nintei_web::reg::receive_report(&self.app.state, &address, &input)
+                    .await
+                    .expect("fixture: report");
                 let list = self.app.get("/api/v1/registration/reports", Some(office)).await;
                 b.id = list.json()["items"]
                     .as_array()
@@ -350,14 +352,10 @@ impl Fixture {
         use AccStage::*;
         let base = "/api/v1/accreditation/cases";
         let org_user = org_token(self, &b.org).await;
-        let r = ok(
-            self,
-            base,
-            &org_user,
-            crate::acc_fixture::application(&b.org, "2025-09-01"),
-            201,
-        )
-        .await;
+        // One open case per organization and unit: every case here is for a unit of its own.
+        let mut application = crate::acc_fixture::application(&b.org, "2025-09-01");
+        application["unit_name"] = format!("第{}相談部", self.nonce()).into();
+        let r = ok(self, base, &org_user, application, 201).await;
         b.id = r["id"].as_str().unwrap_or_default().to_owned();
         let case = format!("{base}/{}", b.id);
         // The user a plan or surveyor request names.

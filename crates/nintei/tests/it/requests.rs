@@ -93,7 +93,11 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
             ("password", "Hinoki-Kusunoki-2208"),
         ]),
         // API.md "Accreditation cases (ACC)", DOMAIN.md's example dates (as in acc_fixture.rs)
-        "POST /api/v1/accreditation/cases" => Body::Json(crate::acc_fixture::application(&c.org, "2025-09-01")),
+        "POST /api/v1/accreditation/cases" => {
+            let mut body = crate::acc_fixture::application(&c.org, "2025-09-01");
+            body["unit_name"] = format!("第{}相談部", c.nonce).into();
+            Body::Json(body)
+        }
         "POST /api/v1/accreditation/cases/{id}/eligibility" => {
             Body::Json(json!({"eligible": true, "decided_on": "2025-09-10"}))
         }
@@ -191,6 +195,7 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
             ("csrf", csrf),
             ("organization_id", &c.org),
             ("applied_on", "2025-09-01"),
+            ("unit_name", &format!("第{}相談部", c.nonce)),
             ("service_a", "1"),
             ("started_a", "2025-03-01"),
             ("service_b", "1"),
