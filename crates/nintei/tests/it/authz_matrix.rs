@@ -120,8 +120,9 @@ POST   /api/v1/accreditation/cases/{id}/response              other -  401 403 4
 # The committee (ACC-11): members vote; the office or the head records the decision; the office the notice
 POST   /api/v1/accreditation/cases/{id}/votes                 own   -  401 403 403 403 403 403 201 403
 POST   /api/v1/accreditation/cases/{id}/votes                 other -  401 403 403 403 404 404 201 404
-GET    /api/v1/accreditation/cases/{id}/votes                 own   -  401 200 200 200 200 200 200 403
-GET    /api/v1/accreditation/cases/{id}/votes                 other -  401 200 200 200 404 404 200 404
+# The votes: the committee and those who record its decision (office, head); not the administrator or staff
+GET    /api/v1/accreditation/cases/{id}/votes                 own   -  401 403 200 200 403 403 200 403
+GET    /api/v1/accreditation/cases/{id}/votes                 other -  401 403 200 200 404 404 200 404
 POST   /api/v1/accreditation/cases/{id}/decision              own   -  401 403 200 200 403 403 403 403
 POST   /api/v1/accreditation/cases/{id}/decision              other -  401 403 200 200 404 404 403 404
 POST   /api/v1/accreditation/cases/{id}/notice                own   -  401 403 200 403 403 403 403 403
@@ -142,7 +143,8 @@ GET    /accreditation/standards                -      -                    login
 GET    /accreditation/cases                    -      -                    login 200 200 200 200 200 200 200
 GET    /accreditation/cases/new                -      -                    login 403 200 403 403 403 403 200
 POST   /accreditation/cases                    own    /accreditation/cases/* login 403 303 403 403 403 403 303
-POST   /accreditation/cases                    other  /accreditation/cases/* login 403 303 403 403 403 403 404
+# (the screen applies for the organization user's own organization whatever the form names: 303 to its own case)
+POST   /accreditation/cases                    other  /accreditation/cases/* login 403 303 403 403 403 403 303
 GET    /accreditation/cases/{id}               own    -                    login 200 200 200 404 404 200 200
 GET    /accreditation/cases/{id}               other  -                    login 200 200 200 404 404 200 404
 GET    /accreditation/cases/{id}/ratings       own    -                    login 200 200 200 200 200 200 403
@@ -189,14 +191,15 @@ POST   /api/v1/registration/reports/{id}/filing               other -  401 403 2
 
 # Investigations (REG-7): the office manages; the committee sees a case once referred (votes); the office or
 # the head records the decision; the organization sees its own case
-GET    /api/v1/registration/investigations                   -     -  401 200 200 200 403 403 200 403
+# (the list is scoped to what the caller may see: empty for staff outside the office)
+GET    /api/v1/registration/investigations                   -     -  401 200 200 200 200 200 200 200
 POST   /api/v1/registration/investigations                   -     -  401 403 201 403 403 403 403 403
 GET    /api/v1/registration/investigations/{id}              own   -  401 200 200 200 404 404 404 200
 GET    /api/v1/registration/investigations/{id}              other -  401 200 200 200 404 404 404 404
 POST   /api/v1/registration/investigations/{id}/document-requests own - 401 403 201 403 404 404 404 403
 POST   /api/v1/registration/investigations/{id}/document-requests other - 401 403 201 403 404 404 404 404
-POST   /api/v1/registration/investigations/{id}/document-requests/{rid}/receipt own - 401 403 201 403 404 404 404 403
-POST   /api/v1/registration/investigations/{id}/document-requests/{rid}/receipt other - 401 403 201 403 404 404 404 404
+POST   /api/v1/registration/investigations/{id}/document-requests/{rid}/receipt own - 401 403 200 403 404 404 404 403
+POST   /api/v1/registration/investigations/{id}/document-requests/{rid}/receipt other - 401 403 200 403 404 404 404 404
 POST   /api/v1/registration/investigations/{id}/records      own   -  401 403 201 403 404 404 404 403
 POST   /api/v1/registration/investigations/{id}/records      other -  401 403 201 403 404 404 404 404
 POST   /api/v1/registration/investigations/{id}/referral     own   -  401 403 200 403 404 404 404 403
@@ -218,8 +221,9 @@ POST   /api/v1/registration/trainings/{id}/attendance        own   -  401 403 20
 POST   /api/v1/registration/trainings/{id}/attendance        other -  401 403 201 403 403 403 403 403
 
 # REG screens
-GET    /registration                           -      -                          login 200 200 200 403 403 403 200
-GET    /registration/apply                     -      -                          login 403 200 403 403 403 403 200
+# (the hub: committee members see the deregistration cases referred to them)
+GET    /registration                           -      -                          login 200 200 200 403 403 200 200
+GET    /registration/apply                     -      -                          login 403 200 403 404 404 404 200
 POST   /registration/cases                     own    /registration/cases/*      login 403 303 403 404 404 404 303
 POST   /registration/cases                     other  /registration/cases/*      login 403 303 403 404 404 404 404
 GET    /registration/cases/{id}                own    -                          login 200 200 200 404 404 404 200
@@ -237,8 +241,8 @@ GET    /registration/registrations/{number}/certificate other -                 
 POST   /registration/changes/{id}/acknowledge  own    /registration/registrations/* login 403 303 403 404 404 404 403
 POST   /registration/changes/{id}/acknowledge  other  /registration/registrations/* login 403 303 403 404 404 404 404
 GET    /registration/reports                   -      -                          login 200 200 200 403 403 403 403
-POST   /registration/reports/{id}/file         own    /registration/reports*     login 403 303 403 403 403 403 403
-POST   /registration/reports/{id}/file         other  /registration/reports*     login 403 303 403 403 403 403 403
+POST   /registration/reports/{id}/file         own    /registration/reports      login 403 303 403 403 403 403 403
+POST   /registration/reports/{id}/file         other  /registration/reports      login 403 303 403 403 403 403 403
 POST   /registration/investigations            -      /registration/investigations/* login 403 303 403 403 403 403 403
 GET    /registration/investigations/{id}       own    -                          login 200 200 200 404 404 404 200
 GET    /registration/investigations/{id}       other  -                          login 200 200 200 404 404 404 404
@@ -253,7 +257,7 @@ POST   /registration/trainings/{id}/attendance own    /registration/trainings/* 
 POST   /registration/trainings/{id}/attendance other  /registration/trainings/*  login 403 303 403 403 403 403 403
 # The public report form (REG-7) needs no account
 GET    /report                                 -      -                          200 200 200 200 200 200 200 200
-POST   /report                                 -      /report*                   303 303 303 303 303 303 303 303
+POST   /report                                 -      -                          202 202 202 202 202 202 202 202
 "#;
 
 /// What one cell expects.

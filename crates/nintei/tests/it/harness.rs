@@ -202,7 +202,6 @@ impl Fixture {
             user_id: subject.user_id.clone(),
             email: subject.email.clone(),
             csrf: subject.csrf.clone(),
-            record: built.id.clone(),
             org: built.org.clone(),
             now: self.app.state.clock.unix(),
             nonce: self.nonce(),
@@ -230,7 +229,7 @@ impl Fixture {
             };
             path = path.replace(&format!("{{{p}}}"), &value);
         }
-        if let Some(q) = crate::requests::valid_query(&route.to_string()) {
+        if let Some(q) = crate::requests::valid_query(&route.to_string(), ctx) {
             path = format!("{path}?{q}");
         }
         Ok(path)

@@ -179,7 +179,10 @@ impl Fixture {
         };
         let key = route.to_string();
         let need = need(&key);
-        let applies = key == "POST /api/v1/registration/cases" || key == "POST /registration/cases";
+        let applies = matches!(
+            key.as_str(),
+            "POST /api/v1/registration/cases" | "POST /registration/cases" | "GET /registration/apply"
+        );
         if need == Need::Org && !applies {
             return b;
         }
@@ -331,7 +334,8 @@ impl Fixture {
                     self,
                     "/api/v1/registration/trainings",
                     office,
-                    json!({"title": "相談員研修", "held_on": "2026-12-01", "place": "北九州市"}),
+                    // Held already: attendance is recorded after the session.
+                    json!({"title": "相談員研修", "held_on": "2026-11-10", "place": "北九州市"}),
                     201,
                 )
                 .await;

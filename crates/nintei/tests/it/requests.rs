@@ -18,8 +18,6 @@ pub struct Ctx {
     pub email: String,
     /// The form token that goes with the sender's cookies.
     pub csrf: String,
-    /// The record the request names (`{id}`): the organization, or the case, notice, … built for it.
-    pub record: String,
     /// The organization the request names (a body field) or the record belongs to.
     pub org: String,
     /// The path parameters (`id`, `number`, `invoice_id`, `rid`).
@@ -291,9 +289,11 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
 }
 
 /// The query string a GET route needs to answer (API.md "Public").
-pub fn valid_query(route: &str) -> Option<&'static str> {
+pub fn valid_query(route: &str, c: &Ctx) -> Option<String> {
     match route {
-        "GET /api/v1/public/fee-estimate" => Some("revenue_yen=87000000&services=2"),
+        "GET /api/v1/public/fee-estimate" => Some("revenue_yen=87000000&services=2".into()),
+        // The application form is for one counseling room.
+        "GET /registration/apply" => Some(format!("site={}", c.built.site_id)),
         _ => None,
     }
 }
