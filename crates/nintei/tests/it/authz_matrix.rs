@@ -464,7 +464,11 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
                         }
                         b => b,
                     };
-                    let missing = if row.route.params().contains(&"id") { MISSING_ID } else { MISSING_NUMBER };
+                    let missing = if row.route.params().contains(&"id") {
+                        MISSING_ID
+                    } else {
+                        MISSING_NUMBER
+                    };
                     let path = fx.path(&row.route, &ctx, Some(missing)).expect("path");
                     let missing = send(&fx.app, &row.route, &path, &fresh, &body, &Send::default()).await;
                     if missing.status != r.status || missing.body != r.body {

@@ -214,7 +214,11 @@ impl Fixture {
     /// `{number}`) is replaced by one that does not exist.
     pub fn path(&self, route: &RouteInfo, ctx: &Ctx, missing: Option<&str>) -> Result<String, String> {
         let mut path = route.path.to_owned();
-        let names_record = if route.params().contains(&"id") { "id" } else { "number" };
+        let names_record = if route.params().contains(&"id") {
+            "id"
+        } else {
+            "number"
+        };
         for p in route.params() {
             let value = match (p, missing) {
                 (p, Some(m)) if p == names_record => m.to_owned(),
@@ -347,7 +351,9 @@ pub async fn send(
 
 /// A documentation address (RFC 5737) derived from the user id.
 fn client_address(user_id: &str) -> std::net::SocketAddr {
-    let h = user_id.bytes().fold(0u32, |a, b| a.wrapping_mul(31).wrapping_add(u32::from(b)));
+    let h = user_id
+        .bytes()
+        .fold(0u32, |a, b| a.wrapping_mul(31).wrapping_add(u32::from(b)));
     let [_, b, c, d] = h.to_be_bytes();
     std::net::SocketAddr::from(([10, b, c, d], 40000))
 }

@@ -86,7 +86,10 @@ pub fn need(route: &str) -> Need {
     if path.contains("{number}")
         || matches!(
             path,
-            "/api/v1/public/reports" | "/report" | "/api/v1/registration/investigations" | "/registration/investigations"
+            "/api/v1/public/reports"
+                | "/report"
+                | "/api/v1/registration/investigations"
+                | "/registration/investigations"
         ) && method == "POST"
     {
         return Need::Registration;
@@ -150,11 +153,7 @@ async fn ok(fx: &Fixture, path: &str, token: &str, body: Value, expect: u16) -> 
         "fixture: POST {path} {body}: {}",
         r.text()
     );
-    if r.body.is_empty() {
-        Value::Null
-    } else {
-        r.json()
-    }
+    if r.body.is_empty() { Value::Null } else { r.json() }
 }
 
 async fn token(fx: &Fixture, role: Role) -> (String, String) {
@@ -170,7 +169,13 @@ async fn org_token(fx: &Fixture, org: &str) -> String {
 
 impl Fixture {
     /// Builds what `route` needs for `subject` (of role `who`) naming `record`.
-    pub async fn build(&self, route: &RouteInfo, who: Option<Role>, subject: &Subject, record: Record) -> Built {
+    pub async fn build(
+        &self,
+        route: &RouteInfo,
+        who: Option<Role>,
+        subject: &Subject,
+        record: Record,
+    ) -> Built {
         let org = self.record_id(record).to_owned();
         let mut b = Built {
             id: org.clone(),
@@ -188,17 +193,32 @@ impl Fixture {
         }
         let (_, office) = token(self, Role::Office).await;
         // Rooms: every REG application needs one without an open application.
-        if applies || matches!(need, Need::RegCase | Need::Registration | Need::Change | Need::Report
-            | Need::Investigation(_) | Need::Training)
+        if applies
+            || matches!(
+                need,
+                Need::RegCase
+                    | Need::Registration
+                    | Need::Change
+                    | Need::Report
+                    | Need::Investigation(_)
+                    | Need::Training
+            )
         {
-            b.site_id = reg_common::add_site(&self.app, &office, &org, &format!("相談室{}", self.nonce())).await;
+            b.site_id =
+                reg_common::add_site(&self.app, &office, &org, &format!("相談室{}", self.nonce())).await;
         }
         let assigned = |role: Role| (record == Record::Own && who == Some(role)).then(|| subject.clone());
         match need {
             Need::Org => {}
             Need::Acc(stage) => {
-                self.build_acc(&mut b, stage, &office, assigned(Role::Coordinator), assigned(Role::Surveyor))
-                    .await;
+                self.build_acc(
+                    &mut b,
+                    stage,
+                    &office,
+                    assigned(Role::Coordinator),
+                    assigned(Role::Surveyor),
+                )
+                .await;
             }
             Need::RegCase => {
                 let org_user = org_token(self, &org).await;
@@ -214,7 +234,8 @@ impl Fixture {
             }
             Need::Registration | Need::Change | Need::Report | Need::Investigation(_) | Need::Training => {
                 b.number = self.register(&b, &office).await;
-                b.site_id = reg_common::add_site(&self.app, &office, &org, &format!("相談室{}", self.nonce())).await;
+                b.site_id =
+                    reg_common::add_site(&self.app, &office, &org, &format!("相談室{}", self.nonce())).await;
                 self.build_reg(&mut b, need, &office).await;
             }
         }
@@ -242,7 +263,10 @@ impl Fixture {
             200,
         )
         .await;
-        r["registration"]["number"].as_str().unwrap_or_default().to_owned()
+        r["registration"]["number"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
     }
 
     async fn build_reg(&self, b: &mut Built, need: Need, office: &str) {
@@ -431,7 +455,11 @@ impl Fixture {
             201,
         )
         .await;
-        let standards = self.app.get("/api/v1/accreditation/standards", Some(office)).await.json();
+        let standards = self
+            .app
+            .get("/api/v1/accreditation/standards", Some(office))
+            .await
+            .json();
         let codes: Vec<String> = standards["items"]
             .as_array()
             .into_iter()
@@ -457,12 +485,26 @@ impl Fixture {
         if stage == Rated {
             return;
         }
-        ok(self, &format!("{case}/report"), office, json!({"issued_on": "2025-11-20"}), 200).await;
+        ok(
+            self,
+            &format!("{case}/report"),
+            office,
+            json!({"issued_on": "2025-11-20"}),
+            200,
+        )
+        .await;
         if stage == ReportIssued {
             return;
         }
         let (_, member) = token(self, Role::Committee).await;
-        ok(self, &format!("{case}/votes"), &member, json!({"outcome": "accredit"}), 201).await;
+        ok(
+            self,
+            &format!("{case}/votes"),
+            &member,
+            json!({"outcome": "accredit"}),
+            201,
+        )
+        .await;
         if stage == Committee {
             return;
         }

@@ -120,7 +120,9 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
             Body::Json(json!({"outcome": "accredit", "decided_on": "2025-12-10"}))
         }
         "POST /api/v1/accreditation/cases/{id}/notice" => Body::Json(json!({"sent_on": "2025-12-12"})),
-        "POST /api/v1/accreditation/cases/{id}/withdrawal" => Body::Json(json!({"withdrawn_on": "2025-09-05"})),
+        "POST /api/v1/accreditation/cases/{id}/withdrawal" => {
+            Body::Json(json!({"withdrawn_on": "2025-09-05"}))
+        }
         "POST /api/v1/accreditation/cases/{id}/stop" => {
             Body::Json(json!({"stopped_on": "2025-09-15", "reason": "連絡が取れないため"}))
         }
@@ -227,8 +229,12 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
         ]),
         "POST /registration/registrations/{number}/changes" => {
             let mut f = reg_application_form(csrf, "");
-            f.retain(|(k, _)| !k.starts_with("criteria.") && !k.starts_with("documents.") && !k.starts_with("eligibility."));
-            f.retain(|(k, _)| k != "disclosure.hours" && k != "site_id" && k != "renewal_of" && k != "applied_on");
+            f.retain(|(k, _)| {
+                !k.starts_with("criteria.") && !k.starts_with("documents.") && !k.starts_with("eligibility.")
+            });
+            f.retain(|(k, _)| {
+                k != "disclosure.hours" && k != "site_id" && k != "renewal_of" && k != "applied_on"
+            });
             for (k, v) in [
                 ("disclosure.hours", "平日 9:00〜19:00"),
                 ("site.name", "新門司相談室"),
@@ -321,7 +327,10 @@ fn reg_application_form(csrf: &str, site_id: &str) -> Vec<(String, String)> {
         ("psychiatrists[0].clinical_years", "12"),
         ("psychiatrists[0].oh_qualification", "ishl_13_2"),
         ("psychiatrists[0].institution_name", "さくらメンタルクリニック"),
-        ("psychiatrists[0].institution_address", "福岡県北九州市小倉北区1-1-1"),
+        (
+            "psychiatrists[0].institution_address",
+            "福岡県北九州市小倉北区1-1-1",
+        ),
         ("disclosure.fee_structure", "月額300円（精神科医の面接を含む）"),
         ("disclosure.hours", "平日 9:00〜18:00"),
         ("disclosure.methods", "face_to_face"),
