@@ -19,7 +19,7 @@ use crate::support::TestResponse;
 /// Records: `-` none, `own` the organization user's own organization, `other` another organization.
 /// Cells: a status code; `303` = a redirect to the row's success target (`*` ends a prefix); `303:/path` = a
 /// redirect to that path; `login` = a redirect to the sign-in page.
-pub const MATRIX: &str = r"
+pub const MATRIX: &str = r#"
 # method path                                  record success                   anon   admin         office head coord surv comm org
 GET    /livez                                  -      -                         200    200           200    200  200   200  200  200
 GET    /healthz                                -      -                         200    200           200    200  200   200  200  200
@@ -79,9 +79,186 @@ POST   /admin/users                            -      /admin/users?created=1    
 
 # Screens: the outbox (送信メール) holds notices to every organization: office and admin only
 GET    /mail                                   -      -                         login  200           200    403  403   403  403  403
-GET    /mail/{id}                              own    -                         login  404           404    403  403   403  403  403
-GET    /mail/{id}                              other  -                         login  404           404    403  403   403  403  403
-";
+GET    /mail/{id}                              own    -                         login  200           200    403  403   403  403  403
+GET    /mail/{id}                              other  -                         login  200           200    403  403   403  403  403
+
+# ACC (API.md "Accreditation cases"): the catalog, the lists, applying (the organization for itself, or the
+# office; ACC-2), the public fee estimate (ACC-22)
+GET    /api/v1/accreditation/standards                        -     -  401 200 200 200 200 200 200 200
+GET    /api/v1/accreditation/cases                            -     -  401 200 200 200 200 200 200 200
+POST   /api/v1/accreditation/cases                            own   -  401 403 201 403 403 403 403 201
+POST   /api/v1/accreditation/cases                            other -  401 403 201 403 403 403 403 404
+GET    /api/v1/public/fee-estimate                            -     -  200 200 200 200 200 200 200 200
+
+# ACC cases: `own` is the own organization's case, in the state the request needs, with the requesting
+# coordinator (from the plan on, ACC-5) or surveyor (from the self-study on, ACC-7) assigned; `other` is another
+# organization's case with other staff assigned. Committee members without a conflict see every case (ACC-8);
+# anyone else who may not see the case gets 404 on it and everything under it.
+GET    /api/v1/accreditation/cases/{id}                       own   -  401 200 200 200 404 404 200 200
+GET    /api/v1/accreditation/cases/{id}                       other -  401 200 200 200 404 404 200 404
+POST   /api/v1/accreditation/cases/{id}/eligibility           own   -  401 403 200 403 404 404 403 403
+POST   /api/v1/accreditation/cases/{id}/eligibility           other -  401 403 200 403 404 404 403 404
+POST   /api/v1/accreditation/cases/{id}/plan                  own   -  401 403 200 403 404 404 403 403
+POST   /api/v1/accreditation/cases/{id}/plan                  other -  401 403 200 403 404 404 403 404
+POST   /api/v1/accreditation/cases/{id}/self-study/submission own   -  401 403 403 403 403 403 403 200
+POST   /api/v1/accreditation/cases/{id}/self-study/submission other -  401 403 403 403 404 404 403 404
+POST   /api/v1/accreditation/cases/{id}/surveyors             own   -  401 403 201 403 403 403 403 403
+POST   /api/v1/accreditation/cases/{id}/surveyors             other -  401 403 201 403 404 404 403 404
+# Ratings: an assigned surveyor; API.md "403 for any other surveyor"; the organization sees ratings only once the
+# report is issued to it (ACC-10)
+POST   /api/v1/accreditation/cases/{id}/ratings               own   -  401 403 403 403 403 201 403 403
+POST   /api/v1/accreditation/cases/{id}/ratings               other -  401 403 403 403 404 403 403 404
+GET    /api/v1/accreditation/cases/{id}/ratings               own   -  401 200 200 200 200 200 200 403
+GET    /api/v1/accreditation/cases/{id}/ratings               other -  401 200 200 200 404 404 200 404
+GET    /api/v1/accreditation/cases/{id}/assessment            own   -  401 200 200 200 200 200 200 403
+GET    /api/v1/accreditation/cases/{id}/assessment            other -  401 200 200 200 404 404 200 404
+# The report: the lead surveyor or the office (ACC-10); the response: the organization
+POST   /api/v1/accreditation/cases/{id}/report                own   -  401 403 200 403 403 200 403 403
+POST   /api/v1/accreditation/cases/{id}/report                other -  401 403 200 403 404 404 403 404
+POST   /api/v1/accreditation/cases/{id}/response              own   -  401 403 403 403 403 403 403 200
+POST   /api/v1/accreditation/cases/{id}/response              other -  401 403 403 403 404 404 403 404
+# The committee (ACC-11): members vote; the office or the head records the decision; the office the notice
+POST   /api/v1/accreditation/cases/{id}/votes                 own   -  401 403 403 403 403 403 201 403
+POST   /api/v1/accreditation/cases/{id}/votes                 other -  401 403 403 403 404 404 201 404
+# The votes: the committee and those who record its decision (office, head); not the administrator or staff
+GET    /api/v1/accreditation/cases/{id}/votes                 own   -  401 403 200 200 403 403 200 403
+GET    /api/v1/accreditation/cases/{id}/votes                 other -  401 403 200 200 404 404 200 404
+POST   /api/v1/accreditation/cases/{id}/decision              own   -  401 403 200 200 403 403 403 403
+POST   /api/v1/accreditation/cases/{id}/decision              other -  401 403 200 200 404 404 403 404
+POST   /api/v1/accreditation/cases/{id}/notice                own   -  401 403 200 403 403 403 403 403
+POST   /api/v1/accreditation/cases/{id}/notice                other -  401 403 200 403 404 404 403 404
+POST   /api/v1/accreditation/cases/{id}/withdrawal            own   -  401 403 403 403 404 404 403 200
+POST   /api/v1/accreditation/cases/{id}/withdrawal            other -  401 403 403 403 404 404 403 404
+POST   /api/v1/accreditation/cases/{id}/stop                  own   -  401 403 200 403 404 404 403 403
+POST   /api/v1/accreditation/cases/{id}/stop                  other -  401 403 200 403 404 404 403 404
+
+# ACC invoices (ACC-22): the office issues extra invoices and records payments
+POST   /api/v1/accreditation/cases/{id}/invoices              own   -  401 403 201 403 404 404 403 403
+POST   /api/v1/accreditation/cases/{id}/invoices              other -  401 403 201 403 404 404 403 404
+POST   /api/v1/accreditation/cases/{id}/invoices/{invoice_id}/payments own - 401 403 201 403 404 404 403 403
+POST   /api/v1/accreditation/cases/{id}/invoices/{invoice_id}/payments other - 401 403 201 403 404 404 403 404
+
+# ACC screens
+GET    /accreditation/standards                -      -                    login 200 200 200 200 200 200 200
+GET    /accreditation/cases                    -      -                    login 200 200 200 200 200 200 200
+GET    /accreditation/cases/new                -      -                    login 403 200 403 403 403 403 200
+POST   /accreditation/cases                    own    /accreditation/cases/* login 403 303 403 403 403 403 303
+# (the screen applies for the organization user's own organization whatever the form names: 303 to its own case)
+POST   /accreditation/cases                    other  /accreditation/cases/* login 403 303 403 403 403 403 303
+GET    /accreditation/cases/{id}               own    -                    login 200 200 200 404 404 200 200
+GET    /accreditation/cases/{id}               other  -                    login 200 200 200 404 404 200 404
+GET    /accreditation/cases/{id}/ratings       own    -                    login 200 200 200 200 200 200 403
+GET    /accreditation/cases/{id}/ratings       other  -                    login 200 200 200 404 404 200 404
+POST   /accreditation/cases/{id}/ratings       own    /accreditation/cases/* login 403 403 403 403 303 403 403
+POST   /accreditation/cases/{id}/ratings       other  /accreditation/cases/* login 403 403 403 404 403 403 404
+# The step forms, sent for the first step (eligibility: the office)
+POST   /accreditation/cases/{id}/{step}        own    /accreditation/cases/* login 403 303 403 404 404 403 403
+POST   /accreditation/cases/{id}/{step}        other  /accreditation/cases/* login 403 303 403 404 404 403 404
+
+# REG cases (API.md "Registration cases"): the registrar (office, head, admin) sees every case; the
+# organization its own; anyone else 404 on a case. Applying: the organization for itself, or the office.
+GET    /api/v1/registration/criteria                          -     -  401 200 200 200 200 200 200 200
+GET    /api/v1/registration/cases                             -     -  401 200 200 200 403 403 403 200
+POST   /api/v1/registration/cases                             own   -  401 403 201 403 404 404 404 201
+POST   /api/v1/registration/cases                             other -  401 403 201 403 404 404 404 404
+GET    /api/v1/registration/cases/{id}                        own   -  401 200 200 200 404 404 404 200
+GET    /api/v1/registration/cases/{id}                        other -  401 200 200 200 404 404 404 404
+POST   /api/v1/registration/cases/{id}/review                 own   -  401 403 200 403 404 404 404 403
+POST   /api/v1/registration/cases/{id}/review                 other -  401 403 200 403 404 404 404 404
+
+# Registrations (REG-4 renewal, REG-6 change and abolition notices): a registration near its expiry
+GET    /api/v1/registrations                                  -     -  401 200 200 200 403 403 403 200
+GET    /api/v1/registrations/{number}                         own   -  401 200 200 200 404 404 404 200
+GET    /api/v1/registrations/{number}                         other -  401 200 200 200 404 404 404 404
+POST   /api/v1/registrations/{number}/renewal                 own   -  401 403 201 403 404 404 404 201
+POST   /api/v1/registrations/{number}/renewal                 other -  401 403 201 403 404 404 404 404
+POST   /api/v1/registrations/{number}/changes                 own   -  401 403 201 403 404 404 404 201
+POST   /api/v1/registrations/{number}/changes                 other -  401 403 201 403 404 404 404 404
+POST   /api/v1/registrations/{number}/abolition               own   -  401 403 200 403 404 404 404 200
+POST   /api/v1/registrations/{number}/abolition               other -  401 403 200 403 404 404 404 404
+# Change notices: the office acknowledges (REG-6)
+GET    /api/v1/registration/changes                           -     -  401 200 200 200 403 403 403 403
+GET    /api/v1/registration/changes/{id}                      own   -  401 200 200 200 404 404 404 200
+GET    /api/v1/registration/changes/{id}                      other -  401 200 200 200 404 404 404 404
+POST   /api/v1/registration/changes/{id}/acknowledgement      own   -  401 403 200 403 404 404 404 403
+POST   /api/v1/registration/changes/{id}/acknowledgement      other -  401 403 200 403 404 404 404 404
+
+# Public reports (REG-7): anyone may report; only the registrar reads them (reporters are protected)
+POST   /api/v1/public/reports                                 -     -  202 202 202 202 202 202 202 202
+GET    /api/v1/registration/reports                           -     -  401 200 200 200 403 403 403 403
+POST   /api/v1/registration/reports/{id}/filing               own   -  401 403 200 403 403 403 403 403
+POST   /api/v1/registration/reports/{id}/filing               other -  401 403 200 403 403 403 403 403
+
+# Investigations (REG-7): the office manages; the committee sees a case once referred (votes); the office or
+# the head records the decision; the organization sees its own case
+# (the list is scoped to what the caller may see: empty for staff outside the office)
+GET    /api/v1/registration/investigations                   -     -  401 200 200 200 200 200 200 200
+POST   /api/v1/registration/investigations                   -     -  401 403 201 403 403 403 403 403
+GET    /api/v1/registration/investigations/{id}              own   -  401 200 200 200 404 404 404 200
+GET    /api/v1/registration/investigations/{id}              other -  401 200 200 200 404 404 404 404
+POST   /api/v1/registration/investigations/{id}/document-requests own - 401 403 201 403 404 404 404 403
+POST   /api/v1/registration/investigations/{id}/document-requests other - 401 403 201 403 404 404 404 404
+POST   /api/v1/registration/investigations/{id}/document-requests/{rid}/receipt own - 401 403 200 403 404 404 404 403
+POST   /api/v1/registration/investigations/{id}/document-requests/{rid}/receipt other - 401 403 200 403 404 404 404 404
+POST   /api/v1/registration/investigations/{id}/records      own   -  401 403 201 403 404 404 404 403
+POST   /api/v1/registration/investigations/{id}/records      other -  401 403 201 403 404 404 404 404
+POST   /api/v1/registration/investigations/{id}/referral     own   -  401 403 200 403 404 404 404 403
+POST   /api/v1/registration/investigations/{id}/referral     other -  401 403 200 403 404 404 404 404
+POST   /api/v1/registration/investigations/{id}/closure      own   -  401 403 200 403 404 404 404 403
+POST   /api/v1/registration/investigations/{id}/closure      other -  401 403 200 403 404 404 404 404
+POST   /api/v1/registration/investigations/{id}/votes        own   -  401 403 403 403 404 404 201 403
+POST   /api/v1/registration/investigations/{id}/votes        other -  401 403 403 403 404 404 201 404
+POST   /api/v1/registration/investigations/{id}/decision     own   -  401 403 200 200 404 404 403 403
+POST   /api/v1/registration/investigations/{id}/decision     other -  401 403 200 200 404 404 403 404
+
+# Trainings (REG-9): the office manages; organizations see them to send their counselors. A training belongs
+# to no organization: `own`/`other` are two sessions, attendance named by the own/other registration.
+GET    /api/v1/registration/trainings                        -     -  401 200 200 200 403 403 403 200
+POST   /api/v1/registration/trainings                        -     -  401 403 201 403 403 403 403 403
+GET    /api/v1/registration/trainings/{id}                   own   -  401 200 200 200 403 403 403 200
+GET    /api/v1/registration/trainings/{id}                   other -  401 200 200 200 403 403 403 200
+POST   /api/v1/registration/trainings/{id}/attendance        own   -  401 403 201 403 403 403 403 403
+POST   /api/v1/registration/trainings/{id}/attendance        other -  401 403 201 403 403 403 403 403
+
+# REG screens
+# (the hub: committee members see the deregistration cases referred to them)
+GET    /registration                           -      -                          login 200 200 200 403 403 200 200
+GET    /registration/apply                     -      -                          login 403 200 403 404 404 404 200
+POST   /registration/cases                     own    /registration/cases/*      login 403 303 403 404 404 404 303
+POST   /registration/cases                     other  /registration/cases/*      login 403 303 403 404 404 404 404
+GET    /registration/cases/{id}                own    -                          login 200 200 200 404 404 404 200
+GET    /registration/cases/{id}                other  -                          login 200 200 200 404 404 404 404
+POST   /registration/cases/{id}/review         own    /registration/cases/*      login 403 303 403 404 404 404 403
+POST   /registration/cases/{id}/review         other  /registration/cases/*      login 403 303 403 404 404 404 404
+GET    /registration/registrations/{number}    own    -                          login 200 200 200 404 404 404 200
+GET    /registration/registrations/{number}    other  -                          login 200 200 200 404 404 404 404
+POST   /registration/registrations/{number}/changes own /registration/registrations/* login 403 303 403 404 404 404 303
+POST   /registration/registrations/{number}/changes other /registration/registrations/* login 403 303 403 404 404 404 404
+POST   /registration/registrations/{number}/abolition own /registration/registrations/* login 403 303 403 404 404 404 303
+POST   /registration/registrations/{number}/abolition other /registration/registrations/* login 403 303 403 404 404 404 404
+GET    /registration/registrations/{number}/certificate own -                    login 200 200 200 404 404 404 200
+GET    /registration/registrations/{number}/certificate other -                  login 200 200 200 404 404 404 404
+POST   /registration/changes/{id}/acknowledge  own    /registration/registrations/* login 403 303 403 404 404 404 403
+POST   /registration/changes/{id}/acknowledge  other  /registration/registrations/* login 403 303 403 404 404 404 404
+GET    /registration/reports                   -      -                          login 200 200 200 403 403 403 403
+POST   /registration/reports/{id}/file         own    /registration/reports      login 403 303 403 403 403 403 403
+POST   /registration/reports/{id}/file         other  /registration/reports      login 403 303 403 403 403 403 403
+POST   /registration/investigations            -      /registration/investigations/* login 403 303 403 403 403 403 403
+GET    /registration/investigations/{id}       own    -                          login 200 200 200 404 404 404 200
+GET    /registration/investigations/{id}       other  -                          login 200 200 200 404 404 404 404
+# The step forms, sent for the `records` step (the office)
+POST   /registration/investigations/{id}/{step} own   /registration/investigations/* login 403 303 403 404 404 404 403
+POST   /registration/investigations/{id}/{step} other /registration/investigations/* login 403 303 403 404 404 404 404
+GET    /registration/trainings                 -      -                          login 200 200 200 403 403 403 200
+POST   /registration/trainings                 -      /registration/trainings/*  login 403 303 403 403 403 403 403
+GET    /registration/trainings/{id}            own    -                          login 200 200 200 403 403 403 200
+GET    /registration/trainings/{id}            other  -                          login 200 200 200 403 403 403 200
+POST   /registration/trainings/{id}/attendance own    /registration/trainings/*  login 403 303 403 403 403 403 403
+POST   /registration/trainings/{id}/attendance other  /registration/trainings/*  login 403 303 403 403 403 403 403
+# The public report form (REG-7) needs no account
+GET    /report                                 -      -                          200 200 200 200 200 200 200 200
+POST   /report                                 -      -                          202 202 202 202 202 202 202 202
+"#;
 
 /// What one cell expects.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -244,6 +421,8 @@ fn visible(r: &TestResponse) -> String {
 
 /// A record id that exists nowhere.
 const MISSING_ID: &str = "00000000-0000-4000-8000-000000000000";
+/// A registration number that exists nowhere (well-formed, REG-2099-9999).
+const MISSING_NUMBER: &str = "REG-2099-9999";
 
 #[tokio::test]
 async fn every_route_answers_every_role_as_the_matrix_says() {
@@ -256,7 +435,7 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
             cells += 1;
             let subject = fx.subject(*who).await;
             let label = format!("{} [{}] as {}", row.route, row.record.name(), who_name(*who));
-            let r = match send_valid(&fx, &row.route, &subject, row.record, &Send::default()).await {
+            let r = match send_valid(&fx, &row.route, *who, &subject, row.record, &Send::default()).await {
                 Ok(r) => r,
                 Err(e) => {
                     failures.push(e);
@@ -281,18 +460,26 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
                 }
                 if *expect == Expect::Status(404) {
                     let fresh = fx.subject(*who).await;
-                    let ctx = fx.ctx(&row.route, &fresh, Record::Other).await.expect("ctx");
+                    let ctx = fx.ctx(&row.route, *who, &fresh, Record::Other).await;
                     let body = crate::harness::body_for(&row.route, &ctx).expect("body");
                     let body = match body {
                         crate::harness::Body::Json(mut v) => {
                             if v.get("organization_id").is_some() {
                                 v["organization_id"] = MISSING_ID.into();
                             }
+                            if v.get("registration_number").is_some() {
+                                v["registration_number"] = MISSING_NUMBER.into();
+                            }
                             crate::harness::Body::Json(v)
                         }
                         b => b,
                     };
-                    let path = fx.path(&row.route, MISSING_ID).expect("path");
+                    let missing = if row.route.params().contains(&"id") {
+                        MISSING_ID
+                    } else {
+                        MISSING_NUMBER
+                    };
+                    let path = fx.path(&row.route, &ctx, Some(missing)).expect("path");
                     let missing = send(&fx.app, &row.route, &path, &fresh, &body, &Send::default()).await;
                     if missing.status != r.status || visible(&missing) != visible(&r) {
                         failures.push(format!(

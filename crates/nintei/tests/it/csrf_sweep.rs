@@ -75,7 +75,7 @@ async fn every_state_changing_browser_route_refuses_forged_requests() {
         };
         for forgery in FORGERIES {
             let subject = fx.subject(who).await;
-            let ctx = fx.ctx(route, &subject, row.record).await.expect("ctx");
+            let ctx = fx.ctx(route, who, &subject, row.record).await;
             let valid = match body_for(route, &ctx) {
                 Ok(b) => b,
                 Err(e) => {
@@ -110,7 +110,7 @@ async fn every_state_changing_browser_route_refuses_forged_requests() {
                     valid
                 }
             };
-            let path = fx.path(route, &ctx.record).expect("path");
+            let path = fx.path(route, &ctx, None).expect("path");
             let before = fx.snapshot(&[]).await;
             let r = send(&fx.app, route, &path, &subject, &body, &how).await;
             let after = fx.snapshot(&[]).await;
@@ -133,9 +133,9 @@ async fn every_state_changing_browser_route_refuses_forged_requests() {
         }
         // The control: the same request done properly is accepted.
         let subject = fx.subject(who).await;
-        let ctx = fx.ctx(route, &subject, row.record).await.expect("ctx");
+        let ctx = fx.ctx(route, who, &subject, row.record).await;
         let body = body_for(route, &ctx).expect("body");
-        let path = fx.path(route, &ctx.record).expect("path");
+        let path = fx.path(route, &ctx, None).expect("path");
         let r = send(&fx.app, route, &path, &subject, &body, &Send::default()).await;
         let expect = &row.cells[crate::harness::WHO.iter().position(|w| *w == who).expect("who")];
         if !expect.matches(&r) {
@@ -170,9 +170,9 @@ async fn the_api_ignores_session_cookies() {
             }
             let Some(who) = row.allowed() else { continue };
             let subject = fx.subject(who).await;
-            let ctx = fx.ctx(route, &subject, row.record).await.expect("ctx");
+            let ctx = fx.ctx(route, who, &subject, row.record).await;
             let body = body_for(route, &ctx).expect("body");
-            let path = fx.path(route, &ctx.record).expect("path");
+            let path = fx.path(route, &ctx, None).expect("path");
             let how = Send {
                 cookie_instead_of_bearer: true,
                 ..Send::default()

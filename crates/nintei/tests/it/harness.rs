@@ -21,9 +21,6 @@ pub const ORIGIN: &str = "http://nintei.test";
 /// A valid base32 TOTP secret (20 bytes): the fixture administrators' second factor.
 pub const TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
-/// Tables a rejected request may legitimately write: failed sign-ins are recorded on purpose (throttling).
-pub const MAY_CHANGE_ON_REJECTION: &[&str] = &["auth_events"];
-
 /// argon2 is slow on purpose; the harnesses need hundreds of users, so they share one hash of `PASSWORD`.
 fn password_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
@@ -76,28 +73,6 @@ impl Record {
     }
 }
 
-/// The kind of record a route's `{id}` names, by the route's path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RecordKind {
-    None,
-    Organization,
-}
-
-impl RecordKind {
-    /// Path prefixes and the record their `{id}` names; add a line for each new kind of record.
-    const BY_PREFIX: &[(&str, RecordKind)] = &[
-        ("/api/v1/organizations/{id}", RecordKind::Organization),
-        ("/organizations/{id}", RecordKind::Organization),
-    ];
-
-    pub fn of(route: &RouteInfo) -> RecordKind {
-        RecordKind::BY_PREFIX
-            .iter()
-            .find(|(prefix, _)| route.path.starts_with(prefix))
-            .map_or(RecordKind::None, |(_, kind)| *kind)
-    }
-}
-
 /// A signed-in (or anonymous) caller made for one request: a fresh user, session and token.
 #[derive(Debug, Clone)]
 pub struct Subject {
@@ -137,30 +112,20 @@ impl Fixture {
         }
     }
 
+    /// A number that grows with every call (for addresses and names).
+    pub fn counter_value(&self) -> u64 {
+        self.counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    }
+
     pub fn nonce(&self) -> String {
         let n = self.counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         format!("{n}-{}", &uuid::Uuid::new_v4().simple().to_string()[..6])
     }
 
-    /// The organization a request about `record` concerns.
-    pub fn organization(&self, record: Record) -> &str {
+    pub fn record_id(&self, record: Record) -> &str {
         match record {
             Record::Other => &self.other_org.0,
             Record::None | Record::Own => &self.own_org.0,
-        }
-    }
-
-    /// The `{id}` of `route` for `record`, as `subject` will ask for it. A new kind of record (a case) adds
-    /// an arm to `RecordKind` and here; records that depend on the subject (a case the surveyor is assigned
-    /// to, one with a declared conflict) are made here, for that subject.
-    pub async fn record_for(
-        &self,
-        route: &RouteInfo,
-        record: Record,
-        _subject: &Subject,
-    ) -> Result<String, String> {
-        match RecordKind::of(route) {
-            RecordKind::Organization | RecordKind::None => Ok(self.organization(record).to_owned()),
         }
     }
 
@@ -229,29 +194,47 @@ impl Fixture {
         }
     }
 
-    /// The request context for `subject` sending `route` about `record`.
-    pub async fn ctx(&self, route: &RouteInfo, subject: &Subject, record: Record) -> Result<Ctx, String> {
-        Ok(Ctx {
+    /// The request context for `subject` (of role `who`) naming `record` on `route`: builds the record the
+    /// route needs (`harness_records.rs`).
+    pub async fn ctx(&self, route: &RouteInfo, who: Option<Role>, subject: &Subject, record: Record) -> Ctx {
+        let built = self.build(route, who, subject, record).await;
+        Ctx {
             user_id: subject.user_id.clone(),
             email: subject.email.clone(),
             csrf: subject.csrf.clone(),
-            record: self.record_for(route, record, subject).await?,
-            organization: self.organization(record).to_owned(),
+            org: built.org.clone(),
             now: self.app.state.clock.unix(),
             nonce: self.nonce(),
-        })
+            params: built.params(),
+            built,
+        }
     }
 
-    /// `route`'s path with its parameters filled in: `{id}` is the record.
-    pub fn path(&self, route: &RouteInfo, record_id: &str) -> Result<String, String> {
+    /// `route`'s path with its parameters filled in from `ctx`; with `missing`, the record (`{id}` or
+    /// `{number}`) is replaced by one that does not exist.
+    pub fn path(&self, route: &RouteInfo, ctx: &Ctx, missing: Option<&str>) -> Result<String, String> {
         let mut path = route.path.to_owned();
+        let names_record = if route.params().contains(&"id") {
+            "id"
+        } else {
+            "number"
+        };
         for p in route.params() {
-            let value = match p {
-                "id" => record_id,
-                "code" => "en",
-                other => return Err(format!("{route}: no value for the path parameter {{{other}}}")),
+            let value = match (p, missing) {
+                (p, Some(m)) if p == names_record => m.to_owned(),
+                ("code", _) => "en".to_owned(),
+                // The screens' step routes: the first step of each (ACC-4 eligibility, REG-7 records).
+                ("step", _) if route.path.starts_with("/accreditation") => "eligibility".to_owned(),
+                ("step", _) => "records".to_owned(),
+                (other, _) => match ctx.params.get(other) {
+                    Some(v) if !v.is_empty() => v.clone(),
+                    _ => return Err(format!("{route}: no value for the path parameter {{{other}}}")),
+                },
             };
-            path = path.replace(&format!("{{{p}}}"), value);
+            path = path.replace(&format!("{{{p}}}"), &value);
+        }
+        if let Some(q) = crate::requests::valid_query(&route.to_string(), ctx) {
+            path = format!("{path}?{q}");
         }
         Ok(path)
     }
@@ -260,6 +243,10 @@ impl Fixture {
         self.app.state.db.snapshot(skip).await.expect("snapshot")
     }
 }
+
+/// Tables a rejected request may legitimately write: failed sign-ins and public-report attempts are recorded on
+/// purpose (throttling, REG-7).
+pub const MAY_CHANGE_ON_REJECTION: &[&str] = &["auth_events", "reg_report_attempts"];
 
 /// A request body.
 #[derive(Debug, Clone)]
@@ -362,20 +349,34 @@ pub async fn send(
     for (k, v) in &how.headers {
         req = req.header(k.as_str(), v.as_str());
     }
-    app.send(req.body(HttpBody::from(bytes)).expect("request")).await
+    let mut req = req.body(HttpBody::from(bytes)).expect("request");
+    // Every subject is a client of its own (throttles count per address, e.g. the REG-7 public reports).
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(client_address(&subject.user_id)));
+    app.send(req).await
+}
+
+/// A documentation address (RFC 5737) derived from the user id.
+fn client_address(user_id: &str) -> std::net::SocketAddr {
+    let h = user_id
+        .bytes()
+        .fold(0u32, |a, b| a.wrapping_mul(31).wrapping_add(u32::from(b)));
+    let [_, b, c, d] = h.to_be_bytes();
+    std::net::SocketAddr::from(([10, b, c, d], 40000))
 }
 
 /// Sends the route's valid request (from `requests.rs`) as `subject` naming `record`.
 pub async fn send_valid(
     fx: &Fixture,
     route: &RouteInfo,
+    who: Option<Role>,
     subject: &Subject,
     record: Record,
     how: &Send,
 ) -> Result<TestResponse, String> {
-    let ctx = fx.ctx(route, subject, record).await?;
+    let ctx = fx.ctx(route, who, subject, record).await;
     let body = body_for(route, &ctx)?;
-    let path = fx.path(route, &ctx.record)?;
+    let path = fx.path(route, &ctx, None)?;
     Ok(send(&fx.app, route, &path, subject, &body, how).await)
 }
 

@@ -17,6 +17,7 @@ mod concurrency;
 mod csrf_sweep;
 mod deadlines;
 mod harness;
+mod harness_records;
 mod jobs;
 mod mail;
 mod openapi;

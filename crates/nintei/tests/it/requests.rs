@@ -6,6 +6,8 @@ use nintei_web::security::totp_code;
 use serde_json::json;
 
 use crate::harness::{Body, TOTP_SECRET};
+use crate::harness_records::change_disclosure;
+use crate::reg_common;
 use crate::support::{PASSWORD, org_body};
 
 /// What a body may depend on: who sends it and which record it names.
@@ -16,10 +18,12 @@ pub struct Ctx {
     pub email: String,
     /// The form token that goes with the sender's cookies.
     pub csrf: String,
-    /// The record the path's `{id}` names.
-    pub record: String,
-    /// The organization the request is about (own or another), for body fields.
-    pub organization: String,
+    /// The organization the request names (a body field) or the record belongs to.
+    pub org: String,
+    /// The path parameters (`id`, `number`, `invoice_id`, `rid`).
+    pub params: std::collections::BTreeMap<&'static str, String>,
+    /// The record built for the request (`harness_records.rs`).
+    pub built: crate::harness_records::Built,
     pub now: i64,
     /// Unique per request, for fields that must be unique (e-mail addresses).
     pub nonce: String,
@@ -45,7 +49,7 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
             "name": "門司相談室", "prefecture": "40", "address": "福岡県北九州市門司区港町1-1",
         })),
         "POST /api/v1/conflicts" => Body::Json(json!({
-            "user_id": c.user_id, "organization_id": c.organization, "reason": "元勤務先 (former employer)",
+            "user_id": c.user_id, "organization_id": c.org, "reason": "元勤務先 (former employer)",
         })),
         // Screens: signing in and out, the account
         "POST /login" => Body::form(&[("csrf", csrf), ("email", &c.email), ("password", PASSWORD)]),
@@ -86,11 +90,269 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
             ("organization_id", ""),
             ("password", "Hinoki-Kusunoki-2208"),
         ]),
+        // API.md "Accreditation cases (ACC)", DOMAIN.md's example dates (as in acc_fixture.rs)
+        "POST /api/v1/accreditation/cases" => {
+            let mut body = crate::acc_fixture::application(&c.org, "2025-09-01");
+            body["unit_name"] = format!("第{}相談部", c.nonce).into();
+            Body::Json(body)
+        }
+        "POST /api/v1/accreditation/cases/{id}/eligibility" => {
+            Body::Json(json!({"eligible": true, "decided_on": "2025-09-10"}))
+        }
+        "POST /api/v1/accreditation/cases/{id}/plan" => Body::Json(json!({
+            "coordinator_id": c.built.user_ref, "self_study_due_on": "2025-10-31", "site_visit_on": "2025-11-10",
+        })),
+        "POST /api/v1/accreditation/cases/{id}/self-study/submission" => {
+            Body::Json(json!({"submitted_on": "2025-10-20"}))
+        }
+        "POST /api/v1/accreditation/cases/{id}/surveyors" => {
+            Body::Json(json!({"user_id": c.built.user_ref, "lead": false}))
+        }
+        "POST /api/v1/accreditation/cases/{id}/ratings" => Body::Json(json!({
+            "standard": c.built.standard, "rating": 2, "comment": "概ね実施",
+        })),
+        "POST /api/v1/accreditation/cases/{id}/report" => Body::Json(json!({"issued_on": "2025-11-20"})),
+        "POST /api/v1/accreditation/cases/{id}/response" => Body::Json(json!({
+            "submitted_on": "2025-12-01", "opinion": "指摘を受け止めます。", "action_plan": "3か月以内に手順書を改訂します。",
+        })),
+        "POST /api/v1/accreditation/cases/{id}/votes" => Body::Json(json!({"outcome": "accredit"})),
+        "POST /api/v1/accreditation/cases/{id}/decision" => {
+            Body::Json(json!({"outcome": "accredit", "decided_on": "2025-12-10"}))
+        }
+        "POST /api/v1/accreditation/cases/{id}/notice" => Body::Json(json!({"sent_on": "2025-12-12"})),
+        "POST /api/v1/accreditation/cases/{id}/withdrawal" => {
+            Body::Json(json!({"withdrawn_on": "2025-09-05"}))
+        }
+        "POST /api/v1/accreditation/cases/{id}/stop" => {
+            Body::Json(json!({"stopped_on": "2025-09-15", "reason": "連絡が取れないため"}))
+        }
+        "POST /api/v1/accreditation/cases/{id}/invoices" => Body::Json(json!({
+            "issued_on": "2025-09-12", "lines": [{"kind": "extra_visit_half_day", "quantity": 1}],
+        })),
+        "POST /api/v1/accreditation/cases/{id}/invoices/{invoice_id}/payments" => {
+            Body::Json(json!({"paid_on": "2025-09-30", "amount_yen": 682_000}))
+        }
+        // API.md "Registration cases (REG)" and its extensions (issue 5)
+        "POST /api/v1/registration/cases" => {
+            Body::Json(reg_common::application(&c.org, &c.built.site_id, "2026-11-02"))
+        }
+        "POST /api/v1/registration/cases/{id}/review" => {
+            Body::Json(json!({"decision": "register", "decided_on": "2026-11-10"}))
+        }
+        "POST /api/v1/registrations/{number}/renewal" => {
+            let mut body = reg_common::application(&c.org, "", "2026-11-02");
+            if let Some(o) = body.as_object_mut() {
+                o.remove("organization_id");
+                o.remove("site_id");
+            }
+            Body::Json(body)
+        }
+        "POST /api/v1/registrations/{number}/changes" => Body::Json(json!({
+            "notified_on": "2026-11-18", "changed_on": "2026-11-15", "note": "相談時間の変更",
+            "disclosure": change_disclosure(),
+        })),
+        "POST /api/v1/registrations/{number}/abolition" => {
+            Body::Json(json!({"abolished_on": "2026-11-18", "reason": "事業の廃止"}))
+        }
+        "POST /api/v1/registration/changes/{id}/acknowledgement" => {
+            Body::Json(json!({"acknowledged_on": "2026-11-19"}))
+        }
+        "POST /api/v1/registration/reports/{id}/filing" => Body::Empty,
+        "POST /api/v1/registration/investigations" => Body::Json(json!({
+            "registration_number": c.built.number, "opened_on": "2026-11-19", "reason": "通報に基づく調査",
+            "report_ids": [],
+        })),
+        "POST /api/v1/registration/investigations/{id}/document-requests" => Body::Json(json!({
+            "requested_on": "2026-11-19", "due_on": "2026-12-19", "items": "相談記録",
+        })),
+        "POST /api/v1/registration/investigations/{id}/document-requests/{rid}/receipt" => {
+            Body::Json(json!({"received_on": "2026-11-20"}))
+        }
+        "POST /api/v1/registration/investigations/{id}/records" => Body::Json(json!({
+            "kind": "hearing", "held_on": "2026-11-20", "summary": "聴聞を実施した",
+        })),
+        "POST /api/v1/registration/investigations/{id}/referral" => {
+            Body::Json(json!({"referred_on": "2026-11-20", "reason": "委員会の審議が必要"}))
+        }
+        "POST /api/v1/registration/investigations/{id}/closure" => {
+            Body::Json(json!({"closed_on": "2026-11-20", "reason": "問題は認められなかった"}))
+        }
+        "POST /api/v1/registration/investigations/{id}/votes" => Body::Json(json!({"outcome": "maintain"})),
+        "POST /api/v1/registration/investigations/{id}/decision" => Body::Json(json!({
+            "decided_on": "2026-11-20", "outcome": "maintain", "reason": "改善が確認された",
+        })),
+        "POST /api/v1/registration/trainings" => Body::Json(json!({
+            "title": "相談員研修", "held_on": "2026-12-01", "place": "北九州市",
+        })),
+        "POST /api/v1/registration/trainings/{id}/attendance" => Body::Json(json!({
+            "registration_number": c.built.number, "counselor_name": "山田 花子", "attended": true,
+        })),
+        "POST /api/v1/public/reports" => Body::Json(json!({
+            "registration_number": c.built.number, "message": "相談室が閉まっています。",
+        })),
+        // Screens: accreditation (the step route is sent for its first step, eligibility)
+        "POST /accreditation/cases" => Body::form(&[
+            ("csrf", csrf),
+            ("organization_id", &c.org),
+            ("applied_on", "2025-09-01"),
+            ("unit_name", &format!("第{}相談部", c.nonce)),
+            ("service_a", "1"),
+            ("started_a", "2025-03-01"),
+            ("service_b", "1"),
+            ("started_b", "2025-03-01"),
+            ("other_services", "メール相談サービス"),
+            ("annual_revenue_yen", "87,000,000"),
+            ("contact_department", "産業保健推進課"),
+            ("contact_name", "産業 花子"),
+            ("contact_phone", "093-691-7464"),
+            ("contact_fax", "093-691-1211"),
+            ("contact_email", "nintei@example.jp"),
+            ("att_pamphlets", "1"),
+            ("board_decided", "1"),
+        ]),
+        "POST /accreditation/cases/{id}/ratings" => Body::form(&[
+            ("csrf", csrf),
+            ("standard", &c.built.standard),
+            ("rating", "2"),
+            ("comment", "概ね実施"),
+        ]),
+        "POST /accreditation/cases/{id}/{step}" => {
+            Body::form(&[("csrf", csrf), ("eligible", "yes"), ("decided_on", "2025-09-10")])
+        }
+        // Screens: registration (the investigation step route is sent for its `records` step)
+        "POST /registration/cases" => Body::Form(reg_application_form(csrf, &c.built.site_id)),
+        "POST /registration/cases/{id}/review" => Body::form(&[
+            ("csrf", csrf),
+            ("decision", "register"),
+            ("decided_on", "2026-11-10"),
+            ("reason", ""),
+        ]),
+        "POST /registration/registrations/{number}/changes" => {
+            let mut f = reg_application_form(csrf, "");
+            f.retain(|(k, _)| {
+                !k.starts_with("criteria.") && !k.starts_with("documents.") && !k.starts_with("eligibility.")
+            });
+            f.retain(|(k, _)| {
+                k != "disclosure.hours" && k != "site_id" && k != "renewal_of" && k != "applied_on"
+            });
+            for (k, v) in [
+                ("disclosure.hours", "平日 9:00〜19:00"),
+                ("site.name", "新門司相談室"),
+                ("site.prefecture", "40"),
+                ("site.address", "福岡県北九州市門司区港町1-1"),
+                ("notified_on", "2026-11-18"),
+                ("changed_on", "2026-11-15"),
+            ] {
+                f.push((k.to_owned(), v.to_owned()));
+            }
+            Body::Form(f)
+        }
+        "POST /registration/registrations/{number}/abolition" => Body::form(&[
+            ("csrf", csrf),
+            ("abolished_on", "2026-11-18"),
+            ("reason", "事業の廃止"),
+        ]),
+        "POST /registration/changes/{id}/acknowledge" => Body::form(&[
+            ("csrf", csrf),
+            ("acknowledged_on", "2026-11-19"),
+            ("number", &c.built.number),
+        ]),
+        "POST /registration/reports/{id}/file" => Body::form(&[("csrf", csrf)]),
+        "POST /registration/investigations" => Body::form(&[
+            ("csrf", csrf),
+            ("registration_number", &c.built.number),
+            ("opened_on", "2026-11-19"),
+            ("reason", "通報に基づく調査"),
+        ]),
+        "POST /registration/investigations/{id}/{step}" => Body::form(&[
+            ("csrf", csrf),
+            ("kind", "hearing"),
+            ("held_on", "2026-11-20"),
+            ("summary", "聴聞を実施した"),
+        ]),
+        "POST /registration/trainings" => Body::form(&[
+            ("csrf", csrf),
+            ("title", "相談員研修"),
+            ("held_on", "2026-12-01"),
+            ("place", "北九州市"),
+            ("description", ""),
+        ]),
+        "POST /registration/trainings/{id}/attendance" => Body::form(&[
+            ("csrf", csrf),
+            ("counselor", &format!("{}|山田 花子", c.built.number)),
+            ("attended", "1"),
+        ]),
+        "POST /report" => Body::form(&[
+            ("csrf", csrf),
+            ("registration_number", &c.built.number),
+            ("message", "相談室が閉まっています。"),
+            ("contact_email", ""),
+            ("website", ""),
+        ]),
         _ => return None,
     };
     Some(body)
 }
 
+/// The query string a GET route needs to answer (API.md "Public").
+pub fn valid_query(route: &str, c: &Ctx) -> Option<String> {
+    match route {
+        "GET /api/v1/public/fee-estimate" => Some("revenue_yen=87000000&services=2".into()),
+        // The application form is for one counseling room.
+        "GET /registration/apply" => Some(format!("site={}", c.built.site_id)),
+        _ => None,
+    }
+}
+
 fn code(now: i64) -> String {
     totp_code(TOTP_SECRET, now.div_euclid(30)).unwrap_or_default()
+}
+
+/// The registration application screen's fields (as in reg_screens.rs), every item confirmed.
+fn reg_application_form(csrf: &str, site_id: &str) -> Vec<(String, String)> {
+    let mut f: Vec<(String, String)> = [
+        ("csrf", csrf),
+        ("site_id", site_id),
+        ("renewal_of", ""),
+        ("applied_on", "2026-11-02"),
+        ("eligibility.contracts_with_employers_for_fee", "yes"),
+        ("eligibility.face_to_face_counseling", "yes"),
+        ("eligibility.referral_to_medical_institutions", "yes"),
+        ("eligibility.is_medical_care_facility", "no"),
+        ("counselors[0].name", "山田 花子"),
+        ("counselors[0].qualification", "clinical_psychologist"),
+        ("counselors[0].full_time", "on"),
+        ("counselors[0].years_of_practice", "8"),
+        ("psychiatrists[0].name", "鈴木 次郎"),
+        ("psychiatrists[0].clinical_years", "12"),
+        ("psychiatrists[0].oh_qualification", "ishl_13_2"),
+        ("psychiatrists[0].institution_name", "さくらメンタルクリニック"),
+        (
+            "psychiatrists[0].institution_address",
+            "福岡県北九州市小倉北区1-1-1",
+        ),
+        ("disclosure.fee_structure", "月額300円（精神科医の面接を含む）"),
+        ("disclosure.hours", "平日 9:00〜18:00"),
+        ("disclosure.methods", "face_to_face"),
+        ("disclosure.methods", "phone"),
+        ("disclosure.other_services", "なし"),
+        ("disclosure.track_record", "契約事業場 25社"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect();
+    for d in [
+        "basic_policies",
+        "privacy_regulation",
+        "confidentiality_pledges",
+        "floor_plan",
+        "psychiatrist_contract",
+        "psychiatrist_records",
+    ] {
+        f.push((format!("documents.{d}"), "on".into()));
+    }
+    for c in nintei_domain::reg::criteria::criteria() {
+        f.push((format!("criteria.{}", c.code), "yes".into()));
+    }
+    f
 }

@@ -1,0 +1,541 @@
+//! The records the harnesses name: for a route, an accreditation case, registration case, registration, change
+//! notice, public report, investigation or training of the own or the other organization, in the state the
+//! route's valid request needs. Built fresh for every request through the API (as the office and the
+//! organizations' users would), so that a request that succeeds cannot spoil the next cell, and with the
+//! requesting coordinator or surveyor assigned to the own organization's case (ACC-5, ACC-7) so that the
+//! assigned roles can act on it; on the other organization's case somebody else is assigned.
+
+use std::collections::BTreeMap;
+
+use nintei_domain::role::Role;
+use nintei_web::RouteInfo;
+use serde_json::{Value, json};
+
+use crate::harness::{Fixture, Record, Subject};
+use crate::reg_common;
+
+/// The ACC stages a route needs (DOMAIN.md's example dates, as in `acc_fixture.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AccStage {
+    /// Applied 2025-09-01.
+    Submitted,
+    /// Accepted 2025-09-10 (with the invoice of ACC-22).
+    Accepted,
+    /// Planned (coordinator assigned), self-study due 2025-10-31, visit 2025-11-10.
+    SelfStudy,
+    /// Self-study submitted 2025-10-20, two surveyors assigned.
+    SiteVisit,
+    /// Every standard in scope rated.
+    Rated,
+    /// Report issued 2025-11-20 with a standard rated 3 (ACC-10).
+    ReportIssued,
+    /// Report issued with no standard below 2: straight to the committee; one member voted to accredit.
+    Committee,
+    /// Accredited 2025-12-10 (ACC-11).
+    Accredited,
+}
+
+/// REG-7 stages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvStage {
+    Open,
+    /// Open with a document request.
+    Requested,
+    /// Referred to the committee, one member voted to maintain.
+    Referred,
+}
+
+/// What kind of record a route names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// The organization itself (or nothing).
+    Org,
+    Acc(AccStage),
+    RegCase,
+    /// A registration near its expiry (registered 2023-12-01), so that the renewal window (REG-4) is open.
+    Registration,
+    Change,
+    Report,
+    Investigation(InvStage),
+    Training,
+}
+
+/// The record `route` (as "METHOD /path") names.
+pub fn need(route: &str) -> Need {
+    use AccStage::*;
+    let (method, path) = route.split_once(' ').unwrap_or(("", route));
+    let acc = path
+        .strip_prefix("/api/v1/accreditation/cases/{id}")
+        .or_else(|| path.strip_prefix("/accreditation/cases/{id}"));
+    if let Some(rest) = acc {
+        return Need::Acc(match (method, rest) {
+            (_, "" | "/eligibility" | "/withdrawal" | "/{step}") => Submitted,
+            (_, "/plan" | "/stop" | "/invoices" | "/invoices/{invoice_id}/payments") => Accepted,
+            (_, "/self-study/submission" | "/surveyors") => SelfStudy,
+            (_, "/ratings" | "/assessment") => SiteVisit,
+            (_, "/report") => Rated,
+            (_, "/response") => ReportIssued,
+            (_, "/votes" | "/decision") => Committee,
+            (_, "/notice") => Accredited,
+            _ => Submitted,
+        });
+    }
+    if path.starts_with("/api/v1/registration/cases/{id}") || path.starts_with("/registration/cases/{id}") {
+        return Need::RegCase;
+    }
+    if path.contains("{number}")
+        || matches!(
+            path,
+            "/api/v1/public/reports"
+                | "/report"
+                | "/api/v1/registration/investigations"
+                | "/registration/investigations"
+        ) && method == "POST"
+    {
+        return Need::Registration;
+    }
+    if path.contains("/changes/{id}") {
+        return Need::Change;
+    }
+    if path.contains("/reports/{id}") {
+        return Need::Report;
+    }
+    if path.contains("/investigations/{id}") {
+        return Need::Investigation(if path.ends_with("/receipt") {
+            InvStage::Requested
+        } else if path.ends_with("/votes") || path.ends_with("/decision") {
+            InvStage::Referred
+        } else {
+            InvStage::Open
+        });
+    }
+    if path.contains("/trainings/{id}") {
+        return Need::Training;
+    }
+    Need::Org
+}
+
+/// A record built for one request.
+#[derive(Debug, Clone, Default)]
+pub struct Built {
+    /// `{id}`.
+    pub id: String,
+    /// The organization the record belongs to.
+    pub org: String,
+    /// A counseling room of that organization without an open application.
+    pub site_id: String,
+    /// The registration number (`{number}`, and bodies naming a registration).
+    pub number: String,
+    /// A user the body assigns (a free coordinator or surveyor).
+    pub user_ref: String,
+    /// A standard in scope (ACC-9).
+    pub standard: String,
+    pub invoice_id: String,
+    pub request_id: String,
+}
+
+impl Built {
+    pub fn params(&self) -> BTreeMap<&'static str, String> {
+        let mut p = BTreeMap::new();
+        p.insert("id", self.id.clone());
+        p.insert("number", self.number.clone());
+        p.insert("invoice_id", self.invoice_id.clone());
+        p.insert("rid", self.request_id.clone());
+        p
+    }
+}
+
+async fn ok(fx: &Fixture, path: &str, token: &str, body: Value, expect: u16) -> Value {
+    let r = fx.app.post_json(path, Some(token), &body).await;
+    assert_eq!(
+        r.status.as_u16(),
+        expect,
+        "fixture: POST {path} {body}: {}",
+        r.text()
+    );
+    if r.body.is_empty() { Value::Null } else { r.json() }
+}
+
+async fn token(fx: &Fixture, role: Role) -> (String, String) {
+    let s = fx.subject(Some(role)).await;
+    (s.user_id, s.token)
+}
+
+/// An organization user's token for `org`.
+async fn org_token(fx: &Fixture, org: &str) -> String {
+    let (_, email) = fx.app.user(Role::Organization, Some(org)).await;
+    fx.app.token_for(&email).await
+}
+
+impl Fixture {
+    /// Builds what `route` needs for `subject` (of role `who`) naming `record`.
+    pub async fn build(
+        &self,
+        route: &RouteInfo,
+        who: Option<Role>,
+        subject: &Subject,
+        record: Record,
+    ) -> Built {
+        let org = self.record_id(record).to_owned();
+        let mut b = Built {
+            id: org.clone(),
+            org: org.clone(),
+            ..Built::default()
+        };
+        if route.path == "/mail/{id}" {
+            // A message in the outbox (送信メール), to the organization's contact.
+            let mut tx = self.app.state.db.begin_write().await.expect("tx");
+            let id = nintei_web::mail::enqueue_mail(&mut tx, 0, "contact@example.jp", "お知らせ", "本文")
+                .await
+                .expect("mail");
+            tx.commit().await.expect("commit");
+            b.id = id;
+            return b;
+        }
+        let key = route.to_string();
+        let need = need(&key);
+        let applies = matches!(
+            key.as_str(),
+            "POST /api/v1/registration/cases" | "POST /registration/cases" | "GET /registration/apply"
+        );
+        if need == Need::Org && !applies {
+            return b;
+        }
+        let (_, office) = token(self, Role::Office).await;
+        // Rooms: every REG application needs one without an open application.
+        if applies
+            || matches!(
+                need,
+                Need::RegCase
+                    | Need::Registration
+                    | Need::Change
+                    | Need::Report
+                    | Need::Investigation(_)
+                    | Need::Training
+            )
+        {
+            b.site_id =
+                reg_common::add_site(&self.app, &office, &org, &format!("相談室{}", self.nonce())).await;
+        }
+        let assigned = |role: Role| (record == Record::Own && who == Some(role)).then(|| subject.clone());
+        match need {
+            Need::Org => {}
+            Need::Acc(stage) => {
+                self.build_acc(
+                    &mut b,
+                    stage,
+                    &office,
+                    assigned(Role::Coordinator),
+                    assigned(Role::Surveyor),
+                )
+                .await;
+            }
+            Need::RegCase => {
+                let org_user = org_token(self, &org).await;
+                let r = ok(
+                    self,
+                    "/api/v1/registration/cases",
+                    &org_user,
+                    reg_common::application(&org, &b.site_id, "2026-11-02"),
+                    201,
+                )
+                .await;
+                b.id = r["id"].as_str().unwrap_or_default().to_owned();
+            }
+            Need::Registration | Need::Change | Need::Report | Need::Investigation(_) | Need::Training => {
+                b.number = self.register(&b, &office).await;
+                b.site_id =
+                    reg_common::add_site(&self.app, &office, &org, &format!("相談室{}", self.nonce())).await;
+                self.build_reg(&mut b, need, &office).await;
+            }
+        }
+        b
+    }
+
+    /// A registration of `b`'s organization and room, applied 2023-11-01 and registered 2023-12-01 (expires
+    /// 2026-11-30, so the renewal window is open on 2026-11-20).
+    async fn register(&self, b: &Built, office: &str) -> String {
+        let org_user = org_token(self, &b.org).await;
+        let r = ok(
+            self,
+            "/api/v1/registration/cases",
+            &org_user,
+            reg_common::application(&b.org, &b.site_id, "2023-11-01"),
+            201,
+        )
+        .await;
+        let id = r["id"].as_str().unwrap_or_default().to_owned();
+        let r = ok(
+            self,
+            &format!("/api/v1/registration/cases/{id}/review"),
+            office,
+            json!({"decision": "register", "decided_on": "2023-12-01"}),
+            200,
+        )
+        .await;
+        r["registration"]["number"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    async fn build_reg(&self, b: &mut Built, need: Need, office: &str) {
+        let number = b.number.clone();
+        match need {
+            Need::Change => {
+                let org_user = org_token(self, &b.org).await;
+                let r = ok(
+                    self,
+                    &format!("/api/v1/registrations/{number}/changes"),
+                    &org_user,
+                    json!({"notified_on": "2026-11-18", "changed_on": "2026-11-15", "note": "相談時間の変更",
+                           "disclosure": change_disclosure()}),
+                    201,
+                )
+                .await;
+                b.id = r["id"].as_str().unwrap_or_default().to_owned();
+            }
+            Need::Report => {
+                // Through the shared rules, from an address of its own: the public form is throttled per
+                // address (REG-7) and the harness's requests must not use up the cells' allowance.
+                let input = nintei_web::reg::ReportInput {
+                    registration_number: number.clone(),
+                    message: "相談室が閉まっています。".into(),
+                    ..nintei_web::reg::ReportInput::default()
+                };
+                let address = format!("192.0.2.{}", self.counter_value() % 250);
+                nintei_web::reg::receive_report(&self.app.state, &address, &input)
+                    .await
+                    .expect("fixture: report");
+                let list = self.app.get("/api/v1/registration/reports", Some(office)).await;
+                b.id = list.json()["items"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .find(|i| i["registration_number"] == json!(number))
+                    .and_then(|i| i["id"].as_str())
+                    .unwrap_or_default()
+                    .to_owned();
+            }
+            Need::Investigation(stage) => {
+                let r = ok(
+                    self,
+                    "/api/v1/registration/investigations",
+                    office,
+                    json!({"registration_number": number, "opened_on": "2026-11-19",
+                           "reason": "通報に基づく調査", "report_ids": []}),
+                    201,
+                )
+                .await;
+                b.id = r["id"].as_str().unwrap_or_default().to_owned();
+                let base = format!("/api/v1/registration/investigations/{}", b.id);
+                match stage {
+                    InvStage::Open => {}
+                    InvStage::Requested => {
+                        let r = ok(
+                            self,
+                            &format!("{base}/document-requests"),
+                            office,
+                            json!({"requested_on": "2026-11-19", "due_on": "2026-12-19", "items": "相談記録"}),
+                            201,
+                        )
+                        .await;
+                        b.request_id = r["id"].as_str().unwrap_or_default().to_owned();
+                    }
+                    InvStage::Referred => {
+                        ok(
+                            self,
+                            &format!("{base}/referral"),
+                            office,
+                            json!({"referred_on": "2026-11-20", "reason": "委員会の審議が必要"}),
+                            200,
+                        )
+                        .await;
+                        let (_, member) = token(self, Role::Committee).await;
+                        ok(
+                            self,
+                            &format!("{base}/votes"),
+                            &member,
+                            json!({"outcome": "maintain"}),
+                            201,
+                        )
+                        .await;
+                    }
+                }
+            }
+            Need::Training => {
+                let r = ok(
+                    self,
+                    "/api/v1/registration/trainings",
+                    office,
+                    // Held already: attendance is recorded after the session.
+                    json!({"title": "相談員研修", "held_on": "2026-11-10", "place": "北九州市"}),
+                    201,
+                )
+                .await;
+                b.id = r["id"].as_str().unwrap_or_default().to_owned();
+            }
+            _ => {}
+        }
+    }
+
+    async fn build_acc(
+        &self,
+        b: &mut Built,
+        stage: AccStage,
+        office: &str,
+        coordinator: Option<Subject>,
+        surveyor: Option<Subject>,
+    ) {
+        use AccStage::*;
+        let base = "/api/v1/accreditation/cases";
+        let org_user = org_token(self, &b.org).await;
+        // One open case per organization and unit: every case here is for a unit of its own.
+        let mut application = crate::acc_fixture::application(&b.org, "2025-09-01");
+        application["unit_name"] = format!("第{}相談部", self.nonce()).into();
+        let r = ok(self, base, &org_user, application, 201).await;
+        b.id = r["id"].as_str().unwrap_or_default().to_owned();
+        let case = format!("{base}/{}", b.id);
+        // The user a plan or surveyor request names.
+        let free = if stage == Accepted {
+            token(self, Role::Coordinator).await.0
+        } else {
+            token(self, Role::Surveyor).await.0
+        };
+        b.user_ref = free;
+        if stage == Submitted {
+            return;
+        }
+        let r = ok(
+            self,
+            &format!("{case}/eligibility"),
+            office,
+            json!({"eligible": true, "decided_on": "2025-09-10"}),
+            200,
+        )
+        .await;
+        let _ = r;
+        let shown = self.app.get(&case, Some(office)).await.json();
+        b.invoice_id = shown["invoices"][0]["id"].as_str().unwrap_or_default().to_owned();
+        if stage == Accepted {
+            return;
+        }
+        let coordinator_id = match coordinator {
+            Some(s) => s.user_id,
+            None => token(self, Role::Coordinator).await.0,
+        };
+        ok(
+            self,
+            &format!("{case}/plan"),
+            office,
+            json!({"coordinator_id": coordinator_id, "self_study_due_on": "2025-10-31", "site_visit_on": "2025-11-10"}),
+            200,
+        )
+        .await;
+        if stage == SelfStudy {
+            if let Some(s) = &surveyor {
+                ok(
+                    self,
+                    &format!("{case}/surveyors"),
+                    office,
+                    json!({"user_id": s.user_id, "lead": true}),
+                    201,
+                )
+                .await;
+            }
+            return;
+        }
+        ok(
+            self,
+            &format!("{case}/self-study/submission"),
+            &org_user,
+            json!({"submitted_on": "2025-10-20"}),
+            200,
+        )
+        .await;
+        let (lead_id, lead) = match &surveyor {
+            Some(s) => (s.user_id.clone(), s.token.clone()),
+            None => token(self, Role::Surveyor).await,
+        };
+        ok(
+            self,
+            &format!("{case}/surveyors"),
+            office,
+            json!({"user_id": lead_id, "lead": true}),
+            201,
+        )
+        .await;
+        let standards = self
+            .app
+            .get("/api/v1/accreditation/standards", Some(office))
+            .await
+            .json();
+        let codes: Vec<String> = standards["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|s| s["service"].is_null() || s["service"] == "a" || s["service"] == "b")
+            .filter_map(|s| s["code"].as_str().map(str::to_owned))
+            .collect();
+        b.standard = codes.first().cloned().unwrap_or_default();
+        if stage == SiteVisit {
+            return;
+        }
+        for (i, code) in codes.iter().enumerate() {
+            let rating = if stage == ReportIssued && i == 0 { 3 } else { 1 };
+            ok(
+                self,
+                &format!("{case}/ratings"),
+                &lead,
+                json!({"standard": code, "rating": rating, "comment": "確認しました"}),
+                201,
+            )
+            .await;
+        }
+        if stage == Rated {
+            return;
+        }
+        ok(
+            self,
+            &format!("{case}/report"),
+            office,
+            json!({"issued_on": "2025-11-20"}),
+            200,
+        )
+        .await;
+        if stage == ReportIssued {
+            return;
+        }
+        let (_, member) = token(self, Role::Committee).await;
+        ok(
+            self,
+            &format!("{case}/votes"),
+            &member,
+            json!({"outcome": "accredit"}),
+            201,
+        )
+        .await;
+        if stage == Committee {
+            return;
+        }
+        ok(
+            self,
+            &format!("{case}/decision"),
+            office,
+            json!({"outcome": "accredit", "decided_on": "2025-12-10"}),
+            200,
+        )
+        .await;
+    }
+}
+
+/// A complete disclosure with changed hours (REG-6).
+pub fn change_disclosure() -> Value {
+    json!({
+        "fee_structure": "年間契約 従業員1人あたり月額300円（精神科医の面接を含む）",
+        "hours": "平日 9:00〜19:00",
+        "methods": ["face_to_face", "phone", "email"],
+        "other_services": "管理監督者研修",
+        "track_record": "契約事業場 25社（2025年度）"
+    })
+}
