@@ -19,6 +19,7 @@ mod harness;
 mod jobs;
 mod mail;
 mod openapi;
+mod public_api;
 mod reg_cases;
 mod reg_common;
 mod reg_deregistration;
