@@ -360,3 +360,71 @@ async fn acc23_certificate_verification_reports_status_and_is_counted() {
     // Two days (2026-11-20 and 2029-04-01), no personal data: only number, day and count.
     assert_eq!(app.count("verification_counts").await, 2);
 }
+
+// The public pages (issue 7): the directory finds both schemes, a listing page shows REG-5's items, and
+// /verify answers plainly, 404 for unknown numbers; all without an account.
+#[tokio::test]
+async fn public_pages_directory_listing_and_verification_render_without_login() {
+    let app = TestApp::new().await;
+    let reg = setup(&app).await;
+    let (_, kokura) = register(&app, &reg, "2026-09-01", "2026-09-20").await;
+    let _acc = accredited(&app).await;
+
+    let r = app.get("/directory?q=北九州", None).await;
+    r.assert_status(200);
+    let html = r.text();
+    assert!(
+        html.contains(&format!("/directory/registrations/{kokura}")),
+        "{html}"
+    );
+    assert!(html.contains("小倉相談室"));
+    assert!(!html.contains("MH-2026-0001"), "こころ認定 is not in 北九州");
+    let html = app
+        .get("/directory?service=a", None)
+        .await
+        .assert_status(200)
+        .text();
+    assert!(html.contains("/verify/MH-2026-0001"));
+    assert!(
+        !html.contains(&kokura),
+        "a service filter keeps to accredited organizations"
+    );
+    app.get("/directory?prefecture=99", None).await.assert_status(400);
+
+    let html = app
+        .get(&format!("/directory/registrations/{kokura}"), None)
+        .await
+        .assert_status(200)
+        .text();
+    for item in [
+        "年間契約",
+        "山田 花子",
+        "さくらメンタルクリニック",
+        "平日 9:00",
+        "管理監督者研修",
+        "25社",
+    ] {
+        assert!(html.contains(item), "{item}");
+    }
+    assert!(!html.contains("contact@example.jp"));
+    app.get("/directory/registrations/REG-2026-9999", None)
+        .await
+        .assert_status(404);
+
+    let r = app.get("/verify?number=MH-2026-0001", None).await;
+    r.assert_status(303);
+    let html = app
+        .get("/verify/MH-2026-0001", None)
+        .await
+        .assert_status(200)
+        .text();
+    assert!(html.contains("有効な認定です"));
+    assert!(html.contains("2029-03-31"));
+    let html = app
+        .get("/verify/MH-2026-9999", None)
+        .await
+        .assert_status(404)
+        .text();
+    assert!(html.contains("この番号の認定はありません"));
+    app.get("/verify", None).await.assert_status(200);
+}
