@@ -347,3 +347,60 @@ pub async fn renew(tx: &mut Tx, id: &str, expected_version: i64, rn: &Renewal<'_
     .await?;
     Ok(r.rows_affected() == 1)
 }
+
+/// What the public directory asks for (API.md "Public", REG-5, REG-8).
+#[derive(Debug, Clone, Default)]
+pub struct PublicFilter {
+    /// Free text, searched through the n-gram index (`registration` documents keyed by number).
+    pub q: String,
+    /// JIS prefecture code, `01`..`47`.
+    pub prefecture: Option<String>,
+    /// A `Method` spelling (`face_to_face`, …).
+    pub method: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// Registrations in force (registered, under investigation, deregistration review: REG-7 keeps them registered
+/// until decided) matching `f`, by number.
+pub async fn public_list<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    f: &PublicFilter,
+) -> Result<Vec<Listed>> {
+    let mut binds: Vec<String> = vec![
+        f.prefecture.clone().unwrap_or_default(),
+        // Methods are stored as JSON strings; the quotes keep `phone` from matching inside other text.
+        f.method
+            .as_ref()
+            .map(|m| format!("%\"{m}\"%"))
+            .unwrap_or_else(|| "%".into()),
+    ];
+    let mut text = String::new();
+    if let Some((cond, more)) = crate::search::matching("registration", &f.q, "r.number", binds.len() + 1) {
+        text = format!(" AND {cond}");
+        binds.extend(more);
+    }
+    let sql = format!(
+        "SELECT {COLUMNS}, o.name AS organization_name, s.name AS site_name, s.prefecture AS prefecture, \
+         s.address AS address FROM registrations r JOIN organizations o ON o.id = r.organization_id \
+         JOIN sites s ON s.id = r.site_id WHERE r.status IN ('registered', 'under_investigation', \
+         'deregistration_review') AND ($1 = '' OR s.prefecture = $1) AND r.disclosure LIKE $2{text} \
+         ORDER BY r.number LIMIT {} OFFSET {}",
+        f.limit.max(0),
+        f.offset.max(0)
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for b in binds {
+        q = q.bind(b);
+    }
+    let rows = q.fetch_all(ex).await?;
+    rows.iter().map(listed_from_row).collect()
+}
+
+/// When the published registrations last changed (Unix seconds), for the open data's last-updated date.
+pub async fn last_changed<'c, E: Executor<'c, Database = Any>>(ex: E) -> Result<Option<i64>> {
+    let row = sqlx::query("SELECT CAST(MAX(updated_at) AS BIGINT) AS t FROM registrations")
+        .fetch_one(ex)
+        .await?;
+    Ok(row.try_get("t")?)
+}

@@ -71,6 +71,29 @@ pub async fn search(db: &Db, kind: &str, query: &str, limit: i64) -> Result<Opti
     Ok(Some(keys))
 }
 
+/// An SQL condition `{column} IN (…)` keeping the documents of `kind` that contain `query` (the same n-gram
+/// filter and substring check as [`search`]), and its bind values, placeholders numbered from `$first`. None when
+/// the query has no searchable characters. Lets a listing query filter, order and page in one statement.
+pub fn matching(kind: &str, query: &str, column: &str, first: usize) -> Option<(String, Vec<String>)> {
+    let terms = query_terms(query);
+    if terms.is_empty() {
+        return None;
+    }
+    let term_placeholders: Vec<String> = (0..terms.len()).map(|i| format!("${}", first + 2 + i)).collect();
+    let sql = format!(
+        "{column} IN (SELECT d.doc_key FROM search_docs d WHERE d.kind = ${k} AND d.text LIKE ${l} AND d.doc_key IN \
+         (SELECT doc_key FROM search_terms WHERE kind = ${k} AND term IN ({t}) GROUP BY doc_key \
+         HAVING COUNT(*) = {n}))",
+        k = first,
+        l = first + 1,
+        t = term_placeholders.join(", "),
+        n = terms.len(),
+    );
+    let mut binds = vec![kind.to_owned(), format!("%{}%", normalize(query))];
+    binds.extend(terms);
+    Some((sql, binds))
+}
+
 /// Counts one verification of `number` on `day` (no IP, no user agent: ACC-23 publication without tracking).
 pub async fn count_verification(db: &Db, number: &str, day: &str) -> Result<()> {
     sqlx::query(

@@ -112,6 +112,7 @@ mod tests {
             "mail.",
             "acc.",
             "reg.",
+            "pub.",
         ];
         let mut out = Vec::new();
         for (i, _) in text.match_indices('"') {

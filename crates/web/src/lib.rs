@@ -17,6 +17,7 @@ pub mod middleware;
 pub mod openapi;
 mod ops;
 mod orgs;
+pub mod public;
 pub mod reg;
 pub mod reminders;
 pub mod routing;

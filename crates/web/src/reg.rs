@@ -662,6 +662,7 @@ pub async fn review(
         changes.push(("registration_number", Value::Null, json!(reg.number)));
         changes.push(("registered_on", Value::Null, json!(reg.registered_on)));
         changes.push(("expires_on", Value::Null, json!(reg.expires_on)));
+        crate::public::reindex_registration(&mut tx, &reg.number).await?;
         registration = Some(reg);
     }
     // One event per review (the registration's own history reads it through `registration_number`).
@@ -955,6 +956,7 @@ pub async fn acknowledge_change(
         )
         .await?;
     }
+    crate::public::reindex_registration(&mut tx, &reg.number).await?;
     let changes = audit::diff(&[
         ("status", json!("notified"), json!("acknowledged")),
         ("acknowledged_on", Value::Null, json!(on)),
@@ -1024,6 +1026,7 @@ pub async fn abolish(
     {
         return Err(conflict("登録が同時に変更されました"));
     }
+    crate::public::reindex_registration(&mut tx, &reg.number).await?;
     let changes = audit::diff(&[
         ("status", json!(reg.status.as_str()), json!(to.as_str())),
         ("ended_on", Value::Null, json!(on)),
@@ -1076,6 +1079,7 @@ pub async fn expire_due(state: &AppState, today: NaiveDate) -> AppResult<usize> 
             {
                 continue;
             }
+            crate::public::reindex_registration(&mut tx, &reg.number).await?;
             let event = AuditEvent {
                 at: now,
                 actor_id: None,
@@ -1726,6 +1730,7 @@ pub async fn case_step(
         {
             return Err(conflict("登録が同時に変更されました"));
         }
+        crate::public::reindex_registration(&mut tx, &reg.number).await?;
         changes.push((
             "registration_status",
             json!(reg.status.as_str()),

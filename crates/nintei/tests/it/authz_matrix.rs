@@ -32,6 +32,18 @@ GET    /assets/swagger/swagger-ui.css          -      -                         
 GET    /assets/swagger/init.js                 -      -                         200    200           200    200  200   200  200  200
 GET    /fee-estimate                           -      -                         200    200           200    200  200   200  200  200
 
+# Public (issue 7): the directory, verification and open search need no account (ACC-23, REG-5, REG-8)
+GET    /api/v1/public/accreditations           -      -                         200    200           200    200  200   200  200  200
+GET    /api/v1/public/accreditations/{number}  own    -                         200    200           200    200  200   200  200  200
+GET    /api/v1/public/accreditations/{number}  other  -                         200    200           200    200  200   200  200  200
+GET    /api/v1/public/registrations            -      -                         200    200           200    200  200   200  200  200
+GET    /directory                              -      -                         200    200           200    200  200   200  200  200
+GET    /directory/registrations/{number}       own    -                         200    200           200    200  200   200  200  200
+GET    /directory/registrations/{number}       other  -                         200    200           200    200  200   200  200  200
+GET    /verify                                 -      -                         200    200           200    200  200   200  200  200
+GET    /verify/{number}                        own    -                         200    200           200    200  200   200  200  200
+GET    /verify/{number}                        other  -                         200    200           200    200  200   200  200  200
+
 # API.md: Authentication and accounts
 POST   /api/v1/auth/token                      -      -                         200    200           200    200  200   200  200  200
 GET    /api/v1/me                              -      -                         401    200           200    200  200   200  200  200

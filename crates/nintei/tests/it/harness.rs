@@ -244,9 +244,9 @@ impl Fixture {
     }
 }
 
-/// Tables a rejected request may legitimately write: failed sign-ins and public-report attempts are recorded on
-/// purpose (throttling, REG-7).
-pub const MAY_CHANGE_ON_REJECTION: &[&str] = &["auth_events", "reg_report_attempts"];
+/// Tables a rejected request (or a GET) may legitimately write: failed sign-ins and public-report attempts are
+/// recorded on purpose (throttling, REG-7), and certificate verifications are counted (issue 7).
+pub const MAY_CHANGE_ON_REJECTION: &[&str] = &["auth_events", "reg_report_attempts", "verification_counts"];
 
 /// A request body.
 #[derive(Debug, Clone)]

@@ -80,6 +80,12 @@ pub fn need(route: &str) -> Need {
             _ => Submitted,
         });
     }
+    if matches!(
+        path,
+        "/api/v1/public/accreditations/{number}" | "/verify/{number}"
+    ) {
+        return Need::Acc(Accredited);
+    }
     if path.starts_with("/api/v1/registration/cases/{id}") || path.starts_with("/registration/cases/{id}") {
         return Need::RegCase;
     }
@@ -518,7 +524,7 @@ impl Fixture {
         if stage == Committee {
             return;
         }
-        ok(
+        let decided = ok(
             self,
             &format!("{case}/decision"),
             office,
@@ -526,6 +532,11 @@ impl Fixture {
             200,
         )
         .await;
+        // The public verification routes name the accreditation by its number (ACC-23).
+        b.number = decided["accreditation"]["number"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
     }
 }
 

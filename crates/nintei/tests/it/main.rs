@@ -23,6 +23,7 @@ mod mail;
 mod openapi;
 mod pages;
 mod props;
+mod public_api;
 mod reg_cases;
 mod reg_common;
 mod reg_deregistration;

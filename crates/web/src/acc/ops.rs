@@ -1256,6 +1256,7 @@ pub async fn decide(
             status: "active".into(),
         };
         store::insert_accreditation(&mut tx, &record, now).await?;
+        crate::public::reindex_accreditation(&mut tx, number).await?;
     }
     sync_deadlines(&mut tx, id, &calendar, now).await?;
     let mut changes = audit::diff(&[

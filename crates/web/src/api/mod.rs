@@ -5,6 +5,7 @@ mod auth_token;
 mod conflicts;
 mod me;
 mod organizations;
+mod public;
 pub(crate) mod registration;
 mod users;
 
@@ -69,6 +70,12 @@ pub fn routes() -> Routes {
             post(acc::payment),
         )
         .route("/api/v1/public/fee-estimate", get(acc::fee_estimate))
+        .route("/api/v1/public/accreditations", get(public::accreditations))
+        .route(
+            "/api/v1/public/accreditations/{number}",
+            get(public::accreditation),
+        )
+        .route("/api/v1/public/registrations", get(public::registrations))
         .merge(registration_routes())
 }
 

@@ -10,6 +10,7 @@ mod lang;
 mod login;
 mod mail;
 mod organizations;
+mod public;
 mod registration;
 mod users;
 
@@ -31,6 +32,10 @@ pub fn routes() -> Routes {
         .route("/dashboard", get(dashboard::dashboard))
         .route("/deadlines", get(deadlines::page))
         .route("/fee-estimate", get(fee_estimate::page))
+        .route("/directory", get(public::directory))
+        .route("/directory/registrations/{number}", get(public::registration))
+        .route("/verify", get(public::verify_form))
+        .route("/verify/{number}", get(public::verify))
         .route("/login", get(login::form).post(login::submit))
         .route("/login/totp", get(login::totp_form).post(login::totp_submit))
         .route("/logout", post(login::logout))
@@ -137,6 +142,19 @@ pub const SOURCES_USING_KEYS: &[(&str, &str)] = &[
         include_str!("../../templates/fee_estimate.html"),
     ),
     ("ui/fee_estimate.rs", include_str!("fee_estimate.rs")),
+    ("ui/public.rs", include_str!("public.rs")),
+    (
+        "public_directory.html",
+        include_str!("../../templates/public_directory.html"),
+    ),
+    (
+        "public_registration.html",
+        include_str!("../../templates/public_registration.html"),
+    ),
+    (
+        "public_verify.html",
+        include_str!("../../templates/public_verify.html"),
+    ),
     ("deadlines.html", include_str!("../../templates/deadlines.html")),
     ("ui/deadlines.rs", include_str!("deadlines.rs")),
     ("mail_list.html", include_str!("../../templates/mail_list.html")),
@@ -317,14 +335,19 @@ impl Page {
 
 /// The public menu: what anyone may use without an account.
 fn public_nav(path: &str) -> Vec<NavItem> {
-    [("/fee-estimate", "nav.fee")]
-        .into_iter()
-        .map(|(href, key)| NavItem {
-            href,
-            key,
-            current: path.starts_with(href),
-        })
-        .collect()
+    [
+        ("/directory", "nav.directory"),
+        ("/verify", "nav.verify"),
+        ("/fee-estimate", "nav.fee"),
+        ("/report", "nav.report"),
+    ]
+    .into_iter()
+    .map(|(href, key)| NavItem {
+        href,
+        key,
+        current: path.starts_with(href),
+    })
+    .collect()
 }
 
 pub fn role_key(role: Role) -> &'static str {

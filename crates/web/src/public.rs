@@ -1,0 +1,257 @@
+//! The public face (issue 7): the directory's queries and their validation, the shapes API.md "Public" and the
+//! open data publish (REG-5, REG-8, ACC-23), and the search index that listing changes keep up to date.
+
+use std::collections::HashMap;
+
+use axum::extract::{FromRequestParts, Query};
+use axum::http::request::Parts;
+use chrono::NaiveDate;
+use nintei_domain::acc::service::ServiceCode;
+use nintei_domain::org::Prefecture;
+use nintei_domain::reg::application::Method;
+use nintei_store::acc::{self as acc_store, PublicAccreditation};
+use nintei_store::registrations::{self, Listed};
+use nintei_store::{StoreError, Tx, search};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use crate::error::{AppError, AppResult, FieldError};
+
+/// Search-index kinds; documents are keyed by the public number.
+pub const REGISTRATION: &str = "registration";
+pub const ACCREDITATION: &str = "accreditation";
+
+/// Page size when `limit` is absent, and the most one request may ask for.
+pub const DEFAULT_LIMIT: i64 = 50;
+pub const MAX_LIMIT: i64 = 200;
+/// Longer queries are refused rather than expanded into hundreds of n-gram terms.
+pub const MAX_QUERY_CHARS: usize = 100;
+
+/// `Query<T>` whose rejection is a 400 problem+json (an unreadable or repeated parameter) instead of axum's text.
+pub struct PublicQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for PublicQuery<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(v)| PublicQuery(v))
+            .map_err(|e| AppError::field("query", e.body_text()))
+    }
+}
+
+/// The raw parameters of the directory (API and pages share them); empty values mean "no filter".
+pub type Params = HashMap<String, String>;
+
+/// The directory's query string as [`Params`]; a parameter given twice is a 400 naming it (which one would win
+/// is not something a caller should have to guess).
+pub struct DirectoryQuery(pub Params);
+
+impl<S: Send + Sync> FromRequestParts<S> for DirectoryQuery {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let PublicQuery(pairs) =
+            PublicQuery::<Vec<(String, String)>>::from_request_parts(parts, state).await?;
+        let mut params = Params::new();
+        for (k, v) in pairs {
+            if params.contains_key(&k) {
+                return Err(AppError::field(
+                    &k,
+                    "同じパラメータが複数あります (given more than once)",
+                ));
+            }
+            params.insert(k, v);
+        }
+        Ok(DirectoryQuery(params))
+    }
+}
+
+fn param(p: &Params, name: &str) -> Option<String> {
+    p.get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+fn text_query(p: &Params, errors: &mut Vec<FieldError>) -> String {
+    let q = param(p, "q").unwrap_or_default();
+    if q.chars().count() > MAX_QUERY_CHARS {
+        errors.push(FieldError::new(
+            "q",
+            format!("検索語は{MAX_QUERY_CHARS}文字以内です (at most {MAX_QUERY_CHARS} characters)"),
+        ));
+    }
+    q
+}
+
+fn prefecture(p: &Params, errors: &mut Vec<FieldError>) -> Option<String> {
+    let code = param(p, "prefecture")?;
+    match Prefecture::from_code(&code) {
+        Ok(pref) => Some(pref.code().to_owned()),
+        Err(_) => {
+            errors.push(FieldError::new(
+                "prefecture",
+                "都道府県コード（01〜47の2桁）です (a two-digit JIS code 01–47)",
+            ));
+            None
+        }
+    }
+}
+
+fn paging(p: &Params, errors: &mut Vec<FieldError>) -> (i64, i64) {
+    let mut number = |name: &str, default: i64, min: i64, max: i64| match param(p, name) {
+        None => default,
+        Some(v) => match v.parse::<i64>() {
+            Ok(n) if (min..=max).contains(&n) && v.bytes().all(|b| b.is_ascii_digit()) => n,
+            _ => {
+                errors.push(FieldError::new(
+                    name,
+                    format!("{min}〜{max}の整数です (a whole number from {min} to {max})"),
+                ));
+                default
+            }
+        },
+    };
+    let limit = number("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+    let offset = number("offset", 0, 0, 1_000_000);
+    (limit, offset)
+}
+
+/// `?q=&prefecture=&method=&limit=&offset=` of the registration directory, checked (400 names each bad field).
+pub fn registration_filter(p: &Params) -> AppResult<registrations::PublicFilter> {
+    let mut errors = Vec::new();
+    let q = text_query(p, &mut errors);
+    let prefecture = prefecture(p, &mut errors);
+    let method = param(p, "method").and_then(|m| match Method::parse(&m) {
+        Some(m) => Some(m.as_str().to_owned()),
+        None => {
+            errors.push(FieldError::new(
+                "method",
+                "face_to_face, phone, email, online のいずれかです (one of face_to_face, phone, email, online)",
+            ));
+            None
+        }
+    });
+    let (limit, offset) = paging(p, &mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    Ok(registrations::PublicFilter {
+        q,
+        prefecture,
+        method,
+        limit,
+        offset,
+    })
+}
+
+/// `?q=&prefecture=&service=&limit=&offset=` of the accreditation directory, checked.
+pub fn accreditation_filter(p: &Params) -> AppResult<acc_store::PublicFilter> {
+    let mut errors = Vec::new();
+    let q = text_query(p, &mut errors);
+    let prefecture = prefecture(p, &mut errors);
+    let service = param(p, "service").and_then(|s| match ServiceCode::parse(&s) {
+        Some(c) => Some(c),
+        None => {
+            errors.push(FieldError::new(
+                "service",
+                "サービスは a〜e のいずれかです (one of a, b, c, d, e)",
+            ));
+            None
+        }
+    });
+    let (limit, offset) = paging(p, &mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    Ok(acc_store::PublicFilter {
+        q,
+        prefecture,
+        service,
+        limit,
+        offset,
+    })
+}
+
+/// API.md's registration item: exactly these fields (REG-5; no contact, no revenue).
+pub fn registration_json(r: &Listed) -> Value {
+    json!({
+        "number": r.registration.number,
+        "organization_name": r.organization_name,
+        "site_name": r.site_name,
+        "prefecture": r.prefecture,
+        "address": r.address,
+        "registered_on": r.registration.registered_on,
+        "expires_on": r.registration.expires_on,
+        "disclosure": r.registration.disclosure,
+    })
+}
+
+/// The status a certificate check shows: `active` past its expiry reads `lapsed` even before any job marks it.
+pub fn verified_status(a: &PublicAccreditation, today: NaiveDate) -> &str {
+    if a.status == "active" && a.expires_on < today {
+        "lapsed"
+    } else {
+        &a.status
+    }
+}
+
+/// API.md's accreditation item: exactly the ACC-23 fields (never revenue, ratings or contacts).
+pub fn accreditation_json(a: &PublicAccreditation, today: NaiveDate) -> Value {
+    json!({
+        "number": a.number,
+        "organization_name": a.organization_name,
+        "services": a.services,
+        "accredited_on": a.accredited_on,
+        "expires_on": a.expires_on,
+        "status": verified_status(a, today),
+    })
+}
+
+fn prefecture_name(code: &str) -> &str {
+    Prefecture::from_code(code).map(|p| p.name_ja()).unwrap_or(code)
+}
+
+/// (Re)indexes the registration `number` for the directory search if it is in force, or removes it from the
+/// index otherwise. Called in the transaction that registers, renews, changes, abolishes, deregisters or expires.
+pub async fn reindex_registration(tx: &mut Tx, number: &str) -> Result<(), StoreError> {
+    let Some(r) = registrations::listed_by_number(&mut **tx, number).await? else {
+        return search::remove(tx, REGISTRATION, number).await;
+    };
+    if !r.registration.status.is_in_force() {
+        return search::remove(tx, REGISTRATION, number).await;
+    }
+    let d = &r.registration.disclosure;
+    let mut parts: Vec<&str> = vec![
+        &r.registration.number,
+        &r.organization_name,
+        &r.site_name,
+        prefecture_name(&r.prefecture),
+        &r.address,
+        &d.fee_structure,
+        &d.hours,
+        &d.other_services,
+    ];
+    parts.extend(d.methods.iter().map(|m| m.label_ja()));
+    for c in &d.counselors {
+        parts.push(&c.name);
+        parts.push(&c.qualification);
+    }
+    for p in &d.psychiatrists {
+        parts.push(&p.name);
+        parts.push(&p.institution_name);
+    }
+    search::index(tx, REGISTRATION, number, &parts.join(" ")).await
+}
+
+/// (Re)indexes the accreditation `number` if it is active, removes it otherwise (ACC-23 publication).
+pub async fn reindex_accreditation(tx: &mut Tx, number: &str) -> Result<(), StoreError> {
+    let Some(a) = acc_store::public_accreditation(&mut **tx, number).await? else {
+        return search::remove(tx, ACCREDITATION, number).await;
+    };
+    if a.status != "active" {
+        return search::remove(tx, ACCREDITATION, number).await;
+    }
+    let mut parts: Vec<&str> = vec![&a.number, &a.organization_name, prefecture_name(&a.prefecture)];
+    parts.extend(a.services.iter().map(|s| s.name_ja()));
+    search::index(tx, ACCREDITATION, number, &parts.join(" ")).await
+}
