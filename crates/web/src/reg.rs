@@ -299,6 +299,22 @@ fn invalid_to_fields(check: &mut Check, e: &nintei_domain::reg::application::Inv
     }
 }
 
+/// Moves a registration from the status it was read in to `to` (conditional on its version, so a concurrent change
+/// wins and this returns false) and keeps the public directory in step in the same transaction (REG-5, REG-8).
+async fn move_registration(
+    tx: &mut Tx,
+    reg: &Registration,
+    to: Status,
+    ended: Option<(NaiveDate, &str)>,
+    now: i64,
+) -> AppResult<bool> {
+    if !registrations::set_status(tx, &reg.id, reg.version, reg.status, to, ended, now).await? {
+        return Ok(false);
+    }
+    crate::public::reindex_registration(tx, &reg.number).await?;
+    Ok(true)
+}
+
 fn conflict(msg: impl Into<String>) -> AppError {
     AppError::Conflict(msg.into())
 }
@@ -1013,20 +1029,9 @@ pub async fn abolish(
     } else {
         reason.as_str()
     };
-    if !registrations::set_status(
-        &mut tx,
-        &reg.id,
-        reg.version,
-        reg.status,
-        to,
-        Some((on, why)),
-        now.timestamp(),
-    )
-    .await?
-    {
+    if !move_registration(&mut tx, &reg, to, Some((on, why)), now.timestamp()).await? {
         return Err(conflict("登録が同時に変更されました"));
     }
-    crate::public::reindex_registration(&mut tx, &reg.number).await?;
     let changes = audit::diff(&[
         ("status", json!(reg.status.as_str()), json!(to.as_str())),
         ("ended_on", Value::Null, json!(on)),
@@ -1066,20 +1071,10 @@ pub async fn expire_due(state: &AppState, today: NaiveDate) -> AppResult<usize> 
                 continue;
             };
             let ended_on = reg.expires_on.succ_opt().unwrap_or(reg.expires_on);
-            if !registrations::set_status(
-                &mut tx,
-                &reg.id,
-                reg.version,
-                reg.status,
-                to,
-                Some((ended_on, "有効期間の満了")),
-                now.timestamp(),
-            )
-            .await?
-            {
+            let ended = Some((ended_on, "有効期間の満了"));
+            if !move_registration(&mut tx, &reg, to, ended, now.timestamp()).await? {
                 continue;
             }
-            crate::public::reindex_registration(&mut tx, &reg.number).await?;
             let event = AuditEvent {
                 at: now,
                 actor_id: None,
@@ -1717,20 +1712,9 @@ pub async fn case_step(
     ];
     if let Some(to) = reg_to {
         let ended = (to == Status::Deregistered).then_some((on, reason.as_str()));
-        if !registrations::set_status(
-            &mut tx,
-            &reg.id,
-            reg.version,
-            reg.status,
-            to,
-            ended,
-            now.timestamp(),
-        )
-        .await?
-        {
+        if !move_registration(&mut tx, &reg, to, ended, now.timestamp()).await? {
             return Err(conflict("登録が同時に変更されました"));
         }
-        crate::public::reindex_registration(&mut tx, &reg.number).await?;
         changes.push((
             "registration_status",
             json!(reg.status.as_str()),
