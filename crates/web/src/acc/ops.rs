@@ -1255,7 +1255,17 @@ pub async fn decide(
             expires_on: *expires_on,
             status: "active".into(),
         };
-        store::insert_accreditation(&mut tx, &record, now).await?;
+        let accreditation_id = store::insert_accreditation(&mut tx, &record, now).await?;
+        nintei_store::accreditations::record_event(
+            &mut tx,
+            &accreditation_id,
+            "accredited",
+            decided_on,
+            &json!({"case_id": case.id, "services": record.services, "expires_on": iso(*expires_on)}),
+            Some(&caller.user.id),
+            now,
+        )
+        .await?;
         crate::public::reindex_accreditation(&mut tx, number).await?;
     }
     sync_deadlines(&mut tx, id, &calendar, now).await?;
