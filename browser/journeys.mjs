@@ -213,6 +213,219 @@ const journeys = {
     check((await status(page, '/no/such/page')) === 404, 'an unknown page is not 404');
     await look(page, j, '06-not-found');
   },
+
+  // ---- Issue 8: the accreditation, registration and public journeys, end to end through the screens. ----
+  // They share one case (shared.accCase) and run in order: apply → accept and plan → self-study → rate → decide
+  // → the public finds and verifies. Dates are fixed in the past so that every date check passes on any day.
+
+  /** The organization applies for accreditation (ACC-3) on its screen. */
+  async organization_applies_for_accreditation(page, j, shared) {
+    await signIn(page, 'org@kokoro-care.example');
+    await page.goto(`${BASE}/accreditation/cases/new`);
+    await look(page, j, '01-form');
+    await page.fill('#a-applied', '2026-08-01');
+    await page.check('input[name=service_a]');
+    await page.fill('#a-started-a', '2025-06-01');
+    await page.check('input[name=service_b]');
+    await page.fill('#a-started-b', '2025-06-01');
+    await page.fill('#a-revenue', '87000000');
+    await page.check('input[name=board_decided]');
+    await Promise.all([page.waitForURL(/\/accreditation\/cases\/[0-9a-f-]{36}/), page.click('main form.card > button[type=submit]')]);
+    check((await page.getAttribute('#case-status', 'data-status')) === 'submitted', 'the new case is not submitted');
+    shared.accCase = new URL(page.url()).pathname;
+    await look(page, j, '02-submitted');
+  },
+
+  /** The office accepts the application (ACC-4, the invoice) and plans the review (ACC-5). */
+  async office_accepts_and_plans(page, j, shared) {
+    check(shared.accCase, 'no case from organization_applies_for_accreditation');
+    await signIn(page, 'office@nintei.example');
+    await page.goto(`${BASE}${shared.accCase}`);
+    await look(page, j, '01-case');
+    await page.check('form[action$="/eligibility"] input[name=eligible][value=yes]');
+    await page.fill('#el-date', '2026-08-05');
+    await Promise.all([page.waitForURL(/done=eligibility/), page.click('form[action$="/eligibility"] button[type=submit]')]);
+    check((await page.getAttribute('#case-status', 'data-status')) === 'accepted', 'not accepted');
+    check((await page.textContent('#h-fees ~ *'))?.length > 0, 'no fees shown');
+    await look(page, j, '02-accepted-with-invoice');
+    const coordinator = await page.locator('#pl-coord option', { hasText: '支援 美咲' }).getAttribute('value');
+    await page.selectOption('#pl-coord', coordinator);
+    await page.fill('#pl-due', '2026-09-30');
+    await page.fill('#pl-site', '2026-10-10');
+    await Promise.all([page.waitForURL(/done=plan/), page.click('form[action$="/plan"] button[type=submit]')]);
+    check((await page.getAttribute('#case-status', 'data-status')) === 'self_study', 'not in self-study');
+    await look(page, j, '03-planned');
+  },
+
+  /** The organization submits its self-study (ACC-6); the office assigns the lead surveyor (ACC-7). */
+  async organization_submits_self_study(page, j, shared) {
+    check(shared.accCase, 'no case');
+    await signIn(page, 'org@kokoro-care.example');
+    await page.goto(`${BASE}${shared.accCase}`);
+    await page.fill('#ss-date', '2026-09-20');
+    await page.check('form[action$="/self-study"] input[name=confirmed]');
+    await look(page, j, '01-self-study-form');
+    await Promise.all([page.waitForURL(/done=/), page.click('form[action$="/self-study"] button[type=submit]')]);
+    check((await page.getAttribute('#case-status', 'data-status')) === 'site_visit', 'not at the site visit');
+    await look(page, j, '02-submitted');
+    await page.context().clearCookies();
+    await signIn(page, 'office@nintei.example');
+    await page.goto(`${BASE}${shared.accCase}`);
+    const surveyor = await page.locator('#sv-user option', { hasText: '調査 健' }).getAttribute('value');
+    await page.selectOption('#sv-user', surveyor);
+    await page.check('form[action$="/surveyors"] input[name=lead]');
+    await Promise.all([page.waitForURL(/done=/), page.click('form[action$="/surveyors"] button[type=submit]')]);
+    check((await page.textContent('#h-plan ~ ul'))?.includes('調査 健'), 'the surveyor is not listed');
+    await look(page, j, '03-surveyor-assigned');
+  },
+
+  /** The surveyor rates every standard in scope (ACC-9) and issues the report (ACC-10). */
+  async surveyor_rates(page, j, shared) {
+    check(shared.accCase, 'no case');
+    await signIn(page, 'surveyor@nintei.example');
+    await page.goto(`${BASE}${shared.accCase}/ratings`);
+    await look(page, j, '01-ratings');
+    const standards = await page.locator('form[action$="/ratings"] input[name=standard]').evaluateAll((l) => l.map((e) => e.value));
+    check(standards.length > 10, `only ${standards.length} standards in scope`);
+    // The first standard through the form, the others as the same form posts (the form per standard is the UI).
+    const first = page.locator('form[action$="/ratings"]').first();
+    await first.locator('input[name=rating][value="1"]').check();
+    await first.locator('textarea[name=comment]').fill('手順書と記録を確認しました');
+    await Promise.all([page.waitForLoadState('load'), first.locator('button[type=submit]').click()]);
+    const csrf = await page.locator('form[action$="/ratings"] input[name=csrf]').first().inputValue();
+    for (const code of standards.slice(1)) {
+      const r = await page.request.post(`${BASE}${shared.accCase}/ratings`, {
+        form: { csrf, standard: code, rating: '1', comment: '確認しました' },
+        headers: { origin: BASE },
+        maxRedirects: 0,
+      });
+      check(r.status() < 400, `rating ${code}: ${r.status()}`);
+    }
+    await page.goto(`${BASE}${shared.accCase}`);
+    await look(page, j, '02-all-rated');
+    await page.fill('#rp-date', '2026-10-20');
+    await Promise.all([page.waitForURL(/done=/), page.click('form[action$="/report"] button[type=submit]')]);
+    check((await page.getAttribute('#case-status', 'data-status')) === 'committee', 'not at the committee');
+    await look(page, j, '03-report-issued');
+  },
+
+  /** A committee member votes; the office records the decision (ACC-11): accredited, with its number. */
+  async office_records_the_decision(page, j, shared) {
+    check(shared.accCase, 'no case');
+    await signIn(page, 'committee@nintei.example');
+    await page.goto(`${BASE}${shared.accCase}`);
+    await page.check('form[action$="/votes"] input[name=outcome][value=accredit]');
+    await Promise.all([page.waitForURL(/done=/), page.click('form[action$="/votes"] button[type=submit]')]);
+    await look(page, j, '01-voted');
+    await page.context().clearCookies();
+    await signIn(page, 'office@nintei.example');
+    await page.goto(`${BASE}${shared.accCase}`);
+    await page.check('form[action$="/decision"] input[name=outcome][value=accredit]');
+    await page.fill('#dc-date', '2026-11-01');
+    await Promise.all([page.waitForURL(/done=/), page.click('form[action$="/decision"] button[type=submit]')]);
+    check((await page.getAttribute('#case-status', 'data-status')) === 'accredited', 'not accredited');
+    shared.accNumber = (await page.textContent('#accreditation-number'))?.trim();
+    check(/^MH-2026-\d{4,}$/.test(shared.accNumber ?? ''), `accreditation number: ${shared.accNumber}`);
+    await look(page, j, '02-accredited');
+  },
+
+  /** The public finds the organization in the directory and verifies its certificate (ACC-23), no sign-in. */
+  async public_finds_and_verifies(page, j, shared) {
+    check(shared.accNumber, 'no accreditation number');
+    await page.goto(`${BASE}/directory`);
+    await look(page, j, '01-directory');
+    await page.fill('#q', 'こころケア');
+    await Promise.all([page.waitForURL(/[?&]q=/), page.locator('#q').press('Enter')]);
+    const link = page.locator(`a[href="/verify/${shared.accNumber}"]`);
+    check((await link.count()) === 1, `the directory does not list ${shared.accNumber}`);
+    await look(page, j, '02-search-results');
+    await Promise.all([page.waitForURL(new RegExp(`/verify/${shared.accNumber}$`)), link.click()]);
+    const body = await page.textContent('main');
+    check(body?.includes('株式会社こころケア北九州'), 'the certificate page does not name the organization');
+    check(body?.includes('2029'), 'the certificate page does not show the expiry');
+    await look(page, j, '03-verified');
+    await page.goto(`${BASE}/verify/MH-1999-9999`);
+    check((await page.textContent('main'))?.length > 0, 'no answer for an unknown number');
+    await look(page, j, '04-unknown-number');
+  },
+
+  /** A counseling room is registered (REG-1 … REG-5): the office adds the room, the organization applies, the
+   *  office registers it, and the directory lists it. */
+  async counseling_room_is_registered(page, j, shared) {
+    await signIn(page, 'office@nintei.example');
+    await page.goto(`${BASE}/organizations`);
+    await Promise.all([page.waitForURL(/\/organizations\/[0-9a-f-]{36}$/), page.click('main a:has-text("株式会社こころケア北九州")')]);
+    await page.fill('#site-name', '門司相談室');
+    await page.selectOption('#site-prefecture', '40');
+    await page.fill('#site-address', '福岡県北九州市門司区港町1-1');
+    await Promise.all([page.waitForURL(/\/organizations\/[0-9a-f-]{36}$/), page.click('#h-sites ~ form button[type=submit]')]);
+    await page.context().clearCookies();
+
+    await signIn(page, 'org@kokoro-care.example');
+    await page.goto(`${BASE}/registration`);
+    await look(page, j, '01-rooms');
+    const row = page.locator('main tr', { hasText: '門司相談室' });
+    await Promise.all([page.waitForURL(/\/registration\/apply\?site=/), row.locator('a.button').click()]);
+    await page.fill('#applied_on', '2026-11-02');
+    for (const q of await page.locator('input[type=radio][name^="eligibility."]').evaluateAll((l) => [...new Set(l.map((e) => e.name))])) {
+      await page.check(`input[name="${q}"][value=${q.endsWith('is_medical_care_facility') ? 'no' : 'yes'}]`);
+    }
+    for (const c of await page.locator('input[type=radio][name^="criteria."][value=yes]').all()) await c.check();
+    await page.fill('#c0-name', '木村 さくら');
+    await page.selectOption('#c0-q', 'certified_public_psychologist');
+    await page.fill('#c0-y', '9');
+    await page.check('input[name="counselors[0].full_time"]');
+    await page.fill('#p0-name', '森 一成');
+    await page.fill('#p0-y', '15');
+    await page.selectOption('#p0-oh', 'ishl_13_2');
+    await page.fill('#p0-in', 'もりメンタルクリニック（架空）');
+    await page.fill('#p0-ia', '福岡県北九州市門司区港町2-2');
+    await page.fill('#d-fee', '年間契約：従業員1人あたり月額300円');
+    await page.fill('#d-hours', '平日 9:00〜18:00');
+    for (const m of await page.locator('input[name="disclosure.methods"]').all()) await m.check();
+    await page.fill('#d-other', '管理監督者研修');
+    await page.fill('#d-track', '契約事業場 12社');
+    for (const d of await page.locator('input[type=checkbox][name^="documents."]').all()) await d.check();
+    await look(page, j, '02-application');
+    await Promise.all([page.waitForURL(/\/registration\/cases\/[0-9a-f-]{36}/), page.click('main form.card > button[type=submit]')]);
+    const regCase = new URL(page.url()).pathname;
+    await look(page, j, '03-submitted');
+    await page.context().clearCookies();
+
+    await signIn(page, 'office@nintei.example');
+    await page.goto(`${BASE}${regCase}`);
+    await page.check('input[name=decision][value=register]');
+    await page.fill('#decided_on', '2026-11-10');
+    await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/review"] button[type=submit]')]);
+    const text = await page.textContent('main');
+    const number = text?.match(/REG-2026-\d{4}/)?.[0];
+    check(number, 'no registration number after the review');
+    shared.regNumber = number;
+    await look(page, j, '04-registered');
+    await page.context().clearCookies();
+    await page.goto(`${BASE}/directory?q=${encodeURIComponent('門司')}`);
+    check((await page.locator(`a[href="/directory/registrations/${number}"]`).count()) === 1, 'the directory does not list the room');
+    await page.click(`a[href="/directory/registrations/${number}"]`);
+    check((await page.textContent('main'))?.includes('木村 さくら'), 'the listing does not show its counselor (REG-5)');
+    await look(page, j, '05-public-listing');
+  },
+
+  /** Anyone files a public report about a registered room (REG-7); the office sees it. */
+  async public_report_is_filed(page, j, shared) {
+    const number = shared.regNumber ?? 'REG-2026-0001';
+    await page.goto(`${BASE}/report`);
+    await look(page, j, '01-form');
+    await page.fill('#number', number);
+    await page.fill('#message', '相談の予約が何週間も取れません。表示されている受付時間と違います。');
+    await page.click('main button[type=submit]');
+    await page.waitForLoadState('load');
+    check(!(await page.locator('#message-error').count()), 'the report was refused');
+    await look(page, j, '02-received');
+    await signIn(page, 'office@nintei.example');
+    await page.goto(`${BASE}/registration/reports`);
+    check((await page.textContent('main'))?.includes(number), 'the office does not see the report');
+    await look(page, j, '03-office-sees-it');
+  },
 };
 
 const args = [

@@ -111,7 +111,8 @@ enum Command {
     },
     /// Load the fictional demo data set.
     Demo {
-        /// Also generate N registered counseling rooms and N accredited organizations (benchmarks).
+        /// Also generate N organizations, each with a registered counseling room and an accreditation case
+        /// (about four in ten accredited), with the directory search index (benchmarks; once per database).
         #[arg(long)]
         scale: Option<u32>,
         #[command(flatten)]
@@ -280,9 +281,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             );
             if let Some(n) = scale {
-                bail!(
-                    "--scale {n}: generated listings arrive with the public directory (issue 7); nothing generated"
-                );
+                generate(&st, n).await?;
             }
             print_demo_accounts();
             Ok(())
@@ -360,6 +359,35 @@ fn init_logs(json: bool) {
     } else {
         builder.init();
     }
+}
+
+/// `demo --scale N`: generated organizations, listings and cases, with a progress bar on standard error.
+async fn generate(st: &AppState, n: u32) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let mut progress = |done: u64, total: u64| {
+        let width = 30u64;
+        let filled = (done * width).checked_div(total).unwrap_or(width);
+        let bar: String = (0..width).map(|i| if i < filled { '#' } else { '.' }).collect();
+        eprint!(
+            "\rgenerating [{bar}] {done}/{total} organizations, {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+        if done >= total {
+            eprintln!();
+        }
+    };
+    match nintei_web::demo_scale::generate(st, n, &mut progress).await? {
+        None => println!("generated data is there already (nothing added)"),
+        Some(g) => println!(
+            "generated {} organizations, {} registrations, {} accreditation cases, {} accreditations in {:.1} s",
+            g.organizations,
+            g.registrations,
+            g.cases,
+            g.accreditations,
+            started.elapsed().as_secs_f64()
+        ),
+    }
+    Ok(())
 }
 
 fn print_demo_accounts() {

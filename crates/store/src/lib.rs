@@ -6,6 +6,7 @@
 pub mod acc;
 pub mod accreditations;
 pub mod audit;
+pub mod bulk;
 pub mod conflicts;
 pub mod deadlines;
 pub mod idempotency;

@@ -116,3 +116,27 @@ pub async fn verification_count(db: &Db, number: &str) -> Result<i64> {
     .await?;
     Ok(row.try_get("n")?)
 }
+
+/// Indexes many new documents of `kind` at once (generated data: the keys must not be indexed yet). The same
+/// normalization and terms as [`index`], written with multi-row inserts.
+pub async fn index_new(tx: &mut Tx, kind: &str, docs: &[(String, String)]) -> Result<()> {
+    use crate::bulk::{Value, insert_rows};
+    let mut doc_rows = Vec::with_capacity(docs.len());
+    let mut term_rows = Vec::new();
+    for (key, text) in docs {
+        doc_rows.push(vec![
+            Value::from(kind),
+            Value::from(key.clone()),
+            Value::from(normalize(text)),
+        ]);
+        for term in document_terms(text) {
+            term_rows.push(vec![
+                Value::from(kind),
+                Value::from(term),
+                Value::from(key.clone()),
+            ]);
+        }
+    }
+    insert_rows(tx, "search_docs", &["kind", "doc_key", "text"], doc_rows).await?;
+    insert_rows(tx, "search_terms", &["kind", "term", "doc_key"], term_rows).await
+}

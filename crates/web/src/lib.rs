@@ -8,6 +8,7 @@ pub mod assets;
 pub mod auth;
 pub mod clock;
 pub mod demo;
+pub mod demo_scale;
 pub mod error;
 pub mod i18n;
 pub mod jobs;

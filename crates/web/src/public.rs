@@ -220,6 +220,11 @@ pub async fn reindex_registration(tx: &mut Tx, number: &str) -> Result<(), Store
     if !r.registration.status.is_in_force() {
         return search::remove(tx, REGISTRATION, number).await;
     }
+    search::index(tx, REGISTRATION, number, &registration_text(&r)).await
+}
+
+/// The text a registration is found by: number, names, prefecture, address and the published REG-5 items.
+pub fn registration_text(r: &Listed) -> String {
     let d = &r.registration.disclosure;
     let mut parts: Vec<&str> = vec![
         &r.registration.number,
@@ -240,7 +245,7 @@ pub async fn reindex_registration(tx: &mut Tx, number: &str) -> Result<(), Store
         parts.push(&p.name);
         parts.push(&p.institution_name);
     }
-    search::index(tx, REGISTRATION, number, &parts.join(" ")).await
+    parts.join(" ")
 }
 
 /// (Re)indexes the accreditation `number` if it is active, removes it otherwise (ACC-23 publication).
@@ -251,7 +256,12 @@ pub async fn reindex_accreditation(tx: &mut Tx, number: &str) -> Result<(), Stor
     if a.status != "active" {
         return search::remove(tx, ACCREDITATION, number).await;
     }
+    search::index(tx, ACCREDITATION, number, &accreditation_text(&a)).await
+}
+
+/// The text an accreditation is found by: number, organization, prefecture and service names (ACC-23).
+pub fn accreditation_text(a: &PublicAccreditation) -> String {
     let mut parts: Vec<&str> = vec![&a.number, &a.organization_name, prefecture_name(&a.prefecture)];
     parts.extend(a.services.iter().map(|s| s.name_ja()));
-    search::index(tx, ACCREDITATION, number, &parts.join(" ")).await
+    parts.join(" ")
 }

@@ -16,6 +16,7 @@ mod browser;
 mod concurrency;
 mod csrf_sweep;
 mod deadlines;
+mod demo_scale;
 mod harness;
 mod harness_records;
 mod jobs;
