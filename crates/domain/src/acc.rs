@@ -5,12 +5,14 @@
 //! assessment (ACC-9, ACC-10, [`assessment`]), the case state machine ([`case`]), periods ([`dates`]) and the
 //! deadlines a case shows ([`deadlines`]).
 
+pub mod appeal;
 pub mod assessment;
 pub mod case;
 mod csv;
 pub mod dates;
 pub mod deadlines;
 pub mod eligibility;
+pub mod renewal;
 pub mod service;
 pub mod standards;
 

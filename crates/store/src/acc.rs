@@ -5,6 +5,7 @@
 //! the same version exactly one changes the row; the other sees no row changed and answers 409.
 
 use chrono::NaiveDate;
+use nintei_domain::acc::renewal::CaseKind;
 use nintei_domain::acc::service::{ServiceCode, ServiceEntry};
 use nintei_domain::acc::{CaseStatus, DeadlineKind, Outcome, Rating};
 use serde::{Deserialize, Serialize};
@@ -53,6 +54,10 @@ pub struct Case {
     pub accredited_on: Option<NaiveDate>,
     pub expires_on: Option<NaiveDate>,
     pub created_at: i64,
+    /// First application, renewal (ACC-19) or added services (ACC-20).
+    pub kind: CaseKind,
+    /// The accreditation a renewal or scope case changes.
+    pub accreditation_id: Option<String>,
 }
 
 impl Case {
@@ -83,7 +88,7 @@ const COLUMNS: &str = "id, organization_id, unit_name, services, other_services,
     coordinator_id, coordinator_visit_on, self_study_due_on, site_visit_on, self_study_submitted_on, \
     report_issued_on, response_submitted_on, response_opinion, response_action_plan, outcome, decided_on, \
     decision_reason, grace_until, first_deferred_on, notice_sent_on, notice_received_on, withdrawn_on, \
-    accreditation_number, accredited_on, expires_on, created_at";
+    accreditation_number, accredited_on, expires_on, created_at, kind, accreditation_id";
 
 pub(crate) fn date(row: &AnyRow, column: &str) -> Result<Option<NaiveDate>> {
     let text: Option<String> = row.try_get(column)?;
@@ -157,7 +162,23 @@ fn from_row(row: &AnyRow) -> Result<Case> {
         accredited_on: date(row, "accredited_on")?,
         expires_on: date(row, "expires_on")?,
         created_at: row.try_get("created_at")?,
+        kind: {
+            let kind: String = row.try_get("kind")?;
+            CaseKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("kind {kind}")))?
+        },
+        accreditation_id: row.try_get("accreditation_id")?,
     })
+}
+
+/// Marks a just-inserted case as a renewal or scope case of `accreditation_id` (ACC-19, ACC-20).
+pub async fn set_kind(tx: &mut Tx, id: &str, kind: CaseKind, accreditation_id: &str) -> Result<()> {
+    sqlx::query("UPDATE acc_cases SET kind = $1, accreditation_id = $2 WHERE id = $3")
+        .bind(kind.as_str())
+        .bind(accreditation_id.to_owned())
+        .bind(id.to_owned())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 pub async fn insert(tx: &mut Tx, case: &NewCase<'_>, now: i64) -> Result<String> {

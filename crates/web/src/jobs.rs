@@ -10,6 +10,8 @@ use crate::state::AppState;
 pub const SESSION_CLEANUP: &str = "session_cleanup";
 /// Daily: registrations past their validity become expired (REG-4), unless a timely renewal is under review.
 pub const REG_EXPIRY: &str = "reg_expiry";
+/// Daily: the renewal notice 12 months before an accreditation's expiry (ACC-19).
+pub const ACC_RENEWAL_NOTICE: &str = "acc_renewal_notice";
 /// Leases are long enough for any job here; a crashed worker's job is taken again after this.
 pub const LEASE_SECS: i64 = 120;
 
@@ -32,6 +34,16 @@ pub async fn schedule_recurring(state: &AppState) -> anyhow::Result<()> {
     let payload = serde_json::json!({ "date": today }).to_string();
     let job = NewJob {
         kind: REG_EXPIRY,
+        payload: &payload,
+        dedupe_key: Some(&key),
+        run_at: now,
+        max_attempts: 5,
+    };
+    jobs::enqueue(&state.db, &job, now).await?;
+    // ACC-19: once per JST day, as REG_EXPIRY.
+    let key = format!("{ACC_RENEWAL_NOTICE}:{today}");
+    let job = NewJob {
+        kind: ACC_RENEWAL_NOTICE,
         payload: &payload,
         dedupe_key: Some(&key),
         run_at: now,
@@ -78,6 +90,19 @@ pub async fn run_job(state: &AppState, job: &Job) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             let attempts = nintei_store::reg_reports::delete_attempts_before(&state.db, now - 86_400).await?;
             tracing::info!(expired, report_attempts = attempts, %day, "registration expiry done");
+            Ok(())
+        }
+        ACC_RENEWAL_NOTICE => {
+            let payload: serde_json::Value = serde_json::from_str(&job.payload)?;
+            let day = payload["date"]
+                .as_str()
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .unwrap_or_else(|| state.clock.today())
+                .min(state.clock.today());
+            let sent = crate::acc::renewal::send_renewal_notices(state, day)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            tracing::info!(sent, %day, "accreditation renewal notices");
             Ok(())
         }
         other => anyhow::bail!("unknown job kind {other}"),

@@ -333,6 +333,49 @@ const SUMMARIES: &[(&str, &str, &str)] = &[
         "public",
         "A public report about a registered institution (REG-7)",
     ),
+    // Issue 4, part 2: appeals (ACC-21), renewal (ACC-19), scope changes (ACC-20).
+    (
+        "/api/v1/accreditation/cases/{id}/appeals",
+        "accreditation",
+        "Appeal against an ineligibility decision or a denial (ACC-21): the four required items and the supporting \
+         material, within 1 month from the day after the decision became known (art. 142 per the office setting); \
+         late → 409",
+    ),
+    (
+        "/api/v1/accreditations/{number}/appeals",
+        "accreditation",
+        "Appeal against a revocation (ACC-21); 409 unless the accreditation is revoked or when late",
+    ),
+    (
+        "/api/v1/accreditation/appeals",
+        "accreditation",
+        "Appeals (ACC-21): review due 2 months from receipt, extended by information requests; members' answers \
+         to the head's poll; decision upheld/overturned in a meeting or by polling, only by members not involved \
+         in the decision appealed and without conflict (ACC-8); a cost charge for an appeal without justifiable \
+         reason",
+    ),
+    (
+        "/api/v1/accreditations/{number}/renewal",
+        "accreditation",
+        "Renewal application (ACC-19): a case of kind renewal through the same review flow and fees",
+    ),
+    (
+        "/api/v1/accreditation/cases/{id}/extension",
+        "accreditation",
+        "Extension of validity during a renewal review (ACC-19): the organization asks with reasons; the office \
+         grants or refuses",
+    ),
+    (
+        "/api/v1/accreditations/{number}/services",
+        "accreditation",
+        "Adding services (ACC-20): ≥6 months of track record, reviewed on the added services' standards, \
+         ¥60,000 per service; validity unchanged",
+    ),
+    (
+        "/api/v1/accreditations/{number}/service-endings",
+        "accreditation",
+        "Ending an accredited service (ACC-20): services updated, certificate return and reissue recorded",
+    ),
 ];
 
 fn summary_for(path: &str) -> (&'static str, &'static str) {

@@ -270,6 +270,36 @@ POST   /registration/trainings/{id}/attendance other  /registration/trainings/* 
 # The public report form (REG-7) needs no account
 GET    /report                                 -      -                          200 200 200 200 200 200 200 200
 POST   /report                                 -      -                          202 202 202 202 202 202 202 202
+
+# Issue 4, part 2. Appeals (ACC-21): the organization files against its case's ineligibility or denial, or its
+# accreditation's revocation (or the office enters a paper filing); the office, the head, administrators, the
+# organization and members without conflict see an appeal; the office asks for information; members answer the
+# poll; the office or the head records the decision.
+POST   /api/v1/accreditation/cases/{id}/appeals               own   -  401 403 201 403 403 403 403 201
+POST   /api/v1/accreditation/cases/{id}/appeals               other -  401 403 201 403 404 404 403 404
+POST   /api/v1/accreditations/{number}/appeals                own   -  401 403 201 403 403 403 403 201
+POST   /api/v1/accreditations/{number}/appeals                other -  401 403 201 403 403 403 403 404
+GET    /api/v1/accreditation/appeals                          -     -  401 200 200 200 200 200 200 200
+GET    /api/v1/accreditation/appeals/{id}                     own   -  401 200 200 200 404 404 200 200
+GET    /api/v1/accreditation/appeals/{id}                     other -  401 200 200 200 404 404 200 404
+POST   /api/v1/accreditation/appeals/{id}/information-requests own  -  401 403 201 403 404 404 403 403
+POST   /api/v1/accreditation/appeals/{id}/information-requests other - 401 403 201 403 404 404 403 404
+POST   /api/v1/accreditation/appeals/{id}/votes               own   -  401 403 403 403 404 404 201 403
+POST   /api/v1/accreditation/appeals/{id}/votes               other -  401 403 403 403 404 404 201 404
+POST   /api/v1/accreditation/appeals/{id}/decision            own   -  401 403 200 200 404 404 403 403
+POST   /api/v1/accreditation/appeals/{id}/decision            other -  401 403 200 200 404 404 403 404
+# Renewal (ACC-19) and scope changes (ACC-20): the organization for its accreditation, or the office; the
+# extension of validity is asked by the organization and decided by the office
+POST   /api/v1/accreditations/{number}/renewal                own   -  401 403 201 403 403 403 403 201
+POST   /api/v1/accreditations/{number}/renewal                other -  401 403 201 403 403 403 403 404
+POST   /api/v1/accreditation/cases/{id}/extension             own   -  401 403 403 403 404 404 403 201
+POST   /api/v1/accreditation/cases/{id}/extension             other -  401 403 403 403 404 404 403 404
+POST   /api/v1/accreditation/cases/{id}/extension/decision    own   -  401 403 200 403 404 404 403 403
+POST   /api/v1/accreditation/cases/{id}/extension/decision    other -  401 403 200 403 404 404 403 404
+POST   /api/v1/accreditations/{number}/services               own   -  401 403 201 403 403 403 403 201
+POST   /api/v1/accreditations/{number}/services               other -  401 403 201 403 403 403 403 404
+POST   /api/v1/accreditations/{number}/service-endings        own   -  401 403 200 403 403 403 403 200
+POST   /api/v1/accreditations/{number}/service-endings        other -  401 403 200 403 403 403 403 404
 "#;
 
 /// What one cell expects.

@@ -33,6 +33,15 @@ pub enum AccStage {
     Committee,
     /// Accredited 2025-12-10 (ACC-11).
     Accredited,
+    // Issue 4, part 2 (ACC-19, ACC-20, ACC-21):
+    /// Denied 2026-11-02, the result notice received 2026-11-05 (appealable, ACC-21).
+    Denied,
+    /// Accredited 2025-12-10 and revoked 2026-11-02 (appealable, ACC-21).
+    Revoked,
+    /// Accredited, with a renewal case applied 2026-11-20 (`{id}` is the renewal case, ACC-19).
+    Renewal,
+    /// A renewal case whose organization asked for an extension of validity (ACC-19).
+    ExtensionRequested,
 }
 
 /// REG-7 stages.
@@ -58,12 +67,28 @@ pub enum Need {
     Report,
     Investigation(InvStage),
     Training,
+    /// An appeal against a denial, filed 2026-11-20 (ACC-21).
+    Appeal,
 }
 
 /// The record `route` (as "METHOD /path") names.
 pub fn need(route: &str) -> Need {
     use AccStage::*;
     let (method, path) = route.split_once(' ').unwrap_or(("", route));
+    // Issue 4, part 2: appeals, renewal, scope changes.
+    if path.starts_with("/api/v1/accreditation/appeals/{id}") {
+        return Need::Appeal;
+    }
+    match path {
+        "/api/v1/accreditation/cases/{id}/appeals" => return Need::Acc(Denied),
+        "/api/v1/accreditation/cases/{id}/extension" => return Need::Acc(Renewal),
+        "/api/v1/accreditation/cases/{id}/extension/decision" => return Need::Acc(ExtensionRequested),
+        "/api/v1/accreditations/{number}/appeals" => return Need::Acc(Revoked),
+        "/api/v1/accreditations/{number}/renewal"
+        | "/api/v1/accreditations/{number}/services"
+        | "/api/v1/accreditations/{number}/service-endings" => return Need::Acc(Accredited),
+        _ => {}
+    }
     let acc = path
         .strip_prefix("/api/v1/accreditation/cases/{id}")
         .or_else(|| path.strip_prefix("/accreditation/cases/{id}"));
@@ -226,6 +251,22 @@ impl Fixture {
         let assigned = |role: Role| (record == Record::Own && who == Some(role)).then(|| subject.clone());
         match need {
             Need::Org => {}
+            Need::Appeal => {
+                self.build_acc(&mut b, AccStage::Denied, &office, None, None)
+                    .await;
+                let org_user = org_token(self, &org).await;
+                let r = ok(
+                    self,
+                    &format!("/api/v1/accreditation/cases/{}/appeals", b.id),
+                    &org_user,
+                    appeal_body(),
+                    201,
+                )
+                .await;
+                b.id = r["id"].as_str().unwrap_or_default().to_owned();
+                // A committee member not involved in the denial, for a meeting's members.
+                b.user_ref = token(self, Role::Committee).await.0;
+            }
             Need::Acc(stage) => {
                 self.build_acc(
                     &mut b,
@@ -524,6 +565,25 @@ impl Fixture {
         if stage == Committee {
             return;
         }
+        if stage == Denied {
+            ok(
+                self,
+                &format!("{case}/decision"),
+                office,
+                json!({"outcome": "deny", "decided_on": "2026-11-02", "reason": "基準への適合が確認できない"}),
+                200,
+            )
+            .await;
+            ok(
+                self,
+                &format!("{case}/notice"),
+                office,
+                json!({"sent_on": "2026-11-02", "received_on": "2026-11-05"}),
+                200,
+            )
+            .await;
+            return;
+        }
         let decided = ok(
             self,
             &format!("{case}/decision"),
@@ -537,6 +597,53 @@ impl Fixture {
             .as_str()
             .unwrap_or_default()
             .to_owned();
+        match stage {
+            Revoked => {
+                // Part 1 builds revocation; the status is set through the history module.
+                let pool = self.app.state.db.pool();
+                let aid = nintei_store::accreditations::id_by_number(pool, &b.number)
+                    .await
+                    .expect("id")
+                    .unwrap_or_default();
+                let mut tx = self.app.state.db.begin_write().await.expect("tx");
+                nintei_store::accreditations::change_status(
+                    &mut tx,
+                    &aid,
+                    "active",
+                    "revoked",
+                    "revoked",
+                    chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap_or_default(),
+                    &json!({"reason": "ACC-18"}),
+                    None,
+                    0,
+                )
+                .await
+                .expect("revoke");
+                tx.commit().await.expect("commit");
+            }
+            Renewal | ExtensionRequested => {
+                let r = ok(
+                    self,
+                    &format!("/api/v1/accreditations/{}/renewal", b.number),
+                    &org_user,
+                    crate::acc_fixture::application(&b.org, "2026-11-20"),
+                    201,
+                )
+                .await;
+                b.id = r["id"].as_str().unwrap_or_default().to_owned();
+                if stage == ExtensionRequested {
+                    ok(
+                        self,
+                        &format!("{base}/{}/extension", b.id),
+                        &org_user,
+                        extension_body(),
+                        201,
+                    )
+                    .await;
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -549,4 +656,24 @@ pub fn change_disclosure() -> Value {
         "other_services": "管理監督者研修",
         "track_record": "契約事業場 25社（2025年度）"
     })
+}
+
+/// A valid appeal (ACC-21) against a decision known 2026-11-05, filed 2026-11-20.
+pub fn appeal_body() -> Value {
+    json!({
+        "organization_name": "株式会社こころ認定",
+        "address": "福岡県北九州市八幡西区医生ケ丘1-1",
+        "responsible_title": "代表取締役",
+        "responsible_name": "山田 太郎",
+        "known_on": "2026-11-05",
+        "purpose": "処分の取消しを求める。",
+        "reasons": "事実誤認がある。",
+        "appealed_on": "2026-11-20",
+        "evidence": ["改善記録"],
+    })
+}
+
+/// A valid extension request (ACC-19) during a renewal review.
+pub fn extension_body() -> Value {
+    json!({"requested_on": "2026-11-20", "requested_until": "2029-03-31", "reasons": "委員会の日程のため"})
 }

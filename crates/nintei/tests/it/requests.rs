@@ -190,6 +190,33 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
         "POST /api/v1/public/reports" => Body::Json(json!({
             "registration_number": c.built.number, "message": "相談室が閉まっています。",
         })),
+        // Issue 4, part 2: appeals (ACC-21), renewal (ACC-19), scope changes (ACC-20)
+        "POST /api/v1/accreditation/cases/{id}/appeals" | "POST /api/v1/accreditations/{number}/appeals" => {
+            Body::Json(crate::harness_records::appeal_body())
+        }
+        "POST /api/v1/accreditation/appeals/{id}/information-requests" => Body::Json(json!({
+            "requested_on": "2026-11-20", "items": "改善記録の原本", "review_due_on": "2027-03-31",
+        })),
+        "POST /api/v1/accreditation/appeals/{id}/votes" => Body::Json(json!({"outcome": "upheld"})),
+        "POST /api/v1/accreditation/appeals/{id}/decision" => Body::Json(json!({
+            "outcome": "upheld", "decided_on": "2026-11-20", "method": "meeting",
+            "members": [c.built.user_ref], "justifiable": true,
+        })),
+        "POST /api/v1/accreditations/{number}/renewal" => {
+            Body::Json(crate::acc_fixture::application(&c.org, "2026-11-20"))
+        }
+        "POST /api/v1/accreditation/cases/{id}/extension" => {
+            Body::Json(crate::harness_records::extension_body())
+        }
+        "POST /api/v1/accreditation/cases/{id}/extension/decision" => {
+            Body::Json(json!({"granted": true, "decided_on": "2026-11-20"}))
+        }
+        "POST /api/v1/accreditations/{number}/services" => Body::Json(json!({
+            "services": [{"code": "c", "started_on": "2025-03-01"}], "applied_on": "2026-11-20",
+        })),
+        "POST /api/v1/accreditations/{number}/service-endings" => Body::Json(json!({
+            "service": "b", "ended_on": "2026-11-10", "notified_on": "2026-11-15",
+        })),
         // Screens: accreditation (the step route is sent for its first step, eligibility)
         "POST /accreditation/cases" => Body::form(&[
             ("csrf", csrf),

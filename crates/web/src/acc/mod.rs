@@ -5,7 +5,9 @@
 //! write transaction locks the case, checks the state it really starts from (409), changes it, keeps the
 //! deadlines in step, and appends one audit event.
 
+pub mod appeals;
 pub mod ops;
+pub mod renewal;
 
 use chrono::{Datelike, NaiveDate};
 use nintei_domain::acc::service::ServiceCode;
@@ -231,6 +233,12 @@ impl Loaded {
 
     /// ACC-1 as of the application date.
     pub fn eligibility(&self) -> Eligibility {
+        if self.case.kind == nintei_domain::acc::renewal::CaseKind::ScopeAddition {
+            return nintei_domain::acc::renewal::scope_addition_eligibility(
+                &self.case.services,
+                self.case.applied_on,
+            );
+        }
         let legal_form = LegalForm::parse(&self.organization.legal_form).unwrap_or(LegalForm::Other);
         assess_eligibility(legal_form, &self.case.services, self.case.applied_on)
     }
@@ -242,6 +250,9 @@ impl Loaded {
 }
 
 pub fn fees_for(case: &Case) -> FeeBreakdown {
+    if case.kind == nintei_domain::acc::renewal::CaseKind::ScopeAddition {
+        return nintei_domain::acc::renewal::scope_addition_fee(case.service_codes().len());
+    }
     let revenue = u64::try_from(case.annual_revenue_yen).unwrap_or(0);
     let count = u32::try_from(case.service_codes().len()).unwrap_or(u32::MAX);
     acc_fee(Yen::new(revenue), count)
@@ -290,7 +301,10 @@ pub async fn assessment(state: &AppState, case: &Case) -> AppResult<Assessment> 
     let catalog = catalog(state, &case.catalog_version).await?;
     let ratings = current_ratings(state, &case.id).await?;
     let codes = case.service_codes();
-    Ok(assess(catalog.in_scope(&codes), &ratings))
+    Ok(assess(
+        nintei_domain::acc::renewal::review_scope(&catalog, case.kind, &codes),
+        &ratings,
+    ))
 }
 
 fn iso(d: NaiveDate) -> String {
@@ -357,7 +371,23 @@ pub async fn view(state: &AppState, caller: &Caller, loaded: &Loaded) -> AppResu
         "first_deferred_on": opt_iso(c.first_deferred_on),
         "notice": {"sent_on": opt_iso(c.notice_sent_on), "received_on": opt_iso(c.notice_received_on)},
         "withdrawn_on": opt_iso(c.withdrawn_on),
+        "kind": c.kind.as_str(),
+        "accreditation_id": c.accreditation_id,
     });
+    // ACC-19: a renewal case shows the accreditation it renews and any extension asked during its review.
+    if let Some(aid) = &c.accreditation_id
+        && let Some(obj) = v.as_object_mut()
+    {
+        if let Some(a) = nintei_store::acc_renewal::by_id(state.db.pool(), aid).await? {
+            obj.insert(
+                "renews".into(),
+                json!({"number": a.number, "accredited_on": iso(a.accredited_on), "expires_on": iso(a.expires_on),
+                       "services": a.services, "status": a.status}),
+            );
+        }
+        let ext = nintei_store::acc_renewal::extension_for_case(state.db.pool(), &c.id).await?;
+        obj.insert("extension".into(), json!(ext));
+    }
     if let (Some(number), Some(on), Some(expires)) = (&c.accreditation_number, c.accredited_on, c.expires_on)
         && let Some(obj) = v.as_object_mut()
     {

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::{Datelike, Months, NaiveDate};
 use nintei_domain::acc::case::{self as machine, TransitionError};
 use nintei_domain::acc::dates::accreditation_expires_on;
+use nintei_domain::acc::renewal::{CaseKind, review_scope};
 use nintei_domain::acc::service::{ServiceCode, ServiceEntry};
 use nintei_domain::acc::standards::Catalog;
 use nintei_domain::acc::{
@@ -40,7 +41,7 @@ fn iso(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-fn invalid(errors: Vec<FieldError>) -> AppResult<()> {
+pub(crate) fn invalid(errors: Vec<FieldError>) -> AppResult<()> {
     if errors.is_empty() {
         Ok(())
     } else {
@@ -49,7 +50,7 @@ fn invalid(errors: Vec<FieldError>) -> AppResult<()> {
 }
 
 /// Optional free text: trimmed, `None` when empty, a field error when too long.
-fn optional_text(
+pub(crate) fn optional_text(
     errors: &mut Vec<FieldError>,
     field: &str,
     value: Option<&str>,
@@ -65,7 +66,7 @@ fn optional_text(
     }
 }
 
-fn required_text(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize) -> String {
+pub(crate) fn required_text(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize) -> String {
     match NonEmptyText::with_max_chars(value, max) {
         Ok(t) => t.as_str().to_owned(),
         Err(e) => {
@@ -76,7 +77,7 @@ fn required_text(errors: &mut Vec<FieldError>, field: &str, value: &str, max: us
 }
 
 /// A domain refusal: bad input (the grace period) is 400 naming `grace_until`, anything else a 409.
-fn refused(e: TransitionError) -> AppError {
+pub(crate) fn refused(e: TransitionError) -> AppError {
     if e.is_invalid_input() {
         AppError::field("grace_until", e.to_string())
     } else {
@@ -85,7 +86,7 @@ fn refused(e: TransitionError) -> AppError {
 }
 
 /// `If-Match: "<version>"` (API.md "Conventions"): a stale version is a 409.
-fn check_version(case: &Case, if_match: Option<i64>) -> AppResult<()> {
+pub(crate) fn check_version(case: &Case, if_match: Option<i64>) -> AppResult<()> {
     match if_match {
         Some(v) if v != case.version => Err(AppError::Conflict(format!(
             "the case has changed (version {} now, If-Match {v}); reload it",
@@ -96,14 +97,14 @@ fn check_version(case: &Case, if_match: Option<i64>) -> AppResult<()> {
 }
 
 /// Starts the write transaction of a step: locks the case and reads it afresh.
-async fn begin(state: &AppState, id: &str, now: i64) -> AppResult<(Tx, Case)> {
+pub(crate) async fn begin(state: &AppState, id: &str, now: i64) -> AppResult<(Tx, Case)> {
     let mut tx = state.db.begin_write().await?;
     let case = store::lock(&mut tx, id, now).await?.ok_or(AppError::NotFound)?;
     Ok((tx, case))
 }
 
 /// Moves the case on from the version it was read at; a lost race is a 409.
-async fn apply_transition(
+pub(crate) async fn apply_transition(
     tx: &mut Tx,
     case: &Case,
     status: CaseStatus,
@@ -121,7 +122,12 @@ async fn apply_transition(
 
 /// Rewrites the open deadlines of the case from its state after a change (ACC-5, ACC-11, ACC-12, ACC-21), so
 /// that the deadline rows always say what is due now.
-async fn sync_deadlines(tx: &mut Tx, id: &str, calendar: &OfficeCalendar, now: i64) -> AppResult<()> {
+pub(crate) async fn sync_deadlines(
+    tx: &mut Tx,
+    id: &str,
+    calendar: &OfficeCalendar,
+    now: i64,
+) -> AppResult<()> {
     let case = store::by_id(&mut **tx, id).await?.ok_or(AppError::NotFound)?;
     store::close_deadlines(tx, id, &[]).await?;
     let due = deadlines_of(&case, calendar);
@@ -181,7 +187,7 @@ pub fn deadlines_of(case: &Case, calendar: &OfficeCalendar) -> Vec<(DeadlineKind
     }
 }
 
-async fn finish(
+pub(crate) async fn finish(
     mut tx: Tx,
     state: &AppState,
     caller: &Caller,
@@ -399,6 +405,17 @@ fn phone(errors: &mut Vec<FieldError>, field: &str, value: Option<&str>) -> Opti
 
 /// `POST /api/v1/accreditation/cases`: a new case in `submitted`, against the catalog in force.
 pub async fn apply(state: &AppState, caller: &Caller, input: &ApplicationInput) -> AppResult<String> {
+    apply_linked(state, caller, input, None).await
+}
+
+/// An application; a renewal (ACC-19) or scope addition (ACC-20) names the accreditation it changes, and the
+/// link is stored in the same transaction as the case.
+pub(crate) async fn apply_linked(
+    state: &AppState,
+    caller: &Caller,
+    input: &ApplicationInput,
+    link: Option<(CaseKind, &str)>,
+) -> AppResult<String> {
     let organization_id = input.organization_id.trim();
     AppError::check(acc_authz::create_case(&caller.actor(), organization_id))?;
     let today = state.clock.today();
@@ -441,7 +458,12 @@ pub async fn apply(state: &AppState, caller: &Caller, input: &ApplicationInput) 
         created_by: &caller.user.id,
     };
     let id = store::insert(&mut tx, &new, now.timestamp()).await?;
+    if let Some((kind, accreditation_id)) = link {
+        store::set_kind(&mut tx, &id, kind, accreditation_id).await?;
+    }
     let changes = audit::created(&[
+        ("kind", json!(link.map_or("initial", |(k, _)| k.as_str()))),
+        ("accreditation_id", json!(link.map(|(_, a)| a))),
         ("organization_id", json!(organization_id)),
         ("unit_name", json!(unit_name)),
         ("services", json!(services)),
@@ -477,7 +499,7 @@ pub fn invoice_due_on(issued_on: NaiveDate) -> NaiveDate {
 }
 
 /// Builds an invoice from lines: tax once on the subtotal at the rate in force on the invoice date (ACC-22).
-async fn issue_invoice(
+pub(crate) async fn issue_invoice(
     tx: &mut Tx,
     case: &Case,
     issued_on: NaiveDate,
@@ -517,6 +539,17 @@ fn yen(v: Yen) -> i64 {
 /// ACC-22: base + add-on lines for a case's application.
 fn application_lines(case: &Case) -> Vec<InvoiceLine> {
     let fees = fees_for(case);
+    if case.kind == CaseKind::ScopeAddition {
+        // ACC-20: ¥60,000 per added service.
+        let n = i64::try_from(case.service_codes().len()).unwrap_or(0);
+        return vec![InvoiceLine {
+            kind: "scope_addition".into(),
+            description: "追加認定（1サービスあたり）".into(),
+            quantity: n,
+            unit_yen: yen(PER_SERVICE_FEE),
+            amount_yen: yen(fees.total_yen),
+        }];
+    }
     let mut lines = vec![InvoiceLine {
         kind: "base".into(),
         description: "MH認定 基本料金（2サービス・年間売上高5000万円まで）".into(),
@@ -881,12 +914,13 @@ pub struct RatingInput {
 /// Checks one rating against the case's catalog and scope (400 naming the field).
 fn validate_rating(
     catalog: &Catalog,
+    kind: CaseKind,
     services: &[ServiceCode],
     input: &RatingInput,
 ) -> Result<(String, Rating, String), Vec<FieldError>> {
     let mut errors = Vec::new();
     let code = input.standard.trim();
-    let in_scope = catalog.in_scope(services).any(|s| s.code == code);
+    let in_scope = review_scope(catalog, kind, services).any(|s| s.code == code);
     if !in_scope {
         let message = if catalog.get(code).is_some() {
             format!("基準「{code}」はこの審査の対象サービスの基準ではありません (standard not in scope)")
@@ -936,7 +970,8 @@ pub async fn rate(state: &AppState, caller: &Caller, id: &str, input: &RatingInp
     let loaded = load_for(state, caller, id, CaseAction::Rate).await?;
     let catalog = catalog(state, &loaded.case.catalog_version).await?;
     let (code, rating, comment) =
-        validate_rating(&catalog, &loaded.case.service_codes(), input).map_err(AppError::Validation)?;
+        validate_rating(&catalog, loaded.case.kind, &loaded.case.service_codes(), input)
+            .map_err(AppError::Validation)?;
     let now = state.clock.now().timestamp();
     let (mut tx, case) = begin(state, id, now).await?;
     machine::check_rating(case.status).map_err(refused)?;
@@ -968,7 +1003,7 @@ async fn assessment_in(
         .filter_map(|r| Rating::new(i64::from(r.rating)).ok().map(|x| (r.standard, x)))
         .collect();
     let codes = case.service_codes();
-    Ok(assess(catalog.in_scope(&codes), &ratings))
+    Ok(assess(review_scope(catalog, case.kind, &codes), &ratings))
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1218,7 +1253,7 @@ pub async fn decide(
         ("notice_received_on", Set::opt_date(None)),
     ];
     let mut accreditation = None;
-    if outcome == Outcome::Accredit {
+    if outcome == Outcome::Accredit && case.kind == CaseKind::Initial {
         let expires_on = accreditation_expires_on(decided_on)
             .ok_or_else(|| AppError::field("decided_on", "有効期間を計算できない日付です"))?;
         let year = year_of(decided_on);
@@ -1268,9 +1303,16 @@ pub async fn decide(
         .await?;
         crate::public::reindex_accreditation(&mut tx, number).await?;
     }
+    // ACC-19, ACC-20: a renewal or scope addition changes the accreditation it names instead.
+    let renewed = if outcome == Outcome::Accredit && case.kind != CaseKind::Initial {
+        super::renewal::on_accredit(&mut tx, &case, decided_on, &caller.user.id, now).await?
+    } else {
+        Value::Null
+    };
     sync_deadlines(&mut tx, id, &calendar, now).await?;
     let mut changes = audit::diff(&[
         ("status", json!(case.status.as_str()), json!(status.as_str())),
+        ("accreditation_changed", Value::Null, renewed),
         (
             "outcome",
             json!(case.outcome.map(|o| o.as_str())),

@@ -1,6 +1,8 @@
 //! The JSON API of API.md, under `/api/v1`.
 
 mod acc;
+mod acc_appeals;
+mod acc_renewal;
 mod auth_token;
 mod conflicts;
 mod me;
@@ -77,6 +79,46 @@ pub fn routes() -> Routes {
         )
         .route("/api/v1/public/registrations", get(public::registrations))
         .merge(registration_routes())
+        .merge(acc_after_routes())
+}
+
+/// ACC after the decision, part 2 (issue 4): appeals (ACC-21), renewal (ACC-19) and scope changes (ACC-20).
+fn acc_after_routes() -> Routes {
+    use acc_appeals as ap;
+    Routes::new()
+        .route("/api/v1/accreditation/cases/{id}/appeals", post(ap::file_case))
+        .route(
+            "/api/v1/accreditations/{number}/appeals",
+            post(ap::file_revocation),
+        )
+        .route("/api/v1/accreditation/appeals", get(ap::list))
+        .route("/api/v1/accreditation/appeals/{id}", get(ap::show))
+        .route(
+            "/api/v1/accreditation/appeals/{id}/information-requests",
+            post(ap::information_request),
+        )
+        .route("/api/v1/accreditation/appeals/{id}/votes", post(ap::vote))
+        .route("/api/v1/accreditation/appeals/{id}/decision", post(ap::decision))
+        .route(
+            "/api/v1/accreditations/{number}/renewal",
+            post(acc_renewal::renewal),
+        )
+        .route(
+            "/api/v1/accreditation/cases/{id}/extension",
+            post(acc_renewal::extension),
+        )
+        .route(
+            "/api/v1/accreditation/cases/{id}/extension/decision",
+            post(acc_renewal::extension_decision),
+        )
+        .route(
+            "/api/v1/accreditations/{number}/services",
+            post(acc_renewal::add_services),
+        )
+        .route(
+            "/api/v1/accreditations/{number}/service-endings",
+            post(acc_renewal::end_service),
+        )
 }
 
 /// REG (API.md "Registration cases" and its extensions, issue 5).

@@ -1140,7 +1140,8 @@ async fn ratings_page(
         .map(|r| (r.standard.as_str(), (r.rating, r.comment.as_str())))
         .collect();
     let codes = loaded.case.service_codes();
-    let in_scope: Vec<_> = catalog.in_scope(&codes).collect();
+    let in_scope: Vec<_> =
+        nintei_domain::acc::renewal::review_scope(&catalog, loaded.case.kind, &codes).collect();
     let total = in_scope.len();
     let rated = in_scope
         .iter()
