@@ -11,6 +11,7 @@ mod csv;
 pub mod dates;
 pub mod deadlines;
 pub mod eligibility;
+pub mod record;
 pub mod service;
 pub mod standards;
 

@@ -26,7 +26,10 @@ pub struct AccreditationEvent {
 }
 
 /// The id of the accreditation with this number, if any.
-pub async fn id_by_number<'c, E: Executor<'c, Database = Any>>(ex: E, number: &str) -> Result<Option<String>> {
+pub async fn id_by_number<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    number: &str,
+) -> Result<Option<String>> {
     let row = sqlx::query("SELECT id FROM accreditations WHERE number = $1")
         .bind(number.to_owned())
         .fetch_optional(ex)
@@ -46,8 +49,9 @@ pub async fn record_event(
 ) -> Result<String> {
     let id = new_id();
     sqlx::query(
-        "INSERT INTO accreditation_events (id, accreditation_id, kind, occurred_on, detail, actor_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO accreditation_events (id, accreditation_id, kind, occurred_on, detail, actor_id, created_at, \
+         seq) VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT COALESCE(MAX(seq), 0) + 1 FROM accreditation_events \
+         WHERE accreditation_id = $2))",
     )
     .bind(id.clone())
     .bind(accreditation_id.to_owned())
@@ -96,7 +100,7 @@ pub async fn events<'c, E: Executor<'c, Database = Any>>(
 ) -> Result<Vec<AccreditationEvent>> {
     let rows = sqlx::query(
         "SELECT id, kind, occurred_on, detail, actor_id, created_at FROM accreditation_events \
-         WHERE accreditation_id = $1 ORDER BY created_at, id",
+         WHERE accreditation_id = $1 ORDER BY created_at, COALESCE(seq, 0), id",
     )
     .bind(accreditation_id.to_owned())
     .fetch_all(ex)
@@ -107,7 +111,8 @@ pub async fn events<'c, E: Executor<'c, Database = Any>>(
             Ok(AccreditationEvent {
                 id: r.try_get("id")?,
                 kind: r.try_get("kind")?,
-                occurred_on: date(r, "occurred_on")?.ok_or_else(|| StoreError::Corrupt("occurred_on".into()))?,
+                occurred_on: date(r, "occurred_on")?
+                    .ok_or_else(|| StoreError::Corrupt("occurred_on".into()))?,
                 detail: serde_json::from_str(&detail).map_err(|e| StoreError::Corrupt(e.to_string()))?,
                 actor_id: r.try_get("actor_id")?,
                 created_at: r.try_get("created_at")?,

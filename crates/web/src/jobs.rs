@@ -10,6 +10,8 @@ use crate::state::AppState;
 pub const SESSION_CLEANUP: &str = "session_cleanup";
 /// Daily: registrations past their validity become expired (REG-4), unless a timely renewal is under review.
 pub const REG_EXPIRY: &str = "reg_expiry";
+/// Daily: accreditations past their validity without renewal lapse (ACC-17 (4)).
+pub const ACC_EXPIRY: &str = "acc_expiry";
 /// Leases are long enough for any job here; a crashed worker's job is taken again after this.
 pub const LEASE_SECS: i64 = 120;
 
@@ -32,6 +34,15 @@ pub async fn schedule_recurring(state: &AppState) -> anyhow::Result<()> {
     let payload = serde_json::json!({ "date": today }).to_string();
     let job = NewJob {
         kind: REG_EXPIRY,
+        payload: &payload,
+        dedupe_key: Some(&key),
+        run_at: now,
+        max_attempts: 5,
+    };
+    jobs::enqueue(&state.db, &job, now).await?;
+    let key = format!("{ACC_EXPIRY}:{today}");
+    let job = NewJob {
+        kind: ACC_EXPIRY,
         payload: &payload,
         dedupe_key: Some(&key),
         run_at: now,
@@ -78,6 +89,19 @@ pub async fn run_job(state: &AppState, job: &Job) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             let attempts = nintei_store::reg_reports::delete_attempts_before(&state.db, now - 86_400).await?;
             tracing::info!(expired, report_attempts = attempts, %day, "registration expiry done");
+            Ok(())
+        }
+        ACC_EXPIRY => {
+            let payload: serde_json::Value = serde_json::from_str(&job.payload)?;
+            let day = payload["date"]
+                .as_str()
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .unwrap_or_else(|| state.clock.today())
+                .min(state.clock.today());
+            let lapsed = crate::accr::expire_due(state, day)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            tracing::info!(lapsed, %day, "accreditation expiry done");
             Ok(())
         }
         other => anyhow::bail!("unknown job kind {other}"),

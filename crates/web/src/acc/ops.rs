@@ -477,7 +477,7 @@ pub fn invoice_due_on(issued_on: NaiveDate) -> NaiveDate {
 }
 
 /// Builds an invoice from lines: tax once on the subtotal at the rate in force on the invoice date (ACC-22).
-async fn issue_invoice(
+pub(crate) async fn issue_invoice(
     tx: &mut Tx,
     case: &Case,
     issued_on: NaiveDate,
@@ -1267,6 +1267,8 @@ pub async fn decide(
         )
         .await?;
         crate::public::reindex_accreditation(&mut tx, number).await?;
+        // ACC-14: the annual reports owed and their deadlines (issue 4).
+        crate::accr::on_accredited(&mut tx, state, number, now).await?;
     }
     sync_deadlines(&mut tx, id, &calendar, now).await?;
     let mut changes = audit::diff(&[
