@@ -12,6 +12,7 @@ mod csv;
 pub mod dates;
 pub mod deadlines;
 pub mod eligibility;
+pub mod record;
 pub mod renewal;
 pub mod service;
 pub mod standards;

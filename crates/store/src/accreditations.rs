@@ -49,8 +49,9 @@ pub async fn record_event(
 ) -> Result<String> {
     let id = new_id();
     sqlx::query(
-        "INSERT INTO accreditation_events (id, accreditation_id, kind, occurred_on, detail, actor_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO accreditation_events (id, accreditation_id, kind, occurred_on, detail, actor_id, created_at, \
+         seq) VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT COALESCE(MAX(seq), 0) + 1 FROM accreditation_events \
+         WHERE accreditation_id = $2))",
     )
     .bind(id.clone())
     .bind(accreditation_id.to_owned())
@@ -99,7 +100,7 @@ pub async fn events<'c, E: Executor<'c, Database = Any>>(
 ) -> Result<Vec<AccreditationEvent>> {
     let rows = sqlx::query(
         "SELECT id, kind, occurred_on, detail, actor_id, created_at FROM accreditation_events \
-         WHERE accreditation_id = $1 ORDER BY created_at, id",
+         WHERE accreditation_id = $1 ORDER BY created_at, COALESCE(seq, 0), id",
     )
     .bind(accreditation_id.to_owned())
     .fetch_all(ex)

@@ -5,6 +5,7 @@
 
 pub mod acc;
 pub mod acc_appeals;
+pub mod acc_records;
 pub mod acc_renewal;
 pub mod accreditations;
 pub mod audit;

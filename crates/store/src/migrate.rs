@@ -28,6 +28,7 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
     migration!(6, "0006_deadlines"),
     migration!(7, "0007_reminders"),
     migration!(8, "0008_accreditation_history"),
+    migration!(9, "0009_accreditation_maintenance"),
     migration!(10, "0010_renewal_scope_appeals"),
 ];
 

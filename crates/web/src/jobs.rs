@@ -12,6 +12,8 @@ pub const SESSION_CLEANUP: &str = "session_cleanup";
 pub const REG_EXPIRY: &str = "reg_expiry";
 /// Daily: the renewal notice 12 months before an accreditation's expiry (ACC-19).
 pub const ACC_RENEWAL_NOTICE: &str = "acc_renewal_notice";
+/// Daily: accreditations past their validity without renewal lapse (ACC-17 (4)).
+pub const ACC_EXPIRY: &str = "acc_expiry";
 /// Leases are long enough for any job here; a crashed worker's job is taken again after this.
 pub const LEASE_SECS: i64 = 120;
 
@@ -29,27 +31,20 @@ pub async fn schedule_recurring(state: &AppState) -> anyhow::Result<()> {
     jobs::enqueue(&state.db, &job, now).await?;
     crate::reminders::schedule(state).await?;
     // Once per JST day across all instances; the payload carries the day so a late run still judges that day.
+    // REG-4 expiry, ACC-19 renewal notices and ACC-17 expiry each run daily.
     let today = state.clock.today();
-    let key = format!("{REG_EXPIRY}:{today}");
     let payload = serde_json::json!({ "date": today }).to_string();
-    let job = NewJob {
-        kind: REG_EXPIRY,
-        payload: &payload,
-        dedupe_key: Some(&key),
-        run_at: now,
-        max_attempts: 5,
-    };
-    jobs::enqueue(&state.db, &job, now).await?;
-    // ACC-19: once per JST day, as REG_EXPIRY.
-    let key = format!("{ACC_RENEWAL_NOTICE}:{today}");
-    let job = NewJob {
-        kind: ACC_RENEWAL_NOTICE,
-        payload: &payload,
-        dedupe_key: Some(&key),
-        run_at: now,
-        max_attempts: 5,
-    };
-    jobs::enqueue(&state.db, &job, now).await?;
+    for kind in [REG_EXPIRY, ACC_RENEWAL_NOTICE, ACC_EXPIRY] {
+        let key = format!("{kind}:{today}");
+        let job = NewJob {
+            kind,
+            payload: &payload,
+            dedupe_key: Some(&key),
+            run_at: now,
+            max_attempts: 5,
+        };
+        jobs::enqueue(&state.db, &job, now).await?;
+    }
     Ok(())
 }
 
@@ -93,16 +88,19 @@ pub async fn run_job(state: &AppState, job: &Job) -> anyhow::Result<()> {
             Ok(())
         }
         ACC_RENEWAL_NOTICE => {
-            let payload: serde_json::Value = serde_json::from_str(&job.payload)?;
-            let day = payload["date"]
-                .as_str()
-                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                .unwrap_or_else(|| state.clock.today())
-                .min(state.clock.today());
+            let day = job_day(state, job)?;
             let sent = crate::acc::renewal::send_renewal_notices(state, day)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             tracing::info!(sent, %day, "accreditation renewal notices");
+            Ok(())
+        }
+        ACC_EXPIRY => {
+            let day = job_day(state, job)?;
+            let lapsed = crate::accr::expire_due(state, day)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            tracing::info!(lapsed, %day, "accreditation expiry done");
             Ok(())
         }
         other => anyhow::bail!("unknown job kind {other}"),
@@ -141,4 +139,14 @@ pub async fn worker_loop(state: AppState, worker: String, mut shutdown: tokio::s
             _ = shutdown.changed() => return,
         }
     }
+}
+
+/// The day a daily job judges: the one in its payload (a late run still judges that day), never after today.
+fn job_day(state: &AppState, job: &Job) -> anyhow::Result<chrono::NaiveDate> {
+    let payload: serde_json::Value = serde_json::from_str(&job.payload)?;
+    Ok(payload["date"]
+        .as_str()
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .unwrap_or_else(|| state.clock.today())
+        .min(state.clock.today()))
 }

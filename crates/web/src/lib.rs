@@ -3,6 +3,7 @@
 
 pub mod acc;
 pub mod accounts;
+pub mod accr;
 mod api;
 pub mod assets;
 pub mod auth;

@@ -376,6 +376,52 @@ const SUMMARIES: &[(&str, &str, &str)] = &[
         "accreditation",
         "Ending an accredited service (ACC-20): services updated, certificate return and reissue recorded",
     ),
+    // The accreditation after the decision (issue 4, part 1)
+    (
+        "/api/v1/accreditations",
+        "accreditation",
+        "Accreditations: the record with status, services, dates and history (ACC-13 … ACC-18, ACC-23)",
+    ),
+    (
+        "/api/v1/accreditations/{number}/annual-reports",
+        "accreditation",
+        "Annual maintenance report, due in the accreditation month; late ones flagged (ACC-14)",
+    ),
+    (
+        "/api/v1/accreditations/{number}/questions",
+        "accreditation",
+        "The office's written questions on a report and the organization's answers (ACC-14, ACC-15)",
+    ),
+    (
+        "/api/v1/accreditations/{number}/suspension",
+        "accreditation",
+        "Suspension after a late annual report, and lifting it (ACC-14)",
+    ),
+    (
+        "/api/v1/accreditations/{number}/self-reports",
+        "accreditation",
+        "Self-reports of the six events with their deadlines (ACC-15)",
+    ),
+    (
+        "/api/v1/accreditations/{number}/lapse",
+        "accreditation",
+        "Lapse on closure, end of all services or withdrawal (ACC-17; expiry by the daily job)",
+    ),
+    (
+        "/api/v1/accreditations/{number}/revocation",
+        "accreditation",
+        "Revocation on its grounds, decided in a meeting or by poll, with the written notice (ACC-18)",
+    ),
+    (
+        "/api/v1/accreditations/{number}/reviews",
+        "accreditation",
+        "Compliance reviews: requests, findings, site visit, revocation request and members' answers (ACC-16)",
+    ),
+    (
+        "/api/v1/accreditations/{number}/certificates",
+        "accreditation",
+        "Certificates: issued once every fee is paid; reissue invoices ¥3,000 (ACC-22)",
+    ),
 ];
 
 fn summary_for(path: &str) -> (&'static str, &'static str) {

@@ -300,6 +300,56 @@ POST   /api/v1/accreditations/{number}/services               own   -  401 403 2
 POST   /api/v1/accreditations/{number}/services               other -  401 403 201 403 403 403 403 404
 POST   /api/v1/accreditations/{number}/service-endings        own   -  401 403 200 403 403 403 403 200
 POST   /api/v1/accreditations/{number}/service-endings        other -  401 403 200 403 403 403 403 404
+# The accreditation after the decision (issue 4, part 1: ACC-13 … ACC-18). The record: the office, the head and
+# administrators, and the organization's own users; staff outside the office and other organizations get 404.
+GET    /api/v1/accreditations                                 -     -  401 200 200 200 403 403 403 200
+GET    /api/v1/accreditations/{number}                        own   -  401 200 200 200 404 404 404 200
+GET    /api/v1/accreditations/{number}                        other -  401 200 200 200 404 404 404 404
+# The organization reports (ACC-14 annual report, ACC-15 self-reports, written answers)
+POST   /api/v1/accreditations/{number}/annual-reports         own   -  401 403 403 403 404 404 404 201
+POST   /api/v1/accreditations/{number}/annual-reports         other -  401 403 403 403 404 404 404 404
+POST   /api/v1/accreditations/{number}/self-reports           own   -  401 403 403 403 404 404 404 201
+POST   /api/v1/accreditations/{number}/self-reports           other -  401 403 403 403 404 404 404 404
+POST   /api/v1/accreditations/{number}/questions/{question_id}/answer own - 401 403 403 403 404 404 404 200
+POST   /api/v1/accreditations/{number}/questions/{question_id}/answer other - 401 403 403 403 404 404 404 404
+# The office asks, suspends and lifts, records lapses, runs compliance reviews and issues certificates
+POST   /api/v1/accreditations/{number}/questions              own   -  401 403 201 403 404 404 404 403
+POST   /api/v1/accreditations/{number}/questions              other -  401 403 201 403 404 404 404 404
+POST   /api/v1/accreditations/{number}/suspension             own   -  401 403 200 403 404 404 404 403
+POST   /api/v1/accreditations/{number}/suspension             other -  401 403 200 403 404 404 404 404
+POST   /api/v1/accreditations/{number}/suspension/lift        own   -  401 403 200 403 404 404 404 403
+POST   /api/v1/accreditations/{number}/suspension/lift        other -  401 403 200 403 404 404 404 404
+POST   /api/v1/accreditations/{number}/lapse                  own   -  401 403 200 403 404 404 404 403
+POST   /api/v1/accreditations/{number}/lapse                  other -  401 403 200 403 404 404 404 404
+POST   /api/v1/accreditations/{number}/reviews                own   -  401 403 201 403 404 404 404 403
+POST   /api/v1/accreditations/{number}/reviews                other -  401 403 201 403 404 404 404 404
+POST   /api/v1/accreditations/{number}/reviews/{review_id}/requests own - 401 403 201 403 404 404 404 403
+POST   /api/v1/accreditations/{number}/reviews/{review_id}/requests other - 401 403 201 403 404 404 404 404
+POST   /api/v1/accreditations/{number}/reviews/{review_id}/requests/{item_id}/fulfilment own - 401 403 200 403 404 404 404 403
+POST   /api/v1/accreditations/{number}/reviews/{review_id}/requests/{item_id}/fulfilment other - 401 403 200 403 404 404 404 404
+POST   /api/v1/accreditations/{number}/reviews/{review_id}/site-visit own - 401 403 200 403 404 404 404 403
+POST   /api/v1/accreditations/{number}/reviews/{review_id}/site-visit other - 401 403 200 403 404 404 404 404
+POST   /api/v1/accreditations/{number}/reviews/{review_id}/revocation-request own - 401 403 200 403 404 404 404 403
+POST   /api/v1/accreditations/{number}/reviews/{review_id}/revocation-request other - 401 403 200 403 404 404 404 404
+POST   /api/v1/accreditations/{number}/reviews/{review_id}/closure own - 401 403 200 403 404 404 404 403
+POST   /api/v1/accreditations/{number}/reviews/{review_id}/closure other - 401 403 200 403 404 404 404 404
+POST   /api/v1/accreditations/{number}/certificates           own   -  401 403 201 403 404 404 404 403
+POST   /api/v1/accreditations/{number}/certificates           other -  401 403 201 403 404 404 404 404
+# The head polls each committee member (ACC-16); the office or the head records the revocation (ACC-18)
+POST   /api/v1/accreditations/{number}/reviews/{review_id}/answers own - 401 403 403 201 404 404 404 403
+POST   /api/v1/accreditations/{number}/reviews/{review_id}/answers other - 401 403 403 201 404 404 404 404
+POST   /api/v1/accreditations/{number}/revocation             own   -  401 403 200 200 404 404 404 403
+POST   /api/v1/accreditations/{number}/revocation             other -  401 403 200 200 404 404 404 404
+# Screens: the list, the accreditation page, its forms (sent for the organization's self-report), the logo
+# terms (any signed-in user) and the logo file (the organization of an active accreditation, and the office)
+GET    /accreditations                         -      -                    login 200 200 200 403 403 403 200
+GET    /accreditations/{number}                own    -                    login 200 200 200 404 404 404 200
+GET    /accreditations/{number}                other  -                    login 200 200 200 404 404 404 404
+GET    /accreditations/{number}/logo.svg       own    -                    login 200 200 200 404 404 404 200
+GET    /accreditations/{number}/logo.svg       other  -                    login 200 200 200 404 404 404 404
+POST   /accreditations/{number}/{action}       own    /accreditations/*    login 403 403 403 404 404 404 303
+POST   /accreditations/{number}/{action}       other  /accreditations/*    login 403 403 403 404 404 404 404
+GET    /accreditation/logo                     -      -                    login 200 200 200 200 200 200 200
 "#;
 
 /// What one cell expects.

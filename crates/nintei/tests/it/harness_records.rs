@@ -69,6 +69,8 @@ pub enum Need {
     Training,
     /// An appeal against a denial, filed 2026-11-20 (ACC-21).
     Appeal,
+    /// The accreditation after the decision (issue 4, part 1), in the state the route needs.
+    Accr(crate::acc_after::AccrStage),
 }
 
 /// The record `route` (as "METHOD /path") names.
@@ -104,6 +106,12 @@ pub fn need(route: &str) -> Need {
             (_, "/notice") => Accredited,
             _ => Submitted,
         });
+    }
+    if let Some(rest) = path
+        .strip_prefix("/api/v1/accreditations/{number}")
+        .or_else(|| path.strip_prefix("/accreditations/{number}"))
+    {
+        return Need::Accr(crate::acc_after::stage_for(rest));
     }
     if matches!(
         path,
@@ -163,6 +171,11 @@ pub struct Built {
     pub standard: String,
     pub invoice_id: String,
     pub request_id: String,
+    /// Issue 4 (accreditation after the decision): the annual report, question, review and review item.
+    pub report_id: String,
+    pub question_id: String,
+    pub review_id: String,
+    pub item_id: String,
 }
 
 impl Built {
@@ -172,6 +185,11 @@ impl Built {
         p.insert("number", self.number.clone());
         p.insert("invoice_id", self.invoice_id.clone());
         p.insert("rid", self.request_id.clone());
+        p.insert("question_id", self.question_id.clone());
+        p.insert("review_id", self.review_id.clone());
+        p.insert("item_id", self.item_id.clone());
+        // The accreditation screens' action route is sent for the organization's self-report (ACC-15).
+        p.insert("action", "self-report".into());
         p
     }
 }
@@ -276,6 +294,9 @@ impl Fixture {
                     assigned(Role::Surveyor),
                 )
                 .await;
+            }
+            Need::Accr(stage) => {
+                crate::acc_after::build(self, &mut b, stage, &office).await;
             }
             Need::RegCase => {
                 let org_user = org_token(self, &org).await;

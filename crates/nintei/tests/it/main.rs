@@ -2,6 +2,7 @@
 //! `NINTEI_TEST_BACKEND` (sqlite by default, or postgres).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod acc_after;
 mod acc_cli;
 mod acc_concurrency;
 mod acc_fixture;

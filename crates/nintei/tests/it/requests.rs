@@ -246,6 +246,10 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
         "POST /accreditation/cases/{id}/{step}" => {
             Body::form(&[("csrf", csrf), ("eligible", "yes"), ("decided_on", "2025-09-10")])
         }
+        // The accreditation after the decision (issue 4, part 1: ACC-13 … ACC-18)
+        r if r.starts_with("POST /api/v1/accreditations/") || r.starts_with("POST /accreditations/") => {
+            crate::acc_after::valid_body(r, c)?
+        }
         // Screens: registration (the investigation step route is sent for its `records` step)
         "POST /registration/cases" => Body::Form(reg_application_form(csrf, &c.built.site_id)),
         "POST /registration/cases/{id}/review" => Body::form(&[

@@ -3,6 +3,7 @@
 mod acc;
 mod acc_appeals;
 mod acc_renewal;
+mod accreditations;
 mod auth_token;
 mod conflicts;
 mod me;
@@ -80,6 +81,7 @@ pub fn routes() -> Routes {
         .route("/api/v1/public/registrations", get(public::registrations))
         .merge(registration_routes())
         .merge(acc_after_routes())
+        .merge(accreditation_routes())
 }
 
 /// ACC after the decision, part 2 (issue 4): appeals (ACC-21), renewal (ACC-19) and scope changes (ACC-20).
@@ -118,6 +120,63 @@ fn acc_after_routes() -> Routes {
         .route(
             "/api/v1/accreditations/{number}/service-endings",
             post(acc_renewal::end_service),
+        )
+}
+
+/// The accreditation after the decision (issue 4, part 1: ACC-13 … ACC-18).
+fn accreditation_routes() -> Routes {
+    use accreditations as a;
+    Routes::new()
+        .route("/api/v1/accreditations", get(a::list))
+        .route("/api/v1/accreditations/{number}", get(a::show))
+        .route(
+            "/api/v1/accreditations/{number}/annual-reports",
+            post(a::annual_report),
+        )
+        .route("/api/v1/accreditations/{number}/questions", post(a::ask_question))
+        .route(
+            "/api/v1/accreditations/{number}/questions/{question_id}/answer",
+            post(a::answer_question),
+        )
+        .route("/api/v1/accreditations/{number}/suspension", post(a::suspend))
+        .route(
+            "/api/v1/accreditations/{number}/suspension/lift",
+            post(a::lift_suspension),
+        )
+        .route(
+            "/api/v1/accreditations/{number}/self-reports",
+            post(a::self_report),
+        )
+        .route("/api/v1/accreditations/{number}/lapse", post(a::lapse))
+        .route("/api/v1/accreditations/{number}/revocation", post(a::revoke))
+        .route("/api/v1/accreditations/{number}/reviews", post(a::open_review))
+        .route(
+            "/api/v1/accreditations/{number}/reviews/{review_id}/requests",
+            post(a::review_request),
+        )
+        .route(
+            "/api/v1/accreditations/{number}/reviews/{review_id}/requests/{item_id}/fulfilment",
+            post(a::review_fulfilment),
+        )
+        .route(
+            "/api/v1/accreditations/{number}/reviews/{review_id}/site-visit",
+            post(a::review_site_visit),
+        )
+        .route(
+            "/api/v1/accreditations/{number}/reviews/{review_id}/revocation-request",
+            post(a::request_revocation),
+        )
+        .route(
+            "/api/v1/accreditations/{number}/reviews/{review_id}/answers",
+            post(a::review_answer),
+        )
+        .route(
+            "/api/v1/accreditations/{number}/reviews/{review_id}/closure",
+            post(a::close_review),
+        )
+        .route(
+            "/api/v1/accreditations/{number}/certificates",
+            post(a::certificate),
         )
 }
 

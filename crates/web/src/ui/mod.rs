@@ -2,6 +2,7 @@
 
 mod acc;
 mod account;
+mod accreditations;
 mod dashboard;
 mod deadlines;
 mod fee_estimate;
@@ -68,6 +69,18 @@ pub fn routes() -> Routes {
         )
         .route("/accreditation/cases/{id}/{step}", post(acc::step))
         .merge(registration_routes())
+        .merge(accreditation_routes())
+}
+
+/// The accreditation after the decision (issue 4, part 1).
+fn accreditation_routes() -> Routes {
+    use accreditations as a;
+    Routes::new()
+        .route("/accreditations", get(a::list))
+        .route("/accreditations/{number}", get(a::show))
+        .route("/accreditations/{number}/logo.svg", get(a::logo_file))
+        .route("/accreditations/{number}/{action}", post(a::step))
+        .route("/accreditation/logo", get(a::logo_terms))
 }
 
 /// REG screens (issue 5); the public report form needs no account.
@@ -286,6 +299,14 @@ impl Page {
             key: "nav.acc_cases",
             current: false,
         });
+        // The accreditations after the decision (issue 4): the office, the head, admin and organizations.
+        if authz::accreditation::list(&actor).is_allowed() {
+            nav.push(NavItem {
+                href: "/accreditations",
+                key: "nav.accreditations",
+                current: false,
+            });
+        }
         // REG (issue 5): the registrar, organizations (their rooms) and the committee (referred cases).
         if authz::reg::global(&actor, authz::reg::RegGlobalAction::ListAll).is_allowed()
             || matches!(actor.role, Role::Organization | Role::Committee)

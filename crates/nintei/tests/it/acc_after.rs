@@ -1,0 +1,1413 @@
+//! The accreditation after the committee's decision (issue 4, part 1): the record and its history, annual
+//! reports with questions and suspension (ACC-14), self-reports (ACC-15), compliance reviews (ACC-16), lapse
+//! with the daily expiry job (ACC-17), revocation with its notice (ACC-18), certificates (ACC-22) and the logo
+//! (ACC-13). Dates follow DOMAIN.md's examples: accredited 2026-04-01 → valid through 2029-03-31, annual
+//! reports due 2027-04-30 and 2028-05-01 (2028-04-30 is a Sunday).
+//!
+//! Also the harness side: the accreditation each route of `/api/v1/accreditations/{number}/...` and
+//! `/accreditations/{number}/...` needs, and the valid bodies of those routes.
+
+use chrono::{TimeZone, Utc};
+use nintei_domain::role::Role;
+use serde_json::{Value, json};
+
+use crate::acc_fixture::Acc;
+use crate::harness::{Body, Fixture};
+use crate::harness_records::Built;
+use crate::requests::Ctx;
+use crate::support::{Browser, PASSWORD, TestApp, hidden};
+
+const API: &str = "/api/v1/accreditations";
+
+/// Sets the test clock to 10:00 JST on `day`.
+fn set_day(app: &TestApp, day: &str) {
+    let d = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
+    let at = Utc.from_utc_datetime(&d.and_hms_opt(1, 0, 0).unwrap());
+    app.clock.set(at);
+}
+
+/// Fresh tokens of the office, the head and the organization's user: tokens expire, and these tests move the
+/// clock by months.
+struct Tokens {
+    office: String,
+    head: String,
+    org_user: String,
+}
+
+impl Tokens {
+    async fn new(app: &TestApp, org_id: &str) -> Tokens {
+        Tokens {
+            office: app.login(Role::Office, None).await.1,
+            head: app.login(Role::Head, None).await.1,
+            org_user: app.login(Role::Organization, Some(org_id)).await.1,
+        }
+    }
+}
+
+/// A case walked to the committee and accredited on `decided_on`; returns the case and the number.
+async fn accredited<'a>(app: &'a TestApp, decided_on: &str) -> (Acc<'a>, String) {
+    let acc = Acc::to_committee(app, &[]).await;
+    let r = acc
+        .decide(json!({"outcome": "accredit", "decided_on": decided_on}))
+        .await;
+    r.assert_status(200);
+    let number = r.json()["accreditation"]["number"].as_str().unwrap().to_owned();
+    (acc, number)
+}
+
+async fn record(app: &TestApp, number: &str, token: &str) -> Value {
+    let r = app.get(&format!("{API}/{number}"), Some(token)).await;
+    r.assert_status(200);
+    r.json()
+}
+
+async fn post(
+    app: &TestApp,
+    number: &str,
+    step: &str,
+    token: &str,
+    body: Value,
+) -> crate::support::TestResponse {
+    app.post_json(&format!("{API}/{number}/{step}"), Some(token), &body)
+        .await
+}
+
+fn kinds(record: &Value) -> Vec<String> {
+    record["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn annual_content() -> Value {
+    json!({
+        "services_provided": "相談窓口 420件、教育・研修 18回",
+        "organization_changes": "なし",
+        "conformity": "認定基準への適合を維持しています。",
+        "improvements": "PQI 4.02 の手順書を改訂しました。",
+        "incidents": "苦情1件（対応済み）",
+    })
+}
+
+async fn public_status(app: &TestApp, number: &str) -> String {
+    let r = app
+        .get(&format!("/api/v1/public/accreditations/{number}"), None)
+        .await;
+    r.assert_status(200);
+    r.json()["status"].as_str().unwrap().to_owned()
+}
+
+async fn publicly_listed(app: &TestApp, number: &str) -> bool {
+    let r = app.get("/api/v1/public/accreditations", None).await;
+    r.assert_status(200);
+    r.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["number"] == json!(number))
+}
+
+#[tokio::test]
+async fn acc_after_the_record_shows_status_services_dates_history_and_is_visible_only_to_its_own() {
+    let app = TestApp::new().await;
+    let (acc, number) = accredited(&app, "2026-04-01").await;
+    let r = record(&app, &number, &acc.office).await;
+    assert_eq!(r["status"], "active");
+    assert_eq!(r["services"], json!(["a", "b"]));
+    assert_eq!(r["accredited_on"], "2026-04-01");
+    assert_eq!(r["expires_on"], "2029-03-31");
+    assert_eq!(kinds(&r), vec!["accredited"]);
+    // ACC-14: due in the accreditation month, rolled forward (art. 142) when it ends on a closed day.
+    let dues: Vec<&str> = r["annual_reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["due_on"].as_str().unwrap())
+        .collect();
+    assert_eq!(dues, vec!["2027-04-30", "2028-05-01"]);
+    // … and in the one deadline model (reminders, dashboards).
+    let deadline_rows = nintei_store::deadlines::open_until(
+        app.state.db.pool(),
+        chrono::NaiveDate::from_ymd_opt(2028, 12, 31).unwrap(),
+        Some(&acc.org_id),
+    )
+    .await
+    .unwrap();
+    let annual: Vec<String> = deadline_rows
+        .iter()
+        .filter(|d| d.kind == "annual_report")
+        .map(|d| d.due_on.clone())
+        .collect();
+    assert_eq!(annual, vec!["2027-04-30", "2028-05-01"]);
+    // The organization sees its own; another organization's user, and staff outside the office, get 404.
+    assert_eq!(
+        record(&app, &number, &acc.org_user).await["number"],
+        json!(number)
+    );
+    record(&app, &number, &acc.head).await;
+    let other = app.organization("合同会社よその認定").await;
+    let (_, other_user) = app.login(Role::Organization, Some(&other)).await;
+    for token in [&other_user, &acc.coordinator, &acc.lead, &acc.member] {
+        app.get(&format!("{API}/{number}"), Some(token))
+            .await
+            .assert_status(404);
+    }
+    app.get(&format!("{API}/MH-2099-9999"), Some(&acc.office))
+        .await
+        .assert_status(404);
+    // Lists: the office sees it, the organization its own, another organization none of it.
+    let listed = |v: Value| {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["number"] == json!(number))
+    };
+    assert!(listed(app.get(API, Some(&acc.office)).await.json()));
+    assert!(listed(app.get(API, Some(&acc.org_user)).await.json()));
+    assert!(!listed(app.get(API, Some(&other_user)).await.json()));
+    app.get(API, Some(&acc.member)).await.assert_status(403);
+}
+
+#[tokio::test]
+async fn acc_14_annual_report_late_suspension_questions_answers_and_lifting() {
+    let app = TestApp::new().await;
+    let (acc, number) = accredited(&app, "2026-04-01").await;
+    // Not yet open: a year-1 report may come from the month before the accreditation month (2027-03-01).
+    set_day(&app, "2027-02-15");
+    let t = Tokens::new(&app, &acc.org_id).await;
+    let r = post(
+        &app,
+        &number,
+        "annual-reports",
+        &t.org_user,
+        json!({"submitted_on": "2027-02-15", "content": annual_content()}),
+    )
+    .await;
+    r.assert_status(409);
+    // Missing contents are named.
+    set_day(&app, "2027-05-10");
+    let t = Tokens::new(&app, &acc.org_id).await;
+    let r = post(
+        &app,
+        &number,
+        "annual-reports",
+        &t.org_user,
+        json!({"submitted_on": "2027-05-10", "content": {"conformity": "維持"}}),
+    )
+    .await;
+    r.assert_status(400);
+    assert!(
+        r.error_fields().contains(&"content.services_provided".to_owned()),
+        "{}",
+        r.text()
+    );
+    // The office may suspend once the report is late (due 2027-04-30, nothing by 2027-05-10).
+    let r = post(
+        &app,
+        &number,
+        "suspension",
+        &t.office,
+        json!({"suspended_on": "2027-05-10", "reason": "認定維持報告書の未提出"}),
+    )
+    .await;
+    r.assert_status(200);
+    assert_eq!(r.json()["status"], "suspended");
+    assert_eq!(public_status(&app, &number).await, "suspended");
+    assert!(!publicly_listed(&app, &number).await);
+    // Suspending twice is a conflict; the organization may not suspend.
+    post(
+        &app,
+        &number,
+        "suspension",
+        &t.office,
+        json!({"suspended_on": "2027-05-10", "reason": "再"}),
+    )
+    .await
+    .assert_status(409);
+    post(
+        &app,
+        &number,
+        "suspension",
+        &t.org_user,
+        json!({"suspended_on": "2027-05-10", "reason": "x"}),
+    )
+    .await
+    .assert_status(403);
+    // The late report is accepted and flagged late.
+    let r = post(
+        &app,
+        &number,
+        "annual-reports",
+        &t.org_user,
+        json!({"submitted_on": "2027-05-10", "content": annual_content()}),
+    )
+    .await;
+    r.assert_status(201);
+    assert_eq!(r.json()["year"], 1);
+    assert_eq!(r.json()["late"], true);
+    let report_id = r.json()["id"].as_str().unwrap().to_owned();
+    // Written question and answer.
+    set_day(&app, "2027-05-12");
+    let t = Tokens::new(&app, &acc.org_id).await;
+    let r = post(
+        &app,
+        &number,
+        "questions",
+        &t.office,
+        json!({
+        "subject": "annual_report", "subject_id": report_id, "asked_on": "2027-05-12",
+        "question": "苦情1件の内容と対応を具体的に記載してください。", "answer_due_on": "2027-06-11"}),
+    )
+    .await;
+    r.assert_status(201);
+    let question_id = r.json()["id"].as_str().unwrap().to_owned();
+    let r = post(&app, &number, &format!("questions/{question_id}/answer"), &t.org_user,
+        json!({"answered_on": "2027-05-20", "answer": "利用者からの予約変更に関する苦情で、手順を改めました。"})).await;
+    r.assert_status(400); // in the future (today is 2027-05-12)
+    let r = post(&app, &number, &format!("questions/{question_id}/answer"), &t.org_user,
+        json!({"answered_on": "2027-05-12", "answer": "利用者からの予約変更に関する苦情で、手順を改めました。"})).await;
+    r.assert_status(200);
+    assert_eq!(r.json()["questions"][0]["answered_on"], "2027-05-12");
+    post(
+        &app,
+        &number,
+        &format!("questions/{question_id}/answer"),
+        &t.org_user,
+        json!({"answered_on": "2027-05-12", "answer": "再回答"}),
+    )
+    .await
+    .assert_status(409);
+    // Lifting the suspension is recorded.
+    set_day(&app, "2027-05-20");
+    let t = Tokens::new(&app, &acc.org_id).await;
+    let r = post(
+        &app,
+        &number,
+        "suspension/lift",
+        &t.office,
+        json!({"lifted_on": "2027-05-20", "reason": "報告書を受領し、疑義も解消した"}),
+    )
+    .await;
+    r.assert_status(200);
+    assert_eq!(r.json()["status"], "active");
+    assert_eq!(public_status(&app, &number).await, "active");
+    assert!(publicly_listed(&app, &number).await);
+    let k = kinds(&r.json());
+    for expected in [
+        "accredited",
+        "suspended",
+        "annual_report_submitted",
+        "question_asked",
+        "question_answered",
+        "suspension_lifted",
+    ] {
+        assert!(k.contains(&expected.to_owned()), "{expected} missing from {k:?}");
+    }
+    // No late report any more: suspending is refused (year 2 is due 2028-05-01).
+    post(
+        &app,
+        &number,
+        "suspension",
+        &t.office,
+        json!({"suspended_on": "2027-05-20", "reason": "x"}),
+    )
+    .await
+    .assert_status(409);
+    // Year 2 on time.
+    set_day(&app, "2028-04-20");
+    let t = Tokens::new(&app, &acc.org_id).await;
+    let r = post(
+        &app,
+        &number,
+        "annual-reports",
+        &t.org_user,
+        json!({"submitted_on": "2028-04-20", "content": annual_content()}),
+    )
+    .await;
+    r.assert_status(201);
+    assert_eq!(r.json()["year"], 2);
+    assert_eq!(r.json()["late"], false);
+    post(
+        &app,
+        &number,
+        "annual-reports",
+        &t.org_user,
+        json!({"submitted_on": "2028-04-20", "content": annual_content()}),
+    )
+    .await
+    .assert_status(409);
+}
+
+#[tokio::test]
+async fn acc_15_self_reports_of_the_six_kinds_with_due_dates_and_late_ones_flagged() {
+    let app = TestApp::new().await;
+    let (acc, number) = accredited(&app, "2026-04-01").await;
+    set_day(&app, "2026-12-20");
+    let t = Tokens::new(&app, &acc.org_id).await;
+    // Client harm learned on Friday 2026-11-20: ten business days (11-23 is a holiday) → 2026-12-07.
+    let r = post(&app, &number, "self-reports", &t.org_user, json!({
+        "kind": "client_harm", "event_on": "2026-11-20", "submitted_on": "2026-12-08",
+        "content": {"situation": "面談後に体調が悪化し救急搬送された", "prevention": "緊急時対応手順を見直した"}})).await;
+    r.assert_status(201);
+    assert_eq!(r.json()["due_on"], "2026-12-07");
+    assert_eq!(r.json()["late"], true);
+    // Change of representative on 2026-11-02: one month from the day after → 2026-12-02.
+    let r = post(
+        &app,
+        &number,
+        "self-reports",
+        &t.org_user,
+        json!({
+        "kind": "change_of_head", "event_on": "2026-11-02", "submitted_on": "2026-12-01",
+        "content": {"position": "代表取締役", "new_name": "山田 花子", "changed_on": "2026-11-02"}}),
+    )
+    .await;
+    r.assert_status(201);
+    assert_eq!(r.json()["due_on"], "2026-12-02");
+    assert_eq!(r.json()["late"], false);
+    // DOMAIN.md: decided 2026-01-30 is before this accreditation; a merger decided 2026-10-30 → 2026-11-30.
+    let r = post(
+        &app,
+        &number,
+        "self-reports",
+        &t.org_user,
+        json!({
+        "kind": "merger", "event_on": "2026-10-30", "submitted_on": "2026-12-01",
+        "content": {"description": "株式会社こころ研修を吸収合併する", "effective_on": "2027-04-01"}}),
+    )
+    .await;
+    r.assert_status(201);
+    assert_eq!(r.json()["due_on"], "2026-11-30");
+    assert_eq!(r.json()["late"], true);
+    for (kind, content) in [
+        (
+            "closure",
+            json!({"description": "教育・研修の中止", "effective_on": "b 教育・研修 2027-03-31", "client_measures": "契約先へ通知"}),
+        ),
+        (
+            "other_location",
+            json!({"address": "福岡県福岡市中央区天神1-1", "manager": "所長 田中（092-000-0000）", "starts_on": "2027-01-10", "services": "a"}),
+        ),
+        (
+            "judgment_or_sanction",
+            json!({"description": "業務に関する行政指導", "content": "個人情報の管理について", "response": "管理規程を改訂"}),
+        ),
+    ] {
+        let r = post(
+            &app,
+            &number,
+            "self-reports",
+            &t.org_user,
+            json!({
+            "kind": kind, "event_on": "2026-12-01", "submitted_on": "2026-12-10", "content": content}),
+        )
+        .await;
+        r.assert_status(201);
+        assert_eq!(r.json()["late"], false, "{kind}");
+    }
+    // Every content field of the kind is required; unknown kinds are refused.
+    let r = post(
+        &app,
+        &number,
+        "self-reports",
+        &t.org_user,
+        json!({
+        "kind": "change_of_head", "event_on": "2026-11-02", "submitted_on": "2026-12-01",
+        "content": {"position": "代表取締役"}}),
+    )
+    .await;
+    r.assert_status(400);
+    assert!(r.error_fields().contains(&"content.new_name".to_owned()));
+    post(
+        &app,
+        &number,
+        "self-reports",
+        &t.org_user,
+        json!({
+        "kind": "fire", "event_on": "2026-11-02", "submitted_on": "2026-12-01", "content": {}}),
+    )
+    .await
+    .assert_status(400);
+    // Submitted before the event: refused.
+    post(
+        &app,
+        &number,
+        "self-reports",
+        &t.org_user,
+        json!({
+        "kind": "client_harm", "event_on": "2026-12-10", "submitted_on": "2026-12-01",
+        "content": {"situation": "x", "prevention": "y"}}),
+    )
+    .await
+    .assert_status(400);
+    // The office does not file them.
+    post(
+        &app,
+        &number,
+        "self-reports",
+        &t.office,
+        json!({
+        "kind": "client_harm", "event_on": "2026-12-01", "submitted_on": "2026-12-01",
+        "content": {"situation": "x", "prevention": "y"}}),
+    )
+    .await
+    .assert_status(403);
+    let r = record(&app, &number, &t.office).await;
+    assert_eq!(r["self_reports"].as_array().unwrap().len(), 6);
+    // A question on a self-report, answered.
+    let sid = r["self_reports"][0]["id"].as_str().unwrap().to_owned();
+    let q = post(&app, &number, "questions", &t.office, json!({
+        "subject": "self_report", "subject_id": sid, "asked_on": "2026-12-20", "question": "搬送後の経過を報告してください。"})).await;
+    q.assert_status(201);
+}
+
+#[tokio::test]
+async fn acc_17_lapse_recorded_by_the_office_and_expiry_applied_once_by_the_daily_job() {
+    let app = TestApp::new().await;
+    let (acc, number) = accredited(&app, "2026-04-01").await;
+    let t = Tokens::new(&app, &acc.org_id).await;
+    // The office records closure, end of services or withdrawal; expiry is the job's.
+    post(
+        &app,
+        &number,
+        "lapse",
+        &t.office,
+        json!({"reason": "expiry", "occurred_on": "2026-11-20"}),
+    )
+    .await
+    .assert_status(400);
+    post(
+        &app,
+        &number,
+        "lapse",
+        &t.org_user,
+        json!({"reason": "withdrawal", "occurred_on": "2026-11-20"}),
+    )
+    .await
+    .assert_status(403);
+    let r = post(
+        &app,
+        &number,
+        "lapse",
+        &t.office,
+        json!({"reason": "withdrawal", "occurred_on": "2026-11-20", "note": "辞退届を受領"}),
+    )
+    .await;
+    r.assert_status(200);
+    assert_eq!(r.json()["status"], "lapsed");
+    assert_eq!(public_status(&app, &number).await, "lapsed");
+    assert!(!publicly_listed(&app, &number).await);
+    post(
+        &app,
+        &number,
+        "lapse",
+        &t.office,
+        json!({"reason": "closure", "occurred_on": "2026-11-20"}),
+    )
+    .await
+    .assert_status(409);
+    // Nothing more is owed: the annual report deadlines are waived.
+    let open = nintei_store::deadlines::open_until(
+        app.state.db.pool(),
+        chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap(),
+        Some(&acc.org_id),
+    )
+    .await
+    .unwrap();
+    assert!(open.iter().all(|d| d.kind != "annual_report"), "{open:?}");
+    post(
+        &app,
+        &number,
+        "annual-reports",
+        &t.org_user,
+        json!({"submitted_on": "2026-11-20", "content": annual_content()}),
+    )
+    .await
+    .assert_status(409);
+
+    // Expiry: a second accreditation (another organization), valid through 2029-03-31.
+    let (_acc2, number2) = accredited(&app, "2026-04-01").await;
+    set_day(&app, "2029-03-31");
+    let t = Tokens::new(&app, &acc.org_id).await;
+    nintei_web::jobs::schedule_recurring(&app.state).await.unwrap();
+    nintei_web::jobs::run_due(&app.state, "w1").await.unwrap();
+    assert_eq!(record(&app, &number2, &t.office).await["status"], "active");
+    set_day(&app, "2029-04-01");
+    let t = Tokens::new(&app, &acc.org_id).await;
+    // Two workers at once: the lapse is recorded once.
+    let (a, b) = tokio::join!(
+        nintei_web::accr::expire_due(&app.state, chrono::NaiveDate::from_ymd_opt(2029, 4, 1).unwrap()),
+        nintei_web::accr::expire_due(&app.state, chrono::NaiveDate::from_ymd_opt(2029, 4, 1).unwrap()),
+    );
+    assert_eq!(a.unwrap() + b.unwrap(), 1);
+    nintei_web::jobs::schedule_recurring(&app.state).await.unwrap();
+    nintei_web::jobs::run_due(&app.state, "w2").await.unwrap();
+    let r = record(&app, &number2, &t.office).await;
+    assert_eq!(r["status"], "lapsed");
+    let lapses: Vec<&Value> = r["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "lapsed")
+        .collect();
+    assert_eq!(lapses.len(), 1);
+    assert_eq!(lapses[0]["occurred_on"], "2029-04-01");
+    assert_eq!(lapses[0]["detail"]["reason"], "expiry");
+    assert_eq!(public_status(&app, &number2).await, "lapsed");
+}
+
+#[tokio::test]
+async fn acc_18_revocation_on_its_grounds_with_the_written_notice() {
+    let app = TestApp::new().await;
+    let (acc, number) = accredited(&app, "2026-04-01").await;
+    post(
+        &app,
+        &number,
+        "revocation",
+        &acc.head,
+        json!({
+        "decided_on": "2026-11-20", "ground": "bad_conduct", "method": "meeting", "reason": "x"}),
+    )
+    .await
+    .assert_status(400);
+    // The compliance-review ground needs a review that asked the committee.
+    post(
+        &app,
+        &number,
+        "revocation",
+        &acc.head,
+        json!({
+        "decided_on": "2026-11-20", "ground": "compliance_review", "method": "meeting", "reason": "x"}),
+    )
+    .await
+    .assert_status(400);
+    // A poll needs the answers recorded on a review.
+    post(
+        &app,
+        &number,
+        "revocation",
+        &acc.head,
+        json!({
+        "decided_on": "2026-11-20", "ground": "eligibility_lost", "method": "poll", "reason": "x"}),
+    )
+    .await
+    .assert_status(400);
+    post(
+        &app,
+        &number,
+        "revocation",
+        &acc.org_user,
+        json!({
+        "decided_on": "2026-11-20", "ground": "eligibility_lost", "method": "meeting", "reason": "x"}),
+    )
+    .await
+    .assert_status(403);
+    let mails_before = nintei_store::mail::list(app.state.db.pool(), 100)
+        .await
+        .unwrap()
+        .len();
+    let r = post(
+        &app,
+        &number,
+        "revocation",
+        &acc.head,
+        json!({
+        "decided_on": "2026-11-20", "ground": "eligibility_lost", "method": "meeting",
+        "reason": "医療法上の医療提供施設となり、受審資格（ACC-1）を失った"}),
+    )
+    .await;
+    r.assert_status(200);
+    assert_eq!(r.json()["status"], "revoked");
+    let ev = r.json()["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(ev["kind"], "revoked");
+    assert_eq!(ev["detail"]["ground"], "eligibility_lost");
+    assert_eq!(public_status(&app, &number).await, "revoked");
+    assert!(!publicly_listed(&app, &number).await);
+    let mails = nintei_store::mail::list(app.state.db.pool(), 100).await.unwrap();
+    assert_eq!(mails.len(), mails_before + 1);
+    let notice = mails
+        .iter()
+        .find(|m| m.subject.contains("認定取消通知書"))
+        .expect("notice");
+    assert_eq!(notice.to, "contact@example.jp");
+    assert!(notice.body.contains(&number) && notice.body.contains("受審資格"));
+    // Final: nothing changes it any more.
+    post(
+        &app,
+        &number,
+        "revocation",
+        &acc.office,
+        json!({
+        "decided_on": "2026-11-20", "ground": "false_explanation", "method": "meeting", "reason": "x"}),
+    )
+    .await
+    .assert_status(409);
+    post(
+        &app,
+        &number,
+        "lapse",
+        &acc.office,
+        json!({"reason": "closure", "occurred_on": "2026-11-20"}),
+    )
+    .await
+    .assert_status(409);
+}
+
+#[tokio::test]
+async fn acc_16_compliance_review_requests_findings_site_visit_and_a_poll_of_members_without_conflict() {
+    let app = TestApp::new().await;
+    let (acc, number) = accredited(&app, "2026-04-01").await;
+    set_day(&app, "2027-04-20");
+    let t = Tokens::new(&app, &acc.org_id).await;
+    let r = post(
+        &app,
+        &number,
+        "annual-reports",
+        &t.org_user,
+        json!({"submitted_on": "2027-04-20", "content": annual_content()}),
+    )
+    .await;
+    r.assert_status(201);
+    let report_id = r.json()["id"].as_str().unwrap().to_owned();
+    // Trigger (1) names the report; an unknown one is refused.
+    post(
+        &app,
+        &number,
+        "reviews",
+        &t.office,
+        json!({
+        "trigger": "annual_report", "opened_on": "2027-05-06", "reason": "x"}),
+    )
+    .await
+    .assert_status(400);
+    set_day(&app, "2027-05-06");
+    let t = Tokens::new(&app, &acc.org_id).await;
+    post(
+        &app,
+        &number,
+        "reviews",
+        &t.office,
+        json!({
+        "trigger": "annual_report", "trigger_ref": "nope", "opened_on": "2027-05-06", "reason": "x"}),
+    )
+    .await
+    .assert_status(400);
+    let r = post(
+        &app,
+        &number,
+        "reviews",
+        &t.office,
+        json!({
+        "trigger": "annual_report", "trigger_ref": report_id, "opened_on": "2027-05-06",
+        "reason": "報告書から相談記録の保存期間が基準に適合していない疑いがある"}),
+    )
+    .await;
+    r.assert_status(201);
+    let review = r.json()["id"].as_str().unwrap().to_owned();
+    // One open review at a time.
+    post(
+        &app,
+        &number,
+        "reviews",
+        &t.office,
+        json!({
+        "trigger": "site_visit_explanation", "opened_on": "2027-05-06", "reason": "x"}),
+    )
+    .await
+    .assert_status(409);
+    let base = format!("reviews/{review}");
+    let r = post(&app, &number, &format!("{base}/requests"), &t.office, json!({
+        "kind": "documents", "requested_on": "2027-05-06", "due_on": "2027-06-07", "description": "相談記録の保存規程"})).await;
+    r.assert_status(201);
+    let docs = r.json()["id"].as_str().unwrap().to_owned();
+    let r = post(&app, &number, &format!("{base}/requests"), &t.office, json!({
+        "kind": "finding", "requested_on": "2027-05-06", "due_on": "2027-07-06", "description": "保存期間を5年に改めること"})).await;
+    r.assert_status(201);
+    let finding = r.json()["id"].as_str().unwrap().to_owned();
+    post(
+        &app,
+        &number,
+        &format!("{base}/site-visit"),
+        &t.office,
+        json!({"site_visit_on": "2027-05-25"}),
+    )
+    .await
+    .assert_status(200);
+    // Conforming while a finding is open: refused.
+    post(
+        &app,
+        &number,
+        &format!("{base}/closure"),
+        &t.office,
+        json!({
+        "closed_on": "2027-05-06", "outcome": "corrected"}),
+    )
+    .await
+    .assert_status(409);
+    set_day(&app, "2027-06-01");
+    let t = Tokens::new(&app, &acc.org_id).await;
+    post(
+        &app,
+        &number,
+        &format!("{base}/requests/{docs}/fulfilment"),
+        &t.office,
+        json!({"met_on": "2027-05-30"}),
+    )
+    .await
+    .assert_status(200);
+    post(
+        &app,
+        &number,
+        &format!("{base}/requests/{docs}/fulfilment"),
+        &t.office,
+        json!({"met_on": "2027-05-30"}),
+    )
+    .await
+    .assert_status(409);
+    post(
+        &app,
+        &number,
+        &format!("{base}/requests/{finding}/fulfilment"),
+        &t.office,
+        json!({"met_on": "2027-06-01"}),
+    )
+    .await
+    .assert_status(200);
+    // The office asks the committee to revoke; the head polls each member.
+    post(
+        &app,
+        &number,
+        &format!("{base}/revocation-request"),
+        &t.office,
+        json!({
+        "requested_on": "2027-06-01", "method": "poll", "reason": "虚偽の説明が判明した"}),
+    )
+    .await
+    .assert_status(200);
+    let (m1, _) = app.login(Role::Committee, None).await;
+    let (m2, _) = app.login(Role::Committee, None).await;
+    let (m3, _) = app.login(Role::Committee, None).await;
+    let (m4, m4_token) = app.login(Role::Committee, None).await;
+    // m4 declares a conflict with the organization (ACC-8): takes no part.
+    app.post_json(
+        "/api/v1/conflicts",
+        Some(&m4_token),
+        &json!({"user_id": m4, "organization_id": acc.org_id, "reason": "元顧問"}),
+    )
+    .await
+    .assert_status(201);
+    let answer =
+        |member: &str, a: &str| json!({"member_id": member, "answer": a, "answered_on": "2027-06-01"});
+    post(
+        &app,
+        &number,
+        &format!("{base}/answers"),
+        &t.office,
+        answer(&m1, "revoke"),
+    )
+    .await
+    .assert_status(403);
+    post(
+        &app,
+        &number,
+        &format!("{base}/answers"),
+        &t.head,
+        answer(&m4, "revoke"),
+    )
+    .await
+    .assert_status(409);
+    post(
+        &app,
+        &number,
+        &format!("{base}/answers"),
+        &t.head,
+        answer(&acc.lead_id, "revoke"),
+    )
+    .await
+    .assert_status(400);
+    post(
+        &app,
+        &number,
+        &format!("{base}/answers"),
+        &t.head,
+        answer(&m1, "revoke"),
+    )
+    .await
+    .assert_status(201);
+    post(
+        &app,
+        &number,
+        &format!("{base}/answers"),
+        &t.head,
+        answer(&m1, "maintain"),
+    )
+    .await
+    .assert_status(409);
+    post(
+        &app,
+        &number,
+        &format!("{base}/answers"),
+        &t.head,
+        answer(&m2, "maintain"),
+    )
+    .await
+    .assert_status(201);
+    // One for, one against: no majority yet.
+    let revoke = json!({"decided_on": "2027-06-01", "ground": "compliance_review", "method": "poll",
+                        "reason": "適合状況の調査の結果", "review_id": review});
+    post(&app, &number, "revocation", &t.head, revoke.clone())
+        .await
+        .assert_status(409);
+    post(
+        &app,
+        &number,
+        &format!("{base}/answers"),
+        &t.head,
+        answer(&m3, "revoke"),
+    )
+    .await
+    .assert_status(201);
+    let r = post(&app, &number, "revocation", &t.head, revoke).await;
+    r.assert_status(200);
+    let v = r.json();
+    assert_eq!(v["status"], "revoked");
+    let rv = &v["reviews"][0];
+    assert_eq!(rv["status"], "closed");
+    assert_eq!(rv["outcome"], "revoked");
+    assert_eq!(rv["site_visit_on"], "2027-05-25");
+    assert_eq!(rv["answers"].as_array().unwrap().len(), 3);
+    assert_eq!(rv["items"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        v["history"].as_array().unwrap().last().unwrap()["detail"]["answers"],
+        json!({"revoke": 2, "maintain": 1})
+    );
+}
+
+#[tokio::test]
+async fn acc_16_a_review_closed_without_revocation_after_the_finding_is_corrected() {
+    let app = TestApp::new().await;
+    let (acc, number) = accredited(&app, "2026-04-01").await;
+    let r = post(
+        &app,
+        &number,
+        "self-reports",
+        &acc.org_user,
+        json!({
+        "kind": "client_harm", "event_on": "2026-11-02", "submitted_on": "2026-11-10",
+        "content": {"situation": "面談後に体調悪化", "prevention": "手順の見直し"}}),
+    )
+    .await;
+    r.assert_status(201);
+    let sid = r.json()["id"].as_str().unwrap().to_owned();
+    let r = post(&app, &number, "reviews", &acc.office, json!({
+        "trigger": "self_report", "trigger_ref": sid, "opened_on": "2026-11-12", "reason": "健康被害の自己申告"})).await;
+    r.assert_status(201);
+    let review = r.json()["id"].as_str().unwrap().to_owned();
+    let r = post(&app, &number, &format!("reviews/{review}/requests"), &acc.office, json!({
+        "kind": "finding", "requested_on": "2026-11-12", "due_on": "2026-12-14", "description": "緊急時対応手順の周知"})).await;
+    let item = r.json()["id"].as_str().unwrap().to_owned();
+    post(
+        &app,
+        &number,
+        &format!("reviews/{review}/requests/{item}/fulfilment"),
+        &acc.office,
+        json!({"met_on": "2026-11-19", "note": "研修記録を確認"}),
+    )
+    .await
+    .assert_status(200);
+    // not_revoked needs a revocation request; corrected is right here.
+    post(
+        &app,
+        &number,
+        &format!("reviews/{review}/closure"),
+        &acc.office,
+        json!({"closed_on": "2026-11-20", "outcome": "not_revoked"}),
+    )
+    .await
+    .assert_status(409);
+    let r = post(
+        &app,
+        &number,
+        &format!("reviews/{review}/closure"),
+        &acc.office,
+        json!({"closed_on": "2026-11-20", "outcome": "corrected"}),
+    )
+    .await;
+    r.assert_status(200);
+    assert_eq!(r.json()["reviews"][0]["outcome"], "corrected");
+    assert_eq!(r.json()["status"], "active");
+    // Closed: nothing more is recorded on it, and a new review may open.
+    post(
+        &app,
+        &number,
+        &format!("reviews/{review}/site-visit"),
+        &acc.office,
+        json!({"site_visit_on": "2026-11-25"}),
+    )
+    .await
+    .assert_status(409);
+    post(
+        &app,
+        &number,
+        "reviews",
+        &acc.office,
+        json!({
+        "trigger": "site_visit_explanation", "opened_on": "2026-11-20", "reason": "説明の誤り"}),
+    )
+    .await
+    .assert_status(201);
+}
+
+#[tokio::test]
+async fn certificates_only_when_every_fee_is_paid_and_a_reissue_invoices_3000_yen_and_returns_the_previous() {
+    let app = TestApp::new().await;
+    let (acc, number) = accredited(&app, "2026-04-01").await;
+    // The acceptance invoice is unpaid.
+    let r = post(
+        &app,
+        &number,
+        "certificates",
+        &acc.office,
+        json!({"issued_on": "2026-11-20"}),
+    )
+    .await;
+    r.assert_status(409);
+    assert!(r.text().contains("INV-"), "{}", r.text());
+    let case = acc.case().await;
+    for inv in case["invoices"].as_array().unwrap() {
+        let due = inv["total_yen"].as_i64().unwrap();
+        let id = inv["id"].as_str().unwrap();
+        acc.post(
+            &format!("invoices/{id}/payments"),
+            &acc.office,
+            json!({"paid_on": "2026-11-20", "amount_yen": due}),
+        )
+        .await
+        .assert_status(201);
+    }
+    post(
+        &app,
+        &number,
+        "certificates",
+        &acc.org_user,
+        json!({"issued_on": "2026-11-20"}),
+    )
+    .await
+    .assert_status(403);
+    post(
+        &app,
+        &number,
+        "certificates",
+        &acc.office,
+        json!({"issued_on": "2026-11-20"}),
+    )
+    .await
+    .assert_status(201);
+    post(
+        &app,
+        &number,
+        "certificates",
+        &acc.office,
+        json!({"issued_on": "2026-11-20"}),
+    )
+    .await
+    .assert_status(409);
+    post(
+        &app,
+        &number,
+        "certificates",
+        &acc.office,
+        json!({"issued_on": "2026-11-20", "reissue": true}),
+    )
+    .await
+    .assert_status(201);
+    let r = record(&app, &number, &acc.office).await;
+    let certs = r["certificates"].as_array().unwrap();
+    assert_eq!(certs.len(), 2);
+    assert_eq!(certs[0]["returned_on"], "2026-11-20");
+    assert!(certs[1]["returned_on"].is_null());
+    assert_eq!(certs[1]["services"], json!(["a", "b"]));
+    let invoice_id = certs[1]["invoice_id"].as_str().unwrap();
+    let case = acc.case().await;
+    let invoice = case["invoices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == json!(invoice_id))
+        .unwrap()
+        .clone();
+    assert_eq!(invoice["subtotal_yen"], 3000);
+    assert_eq!(invoice["total_yen"], 3300);
+    assert_eq!(invoice["lines"][0]["kind"], "certificate_reissue");
+    let k = kinds(&r);
+    assert!(k.contains(&"certificate_returned".to_owned()) && k.contains(&"certificate_issued".to_owned()));
+    // The reissue invoice is unpaid now: another certificate waits for it.
+    post(
+        &app,
+        &number,
+        "certificates",
+        &acc.office,
+        json!({"issued_on": "2026-11-20", "reissue": true}),
+    )
+    .await
+    .assert_status(409);
+}
+
+#[tokio::test]
+async fn acc_13_the_logo_is_for_an_active_accreditation_of_the_own_organization_and_the_terms_are_shown() {
+    let app = TestApp::new().await;
+    let (acc, number) = accredited(&app, "2026-04-01").await;
+    let (_, email) = app.user(Role::Organization, Some(&acc.org_id)).await;
+    let mut b = Browser::new(&app);
+    b.sign_in(&email, PASSWORD).await.assert_status(303);
+    let terms = b.get("/accreditation/logo").await;
+    terms.assert_status(200);
+    assert!(
+        terms.text().contains("名刺")
+            && terms
+                .text()
+                .contains(&format!("/accreditations/{number}/logo.svg"))
+    );
+    let logo = b.get(&format!("/accreditations/{number}/logo.svg")).await;
+    logo.assert_status(200);
+    assert!(logo.header("content-type").starts_with("image/svg+xml"));
+    assert!(logo.text().starts_with("<svg") && logo.text().contains(&number));
+    // Another organization's user: not found.
+    let other = app.organization("合同会社よその認定").await;
+    let (_, other_email) = app.user(Role::Organization, Some(&other)).await;
+    let mut o = Browser::new(&app);
+    o.sign_in(&other_email, PASSWORD).await;
+    o.get(&format!("/accreditations/{number}/logo.svg"))
+        .await
+        .assert_status(404);
+    // Once the accreditation is no longer active, no logo.
+    post(
+        &app,
+        &number,
+        "lapse",
+        &acc.office,
+        json!({"reason": "closure", "occurred_on": "2026-11-20"}),
+    )
+    .await
+    .assert_status(200);
+    b.get(&format!("/accreditations/{number}/logo.svg"))
+        .await
+        .assert_status(409);
+}
+
+#[tokio::test]
+async fn screens_show_the_accreditation_in_japanese_and_post_the_same_steps() {
+    let app = TestApp::new().await;
+    let (acc, number) = accredited(&app, "2026-04-01").await;
+    let (_, email) = app.user(Role::Organization, Some(&acc.org_id)).await;
+    let mut b = Browser::new(&app);
+    b.sign_in(&email, PASSWORD).await.assert_status(303);
+    let list = b.get("/accreditations").await;
+    list.assert_status(200);
+    assert!(list.text().contains(&number));
+    let page = b.get(&format!("/accreditations/{number}")).await;
+    page.assert_status(200);
+    let html = page.text();
+    assert!(html.contains("認定維持報告書") && html.contains("自己申告") && html.contains("2029-03-31"));
+    assert!(
+        !html.contains("認定を停止する"),
+        "the organization sees no office forms"
+    );
+    let csrf = hidden(&html, "csrf");
+    // A self-report through the form (fields named per kind).
+    let r = b
+        .post_form(
+            &format!("/accreditations/{number}/self-report"),
+            &[
+                ("csrf", &csrf),
+                ("kind", "change_of_head"),
+                ("event_on", "2026-11-02"),
+                ("submitted_on", "2026-11-20"),
+                ("change_of_head.position", "代表取締役"),
+                ("change_of_head.new_name", "山田 花子"),
+                ("change_of_head.changed_on", "2026-11-02"),
+                ("client_harm.situation", ""),
+            ],
+        )
+        .await;
+    r.assert_status(303);
+    assert!(r.location().starts_with(&format!("/accreditations/{number}")));
+    let html = b.get(&format!("/accreditations/{number}")).await.text();
+    assert!(html.contains("山田 花子") && html.contains("代表者、サービス提供責任者等の変更"));
+    // A form error is shown on the page (400), in Japanese.
+    let r = b
+        .post_form(
+            &format!("/accreditations/{number}/self-report"),
+            &[
+                ("csrf", &csrf),
+                ("kind", "merger"),
+                ("event_on", "2026-11-02"),
+                ("submitted_on", "2026-11-20"),
+            ],
+        )
+        .await;
+    r.assert_status(400);
+    assert!(r.text().contains("合併または買収の期日"));
+    // The office sees the maintenance forms and records a lapse through the screen.
+    let (_, office_email) = app.user(Role::Office, None).await;
+    let mut ob = Browser::new(&app);
+    ob.sign_in(&office_email, PASSWORD).await;
+    let html = ob.get(&format!("/accreditations/{number}")).await.text();
+    assert!(
+        html.contains("認定を停止する")
+            && html.contains("適合状況の調査を開始する")
+            && html.contains("認定証を発行する")
+    );
+    let csrf = hidden(&html, "csrf");
+    let r = ob
+        .post_form(
+            &format!("/accreditations/{number}/lapse"),
+            &[
+                ("csrf", &csrf),
+                ("reason", "closure"),
+                ("occurred_on", "2026-11-20"),
+            ],
+        )
+        .await;
+    r.assert_status(303);
+    assert_eq!(public_status(&app, &number).await, "lapsed");
+    let html = ob.get(&format!("/accreditations/{number}")).await.text();
+    assert!(html.contains("失効") && html.contains("機関の閉鎖"));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The harness side (authorization matrix, CSRF sweep, property tests)
+
+/// The state of the accreditation a route needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccrStage {
+    /// Accredited 2025-12-10 (expires 2028-12-09): the year-1 report (due 2026-12-31 → 2027-01-04) is open.
+    Active,
+    /// With the year-1 annual report submitted.
+    Reported,
+    /// With a written question on it.
+    Questioned,
+    /// With the year-1 report past its due date (moved to 2026-10-30).
+    LateReport,
+    Suspended,
+    /// With an open compliance review.
+    Review,
+    /// With a document request on the review.
+    ReviewItem,
+    /// With the review's revocation request decided by a poll.
+    Poll,
+}
+
+/// The stage for the part of the path after `/accreditations/{number}`.
+pub fn stage_for(rest: &str) -> AccrStage {
+    use AccrStage::*;
+    match rest {
+        "/questions" => Reported,
+        "/questions/{question_id}/answer" => Questioned,
+        "/suspension" => LateReport,
+        "/suspension/lift" => Suspended,
+        "/reviews/{review_id}/requests"
+        | "/reviews/{review_id}/site-visit"
+        | "/reviews/{review_id}/revocation-request"
+        | "/reviews/{review_id}/closure" => Review,
+        "/reviews/{review_id}/requests/{item_id}/fulfilment" => ReviewItem,
+        "/reviews/{review_id}/answers" => Poll,
+        _ => Active,
+    }
+}
+
+async fn call(fx: &Fixture, path: &str, token: &str, body: Value, expect: u16) -> Value {
+    let r = fx.app.post_json(path, Some(token), &body).await;
+    assert_eq!(
+        r.status.as_u16(),
+        expect,
+        "fixture: POST {path} {body}: {}",
+        r.text()
+    );
+    r.json()
+}
+
+/// An accreditation of `b.org` in `stage`: a case applied through the API, accredited directly in the store
+/// (the case's review is not what these routes are about), then the stage's steps through the API.
+pub async fn build(fx: &Fixture, b: &mut Built, stage: AccrStage, office: &str) {
+    use AccrStage::*;
+    let (_, email) = fx.app.user(Role::Organization, Some(&b.org)).await;
+    let org_user = fx.app.token_for(&email).await;
+    let mut application = crate::acc_fixture::application(&b.org, "2025-09-01");
+    application["unit_name"] = format!("第{}相談部", fx.nonce()).into();
+    let r = call(fx, "/api/v1/accreditation/cases", &org_user, application, 201).await;
+    let case_id = r["id"].as_str().unwrap().to_owned();
+    b.number = accredit_directly(&fx.app, &case_id, &b.org).await;
+    let base = format!("{API}/{}", b.number);
+    let db = &fx.app.state.db;
+    if matches!(stage, Reported | Questioned) {
+        let r = call(
+            fx,
+            &format!("{base}/annual-reports"),
+            &org_user,
+            json!({"submitted_on": "2026-11-20", "content": annual_content()}),
+            201,
+        )
+        .await;
+        b.report_id = r["id"].as_str().unwrap().to_owned();
+    }
+    if stage == Questioned {
+        let r = call(fx, &format!("{base}/questions"), office, json!({
+            "subject": "annual_report", "subject_id": b.report_id, "asked_on": "2026-11-20", "question": "実績の内訳を示してください。"}), 201).await;
+        b.question_id = r["id"].as_str().unwrap().to_owned();
+    }
+    if stage == LateReport {
+        crate::support::sqlx_exec(
+            db,
+            &format!(
+                "UPDATE acc_annual_reports SET due_on = '2026-10-30' WHERE year = 1 AND accreditation_id = \
+             (SELECT id FROM accreditations WHERE number = '{}')",
+                b.number
+            ),
+        )
+        .await;
+    }
+    if stage == Suspended {
+        crate::support::sqlx_exec(
+            db,
+            &format!(
+                "UPDATE accreditations SET status = 'suspended' WHERE number = '{}'",
+                b.number
+            ),
+        )
+        .await;
+    }
+    if matches!(stage, Review | ReviewItem | Poll) {
+        let r = call(fx, &format!("{base}/reviews"), office, json!({
+            "trigger": "site_visit_explanation", "opened_on": "2026-11-20", "reason": "実地調査での説明の誤り"}), 201).await;
+        b.review_id = r["id"].as_str().unwrap().to_owned();
+    }
+    if stage == ReviewItem {
+        let r = call(fx, &format!("{base}/reviews/{}/requests", b.review_id), office, json!({
+            "kind": "documents", "requested_on": "2026-11-20", "due_on": "2026-12-21", "description": "相談記録"}), 201).await;
+        b.item_id = r["id"].as_str().unwrap().to_owned();
+    }
+    if stage == Poll {
+        call(
+            fx,
+            &format!("{base}/reviews/{}/revocation-request", b.review_id),
+            office,
+            json!({
+            "requested_on": "2026-11-20", "method": "poll", "reason": "委員会の判定が必要"}),
+            200,
+        )
+        .await;
+        let (member, _) = fx.app.user(Role::Committee, None).await;
+        b.user_ref = member;
+    }
+}
+
+/// Inserts an accreditation of the case, accredited 2025-12-10 (valid through 2028-12-09), with its history
+/// and annual reports as the accredit decision makes them; returns its number.
+pub async fn accredit_directly(app: &TestApp, case_id: &str, org: &str) -> String {
+    let state = &app.state;
+    let now = state.clock.unix();
+    let on = chrono::NaiveDate::from_ymd_opt(2025, 12, 10).unwrap();
+    let mut tx = state.db.begin_write().await.unwrap();
+    let n = nintei_store::acc::next_number(&mut tx, "accreditation", 2025)
+        .await
+        .unwrap();
+    let number = format!("MH-2025-{n:04}");
+    let record = nintei_store::acc::Accreditation {
+        number: number.clone(),
+        organization_id: org.to_owned(),
+        case_id: case_id.to_owned(),
+        unit_name: None,
+        services: vec![
+            nintei_domain::acc::ServiceCode::A,
+            nintei_domain::acc::ServiceCode::B,
+        ],
+        accredited_on: on,
+        expires_on: chrono::NaiveDate::from_ymd_opt(2028, 12, 9).unwrap(),
+        status: "active".into(),
+    };
+    let id = nintei_store::acc::insert_accreditation(&mut tx, &record, now)
+        .await
+        .unwrap();
+    nintei_store::accreditations::record_event(
+        &mut tx,
+        &id,
+        "accredited",
+        on,
+        &json!({"case_id": case_id}),
+        None,
+        now,
+    )
+    .await
+    .unwrap();
+    nintei_web::accr::on_accredited(&mut tx, state, &number, now)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    number
+}
+
+/// The valid body of one of this module's POST routes.
+pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
+    let b = &c.built;
+    let csrf = c.csrf.as_str();
+    let path = route
+        .strip_prefix("POST /api/v1/accreditations/{number}")
+        .map(|r| (true, r))
+        .or_else(|| {
+            route
+                .strip_prefix("POST /accreditations/{number}")
+                .map(|r| (false, r))
+        })?;
+    let body = match path {
+        (true, "/annual-reports") => json!({"submitted_on": "2026-11-20", "content": annual_content()}),
+        (true, "/questions") => json!({"subject": "annual_report", "subject_id": b.report_id,
+            "asked_on": "2026-11-20", "question": "実績の内訳を示してください。", "answer_due_on": "2026-12-21"}),
+        (true, "/questions/{question_id}/answer") => {
+            json!({"answered_on": "2026-11-20", "answer": "別紙のとおりです。"})
+        }
+        (true, "/suspension") => json!({"suspended_on": "2026-11-20", "reason": "認定維持報告書の未提出"}),
+        (true, "/suspension/lift") => json!({"lifted_on": "2026-11-20", "reason": "報告書を受領"}),
+        (true, "/self-reports") => {
+            json!({"kind": "change_of_head", "event_on": "2026-11-02", "submitted_on": "2026-11-20",
+            "content": {"position": "代表取締役", "new_name": "山田 花子", "changed_on": "2026-11-02"}})
+        }
+        (true, "/lapse") => json!({"reason": "withdrawal", "occurred_on": "2026-11-20"}),
+        (true, "/revocation") => {
+            json!({"decided_on": "2026-11-20", "ground": "eligibility_lost", "method": "meeting",
+            "reason": "受審資格を失った"})
+        }
+        (true, "/reviews") => {
+            json!({"trigger": "site_visit_explanation", "opened_on": "2026-11-20", "reason": "説明の誤り"})
+        }
+        (true, "/reviews/{review_id}/requests") => json!({"kind": "finding", "requested_on": "2026-11-20",
+            "due_on": "2026-12-21", "description": "保存期間を改めること"}),
+        (true, "/reviews/{review_id}/requests/{item_id}/fulfilment") => json!({"met_on": "2026-11-20"}),
+        (true, "/reviews/{review_id}/site-visit") => json!({"site_visit_on": "2026-12-01"}),
+        (true, "/reviews/{review_id}/revocation-request") => {
+            json!({"requested_on": "2026-11-20", "method": "meeting",
+            "reason": "委員会の判定が必要"})
+        }
+        (true, "/reviews/{review_id}/answers") => {
+            json!({"member_id": b.user_ref, "answer": "revoke", "answered_on": "2026-11-20"})
+        }
+        (true, "/reviews/{review_id}/closure") => json!({"closed_on": "2026-11-20", "outcome": "conforming"}),
+        (true, "/certificates") => json!({"issued_on": "2026-11-20"}),
+        (false, "/{action}") => {
+            return Some(Body::form(&[
+                ("csrf", csrf),
+                ("kind", "change_of_head"),
+                ("event_on", "2026-11-02"),
+                ("submitted_on", "2026-11-20"),
+                ("change_of_head.position", "代表取締役"),
+                ("change_of_head.new_name", "山田 花子"),
+                ("change_of_head.changed_on", "2026-11-02"),
+            ]));
+        }
+        _ => return None,
+    };
+    Some(Body::Json(body))
+}
