@@ -300,6 +300,10 @@ POST   /api/v1/accreditations/{number}/services               own   -  401 403 2
 POST   /api/v1/accreditations/{number}/services               other -  401 403 201 403 403 403 403 404
 POST   /api/v1/accreditations/{number}/service-endings        own   -  401 403 200 403 403 403 403 200
 POST   /api/v1/accreditations/{number}/service-endings        other -  401 403 200 403 403 403 403 404
+# The appeals screens (read-only; the steps are in the API)
+GET    /accreditation/appeals                                 -     -  login 200 200 200 200 200 200 200
+GET    /accreditation/appeals/{id}                            own   -  login 200 200 200 404 404 200 200
+GET    /accreditation/appeals/{id}                            other -  login 200 200 200 404 404 200 404
 "#;
 
 /// What one cell expects.
