@@ -762,3 +762,45 @@ async fn acc_20_adding_a_service_is_reviewed_on_its_standards_and_ending_one_upd
     .await
     .assert_status(404);
 }
+
+#[tokio::test]
+async fn acc_21_the_appeal_screens_show_the_filing_and_the_review_in_japanese() {
+    let app = TestApp::new().await;
+    let acc = denied(&app).await;
+    let r = app
+        .post_json(
+            &acc.path("appeals"),
+            Some(&acc.org_user),
+            &appeal_body("2026-01-15", "2026-02-16"),
+        )
+        .await;
+    r.assert_status(201);
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let (_, email) = app.user(Role::Organization, Some(&acc.org_id)).await;
+    let mut b = crate::support::Browser::new(&app);
+    b.sign_in(&email, crate::support::PASSWORD).await;
+    let list = b.get("/accreditation/appeals").await;
+    list.assert_status(200);
+    assert!(list.text().contains("認定の否認"), "{}", list.text());
+    let page = b.get(&format!("/accreditation/appeals/{id}")).await;
+    page.assert_status(200);
+    let html = page.text();
+    for s in [
+        "不服申立て",
+        "山田 太郎",
+        "改善記録（2025年12月）",
+        "2026-04-16",
+        "審査中",
+    ] {
+        assert!(html.contains(s), "{s} missing");
+    }
+    // Another organization's user: 404.
+    let other = app.organization("株式会社ほかの機関").await;
+    let (_, email) = app.user(Role::Organization, Some(&other)).await;
+    let mut stranger = crate::support::Browser::new(&app);
+    stranger.sign_in(&email, crate::support::PASSWORD).await;
+    stranger
+        .get(&format!("/accreditation/appeals/{id}"))
+        .await
+        .assert_status(404);
+}

@@ -350,6 +350,10 @@ GET    /accreditations/{number}/logo.svg       other  -                    login
 POST   /accreditations/{number}/{action}       own    /accreditations/*    login 403 403 403 404 404 404 303
 POST   /accreditations/{number}/{action}       other  /accreditations/*    login 403 403 403 404 404 404 404
 GET    /accreditation/logo                     -      -                    login 200 200 200 200 200 200 200
+# The appeals screens (read-only; the steps are in the API)
+GET    /accreditation/appeals                                 -     -  login 200 200 200 200 200 200 200
+GET    /accreditation/appeals/{id}                            own   -  login 200 200 200 404 404 200 200
+GET    /accreditation/appeals/{id}                            other -  login 200 200 200 404 404 200 404
 "#;
 
 /// What one cell expects.

@@ -78,7 +78,7 @@ pub fn need(route: &str) -> Need {
     use AccStage::*;
     let (method, path) = route.split_once(' ').unwrap_or(("", route));
     // Issue 4, part 2: appeals, renewal, scope changes.
-    if path.starts_with("/api/v1/accreditation/appeals/{id}") {
+    if path.starts_with("/api/v1/accreditation/appeals/{id}") || path == "/accreditation/appeals/{id}" {
         return Need::Appeal;
     }
     match path {

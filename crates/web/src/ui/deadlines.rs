@@ -56,6 +56,7 @@ fn subject_href(subject: &str, id: &str) -> String {
         "reg_case" => format!("/registration/cases/{id}"),
         "registration" => format!("/registration/registrations/{id}"),
         "organization" => format!("/organizations/{id}"),
+        "acc_appeal" => format!("/accreditation/appeals/{id}"),
         _ => String::new(),
     }
 }

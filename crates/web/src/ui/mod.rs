@@ -3,6 +3,7 @@
 mod acc;
 mod account;
 mod accreditations;
+mod appeals;
 mod dashboard;
 mod deadlines;
 mod fee_estimate;
@@ -59,6 +60,9 @@ pub fn routes() -> Routes {
         .route("/admin/users", get(users::list).post(users::create))
         .route("/mail", get(mail::list))
         .route("/mail/{id}", get(mail::show))
+        // 不服申立て (ACC-21, issue 4 part 2)
+        .route("/accreditation/appeals", get(appeals::list))
+        .route("/accreditation/appeals/{id}", get(appeals::show))
         .route("/accreditation/standards", get(acc::standards))
         .route("/accreditation/cases", get(acc::list).post(acc::apply_submit))
         .route("/accreditation/cases/new", get(acc::apply_form))
@@ -169,6 +173,12 @@ pub const SOURCES_USING_KEYS: &[(&str, &str)] = &[
         include_str!("../../templates/public_verify.html"),
     ),
     ("deadlines.html", include_str!("../../templates/deadlines.html")),
+    (
+        "acc_appeals.html",
+        include_str!("../../templates/acc_appeals.html"),
+    ),
+    ("acc_appeal.html", include_str!("../../templates/acc_appeal.html")),
+    ("ui/appeals.rs", include_str!("appeals.rs")),
     ("ui/deadlines.rs", include_str!("deadlines.rs")),
     ("mail_list.html", include_str!("../../templates/mail_list.html")),
     (
