@@ -12,7 +12,8 @@ import argparse, base64, hashlib, hmac, http.client, json, os, platform, re, shu
 import sys, tempfile, threading, time, urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "release", "nintei")
+PROFILE = os.environ.get("NINTEI_PROFILE", "release")  # debug only to try the script out
+BIN = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), PROFILE, "nintei")
 DATA = os.path.join(ROOT, "bench", "data")
 RESULTS = os.path.join(ROOT, "bench", "results")
 PASSWORD = "Kaede-Sakura-4172"  # the demo accounts (crates/web/src/demo.rs)

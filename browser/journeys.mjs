@@ -32,9 +32,9 @@ const a11yFindings = [];
 const checkedPages = new Set();
 
 /** Screenshot + accessibility check of the page as it is now. */
-async function look(page, journey, name) {
+async function look(page, journey, name, { fullPage = true } = {}) {
   const file = join(SHOTS, `${journey}--${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage });
   // axe is evaluated through the DevTools protocol, so the page's CSP (no inline script) stays on.
   await page.evaluate(AXE);
   const result = await page.evaluate(
@@ -282,9 +282,11 @@ const journeys = {
   /** The surveyor rates every standard in scope (ACC-9) and issues the report (ACC-10). */
   async surveyor_rates(page, j, shared) {
     check(shared.accCase, 'no case');
+    page.setDefaultTimeout(30_000); // the ratings page lists every standard in scope: a long screenshot
     await signIn(page, 'surveyor@nintei.example');
     await page.goto(`${BASE}${shared.accCase}/ratings`);
-    await look(page, j, '01-ratings');
+    // One form per standard in scope: a very tall page, so the screenshot is of the first screen.
+    await look(page, j, '01-ratings', { fullPage: false });
     const standards = await page.locator('form[action$="/ratings"] input[name=standard]').evaluateAll((l) => l.map((e) => e.value));
     check(standards.length > 10, `only ${standards.length} standards in scope`);
     // The first standard through the form, the others as the same form posts (the form per standard is the UI).

@@ -112,7 +112,7 @@ enum Command {
     /// Load the fictional demo data set.
     Demo {
         /// Also generate N organizations, each with a registered counseling room and an accreditation case
-        /// (about four in ten accredited), with the directory search index (benchmarks; once per database).
+        /// (about three in ten accredited), with the directory search index (benchmarks; once per database).
         #[arg(long)]
         scale: Option<u32>,
         #[command(flatten)]

@@ -1,6 +1,6 @@
 //! `nintei demo --scale N`: generated data for benchmarks (issue 8). N organizations across the 47 prefectures,
 //! each with one registered counseling room (REG, published with its REG-5 disclosure) and one accreditation case
-//! (ACC) in a status spread over the whole process; the accredited ones (about four in ten) hold an active
+//! (ACC) in a status spread over the whole process; the accredited ones (about three in ten) hold an active
 //! accreditation (ACC-23). The directory's search index is filled in the same transactions. Every name, number
 //! and address is invented (the generator is deterministic: the same N gives the same data).
 //!
@@ -381,7 +381,7 @@ struct Chunk {
     acc_docs: Vec<(String, String)>,
 }
 
-/// Case statuses of the generated cases: accredited four times in ten, the rest spread over the process.
+/// Case statuses of the generated cases: accredited three times in ten, the rest spread over the process.
 const STATUSES: &[CaseStatus] = &[
     CaseStatus::Accredited,
     CaseStatus::Accredited,

@@ -33,7 +33,7 @@ async fn demo_scale_generates_searchable_listings_and_cases_once() {
     let accreditations = app.count("accreditations").await;
     assert!(
         (30..=100).contains(&accreditations),
-        "about four in ten cases accredited: {accreditations}"
+        "about three in ten cases accredited: {accreditations}"
     );
     assert_eq!(app.count("search_docs").await, 153 + accreditations);
 
