@@ -180,3 +180,31 @@ mod tests {
         }
     }
 }
+
+/// The office's exports of cases, deadlines and invoices (issue 6): every organization's data, so the office
+/// and the administrator only.
+pub fn export_data(actor: &Actor) -> Decision {
+    if matches!(actor.role, Role::Office | Role::Admin) {
+        Decision::Allow
+    } else {
+        Decision::Forbidden
+    }
+}
+
+#[cfg(test)]
+mod export_tests {
+    use super::*;
+
+    #[test]
+    fn exports_are_for_the_office_and_the_administrator() {
+        for role in Role::ALL {
+            let actor = Actor {
+                user_id: "u".into(),
+                role,
+                organization_id: None,
+            };
+            let expected = matches!(role, Role::Office | Role::Admin);
+            assert_eq!(export_data(&actor).is_allowed(), expected, "{role}");
+        }
+    }
+}

@@ -2,8 +2,10 @@
 //!
 //! - [`criteria`]: the REG-3 checklist the applicant confirms (自己適合確認).
 //! - [`application`]: what an application carries (REG-1 eligibility, counselors, psychiatrists, disclosure).
+//! - [`hours`]: the directory's days/hours filters over the disclosed counseling hours (issue 7).
 //! - [`findings`]: what the office reads from an application before registering (REG-3, REG-5).
 //! - [`dates`]: validity, renewal and registration numbers (REG-4).
+//! - [`deadlines`]: REG due dates in the one deadline model (REG-4 renewal, REG-7 document requests).
 //! - [`status`]: the life of a registration case (REG-5 … REG-7).
 //! - [`changes`]: notified changes of registered matters (REG-6).
 //! - [`committee`]: the registration review committee's vote on deregistration (REG-7).
@@ -14,6 +16,8 @@ pub mod changes;
 pub mod committee;
 pub mod criteria;
 pub mod dates;
+pub mod deadlines;
 pub mod findings;
+pub mod hours;
 pub mod publication;
 pub mod status;

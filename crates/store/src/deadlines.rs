@@ -280,3 +280,21 @@ pub async fn sync_subject(
     }
     Ok(())
 }
+
+/// Whether the user has a calendar feed that has not been revoked (the secret itself is never stored).
+pub async fn has_live_feed<'c, E: Executor<'c, Database = Any>>(ex: E, user_id: &str) -> Result<bool> {
+    let row = sqlx::query(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM calendar_feeds WHERE user_id = $1 AND revoked_at IS NULL",
+    )
+    .bind(user_id.to_owned())
+    .fetch_one(ex)
+    .await?;
+    Ok(row.try_get::<i64, _>("n")? > 0)
+}
+
+/// Every deadline, met or not, for the office's exports (issue 6), in date order.
+pub async fn all<'c, E: Executor<'c, Database = Any>>(ex: E) -> Result<Vec<Deadline>> {
+    let sql = format!("SELECT {COLUMNS} FROM deadlines ORDER BY due_on, kind, id");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(ex).await?;
+    rows.iter().map(from_row).collect()
+}

@@ -10,17 +10,21 @@ pub mod auth;
 pub mod clock;
 pub mod demo;
 pub mod demo_scale;
+pub mod documents;
 pub mod error;
+pub mod exports;
 pub mod i18n;
 pub mod jobs;
 mod login;
 pub mod mail;
 pub mod middleware;
+pub mod open_data;
 pub mod openapi;
 mod ops;
 mod orgs;
 pub mod public;
 pub mod reg;
+pub mod reg_notices;
 pub mod reminders;
 pub mod routing;
 pub mod security;
@@ -41,6 +45,9 @@ fn routes() -> Routes {
         .merge(api::routes())
         .merge(ui::routes())
         .merge(assets::routes())
+        .merge(documents::routes())
+        .merge(exports::routes())
+        .merge(open_data::routes())
 }
 
 /// Every (method, path) the router answers, in registration order: what the authorization matrix, the CSRF

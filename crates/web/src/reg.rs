@@ -312,6 +312,11 @@ async fn move_registration(
         return Ok(false);
     }
     crate::public::reindex_registration(tx, &reg.number).await?;
+    // Issue 6: a registration that ended owes no renewal (REG-4 deadline waived with the reason).
+    if !to.is_in_force() {
+        let reason = ended.map_or_else(|| to.label_ja().to_owned(), |(_, why)| why.to_owned());
+        crate::reg_notices::registration_ended(tx, &reg.number, &reason, now).await?;
+    }
     Ok(true)
 }
 
@@ -485,6 +490,9 @@ pub async fn apply(state: &AppState, caller: &Caller, input: &ApplicationInput) 
         created_at: now.timestamp(),
     };
     let id = reg_cases::insert(&mut tx, &case, now.timestamp()).await?;
+    if let Some(r) = &renewal {
+        crate::reg_notices::renewal_applied(&mut tx, &r.number, applied_on, now.timestamp()).await?;
+    }
     let changes = audit::created(&[
         ("organization_id", json!(organization_id)),
         ("site_id", json!(site_id)),
@@ -679,7 +687,20 @@ pub async fn review(
         changes.push(("registered_on", Value::Null, json!(reg.registered_on)));
         changes.push(("expires_on", Value::Null, json!(reg.expires_on)));
         crate::public::reindex_registration(&mut tx, &reg.number).await?;
+        // Issue 6: the REG-4 renewal deadline and the notice to the organization.
+        crate::reg_notices::set_renewal_deadline(&mut tx, &reg, now.timestamp()).await?;
+        crate::reg_notices::registered(&mut tx, state, &reg, case.renewal_of.is_some()).await?;
         registration = Some(reg);
+    } else {
+        crate::reg_notices::returned(
+            &mut tx,
+            state,
+            &case.organization_id,
+            &case.id,
+            decided_on,
+            reason.as_deref().unwrap_or_default(),
+        )
+        .await?;
     }
     // One event per review (the registration's own history reads it through `registration_number`).
     audit::append(
@@ -1424,6 +1445,19 @@ pub async fn request_documents(
         now.timestamp(),
     )
     .await?;
+    crate::reg_notices::sync_documents_deadline(&mut tx, &case.id, false, requested_on, now.timestamp())
+        .await?;
+    if let Some(reg) = registrations::by_id(&mut *tx, &case.registration_id).await? {
+        crate::reg_notices::documents_requested(
+            &mut tx,
+            state,
+            &case.organization_id,
+            &reg.number,
+            due_on,
+            &items,
+        )
+        .await?;
+    }
     let changes = audit::created(&[
         ("document_request_id", json!(rid)),
         ("requested_on", json!(requested_on)),
@@ -1477,6 +1511,7 @@ pub async fn receive_documents(
     if !inv::receive_documents(&mut tx, &case.id, request_id, on).await? {
         return Err(conflict("この資料は受領済みです"));
     }
+    crate::reg_notices::sync_documents_deadline(&mut tx, &case.id, false, on, now.timestamp()).await?;
     audit::append(
         &mut tx,
         &caller.audit(
@@ -1728,6 +1763,21 @@ pub async fn case_step(
             Value::Null,
             json!({"deregister": t.deregister, "maintain": t.maintain}),
         ));
+    }
+    if matches!(step, CaseStep::Close | CaseStep::Decide) {
+        crate::reg_notices::sync_documents_deadline(&mut tx, &case.id, true, on, now.timestamp()).await?;
+    }
+    if matches!(step, CaseStep::Decide) {
+        crate::reg_notices::deregistration_decided(
+            &mut tx,
+            state,
+            &case.organization_id,
+            &reg.number,
+            reg_to == Some(Status::Deregistered),
+            on,
+            &reason,
+        )
+        .await?;
     }
     let action = match step {
         CaseStep::Refer => "reg_investigation.refer",

@@ -317,3 +317,52 @@ mod tests {
         }
     }
 }
+
+/// The letters of a case addressed to the organization (issue 6: acceptance notice, invoices, result notice,
+/// review report, ACC-4/11/12/22): the organization's own users, the office that sends them and the head who
+/// signs them. Nobody else — not even staff who see the case — is shown that they exist (404, ACC-23: what an
+/// organization submits and receives is confidential).
+pub fn case_documents(actor: &Actor, organization_id: &str) -> Decision {
+    match actor.role {
+        Role::Office | Role::Head => Decision::Allow,
+        Role::Organization if actor.organization_id.as_deref() == Some(organization_id) => Decision::Allow,
+        _ => Decision::NotFound,
+    }
+}
+
+#[cfg(test)]
+mod case_documents_tests {
+    use super::*;
+
+    fn actor(role: Role, org: Option<&str>) -> Actor {
+        Actor {
+            user_id: "u".into(),
+            role,
+            organization_id: org.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn acc_12_letters_go_to_the_organization_office_and_head_only() {
+        assert_eq!(
+            case_documents(&actor(Role::Office, None), "org-a"),
+            Decision::Allow
+        );
+        assert_eq!(case_documents(&actor(Role::Head, None), "org-a"), Decision::Allow);
+        assert_eq!(
+            case_documents(&actor(Role::Organization, Some("org-a")), "org-a"),
+            Decision::Allow
+        );
+        assert_eq!(
+            case_documents(&actor(Role::Organization, Some("org-b")), "org-a"),
+            Decision::NotFound
+        );
+        for role in [Role::Admin, Role::Coordinator, Role::Surveyor, Role::Committee] {
+            assert_eq!(
+                case_documents(&actor(role, None), "org-a"),
+                Decision::NotFound,
+                "{role}"
+            );
+        }
+    }
+}

@@ -354,6 +354,39 @@ GET    /accreditation/logo                     -      -                    login
 GET    /accreditation/appeals                                 -     -  login 200 200 200 200 200 200 200
 GET    /accreditation/appeals/{id}                            own   -  login 200 200 200 404 404 200 200
 GET    /accreditation/appeals/{id}                            other -  login 200 200 200 404 404 200 404
+# Documents (issue 6): a case's letters as PDF for the organization, the office and the head; anyone else 404
+# (ACC-23: what the organization receives is confidential); the registration certificate as its HTML page
+GET    /accreditation/cases/{id}/documents/acceptance-notice.pdf own   -  login 404 200 200 404 404 404 200
+GET    /accreditation/cases/{id}/documents/acceptance-notice.pdf other -  login 404 200 200 404 404 404 404
+GET    /accreditation/cases/{id}/documents/result-notice.pdf     own   -  login 404 200 200 404 404 404 200
+GET    /accreditation/cases/{id}/documents/result-notice.pdf     other -  login 404 200 200 404 404 404 404
+GET    /accreditation/cases/{id}/documents/review-report.pdf     own   -  login 404 200 200 404 404 404 200
+GET    /accreditation/cases/{id}/documents/review-report.pdf     other -  login 404 200 200 404 404 404 404
+GET    /accreditation/cases/{id}/invoices/{invoice_id}/invoice.pdf own -  login 404 200 200 404 404 404 200
+GET    /accreditation/cases/{id}/invoices/{invoice_id}/invoice.pdf other - login 404 200 200 404 404 404 404
+GET    /registration/registrations/{number}/certificate.pdf own -         login 200 200 200 404 404 404 200
+GET    /registration/registrations/{number}/certificate.pdf other -       login 200 200 200 404 404 404 404
+# The calendar feed (issue 6): every signed-in user makes and revokes their own; the feed answers its secret
+POST   /deadlines/calendar-feed                 -      -                          login 200 200 200 200 200 200 200
+POST   /deadlines/calendar-feed/revoke          -      /deadlines?feed=revoked    login 303 303 303 303 303 303 303
+GET    /calendar/{token}                        -      -                          200   200 200 200 200 200 200 200
+# Exports (issue 6): every organization's data, for the office and the administrator only
+GET    /exports                                 -      -                          login 200 200 403 403 403 403 403
+GET    /exports/acc-cases.csv                   -      -                          login 200 200 403 403 403 403 403
+GET    /exports/acc-cases.json                  -      -                          login 200 200 403 403 403 403 403
+GET    /exports/deadlines.csv                   -      -                          login 200 200 403 403 403 403 403
+GET    /exports/deadlines.json                  -      -                          login 200 200 403 403 403 403 403
+GET    /exports/invoices.csv                    -      -                          login 200 200 403 403 403 403 403
+GET    /exports/invoices.json                   -      -                          login 200 200 403 403 403 403 403
+# Public pages (issue 7): an accredited organization's page (ACC-23), the prefecture view (REG-8), open data
+GET    /directory/accreditations/{number}       own    -                          200   200 200 200 200 200 200 200
+GET    /directory/accreditations/{number}       other  -                          200   200 200 200 200 200 200 200
+GET    /prefectures                             -      -                          200   200 200 200 200 200 200 200
+GET    /prefectures/{prefecture}                -      -                          200   200 200 200 200 200 200 200
+GET    /open-data/registrations.csv             -      -                          200   200 200 200 200 200 200 200
+GET    /open-data/registrations.json            -      -                          200   200 200 200 200 200 200 200
+GET    /open-data/accreditations.csv            -      -                          200   200 200 200 200 200 200 200
+GET    /open-data/accreditations.json           -      -                          200   200 200 200 200 200 200 200
 "#;
 
 /// What one cell expects.

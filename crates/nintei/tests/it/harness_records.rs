@@ -104,6 +104,10 @@ pub fn need(route: &str) -> Need {
             (_, "/response") => ReportIssued,
             (_, "/votes" | "/decision") => Committee,
             (_, "/notice") => Accredited,
+            // Documents (issue 6): the acceptance notice and invoice once accepted, the result notice and
+            // review report once accredited.
+            (_, "/documents/acceptance-notice.pdf" | "/invoices/{invoice_id}/invoice.pdf") => Accepted,
+            (_, "/documents/result-notice.pdf" | "/documents/review-report.pdf") => Accredited,
             _ => Submitted,
         });
     }
@@ -115,7 +119,7 @@ pub fn need(route: &str) -> Need {
     }
     if matches!(
         path,
-        "/api/v1/public/accreditations/{number}" | "/verify/{number}"
+        "/api/v1/public/accreditations/{number}" | "/verify/{number}" | "/directory/accreditations/{number}"
     ) {
         return Need::Acc(Accredited);
     }
@@ -176,6 +180,8 @@ pub struct Built {
     pub question_id: String,
     pub review_id: String,
     pub item_id: String,
+    /// A live calendar feed's secret address segment (`{token}`, issue 6).
+    pub feed_token: String,
 }
 
 impl Built {
@@ -190,6 +196,9 @@ impl Built {
         p.insert("item_id", self.item_id.clone());
         // The accreditation screens' action route is sent for the organization's self-report (ACC-15).
         p.insert("action", "self-report".into());
+        p.insert("token", self.feed_token.clone());
+        // The prefecture view (REG-8, issue 7): Fukuoka, where the harness's organizations are.
+        p.insert("prefecture", "40".to_owned());
         p
     }
 }
@@ -239,6 +248,18 @@ impl Fixture {
                 .expect("mail");
             tx.commit().await.expect("commit");
             b.id = id;
+            return b;
+        }
+        if route.path == "/calendar/{token}" {
+            // A live feed of an organization user of the record's organization (issue 6).
+            let (user_id, _) = self.app.user(Role::Organization, Some(&org)).await;
+            let secret = format!("harness{}", self.nonce());
+            let mut tx = self.app.state.db.begin_write().await.expect("tx");
+            nintei_store::deadlines::create_feed(&mut tx, &secret, &user_id, 0)
+                .await
+                .expect("feed");
+            tx.commit().await.expect("commit");
+            b.feed_token = format!("{secret}.ics");
             return b;
         }
         let key = route.to_string();

@@ -320,6 +320,10 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
             ("contact_email", ""),
             ("website", ""),
         ]),
+        // The calendar feed (issue 6): made and revoked on the deadlines screen
+        "POST /deadlines/calendar-feed" | "POST /deadlines/calendar-feed/revoke" => {
+            Body::form(&[("csrf", csrf)])
+        }
         _ => return None,
     };
     Some(body)

@@ -442,6 +442,8 @@ pub struct InvoiceRow {
     total: String,
     paid: bool,
     lines: Vec<(String, i64, String)>,
+    /// The invoice as PDF (issue 6), for those who may read the case's letters; empty otherwise.
+    pdf: String,
 }
 
 pub struct AssessmentView {
@@ -512,6 +514,8 @@ struct CasePage {
     errors: Errors,
     conflict: String,
     notice: String,
+    /// The case's letters as PDF (issue 6): (label, link).
+    documents: Vec<(String, String)>,
 }
 
 impl CasePage {
@@ -623,6 +627,8 @@ async fn case_page(
             )
         })
         .collect();
+    let reads_documents =
+        nintei_domain::authz::acc::case_documents(&caller.actor(), &c.organization_id).is_allowed();
     let invoices = if acc::sees_invoices(caller) {
         Some(
             invoices::for_case(pool, id)
@@ -630,6 +636,11 @@ async fn case_page(
                 .map_err(|e| err(e.into()))?
                 .into_iter()
                 .map(|i| InvoiceRow {
+                    pdf: if reads_documents {
+                        crate::documents::invoice_href(id, &i.id)
+                    } else {
+                        String::new()
+                    },
                     id: i.id.clone(),
                     remaining: i.total_yen - i.paid_yen(),
                     paid: i.is_paid(),
@@ -850,6 +861,10 @@ async fn case_page(
         errors,
         conflict,
         notice,
+        documents: crate::documents::available(caller, &loaded)
+            .into_iter()
+            .map(|(key, href)| (tr(lang, key), href))
+            .collect(),
     })
 }
 

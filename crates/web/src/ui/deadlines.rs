@@ -1,21 +1,27 @@
-//! `GET /deadlines`: what is overdue and due this week, by person (staff), or the organization's own list.
+//! `GET /deadlines`: what is overdue and due this week, by person (staff), or the organization's own list; and
+//! each user's secret calendar feed of their deadlines (issue 6).
 
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use nintei_docs::ical;
 use nintei_domain::calendar::wareki;
 use nintei_domain::deadline::{Status, status_on};
 use nintei_domain::role::Role;
-use nintei_store::{deadlines, organizations, users};
+use nintei_store::users::User;
+use nintei_store::{audit, deadlines, organizations, users};
 use serde::Deserialize;
+use serde_json::json;
 
-use crate::auth::WebUser;
-use crate::error::PageError;
+use crate::auth::{AnySession, WebUser, check_csrf};
+use crate::error::{AppError, PageError};
+use crate::routing::{Routes, get, post};
+use crate::security::random_token;
 use crate::state::AppState;
-use crate::ui::{Page, in_lang, render_status};
+use crate::ui::{Page, UiForm, in_lang, render_status};
 
 pub struct Row {
     due_on: String,
@@ -37,6 +43,15 @@ struct DeadlinesPage {
     sections: Vec<Section>,
     mine_only: bool,
     staff: bool,
+    feed: FeedView,
+}
+
+/// The calendar feed's part of the page (issue 6).
+pub struct FeedView {
+    /// Set right after a feed was made: the secret address, shown this once.
+    url: String,
+    live: bool,
+    revoked: bool,
 }
 
 pub struct Section {
@@ -44,9 +59,11 @@ pub struct Section {
     rows: Vec<Row>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct Filter {
     mine: Option<String>,
+    /// `revoked` after the feed was revoked.
+    feed: Option<String>,
 }
 
 /// Where a deadline's subject is shown.
@@ -55,6 +72,7 @@ fn subject_href(subject: &str, id: &str) -> String {
         "acc_case" => format!("/accreditation/cases/{id}"),
         "reg_case" => format!("/registration/cases/{id}"),
         "registration" => format!("/registration/registrations/{id}"),
+        "reg_investigation" => format!("/registration/investigations/{id}"),
         "organization" => format!("/organizations/{id}"),
         "acc_appeal" => format!("/accreditation/appeals/{id}"),
         _ => String::new(),
@@ -66,6 +84,17 @@ pub async fn page(
     WebUser(s): WebUser,
     Query(f): Query<Filter>,
 ) -> Result<Response, PageError> {
+    let page = build_page(&state, &s, &f, None).await?;
+    Ok(render_status(StatusCode::OK, &page))
+}
+
+/// The page; `feed_url` is the calendar feed's address just after it was made (shown this once only).
+async fn build_page(
+    state: &AppState,
+    s: &AnySession,
+    f: &Filter,
+    feed_url: Option<String>,
+) -> Result<DeadlinesPage, PageError> {
     let err = in_lang(s.lang);
     let today = state.clock.today();
     let until = today.checked_add_days(chrono::Days::new(30)).unwrap_or(today);
@@ -164,11 +193,215 @@ pub async fn page(
             rows: later,
         },
     ];
-    let page = DeadlinesPage {
-        p: Page::for_session(&s, "deadline.title", "/deadlines"),
+    let has_feed = deadlines::has_live_feed(state.db.pool(), &actor.user_id)
+        .await
+        .map_err(|e| err(e.into()))?;
+    Ok(DeadlinesPage {
+        p: Page::for_session(s, "deadline.title", "/deadlines"),
         sections,
         mine_only,
         staff,
+        feed: FeedView {
+            url: feed_url.unwrap_or_default(),
+            live: has_feed,
+            revoked: f.feed.as_deref() == Some("revoked"),
+        },
+    })
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Calendar feed (issue 6): a secret, revocable iCalendar (RFC 5545) address per user; only its hash is stored.
+
+/// The feed's routes: making and revoking it on this screen, and the feed itself (no session: the secret is
+/// the credential, as calendar applications fetch it on their own).
+pub fn feed_routes() -> Routes {
+    Routes::new()
+        .route("/deadlines/calendar-feed", post(create_feed))
+        .route("/deadlines/calendar-feed/revoke", post(revoke_feed))
+        .route("/calendar/{token}", get(feed))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+/// Makes a new feed address (any earlier one stops working) and shows it once.
+pub async fn create_feed(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    UiForm(f): UiForm<CsrfForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&s.session, &f.csrf)?;
+    let err = in_lang(s.lang);
+    let secret = random_token(32);
+    let now = state.clock.now();
+    let user_id = s.caller.user.id.clone();
+    let write = async {
+        let mut tx = state.db.begin_write().await?;
+        let replaced = deadlines::revoke_feeds(&mut tx, &user_id, now.timestamp()).await?;
+        deadlines::create_feed(&mut tx, &secret, &user_id, now.timestamp()).await?;
+        audit::append(
+            &mut tx,
+            &s.caller.audit(
+                now,
+                "calendar_feed.create",
+                "user",
+                &user_id,
+                json!({"calendar_feed": {"before": if replaced > 0 { "live" } else { "none" }, "after": "live"}}),
+            ),
+        )
+        .await?;
+        tx.commit().await.map_err(nintei_store::StoreError::from)?;
+        Ok::<(), AppError>(())
     };
+    write.await.map_err(&err)?;
+    let url = format!(
+        "{}/calendar/{secret}.ics",
+        state.config.base_url.trim_end_matches('/')
+    );
+    let page = build_page(&state, &s, &Filter::default(), Some(url)).await?;
     Ok(render_status(StatusCode::OK, &page))
+}
+
+/// Revokes the user's feed: its address answers 404 from now on.
+pub async fn revoke_feed(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    UiForm(f): UiForm<CsrfForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&s.session, &f.csrf)?;
+    let err = in_lang(s.lang);
+    let now = state.clock.now();
+    let user_id = s.caller.user.id.clone();
+    let write = async {
+        let mut tx = state.db.begin_write().await?;
+        let revoked = deadlines::revoke_feeds(&mut tx, &user_id, now.timestamp()).await?;
+        if revoked > 0 {
+            audit::append(
+                &mut tx,
+                &s.caller.audit(
+                    now,
+                    "calendar_feed.revoke",
+                    "user",
+                    &user_id,
+                    json!({"calendar_feed": {"before": "live", "after": "revoked"}}),
+                ),
+            )
+            .await?;
+        }
+        tx.commit().await.map_err(nintei_store::StoreError::from)?;
+        Ok::<(), AppError>(())
+    };
+    write.await.map_err(&err)?;
+    Ok(Redirect::to("/deadlines?feed=revoked").into_response())
+}
+
+/// Whose deadlines a user's feed carries: an organization's users their organization's; the office, the head
+/// and the administrator every open deadline (as on the screen); other staff those assigned to them.
+fn in_feed(user: &User, d: &deadlines::Deadline) -> bool {
+    match user.role {
+        Role::Organization => user.organization_id.is_some() && d.organization_id == user.organization_id,
+        Role::Office | Role::Head | Role::Admin => true,
+        _ => d.assignee_id.as_deref() == Some(user.id.as_str()),
+    }
+}
+
+/// `GET /calendar/{secret}.ics`: the open deadlines of the feed's user as all-day events; 404 for an unknown
+/// or revoked secret, or a deactivated user.
+pub async fn feed(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    match feed_body(&state, &token).await {
+        Ok(Some(body)) => {
+            let mut r = body.into_response();
+            let h = r.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/calendar; charset=utf-8"),
+            );
+            h.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            );
+            r
+        }
+        Ok(None) => (StatusCode::NOT_FOUND, "not found\n").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "calendar feed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error\n").into_response()
+        }
+    }
+}
+
+async fn feed_body(state: &AppState, token: &str) -> Result<Option<String>, AppError> {
+    let Some(secret) = token.strip_suffix(".ics").filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    let pool = state.db.pool();
+    let Some(user_id) = deadlines::feed_user(pool, secret).await? else {
+        return Ok(None);
+    };
+    let Some(user) = users::by_id(pool, &user_id).await?.filter(|u| u.active) else {
+        return Ok(None);
+    };
+    let base = state.config.base_url.trim_end_matches('/').to_owned();
+    let host = base
+        .split("://")
+        .nth(1)
+        .unwrap_or(base.as_str())
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("nintei")
+        .to_owned();
+    let mut org_names: HashMap<String, String> = HashMap::new();
+    let mut events = Vec::new();
+    for d in deadlines::all_open(pool).await? {
+        if !in_feed(&user, &d) {
+            continue;
+        }
+        let Ok(date) = d.due_on.parse::<chrono::NaiveDate>() else {
+            continue;
+        };
+        let organization = match &d.organization_id {
+            Some(id) => match org_names.get(id) {
+                Some(n) => n.clone(),
+                None => {
+                    let n = organizations::by_id(pool, id)
+                        .await?
+                        .map(|o| o.name)
+                        .unwrap_or_default();
+                    org_names.insert(id.clone(), n.clone());
+                    n
+                }
+            },
+            None => String::new(),
+        };
+        let summary = if user.role == Role::Organization || organization.is_empty() {
+            d.title.clone()
+        } else {
+            format!("{}（{organization}）", d.title)
+        };
+        let owner = if d.owner == "office" {
+            "事務局"
+        } else {
+            "機関"
+        };
+        let href = subject_href(&d.subject, &d.subject_id);
+        events.push(ical::Event {
+            uid: format!("deadline-{}@{host}", d.id),
+            date,
+            summary,
+            description: format!("期限の種類: {} / 対応: {owner}", d.kind),
+            url: if href.is_empty() {
+                String::new()
+            } else {
+                format!("{base}{href}")
+            },
+        });
+    }
+    let cal = ical::Calendar {
+        name: format!("nintei 期限（{}）", user.name),
+        events,
+    };
+    Ok(Some(ical::write(&cal, state.clock.now())))
 }

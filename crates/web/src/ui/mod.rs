@@ -74,6 +74,7 @@ pub fn routes() -> Routes {
         .route("/accreditation/cases/{id}/{step}", post(acc::step))
         .merge(registration_routes())
         .merge(accreditation_routes())
+        .merge(deadlines::feed_routes())
 }
 
 /// The accreditation after the decision (issue 4, part 1).
@@ -240,6 +241,23 @@ pub const SOURCES_USING_KEYS: &[(&str, &str)] = &[
         "report_form.html",
         include_str!("../../templates/report_form.html"),
     ),
+    // Issues 6 and 7: documents, calendar feed, exports, public pages
+    ("exports.html", include_str!("../../templates/exports.html")),
+    ("exports.rs", include_str!("../exports.rs")),
+    ("documents.rs", include_str!("../documents.rs")),
+    ("open_data.rs", include_str!("../open_data.rs")),
+    (
+        "public_accreditation.html",
+        include_str!("../../templates/public_accreditation.html"),
+    ),
+    (
+        "public_prefectures.html",
+        include_str!("../../templates/public_prefectures.html"),
+    ),
+    (
+        "public_prefecture.html",
+        include_str!("../../templates/public_prefecture.html"),
+    ),
 ];
 
 pub struct NavItem {
@@ -338,6 +356,14 @@ impl Page {
             nav.push(NavItem {
                 href: "/mail",
                 key: "nav.mail",
+                current: false,
+            });
+        }
+        // The office's exports (issue 6).
+        if authz::export_data(&actor).is_allowed() {
+            nav.push(NavItem {
+                href: "/exports",
+                key: "nav.exports",
                 current: false,
             });
         }

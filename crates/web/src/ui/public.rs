@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use nintei_domain::acc::service::ServiceCode;
 use nintei_domain::org::Prefecture;
 use nintei_domain::reg::application::Method;
+use nintei_domain::reg::hours::{self, Day};
 use nintei_store::acc::{self as acc_store, PublicAccreditation};
 use nintei_store::registrations::{self, Listed};
 use nintei_store::search;
@@ -53,6 +54,10 @@ struct DirectoryPage {
     errors: Errors,
     registrations: Vec<RegRow>,
     accreditations: Vec<AccRow>,
+    /// Issue 7: the days/hours filters (disclosed counseling hours) and the open data's last update.
+    days: Vec<Choice>,
+    evening: bool,
+    last_updated: String,
 }
 
 fn prefecture_label(lang: Lang, code: &str) -> String {
@@ -145,14 +150,46 @@ pub async fn directory(
         errors: Errors::default(),
         registrations: Vec::new(),
         accreditations: Vec::new(),
+        days: Day::ALL
+            .iter()
+            .map(|d| Choice {
+                value: d.as_str().to_owned(),
+                label: match lang {
+                    Lang::Ja => d.label_ja(),
+                    Lang::En => d.label_en(),
+                }
+                .to_owned(),
+                selected: get("day") == d.as_str(),
+            })
+            .collect(),
+        evening: !get("evening").is_empty(),
+        last_updated: String::new(),
     };
+    match crate::open_data::last_updated(&state).await {
+        Ok(d) => page.last_updated = d.map(|d| d.to_string()).unwrap_or_default(),
+        Err(e) => return e.into_response(),
+    }
+    // Days/hours (issue 7) read the disclosed hours' text: filtered here over every match of the other filters.
+    let day = Day::parse(&get("day"));
+    if !get("day").is_empty() && day.is_none() {
+        page.errors = Errors(vec![crate::error::FieldError::new(
+            "day",
+            "weekday, saturday, holiday のいずれかです (one of weekday, saturday, holiday)",
+        )]);
+        return render_status(StatusCode::BAD_REQUEST, &page);
+    }
+    let by_hours = day.is_some() || page.evening;
     let mut reg_params = params.clone();
     reg_params.remove("service");
+    reg_params.remove("day");
+    reg_params.remove("evening");
     let mut acc_params = params.clone();
     acc_params.remove("method");
+    acc_params.remove("day");
+    acc_params.remove("evening");
     let filters = public::registration_filter(&reg_params)
         .and_then(|r| public::accreditation_filter(&acc_params).map(|a| (r, a)));
-    let (reg_filter, acc_filter) = match filters {
+    let (mut reg_filter, acc_filter) = match filters {
         Ok(f) => f,
         Err(AppError::Validation(errs)) => {
             page.errors = Errors(errs);
@@ -161,13 +198,35 @@ pub async fn directory(
         Err(e) => return e.into_response(),
     };
     let today = state.clock.today();
-    if get("service").is_empty() {
+    if by_hours && get("service").is_empty() {
+        // Every room matching the other filters, then the hours; the page shows the first `limit` of them.
+        let (limit, offset) = (reg_filter.limit, reg_filter.offset);
+        reg_filter.limit = 1_000_000;
+        reg_filter.offset = 0;
+        match registrations::public_list(state.db.pool(), &reg_filter).await {
+            Ok(rows) => {
+                page.registrations = rows
+                    .iter()
+                    .filter(|r| {
+                        let hours = &r.registration.disclosure.hours;
+                        day.is_none_or(|d| hours::open_on(hours, d))
+                            && (!page.evening || hours::open_in_evening(hours))
+                    })
+                    .skip(usize::try_from(offset).unwrap_or(0))
+                    .take(usize::try_from(limit).unwrap_or(0))
+                    .map(|r| reg_row(lang, r))
+                    .collect();
+            }
+            Err(e) => return AppError::from(e).into_response(),
+        }
+    } else if !by_hours && get("service").is_empty() {
         match registrations::public_list(state.db.pool(), &reg_filter).await {
             Ok(rows) => page.registrations = rows.iter().map(|r| reg_row(lang, r)).collect(),
             Err(e) => return AppError::from(e).into_response(),
         }
     }
-    if get("method").is_empty() {
+    // Hours are disclosed by registered rooms only: an hours filter keeps to them, as `method` does.
+    if get("method").is_empty() && !by_hours {
         match acc_store::public_accreditations(state.db.pool(), &acc_filter, today).await {
             Ok(rows) => page.accreditations = rows.iter().map(|a| acc_row(lang, a)).collect(),
             Err(e) => return AppError::from(e).into_response(),
