@@ -15,6 +15,7 @@ use nintei_domain::acc::record::{
     ReviewOutcome, ReviewStatus, ReviewTrigger, RevocationGround, StatusChange,
 };
 use nintei_domain::authz::accreditation::{self as authz, RecordAction};
+use nintei_domain::calendar::OfficeCalendar;
 use nintei_domain::deadline::Owner;
 use nintei_domain::fees::CERTIFICATE_REISSUE_FEE;
 use nintei_domain::role::Role;
@@ -294,12 +295,13 @@ async fn set_deadline(
 
 /// Called in the transaction of an `accredit` decision: the annual reports of the validity, each with its due
 /// date in the one deadline model (reminders, dashboards, calendar feeds).
-pub async fn on_accredited(tx: &mut Tx, state: &AppState, number: &str, now: i64) -> AppResult<()> {
-    let calendar = office_calendar(state).await?;
+/// Inside the decision's transaction: takes the calendar read beforehand, since a second pool connection taken
+/// while the write lock is held can wait behind the writers queued for that lock (a deadlock until busy_timeout).
+pub async fn on_accredited(tx: &mut Tx, calendar: &OfficeCalendar, number: &str, now: i64) -> AppResult<()> {
     let record = store::by_number(&mut **tx, number)
         .await?
         .ok_or(AppError::NotFound)?;
-    for due in rules::annual_reports_owed(record.accredited_on, &calendar) {
+    for due in rules::annual_reports_owed(record.accredited_on, calendar) {
         store::add_annual_report(tx, &record.id, i64::from(due.year), due.due_on, now).await?;
     }
     for report in store::annual_reports(&mut **tx, &record.id).await? {

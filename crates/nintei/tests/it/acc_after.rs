@@ -1311,6 +1311,7 @@ pub async fn accredit_directly(app: &TestApp, case_id: &str, org: &str) -> Strin
     let state = &app.state;
     let now = state.clock.unix();
     let on = chrono::NaiveDate::from_ymd_opt(2025, 12, 10).unwrap();
+    let calendar = nintei_web::acc::office_calendar(state).await.unwrap();
     let mut tx = state.db.begin_write().await.unwrap();
     let n = nintei_store::acc::next_number(&mut tx, "accreditation", 2025)
         .await
@@ -1343,7 +1344,7 @@ pub async fn accredit_directly(app: &TestApp, case_id: &str, org: &str) -> Strin
     )
     .await
     .unwrap();
-    nintei_web::accr::on_accredited(&mut tx, state, &number, now)
+    nintei_web::accr::on_accredited(&mut tx, &calendar, &number, now)
         .await
         .unwrap();
     tx.commit().await.unwrap();

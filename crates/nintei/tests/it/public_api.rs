@@ -384,7 +384,7 @@ async fn public_pages_directory_listing_and_verification_render_without_login() 
         .await
         .assert_status(200)
         .text();
-    assert!(html.contains("/verify/MH-2026-0001"));
+    assert!(html.contains("/directory/accreditations/MH-2026-0001"));
     assert!(
         !html.contains(&kokura),
         "a service filter keeps to accredited organizations"

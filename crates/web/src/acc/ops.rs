@@ -1303,7 +1303,7 @@ pub async fn decide(
         .await?;
         crate::public::reindex_accreditation(&mut tx, number).await?;
         // ACC-14: the annual reports owed and their deadlines (issue 4).
-        crate::accr::on_accredited(&mut tx, state, number, now).await?;
+        crate::accr::on_accredited(&mut tx, &calendar, number, now).await?;
     }
     // ACC-19, ACC-20: a renewal or scope addition changes the accreditation it names instead.
     let renewed = if outcome == Outcome::Accredit && case.kind != CaseKind::Initial {
