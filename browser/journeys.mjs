@@ -338,10 +338,14 @@ const journeys = {
     await look(page, j, '01-directory');
     await page.fill('#q', 'こころケア');
     await Promise.all([page.waitForURL(/[?&]q=/), page.locator('#q').press('Enter')]);
-    const link = page.locator(`a[href="/verify/${shared.accNumber}"]`);
+    const link = page.locator(`a[href="/directory/accreditations/${shared.accNumber}"]`);
     check((await link.count()) === 1, `the directory does not list ${shared.accNumber}`);
     await look(page, j, '02-search-results');
-    await Promise.all([page.waitForURL(new RegExp(`/verify/${shared.accNumber}$`)), link.click()]);
+    // The listing page (ACC-23 items only), then its link to the certificate verification.
+    await Promise.all([page.waitForURL(new RegExp(`/directory/accreditations/${shared.accNumber}$`)), link.click()]);
+    await look(page, j, '02b-listing');
+    const verify = page.locator(`main a[href="/verify/${shared.accNumber}"]`);
+    await Promise.all([page.waitForURL(new RegExp(`/verify/${shared.accNumber}$`)), verify.click()]);
     const body = await page.textContent('main');
     check(body?.includes('株式会社こころケア北九州'), 'the certificate page does not name the organization');
     check(body?.includes('2029'), 'the certificate page does not show the expiry');
