@@ -73,13 +73,7 @@ pub async fn run_job(state: &AppState, job: &Job) -> anyhow::Result<()> {
             Ok(())
         }
         REG_EXPIRY => {
-            let payload: serde_json::Value = serde_json::from_str(&job.payload)?;
-            let day = payload["date"]
-                .as_str()
-                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                .unwrap_or_else(|| state.clock.today());
-            // Never judge a day later than today (a payload from the future would expire too early).
-            let day = day.min(state.clock.today());
+            let day = job_day(state, job)?;
             let expired = crate::reg::expire_due(state, day)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?;
@@ -141,7 +135,8 @@ pub async fn worker_loop(state: AppState, worker: String, mut shutdown: tokio::s
     }
 }
 
-/// The day a daily job judges: the one in its payload (a late run still judges that day), never after today.
+/// The day a daily job judges: the one in its payload (a late run still judges that day), never after today (a
+/// payload from the future would expire too early).
 fn job_day(state: &AppState, job: &Job) -> anyhow::Result<chrono::NaiveDate> {
     let payload: serde_json::Value = serde_json::from_str(&job.payload)?;
     Ok(payload["date"]
