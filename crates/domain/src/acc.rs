@@ -13,6 +13,7 @@ pub mod deadlines;
 pub mod eligibility;
 pub mod service;
 pub mod standards;
+pub mod study;
 
 pub use assessment::{Assessment, Rating, RatingError, assess, status_after_report};
 pub use case::{Action, CaseStatus, Decision, Outcome, TransitionError};

@@ -26,7 +26,10 @@ pub struct AccreditationEvent {
 }
 
 /// The id of the accreditation with this number, if any.
-pub async fn id_by_number<'c, E: Executor<'c, Database = Any>>(ex: E, number: &str) -> Result<Option<String>> {
+pub async fn id_by_number<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    number: &str,
+) -> Result<Option<String>> {
     let row = sqlx::query("SELECT id FROM accreditations WHERE number = $1")
         .bind(number.to_owned())
         .fetch_optional(ex)
@@ -107,7 +110,8 @@ pub async fn events<'c, E: Executor<'c, Database = Any>>(
             Ok(AccreditationEvent {
                 id: r.try_get("id")?,
                 kind: r.try_get("kind")?,
-                occurred_on: date(r, "occurred_on")?.ok_or_else(|| StoreError::Corrupt("occurred_on".into()))?,
+                occurred_on: date(r, "occurred_on")?
+                    .ok_or_else(|| StoreError::Corrupt("occurred_on".into()))?,
                 detail: serde_json::from_str(&detail).map_err(|e| StoreError::Corrupt(e.to_string()))?,
                 actor_id: r.try_get("actor_id")?,
                 created_at: r.try_get("created_at")?,

@@ -4,6 +4,7 @@
 //! both agree on: TEXT, 64-bit integers (timestamps are Unix seconds, booleans 0/1) and ISO dates as TEXT.
 
 pub mod acc;
+pub mod acc_study;
 pub mod accreditations;
 pub mod audit;
 pub mod conflicts;

@@ -28,6 +28,7 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
     migration!(6, "0006_deadlines"),
     migration!(7, "0007_reminders"),
     migration!(8, "0008_accreditation_history"),
+    migration!(11, "0011_acc_self_study"),
 ];
 
 /// Advisory lock key so that two `nintei serve` starting together on one PostgreSQL migrate one at a time.

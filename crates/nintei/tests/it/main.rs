@@ -8,6 +8,7 @@ mod acc_fixture;
 mod acc_lifecycle;
 mod acc_rules;
 mod acc_screens;
+mod acc_selfstudy;
 mod api_auth;
 mod api_organizations;
 mod audit;

@@ -5,7 +5,9 @@
 //! write transaction locks the case, checks the state it really starts from (409), changes it, keeps the
 //! deadlines in step, and appends one audit event.
 
+pub mod files;
 pub mod ops;
+pub mod study;
 
 use chrono::{Datelike, NaiveDate};
 use nintei_domain::acc::service::ServiceCode;

@@ -1,6 +1,7 @@
 //! The JSON API of API.md, under `/api/v1`.
 
 mod acc;
+mod acc_study;
 mod auth_token;
 mod conflicts;
 mod me;
@@ -77,6 +78,50 @@ pub fn routes() -> Routes {
         )
         .route("/api/v1/public/registrations", get(public::registrations))
         .merge(registration_routes())
+        .merge(acc_study_routes())
+}
+
+/// The self-study and its files, and the anonymous questionnaires (issue 3: ACC-3, ACC-6).
+fn acc_study_routes() -> Routes {
+    use acc_study as s;
+    Routes::new()
+        .route("/api/v1/accreditation/cases/{id}/self-study", get(s::show))
+        .route(
+            "/api/v1/accreditation/cases/{id}/self-study/narratives",
+            post(s::narrative),
+        )
+        .route(
+            "/api/v1/accreditation/cases/{id}/self-study/confirmation",
+            post(s::confirmation),
+        )
+        .route(
+            "/api/v1/accreditation/cases/{id}/self-study/format-check",
+            post(s::format_check),
+        )
+        .route(
+            "/api/v1/accreditation/cases/{id}/self-study/resubmission",
+            post(s::resubmission),
+        )
+        .route(
+            "/api/v1/accreditation/cases/{id}/files",
+            get(s::files).post(s::upload),
+        )
+        .route(
+            "/api/v1/accreditation/cases/{id}/files/{file_id}",
+            get(s::download),
+        )
+        .route(
+            "/api/v1/accreditation/cases/{id}/questionnaires",
+            get(s::questionnaires),
+        )
+        .route(
+            "/api/v1/accreditation/cases/{id}/questionnaires/links",
+            post(s::links),
+        )
+        .route(
+            "/api/v1/public/questionnaires/{token}",
+            get(s::public_form).post(s::public_answer),
+        )
 }
 
 /// REG (API.md "Registration cases" and its extensions, issue 5).
