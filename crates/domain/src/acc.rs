@@ -16,6 +16,7 @@ pub mod record;
 pub mod renewal;
 pub mod service;
 pub mod standards;
+pub mod study;
 
 pub use assessment::{Assessment, Rating, RatingError, assess, status_after_report};
 pub use case::{Action, CaseStatus, Decision, Outcome, TransitionError};

@@ -6,6 +6,7 @@
 pub mod acc;
 pub mod accreditation;
 pub mod appeal;
+pub mod acc_study;
 pub mod reg;
 
 use crate::role::Role;

@@ -99,6 +99,13 @@ enum Command {
         /// (default: http://LISTEN).
         #[arg(long, env = "NINTEI_BASE_URL")]
         base_url: Option<String>,
+        /// Where uploaded files are stored (default: a `files` folder next to the SQLite database, or
+        /// ./nintei-data/files with PostgreSQL).
+        #[arg(long, env = "NINTEI_FILES_DIR")]
+        files_dir: Option<std::path::PathBuf>,
+        /// Largest accepted upload in MiB.
+        #[arg(long, env = "NINTEI_UPLOAD_LIMIT_MIB", default_value_t = 20)]
+        upload_limit_mib: usize,
         #[command(flatten)]
         smtp: SmtpArgs,
         #[command(flatten)]
@@ -186,6 +193,18 @@ enum AuditCommand {
     },
 }
 
+/// Uploaded files live next to the SQLite database (`<data>/files`); with PostgreSQL in ./nintei-data/files.
+fn files_dir_for(url: &str) -> std::path::PathBuf {
+    let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    if url.starts_with("sqlite:") {
+        let path = std::path::Path::new(rest.split('?').next().unwrap_or_default());
+        if let Some(parent) = path.parent() {
+            return parent.join("files");
+        }
+    }
+    std::path::PathBuf::from(nintei_web::state::DEFAULT_FILES_DIR)
+}
+
 fn state(db: Db, config: Config) -> AppState {
     AppState {
         db,
@@ -208,10 +227,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             secure_cookies,
             log_json,
             base_url,
+            files_dir,
+            upload_limit_mib,
             smtp,
             db,
         } => {
             init_logs(log_json);
+            let files_dir = files_dir.unwrap_or_else(|| files_dir_for(&db.url()));
             let config = Config {
                 secure_cookies,
                 demo,
@@ -220,6 +242,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     .unwrap_or_else(|| format!("http://{listen}"))
                     .trim_end_matches('/')
                     .to_owned(),
+                files_dir,
+                upload_limit: upload_limit_mib.clamp(1, 1024) * 1024 * 1024,
                 ..Config::default()
             };
             serve(listen, config, &db.url()).await

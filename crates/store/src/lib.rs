@@ -7,6 +7,7 @@ pub mod acc;
 pub mod acc_appeals;
 pub mod acc_records;
 pub mod acc_renewal;
+pub mod acc_study;
 pub mod accreditations;
 pub mod audit;
 pub mod bulk;

@@ -30,6 +30,7 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
     migration!(8, "0008_accreditation_history"),
     migration!(9, "0009_accreditation_maintenance"),
     migration!(10, "0010_renewal_scope_appeals"),
+    migration!(11, "0011_acc_self_study"),
 ];
 
 /// Advisory lock key so that two `nintei serve` starting together on one PostgreSQL migrate one at a time.

@@ -38,6 +38,9 @@ pub enum AppError {
     Conflict(String),
     #[error("request body too large")]
     TooLarge,
+    /// 413 with a message saying what the limit is (uploads).
+    #[error("{0}")]
+    TooLargeWith(String),
     #[error("too many attempts")]
     TooManyRequests { retry_after: i64 },
     #[error("internal error")]
@@ -54,7 +57,7 @@ impl AppError {
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooLarge | AppError::TooLargeWith(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -68,7 +71,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not-found",
             AppError::Conflict(_) => "conflict",
-            AppError::TooLarge => "too-large",
+            AppError::TooLarge | AppError::TooLargeWith(_) => "too-large",
             AppError::TooManyRequests { .. } => "too-many-requests",
             AppError::Internal(_) => "internal",
         }
@@ -82,7 +85,7 @@ impl AppError {
             AppError::Forbidden => "Forbidden",
             AppError::NotFound => "Not found",
             AppError::Conflict(_) => "Conflict",
-            AppError::TooLarge => "Payload too large",
+            AppError::TooLarge | AppError::TooLargeWith(_) => "Payload too large",
             AppError::TooManyRequests { .. } => "Too many requests",
             AppError::Internal(_) => "Internal error",
         }

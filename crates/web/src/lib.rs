@@ -33,7 +33,6 @@ mod ui;
 
 use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
-use tower_http::limit::RequestBodyLimitLayer;
 
 pub use routing::{RouteInfo, Routes};
 pub use state::{AppState, Config};
@@ -58,7 +57,6 @@ pub fn route_table() -> Vec<RouteInfo> {
 
 /// The application: every route of `route_table()`, the fallback and the cross-cutting layers.
 pub fn router(state: AppState) -> Router {
-    let limit = state.config.body_limit;
     routes()
         .into_router()
         .fallback(ui::not_found)
@@ -66,7 +64,9 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn(middleware::reject_nul))
         .layer(from_fn(middleware::origin_check))
         .layer(from_fn_with_state(state.clone(), ui::error_pages_for_the_visitor))
-        .layer(RequestBodyLimitLayer::new(limit))
+        // The body limit is ours (per route, `middleware::body_limit`); axum's default would cap uploads at 2 MB.
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(from_fn_with_state(state.clone(), middleware::body_limit))
         .layer(from_fn(middleware::security_headers))
         .layer(from_fn(middleware::request_id))
         .with_state(state)

@@ -148,7 +148,8 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
         None => return next.run(req).await,
     };
     let (parts, body) = req.into_parts();
-    let bytes = match to_bytes(body, state.config.body_limit).await {
+    let limit = body_limit_for(&state.config, &parts.method, parts.uri.path());
+    let bytes = match to_bytes(body, limit).await {
         Ok(b) => b,
         Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response(),
     };
@@ -250,4 +251,39 @@ pub async fn buffer_without_nul<S: Send + Sync>(req: Request, state: &S) -> Resu
         ));
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// Room for the form fields and part headers around an uploaded file.
+pub const UPLOAD_OVERHEAD: usize = 256 * 1024;
+
+/// The largest body a request may carry: uploads (`POST …/files`, issue 3 "Files") get the upload limit and
+/// room for the form around the file; everything else the general limit.
+pub fn body_limit_for(config: &crate::state::Config, method: &Method, path: &str) -> usize {
+    if *method == Method::POST && path.ends_with("/files") {
+        config.upload_limit.saturating_add(UPLOAD_OVERHEAD)
+    } else {
+        config.body_limit
+    }
+}
+
+/// Caps request bodies (the per-route limit of [`body_limit_for`]): a declared length over the limit is
+/// refused at once with 413 (problem+json for the API, a page for the browser); a body that turns out longer
+/// while it is read fails its extractor with 413.
+pub async fn body_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let limit = body_limit_for(&state.config, req.method(), req.uri().path());
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        if req.uri().path().starts_with("/api/") {
+            return AppError::TooLarge.into_response();
+        }
+        return crate::error::PageError::App(AppError::TooLarge, crate::auth::lang_of(req.headers()))
+            .into_response();
+    }
+    let (parts, body) = req.into_parts();
+    let body = Body::new(http_body_util::Limited::new(body, limit));
+    next.run(Request::from_parts(parts, body)).await
 }

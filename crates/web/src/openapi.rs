@@ -422,6 +422,51 @@ const SUMMARIES: &[(&str, &str, &str)] = &[
         "accreditation",
         "Certificates: issued once every fee is paid; reissue invoices ¥3,000 (ACC-22)",
     ),
+    (
+        "/api/v1/accreditation/cases/{id}/self-study/narratives",
+        "accreditation",
+        "Save one section's self-study narrative (ACC-6)",
+    ),
+    (
+        "/api/v1/accreditation/cases/{id}/self-study/confirmation",
+        "accreditation",
+        "The representative's confirmation, required before submission (ACC-6)",
+    ),
+    (
+        "/api/v1/accreditation/cases/{id}/self-study/format-check",
+        "accreditation",
+        "The office's format check: accepted or fixes requested (ACC-6)",
+    ),
+    (
+        "/api/v1/accreditation/cases/{id}/self-study/resubmission",
+        "accreditation",
+        "Resubmit the self-study after the requested fixes (ACC-6)",
+    ),
+    (
+        "/api/v1/accreditation/cases/{id}/files",
+        "accreditation",
+        "Upload (multipart: file, purpose, standard; PDF/DOCX/XLSX/JPEG/PNG, 20 MiB) or list the case's files (ACC-3, ACC-6)",
+    ),
+    (
+        "/api/v1/accreditation/cases/{id}/files/{file_id}",
+        "accreditation",
+        "Download a file (attachment, nosniff; audited)",
+    ),
+    (
+        "/api/v1/accreditation/cases/{id}/questionnaires",
+        "accreditation",
+        "Questionnaire counts and (for staff) anonymous answers (ACC-6)",
+    ),
+    (
+        "/api/v1/accreditation/cases/{id}/questionnaires/links",
+        "accreditation",
+        "Issue one-time anonymous questionnaire links (ACC-6)",
+    ),
+    (
+        "/api/v1/public/questionnaires",
+        "public",
+        "An anonymous questionnaire through a one-time link (ACC-6)",
+    ),
 ];
 
 fn summary_for(path: &str) -> (&'static str, &'static str) {
@@ -463,7 +508,19 @@ fn add_routed(paths: &mut Map<String, Value>) {
             if !public {
                 o.insert("security".into(), json!([{"bearer": []}]));
             }
-            if method == "post" {
+            if method == "post" && route.path.ends_with("/files") {
+                // Uploads (issue 3 "Files"): multipart, and 413 over the limit.
+                o.insert(
+                    "requestBody".into(),
+                    json!({"required": true, "content": {"multipart/form-data": {"schema": {
+                        "type": "object", "required": ["file", "purpose"],
+                        "properties": {"file": {"type": "string", "format": "binary"},
+                                       "purpose": {"type": "string"}, "standard": {"type": "string"}}}}}}),
+                );
+                if let Some(r) = o.get_mut("responses").and_then(Value::as_object_mut) {
+                    r.insert("413".into(), json!({"description": "problem", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}));
+                }
+            } else if method == "post" {
                 o.insert(
                     "requestBody".into(),
                     json!({"required": true, "content": {"application/json": {"schema": any()}}}),

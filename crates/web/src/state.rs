@@ -8,6 +8,11 @@ use nintei_store::throttle::ThrottlePolicy;
 use crate::clock::Clock;
 use crate::mail::SmtpConfig;
 
+/// Uploaded files next to the default SQLite database (`nintei-data/nintei.db`).
+pub const DEFAULT_FILES_DIR: &str = "nintei-data/files";
+/// 20 MiB (issue 3 "Files").
+pub const DEFAULT_UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Mark cookies `Secure` (behind HTTPS).
@@ -23,6 +28,10 @@ pub struct Config {
     pub smtp: Option<SmtpConfig>,
     /// The address people reach nintei at, for links in mail, calendar feeds and the certificate's QR code.
     pub base_url: String,
+    /// Where uploaded files are stored (outside the database, named by their SHA-256; issue 3 "Files").
+    pub files_dir: std::path::PathBuf,
+    /// Largest accepted upload, bytes (20 MiB by default).
+    pub upload_limit: usize,
 }
 
 impl Default for Config {
@@ -35,6 +44,8 @@ impl Default for Config {
             demo: false,
             smtp: None,
             base_url: "http://127.0.0.1:8080".into(),
+            files_dir: std::path::PathBuf::from(DEFAULT_FILES_DIR),
+            upload_limit: DEFAULT_UPLOAD_LIMIT,
         }
     }
 }

@@ -124,7 +124,22 @@ impl<'a> Acc<'a> {
         r.json()
     }
 
+    /// ACC-6: the representative's confirmation, required before the submission.
+    pub async fn confirm(&self, on: &str) -> Value {
+        let r = self
+            .post(
+                "self-study/confirmation",
+                &self.org_user,
+                json!({"confirmed_on": on}),
+            )
+            .await;
+        r.assert_status(200);
+        r.json()
+    }
+
+    /// ACC-6: confirms (the representative) and submits.
     pub async fn submit_self_study(&self, on: &str) -> Value {
+        self.confirm(on).await;
         let r = self
             .post(
                 "self-study/submission",

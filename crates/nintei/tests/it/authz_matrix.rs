@@ -167,6 +167,43 @@ POST   /accreditation/cases/{id}/ratings       other  /accreditation/cases/* log
 POST   /accreditation/cases/{id}/{step}        own    /accreditation/cases/* login 403 303 403 404 404 403 403
 POST   /accreditation/cases/{id}/{step}        other  /accreditation/cases/* login 403 303 403 404 404 403 404
 
+# The self-study and its files (issue 3: ACC-3, ACC-6): whoever sees the case sees the self-study and downloads its
+# files; the organization writes it (and uploads, as the office may for a paper submission); the office checks
+# the format. Questionnaire links: the organization or the office; the answers are anonymous and need no account.
+GET    /api/v1/accreditation/cases/{id}/self-study                own   -  401 200 200 200 200 200 200 200
+GET    /api/v1/accreditation/cases/{id}/self-study                other -  401 200 200 200 404 404 200 404
+POST   /api/v1/accreditation/cases/{id}/self-study/narratives     own   -  401 403 403 403 403 403 403 200
+POST   /api/v1/accreditation/cases/{id}/self-study/narratives     other -  401 403 403 403 404 404 403 404
+POST   /api/v1/accreditation/cases/{id}/self-study/confirmation   own   -  401 403 403 403 403 403 403 200
+POST   /api/v1/accreditation/cases/{id}/self-study/confirmation   other -  401 403 403 403 404 404 403 404
+POST   /api/v1/accreditation/cases/{id}/self-study/format-check   own   -  401 403 200 403 403 403 403 403
+POST   /api/v1/accreditation/cases/{id}/self-study/format-check   other -  401 403 200 403 404 404 403 404
+POST   /api/v1/accreditation/cases/{id}/self-study/resubmission   own   -  401 403 403 403 403 403 403 200
+POST   /api/v1/accreditation/cases/{id}/self-study/resubmission   other -  401 403 403 403 404 404 403 404
+GET    /api/v1/accreditation/cases/{id}/files                     own   -  401 200 200 200 404 404 200 200
+GET    /api/v1/accreditation/cases/{id}/files                     other -  401 200 200 200 404 404 200 404
+POST   /api/v1/accreditation/cases/{id}/files                     own   -  401 403 201 403 404 404 403 201
+POST   /api/v1/accreditation/cases/{id}/files                     other -  401 403 201 403 404 404 403 404
+GET    /api/v1/accreditation/cases/{id}/files/{file_id}           own   -  401 200 200 200 404 404 200 200
+GET    /api/v1/accreditation/cases/{id}/files/{file_id}           other -  401 200 200 200 404 404 200 404
+GET    /api/v1/accreditation/cases/{id}/questionnaires            own   -  401 200 200 200 200 200 200 200
+GET    /api/v1/accreditation/cases/{id}/questionnaires            other -  401 200 200 200 404 404 200 404
+POST   /api/v1/accreditation/cases/{id}/questionnaires/links      own   -  401 403 201 403 403 403 403 201
+POST   /api/v1/accreditation/cases/{id}/questionnaires/links      other -  401 403 201 403 404 404 403 404
+GET    /api/v1/public/questionnaires/{token}                      -     -  200 200 200 200 200 200 200 200
+POST   /api/v1/public/questionnaires/{token}                      -     -  201 201 201 201 201 201 201 201
+GET    /accreditation/cases/{id}/study         own    -                    login 200 200 200 200 200 200 200
+GET    /accreditation/cases/{id}/study         other  -                    login 200 200 200 404 404 200 404
+# (the screen's forms, sent for the narrative)
+POST   /accreditation/cases/{id}/study/{action} own   /accreditation/cases/* login 403 403 403 403 403 403 303
+POST   /accreditation/cases/{id}/study/{action} other /accreditation/cases/* login 403 403 403 404 404 403 404
+POST   /accreditation/cases/{id}/files         own    /accreditation/cases/* login 403 303 403 404 404 403 303
+POST   /accreditation/cases/{id}/files         other  /accreditation/cases/* login 403 303 403 404 404 403 404
+GET    /accreditation/cases/{id}/files/{file_id} own  -                    login 200 200 200 404 404 200 200
+GET    /accreditation/cases/{id}/files/{file_id} other -                   login 200 200 200 404 404 200 404
+GET    /q/{token}                              -      -                    200 200 200 200 200 200 200 200
+POST   /q/{token}                              -      -                    201 201 201 201 201 201 201 201
+
 # REG cases (API.md "Registration cases"): the registrar (office, head, admin) sees every case; the
 # organization its own; anyone else 404 on a case. Applying: the organization for itself, or the office.
 GET    /api/v1/registration/criteria                          -     -  401 200 200 200 200 200 200 200

@@ -44,6 +44,13 @@ fn with_csrf(body: Body, token: Option<&str>) -> Body {
             }
             Body::Form(fields)
         }
+        Body::Multipart(fields, file) => {
+            let mut fields: Vec<(String, String)> = fields.into_iter().filter(|(k, _)| k != "csrf").collect();
+            if let Some(t) = token {
+                fields.insert(0, ("csrf".into(), t.to_owned()));
+            }
+            Body::Multipart(fields, file)
+        }
         other => other,
     }
 }

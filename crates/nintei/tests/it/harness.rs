@@ -248,6 +248,13 @@ impl Fixture {
 /// recorded on purpose (throttling, REG-7), and certificate verifications are counted (issue 7).
 pub const MAY_CHANGE_ON_REJECTION: &[&str] = &["auth_events", "reg_report_attempts", "verification_counts"];
 
+/// GET routes whose success is itself audited (issue 3: every download of an uploaded file is an audit event):
+/// a successful answer may add to `audit_events`.
+pub const AUDITED_READS: &[&str] = &[
+    "/api/v1/accreditation/cases/{id}/files/{file_id}",
+    "/accreditation/cases/{id}/files/{file_id}",
+];
+
 /// A request body.
 #[derive(Debug, Clone)]
 pub enum Body {
@@ -256,6 +263,33 @@ pub enum Body {
     Form(Vec<(String, String)>),
     /// Bytes as given, with this content type (None: no content-type header).
     Raw(Option<String>, Vec<u8>),
+    /// `multipart/form-data`: text fields, then one file `(field, file name, content type, bytes)`.
+    Multipart(Vec<(String, String)>, Option<(String, String, String, Vec<u8>)>),
+}
+
+/// The boundary of the harness's multipart bodies.
+pub const BOUNDARY: &str = "nintei-harness-boundary-7MA4YWxkTrZu0gW";
+
+/// A `multipart/form-data` body (for uploads).
+pub fn multipart(fields: &[(String, String)], file: Option<&(String, String, String, Vec<u8>)>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (k, v) in fields {
+        out.extend_from_slice(
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+        );
+    }
+    if let Some((field, name, ctype, bytes)) = file {
+        out.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: {ctype}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        out.extend_from_slice(bytes);
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    out
 }
 
 impl Body {
@@ -268,7 +302,7 @@ impl Body {
         )
     }
 
-    fn encode(&self) -> (Option<String>, Vec<u8>) {
+    pub fn encode(&self) -> (Option<String>, Vec<u8>) {
         match self {
             Body::Empty => (None, Vec::new()),
             Body::Json(v) => (Some("application/json".into()), v.to_string().into_bytes()),
@@ -282,6 +316,10 @@ impl Body {
                     .into_bytes(),
             ),
             Body::Raw(ctype, bytes) => (ctype.clone(), bytes.clone()),
+            Body::Multipart(fields, file) => (
+                Some(format!("multipart/form-data; boundary={BOUNDARY}")),
+                multipart(fields, file.as_ref()),
+            ),
         }
     }
 }

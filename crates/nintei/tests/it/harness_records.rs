@@ -108,6 +108,19 @@ pub fn need(route: &str) -> Need {
             // review report once accredited.
             (_, "/documents/acceptance-notice.pdf" | "/invoices/{invoice_id}/invoice.pdf") => Accepted,
             (_, "/documents/result-notice.pdf" | "/documents/review-report.pdf") => Accredited,
+            // The self-study (issue 3, ACC-6): written during the self-study, checked after the submission;
+            // files (ACC-3 attachments) from the application on.
+            (
+                _,
+                "/self-study"
+                | "/self-study/narratives"
+                | "/self-study/confirmation"
+                | "/questionnaires"
+                | "/questionnaires/links"
+                | "/study"
+                | "/study/{action}",
+            ) => SelfStudy,
+            (_, "/self-study/format-check" | "/self-study/resubmission") => SiteVisit,
             _ => Submitted,
         });
     }
@@ -116,6 +129,10 @@ pub fn need(route: &str) -> Need {
         .or_else(|| path.strip_prefix("/accreditations/{number}"))
     {
         return Need::Accr(crate::acc_after::stage_for(rest));
+    }
+    // An anonymous questionnaire link of a case in its self-study (ACC-6).
+    if path.starts_with("/q/") || path.starts_with("/api/v1/public/questionnaires/") {
+        return Need::Acc(SelfStudy);
     }
     if matches!(
         path,
@@ -182,6 +199,14 @@ pub struct Built {
     pub item_id: String,
     /// A live calendar feed's secret address segment (`{token}`, issue 6).
     pub feed_token: String,
+    /// An uploaded file of the case (`{file_id}`).
+    pub file_id: String,
+    /// A one-time questionnaire link's token (`{token}`).
+    pub token: String,
+    /// The self-study screen's form (`{action}`).
+    pub action: String,
+    /// A section code in scope (ACC-6 narratives).
+    pub section: String,
 }
 
 impl Built {
@@ -194,11 +219,13 @@ impl Built {
         p.insert("question_id", self.question_id.clone());
         p.insert("review_id", self.review_id.clone());
         p.insert("item_id", self.item_id.clone());
-        // The accreditation screens' action route is sent for the organization's self-report (ACC-15).
-        p.insert("action", "self-report".into());
-        p.insert("token", self.feed_token.clone());
         // The prefecture view (REG-8, issue 7): Fukuoka, where the harness's organizations are.
         p.insert("prefecture", "40".to_owned());
+        p.insert("file_id", self.file_id.clone());
+        // `{token}`: the questionnaire link where the record has one, else the calendar feed (issue 6).
+        p.insert("token", if self.token.is_empty() { self.feed_token.clone() } else { self.token.clone() });
+        // `{action}`: the self-study form where the record has one, else the organization's self-report (ACC-15).
+        p.insert("action", if self.action.is_empty() { "self-report".into() } else { self.action.clone() });
         p
     }
 }
@@ -315,6 +342,7 @@ impl Fixture {
                     assigned(Role::Surveyor),
                 )
                 .await;
+                self.build_study(&mut b, route.path, &office).await;
             }
             Need::Accr(stage) => {
                 crate::acc_after::build(self, &mut b, stage, &office).await;
@@ -521,6 +549,15 @@ impl Fixture {
             200,
         )
         .await;
+        // ACC-6: the representative's confirmation, which the submission needs.
+        ok(
+            self,
+            &format!("{case}/self-study/confirmation"),
+            &org_user,
+            json!({"confirmed_on": "2025-10-20"}),
+            200,
+        )
+        .await;
         if stage == SelfStudy {
             if let Some(s) = &surveyor {
                 ok(
@@ -685,6 +722,78 @@ impl Fixture {
                 }
             }
             _ => {}
+        }
+    }
+}
+
+impl Fixture {
+    /// What the self-study routes need beyond the case's stage (issue 3, ACC-3, ACC-6): an uploaded file, a
+    /// questionnaire link, a section in scope, a request for fixes.
+    async fn build_study(&self, b: &mut Built, path: &str, office: &str) {
+        let case = format!("/api/v1/accreditation/cases/{}", b.id);
+        let standards = self
+            .app
+            .get("/api/v1/accreditation/standards", Some(office))
+            .await
+            .json();
+        b.section = standards["items"][0]["code"]
+            .as_str()
+            .and_then(|c| c.split(' ').next())
+            .unwrap_or_default()
+            .to_owned();
+        b.action = "narrative".into();
+        if path.contains("{file_id}") {
+            let org_user = org_token(self, &b.org).await;
+            let body = crate::harness::Body::Multipart(
+                vec![("purpose".into(), "pamphlets".into())],
+                Some((
+                    "file".into(),
+                    "pamphlet.pdf".into(),
+                    "application/pdf".into(),
+                    b"%PDF-1.4\n% nintei harness\n".to_vec(),
+                )),
+            );
+            let (ctype, bytes) = body.encode();
+            let r = self
+                .app
+                .post_raw_bytes(&format!("{case}/files"), Some(&org_user), ctype.as_deref(), bytes)
+                .await;
+            assert_eq!(r.status.as_u16(), 201, "fixture: upload: {}", r.text());
+            b.file_id = r.json()["id"].as_str().unwrap_or_default().to_owned();
+        }
+        if path.contains("{token}") {
+            let r = ok(
+                self,
+                &format!("{case}/questionnaires/links"),
+                office,
+                json!({"kind": "staff", "count": 1}),
+                201,
+            )
+            .await;
+            b.token = r["links"][0]
+                .as_str()
+                .and_then(|l| l.rsplit('/').next())
+                .unwrap_or_default()
+                .to_owned();
+        }
+        if path.ends_with("/self-study/resubmission") {
+            ok(
+                self,
+                &format!("{case}/self-study/format-check"),
+                office,
+                json!({"result": "fixes_requested", "checked_on": "2025-10-25", "note": "目次を付けてください"}),
+                200,
+            )
+            .await;
+            let org_user = org_token(self, &b.org).await;
+            ok(
+                self,
+                &format!("{case}/self-study/confirmation"),
+                &org_user,
+                json!({"confirmed_on": "2025-10-30"}),
+                200,
+            )
+            .await;
         }
     }
 }

@@ -10,6 +10,7 @@ mod acc_lifecycle;
 mod acc_renewal;
 mod acc_rules;
 mod acc_screens;
+mod acc_selfstudy;
 mod api_auth;
 mod api_organizations;
 mod audit;

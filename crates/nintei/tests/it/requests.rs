@@ -132,6 +132,41 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
         "POST /api/v1/accreditation/cases/{id}/invoices/{invoice_id}/payments" => {
             Body::Json(json!({"paid_on": "2025-09-30", "amount_yen": 682_000}))
         }
+        // The self-study and its files, and the questionnaires (issue 3: ACC-3, ACC-6)
+        "POST /api/v1/accreditation/cases/{id}/self-study/narratives" => Body::Json(json!({
+            "section": c.built.section, "body": "倫理綱領を定め、年2回の研修で周知している。",
+        })),
+        "POST /api/v1/accreditation/cases/{id}/self-study/confirmation" => {
+            Body::Json(json!({"confirmed_on": "2025-10-20", "representative": "代表取締役 山田 花子"}))
+        }
+        "POST /api/v1/accreditation/cases/{id}/self-study/format-check" => Body::Json(json!({
+            "result": "fixes_requested", "checked_on": "2025-10-25", "note": "目次に通しページ番号を付けてください",
+        })),
+        "POST /api/v1/accreditation/cases/{id}/self-study/resubmission" => {
+            Body::Json(json!({"resubmitted_on": "2025-11-01"}))
+        }
+        "POST /api/v1/accreditation/cases/{id}/files" => {
+            Body::Multipart(vec![("purpose".into(), "pamphlets".into())], Some(pdf_file()))
+        }
+        "POST /api/v1/accreditation/cases/{id}/questionnaires/links" => {
+            Body::Json(json!({"kind": "staff", "count": 2}))
+        }
+        "POST /api/v1/public/questionnaires/{token}" => Body::Json(json!({
+            "answers": {"q1": 4, "q2": 5}, "comment": "相談しやすい職場です",
+        })),
+        "POST /accreditation/cases/{id}/study/{action}" => Body::form(&[
+            ("csrf", csrf),
+            ("section", &c.built.section),
+            ("body", "倫理綱領を定め、年2回の研修で周知している。"),
+        ]),
+        "POST /accreditation/cases/{id}/files" => Body::Multipart(
+            vec![
+                ("csrf".into(), csrf.to_owned()),
+                ("purpose".into(), "pamphlets".into()),
+            ],
+            Some(pdf_file()),
+        ),
+        "POST /q/{token}" => Body::form(&[("csrf", csrf), ("q1", "4"), ("q2", "5"), ("comment", "")]),
         // API.md "Registration cases (REG)" and its extensions (issue 5)
         "POST /api/v1/registration/cases" => {
             Body::Json(reg_common::application(&c.org, &c.built.site_id, "2026-11-02"))
@@ -390,4 +425,14 @@ fn reg_application_form(csrf: &str, site_id: &str) -> Vec<(String, String)> {
         f.push((format!("criteria.{}", c.code), "yes".into()));
     }
     f
+}
+
+/// A small PDF upload (the `file` part of a multipart body).
+pub fn pdf_file() -> (String, String, String, Vec<u8>) {
+    (
+        "file".into(),
+        "pamphlet.pdf".into(),
+        "application/pdf".into(),
+        b"%PDF-1.4\n% nintei\n1 0 obj << >> endobj\n%%EOF\n".to_vec(),
+    )
 }

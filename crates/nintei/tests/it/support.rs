@@ -29,6 +29,8 @@ pub fn backend() -> String {
 /// A database that exists for one test and is removed afterwards.
 pub struct TestDb {
     pub url: String,
+    /// The uploaded files of this test (`Config::files_dir`).
+    pub files: std::path::PathBuf,
     pg_name: Option<String>,
     dir: Option<std::path::PathBuf>,
 }
@@ -52,6 +54,7 @@ impl TestDb {
             .await;
             admin.close().await;
             TestDb {
+                files: std::env::temp_dir().join(format!("nintei-files-{tag}")),
                 url: format!("{}/{name}", pg_base()),
                 pg_name: Some(name),
                 dir: None,
@@ -61,6 +64,7 @@ impl TestDb {
             std::fs::create_dir_all(&dir).expect("temp dir");
             let url = format!("sqlite://{}/nintei.db", dir.display());
             TestDb {
+                files: dir.join("files"),
                 url,
                 pg_name: None,
                 dir: Some(dir),
@@ -99,6 +103,7 @@ impl Drop for TestDb {
             })
             .join();
         }
+        let _ = std::fs::remove_dir_all(&self.files);
         if let Some(dir) = self.dir.take() {
             let _ = std::fs::remove_dir_all(dir);
         }
@@ -177,8 +182,12 @@ impl TestApp {
         Self::with_config(Config::default()).await
     }
 
-    pub async fn with_config(config: Config) -> TestApp {
+    pub async fn with_config(mut config: Config) -> TestApp {
         let db = TestDb::new().await;
+        // Uploaded files go to a folder of this test's own, removed with its database.
+        if config.files_dir == Config::default().files_dir {
+            config.files_dir = db.files.clone();
+        }
         let database = Db::open(&db.url).await.expect("open test database");
         let clock = Arc::new(FixedClock::new(t0()));
         let state = AppState {
@@ -231,6 +240,24 @@ impl TestApp {
 
     pub async fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> TestResponse {
         self.post_raw(path, token, &body.to_string(), &[]).await
+    }
+
+    /// POSTs bytes with a content type (uploads).
+    pub async fn post_raw_bytes(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> TestResponse {
+        let mut req = Request::post(path);
+        if let Some(c) = content_type {
+            req = req.header(header::CONTENT_TYPE, c);
+        }
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        self.send(req.body(Body::from(body)).expect("request")).await
     }
 
     pub async fn post_raw(

@@ -8,6 +8,8 @@
 pub mod appeals;
 pub mod ops;
 pub mod renewal;
+pub mod files;
+pub mod study;
 
 use chrono::{Datelike, NaiveDate};
 use nintei_domain::acc::service::ServiceCode;

@@ -800,6 +800,8 @@ pub async fn submit_self_study(
     let (mut tx, case) = begin(state, id, now).await?;
     check_version(&case, if_match)?;
     let status = machine::submit_self_study(case.status).map_err(refused)?;
+    // ACC-6: the representative's confirmation comes first; the office's format check follows.
+    super::study::on_submission(&mut tx, id, now).await?;
     apply_transition(
         &mut tx,
         &case,

@@ -4,6 +4,7 @@ mod acc;
 mod acc_appeals;
 mod acc_renewal;
 mod accreditations;
+mod acc_study;
 mod auth_token;
 mod conflicts;
 mod me;
@@ -82,6 +83,7 @@ pub fn routes() -> Routes {
         .merge(registration_routes())
         .merge(acc_after_routes())
         .merge(accreditation_routes())
+        .merge(acc_study_routes())
 }
 
 /// ACC after the decision, part 2 (issue 4): appeals (ACC-21), renewal (ACC-19) and scope changes (ACC-20).
@@ -177,6 +179,49 @@ fn accreditation_routes() -> Routes {
         .route(
             "/api/v1/accreditations/{number}/certificates",
             post(a::certificate),
+        )
+}
+
+/// The self-study and its files, and the anonymous questionnaires (issue 3: ACC-3, ACC-6).
+fn acc_study_routes() -> Routes {
+    use acc_study as s;
+    Routes::new()
+        .route("/api/v1/accreditation/cases/{id}/self-study", get(s::show))
+        .route(
+            "/api/v1/accreditation/cases/{id}/self-study/narratives",
+            post(s::narrative),
+        )
+        .route(
+            "/api/v1/accreditation/cases/{id}/self-study/confirmation",
+            post(s::confirmation),
+        )
+        .route(
+            "/api/v1/accreditation/cases/{id}/self-study/format-check",
+            post(s::format_check),
+        )
+        .route(
+            "/api/v1/accreditation/cases/{id}/self-study/resubmission",
+            post(s::resubmission),
+        )
+        .route(
+            "/api/v1/accreditation/cases/{id}/files",
+            get(s::files).post(s::upload),
+        )
+        .route(
+            "/api/v1/accreditation/cases/{id}/files/{file_id}",
+            get(s::download),
+        )
+        .route(
+            "/api/v1/accreditation/cases/{id}/questionnaires",
+            get(s::questionnaires),
+        )
+        .route(
+            "/api/v1/accreditation/cases/{id}/questionnaires/links",
+            post(s::links),
+        )
+        .route(
+            "/api/v1/public/questionnaires/{token}",
+            get(s::public_form).post(s::public_answer),
         )
 }
 

@@ -984,6 +984,30 @@ async fn run_step(
                     i18n::t(lang, "acc.confirm_required"),
                 ));
             }
+            // The checked box is the representative's confirmation when none is recorded yet (the self-study
+            // screen records it on its own, with the representative's name).
+            let recorded = nintei_store::acc_study::self_study(state.db.pool(), id).await?;
+            if recorded.confirmed_on.is_none() {
+                let input = crate::acc::study::ConfirmationInput {
+                    representative: None,
+                    confirmed_on: f.get("submitted_on"),
+                };
+                crate::acc::study::confirm(state, caller, id, &input)
+                    .await
+                    .map_err(|e| match e {
+                        AppError::Validation(errs) => AppError::Validation(
+                            errs.into_iter()
+                                .map(|e| {
+                                    FieldError::new(
+                                        e.field.replace("confirmed_on", "submitted_on"),
+                                        e.message,
+                                    )
+                                })
+                                .collect(),
+                        ),
+                        other => other,
+                    })?;
+            }
             let input = ops::SelfStudyInput {
                 submitted_on: f.get("submitted_on"),
             };

@@ -1,6 +1,7 @@
 //! Server-rendered screens: Japanese by default with an English switch, navigation per role, accessible forms.
 
 mod acc;
+mod acc_study;
 mod account;
 mod accreditations;
 mod appeals;
@@ -75,6 +76,7 @@ pub fn routes() -> Routes {
         .merge(registration_routes())
         .merge(accreditation_routes())
         .merge(deadlines::feed_routes())
+        .merge(acc_study_routes())
 }
 
 /// The accreditation after the decision (issue 4, part 1).
@@ -86,6 +88,20 @@ fn accreditation_routes() -> Routes {
         .route("/accreditations/{number}/logo.svg", get(a::logo_file))
         .route("/accreditations/{number}/{action}", post(a::step))
         .route("/accreditation/logo", get(a::logo_terms))
+}
+
+/// The self-study screen, uploads and downloads, and the anonymous questionnaire (issue 3: ACC-3, ACC-6).
+fn acc_study_routes() -> Routes {
+    use acc_study as s;
+    Routes::new()
+        .route("/accreditation/cases/{id}/study", get(s::show))
+        .route("/accreditation/cases/{id}/study/{action}", post(s::action))
+        .route("/accreditation/cases/{id}/files", post(s::upload))
+        .route("/accreditation/cases/{id}/files/{file_id}", get(s::download))
+        .route(
+            "/q/{token}",
+            get(s::questionnaire_form).post(s::questionnaire_submit),
+        )
 }
 
 /// REG screens (issue 5); the public report form needs no account.
@@ -199,6 +215,12 @@ pub const SOURCES_USING_KEYS: &[(&str, &str)] = &[
         include_str!("../../templates/acc_standards.html"),
     ),
     ("ui/acc.rs", include_str!("acc.rs")),
+    ("acc_study.html", include_str!("../../templates/acc_study.html")),
+    (
+        "questionnaire.html",
+        include_str!("../../templates/questionnaire.html"),
+    ),
+    ("ui/acc_study.rs", include_str!("acc_study.rs")),
     ("ui/mod.rs", include_str!("mod.rs")),
     ("ui/login.rs", include_str!("login.rs")),
     ("ui/organizations.rs", include_str!("organizations.rs")),
@@ -485,12 +507,18 @@ pub fn error_page(e: &AppError, lang: Lang) -> Response {
         AppError::Forbidden => "error.forbidden",
         AppError::Conflict(_) => "error.conflict",
         AppError::TooManyRequests { .. } => "error.too_many",
-        AppError::BadRequest(_) | AppError::Validation(_) | AppError::TooLarge => "error.bad_request",
+        AppError::BadRequest(_)
+        | AppError::Validation(_)
+        | AppError::TooLarge
+        | AppError::TooLargeWith(_) => "error.bad_request",
         AppError::Unauthorized => "error.unauthorized",
         AppError::Internal(_) => "error.internal",
     };
     let detail = match e {
-        AppError::Conflict(_) | AppError::BadRequest(_) | AppError::Validation(_) => e.detail(),
+        AppError::Conflict(_)
+        | AppError::BadRequest(_)
+        | AppError::Validation(_)
+        | AppError::TooLargeWith(_) => e.detail(),
         _ => String::new(),
     };
     let info = ErrorInfo {
