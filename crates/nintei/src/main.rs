@@ -259,6 +259,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let st = state(database, Config::default());
             nintei_web::acc::ensure_catalog(&st).await?;
+            nintei_web::public::ensure_search_index(&st).await?;
             Ok(())
         }
         Command::Standards {
@@ -295,6 +296,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo { scale, db } => {
             let st = state(Db::open(&db.url()).await?, Config::default());
             nintei_web::acc::ensure_catalog(&st).await?;
+            nintei_web::public::ensure_search_index(&st).await?;
             let loaded = nintei_web::demo::load(&st).await?;
             println!(
                 "{}",
@@ -432,6 +434,8 @@ async fn serve(listen: SocketAddr, config: Config, url: &str) -> anyhow::Result<
     let st = state(db, config);
     // ACC: the sample standards catalog on first start (issue 3).
     nintei_web::acc::ensure_catalog(&st).await?;
+    // The directory's search index in the current layout (a one-time rebuild after an upgrade).
+    nintei_web::public::ensure_search_index(&st).await?;
     if demo {
         nintei_web::demo::load(&st).await?;
     }

@@ -5,8 +5,9 @@ use sqlx::{AssertSqlSafe, Row};
 
 use crate::{Db, Result, Tx};
 
-/// (Re)indexes one document of `kind` (e.g. `registration`, `accreditation`) under `doc_key`.
-pub async fn index(tx: &mut Tx, kind: &str, doc_key: &str, text: &str) -> Result<()> {
+/// (Re)indexes one document of `kind` (e.g. `registration`, `accreditation`) under `doc_key`, with its facets
+/// (terms a filter looks up, such as `#open:saturday`; never produced by text normalization).
+pub async fn index(tx: &mut Tx, kind: &str, doc_key: &str, text: &str, facets: &[&str]) -> Result<()> {
     remove(tx, kind, doc_key).await?;
     sqlx::query("INSERT INTO search_docs (kind, doc_key, text) VALUES ($1, $2, $3)")
         .bind(kind.to_owned())
@@ -14,7 +15,8 @@ pub async fn index(tx: &mut Tx, kind: &str, doc_key: &str, text: &str) -> Result
         .bind(normalize(text))
         .execute(&mut **tx)
         .await?;
-    for term in document_terms(text) {
+    let facets = facets.iter().map(|f| (*f).to_owned());
+    for term in document_terms(text).into_iter().chain(facets) {
         sqlx::query("INSERT INTO search_terms (kind, term, doc_key) VALUES ($1, $2, $3)")
             .bind(kind.to_owned())
             .bind(term)
@@ -94,6 +96,30 @@ pub fn matching(kind: &str, query: &str, column: &str, first: usize) -> Option<(
     Some((sql, binds))
 }
 
+/// An SQL condition `{column} IN (…)` per facet, keeping the documents of `kind` that carry every one of `facets`,
+/// and its bind values, placeholders numbered from `$first`. None when there are no facets.
+pub fn having_facets(
+    kind: &str,
+    facets: &[String],
+    column: &str,
+    first: usize,
+) -> Option<(String, Vec<String>)> {
+    if facets.is_empty() {
+        return None;
+    }
+    let conds: Vec<String> = (0..facets.len())
+        .map(|i| {
+            format!(
+                "{column} IN (SELECT doc_key FROM search_terms WHERE kind = ${first} AND term = ${})",
+                first + 1 + i
+            )
+        })
+        .collect();
+    let mut binds = vec![kind.to_owned()];
+    binds.extend(facets.iter().cloned());
+    Some((conds.join(" AND "), binds))
+}
+
 /// Counts one verification of `number` on `day` (no IP, no user agent: ACC-23 publication without tracking).
 pub async fn count_verification(db: &Db, number: &str, day: &str) -> Result<()> {
     sqlx::query(
@@ -119,17 +145,18 @@ pub async fn verification_count(db: &Db, number: &str) -> Result<i64> {
 
 /// Indexes many new documents of `kind` at once (generated data: the keys must not be indexed yet). The same
 /// normalization and terms as [`index`], written with multi-row inserts.
-pub async fn index_new(tx: &mut Tx, kind: &str, docs: &[(String, String)]) -> Result<()> {
+pub async fn index_new(tx: &mut Tx, kind: &str, docs: &[(String, String, Vec<&'static str>)]) -> Result<()> {
     use crate::bulk::{Value, insert_rows};
     let mut doc_rows = Vec::with_capacity(docs.len());
     let mut term_rows = Vec::new();
-    for (key, text) in docs {
+    for (key, text, facets) in docs {
         doc_rows.push(vec![
             Value::from(kind),
             Value::from(key.clone()),
             Value::from(normalize(text)),
         ]);
-        for term in document_terms(text) {
+        let facets = facets.iter().map(|f| (*f).to_owned());
+        for term in document_terms(text).into_iter().chain(facets) {
             term_rows.push(vec![
                 Value::from(kind),
                 Value::from(term),

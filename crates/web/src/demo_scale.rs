@@ -377,8 +377,8 @@ struct Chunk {
     registrations: Vec<Vec<Value>>,
     cases: Vec<Vec<Value>>,
     accreditations: Vec<Vec<Value>>,
-    reg_docs: Vec<(String, String)>,
-    acc_docs: Vec<(String, String)>,
+    reg_docs: Vec<(String, String, Vec<&'static str>)>,
+    acc_docs: Vec<(String, String, Vec<&'static str>)>,
 }
 
 /// Case statuses of the generated cases: accredited three times in ten, the rest spread over the process.
@@ -568,7 +568,8 @@ fn build_chunk(
             prefecture: pref.code().into(),
             address,
         };
-        c.reg_docs.push((number, registration_text(&listed)));
+        let facets = nintei_domain::reg::hours::facets(&listed.registration.disclosure.hours);
+        c.reg_docs.push((number, registration_text(&listed), facets));
 
         // ACC: one case, in a status spread over the process (ACC-3 … ACC-11).
         let status = *rng.pick(STATUSES);
@@ -660,7 +661,7 @@ fn build_chunk(
                 expires_on: expires,
                 status: "active".into(),
             };
-            c.acc_docs.push((number, accreditation_text(&public)));
+            c.acc_docs.push((number, accreditation_text(&public), Vec::new()));
         }
     }
     Ok(c)

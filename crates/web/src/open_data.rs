@@ -64,6 +64,7 @@ async fn all_registrations(state: &AppState, prefecture: Option<&str>) -> AppRes
         q: String::new(),
         prefecture: prefecture.map(str::to_owned),
         method: None,
+        facets: Vec::new(),
         limit: ALL,
         offset: 0,
     };

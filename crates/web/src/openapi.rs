@@ -329,6 +329,12 @@ const SUMMARIES: &[(&str, &str, &str)] = &[
     ),
     ("/api/v1/public/fee-estimate", "public", "Fee estimate (ACC-22)"),
     (
+        "/api/v1/public/registrations",
+        "public",
+        "Registered counseling rooms (REG-5): ?q=&prefecture=&method=, and (an extension) ?day=weekday|saturday|holiday \
+         &evening=1 over the disclosed hours",
+    ),
+    (
         "/api/v1/public/reports",
         "public",
         "A public report about a registered institution (REG-7)",

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use nintei_domain::acc::service::ServiceCode;
 use nintei_domain::org::Prefecture;
 use nintei_domain::reg::application::Method;
+use nintei_domain::reg::hours;
 use nintei_store::acc::{self as acc_store, PublicAccreditation};
 use nintei_store::registrations::{self, Listed};
 use nintei_store::{StoreError, Tx, search};
@@ -116,7 +117,29 @@ fn paging(p: &Params, errors: &mut Vec<FieldError>) -> (i64, i64) {
     (limit, offset)
 }
 
-/// `?q=&prefecture=&method=&limit=&offset=` of the registration directory, checked (400 names each bad field).
+/// `?day=` and `?evening=` (issue 7, an extension of API.md): the facets of the disclosed hours a listing must
+/// carry. `day` is weekday, saturday or holiday; `evening` is `1`/`true` (open after 18:00 on some day).
+fn hours_facets(p: &Params, errors: &mut Vec<FieldError>) -> Vec<String> {
+    let mut facets = Vec::new();
+    if let Some(d) = param(p, "day") {
+        match hours::Day::parse(&d) {
+            Some(d) => facets.push(hours::facet(d).to_owned()),
+            None => errors.push(FieldError::new(
+                "day",
+                "weekday, saturday, holiday のいずれかです (one of weekday, saturday, holiday)",
+            )),
+        }
+    }
+    match param(p, "evening").as_deref() {
+        None | Some("0" | "false") => {}
+        Some("1" | "true" | "on") => facets.push(hours::FACET_EVENING.to_owned()),
+        Some(_) => errors.push(FieldError::new("evening", "1 または true です (1 or true)")),
+    }
+    facets
+}
+
+/// `?q=&prefecture=&method=&day=&evening=&limit=&offset=` of the registration directory, checked (400 names each
+/// bad field).
 pub fn registration_filter(p: &Params) -> AppResult<registrations::PublicFilter> {
     let mut errors = Vec::new();
     let q = text_query(p, &mut errors);
@@ -131,6 +154,7 @@ pub fn registration_filter(p: &Params) -> AppResult<registrations::PublicFilter>
             None
         }
     });
+    let facets = hours_facets(p, &mut errors);
     let (limit, offset) = paging(p, &mut errors);
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
@@ -139,6 +163,7 @@ pub fn registration_filter(p: &Params) -> AppResult<registrations::PublicFilter>
         q,
         prefecture,
         method,
+        facets,
         limit,
         offset,
     })
@@ -220,7 +245,41 @@ pub async fn reindex_registration(tx: &mut Tx, number: &str) -> Result<(), Store
     if !r.registration.status.is_in_force() {
         return search::remove(tx, REGISTRATION, number).await;
     }
-    search::index(tx, REGISTRATION, number, &registration_text(&r)).await
+    let facets = hours::facets(&r.registration.disclosure.hours);
+    search::index(tx, REGISTRATION, number, &registration_text(&r), &facets).await
+}
+
+/// The search index's layout version; a database indexed under an older one is reindexed once at start-up.
+/// 2: registrations carry their hours facets (issue 7 days/hours filters).
+const SEARCH_INDEX_VERSION: &str = "2";
+const SEARCH_INDEX_KEY: &str = "search.index_version";
+
+/// Brings the directory's search index to [`SEARCH_INDEX_VERSION`] (one transaction; a no-op when current).
+pub async fn ensure_search_index(state: &crate::state::AppState) -> crate::error::AppResult<()> {
+    use nintei_store::settings;
+    if settings::get(&state.db, SEARCH_INDEX_KEY).await?.as_deref() == Some(SEARCH_INDEX_VERSION) {
+        return Ok(());
+    }
+    let all = registrations::PublicFilter {
+        limit: i64::MAX,
+        ..Default::default()
+    };
+    let rows = registrations::public_list(state.db.pool(), &all).await?;
+    let mut tx = state.db.begin_write().await?;
+    for r in &rows {
+        let facets = hours::facets(&r.registration.disclosure.hours);
+        search::index(
+            &mut tx,
+            REGISTRATION,
+            &r.registration.number,
+            &registration_text(r),
+            &facets,
+        )
+        .await?;
+    }
+    settings::set(&mut tx, SEARCH_INDEX_KEY, SEARCH_INDEX_VERSION).await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(())
 }
 
 /// The text a registration is found by: number, names, prefecture, address and the published REG-5 items.
@@ -256,7 +315,7 @@ pub async fn reindex_accreditation(tx: &mut Tx, number: &str) -> Result<(), Stor
     if a.status != "active" {
         return search::remove(tx, ACCREDITATION, number).await;
     }
-    search::index(tx, ACCREDITATION, number, &accreditation_text(&a)).await
+    search::index(tx, ACCREDITATION, number, &accreditation_text(&a), &[]).await
 }
 
 /// The text an accreditation is found by: number, organization, prefecture and service names (ACC-23).

@@ -140,6 +140,33 @@ pub fn open_in_evening(hours: &str) -> bool {
     always_open(&t) || t.contains("夜間") || latest_close(&t).is_some_and(|m| m > EVENING_FROM_MINUTES)
 }
 
+/// The search-index facet of `day` (issue 7): stored beside a listing's n-gram terms so that the days/hours filters
+/// are an indexed lookup, not a read of every listing. `#` never survives query normalization, so a facet cannot
+/// be matched by a text search.
+pub const fn facet(day: Day) -> &'static str {
+    match day {
+        Day::Weekday => "#open:weekday",
+        Day::Saturday => "#open:saturday",
+        Day::Holiday => "#open:holiday",
+    }
+}
+
+/// The facet of [`open_in_evening`].
+pub const FACET_EVENING: &str = "#open:evening";
+
+/// Every facet the disclosed `hours` carry.
+pub fn facets(hours: &str) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Day::ALL
+        .into_iter()
+        .filter(|d| open_on(hours, *d))
+        .map(facet)
+        .collect();
+    if open_in_evening(hours) {
+        out.push(FACET_EVENING);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,5 +203,20 @@ mod tests {
         assert_eq!(Day::parse("saturday"), Some(Day::Saturday));
         assert_eq!(Day::parse("sunday"), None);
         assert_eq!(Day::Holiday.label_ja(), "日曜・祝日");
+    }
+
+    #[test]
+    fn facets_follow_the_day_and_evening_readings() {
+        assert_eq!(
+            facets("平日 9:00〜19:00、土曜 10:00〜17:00（日祝休み）"),
+            vec!["#open:weekday", "#open:saturday", "#open:evening"]
+        );
+        assert_eq!(facets("月〜金 10:00-17:00"), vec!["#open:weekday"]);
+        assert_eq!(facets("24時間 年中無休").len(), 4);
+        assert!(
+            crate::search::query_terms("#open:weekday")
+                .iter()
+                .all(|t| !t.starts_with('#'))
+        );
     }
 }

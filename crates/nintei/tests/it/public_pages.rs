@@ -169,6 +169,45 @@ async fn directory_filters_by_disclosed_days_and_hours() {
     let r = app.get("/directory?day=funday", None).await;
     r.assert_status(400);
     assert!(r.text().contains("day"));
+
+    // The public API takes the same filters (an extension of API.md "Public").
+    let rooms = [late.clone(), office_hours.clone(), sunday.clone()];
+    let api = |q: &'static str| {
+        let app = &app;
+        let rooms = &rooms;
+        async move {
+            let r = app.get(&format!("/api/v1/public/registrations?{q}"), None).await;
+            r.assert_status(200);
+            let v = r.json();
+            rooms
+                .iter()
+                .map(|n| {
+                    v["items"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|i| i["number"] == n.as_str())
+                })
+                .collect::<Vec<bool>>()
+        }
+    };
+    assert_eq!(api("day=holiday").await, [false, false, true]);
+    assert_eq!(api("day=weekday&evening=true").await, [true, false, false]);
+    for bad in ["day=funday", "evening=maybe"] {
+        let r = app
+            .get(&format!("/api/v1/public/registrations?{bad}"), None)
+            .await;
+        r.assert_status(400);
+    }
+
+    // A database indexed before the facets existed is reindexed once at start-up.
+    let st = &app.state;
+    crate::support::sqlx_exec(&st.db, "DELETE FROM search_terms WHERE term LIKE '#%'").await;
+    crate::support::sqlx_exec(&st.db, "DELETE FROM settings WHERE key = 'search.index_version'").await;
+    assert_eq!(api("day=holiday").await, [false, false, false], "facets gone");
+    nintei_web::public::ensure_search_index(st).await.unwrap();
+    assert_eq!(api("day=holiday").await, [false, false, true]);
+    assert_eq!(listed(&page("evening=1").await), [true, false, false]);
 }
 
 #[tokio::test]

@@ -15,7 +15,7 @@ async fn japanese_search_finds_short_words_and_folds_width_and_kana() {
     ];
     let mut tx = app.state.db.begin_write().await.unwrap();
     for (key, text) in docs {
-        search::index(&mut tx, "listing", key, text).await.unwrap();
+        search::index(&mut tx, "listing", key, text, &[]).await.unwrap();
     }
     tx.commit().await.unwrap();
     let db = &app.state.db;
@@ -38,7 +38,7 @@ async fn japanese_search_finds_short_words_and_folds_width_and_kana() {
     assert_eq!(find("  ").await, None);
     // Re-indexing replaces the old terms.
     let mut tx = app.state.db.begin_write().await.unwrap();
-    search::index(&mut tx, "listing", "a", "株式会社こころケア 大阪府")
+    search::index(&mut tx, "listing", "a", "株式会社こころケア 大阪府", &[])
         .await
         .unwrap();
     tx.commit().await.unwrap();

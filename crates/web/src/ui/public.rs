@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use nintei_domain::acc::service::ServiceCode;
 use nintei_domain::org::Prefecture;
 use nintei_domain::reg::application::Method;
-use nintei_domain::reg::hours::{self, Day};
+use nintei_domain::reg::hours::Day;
 use nintei_store::acc::{self as acc_store, PublicAccreditation};
 use nintei_store::registrations::{self, Listed};
 use nintei_store::search;
@@ -169,27 +169,17 @@ pub async fn directory(
         Ok(d) => page.last_updated = d.map(|d| d.to_string()).unwrap_or_default(),
         Err(e) => return e.into_response(),
     }
-    // Days/hours (issue 7) read the disclosed hours' text: filtered here over every match of the other filters.
-    let day = Day::parse(&get("day"));
-    if !get("day").is_empty() && day.is_none() {
-        page.errors = Errors(vec![crate::error::FieldError::new(
-            "day",
-            "weekday, saturday, holiday のいずれかです (one of weekday, saturday, holiday)",
-        )]);
-        return render_status(StatusCode::BAD_REQUEST, &page);
-    }
-    let by_hours = day.is_some() || page.evening;
+    // Days/hours (issue 7) are facets of the disclosed hours in the search index: part of the registration filter.
+    let by_hours = !get("day").is_empty() || page.evening;
     let mut reg_params = params.clone();
     reg_params.remove("service");
-    reg_params.remove("day");
-    reg_params.remove("evening");
     let mut acc_params = params.clone();
     acc_params.remove("method");
     acc_params.remove("day");
     acc_params.remove("evening");
     let filters = public::registration_filter(&reg_params)
         .and_then(|r| public::accreditation_filter(&acc_params).map(|a| (r, a)));
-    let (mut reg_filter, acc_filter) = match filters {
+    let (reg_filter, acc_filter) = match filters {
         Ok(f) => f,
         Err(AppError::Validation(errs)) => {
             page.errors = Errors(errs);
@@ -198,28 +188,7 @@ pub async fn directory(
         Err(e) => return e.into_response(),
     };
     let today = state.clock.today();
-    if by_hours && get("service").is_empty() {
-        // Every room matching the other filters, then the hours; the page shows the first `limit` of them.
-        let (limit, offset) = (reg_filter.limit, reg_filter.offset);
-        reg_filter.limit = 1_000_000;
-        reg_filter.offset = 0;
-        match registrations::public_list(state.db.pool(), &reg_filter).await {
-            Ok(rows) => {
-                page.registrations = rows
-                    .iter()
-                    .filter(|r| {
-                        let hours = &r.registration.disclosure.hours;
-                        day.is_none_or(|d| hours::open_on(hours, d))
-                            && (!page.evening || hours::open_in_evening(hours))
-                    })
-                    .skip(usize::try_from(offset).unwrap_or(0))
-                    .take(usize::try_from(limit).unwrap_or(0))
-                    .map(|r| reg_row(lang, r))
-                    .collect();
-            }
-            Err(e) => return AppError::from(e).into_response(),
-        }
-    } else if !by_hours && get("service").is_empty() {
+    if get("service").is_empty() {
         match registrations::public_list(state.db.pool(), &reg_filter).await {
             Ok(rows) => page.registrations = rows.iter().map(|r| reg_row(lang, r)).collect(),
             Err(e) => return AppError::from(e).into_response(),
