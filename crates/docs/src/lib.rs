@@ -4,6 +4,7 @@
 //!
 //! Every document function takes plain data (no database) and returns the PDF bytes.
 
+pub mod binder;
 pub mod csv;
 pub mod documents;
 mod engine;
@@ -11,6 +12,7 @@ pub mod format;
 pub mod ical;
 pub mod invoice;
 
+pub use binder::{Binder, BinderEvidence, BinderFile, BinderSection, self_study_binder};
 pub use documents::{
     AcceptanceNotice, AccreditationCertificate, DocOptions, Issuer, Outcome, RatingLine, Recipient,
     RegistrationCertificate, ResultNotice, ReviewReport, acceptance_notice, accreditation_certificate,

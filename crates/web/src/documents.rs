@@ -54,6 +54,29 @@ pub fn routes() -> Routes {
             "/registration/registrations/{number}/certificate.pdf",
             get(registration_certificate),
         )
+        .route(
+            "/accreditation/cases/{id}/self-study/binder.pdf",
+            get(self_study_binder),
+        )
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// ACC-6 self-study binder
+
+/// `GET …/self-study/binder.pdf`: the self-study in the ACC-6 order, for whoever sees the case (404 otherwise).
+pub async fn self_study_binder(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    async {
+        let binder = crate::acc::study::binder(&state, &s.caller, &id).await?;
+        let o = doc_options(&state).await?;
+        let pdf = render(move || nintei_docs::self_study_binder(&binder, &o)).await?;
+        Ok(pdf_response(pdf, "self-study-binder.pdf"))
+    }
+    .await
+    .map_err(in_lang(s.lang))
 }
 
 /// The date style of documents (the office setting; wareki when unset or unknown).

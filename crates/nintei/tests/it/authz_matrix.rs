@@ -201,6 +201,9 @@ POST   /accreditation/cases/{id}/files         own    /accreditation/cases/* log
 POST   /accreditation/cases/{id}/files         other  /accreditation/cases/* login 403 303 403 404 404 403 404
 GET    /accreditation/cases/{id}/files/{file_id} own  -                    login 200 200 200 404 404 200 200
 GET    /accreditation/cases/{id}/files/{file_id} other -                   login 200 200 200 404 404 200 404
+# The binder (ACC-6) of a submitted self-study: whoever sees the case.
+GET    /accreditation/cases/{id}/self-study/binder.pdf own  -              login 200 200 200 200 200 200 200
+GET    /accreditation/cases/{id}/self-study/binder.pdf other -             login 200 200 200 404 404 200 404
 GET    /q/{token}                              -      -                    200 200 200 200 200 200 200 200
 POST   /q/{token}                              -      -                    201 201 201 201 201 201 201 201
 

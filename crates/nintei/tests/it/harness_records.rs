@@ -120,7 +120,9 @@ pub fn need(route: &str) -> Need {
                 | "/study"
                 | "/study/{action}",
             ) => SelfStudy,
-            (_, "/self-study/format-check" | "/self-study/resubmission") => SiteVisit,
+            (_, "/self-study/format-check" | "/self-study/resubmission" | "/self-study/binder.pdf") => {
+                SiteVisit
+            }
             _ => Submitted,
         });
     }

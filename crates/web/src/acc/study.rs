@@ -965,3 +965,94 @@ pub fn attachment(file: &FileRow, bytes: Vec<u8>) -> axum::response::Response {
     );
     resp
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// The binder (ACC-6)
+
+/// The self-study as one binder (ACC-6 order), for whoever sees the case. 409 until the representative has
+/// confirmed it (the confirmation is the binder's first page). The evidence files are read and their hashes
+/// checked; handing them all out at once is audited like a download.
+pub async fn binder(state: &AppState, caller: &Caller, id: &str) -> AppResult<nintei_docs::Binder> {
+    use nintei_docs::{Binder, BinderEvidence, BinderFile, BinderSection};
+    let loaded = load_for(state, caller, id, StudyAction::View).await?;
+    let pool = state.db.pool();
+    let row = store::self_study(pool, id).await?;
+    let (Some(on), Some(representative)) = (row.confirmed_on.as_deref(), row.confirmed_by_name.clone())
+    else {
+        return Err(AppError::Conflict(
+            "ACC-6: 代表者の確認がまだのため、バインダーは作成できません (the representative has not confirmed the \
+             self-study yet)"
+                .into(),
+        ));
+    };
+    let confirmed_on = NaiveDate::parse_from_str(on, "%Y-%m-%d")
+        .map_err(|e| AppError::Internal(format!("stored confirmation date {on}: {e}")))?;
+    let catalog = catalog(state, &loaded.case.catalog_version).await?;
+    let codes = loaded.case.service_codes();
+    let narratives = store::narratives(pool, id).await?;
+    let files = store::files(pool, id).await?;
+    let mut sections: Vec<BinderSection> = Vec::new();
+    let mut evidence = Vec::new();
+    for s in catalog.in_scope(&codes) {
+        let code = s.section_code();
+        match sections.iter_mut().find(|x| x.code == code) {
+            Some(x) => x.standards += 1,
+            None => sections.push(BinderSection {
+                code: code.to_owned(),
+                name: s.section.clone(),
+                group: s.group.clone(),
+                standards: 1,
+                narrative: narratives
+                    .iter()
+                    .find(|n| n.section == code)
+                    .map(|n| n.body.trim().to_owned())
+                    .unwrap_or_default(),
+            }),
+        }
+        let mut of_standard = Vec::new();
+        for f in files
+            .iter()
+            .filter(|f| f.purpose == "evidence" && f.standard.as_deref() == Some(s.code.as_str()))
+        {
+            let bytes = files::load(&state.config.files_dir, &f.sha256)
+                .map_err(|e| AppError::Internal(format!("reading stored file {}: {e}", f.sha256)))?;
+            if sha256_hex(&bytes) != f.sha256 {
+                return Err(AppError::Internal(format!(
+                    "stored file {} does not match its hash",
+                    f.sha256
+                )));
+            }
+            of_standard.push(BinderFile {
+                name: f.original_name.clone(),
+                media_type: f.media_type.clone(),
+                sha256: f.sha256.clone(),
+                bytes,
+            });
+        }
+        if !of_standard.is_empty() {
+            evidence.push(BinderEvidence {
+                standard: s.code.clone(),
+                title: s.title.clone(),
+                files: of_standard,
+            });
+        }
+    }
+    let now = state.clock.now();
+    let tx = state.db.begin_write().await?;
+    let changes =
+        json!({"binder": true, "evidence_files": evidence.iter().map(|e| e.files.len()).sum::<usize>()});
+    commit(
+        tx,
+        caller.audit(now, "acc_self_study.binder", "acc_case", id, changes),
+    )
+    .await?;
+    Ok(Binder {
+        organization_name: loaded.organization.name.clone(),
+        unit_name: loaded.case.unit_name.clone(),
+        representative,
+        confirmed_on,
+        applied_on: loaded.case.applied_on,
+        sections,
+        evidence,
+    })
+}

@@ -1,0 +1,159 @@
+//! The self-study binder (ACC-6): one PDF in the order the seed sets — the representative's confirmation at the
+//! very front, then the standard-group index, the section index, the contents with continuous page numbers, the
+//! narrative of each section and the evidence in evidence-table order.
+
+use chrono::NaiveDate;
+use serde_json::{Value, json};
+
+use crate::documents::DocOptions;
+use crate::format::date;
+use crate::{DocError, engine};
+
+const TEMPLATE: &str = include_str!("templates/binder.typ");
+
+/// One section of the standards in scope, with its narrative (empty when none was written).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BinderSection {
+    /// `ETH`.
+    pub code: String,
+    /// `倫理実践`.
+    pub name: String,
+    /// `運営と管理`.
+    pub group: String,
+    /// Standards of the section in scope.
+    pub standards: usize,
+    pub narrative: String,
+}
+
+/// An uploaded evidence file as submitted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BinderFile {
+    pub name: String,
+    pub media_type: String,
+    pub sha256: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The evidence of one standard, in upload order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BinderEvidence {
+    pub standard: String,
+    pub title: String,
+    pub files: Vec<BinderFile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binder {
+    pub organization_name: String,
+    pub unit_name: Option<String>,
+    /// The representative who confirmed the self-study, and when (ACC-6).
+    pub representative: String,
+    pub confirmed_on: NaiveDate,
+    pub applied_on: NaiveDate,
+    /// Sections in catalog order.
+    pub sections: Vec<BinderSection>,
+    /// Standards with evidence, in evidence-table (catalog) order.
+    pub evidence: Vec<BinderEvidence>,
+}
+
+/// How a file goes into the binder: PDF pages, an image, or named only.
+fn placement(f: &BinderFile, index: usize) -> (Value, Option<(String, Vec<u8>)>) {
+    let base = |kind: &str, note: &str| {
+        json!({"kind": kind, "name": f.name, "media_type": f.media_type, "sha256": f.sha256, "note": note,
+               "pages": 0, "path": ""})
+    };
+    match f.media_type.as_str() {
+        "application/pdf" => match pdf_pages(&f.bytes) {
+            Some(pages) => {
+                let path = format!("/evidence/{index}.pdf");
+                let mut v = base("pdf", "");
+                v["pages"] = json!(pages);
+                v["path"] = json!(path);
+                (v, Some((path, f.bytes.clone())))
+            }
+            None => (
+                base(
+                    "other",
+                    "PDFとして読み取れないため、ファイル名と SHA-256 のみ収録しています (not readable as PDF)",
+                ),
+                None,
+            ),
+        },
+        "image/png" | "image/jpeg" => {
+            let ext = if f.media_type == "image/png" { "png" } else { "jpg" };
+            let path = format!("/evidence/{index}.{ext}");
+            let mut v = base("image", "");
+            v["path"] = json!(path);
+            (v, Some((path, f.bytes.clone())))
+        }
+        _ => (
+            base(
+                "other",
+                "電子ファイルで提出されています（バインダーには本文を収録しません）",
+            ),
+            None,
+        ),
+    }
+}
+
+/// The page count of a PDF, None when it cannot be read (encrypted, damaged) or has no pages.
+fn pdf_pages(bytes: &[u8]) -> Option<usize> {
+    let pdf = hayro_syntax::Pdf::new(bytes.to_vec()).ok()?;
+    let n = pdf.pages().len();
+    (n > 0).then_some(n)
+}
+
+pub fn self_study_binder(b: &Binder, o: &DocOptions) -> Result<Vec<u8>, DocError> {
+    if b.organization_name.trim().is_empty() {
+        return Err(DocError::invalid("organization_name", "empty"));
+    }
+    if b.representative.trim().is_empty() {
+        return Err(DocError::invalid(
+            "representative",
+            "the self-study has no representative's confirmation (ACC-6)",
+        ));
+    }
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for s in &b.sections {
+        match groups.iter_mut().find(|(g, _)| *g == s.group) {
+            Some((_, names)) => names.push(s.name.clone()),
+            None => groups.push((s.group.clone(), vec![s.name.clone()])),
+        }
+    }
+    let mut files = Vec::new();
+    let mut evidence = Vec::new();
+    let mut index = 0;
+    for e in &b.evidence {
+        let mut placed = Vec::new();
+        for f in &e.files {
+            index += 1;
+            let (v, file) = placement(f, index);
+            placed.push(v);
+            files.extend(file);
+        }
+        evidence.push(json!({"standard": e.standard, "title": e.title, "files": placed}));
+    }
+    let holder = match &b.unit_name {
+        Some(u) if !u.trim().is_empty() => format!("{}　{}", b.organization_name, u),
+        _ => b.organization_name.clone(),
+    };
+    let data = json!({
+        "title": "セルフスタディ",
+        "organization": holder,
+        "footer": format!("セルフスタディ　{holder}"),
+        "confirmation_title": "セルフスタディ確認書",
+        "confirmation_statement": "本セルフスタディの内容が事実に基づき正確であることを確認し、提出します。",
+        "confirmation_rows": [
+            ["機関名", holder],
+            ["代表者", b.representative],
+            ["確認日", date(b.confirmed_on, o.date_style)],
+            ["申請日", date(b.applied_on, o.date_style)],
+        ],
+        "groups": groups.iter().map(|(g, s)| json!({"name": g, "sections": s})).collect::<Vec<_>>(),
+        "sections": b.sections.iter().map(|s| json!({"code": s.code, "name": s.name, "group": s.group,
+            "standards": s.standards, "narrative": s.narrative})).collect::<Vec<_>>(),
+        "evidence": evidence,
+    });
+    let refs: Vec<(&str, Vec<u8>)> = files.iter().map(|(p, b)| (p.as_str(), b.clone())).collect();
+    engine::render(TEMPLATE, &data, &refs)
+}
