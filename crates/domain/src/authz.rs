@@ -49,6 +49,8 @@ pub enum GlobalAction {
     UseStaffScreens,
     /// The outbox of outgoing mail (送信メール): it holds notices to every organization, so office and admin only.
     ViewMail,
+    /// The office settings (letter issuers, date style, invoice registration number, art. 142 roll-forward).
+    OfficeSettings,
 }
 
 /// Actions on one organization (or on records that belong to it).
@@ -72,6 +74,7 @@ pub fn global(actor: &Actor, action: GlobalAction) -> Decision {
         ViewAudit => matches!(actor.role, Office | Head | Admin),
         UseStaffScreens => actor.role.is_staff(),
         ViewMail => matches!(actor.role, Office | Admin),
+        OfficeSettings => matches!(actor.role, Office | Admin),
     };
     if allowed {
         Decision::Allow

@@ -171,7 +171,180 @@ pub async fn load(state: &AppState) -> anyhow::Result<bool> {
         }
     }
     load_registrations(state).await?;
+    load_accreditation_cases(state).await?;
     Ok(true)
+}
+
+fn demo_err(e: crate::error::AppError) -> anyhow::Error {
+    anyhow::anyhow!("{e}: {}", e.detail())
+}
+
+async fn demo_caller(state: &AppState, email: &str) -> anyhow::Result<crate::auth::Caller> {
+    let user = users::by_email(state.db.pool(), email)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo user {email} is missing"))?;
+    Ok(crate::auth::Caller {
+        user,
+        request_id: "demo".into(),
+    })
+}
+
+/// ACC demo: three cases taken through the same rules as the API, with dates relative to today — one accredited
+/// (every standard rated, the decision, the invoice paid: its certificate and public listing), one in its
+/// self-study, one application awaiting the eligibility decision (ACC-1 … ACC-11).
+async fn load_accreditation_cases(state: &AppState) -> anyhow::Result<()> {
+    use crate::acc::ops::{
+        self, ApplicationInput, DecisionInput, EligibilityInput, PaymentInput, PlanInput, RatingInput,
+        ReportInput, SelfStudyInput, ServiceInput, SurveyorInput,
+    };
+    use crate::acc::study::{self, ConfirmationInput, NarrativeInput};
+    let pool = state.db.pool();
+    let office = demo_caller(state, "office@nintei.example").await?;
+    let org_user = demo_caller(state, "org@kokoro-care.example").await?;
+    let coordinator = demo_caller(state, "coordinator@nintei.example").await?;
+    let lead = demo_caller(state, "surveyor@nintei.example").await?;
+    let second = demo_caller(state, "surveyor2@nintei.example").await?;
+    let today = state.clock.today();
+    let day = |n: i64| (today + chrono::Duration::days(n)).to_string();
+    let orgs = organizations::list(pool, 100).await?;
+    let org_id = |name: &str| orgs.iter().find(|o| o.name == name).map(|o| o.id.clone());
+    let apply = |org: String, applied: i64, services: &[&str]| ApplicationInput {
+        organization_id: org,
+        services: services
+            .iter()
+            .map(|c| ServiceInput {
+                code: (*c).into(),
+                started_on: day(applied - 3 * 365),
+            })
+            .collect(),
+        other_services: Some(vec!["メール相談".into()]),
+        annual_revenue_yen: Some(87_000_000),
+        applied_on: day(applied),
+        board_decided: Some(true),
+        ..ApplicationInput::default()
+    };
+
+    // 1. Accredited: こころケア北九州 (the demo organization user's own).
+    if let Some(org) = org_id(ORGS[0].name) {
+        let id = ops::apply(state, &office, &apply(org, -300, &["a", "c"]))
+            .await
+            .map_err(demo_err)?;
+        let accept = EligibilityInput {
+            eligible: Some(true),
+            decided_on: day(-290),
+            reason: None,
+        };
+        ops::decide_eligibility(state, &office, &id, &accept, None)
+            .await
+            .map_err(demo_err)?;
+        let plan = PlanInput {
+            coordinator_id: coordinator.user.id.clone(),
+            coordinator_visit_on: Some(day(-260)),
+            self_study_due_on: day(-200),
+            site_visit_on: day(-170),
+        };
+        ops::plan(state, &office, &id, &plan, None)
+            .await
+            .map_err(demo_err)?;
+        let narrative = NarrativeInput {
+            section: "ETH".into(),
+            body: "倫理綱領を定め、全職員が年1回の研修で確認している。相談記録の取扱いは個人情報保護規程による。".into(),
+        };
+        study::save_narrative(state, &org_user, &id, &narrative)
+            .await
+            .map_err(demo_err)?;
+        let confirm = ConfirmationInput {
+            representative: None,
+            confirmed_on: day(-206),
+        };
+        study::confirm(state, &org_user, &id, &confirm)
+            .await
+            .map_err(demo_err)?;
+        let submit = SelfStudyInput {
+            submitted_on: day(-205),
+        };
+        ops::submit_self_study(state, &org_user, &id, &submit, None)
+            .await
+            .map_err(demo_err)?;
+        for (who, is_lead) in [(&lead, true), (&second, false)] {
+            let s = SurveyorInput {
+                user_id: who.user.id.clone(),
+                lead: is_lead,
+            };
+            ops::add_surveyor(state, &office, &id, &s)
+                .await
+                .map_err(demo_err)?;
+        }
+        let case = nintei_store::acc::by_id(pool, &id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("demo case {id} is missing"))?;
+        let catalog = crate::acc::catalog(state, &case.catalog_version)
+            .await
+            .map_err(demo_err)?;
+        let codes = case.service_codes();
+        for (i, s) in catalog.in_scope(&codes).enumerate() {
+            let rating = RatingInput {
+                standard: s.code.clone(),
+                rating: json!(if i % 5 == 0 { 2 } else { 1 }),
+                comment: None,
+            };
+            ops::rate(state, &lead, &id, &rating).await.map_err(demo_err)?;
+        }
+        let report = ReportInput { issued_on: day(-150) };
+        ops::issue_report(state, &lead, &id, &report, None)
+            .await
+            .map_err(demo_err)?;
+        let decision = DecisionInput {
+            outcome: "accredit".into(),
+            decided_on: day(-120),
+            grace_until: None,
+            reason: None,
+        };
+        ops::decide(state, &office, &id, &decision, None)
+            .await
+            .map_err(demo_err)?;
+        for invoice in nintei_store::invoices::for_case(pool, &id).await? {
+            let paid = PaymentInput {
+                paid_on: day(-270),
+                amount_yen: Some(invoice.total_yen - invoice.paid_yen()),
+            };
+            ops::record_payment(state, &office, &id, &invoice.id, &paid)
+                .await
+                .map_err(demo_err)?;
+        }
+    }
+
+    // 2. In its self-study: 東京メンタルヘルス支援機構 (due in two months, one section written).
+    if let Some(org) = org_id(ORGS[1].name) {
+        let id = ops::apply(state, &office, &apply(org, -45, &["a", "b", "d"]))
+            .await
+            .map_err(demo_err)?;
+        let accept = EligibilityInput {
+            eligible: Some(true),
+            decided_on: day(-35),
+            reason: None,
+        };
+        ops::decide_eligibility(state, &office, &id, &accept, None)
+            .await
+            .map_err(demo_err)?;
+        let plan = PlanInput {
+            coordinator_id: coordinator.user.id.clone(),
+            coordinator_visit_on: Some(day(14)),
+            self_study_due_on: day(60),
+            site_visit_on: day(95),
+        };
+        ops::plan(state, &office, &id, &plan, None)
+            .await
+            .map_err(demo_err)?;
+    }
+
+    // 3. A new application awaiting the office's eligibility decision: みなと会.
+    if let Some(org) = org_id(ORGS[2].name) {
+        ops::apply(state, &office, &apply(org, -3, &["a", "e"]))
+            .await
+            .map_err(demo_err)?;
+    }
+    Ok(())
 }
 
 /// REG demo: `(organization, room, days ago registered or None for an application under review, a finding?)`.

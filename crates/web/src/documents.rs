@@ -88,26 +88,14 @@ pub async fn doc_options(state: &AppState) -> AppResult<DocOptions> {
     Ok(DocOptions { date_style: style })
 }
 
-/// The issuer of ACC documents: the accreditation office (seed 003).
-pub fn acc_issuer() -> Issuer {
-    Issuer {
-        organization: "産業医科大学 MH認定業務本部".into(),
-        title: "認定業務本部長".into(),
-        person: String::new(),
-        address: "福岡県北九州市八幡西区医生ケ丘1-1".into(),
-        phone: String::new(),
-    }
+/// The issuer of ACC documents: the accreditation office (seed 003), as the office settings name it.
+pub async fn acc_issuer(state: &AppState) -> AppResult<Issuer> {
+    crate::ui::settings::issuer(state, &crate::ui::settings::ACC_ISSUER).await
 }
 
-/// The issuer of REG documents: the registering body (seed 000).
-pub fn reg_issuer() -> Issuer {
-    Issuer {
-        organization: "相談機関登録事務局".into(),
-        title: "登録事務局長".into(),
-        person: String::new(),
-        address: String::new(),
-        phone: String::new(),
-    }
+/// The issuer of REG documents: the registering body (seed 000), as the office settings name it.
+pub async fn reg_issuer(state: &AppState) -> AppResult<Issuer> {
+    crate::ui::settings::issuer(state, &crate::ui::settings::REG_ISSUER).await
 }
 
 /// Renders off the async threads (typst is CPU work) and maps a document error to a 500.
@@ -227,7 +215,7 @@ async fn acceptance_notice_pdf(state: &AppState, caller: &Caller, id: &str) -> A
         doc_number: String::new(),
         issued_on: accepted_on,
         recipient: recipient(&l),
-        issuer: acc_issuer(),
+        issuer: acc_issuer(state).await?,
         applied_on: c.applied_on,
         accepted_on,
         services: services_of(c),
@@ -281,7 +269,7 @@ async fn invoice_pdf(state: &AppState, caller: &Caller, id: &str, invoice_id: &s
         issued_on: inv.issued_on,
         due_on: inv.due_on,
         recipient: recipient(&l),
-        issuer: acc_issuer(),
+        issuer: acc_issuer(state).await?,
         registration_number: inv.registration_number.clone(),
         items,
         bank: String::new(),
@@ -427,7 +415,7 @@ async fn result_notice_pdf(state: &AppState, caller: &Caller, id: &str) -> AppRe
         doc_number: String::new(),
         issued_on,
         recipient: recipient(&l),
-        issuer: acc_issuer(),
+        issuer: acc_issuer(state).await?,
         decided_on,
         outcome: doc_outcome,
     };
@@ -481,7 +469,7 @@ async fn review_report_pdf(state: &AppState, caller: &Caller, id: &str) -> AppRe
         doc_number: String::new(),
         issued_on: state.clock.today().max(decided_on),
         recipient: recipient(&l),
-        issuer: acc_issuer(),
+        issuer: acc_issuer(state).await?,
         decided_on,
         outcome_label: if outcome == Outcome::Accredit {
             "認定"
@@ -518,7 +506,7 @@ pub async fn accreditation_certificate_pdf(
         accredited_on,
         expires_on,
         issued_on: state.clock.today(),
-        issuer: acc_issuer(),
+        issuer: acc_issuer(state).await?,
         base_url: state.config.base_url.clone(),
     };
     let o = doc_options(state).await?;
@@ -563,7 +551,7 @@ async fn registration_certificate_pdf(
         registered_on: reg.registered_on,
         expires_on: reg.expires_on,
         issued_on: state.clock.today(),
-        issuer: reg_issuer(),
+        issuer: reg_issuer(state).await?,
     };
     let o = doc_options(state).await?;
     let pdf = render(move || nintei_docs::registration_certificate(&cert, &o)).await?;

@@ -88,6 +88,8 @@ POST   /organizations/{id}/sites               other  /organizations/*          
 # Screens: administration
 GET    /admin/users                            -      -                         login  200           403    403  403   403  403  403
 POST   /admin/users                            -      /admin/users?created=1    login  303           403    403  403   403  403  403
+GET    /admin/settings                         -      -                         login  200           200    403  403   403  403  403
+POST   /admin/settings                         -      /admin/settings?saved=1   login  303           303    403  403   403  403  403
 
 # Screens: the outbox (送信メール) holds notices to every organization: office and admin only
 GET    /mail                                   -      -                         login  200           200    403  403   403  403  403

@@ -708,3 +708,74 @@ async fn reg_7_document_requests_are_deadlines_and_the_decision_is_notified() {
     let d = reg_deadlines(&app, "registration", &number).await;
     assert!(d[0].waived, "a deregistered room owes no renewal");
 }
+
+#[tokio::test]
+async fn office_settings_name_the_letters_issuer_and_date_style_and_refuse_bad_values() {
+    let app = TestApp::new().await;
+    let reg = setup(&app).await;
+    let (_, number) = register(&app, &reg, "2026-09-01", "2026-09-20").await;
+    let mut office = signed_in(&app, Role::Office, None).await;
+    let page = office.get("/admin/settings").await;
+    page.assert_status(200);
+    assert!(
+        page.text().contains("相談機関登録事務局"),
+        "the defaults are shown"
+    );
+    let csrf = crate::support::hidden(&page.text(), "csrf");
+    let form = |phone: &'static str, number: &'static str| -> Vec<(&'static str, String)> {
+        vec![
+            ("csrf", csrf.clone()),
+            ("date_style", "western".into()),
+            ("roll_forward", "on".into()),
+            ("invoice_registration", number.into()),
+            ("acc_organization", "産業医科大学 MH認定業務本部".into()),
+            ("acc_title", "認定業務本部長".into()),
+            ("reg_organization", "北九州相談機関登録センター".into()),
+            ("reg_title", "センター長".into()),
+            ("reg_person", "小倉 花子".into()),
+            ("reg_phone", phone.into()),
+        ]
+    };
+    // Bad values: 400 with the field named, nothing saved.
+    let audit = app.count("audit_events").await;
+    let r = office
+        .post_form("/admin/settings", &refs(&form("電話", "T123")))
+        .await;
+    r.assert_status(400);
+    assert!(r.text().contains("s-reg_phone-error") && r.text().contains("s-invoice-error"));
+    assert_eq!(app.count("audit_events").await, audit);
+    // Saved (audited once; the same form again changes nothing and adds no event).
+    let r = office
+        .post_form("/admin/settings", &refs(&form("093-000-0000", "")))
+        .await;
+    r.assert_status(303);
+    assert_eq!(app.count("audit_events").await, audit + 1);
+    office
+        .post_form("/admin/settings", &refs(&form("093-000-0000", "")))
+        .await
+        .assert_status(303);
+    assert_eq!(app.count("audit_events").await, audit + 1);
+    // The registration certificate now names the new issuer, with western dates.
+    let mut org = signed_in(&app, Role::Organization, Some(&reg.org_id)).await;
+    let text = pdf_text(
+        &org.get(&format!("/registration/registrations/{number}/certificate.pdf"))
+            .await,
+    );
+    assert_has(
+        &text,
+        &[
+            "北九州相談機関登録センター",
+            "センター長",
+            "小倉 花子",
+            "2026年9月20日",
+        ],
+    );
+    assert!(!text.contains("令和"), "western dates only: {text}");
+    // Nobody else may change them.
+    let mut surveyor = signed_in(&app, Role::Surveyor, None).await;
+    surveyor.get("/admin/settings").await.assert_status(403);
+}
+
+fn refs<'a>(f: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    f.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}

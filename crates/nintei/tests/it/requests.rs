@@ -82,6 +82,16 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
             ("prefecture", "40"),
             ("address", "福岡県北九州市門司区港町1-1"),
         ]),
+        "POST /admin/settings" => Body::form(&[
+            ("csrf", csrf),
+            ("date_style", "wareki_western"),
+            ("roll_forward", "on"),
+            ("invoice_registration", ""),
+            ("acc_organization", "産業医科大学 MH認定業務本部"),
+            ("acc_title", "認定業務本部長"),
+            ("reg_organization", "相談機関登録事務局"),
+            ("reg_title", "登録事務局長"),
+        ]),
         "POST /admin/users" => Body::form(&[
             ("csrf", csrf),
             ("email", &format!("new-{}@harness.example", c.nonce)),

@@ -63,6 +63,15 @@ async fn demo_data_loads_once() {
     // REG demo: registered rooms and one application with a finding under review.
     assert_eq!(app.count("registrations").await, 3);
     assert_eq!(app.count("reg_cases").await, 4);
+    // ACC demo: an accredited case (every standard rated, fees paid), one in its self-study, one new application.
+    assert_eq!(app.count("acc_cases").await, 3);
+    assert_eq!(app.count("accreditations").await, 1);
+    let r = app.get("/api/v1/public/accreditations", None).await;
+    assert_eq!(
+        r.json()["items"].as_array().unwrap().len(),
+        1,
+        "the demo accreditation is listed"
+    );
     assert!(!nintei_web::demo::load(&app.state).await.unwrap());
     assert_eq!(app.count("users").await, users);
     // Every demo account can sign in (the admin needs its code).

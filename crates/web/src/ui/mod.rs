@@ -15,6 +15,7 @@ mod mail;
 mod organizations;
 mod public;
 mod registration;
+pub mod settings;
 mod users;
 
 use askama::Template;
@@ -59,6 +60,7 @@ pub fn routes() -> Routes {
         .route("/organizations/{id}", get(organizations::show))
         .route("/organizations/{id}/sites", post(organizations::add_site))
         .route("/admin/users", get(users::list).post(users::create))
+        .route("/admin/settings", get(settings::show).post(settings::save))
         .route("/mail", get(mail::list))
         .route("/mail/{id}", get(mail::show))
         // 不服申立て (ACC-21, issue 4 part 2)
@@ -378,6 +380,13 @@ impl Page {
             nav.push(NavItem {
                 href: "/mail",
                 key: "nav.mail",
+                current: false,
+            });
+        }
+        if authz::global(&actor, GlobalAction::OfficeSettings).is_allowed() {
+            nav.push(NavItem {
+                href: "/admin/settings",
+                key: "nav.settings",
                 current: false,
             });
         }
