@@ -78,7 +78,9 @@ pub fn need(route: &str) -> Need {
     use AccStage::*;
     let (method, path) = route.split_once(' ').unwrap_or(("", route));
     // Issue 4, part 2: appeals, renewal, scope changes.
-    if path.starts_with("/api/v1/accreditation/appeals/{id}") || path == "/accreditation/appeals/{id}" {
+    if path.starts_with("/api/v1/accreditation/appeals/{id}")
+        || path.starts_with("/accreditation/appeals/{id}")
+    {
         return Need::Appeal;
     }
     match path {
@@ -197,6 +199,8 @@ pub struct Built {
     pub question_id: String,
     pub review_id: String,
     pub item_id: String,
+    /// An issued certificate of the accreditation (`{certificate_id}`).
+    pub certificate_id: String,
     /// A live calendar feed's secret address segment (`{token}`, issue 6).
     pub feed_token: String,
     /// An uploaded file of the case (`{file_id}`).
@@ -219,13 +223,28 @@ impl Built {
         p.insert("question_id", self.question_id.clone());
         p.insert("review_id", self.review_id.clone());
         p.insert("item_id", self.item_id.clone());
+        p.insert("certificate_id", self.certificate_id.clone());
         // The prefecture view (REG-8, issue 7): Fukuoka, where the harness's organizations are.
         p.insert("prefecture", "40".to_owned());
         p.insert("file_id", self.file_id.clone());
         // `{token}`: the questionnaire link where the record has one, else the calendar feed (issue 6).
-        p.insert("token", if self.token.is_empty() { self.feed_token.clone() } else { self.token.clone() });
+        p.insert(
+            "token",
+            if self.token.is_empty() {
+                self.feed_token.clone()
+            } else {
+                self.token.clone()
+            },
+        );
         // `{action}`: the self-study form where the record has one, else the organization's self-report (ACC-15).
-        p.insert("action", if self.action.is_empty() { "self-report".into() } else { self.action.clone() });
+        p.insert(
+            "action",
+            if self.action.is_empty() {
+                "self-report".into()
+            } else {
+                self.action.clone()
+            },
+        );
         p
     }
 }
@@ -330,6 +349,8 @@ impl Fixture {
                 )
                 .await;
                 b.id = r["id"].as_str().unwrap_or_default().to_owned();
+                // `{action}` of the appeal page's forms: the office's information request.
+                b.action = "information-request".into();
                 // A committee member not involved in the denial, for a meeting's members.
                 b.user_ref = token(self, Role::Committee).await.0;
             }
