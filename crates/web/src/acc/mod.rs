@@ -6,9 +6,9 @@
 //! deadlines in step, and appends one audit event.
 
 pub mod appeals;
-pub mod files;
 pub mod ops;
 pub mod renewal;
+pub mod files;
 pub mod study;
 
 use chrono::{Datelike, NaiveDate};

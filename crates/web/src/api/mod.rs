@@ -3,8 +3,8 @@
 mod acc;
 mod acc_appeals;
 mod acc_renewal;
-mod acc_study;
 mod accreditations;
+mod acc_study;
 mod auth_token;
 mod conflicts;
 mod me;
