@@ -561,3 +561,85 @@ pub fn review_report(r: &ReviewReport, o: &DocOptions) -> Result<Vec<u8>, DocErr
     };
     render_letter(&letter, o)
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Revocation notice (認定取消通知書, ACC-18)
+
+/// 認定取消通知書: the written notice of a revocation (ACC-18), with the way to appeal (ACC-21).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevocationNotice {
+    pub doc_number: String,
+    pub issued_on: NaiveDate,
+    pub recipient: Recipient,
+    pub issuer: Issuer,
+    /// MH-YYYY-NNNN.
+    pub number: String,
+    /// The services the accreditation covered, e.g. "a. 相談・カウンセリングサービス".
+    pub services: Vec<String>,
+    /// The committee's decision day: the revocation takes effect that day.
+    pub decided_on: NaiveDate,
+    /// The ground of seed 003 第7章2, e.g. 適合状況の調査の結果.
+    pub ground: String,
+    /// The committee's reasons, one a line.
+    pub reasons: Vec<String>,
+    /// How the committee decided, e.g. 認定委員会の会議.
+    pub method: String,
+}
+
+pub fn revocation_notice(n: &RevocationNotice, o: &DocOptions) -> Result<Vec<u8>, DocError> {
+    required("number", &n.number)?;
+    required("ground", &n.ground)?;
+    order("issued_on", n.decided_on, n.issued_on)?;
+    let d = |x| date(x, o.date_style);
+    let opening = format!(
+        "貴機関のメンタルヘルスサービス機関機能認定（認定番号 {}）について、{}の認定委員会の判定に基づき、下記のとおり\
+         認定を取り消しましたので、通知します。",
+        n.number,
+        d(n.decided_on)
+    );
+    let mut ki = vec![
+        ("認定番号".to_owned(), n.number.clone()),
+        ("取消しの日".to_owned(), d(n.decided_on)),
+        ("取消しの理由".to_owned(), n.ground.clone()),
+        ("判定の方法".to_owned(), n.method.clone()),
+    ];
+    if !n.services.is_empty() {
+        ki.insert(1, ("認定サービス".to_owned(), n.services.join("\n")));
+    }
+    let mut sections = Vec::new();
+    if !n.reasons.is_empty() {
+        sections.push(section("取消しの理由の詳細", &[], &n.reasons));
+    }
+    sections.push(section(
+        "今後の手続き",
+        &[],
+        &[
+            "認定証を認定業務本部へ返納してください。".to_owned(),
+            "取消しの日以降、認定ロゴマークその他認定を受けている旨の表示は使用できません。".to_owned(),
+            "認定の公表は、取消しの日から「取消し」として表示されます。".to_owned(),
+        ],
+    ));
+    sections.push(section(
+        "不服申立て",
+        &[
+            "この処分に不服がある場合は、この通知を受け取った日の翌日から起算して1か月以内に、書面により\
+             不服申立てをすることができます。申立書には、機関の名称、所在地、責任者の役職及び氏名、処分を\
+             知った日、申立ての趣旨及び理由並びに申立ての年月日を記載し、根拠資料を添付してください。"
+                .to_owned(),
+        ],
+        &[],
+    ));
+    let letter = Letter {
+        title: "認定取消通知書",
+        subject: String::new(),
+        doc_number: &n.doc_number,
+        issued_on: n.issued_on,
+        recipient: &n.recipient,
+        issuer: &n.issuer,
+        paragraphs: vec![opening],
+        ki,
+        sections,
+        closing: String::new(),
+    };
+    render_letter(&letter, o)
+}

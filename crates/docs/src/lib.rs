@@ -15,8 +15,8 @@ pub mod invoice;
 pub use binder::{Binder, BinderEvidence, BinderFile, BinderSection, self_study_binder};
 pub use documents::{
     AcceptanceNotice, AccreditationCertificate, DocOptions, Issuer, Outcome, RatingLine, Recipient,
-    RegistrationCertificate, ResultNotice, ReviewReport, acceptance_notice, accreditation_certificate,
-    registration_certificate, result_notice, review_report,
+    RegistrationCertificate, ResultNotice, ReviewReport, RevocationNotice, acceptance_notice,
+    accreditation_certificate, registration_certificate, result_notice, review_report, revocation_notice,
 };
 pub use engine::check_fonts;
 pub use format::DateStyle;

@@ -723,3 +723,34 @@ pub async fn add_certificate(
     .await?;
     Ok(id)
 }
+
+/// The accreditation number a deadline of the accreditation after the decision belongs to (issue 4): the subject
+/// `accreditation` (renewal), `acc_annual_report`, `acc_question` or `acc_review_item`; `None` for any other
+/// subject or an unknown id.
+pub async fn number_of_deadline_subject<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    subject: &str,
+    subject_id: &str,
+) -> Result<Option<String>> {
+    let sql = match subject {
+        "accreditation" => "SELECT number FROM accreditations WHERE id = $1",
+        "acc_annual_report" => {
+            "SELECT a.number FROM acc_annual_reports r JOIN accreditations a ON a.id = r.accreditation_id \
+             WHERE r.id = $1"
+        }
+        "acc_question" => {
+            "SELECT a.number FROM acc_questions q JOIN accreditations a ON a.id = q.accreditation_id \
+             WHERE q.id = $1"
+        }
+        "acc_review_item" => {
+            "SELECT a.number FROM acc_review_items i JOIN acc_reviews r ON r.id = i.review_id \
+             JOIN accreditations a ON a.id = r.accreditation_id WHERE i.id = $1"
+        }
+        _ => return Ok(None),
+    };
+    let row = sqlx::query(sql).bind(subject_id).fetch_optional(ex).await?;
+    Ok(match row {
+        Some(r) => Some(r.try_get("number")?),
+        None => None,
+    })
+}

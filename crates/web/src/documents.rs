@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use nintei_docs::{
     AcceptanceNotice, AccreditationCertificate, DateStyle, DocError, DocOptions, Invoice as DocInvoice,
     InvoiceItem, Issuer, Outcome as DocOutcome, RatingLine, Recipient, RegistrationCertificate, ResultNotice,
-    ReviewReport, TaxRate,
+    ReviewReport, RevocationNotice, TaxRate,
 };
 use nintei_domain::acc::case::Outcome;
 use nintei_domain::acc::service::ServiceCode;
@@ -53,6 +53,14 @@ pub fn routes() -> Routes {
         .route(
             "/registration/registrations/{number}/certificate.pdf",
             get(registration_certificate),
+        )
+        .route(
+            "/accreditations/{number}/certificates/{certificate_id}/certificate.pdf",
+            get(accreditation_certificate),
+        )
+        .route(
+            "/accreditations/{number}/revocation-notice.pdf",
+            get(revocation_notice),
         )
         .route(
             "/accreditation/cases/{id}/self-study/binder.pdf",
@@ -490,14 +498,14 @@ async fn review_report_pdf(state: &AppState, caller: &Caller, id: &str) -> AppRe
 // Certificates
 
 /// The accreditation certificate (ACC-11/12 ③) of an accreditation, its QR code pointing to
-/// `{base_url}/verify/{number}` (the public verification page, ACC-23).
+/// `{base_url}/verify/{number}` (the public verification page, ACC-23), dated the day it was issued.
 pub async fn accreditation_certificate_pdf(
     state: &AppState,
     number: &str,
     organization_name: &str,
     services: &[ServiceCode],
-    accredited_on: NaiveDate,
-    expires_on: NaiveDate,
+    (accredited_on, expires_on): (NaiveDate, NaiveDate),
+    issued_on: NaiveDate,
 ) -> AppResult<Vec<u8>> {
     let cert = AccreditationCertificate {
         number: number.to_owned(),
@@ -505,7 +513,7 @@ pub async fn accreditation_certificate_pdf(
         services: services.iter().map(|s| service_label(*s)).collect(),
         accredited_on,
         expires_on,
-        issued_on: state.clock.today(),
+        issued_on,
         issuer: acc_issuer(state).await?,
         base_url: state.config.base_url.clone(),
     };
@@ -556,4 +564,164 @@ async fn registration_certificate_pdf(
     let o = doc_options(state).await?;
     let pdf = render(move || nintei_docs::registration_certificate(&cert, &o)).await?;
     Ok(pdf_response(pdf, &format!("certificate-{}.pdf", reg.number)))
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Issue 4: the accreditation's certificate (認定証) and the revocation notice (認定取消通知書, ACC-18)
+
+/// The link of a certificate's PDF on the accreditation page.
+pub fn accreditation_certificate_href(number: &str, certificate_id: &str) -> String {
+    format!("/accreditations/{number}/certificates/{certificate_id}/certificate.pdf")
+}
+
+/// The link of the revocation notice's PDF on the accreditation page.
+pub fn revocation_notice_href(number: &str) -> String {
+    format!("/accreditations/{number}/revocation-notice.pdf")
+}
+
+/// The accreditation if the caller may read its letters: the organization's own users, the office and the head
+/// (as for a case's letters); anyone else is not shown that it exists (404).
+async fn accreditation_for_documents(
+    state: &AppState,
+    caller: &Caller,
+    number: &str,
+) -> AppResult<nintei_store::acc_records::Record> {
+    let record = nintei_store::acc_records::by_number(state.db.pool(), number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    AppError::check(acc_authz::case_documents(
+        &caller.actor(),
+        &record.organization_id,
+    ))?;
+    Ok(record)
+}
+
+fn holder_name(record: &nintei_store::acc_records::Record) -> String {
+    match &record.unit_name {
+        Some(u) if !u.trim().is_empty() => format!("{} {}", record.organization_name, u.trim()),
+        _ => record.organization_name.clone(),
+    }
+}
+
+/// `GET /accreditations/{number}/certificates/{certificate_id}/certificate.pdf`: one issued certificate, with the
+/// services it lists and the day it was issued. Only a certificate in use of an active accreditation is
+/// printed (409 otherwise: a returned certificate, or a suspended, lapsed or revoked accreditation — ACC-13,
+/// ACC-20, ACC-23).
+pub async fn accreditation_certificate(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Path((number, certificate_id)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    certificate_response(&state, &s.caller, &number, &certificate_id)
+        .await
+        .map_err(in_lang(s.lang))
+}
+
+async fn certificate_response(
+    state: &AppState,
+    caller: &Caller,
+    number: &str,
+    certificate_id: &str,
+) -> AppResult<Response> {
+    let record = accreditation_for_documents(state, caller, number).await?;
+    let cert = nintei_store::acc_records::certificates(state.db.pool(), &record.id)
+        .await?
+        .into_iter()
+        .find(|c| c.id == certificate_id)
+        .ok_or(AppError::NotFound)?;
+    if let Some(on) = cert.returned_on {
+        return Err(AppError::Conflict(format!(
+            "認定証 {} は {on} に返納されています (returned)",
+            cert.serial
+        )));
+    }
+    if crate::accr::shown_status(&record, state.clock.today()) != "active" {
+        return Err(AppError::Conflict(
+            "有効な認定の認定証だけを出力できます (only an active accreditation, ACC-13, ACC-23)".into(),
+        ));
+    }
+    let services: Vec<ServiceCode> = cert
+        .services
+        .iter()
+        .filter_map(|c| ServiceCode::parse(c))
+        .collect();
+    let pdf = accreditation_certificate_pdf(
+        state,
+        &record.number,
+        &holder_name(&record),
+        &services,
+        (record.accredited_on, record.expires_on),
+        cert.issued_on,
+    )
+    .await?;
+    Ok(pdf_response(pdf, &format!("certificate-{}.pdf", cert.serial)))
+}
+
+/// `GET /accreditations/{number}/revocation-notice.pdf`: 認定取消通知書 (ACC-18) of a revoked accreditation, from
+/// the recorded revocation (its day, ground, reasons and the committee's way of deciding); 404 when the
+/// accreditation is not revoked.
+pub async fn revocation_notice(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Path(number): Path<String>,
+) -> Result<Response, PageError> {
+    revocation_notice_response(&state, &s.caller, &number)
+        .await
+        .map_err(in_lang(s.lang))
+}
+
+async fn revocation_notice_response(state: &AppState, caller: &Caller, number: &str) -> AppResult<Response> {
+    let record = accreditation_for_documents(state, caller, number).await?;
+    if record.status != "revoked" {
+        return Err(AppError::NotFound);
+    }
+    let pool = state.db.pool();
+    let event = nintei_store::accreditations::events(pool, &record.id)
+        .await?
+        .into_iter()
+        .rev()
+        .find(|e| e.kind == "revoked")
+        .ok_or(AppError::NotFound)?;
+    let text = |k: &str| {
+        event
+            .detail
+            .get(k)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let method = match text("method").as_str() {
+        "poll" => "認定業務本部長による各委員への賛否の確認",
+        _ => "認定委員会の会議",
+    };
+    let person = nintei_store::organizations::by_id(pool, &record.organization_id)
+        .await?
+        .map(|o| o.representative)
+        .unwrap_or_default();
+    let notice = RevocationNotice {
+        doc_number: String::new(),
+        issued_on: event.occurred_on,
+        recipient: Recipient {
+            name: holder_name(&record),
+            person,
+        },
+        issuer: acc_issuer(state).await?,
+        number: record.number.clone(),
+        services: record
+            .services
+            .iter()
+            .filter_map(|c| ServiceCode::parse(c))
+            .map(service_label)
+            .collect(),
+        decided_on: event.occurred_on,
+        ground: text("ground_ja"),
+        reasons: lines_of(Some(text("reason").as_str())),
+        method: method.to_owned(),
+    };
+    let o = doc_options(state).await?;
+    let pdf = render(move || nintei_docs::revocation_notice(&notice, &o)).await?;
+    Ok(pdf_response(
+        pdf,
+        &format!("revocation-notice-{}.pdf", record.number),
+    ))
 }

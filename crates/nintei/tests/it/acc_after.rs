@@ -1199,6 +1199,10 @@ pub enum AccrStage {
     ReviewItem,
     /// With the review's revocation request decided by a poll.
     Poll,
+    /// With a certificate issued 2026-11-20.
+    Certified,
+    /// Revoked 2026-11-20 (ACC-18).
+    Revoked,
 }
 
 /// The stage for the part of the path after `/accreditations/{number}`.
@@ -1215,6 +1219,8 @@ pub fn stage_for(rest: &str) -> AccrStage {
         | "/reviews/{review_id}/closure" => Review,
         "/reviews/{review_id}/requests/{item_id}/fulfilment" => ReviewItem,
         "/reviews/{review_id}/answers" => Poll,
+        "/certificates/{certificate_id}/certificate.pdf" => Certified,
+        "/revocation-notice.pdf" => Revoked,
         _ => Active,
     }
 }
@@ -1302,6 +1308,28 @@ pub async fn build(fx: &Fixture, b: &mut Built, stage: AccrStage, office: &str) 
         .await;
         let (member, _) = fx.app.user(Role::Committee, None).await;
         b.user_ref = member;
+    }
+    if stage == Certified {
+        let r = call(
+            fx,
+            &format!("{base}/certificates"),
+            office,
+            json!({"issued_on": "2026-11-20"}),
+            201,
+        )
+        .await;
+        b.certificate_id = r["id"].as_str().unwrap().to_owned();
+    }
+    if stage == Revoked {
+        call(
+            fx,
+            &format!("{base}/revocation"),
+            office,
+            json!({"decided_on": "2026-11-20",
+            "ground": "eligibility_lost", "method": "meeting", "reason": "受審資格を失った"}),
+            200,
+        )
+        .await;
     }
 }
 

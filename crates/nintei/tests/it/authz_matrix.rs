@@ -392,10 +392,18 @@ GET    /accreditations/{number}/logo.svg       other  -                    login
 POST   /accreditations/{number}/{action}       own    /accreditations/*    login 403 403 403 404 404 404 303
 POST   /accreditations/{number}/{action}       other  /accreditations/*    login 403 403 403 404 404 404 404
 GET    /accreditation/logo                     -      -                    login 200 200 200 200 200 200 200
+# The certificate (ACC-11/12 ③) and the revocation notice (ACC-18) as PDF: the organization, the office, the head
+GET    /accreditations/{number}/certificates/{certificate_id}/certificate.pdf own - login 404 200 200 404 404 404 200
+GET    /accreditations/{number}/certificates/{certificate_id}/certificate.pdf other - login 404 200 200 404 404 404 404
+GET    /accreditations/{number}/revocation-notice.pdf own   -                  login 404 200 200 404 404 404 200
+GET    /accreditations/{number}/revocation-notice.pdf other -                  login 404 200 200 404 404 404 404
 # The appeals screens (read-only; the steps are in the API)
 GET    /accreditation/appeals                                 -     -  login 200 200 200 200 200 200 200
 GET    /accreditation/appeals/{id}                            own   -  login 200 200 200 404 404 200 200
 GET    /accreditation/appeals/{id}                            other -  login 200 200 200 404 404 200 404
+# The appeal page's forms (sent for the office's information request, ACC-21)
+POST   /accreditation/appeals/{id}/{action}                   own   /accreditation/appeals/* login 403 303 403 404 404 403 403
+POST   /accreditation/appeals/{id}/{action}                   other /accreditation/appeals/* login 403 303 403 404 404 403 404
 # Documents (issue 6): a case's letters as PDF for the organization, the office and the head; anyone else 404
 # (ACC-23: what the organization receives is confidential); the registration certificate as its HTML page
 GET    /accreditation/cases/{id}/documents/acceptance-notice.pdf own   -  login 404 200 200 404 404 404 200

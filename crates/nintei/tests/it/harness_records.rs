@@ -78,7 +78,9 @@ pub fn need(route: &str) -> Need {
     use AccStage::*;
     let (method, path) = route.split_once(' ').unwrap_or(("", route));
     // Issue 4, part 2: appeals, renewal, scope changes.
-    if path.starts_with("/api/v1/accreditation/appeals/{id}") || path == "/accreditation/appeals/{id}" {
+    if path.starts_with("/api/v1/accreditation/appeals/{id}")
+        || path.starts_with("/accreditation/appeals/{id}")
+    {
         return Need::Appeal;
     }
     match path {
@@ -199,6 +201,8 @@ pub struct Built {
     pub question_id: String,
     pub review_id: String,
     pub item_id: String,
+    /// An issued certificate of the accreditation (`{certificate_id}`).
+    pub certificate_id: String,
     /// A live calendar feed's secret address segment (`{token}`, issue 6).
     pub feed_token: String,
     /// An uploaded file of the case (`{file_id}`).
@@ -221,6 +225,7 @@ impl Built {
         p.insert("question_id", self.question_id.clone());
         p.insert("review_id", self.review_id.clone());
         p.insert("item_id", self.item_id.clone());
+        p.insert("certificate_id", self.certificate_id.clone());
         // The prefecture view (REG-8, issue 7): Fukuoka, where the harness's organizations are.
         p.insert("prefecture", "40".to_owned());
         p.insert("file_id", self.file_id.clone());
@@ -346,6 +351,8 @@ impl Fixture {
                 )
                 .await;
                 b.id = r["id"].as_str().unwrap_or_default().to_owned();
+                // `{action}` of the appeal page's forms: the office's information request.
+                b.action = "information-request".into();
                 // A committee member not involved in the denial, for a meeting's members.
                 b.user_ref = token(self, Role::Committee).await.0;
             }

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod acc_after;
+mod acc_after_screens;
 mod acc_cli;
 mod acc_concurrency;
 mod acc_fixture;

@@ -247,6 +247,12 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
             "outcome": "upheld", "decided_on": "2026-11-20", "method": "meeting",
             "members": [c.built.user_ref], "justifiable": true,
         })),
+        "POST /accreditation/appeals/{id}/{action}" => Body::form(&[
+            ("csrf", csrf),
+            ("requested_on", "2026-11-20"),
+            ("items", "改善記録の原本"),
+            ("review_due_on", "2027-03-31"),
+        ]),
         "POST /api/v1/accreditations/{number}/renewal" => {
             Body::Json(crate::acc_fixture::application(&c.org, "2026-11-20"))
         }

@@ -9,6 +9,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use nintei_domain::acc::renewal::CaseKind;
 use nintei_domain::acc::service::ServiceCode;
 use nintei_domain::acc::standards::Catalog;
 use nintei_domain::acc::{CaseStatus, Rating};
@@ -470,6 +471,13 @@ pub struct Forms {
     notice: bool,
     withdraw: bool,
     payment: bool,
+    /// ACC-21: an appeal against the ineligibility decision or the denial (the organization, or the office
+    /// entering a paper filing).
+    appeal: bool,
+    /// ACC-19: the organization asks for its validity to be extended during the renewal review.
+    extension: bool,
+    /// ACC-19: the office decides the extension asked.
+    extension_decision: bool,
 }
 
 #[derive(Template)]
@@ -516,6 +524,11 @@ struct CasePage {
     notice: String,
     /// The case's letters as PDF (issue 6): (label, link).
     documents: Vec<(String, String)>,
+    /// The renewal's accreditation (ACC-19, ACC-20): (number, kind label).
+    renews: Option<(String, String)>,
+    /// The extension of validity asked in this renewal (ACC-19): (label, value) rows.
+    extension: Vec<(String, String)>,
+    appeal_action: String,
 }
 
 impl CasePage {
@@ -591,8 +604,53 @@ async fn case_page(
             ),
         withdraw: may(CaseAction::Withdraw) && OPEN.contains(&status),
         payment: may(CaseAction::ManageInvoices),
+        appeal: nintei_domain::authz::appeal::file(&caller.actor(), &c.organization_id).is_allowed()
+            && matches!(status, CaseStatus::Ineligible | CaseStatus::Denied),
+        extension: false,
+        extension_decision: false,
     };
+    let mut forms = forms;
     let pool = state.db.pool();
+    // ACC-19: the extension of validity, only in a renewal under review.
+    let ext = if c.kind == CaseKind::Renewal {
+        nintei_store::acc_renewal::extension_for_case(pool, id)
+            .await
+            .map_err(|e| err(e.into()))?
+    } else {
+        None
+    };
+    if c.kind == CaseKind::Renewal && OPEN.contains(&status) {
+        forms.extension =
+            ext.is_none() && may(CaseAction::Withdraw) && caller.user.role == Role::Organization;
+        forms.extension_decision =
+            ext.as_ref().is_some_and(|e| e.status == "requested") && may(CaseAction::DecideEligibility);
+    }
+    let mut extension = Vec::new();
+    if let Some(e) = &ext {
+        extension.push((tr(lang, "acc.ext.requested_on"), e.requested_on.clone()));
+        extension.push((tr(lang, "acc.ext.requested_until"), e.requested_until.clone()));
+        extension.push((tr(lang, "acc.ext.reasons"), e.reasons.clone()));
+        extension.push((
+            tr(lang, "acc.ext.status"),
+            tr(lang, &format!("acc.ext.status_{}", e.status)),
+        ));
+        if let Some(d) = &e.decided_on {
+            extension.push((tr(lang, "acc.ext.decided_on"), d.clone()));
+        }
+        if let Some(u) = &e.extended_until {
+            extension.push((tr(lang, "acc.ext.extended_until"), u.clone()));
+        }
+        if let Some(r) = &e.decision_reason {
+            extension.push((tr(lang, "acc.reason"), r.clone()));
+        }
+    }
+    let renews = match (c.kind, c.accreditation_id.as_deref()) {
+        (CaseKind::Renewal | CaseKind::ScopeAddition, Some(a)) => nintei_store::acc_renewal::by_id(pool, a)
+            .await
+            .map_err(|e| err(e.into()))?
+            .map(|a| (a.number, tr(lang, &format!("acc.case_kind.{}", c.kind.as_str())))),
+        _ => None,
+    };
     let all_users = if forms.plan || forms.surveyor || c.coordinator_id.is_some() {
         users::list(pool).await.map_err(|e| err(e.into()))?
     } else {
@@ -865,6 +923,9 @@ async fn case_page(
             .into_iter()
             .map(|(key, href)| (tr(lang, key), href))
             .collect(),
+        renews,
+        extension,
+        appeal_action: format!("/accreditation/cases/{}/appeal", c.id),
     })
 }
 
@@ -873,7 +934,9 @@ pub struct Done {
     done: Option<String>,
 }
 
-const STEPS: [&str; 13] = [
+const STEPS: [&str; 15] = [
+    "extension",
+    "extension-decision",
     "payment",
     "apply",
     "eligibility",
@@ -1070,6 +1133,31 @@ async fn run_step(
                 .await
                 .map(|_| ())
         }
+        "extension" => {
+            let input = crate::acc::renewal::ExtensionInput {
+                requested_on: f.get("requested_on"),
+                requested_until: f.get("requested_until"),
+                reasons: f.get("reasons"),
+            };
+            crate::acc::renewal::request_extension(state, caller, id, &input)
+                .await
+                .map(drop)
+        }
+        "extension-decision" => {
+            let input = crate::acc::renewal::ExtensionDecisionInput {
+                granted: match f.get("granted").as_str() {
+                    "yes" => Some(true),
+                    "no" => Some(false),
+                    _ => None,
+                },
+                decided_on: f.get("decided_on"),
+                extended_until: f.opt("extended_until"),
+                reason: f.opt("reason"),
+            };
+            crate::acc::renewal::decide_extension(state, caller, id, &input)
+                .await
+                .map(drop)
+        }
         _ => Err(AppError::NotFound),
     }
 }
@@ -1082,8 +1170,19 @@ pub async fn step(
 ) -> Result<Response, PageError> {
     check_csrf(&s.session, &f.csrf)?;
     let err = in_lang(s.lang);
-    match run_step(&state, &s.caller, s.lang, &id, &step, &f).await {
-        Ok(()) => Ok(Redirect::to(&format!("/accreditation/cases/{id}?done={step}")).into_response()),
+    // ACC-21: a filed appeal is shown on its own page.
+    let result = if step == "appeal" {
+        let input = crate::ui::appeals::filing_input(&f.fields);
+        crate::acc::appeals::file_against_case(&state, &s.caller, &id, &input)
+            .await
+            .map(|appeal| format!("/accreditation/appeals/{appeal}?done=filed"))
+    } else {
+        run_step(&state, &s.caller, s.lang, &id, &step, &f)
+            .await
+            .map(|()| format!("/accreditation/cases/{id}?done={step}"))
+    };
+    match result {
+        Ok(to) => Ok(Redirect::to(&to).into_response()),
         Err(AppError::Validation(errors)) => {
             let page = case_page(
                 &state,

@@ -1,7 +1,8 @@
 //! Accreditation screens after the decision (issue 4, part 1): the list, the accreditation page with its history
 //! and every maintenance form for the office, the head and the organization (ACC-13 … ACC-18), the logo terms
 //! and the logo file. Every form posts to `/accreditations/{number}/{action}`, which runs the same steps as the
-//! API ([`crate::accr`]).
+//! API ([`crate::accr`]); so do the organization's forms of part 2: the appeal against a revocation (ACC-21),
+//! the renewal application (ACC-19), adding a service and ending one (ACC-20) ([`crate::acc`]).
 
 use std::collections::HashMap;
 
@@ -22,9 +23,11 @@ use nintei_store::{accreditations, users};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::acc::ops::{ApplicationInput, ServiceInput};
+use crate::acc::{appeals, renewal};
 use crate::accr::{self, Input};
 use crate::auth::{AnySession, WebUser, check_csrf};
-use crate::error::{AppError, PageError};
+use crate::error::{AppError, FieldError, PageError};
 use crate::state::AppState;
 use crate::ui::{Errors, Page, UiForm, in_lang, render_status};
 
@@ -177,6 +180,8 @@ pub struct ReviewRow {
 }
 
 pub struct CertificateRow {
+    /// The certificate as PDF, for those who may read the accreditation's letters; empty otherwise.
+    pdf: String,
     serial: String,
     issued_on: String,
     services: String,
@@ -220,6 +225,17 @@ struct RecordPage {
     outcomes: Vec<(String, String)>,
     members: Vec<(String, String)>,
     submitted_reports: Vec<(String, String)>,
+    /// The organization's own users and the office: the renewal, scope and appeal forms (ACC-19, ACC-20, ACC-21).
+    may_file: bool,
+    revoked: bool,
+    renewable: bool,
+    appeal_action: String,
+    /// Every service: (code, label, accredited now).
+    service_choices: Vec<(String, String, bool)>,
+    /// The accredited services: (code, label).
+    current_services: Vec<(String, String)>,
+    /// 認定取消通知書 (ACC-18) as PDF when revoked, for those who may read it; empty otherwise.
+    revocation_notice: String,
 }
 
 fn content_rows(content: &Value, fields: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -412,10 +428,17 @@ async fn record_page(
             answers,
         });
     }
+    let reads_documents =
+        nintei_domain::authz::acc::case_documents(&actor, &record.organization_id).is_allowed();
     let certificates = store::certificates(pool, &record.id)
         .await?
         .into_iter()
         .map(|c| CertificateRow {
+            pdf: if reads_documents {
+                crate::documents::accreditation_certificate_href(&record.number, &c.id)
+            } else {
+                String::new()
+            },
             serial: c.serial,
             issued_on: c.issued_on.to_string(),
             services: service_names(&c.services),
@@ -435,6 +458,13 @@ async fn record_page(
         Vec::new()
     };
     let stored = AccreditationStatus::parse(&record.status);
+    let revoked = stored == Some(AccreditationStatus::Revoked);
+    let may_file = nintei_domain::authz::appeal::file(&actor, &record.organization_id).is_allowed();
+    let current: Vec<ServiceCode> = record
+        .services
+        .iter()
+        .filter_map(|c| ServiceCode::parse(c))
+        .collect();
     Ok(RecordPage {
         p: Page::for_session(
             s,
@@ -512,6 +542,32 @@ async fn record_page(
         .collect(),
         members,
         submitted_reports,
+        may_file,
+        revoked,
+        renewable: matches!(
+            stored,
+            Some(AccreditationStatus::Active | AccreditationStatus::Suspended)
+        ),
+        appeal_action: format!("/accreditations/{}/appeal", record.number),
+        service_choices: ServiceCode::ALL
+            .iter()
+            .map(|c| {
+                (
+                    c.as_str().to_owned(),
+                    format!("{} {}", c.as_str(), c.name_ja()),
+                    current.contains(c),
+                )
+            })
+            .collect(),
+        current_services: current
+            .iter()
+            .map(|c| (c.as_str().to_owned(), format!("{} {}", c.as_str(), c.name_ja())))
+            .collect(),
+        revocation_notice: if revoked && reads_documents {
+            crate::documents::revocation_notice_href(&record.number)
+        } else {
+            String::new()
+        },
     })
 }
 
@@ -586,6 +642,92 @@ fn field(f: &StepForm, name: &str) -> String {
     f.fields.get(name).cloned().unwrap_or_default()
 }
 
+/// The services ticked on a form (`service.<code>` with `started_on.<code>`), as the application's list.
+fn services_of(f: &StepForm) -> Vec<ServiceInput> {
+    ServiceCode::ALL
+        .iter()
+        .filter(|c| {
+            f.fields
+                .get(&format!("service.{}", c.as_str()))
+                .is_some_and(|v| !v.is_empty())
+        })
+        .map(|c| ServiceInput {
+            code: c.as_str().to_owned(),
+            started_on: field(f, &format!("started_on.{}", c.as_str())),
+        })
+        .collect()
+}
+
+/// A yen amount typed on a form (commas allowed); an unreadable one is a field error, an empty one `None`.
+fn yen_of(f: &StepForm, name: &str) -> Result<Option<i64>, AppError> {
+    let v = field(f, name).trim().replace([',', '，', '¥', '円'], "");
+    if v.is_empty() {
+        return Ok(None);
+    }
+    v.parse::<i64>().map(Some).map_err(|_| {
+        AppError::Validation(vec![FieldError::new(
+            name,
+            "金額は半角数字で入力してください (a whole number of yen)",
+        )])
+    })
+}
+
+/// The steps of part 2 (ACC-19, ACC-20, ACC-21), which lead to another page: the new case or the appeal.
+async fn run_part2(
+    state: &AppState,
+    s: &AnySession,
+    number: &str,
+    action: &str,
+    f: &StepForm,
+) -> Result<Option<String>, AppError> {
+    let c = &s.caller;
+    match action {
+        "appeal" => {
+            let input = crate::ui::appeals::filing_input(&f.fields);
+            let id = appeals::file_against_revocation(state, c, number, &input).await?;
+            Ok(Some(format!("/accreditation/appeals/{id}?done=filed")))
+        }
+        "renewal" => {
+            let input = ApplicationInput {
+                services: services_of(f),
+                other_services: Some(
+                    field(f, "other_services")
+                        .lines()
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                ),
+                annual_revenue_yen: yen_of(f, "annual_revenue_yen")?,
+                applied_on: field(f, "applied_on"),
+                ..ApplicationInput::default()
+            };
+            let id = renewal::apply_renewal(state, c, number, &input).await?;
+            Ok(Some(format!("/accreditation/cases/{id}?done=apply")))
+        }
+        "services" => {
+            let input = renewal::ScopeAdditionInput {
+                services: services_of(f),
+                applied_on: field(f, "applied_on"),
+                annual_revenue_yen: yen_of(f, "annual_revenue_yen")?,
+            };
+            let id = renewal::apply_scope_addition(state, c, number, &input).await?;
+            Ok(Some(format!("/accreditation/cases/{id}?done=apply")))
+        }
+        "service-end" => {
+            let input = renewal::ServiceEndingInput {
+                service: field(f, "service"),
+                ended_on: field(f, "ended_on"),
+                notified_on: field(f, "notified_on"),
+                reason: Some(field(f, "reason")).filter(|r| !r.trim().is_empty()),
+            };
+            renewal::end_service(state, c, number, &input).await?;
+            Ok(None)
+        }
+        _ => run_action(state, s, number, action, f).await.map(|()| None),
+    }
+}
+
 async fn run_action(
     state: &AppState,
     s: &AnySession,
@@ -637,9 +779,12 @@ pub async fn step(
 ) -> Result<Response, PageError> {
     check_csrf(&s.session, &f.csrf)?;
     let err = in_lang(s.lang);
-    let outcome = run_action(&state, &s, &number, &action, &f).await;
+    let outcome = run_part2(&state, &s, &number, &action, &f).await;
     let (status, errors, message) = match outcome {
-        Ok(()) => return Ok(Redirect::to(&format!("/accreditations/{number}?done={action}")).into_response()),
+        Ok(Some(to)) => return Ok(Redirect::to(&to).into_response()),
+        Ok(None) => {
+            return Ok(Redirect::to(&format!("/accreditations/{number}?done={action}")).into_response());
+        }
         Err(AppError::Validation(errors)) => (StatusCode::BAD_REQUEST, errors, String::new()),
         Err(AppError::Conflict(m)) => (StatusCode::CONFLICT, Vec::new(), m),
         Err(e) => return Err(err(e)),

@@ -1,20 +1,52 @@
 //! 不服申立て (ACC-21): the appeals a user may see, and one appeal with its four items, supporting material,
-//! review dates, information requests, the members' answers and the decision. Filing and the review steps are
-//! in the API (`/api/v1/accreditation/…/appeals`).
+//! review dates, information requests, the members' answers and the decision, with the forms of the review:
+//! the office's information requests, a committee member's answer to the poll, and the decision (office or
+//! head) with the cost charge. Filing is on the case page (ineligibility, denial) and on the accreditation page
+//! (revocation); every form runs the same steps as the API ([`crate::acc::appeals`]).
+
+use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use nintei_domain::acc::appeal::{AppealOutcome, AppealSubject, DecisionMethod};
-use nintei_domain::authz::appeal::AppealAction;
-use nintei_store::acc_appeals::{self, Appeal, AppealVote, InfoRequest};
+use nintei_domain::authz::appeal::{self as appeal_authz, AppealAction};
+use nintei_domain::role::Role;
+use nintei_store::acc_appeals::{self, Appeal, InfoRequest};
+use nintei_store::users;
+use serde::Deserialize;
 
 use crate::acc::appeals as ops;
-use crate::auth::WebUser;
-use crate::error::PageError;
+use crate::auth::{AnySession, WebUser, check_csrf};
+use crate::error::{AppError, FieldError, PageError};
 use crate::state::AppState;
-use crate::ui::{Page, in_lang, render_status};
+use crate::ui::{Errors, Page, UiForm, in_lang, render_status};
+
+/// The filing form's fields as the API's body: the evidence is one item a line (ACC-21: at least one).
+pub(crate) fn filing_input(fields: &HashMap<String, String>) -> ops::AppealInput {
+    let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
+    ops::AppealInput {
+        organization_name: get("organization_name"),
+        address: get("address"),
+        responsible_title: get("responsible_title"),
+        responsible_name: get("responsible_name"),
+        known_on: get("known_on"),
+        purpose: get("purpose"),
+        reasons: get("reasons"),
+        appealed_on: get("appealed_on"),
+        received_on: fields
+            .get("received_on")
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty()),
+        evidence: get("evidence")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    }
+}
 
 pub struct Row {
     id: String,
@@ -84,34 +116,74 @@ struct ShowPage {
     row: Row,
     method: &'static str,
     requests: Vec<InfoRequest>,
-    votes: Vec<AppealVote>,
+    /// (member's name, answer) of the head's poll.
+    votes: Vec<(String, &'static str)>,
     show_votes: bool,
     decided_on: String,
     justifiable: String,
+    deciders: String,
+    today: String,
+    notice: String,
+    message: String,
+    errors: Errors,
+    may_request: bool,
+    may_vote: bool,
+    may_decide: bool,
+    /// The committee members the office may name as deliberating in a meeting: (id, name).
+    members: Vec<(String, String)>,
+    outcomes: Vec<(&'static str, &'static str)>,
+    methods: Vec<(&'static str, &'static str)>,
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    WebUser(s): WebUser,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    let err = in_lang(s.lang);
-    let a = ops::load_for(&state, &s.caller, &id, AppealAction::View)
-        .await
-        .map_err(&err)?;
-    let requests = acc_appeals::requests(state.db.pool(), &a.id)
-        .await
-        .map_err(|e| err(e.into()))?;
-    let show_votes = s.caller.user.role != nintei_domain::role::Role::Organization;
-    let votes = if show_votes {
-        acc_appeals::votes(state.db.pool(), &a.id)
-            .await
-            .map_err(|e| err(e.into()))?
+async fn show_page(
+    state: &AppState,
+    s: &AnySession,
+    id: &str,
+    notice: String,
+    message: String,
+    errors: Errors,
+) -> Result<ShowPage, AppError> {
+    let caller = &s.caller;
+    let a = ops::load_for(state, caller, id, AppealAction::View).await?;
+    let pool = state.db.pool();
+    let requests = acc_appeals::requests(pool, &a.id).await?;
+    let show_votes = caller.user.role != Role::Organization;
+    let open = a.status == "received";
+    let actor = caller.actor();
+    // The page shows a form only to who may use it; the steps check again (the member's exclusion too).
+    let may = |action| appeal_authz::appeal(&actor, action, &a.organization_id, false).is_allowed() && open;
+    let may_decide = may(AppealAction::Decide);
+    let everyone = if show_votes || may_decide {
+        users::list(pool).await?
     } else {
         Vec::new()
     };
-    let page = ShowPage {
-        p: Page::for_session(&s, "appeal.title", "/accreditation/appeals"),
+    let name_of = |uid: &str| {
+        everyone
+            .iter()
+            .find(|u| u.id == uid)
+            .map_or_else(|| uid.to_owned(), |u| u.name.clone())
+    };
+    let votes = if show_votes {
+        acc_appeals::votes(pool, &a.id)
+            .await?
+            .into_iter()
+            .map(|v| (name_of(&v.user_id), outcome(Some(&v.outcome))))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let members = if may_decide {
+        everyone
+            .iter()
+            .filter(|u| u.role == Role::Committee && u.active)
+            .map(|u| (u.id.clone(), u.name.clone()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(ShowPage {
+        p: Page::for_session(s, "appeal.title", "/accreditation/appeals"),
         row: row(&a),
         method: a
             .method
@@ -124,10 +196,154 @@ pub async fn show(
             Some(false) => "なし（審査費用を請求）".into(),
             None => String::new(),
         },
+        deciders: a
+            .deciders
+            .iter()
+            .map(|d| name_of(d))
+            .collect::<Vec<_>>()
+            .join("、"),
+        today: state.clock.today().to_string(),
+        notice,
+        message,
+        errors,
+        may_request: may(AppealAction::RequestInformation),
+        may_vote: may(AppealAction::Vote),
+        may_decide,
+        members,
+        outcomes: [AppealOutcome::Upheld, AppealOutcome::Overturned]
+            .iter()
+            .map(|o| (o.as_str(), o.label_ja()))
+            .collect(),
+        methods: [DecisionMethod::Meeting, DecisionMethod::Polling]
+            .iter()
+            .map(|m| (m.as_str(), m.label_ja()))
+            .collect(),
         a,
         requests,
         votes,
         show_votes,
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct ShowQuery {
+    done: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Path(id): Path<String>,
+    Query(q): Query<ShowQuery>,
+) -> Result<Response, PageError> {
+    let err = in_lang(s.lang);
+    let notice = if q.done.is_some() {
+        "appeal.saved".to_owned()
+    } else {
+        String::new()
     };
+    let page = show_page(&state, &s, &id, notice, String::new(), Errors::default())
+        .await
+        .map_err(&err)?;
     Ok(render_status(StatusCode::OK, &page))
+}
+
+#[derive(Deserialize, Default)]
+pub struct StepForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(flatten)]
+    fields: HashMap<String, String>,
+}
+
+fn decision_input(f: &HashMap<String, String>) -> Result<ops::AppealDecisionInput, AppError> {
+    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
+    let opt = |k: &str| f.get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let unjustified = opt("unjustified").is_some();
+    // The cost is read only with the box ticked: a justified appeal is never charged (ACC-21 第10章5).
+    let cost_yen = match opt("cost_yen").filter(|_| unjustified) {
+        None => None,
+        Some(v) => Some(v.replace([',', '，'], "").parse::<i64>().map_err(|_| {
+            AppError::Validation(vec![FieldError::new(
+                "cost_yen",
+                "金額は半角数字で入力してください (a whole number of yen)",
+            )])
+        })?),
+    };
+    let mut members: Vec<String> = f
+        .iter()
+        .filter(|(k, v)| k.starts_with("member.") && !v.is_empty())
+        .filter_map(|(k, _)| k.strip_prefix("member.").map(str::to_owned))
+        .collect();
+    members.sort();
+    Ok(ops::AppealDecisionInput {
+        outcome: get("outcome"),
+        decided_on: get("decided_on"),
+        method: get("method"),
+        members,
+        reason: opt("reason"),
+        // ACC-21 第10章5: the box "no justifiable reason" charges the review cost.
+        justifiable: Some(!unjustified),
+        cost_yen,
+    })
+}
+
+async fn run_action(
+    state: &AppState,
+    s: &AnySession,
+    id: &str,
+    action: &str,
+    f: &StepForm,
+) -> Result<(), AppError> {
+    let c = &s.caller;
+    let get = |k: &str| f.fields.get(k).cloned().unwrap_or_default();
+    match action {
+        "information-request" => {
+            let input = ops::InfoRequestInput {
+                requested_on: get("requested_on"),
+                items: get("items"),
+                review_due_on: get("review_due_on"),
+            };
+            ops::request_information(state, c, id, &input).await.map(drop)
+        }
+        "vote" => {
+            let input = ops::AppealVoteInput {
+                outcome: get("outcome"),
+            };
+            ops::vote(state, c, id, &input).await.map(drop)
+        }
+        "decision" => {
+            let input = decision_input(&f.fields)?;
+            ops::decide(state, c, id, &input).await
+        }
+        _ => {
+            // An unknown action on an appeal the caller may see is a 404 like an unknown page.
+            ops::load_for(state, c, id, AppealAction::View).await?;
+            Err(AppError::NotFound)
+        }
+    }
+}
+
+/// `POST /accreditation/appeals/{id}/{action}`: `information-request` (office), `vote` (committee member),
+/// `decision` (office or head).
+pub async fn step(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Path((id, action)): Path<(String, String)>,
+    UiForm(f): UiForm<StepForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&s.session, &f.csrf)?;
+    let err = in_lang(s.lang);
+    let (status, errors, message) = match run_action(&state, &s, &id, &action, &f).await {
+        Ok(()) => {
+            return Ok(Redirect::to(&format!("/accreditation/appeals/{id}?done={action}")).into_response());
+        }
+        Err(AppError::Validation(errors)) => (StatusCode::BAD_REQUEST, errors, String::new()),
+        Err(AppError::Conflict(m)) => (StatusCode::CONFLICT, Vec::new(), m),
+        Err(e) => return Err(err(e)),
+    };
+    let page = show_page(&state, &s, &id, String::new(), message, Errors(errors))
+        .await
+        .map_err(&err)?;
+    Ok(render_status(status, &page))
 }

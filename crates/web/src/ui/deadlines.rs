@@ -79,6 +79,31 @@ fn subject_href(subject: &str, id: &str) -> String {
     }
 }
 
+/// Where a deadline's subject is shown; the accreditation's own deadlines (renewal ACC-19, annual report ACC-14,
+/// the answers to questions on reports and self-reports ACC-14/15, review items ACC-16) lead to the
+/// accreditation page, found by the subject's id (cached per accreditation subject).
+async fn subject_href_of(
+    state: &AppState,
+    cache: &mut HashMap<(String, String), String>,
+    subject: &str,
+    id: &str,
+) -> Result<String, AppError> {
+    let href = subject_href(subject, id);
+    if !href.is_empty() {
+        return Ok(href);
+    }
+    let key = (subject.to_owned(), id.to_owned());
+    if let Some(h) = cache.get(&key) {
+        return Ok(h.clone());
+    }
+    let href = nintei_store::acc_records::number_of_deadline_subject(state.db.pool(), subject, id)
+        .await?
+        .map(|n| format!("/accreditations/{n}"))
+        .unwrap_or_default();
+    cache.insert(key, href.clone());
+    Ok(href)
+}
+
 pub async fn page(
     State(state): State<AppState>,
     WebUser(s): WebUser,
@@ -112,6 +137,7 @@ async fn build_page(
         .map_err(|e| err(e.into()))?;
     let mut names: HashMap<String, String> = HashMap::new();
     let mut org_names: HashMap<String, String> = HashMap::new();
+    let mut hrefs = HashMap::new();
     let (mut overdue, mut this_week, mut later) = (Vec::new(), Vec::new(), Vec::new());
     for d in rows {
         if mine_only && d.assignee_id.as_deref() != Some(actor.user_id.as_str()) {
@@ -151,6 +177,9 @@ async fn build_page(
             None => String::new(),
         };
         let status = status_on(due, None, false, today);
+        let href = subject_href_of(state, &mut hrefs, &d.subject, &d.subject_id)
+            .await
+            .map_err(&err)?;
         let row = Row {
             due_label: wareki(due).unwrap_or_else(|| d.due_on.clone()),
             due_on: d.due_on.clone(),
@@ -169,7 +198,7 @@ async fn build_page(
                 "deadline.open"
             },
             days: (due - today).num_days(),
-            href: subject_href(&d.subject, &d.subject_id),
+            href,
         };
         if due < today {
             overdue.push(row);
@@ -354,6 +383,7 @@ async fn feed_body(state: &AppState, token: &str) -> Result<Option<String>, AppE
         .unwrap_or("nintei")
         .to_owned();
     let mut org_names: HashMap<String, String> = HashMap::new();
+    let mut hrefs = HashMap::new();
     let mut events = Vec::new();
     for d in deadlines::all_open(pool).await? {
         if !in_feed(&user, &d) {
@@ -386,7 +416,7 @@ async fn feed_body(state: &AppState, token: &str) -> Result<Option<String>, AppE
         } else {
             "機関"
         };
-        let href = subject_href(&d.subject, &d.subject_id);
+        let href = subject_href_of(state, &mut hrefs, &d.subject, &d.subject_id).await?;
         events.push(ical::Event {
             uid: format!("deadline-{}@{host}", d.id),
             date,

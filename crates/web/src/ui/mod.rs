@@ -66,6 +66,7 @@ pub fn routes() -> Routes {
         // 不服申立て (ACC-21, issue 4 part 2)
         .route("/accreditation/appeals", get(appeals::list))
         .route("/accreditation/appeals/{id}", get(appeals::show))
+        .route("/accreditation/appeals/{id}/{action}", post(appeals::step))
         .route("/accreditation/standards", get(acc::standards))
         .route("/accreditation/cases", get(acc::list).post(acc::apply_submit))
         .route("/accreditation/cases/new", get(acc::apply_form))
@@ -197,6 +198,15 @@ pub const SOURCES_USING_KEYS: &[(&str, &str)] = &[
         include_str!("../../templates/acc_appeals.html"),
     ),
     ("acc_appeal.html", include_str!("../../templates/acc_appeal.html")),
+    (
+        "acc_appeal_form.html",
+        include_str!("../../templates/acc_appeal_form.html"),
+    ),
+    (
+        "accreditation.html",
+        include_str!("../../templates/accreditation.html"),
+    ),
+    ("ui/accreditations.rs", include_str!("accreditations.rs")),
     ("ui/appeals.rs", include_str!("appeals.rs")),
     ("ui/deadlines.rs", include_str!("deadlines.rs")),
     ("mail_list.html", include_str!("../../templates/mail_list.html")),
