@@ -26,10 +26,10 @@ async fn demo_scale_generates_searchable_listings_and_cases_once() {
     assert!(stdout.contains("generated 150 organizations"), "{stdout}");
     assert!(stderr.contains("150/150"), "the progress bar: {stderr}");
 
-    // The demo set (4 organizations, 3 registered rooms) plus the generated ones.
+    // The demo set (4 organizations, 3 registered rooms, 3 cases, 1 accreditation) plus the generated ones.
     assert_eq!(app.count("organizations").await, 154);
     assert_eq!(app.count("registrations").await, 153);
-    assert_eq!(app.count("acc_cases").await, 150);
+    assert_eq!(app.count("acc_cases").await, 153);
     let accreditations = app.count("accreditations").await;
     assert!(
         (30..=100).contains(&accreditations),
