@@ -261,6 +261,23 @@ const journeys = {
   async organization_submits_self_study(page, j, shared) {
     check(shared.accCase, 'no case');
     await signIn(page, 'org@kokoro-care.example');
+    // The self-study screen (ACC-6): a narrative, evidence for a standard, the representative's confirmation,
+    // and the binder that puts them together.
+    await page.goto(`${BASE}${shared.accCase}/study`);
+    await look(page, j, '00-self-study');
+    const narrative = page.locator('form[action$="/study/narrative"]').first();
+    await narrative.locator('textarea[name=body]').fill('倫理綱領を定め、全職員が年1回の研修で確認している。');
+    await Promise.all([page.waitForLoadState('load'), narrative.locator('button[type=submit]').click()]);
+    const pdf = Buffer.from('%PDF-1.4\n% nintei journey evidence\n1 0 obj << >> endobj\n%%EOF\n');
+    await page.setInputFiles('#ev-file', { name: '倫理規程.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await Promise.all([page.waitForLoadState('load'), page.click('form:has(#ev-file) button[type=submit]')]);
+    check((await page.textContent('#progress-total'))?.includes('1 /'), 'the evidence is not counted');
+    await page.fill('#cf-date', '2026-09-19');
+    await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/study/confirmation"] button[type=submit]')]);
+    check((await page.textContent('#confirmation'))?.includes('確認した代表者'), 'not confirmed');
+    const binder = await page.request.get(`${BASE}${shared.accCase}/self-study/binder.pdf`);
+    check(binder.status() === 200 && binder.headers()['content-type'] === 'application/pdf', `binder: ${binder.status()}`);
+    await look(page, j, '00-self-study-confirmed');
     await page.goto(`${BASE}${shared.accCase}`);
     await page.fill('#ss-date', '2026-09-20');
     await page.check('form[action$="/self-study"] input[name=confirmed]');
