@@ -136,8 +136,9 @@ pub async fn decide_unit(state: &AppState, caller: &Caller, id: &str, input: &Un
 
 /// ACC-2 in the office's acceptance: a department case needs the head's "qualifies" first (409). Returns the
 /// reason to record when the office refuses a department the head found not qualifying.
+/// A renewal or scope addition (ACC-19, ACC-20) keeps the unit of the accreditation it changes: no new decision.
 pub async fn check_unit_for_eligibility(tx: &mut Tx, case: &Case, eligible: bool) -> AppResult<Option<String>> {
-    if case.unit_name.is_none() {
+    if case.unit_name.is_none() || case.kind != nintei_domain::acc::renewal::CaseKind::Initial {
         return Ok(None);
     }
     let decided = store::unit_decision(&mut **tx, &case.id).await?.map(|d| d.qualifies);
