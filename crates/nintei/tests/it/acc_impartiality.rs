@@ -412,7 +412,11 @@ async fn acc_2_7_8_screens_let_each_role_do_its_step() {
     head.sign_in(&head_email, PASSWORD).await;
     let page = head.get(&case_page).await;
     page.assert_status(200);
-    assert!(page.text().contains("認定の単位（部門）") && page.text().contains("name=\"qualifies\""));
+    assert!(
+        page.text().contains("認定の単位（部門）") && page.text().contains("name=\"qualifies\""),
+        "{}",
+        page.text()
+    );
     let csrf = hidden(&page.text(), "csrf");
     let r = head.post_form(&step("unit-decision"), &[("csrf", &csrf), ("decided_on", "2025-09-05")]).await;
     r.assert_status(400);
@@ -466,7 +470,7 @@ async fn acc_2_7_8_screens_let_each_role_do_its_step() {
     r.assert_status(400);
     assert!(r.text().contains("終了は開始より後にしてください"));
     let mut fixed = schedule.to_vec();
-    fixed[13] = ("end_2", "17:00");
+    fixed[12] = ("end_2", "17:00");
     let r = office.post_form(&step("schedule"), &fixed).await;
     r.assert_status(303);
     let s = app.get(&acc.path("site-visit/schedule"), Some(&acc.office)).await.json();
