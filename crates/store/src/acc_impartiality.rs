@@ -8,7 +8,11 @@ use crate::{Result, StoreError, Tx, flag, new_id};
 
 fn conflict_on_duplicate(e: sqlx::Error, message: &str) -> StoreError {
     let e = StoreError::from(e);
-    if e.is_unique_violation() { StoreError::Conflict(message.to_owned()) } else { e }
+    if e.is_unique_violation() {
+        StoreError::Conflict(message.to_owned())
+    } else {
+        e
+    }
 }
 
 // ---- ACC-2: the head's decision on a department unit ----
@@ -21,7 +25,10 @@ pub struct UnitDecision {
     pub decided_by: String,
 }
 
-pub async fn unit_decision<'c, E: Executor<'c, Database = Any>>(ex: E, case_id: &str) -> Result<Option<UnitDecision>> {
+pub async fn unit_decision<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    case_id: &str,
+) -> Result<Option<UnitDecision>> {
     let row = sqlx::query(
         "SELECT qualifies, decided_on, reason, decided_by FROM acc_unit_decisions WHERE case_id = $1",
     )
@@ -71,7 +78,8 @@ pub struct Objection {
     pub decided_on: Option<String>,
 }
 
-const OBJECTION_COLS: &str = "o.id, o.case_id, o.surveyor_id, u.name, o.reason, o.raised_on, o.upheld, o.decided_on";
+const OBJECTION_COLS: &str =
+    "o.id, o.case_id, o.surveyor_id, u.name, o.reason, o.raised_on, o.upheld, o.decided_on";
 
 fn objection(r: &sqlx::any::AnyRow) -> Result<Objection> {
     Ok(Objection {
@@ -261,7 +269,10 @@ fn cooling(r: &sqlx::any::AnyRow) -> Result<CoolingOffRow> {
 }
 
 /// A surveyor's cooling-offs, latest decision first.
-pub async fn cooling_offs_of<'c, E: Executor<'c, Database = Any>>(ex: E, surveyor_id: &str) -> Result<Vec<CoolingOffRow>> {
+pub async fn cooling_offs_of<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    surveyor_id: &str,
+) -> Result<Vec<CoolingOffRow>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "{COOLING_SELECT} WHERE c.surveyor_id = $1 ORDER BY c.decided_on DESC, c.case_id"
     )))
@@ -272,7 +283,10 @@ pub async fn cooling_offs_of<'c, E: Executor<'c, Database = Any>>(ex: E, surveyo
 }
 
 /// The cooling-offs a case's decisions started, in decision order.
-pub async fn cooling_offs_of_case<'c, E: Executor<'c, Database = Any>>(ex: E, case_id: &str) -> Result<Vec<CoolingOffRow>> {
+pub async fn cooling_offs_of_case<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    case_id: &str,
+) -> Result<Vec<CoolingOffRow>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "{COOLING_SELECT} WHERE c.case_id = $1 ORDER BY c.decided_on, u.name"
     )))
@@ -353,7 +367,10 @@ pub async fn insert_engagement(tx: &mut Tx, e: &NewEngagement<'_>, now: i64) -> 
 }
 
 /// A surveyor's engagements, latest start first.
-pub async fn engagements<'c, E: Executor<'c, Database = Any>>(ex: E, surveyor_id: &str) -> Result<Vec<Engagement>> {
+pub async fn engagements<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    surveyor_id: &str,
+) -> Result<Vec<Engagement>> {
     let rows = sqlx::query(
         "SELECT e.id, e.surveyor_id, e.organization_id, g.name, e.kind, e.started_on, e.note, e.warnings, \
          e.recorded_by, e.created_at FROM surveyor_engagements e JOIN organizations g ON g.id = e.organization_id \
@@ -393,13 +410,15 @@ pub async fn schedule<'c, E: Executor<'c, Database = Any>>(ex: E, case_id: &str)
 }
 
 pub async fn put_schedule(tx: &mut Tx, case_id: &str, items: &str, by: &str, now: i64) -> Result<()> {
-    let r = sqlx::query("UPDATE acc_site_visit_schedules SET items = $1, updated_by = $2, updated_at = $3 WHERE case_id = $4")
-        .bind(items.to_owned())
-        .bind(by.to_owned())
-        .bind(now)
-        .bind(case_id.to_owned())
-        .execute(&mut **tx)
-        .await?;
+    let r = sqlx::query(
+        "UPDATE acc_site_visit_schedules SET items = $1, updated_by = $2, updated_at = $3 WHERE case_id = $4",
+    )
+    .bind(items.to_owned())
+    .bind(by.to_owned())
+    .bind(now)
+    .bind(case_id.to_owned())
+    .execute(&mut **tx)
+    .await?;
     if r.rows_affected() == 0 {
         sqlx::query(
             "INSERT INTO acc_site_visit_schedules (case_id, items, updated_by, updated_at) VALUES ($1, $2, $3, $4)",

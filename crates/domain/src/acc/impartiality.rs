@@ -33,8 +33,14 @@ impl UnitRefusal {
 
 /// ACC-2: may the office accept (find eligible) a case applied for `unit_name` given the head's decision?
 /// An application for the legal entity itself needs no decision.
-pub fn unit_acceptance(unit_name: Option<&str>, head_decided_qualifies: Option<bool>) -> Result<(), UnitRefusal> {
-    match (unit_name.map(str::trim).filter(|u| !u.is_empty()), head_decided_qualifies) {
+pub fn unit_acceptance(
+    unit_name: Option<&str>,
+    head_decided_qualifies: Option<bool>,
+) -> Result<(), UnitRefusal> {
+    match (
+        unit_name.map(str::trim).filter(|u| !u.is_empty()),
+        head_decided_qualifies,
+    ) {
         (None, _) | (Some(_), Some(true)) => Ok(()),
         (Some(_), None) => Err(UnitRefusal::Undecided),
         (Some(_), Some(false)) => Err(UnitRefusal::DoesNotQualify),
@@ -119,7 +125,10 @@ mod tests {
         assert_eq!(unit_acceptance(None, None), Ok(()));
         assert_eq!(unit_acceptance(Some("  "), None), Ok(()));
         assert_eq!(unit_acceptance(Some("EAP部"), None), Err(UnitRefusal::Undecided));
-        assert_eq!(unit_acceptance(Some("EAP部"), Some(false)), Err(UnitRefusal::DoesNotQualify));
+        assert_eq!(
+            unit_acceptance(Some("EAP部"), Some(false)),
+            Err(UnitRefusal::DoesNotQualify)
+        );
         assert_eq!(unit_acceptance(Some("EAP部"), Some(true)), Ok(()));
         assert!(UnitRefusal::Undecided.message().starts_with("ACC-2"));
     }
@@ -136,7 +145,7 @@ mod tests {
     fn acc_8_cooling_off_is_six_months_after_the_decision() {
         let c = cooling_off_after("c1", d(2026, 4, 1)).unwrap();
         assert_eq!(c.ends_on, d(2026, 10, 1));
-        // Month ends follow art. 143: decided 08-31 → counted from 09-01 → ends 02-28 (no 03-01 is reached).
+        // Month ends follow art. 143: decided 08-31 → counted from 09-01 → ends 2027-02-28.
         let c = cooling_off_after("c1", d(2026, 8, 31)).unwrap();
         assert_eq!(c.ends_on, d(2027, 2, 28));
     }

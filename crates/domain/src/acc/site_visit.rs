@@ -44,7 +44,8 @@ mod hhmm {
 pub fn parse_time(s: &str) -> Option<NaiveTime> {
     let s = s.trim();
     let (h, m) = s.split_once(':')?;
-    if h.is_empty() || h.len() > 2 || m.len() != 2 || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
+    if h.is_empty() || h.len() > 2 || m.len() != 2 || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
@@ -62,10 +63,25 @@ const STANDARD: [(u64, (u32, u32), (u32, u32), &str); 11] = [
     (0, (13, 0), (13, 20), "キックオフ会議"),
     (0, (13, 20), (14, 20), "実地調査資料確認"),
     (0, (14, 20), (14, 50), "インタビュー 代表者"),
-    (0, (14, 50), (16, 20), "「運営と管理」 資料確認 責任者へのインタビュー"),
-    (0, (16, 20), (17, 30), "「サービス提供管理」 資料確認 責任者へのインタビュー"),
+    (
+        0,
+        (14, 50),
+        (16, 20),
+        "「運営と管理」 資料確認 責任者へのインタビュー",
+    ),
+    (
+        0,
+        (16, 20),
+        (17, 30),
+        "「サービス提供管理」 資料確認 責任者へのインタビュー",
+    ),
     (1, (9, 0), (10, 30), "事例記録の確認、文書類等の監査"),
-    (1, (10, 30), (12, 0), "サービス部門 資料確認 責任者へのインタビュー"),
+    (
+        1,
+        (10, 30),
+        (12, 0),
+        "サービス部門 資料確認 責任者へのインタビュー",
+    ),
     (1, (12, 0), (13, 0), "昼食"),
     (1, (13, 0), (14, 30), "施設の観察 職員へのインタビュー (2名程度)"),
     (1, (14, 30), (16, 30), "まとめ・報告書作成 追加収集"),
@@ -100,11 +116,22 @@ pub struct ScheduleError {
 /// ACC-7: a timetable is valid when it has 1 to [`ITEMS_MAX`] items, every title is non-empty (and short),
 /// every item ends after it starts, lies on one of the visit's days, and the items run in order without
 /// overlapping. Titles and notes are trimmed in place.
-pub fn validate_schedule(items: &mut [ScheduleItem], site_visit_on: NaiveDate) -> Result<(), Vec<ScheduleError>> {
+pub fn validate_schedule(
+    items: &mut [ScheduleItem],
+    site_visit_on: NaiveDate,
+) -> Result<(), Vec<ScheduleError>> {
     let mut errors = Vec::new();
-    let err = |index: Option<usize>, field: &'static str, message: String| ScheduleError { index, field, message };
+    let err = |index: Option<usize>, field: &'static str, message: String| ScheduleError {
+        index,
+        field,
+        message,
+    };
     if items.is_empty() {
-        errors.push(err(None, "items", "ACC-7: 日程の項目がありません (the timetable is empty)".into()));
+        errors.push(err(
+            None,
+            "items",
+            "ACC-7: 日程の項目がありません (the timetable is empty)".into(),
+        ));
     }
     if items.len() > ITEMS_MAX {
         errors.push(err(
@@ -117,11 +144,24 @@ pub fn validate_schedule(items: &mut [ScheduleItem], site_visit_on: NaiveDate) -
     let mut previous: Option<(NaiveDate, NaiveTime)> = None;
     for (i, item) in items.iter_mut().enumerate() {
         item.title = item.title.trim().to_owned();
-        item.note = item.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
+        item.note = item
+            .note
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned);
         if item.title.is_empty() {
-            errors.push(err(Some(i), "title", "項目名を入力してください (a title is required)".into()));
+            errors.push(err(
+                Some(i),
+                "title",
+                "項目名を入力してください (a title is required)".into(),
+            ));
         } else if item.title.chars().count() > TITLE_MAX {
-            errors.push(err(Some(i), "title", format!("{TITLE_MAX}文字までです (too long)")));
+            errors.push(err(
+                Some(i),
+                "title",
+                format!("{TITLE_MAX}文字までです (too long)"),
+            ));
         }
         if item.note.as_ref().is_some_and(|n| n.chars().count() > NOTE_MAX) {
             errors.push(err(Some(i), "note", format!("{NOTE_MAX}文字までです (too long)")));
@@ -132,12 +172,19 @@ pub fn validate_schedule(items: &mut [ScheduleItem], site_visit_on: NaiveDate) -
                 "date",
                 format!(
                     "ACC-7: 実地調査の日（{}）以外の日付です (not a day of the visit)",
-                    days.iter().map(|d| d.format("%Y-%m-%d").to_string()).collect::<Vec<_>>().join("、")
+                    days.iter()
+                        .map(|d| d.format("%Y-%m-%d").to_string())
+                        .collect::<Vec<_>>()
+                        .join("、")
                 ),
             ));
         }
         if item.end <= item.start {
-            errors.push(err(Some(i), "end", "終了は開始より後にしてください (end must be after start)".into()));
+            errors.push(err(
+                Some(i),
+                "end",
+                "終了は開始より後にしてください (end must be after start)".into(),
+            ));
         }
         if let Some((date, end)) = previous
             && (item.date, item.start) < (date, end)
@@ -170,13 +217,27 @@ mod tests {
     fn acc_7_the_standard_timetable_follows_seed_003() {
         let s = standard_schedule(d(2026, 11, 10));
         assert_eq!(s.len(), 11);
-        assert_eq!((s[0].date, s[0].start, s[0].title.as_str()), (d(2026, 11, 10), t(13, 0), "キックオフ会議"));
+        assert_eq!(
+            (s[0].date, s[0].start, s[0].title.as_str()),
+            (d(2026, 11, 10), t(13, 0), "キックオフ会議")
+        );
         // The representative's interview: about 30 minutes (seed 003 第5章3).
         let rep = s.iter().find(|i| i.title.contains("代表者")).unwrap();
         assert_eq!(rep.end - rep.start, chrono::Duration::minutes(30));
         let last = s.last().unwrap();
-        assert_eq!((last.date, last.start, last.end, last.title.as_str()), (d(2026, 11, 11), t(16, 30), t(17, 0), "クロージング"));
-        for needed in ["キックオフ", "資料確認", "インタビュー", "事例記録", "施設", "まとめ", "クロージング"] {
+        assert_eq!(
+            (last.date, last.start, last.end, last.title.as_str()),
+            (d(2026, 11, 11), t(16, 30), t(17, 0), "クロージング")
+        );
+        for needed in [
+            "キックオフ",
+            "資料確認",
+            "インタビュー",
+            "事例記録",
+            "施設",
+            "まとめ",
+            "クロージング",
+        ] {
             assert!(s.iter().any(|i| i.title.contains(needed)), "{needed}");
         }
         let mut s = s;
@@ -199,7 +260,13 @@ mod tests {
         assert!(got.contains(&(Some(6), "start")), "{got:?}");
         assert!(validate_schedule(&mut [], start).is_err());
         // The day before the visit is not a visit day either.
-        let mut one = vec![ScheduleItem { date: d(2026, 11, 9), start: t(9, 0), end: t(10, 0), title: "x".into(), note: None }];
+        let mut one = vec![ScheduleItem {
+            date: d(2026, 11, 9),
+            start: t(9, 0),
+            end: t(10, 0),
+            title: "x".into(),
+            note: None,
+        }];
         assert!(validate_schedule(&mut one, start).is_err());
     }
 
@@ -211,8 +278,14 @@ mod tests {
             assert_eq!(parse_time(bad), None, "{bad}");
         }
         let item: ScheduleItem =
-            serde_json::from_str(r#"{"date":"2026-11-10","start":"9:00","end":"10:00","title":"x"}"#).unwrap();
+            serde_json::from_str(r#"{"date":"2026-11-10","start":"9:00","end":"10:00","title":"x"}"#)
+                .unwrap();
         assert_eq!(serde_json::to_value(&item).unwrap()["start"], "09:00");
-        assert!(serde_json::from_str::<ScheduleItem>(r#"{"date":"2026-11-10","start":"9","end":"10:00","title":"x"}"#).is_err());
+        assert!(
+            serde_json::from_str::<ScheduleItem>(
+                r#"{"date":"2026-11-10","start":"9","end":"10:00","title":"x"}"#
+            )
+            .is_err()
+        );
     }
 }

@@ -33,19 +33,31 @@ pub fn impartiality(actor: &Actor, action: ImpartialityAction, facts: &CaseFacts
         DecideUnit => actor.role == Role::Head,
         Object => actor.role == Role::Organization,
         DecideObjection => actor.role == Role::Office,
-        ViewObjections => matches!(actor.role, Role::Office | Role::Head | Role::Admin | Role::Organization),
+        ViewObjections => matches!(
+            actor.role,
+            Role::Office | Role::Head | Role::Admin | Role::Organization
+        ),
         ViewSchedule => true,
         EditSchedule => {
             actor.role == Role::Office
-                || (actor.role == Role::Surveyor && facts.surveyors.iter().any(|(id, lead)| *lead && id == me))
+                || (actor.role == Role::Surveyor
+                    && facts.surveyors.iter().any(|(id, lead)| *lead && id == me))
         }
     };
-    if allowed { Decision::Allow } else { Decision::Forbidden }
+    if allowed {
+        Decision::Allow
+    } else {
+        Decision::Forbidden
+    }
 }
 
 /// ACC-8: a surveyor's engagements with organizations and cooling-offs are the office's records.
 pub fn engagements(actor: &Actor) -> Decision {
-    if actor.role == Role::Office { Decision::Allow } else { Decision::Forbidden }
+    if actor.role == Role::Office {
+        Decision::Allow
+    } else {
+        Decision::Forbidden
+    }
 }
 
 #[cfg(test)]
@@ -54,7 +66,11 @@ mod tests {
     use super::*;
 
     fn actor(id: &str, role: Role, org: Option<&str>) -> Actor {
-        Actor { user_id: id.into(), role, organization_id: org.map(str::to_owned) }
+        Actor {
+            user_id: id.into(),
+            role,
+            organization_id: org.map(str::to_owned),
+        }
     }
 
     #[test]

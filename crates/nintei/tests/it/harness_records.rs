@@ -229,9 +229,23 @@ impl Built {
         p.insert("file_id", self.file_id.clone());
         p.insert("user_id", self.surveyor_id.clone());
         // `{token}`: the questionnaire link where the record has one, else the calendar feed (issue 6).
-        p.insert("token", if self.token.is_empty() { self.feed_token.clone() } else { self.token.clone() });
+        p.insert(
+            "token",
+            if self.token.is_empty() {
+                self.feed_token.clone()
+            } else {
+                self.token.clone()
+            },
+        );
         // `{action}`: the self-study form where the record has one, else the organization's self-report (ACC-15).
-        p.insert("action", if self.action.is_empty() { "self-report".into() } else { self.action.clone() });
+        p.insert(
+            "action",
+            if self.action.is_empty() {
+                "self-report".into()
+            } else {
+                self.action.clone()
+            },
+        );
         p
     }
 }

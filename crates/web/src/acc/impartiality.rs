@@ -11,7 +11,9 @@ use nintei_domain::acc::site_visit::{ScheduleItem, standard_schedule, validate_s
 use nintei_domain::acc::{CaseStatus, UnitConditions};
 use nintei_domain::authz::Decision;
 use nintei_domain::authz::acc::CaseFacts;
-use nintei_domain::authz::acc_impartiality::{ImpartialityAction, engagements as engagements_authz, impartiality};
+use nintei_domain::authz::acc_impartiality::{
+    ImpartialityAction, engagements as engagements_authz, impartiality,
+};
 use nintei_domain::role::Role;
 use nintei_store::acc::Case;
 use nintei_store::acc_impartiality::{self as store, NewEngagement, Objection, UnitDecision};
@@ -48,7 +50,12 @@ pub fn may(loaded: &Loaded, caller: &Caller, action: ImpartialityAction) -> bool
 }
 
 /// Loads a case for an action: 404 when the caller may not see it, 403 when they may not act.
-pub async fn load_for(state: &AppState, caller: &Caller, id: &str, action: ImpartialityAction) -> AppResult<Loaded> {
+pub async fn load_for(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    action: ImpartialityAction,
+) -> AppResult<Loaded> {
     let loaded = load(state, caller, id).await?.ok_or(AppError::NotFound)?;
     AppError::check(decide(&loaded, caller, action))?;
     Ok(loaded)
@@ -89,20 +96,35 @@ pub async fn unit_json(state: &AppState, case: &Case) -> AppResult<Value> {
 
 /// `POST …/unit-decision` (ACC-2): the head decides, once, whether the department applied for qualifies as the
 /// unit of accreditation; before the office's eligibility decision.
-pub async fn decide_unit(state: &AppState, caller: &Caller, id: &str, input: &UnitDecisionInput) -> AppResult<()> {
+pub async fn decide_unit(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    input: &UnitDecisionInput,
+) -> AppResult<()> {
     let loaded = load_for(state, caller, id, ImpartialityAction::DecideUnit).await?;
     let mut errors = Vec::new();
     if input.qualifies.is_none() {
-        errors.push(FieldError::new("qualifies", "該当するかどうかを指定してください (required)"));
+        errors.push(FieldError::new(
+            "qualifies",
+            "該当するかどうかを指定してください (required)",
+        ));
     }
     let decided_on = past_day(&mut errors, "decided_on", &input.decided_on, state.clock.today());
     if let Some(d) = decided_on {
-        not_before(&mut errors, "decided_on", d, Some((loaded.case.applied_on, "申込日")));
+        not_before(
+            &mut errors,
+            "decided_on",
+            d,
+            Some((loaded.case.applied_on, "申込日")),
+        );
     }
     let reason = optional_text(&mut errors, "reason", input.reason.as_deref(), TEXT_MAX);
     invalid(errors)?;
     let (Some(qualifies), Some(decided_on)) = (input.qualifies, decided_on) else {
-        return Err(AppError::BadRequest("qualifies and decided_on are required".into()));
+        return Err(AppError::BadRequest(
+            "qualifies and decided_on are required".into(),
+        ));
     };
     let now = state.clock.now().timestamp();
     let (mut tx, case) = begin(state, id, now).await?;
@@ -137,11 +159,17 @@ pub async fn decide_unit(state: &AppState, caller: &Caller, id: &str, input: &Un
 /// ACC-2 in the office's acceptance: a department case needs the head's "qualifies" first (409). Returns the
 /// reason to record when the office refuses a department the head found not qualifying.
 /// A renewal or scope addition (ACC-19, ACC-20) keeps the unit of the accreditation it changes: no new decision.
-pub async fn check_unit_for_eligibility(tx: &mut Tx, case: &Case, eligible: bool) -> AppResult<Option<String>> {
+pub async fn check_unit_for_eligibility(
+    tx: &mut Tx,
+    case: &Case,
+    eligible: bool,
+) -> AppResult<Option<String>> {
     if case.unit_name.is_none() || case.kind != nintei_domain::acc::renewal::CaseKind::Initial {
         return Ok(None);
     }
-    let decided = store::unit_decision(&mut **tx, &case.id).await?.map(|d| d.qualifies);
+    let decided = store::unit_decision(&mut **tx, &case.id)
+        .await?
+        .map(|d| d.qualifies);
     match unit_acceptance(case.unit_name.as_deref(), decided) {
         Ok(()) => Ok(None),
         Err(refusal) if eligible => Err(AppError::Conflict(refusal.message().into())),
@@ -217,8 +245,16 @@ pub async fn object(
     if !assigned.iter().any(|s| s.user_id == surveyor_id) {
         return Err(AppError::NotFound);
     }
-    let objection_id =
-        store::insert_objection(&mut tx, id, surveyor_id, &reason, &iso(today), &caller.user.id, now).await?;
+    let objection_id = store::insert_objection(
+        &mut tx,
+        id,
+        surveyor_id,
+        &reason,
+        &iso(today),
+        &caller.user.id,
+        now,
+    )
+    .await?;
     let created = store::open_objection(&mut *tx, id, surveyor_id)
         .await?
         .ok_or_else(|| AppError::Internal("objection not stored".into()))?;
@@ -243,7 +279,10 @@ pub async fn decide_objection(
     load_for(state, caller, id, ImpartialityAction::DecideObjection).await?;
     let mut errors = Vec::new();
     if input.upheld.is_none() {
-        errors.push(FieldError::new("upheld", "申し出を認めるかどうかを指定してください (required)"));
+        errors.push(FieldError::new(
+            "upheld",
+            "申し出を認めるかどうかを指定してください (required)",
+        ));
     }
     let decided_on = past_day(&mut errors, "decided_on", &input.decided_on, state.clock.today());
     invalid(errors)?;
@@ -259,11 +298,18 @@ pub async fn decide_objection(
     };
     let mut errors = Vec::new();
     if let Ok(raised) = NaiveDate::parse_from_str(&open.raised_on, "%Y-%m-%d") {
-        not_before(&mut errors, "decided_on", decided_on, Some((raised, "申し出の日")));
+        not_before(
+            &mut errors,
+            "decided_on",
+            decided_on,
+            Some((raised, "申し出の日")),
+        );
     }
     invalid(errors)?;
     if !store::decide_objection(&mut tx, &open.id, upheld, &iso(decided_on), &caller.user.id).await? {
-        return Err(AppError::Conflict("ACC-8: 申し出はすでに判断されました (already decided)".into()));
+        return Err(AppError::Conflict(
+            "ACC-8: 申し出はすでに判断されました (already decided)".into(),
+        ));
     }
     let removed = upheld && store::remove_surveyor(&mut tx, id, surveyor_id).await?;
     let changes = audit::diff(&[
@@ -278,7 +324,15 @@ pub async fn decide_objection(
         decided_on: Some(iso(decided_on)),
         ..open
     };
-    finish(tx, state, caller, "acc_case.surveyor_objection_decision", id, changes).await?;
+    finish(
+        tx,
+        state,
+        caller,
+        "acc_case.surveyor_objection_decision",
+        id,
+        changes,
+    )
+    .await?;
     Ok(decided)
 }
 
@@ -287,7 +341,12 @@ pub async fn decide_objection(
 
 /// ACC-8: with each decision on a case, every assigned surveyor's 6-month cooling-off with the organization.
 /// Called inside the decision's transaction; returns what was recorded, for its audit event.
-pub async fn record_cooling_offs(tx: &mut Tx, case: &Case, decided_on: NaiveDate, now: i64) -> AppResult<Value> {
+pub async fn record_cooling_offs(
+    tx: &mut Tx,
+    case: &Case,
+    decided_on: NaiveDate,
+    now: i64,
+) -> AppResult<Value> {
     let Some(c) = cooling_off_after(&case.id, decided_on) else {
         return Ok(Value::Null);
     };
@@ -357,12 +416,18 @@ pub async fn add_engagement(
     let mut errors = Vec::new();
     let organization_id = input.organization_id.trim();
     let organization = if organization_id.is_empty() {
-        errors.push(FieldError::new("organization_id", "組織を選んでください (required)"));
+        errors.push(FieldError::new(
+            "organization_id",
+            "組織を選んでください (required)",
+        ));
         None
     } else {
         let o = organizations::by_id(state.db.pool(), organization_id).await?;
         if o.is_none() {
-            errors.push(FieldError::new("organization_id", "該当する組織がありません (no such organization)"));
+            errors.push(FieldError::new(
+                "organization_id",
+                "該当する組織がありません (no such organization)",
+            ));
         }
         o
     };
@@ -377,7 +442,9 @@ pub async fn add_engagement(
     let note = optional_text(&mut errors, "note", input.note.as_deref(), TEXT_MAX);
     invalid(errors)?;
     let (Some(organization), Some(kind), Some(started_on)) = (organization, kind, started_on) else {
-        return Err(AppError::BadRequest("organization_id, kind and started_on are required".into()));
+        return Err(AppError::BadRequest(
+            "organization_id, kind and started_on are required".into(),
+        ));
     };
     let now = state.clock.now();
     let mut tx = state.db.begin_write().await?;
@@ -441,7 +508,13 @@ pub async fn add_engagement(
     ]);
     audit::append(
         &mut tx,
-        &caller.audit(now, "surveyor_engagement.create", "surveyor_engagement", &engagement_id, changes),
+        &caller.audit(
+            now,
+            "surveyor_engagement.create",
+            "surveyor_engagement",
+            &engagement_id,
+            changes,
+        ),
     )
     .await?;
     tx.commit().await.map_err(nintei_store::StoreError::from)?;
@@ -547,7 +620,12 @@ fn parse_items(values: &[Value], errors: &mut Vec<FieldError>) -> Vec<ScheduleIt
 
 /// `PUT …/site-visit/schedule` `{items: [{date, start, end, title, note?}]}` (ACC-7): the office or the lead
 /// surveyor replaces the timetable; times in order, within the visit's days, titles required.
-pub async fn put_schedule(state: &AppState, caller: &Caller, id: &str, input: &ScheduleInput) -> AppResult<Value> {
+pub async fn put_schedule(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    input: &ScheduleInput,
+) -> AppResult<Value> {
     load_for(state, caller, id, ImpartialityAction::EditSchedule).await?;
     let mut errors = Vec::new();
     let mut items = parse_items(&input.items, &mut errors);
@@ -561,7 +639,11 @@ pub async fn put_schedule(state: &AppState, caller: &Caller, id: &str, input: &S
     };
     if matches!(
         case.status,
-        CaseStatus::Ineligible | CaseStatus::Accredited | CaseStatus::Denied | CaseStatus::Withdrawn | CaseStatus::Stopped
+        CaseStatus::Ineligible
+            | CaseStatus::Accredited
+            | CaseStatus::Denied
+            | CaseStatus::Withdrawn
+            | CaseStatus::Stopped
     ) {
         return Err(AppError::Conflict(format!(
             "ACC-7: 状態「{}」の案件の日程は変更できません (the case is closed: {})",
@@ -587,7 +669,9 @@ pub async fn put_schedule(state: &AppState, caller: &Caller, id: &str, input: &S
     store::put_schedule(&mut tx, id, &text, &caller.user.id, now).await?;
     let changes = audit::diff(&[(
         "site_visit_schedule",
-        before.and_then(|b| serde_json::from_str::<Value>(&b).ok()).unwrap_or(Value::Null),
+        before
+            .and_then(|b| serde_json::from_str::<Value>(&b).ok())
+            .unwrap_or(Value::Null),
         json!(items),
     )]);
     finish(tx, state, caller, "acc_case.site_visit_schedule", id, changes).await?;
@@ -613,13 +697,22 @@ pub async fn extend_view(state: &AppState, caller: &Caller, loaded: &Loaded, v: 
     if let Some(obj) = v.as_object_mut() {
         obj.insert("unit".into(), unit);
         if let Some(list) = objections {
-            obj.insert("objections".into(), json!(list.iter().map(objection_json).collect::<Vec<_>>()));
+            obj.insert(
+                "objections".into(),
+                json!(list.iter().map(objection_json).collect::<Vec<_>>()),
+            );
         }
         if let Some(list) = cooling {
             obj.insert(
                 "cooling_offs".into(),
-                json!(list.iter().map(|c| json!({"surveyor_id": c.surveyor_id, "surveyor_name": c.surveyor_name,
-                    "decided_on": c.decided_on, "ends_on": c.ends_on})).collect::<Vec<_>>()),
+                json!(
+                    list.iter()
+                        .map(
+                            |c| json!({"surveyor_id": c.surveyor_id, "surveyor_name": c.surveyor_name,
+                    "decided_on": c.decided_on, "ends_on": c.ends_on})
+                        )
+                        .collect::<Vec<_>>()
+                ),
             );
         }
     }

@@ -99,12 +99,17 @@ impl Panel {
     }
 
     pub fn err(&self, form: &str, field: &str) -> Option<&str> {
-        if self.form == form { self.errors.get(field) } else { None }
+        if self.form == form {
+            self.errors.get(field)
+        } else {
+            None
+        }
     }
 
     /// The error of the objection decision form of one surveyor (several forms share field names).
     pub fn decision_err(&self, surveyor_id: &str, field: &str) -> Option<&str> {
-        if self.form == "objection-decision" && self.v.get("user_id").map(String::as_str) == Some(surveyor_id) {
+        if self.form == "objection-decision" && self.v.get("user_id").map(String::as_str) == Some(surveyor_id)
+        {
             self.errors.get(field)
         } else {
             None
@@ -116,8 +121,12 @@ impl Panel {
     }
 }
 
-const OBJECTION_STATUSES: [CaseStatus; 4] =
-    [CaseStatus::Accepted, CaseStatus::SelfStudy, CaseStatus::SiteVisit, CaseStatus::Deferred];
+const OBJECTION_STATUSES: [CaseStatus; 4] = [
+    CaseStatus::Accepted,
+    CaseStatus::SelfStudy,
+    CaseStatus::SiteVisit,
+    CaseStatus::Deferred,
+];
 
 /// Builds the panel of the case page; `form`, `v` and `errors` are the failed form's, if it was one of ours.
 pub async fn panel(
@@ -134,8 +143,16 @@ pub async fn panel(
     let yes_no = |b: bool| tr(lang, if b { "acc.yes" } else { "acc.no" });
     let mut p = Panel {
         form: form.to_owned(),
-        v: if STEPS.contains(&form) { v.clone() } else { HashMap::new() },
-        errors: if STEPS.contains(&form) { Errors(errors.0.clone()) } else { Errors::default() },
+        v: if STEPS.contains(&form) {
+            v.clone()
+        } else {
+            HashMap::new()
+        },
+        errors: if STEPS.contains(&form) {
+            Errors(errors.0.clone())
+        } else {
+            Errors::default()
+        },
         ..Panel::default()
     };
     // ACC-2
@@ -143,9 +160,18 @@ pub async fn panel(
         let decision = store::unit_decision(pool, &c.id).await?;
         let mut conditions = Vec::new();
         if let Some(u) = imp::unit_conditions(c) {
-            conditions.push((tr(lang, "imp.unit_departments"), yes_no(u.has_departments_with_different_services)));
-            conditions.push((tr(lang, "imp.unit_independent"), yes_no(u.independent_policy_and_budget)));
-            conditions.push((tr(lang, "imp.unit_recognized"), yes_no(u.recognized_as_independent)));
+            conditions.push((
+                tr(lang, "imp.unit_departments"),
+                yes_no(u.has_departments_with_different_services),
+            ));
+            conditions.push((
+                tr(lang, "imp.unit_independent"),
+                yes_no(u.independent_policy_and_budget),
+            ));
+            conditions.push((
+                tr(lang, "imp.unit_recognized"),
+                yes_no(u.recognized_as_independent),
+            ));
         }
         p.unit_form = decision.is_none()
             && c.status == CaseStatus::Submitted
@@ -156,7 +182,14 @@ pub async fn panel(
             decision: decision.map_or_else(
                 || tr(lang, "imp.unit_undecided"),
                 |d| {
-                    let what = tr(lang, if d.qualifies { "imp.unit_qualifies" } else { "imp.unit_not_qualifies" });
+                    let what = tr(
+                        lang,
+                        if d.qualifies {
+                            "imp.unit_qualifies"
+                        } else {
+                            "imp.unit_not_qualifies"
+                        },
+                    );
                     format!("{what}（{}）{}", d.decided_on, d.reason.unwrap_or_default())
                 },
             ),
@@ -206,7 +239,11 @@ pub async fn panel(
     if matches!(caller.user.role, Role::Office | Role::Head | Role::Admin) {
         let rows = store::cooling_offs_of_case(pool, &c.id).await?;
         if !rows.is_empty() {
-            p.cooling_offs = Some(rows.into_iter().map(|r| (r.surveyor_name, r.decided_on, r.ends_on)).collect());
+            p.cooling_offs = Some(
+                rows.into_iter()
+                    .map(|r| (r.surveyor_name, r.decided_on, r.ends_on))
+                    .collect(),
+            );
         }
     }
     // ACC-7: the timetable
@@ -217,7 +254,11 @@ pub async fn panel(
         p.schedule_form = may(loaded, caller, ImpartialityAction::EditSchedule)
             && !matches!(
                 c.status,
-                CaseStatus::Ineligible | CaseStatus::Accredited | CaseStatus::Denied | CaseStatus::Withdrawn | CaseStatus::Stopped
+                CaseStatus::Ineligible
+                    | CaseStatus::Accredited
+                    | CaseStatus::Denied
+                    | CaseStatus::Withdrawn
+                    | CaseStatus::Stopped
             );
         let rows: Vec<ScheduleRow> = items
             .iter()
@@ -231,7 +272,11 @@ pub async fn panel(
             .collect();
         if p.schedule_form {
             p.edit_rows = if form == "schedule" {
-                let n = v.get("rows").and_then(|r| r.parse::<usize>().ok()).unwrap_or(0).min(60);
+                let n = v
+                    .get("rows")
+                    .and_then(|r| r.parse::<usize>().ok())
+                    .unwrap_or(0)
+                    .min(60);
                 (0..n)
                     .map(|i| {
                         let get = |k: &str| v.get(&format!("{k}_{i}")).cloned().unwrap_or_default();
@@ -254,10 +299,37 @@ pub async fn panel(
                     .collect()
             } else {
                 rows.iter()
-                    .map(|r| (r.date.clone(), r.start.clone(), r.end.clone(), r.title.clone(), r.note.clone()))
-                    .chain(std::iter::repeat_with(|| (p.days.last().cloned().unwrap_or_default(), String::new(), String::new(), String::new(), String::new())).take(BLANK_ROWS))
+                    .map(|r| {
+                        (
+                            r.date.clone(),
+                            r.start.clone(),
+                            r.end.clone(),
+                            r.title.clone(),
+                            r.note.clone(),
+                        )
+                    })
+                    .chain(
+                        std::iter::repeat_with(|| {
+                            (
+                                p.days.last().cloned().unwrap_or_default(),
+                                String::new(),
+                                String::new(),
+                                String::new(),
+                                String::new(),
+                            )
+                        })
+                        .take(BLANK_ROWS),
+                    )
                     .enumerate()
-                    .map(|(i, (date, start, end, title, note))| EditRow { i, date, start, end, title, note, errors: Vec::new() })
+                    .map(|(i, (date, start, end, title, note))| EditRow {
+                        i,
+                        date,
+                        start,
+                        end,
+                        title,
+                        note,
+                        errors: Vec::new(),
+                    })
                     .collect()
             };
         }
@@ -275,7 +347,10 @@ fn flag(fields: &HashMap<String, String>, name: &str) -> Option<bool> {
 }
 
 fn opt(fields: &HashMap<String, String>, name: &str) -> Option<String> {
-    fields.get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+    fields
+        .get(name)
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
 }
 
 fn get(fields: &HashMap<String, String>, name: &str) -> String {
@@ -300,19 +375,28 @@ pub async fn run_step(
             imp::decide_unit(state, caller, id, &input).await
         }
         "objection" => {
-            let input = imp::ObjectionInput { reason: get(f, "reason") };
+            let input = imp::ObjectionInput {
+                reason: get(f, "reason"),
+            };
             let user_id = get(f, "user_id");
             if user_id.trim().is_empty() {
-                return Err(AppError::field("user_id", "認定調査員を選んでください (required)"));
+                return Err(AppError::field(
+                    "user_id",
+                    "認定調査員を選んでください (required)",
+                ));
             }
-            imp::object(state, caller, id, user_id.trim(), &input).await.map(|_| ())
+            imp::object(state, caller, id, user_id.trim(), &input)
+                .await
+                .map(|_| ())
         }
         "objection-decision" => {
             let input = imp::ObjectionDecisionInput {
                 upheld: flag(f, "upheld"),
                 decided_on: get(f, "decided_on"),
             };
-            imp::decide_objection(state, caller, id, get(f, "user_id").trim(), &input).await.map(|_| ())
+            imp::decide_objection(state, caller, id, get(f, "user_id").trim(), &input)
+                .await
+                .map(|_| ())
         }
         "schedule" => {
             // Rows left blank are skipped; errors name the row as shown (`items[row].field`).
@@ -325,18 +409,23 @@ pub async fn run_step(
                     continue;
                 }
                 shown.push(i);
-                items.push(json!({"date": cell("date"), "start": cell("start"), "end": cell("end"),
-                                  "title": cell("title"), "note": cell("note")}));
+                items.push(
+                    json!({"date": cell("date"), "start": cell("start"), "end": cell("end"),
+                                  "title": cell("title"), "note": cell("note")}),
+                );
             }
             let input = imp::ScheduleInput { items };
-            imp::put_schedule(state, caller, id, &input).await.map(|_| ()).map_err(|e| match e {
-                AppError::Validation(list) => AppError::Validation(
-                    list.into_iter()
-                        .map(|e| FieldError::new(&renumber(&e.field, &shown), e.message))
-                        .collect(),
-                ),
-                other => other,
-            })
+            imp::put_schedule(state, caller, id, &input)
+                .await
+                .map(|_| ())
+                .map_err(|e| match e {
+                    AppError::Validation(list) => AppError::Validation(
+                        list.into_iter()
+                            .map(|e| FieldError::new(&renumber(&e.field, &shown), e.message))
+                            .collect(),
+                    ),
+                    other => other,
+                })
         }
         _ => Err(AppError::NotFound),
     }
@@ -377,7 +466,10 @@ pub async fn list(State(state): State<AppState>, WebUser(s): WebUser) -> Result<
         .filter(|u| u.role == Role::Surveyor)
         .map(|u| (u.id, u.name, u.email))
         .collect();
-    let page = SurveyorsPage { p: Page::for_session(&s, "imp.surveyors_title", "/surveyors"), rows };
+    let page = SurveyorsPage {
+        p: Page::for_session(&s, "imp.surveyors_title", "/surveyors"),
+        rows,
+    };
     Ok(render_status(StatusCode::OK, &page))
 }
 
@@ -448,7 +540,10 @@ async fn engagements_page(
         .flatten()
         .map(|e| EngagementRow {
             organization: text(e, "organization_name"),
-            kind: EngagementKind::parse(&text(e, "kind")).map_or_else(|| text(e, "kind"), |k| tr(s.lang, &format!("imp.kind.{}", k.as_str()))),
+            kind: EngagementKind::parse(&text(e, "kind")).map_or_else(
+                || text(e, "kind"),
+                |k| tr(s.lang, &format!("imp.kind.{}", k.as_str())),
+            ),
             started_on: text(e, "started_on"),
             note: text(e, "note"),
             warnings: messages(&e["warnings"]),
@@ -458,10 +553,21 @@ async fn engagements_page(
         .as_array()
         .into_iter()
         .flatten()
-        .map(|c| (text(c, "organization_name"), text(c, "decided_on"), text(c, "ends_on"), c["active"].as_bool().unwrap_or(false)))
+        .map(|c| {
+            (
+                text(c, "organization_name"),
+                text(c, "decided_on"),
+                text(c, "ends_on"),
+                c["active"].as_bool().unwrap_or(false),
+            )
+        })
         .collect();
     Ok(EngagementsPage {
-        p: Page::for_session(s, "imp.engagements_title", &format!("/surveyors/{user_id}/engagements")),
+        p: Page::for_session(
+            s,
+            "imp.engagements_title",
+            &format!("/surveyors/{user_id}/engagements"),
+        ),
         user_id: user_id.to_owned(),
         surveyor: text(&data["surveyor"], "name"),
         rows,
@@ -469,11 +575,19 @@ async fn engagements_page(
         organizations,
         kinds: EngagementKind::ALL
             .iter()
-            .map(|k| (k.as_str(), i18n::t(s.lang, match k {
-                EngagementKind::Consulting => "imp.kind.consulting",
-                EngagementKind::Service => "imp.kind.service",
-                EngagementKind::ResearchFunds => "imp.kind.research_funds",
-            })))
+            .map(|k| {
+                (
+                    k.as_str(),
+                    i18n::t(
+                        s.lang,
+                        match k {
+                            EngagementKind::Consulting => "imp.kind.consulting",
+                            EngagementKind::Service => "imp.kind.service",
+                            EngagementKind::ResearchFunds => "imp.kind.research_funds",
+                        },
+                    ),
+                )
+            })
             .collect(),
         today: state.clock.today().to_string(),
         notice,
@@ -498,14 +612,28 @@ pub async fn engagements(
 ) -> Result<Response, PageError> {
     let (notice, warnings) = if q.done.is_some() {
         // The newest record's warnings, so that the office sees them right after recording (ACC-8).
-        let latest = store::engagements(state.db.pool(), &user_id).await.ok().and_then(|list| {
-            list.into_iter().max_by_key(|e| e.created_at)
-        });
-        (tr(s.lang, "imp.engagement_done"), latest.map(|e| messages(&e.warnings)).unwrap_or_default())
+        let latest = store::engagements(state.db.pool(), &user_id)
+            .await
+            .ok()
+            .and_then(|list| list.into_iter().max_by_key(|e| e.created_at));
+        (
+            tr(s.lang, "imp.engagement_done"),
+            latest.map(|e| messages(&e.warnings)).unwrap_or_default(),
+        )
     } else {
         (String::new(), Vec::new())
     };
-    let page = engagements_page(&state, &s, &user_id, notice, warnings, String::new(), HashMap::new(), Errors::default()).await?;
+    let page = engagements_page(
+        &state,
+        &s,
+        &user_id,
+        notice,
+        warnings,
+        String::new(),
+        HashMap::new(),
+        Errors::default(),
+    )
+    .await?;
     Ok(render_status(StatusCode::OK, &page))
 }
 
@@ -535,11 +663,31 @@ pub async fn add_engagement(
     match imp::add_engagement(&state, &s.caller, &user_id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/surveyors/{user_id}/engagements?done=1")).into_response()),
         Err(AppError::Validation(errors)) => {
-            let page = engagements_page(&state, &s, &user_id, String::new(), Vec::new(), String::new(), f.fields, Errors(errors)).await?;
+            let page = engagements_page(
+                &state,
+                &s,
+                &user_id,
+                String::new(),
+                Vec::new(),
+                String::new(),
+                f.fields,
+                Errors(errors),
+            )
+            .await?;
             Ok(render_status(StatusCode::BAD_REQUEST, &page))
         }
         Err(AppError::Conflict(m)) => {
-            let page = engagements_page(&state, &s, &user_id, String::new(), Vec::new(), m, f.fields, Errors::default()).await?;
+            let page = engagements_page(
+                &state,
+                &s,
+                &user_id,
+                String::new(),
+                Vec::new(),
+                m,
+                f.fields,
+                Errors::default(),
+            )
+            .await?;
             Ok(render_status(StatusCode::CONFLICT, &page))
         }
         Err(e) => Err(err(e)),

@@ -85,12 +85,10 @@ pub fn routes() -> Routes {
 /// impartiality forms post to the case's step route.
 fn acc_impartiality_routes() -> Routes {
     use acc_impartiality as i;
-    Routes::new()
-        .route("/surveyors", get(i::list))
-        .route(
-            "/surveyors/{user_id}/engagements",
-            get(i::engagements).post(i::add_engagement),
-        )
+    Routes::new().route("/surveyors", get(i::list)).route(
+        "/surveyors/{user_id}/engagements",
+        get(i::engagements).post(i::add_engagement),
+    )
 }
 
 /// The accreditation after the decision (issue 4, part 1).
