@@ -59,7 +59,10 @@ pub fn visit_days(site_visit_on: NaiveDate) -> Vec<NaiveDate> {
 }
 
 /// Seed 003 資料 実地調査の標準日程: (day 0 or 1, start, end, title).
-const STANDARD: [(u64, (u32, u32), (u32, u32), &str); 11] = [
+/// (day 0 or 1, start (h, m), end (h, m), title).
+type Slot = (u64, (u32, u32), (u32, u32), &'static str);
+
+const STANDARD: [Slot; 11] = [
     (0, (13, 0), (13, 20), "キックオフ会議"),
     (0, (13, 20), (14, 20), "実地調査資料確認"),
     (0, (14, 20), (14, 50), "インタビュー 代表者"),

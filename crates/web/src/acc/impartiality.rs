@@ -598,7 +598,7 @@ fn parse_items(values: &[Value], errors: &mut Vec<FieldError>) -> Vec<ScheduleIt
             let t = nintei_domain::acc::site_visit::parse_time(&text(k));
             if t.is_none() {
                 errors.push(FieldError::new(
-                    &format!("items[{i}].{k}"),
+                    format!("items[{i}].{k}"),
                     "時刻はHH:MMの形で入力してください (not a time)",
                 ));
             }

@@ -421,7 +421,7 @@ pub async fn run_step(
                 .map_err(|e| match e {
                     AppError::Validation(list) => AppError::Validation(
                         list.into_iter()
-                            .map(|e| FieldError::new(&renumber(&e.field, &shown), e.message))
+                            .map(|e| FieldError::new(renumber(&e.field, &shown), e.message))
                             .collect(),
                     ),
                     other => other,
