@@ -88,6 +88,7 @@ pub struct Panel {
     pub(crate) schedule_form: bool,
     pub(crate) days: Vec<String>,
     pub(crate) edit_rows: Vec<EditRow>,
+    pub(crate) today: String,
     pub(crate) form: String,
     pub(crate) v: HashMap<String, String>,
     pub(crate) errors: Errors,
@@ -142,6 +143,7 @@ pub async fn panel(
     let pool = state.db.pool();
     let yes_no = |b: bool| tr(lang, if b { "acc.yes" } else { "acc.no" });
     let mut p = Panel {
+        today: state.clock.today().to_string(),
         form: form.to_owned(),
         v: if STEPS.contains(&form) {
             v.clone()
