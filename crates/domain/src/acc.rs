@@ -12,9 +12,11 @@ mod csv;
 pub mod dates;
 pub mod deadlines;
 pub mod eligibility;
+pub mod impartiality;
 pub mod record;
 pub mod renewal;
 pub mod service;
+pub mod site_visit;
 pub mod standards;
 pub mod study;
 

@@ -7,6 +7,7 @@ pub mod acc;
 pub mod acc_study;
 pub mod accreditation;
 pub mod appeal;
+pub mod acc_impartiality;
 pub mod reg;
 
 use crate::role::Role;

@@ -8,6 +8,7 @@ pub mod acc_appeals;
 pub mod acc_records;
 pub mod acc_renewal;
 pub mod acc_study;
+pub mod acc_impartiality;
 pub mod accreditations;
 pub mod audit;
 pub mod bulk;

@@ -473,6 +473,31 @@ const SUMMARIES: &[(&str, &str, &str)] = &[
         "public",
         "An anonymous questionnaire through a one-time link (ACC-6)",
     ),
+    (
+        "/api/v1/accreditation/cases/{id}/unit-decision",
+        "accreditation",
+        "The head's decision whether a department qualifies as the unit {qualifies, decided_on, reason?}; the office accepts a department only after qualifies=true (ACC-2)",
+    ),
+    (
+        "/api/v1/accreditation/cases/{id}/surveyors/{user_id}/objection",
+        "accreditation",
+        "The organization asks for another surveyor {reason} → 201 (ACC-8)",
+    ),
+    (
+        "/api/v1/accreditation/cases/{id}/surveyors/{user_id}/objection/decision",
+        "accreditation",
+        "The office decides an objection {upheld, decided_on}; upheld removes the assignment (ACC-8)",
+    ),
+    (
+        "/api/v1/accreditation/cases/{id}/site-visit/schedule",
+        "accreditation",
+        "The site-visit timetable, generated from the standard 1.5-day schedule; PUT {items: [{date, start, end, title, note?}]} by the office or the lead surveyor (ACC-7)",
+    ),
+    (
+        "/api/v1/surveyors/{user_id}/engagements",
+        "accreditation",
+        "A surveyor's engagements with organizations and cooling-offs; POST {organization_id, kind, started_on, note?} → 201 with warnings within the 6-month cooling-off (ACC-8)",
+    ),
 ];
 
 fn summary_for(path: &str) -> (&'static str, &'static str) {
@@ -526,7 +551,7 @@ fn add_routed(paths: &mut Map<String, Value>) {
                 if let Some(r) = o.get_mut("responses").and_then(Value::as_object_mut) {
                     r.insert("413".into(), json!({"description": "problem", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}));
                 }
-            } else if method == "post" {
+            } else if method == "post" || method == "put" {
                 o.insert(
                     "requestBody".into(),
                     json!({"required": true, "content": {"application/json": {"schema": any()}}}),

@@ -194,6 +194,24 @@ POST   /api/v1/accreditation/cases/{id}/questionnaires/links      own   -  401 4
 POST   /api/v1/accreditation/cases/{id}/questionnaires/links      other -  401 403 201 403 404 404 403 404
 GET    /api/v1/public/questionnaires/{token}                      -     -  200 200 200 200 200 200 200 200
 POST   /api/v1/public/questionnaires/{token}                      -     -  201 201 201 201 201 201 201 201
+# Impartiality and the site-visit timetable (issue 3: ACC-2, ACC-7, ACC-8): the head decides a department unit;
+# the organization objects to an assigned surveyor (the lead here) and the office decides; the timetable is seen by
+# whoever sees the case and edited by the office or the lead; surveyors' engagements are the office's records.
+POST   /api/v1/accreditation/cases/{id}/unit-decision             own   -  401 403 403 200 404 404 403 403
+POST   /api/v1/accreditation/cases/{id}/unit-decision             other -  401 403 403 200 404 404 403 404
+POST   /api/v1/accreditation/cases/{id}/surveyors/{user_id}/objection own -  401 403 403 403 403 403 403 201
+POST   /api/v1/accreditation/cases/{id}/surveyors/{user_id}/objection other - 401 403 403 403 404 404 403 404
+POST   /api/v1/accreditation/cases/{id}/surveyors/{user_id}/objection/decision own - 401 403 200 403 403 403 403 403
+POST   /api/v1/accreditation/cases/{id}/surveyors/{user_id}/objection/decision other - 401 403 200 403 404 404 403 404
+GET    /api/v1/accreditation/cases/{id}/site-visit/schedule       own   -  401 200 200 200 200 200 200 200
+GET    /api/v1/accreditation/cases/{id}/site-visit/schedule       other -  401 200 200 200 404 404 200 404
+PUT    /api/v1/accreditation/cases/{id}/site-visit/schedule       own   -  401 403 200 403 403 200 403 403
+PUT    /api/v1/accreditation/cases/{id}/site-visit/schedule       other -  401 403 200 403 404 404 403 404
+GET    /api/v1/surveyors/{user_id}/engagements                    own   -  401 403 200 403 403 403 403 403
+POST   /api/v1/surveyors/{user_id}/engagements                    own   -  401 403 201 403 403 403 403 403
+GET    /surveyors                              -      -                    login 403 200 403 403 403 403 403
+GET    /surveyors/{user_id}/engagements        own    -                    login 403 200 403 403 403 403 403
+POST   /surveyors/{user_id}/engagements        own    /surveyors/*         login 403 303 403 403 403 403 403
 GET    /accreditation/cases/{id}/study         own    -                    login 200 200 200 200 200 200 200
 GET    /accreditation/cases/{id}/study         other  -                    login 200 200 200 404 404 200 404
 # (the screen's forms, sent for the narrative)

@@ -404,6 +404,14 @@ async fn office_exports_cases_deadlines_and_invoices_as_csv_and_json() {
         }),
     )
     .await;
+    // ACC-2: a department is accepted after the head decided it qualifies.
+    acc.post(
+        "unit-decision",
+        &acc.head,
+        json!({"qualifies": true, "decided_on": "2025-09-05"}),
+    )
+    .await
+    .assert_status(200);
     acc.accept("2025-09-10").await;
     acc.plan("2025-10-31", "2025-11-10").await;
     let case = acc.case().await;

@@ -125,6 +125,9 @@ pub fn need(route: &str) -> Need {
             (_, "/self-study/format-check" | "/self-study/resubmission" | "/self-study/binder.pdf") => {
                 SiteVisit
             }
+            // Impartiality (issue 3, ACC-7, ACC-8): the timetable once planned; objections to the assigned lead.
+            (_, "/site-visit/schedule") => SelfStudy,
+            (_, "/surveyors/{user_id}/objection" | "/surveyors/{user_id}/objection/decision") => SiteVisit,
             _ => Submitted,
         });
     }
@@ -213,6 +216,8 @@ pub struct Built {
     pub action: String,
     /// A section code in scope (ACC-6 narratives).
     pub section: String,
+    /// `{user_id}`: the case's lead surveyor (ACC-8 objections), or a surveyor (engagements).
+    pub surveyor_id: String,
 }
 
 impl Built {
@@ -229,6 +234,7 @@ impl Built {
         // The prefecture view (REG-8, issue 7): Fukuoka, where the harness's organizations are.
         p.insert("prefecture", "40".to_owned());
         p.insert("file_id", self.file_id.clone());
+        p.insert("user_id", self.surveyor_id.clone());
         // `{token}`: the questionnaire link where the record has one, else the calendar feed (issue 6).
         p.insert(
             "token",
@@ -316,6 +322,11 @@ impl Fixture {
             key.as_str(),
             "POST /api/v1/registration/cases" | "POST /registration/cases" | "GET /registration/apply"
         );
+        // ACC-8: a surveyor's engagements with the record's organization.
+        if route.path.contains("/surveyors/{user_id}") && need == Need::Org {
+            b.surveyor_id = token(self, Role::Surveyor).await.0;
+            return b;
+        }
         if need == Need::Org && !applies {
             return b;
         }
@@ -366,6 +377,7 @@ impl Fixture {
                 )
                 .await;
                 self.build_study(&mut b, route.path, &office).await;
+                self.build_impartiality(&mut b, route.path).await;
             }
             Need::Accr(stage) => {
                 crate::acc_after::build(self, &mut b, stage, &office).await;
@@ -536,6 +548,16 @@ impl Fixture {
         let r = ok(self, base, &org_user, application, 201).await;
         b.id = r["id"].as_str().unwrap_or_default().to_owned();
         let case = format!("{base}/{}", b.id);
+        // ACC-2: the head has decided the unit qualifies, so that the office may accept it.
+        let head = token(self, Role::Head).await.1;
+        ok(
+            self,
+            &format!("{case}/unit-decision"),
+            &head,
+            json!({"qualifies": true, "decided_on": "2025-09-05"}),
+            200,
+        )
+        .await;
         // The user a plan or surveyor request names.
         let free = if stage == Accepted {
             token(self, Role::Coordinator).await.0
@@ -591,6 +613,7 @@ impl Fixture {
                     201,
                 )
                 .await;
+                b.surveyor_id = s.user_id.clone();
             }
             return;
         }
@@ -614,6 +637,7 @@ impl Fixture {
             201,
         )
         .await;
+        b.surveyor_id = lead_id.clone();
         let standards = self
             .app
             .get("/api/v1/accreditation/standards", Some(office))
@@ -752,6 +776,30 @@ impl Fixture {
 impl Fixture {
     /// What the self-study routes need beyond the case's stage (issue 3, ACC-3, ACC-6): an uploaded file, a
     /// questionnaire link, a section in scope, a request for fixes.
+    /// Impartiality (issue 3, ACC-2, ACC-8): a department case the head has not decided yet; an open objection
+    /// to the lead surveyor for the office to decide.
+    async fn build_impartiality(&self, b: &mut Built, path: &str) {
+        let base = "/api/v1/accreditation/cases";
+        if path.ends_with("/unit-decision") {
+            let org_user = org_token(self, &b.org).await;
+            let mut application = crate::acc_fixture::application(&b.org, "2025-09-01");
+            application["unit_name"] = format!("第{}相談部", self.nonce()).into();
+            let r = ok(self, base, &org_user, application, 201).await;
+            b.id = r["id"].as_str().unwrap_or_default().to_owned();
+        }
+        if path.ends_with("/objection/decision") {
+            let org_user = org_token(self, &b.org).await;
+            ok(
+                self,
+                &format!("{base}/{}/surveyors/{}/objection", b.id, b.surveyor_id),
+                &org_user,
+                json!({"reason": "以前、当社の顧問でした。"}),
+                201,
+            )
+            .await;
+        }
+    }
+
     async fn build_study(&self, b: &mut Built, path: &str, office: &str) {
         let case = format!("/api/v1/accreditation/cases/{}", b.id);
         let standards = self

@@ -7,6 +7,7 @@ mod acc_after_screens;
 mod acc_cli;
 mod acc_concurrency;
 mod acc_fixture;
+mod acc_impartiality;
 mod acc_lifecycle;
 mod acc_renewal;
 mod acc_rules;

@@ -164,6 +164,30 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
         "POST /api/v1/public/questionnaires/{token}" => Body::Json(json!({
             "answers": {"q1": 4, "q2": 5}, "comment": "相談しやすい職場です",
         })),
+        // Impartiality and the site-visit timetable (issue 3: ACC-2, ACC-7, ACC-8)
+        "POST /api/v1/accreditation/cases/{id}/unit-decision" => {
+            Body::Json(json!({"qualifies": true, "decided_on": "2025-09-05", "reason": "3条件を確認"}))
+        }
+        "POST /api/v1/accreditation/cases/{id}/surveyors/{user_id}/objection" => {
+            Body::Json(json!({"reason": "以前、当社の顧問でした。"}))
+        }
+        "POST /api/v1/accreditation/cases/{id}/surveyors/{user_id}/objection/decision" => {
+            Body::Json(json!({"upheld": true, "decided_on": "2026-11-20"}))
+        }
+        "PUT /api/v1/accreditation/cases/{id}/site-visit/schedule" => Body::Json(json!({"items": [
+            {"date": "2025-11-10", "start": "13:00", "end": "13:20", "title": "キックオフ会議"},
+            {"date": "2025-11-11", "start": "16:30", "end": "17:00", "title": "クロージング", "note": "本社会議室"},
+        ]})),
+        "POST /api/v1/surveyors/{user_id}/engagements" => Body::Json(json!({
+            "organization_id": c.org, "kind": "consulting", "started_on": "2026-11-01", "note": "研修講師",
+        })),
+        "POST /surveyors/{user_id}/engagements" => Body::form(&[
+            ("csrf", csrf),
+            ("organization_id", &c.org),
+            ("kind", "consulting"),
+            ("started_on", "2026-11-01"),
+            ("note", ""),
+        ]),
         "POST /accreditation/cases/{id}/study/{action}" => Body::form(&[
             ("csrf", csrf),
             ("section", &c.built.section),

@@ -9,6 +9,7 @@ pub mod appeals;
 pub mod files;
 pub mod ops;
 pub mod renewal;
+pub mod impartiality;
 pub mod study;
 
 use chrono::{Datelike, NaiveDate};
@@ -422,6 +423,8 @@ pub async fn view(state: &AppState, caller: &Caller, loaded: &Loaded) -> AppResu
         );
         obj.insert("invoices_paid".into(), json!(all_paid));
     }
+    // ACC-2, ACC-8: the unit decision, objections to surveyors and cooling-offs (additive fields).
+    impartiality::extend_view(state, caller, loaded, &mut v).await?;
     Ok(v)
 }
 

@@ -621,6 +621,10 @@ pub async fn decide_eligibility(
     let (mut tx, case) = begin(state, id, now).await?;
     check_version(&case, if_match)?;
     let status = machine::decide_eligibility(case.status, eligible, &computed).map_err(refused)?;
+    // ACC-2: a department is accepted only after the head decided it qualifies as the unit; a refusal after
+    // the head found it does not qualify records that reason unless the office gives its own.
+    let unit_reason = super::impartiality::check_unit_for_eligibility(&mut tx, &case, eligible).await?;
+    let reason = reason.or(unit_reason);
     let fields = [
         ("eligibility_decision", Set::flag(eligible)),
         ("eligibility_decided_on", Set::date(decided_on)),
@@ -877,6 +881,13 @@ pub async fn add_surveyor(
             case.status.label_ja(),
             case.status.as_str()
         )));
+    }
+    if nintei_store::acc_impartiality::upheld_against(&mut *tx, id, user_id).await? {
+        return Err(AppError::Conflict(
+            "ACC-8: この認定調査員は組織の申し出により交代しました。別の認定調査員を割り当ててください \
+             (an objection to this surveyor was upheld)"
+                .into(),
+        ));
     }
     let current = store::surveyors(&mut *tx, id).await?;
     if current.iter().any(|s| s.user_id == user_id) {
@@ -1314,9 +1325,12 @@ pub async fn decide(
         Value::Null
     };
     sync_deadlines(&mut tx, id, &calendar, now).await?;
+    // ACC-8: every assigned surveyor's 6-month cooling-off with the organization, from this decision.
+    let cooling_off = super::impartiality::record_cooling_offs(&mut tx, &case, decided_on, now).await?;
     let mut changes = audit::diff(&[
         ("status", json!(case.status.as_str()), json!(status.as_str())),
         ("accreditation_changed", Value::Null, renewed),
+        ("cooling_off", Value::Null, cooling_off),
         (
             "outcome",
             json!(case.outcome.map(|o| o.as_str())),

@@ -5,6 +5,7 @@ mod acc_appeals;
 mod acc_renewal;
 mod acc_study;
 mod accreditations;
+mod acc_impartiality;
 mod auth_token;
 mod conflicts;
 mod me;
@@ -84,6 +85,7 @@ pub fn routes() -> Routes {
         .merge(acc_after_routes())
         .merge(accreditation_routes())
         .merge(acc_study_routes())
+        .merge(acc_impartiality_routes())
 }
 
 /// ACC after the decision, part 2 (issue 4): appeals (ACC-21), renewal (ACC-19) and scope changes (ACC-20).
@@ -222,6 +224,32 @@ fn acc_study_routes() -> Routes {
         .route(
             "/api/v1/public/questionnaires/{token}",
             get(s::public_form).post(s::public_answer),
+        )
+}
+
+/// Impartiality and the site-visit timetable (issue 3: ACC-2, ACC-7, ACC-8).
+fn acc_impartiality_routes() -> Routes {
+    use acc_impartiality as i;
+    Routes::new()
+        .route(
+            "/api/v1/accreditation/cases/{id}/unit-decision",
+            post(i::unit_decision),
+        )
+        .route(
+            "/api/v1/accreditation/cases/{id}/surveyors/{user_id}/objection",
+            post(i::objection),
+        )
+        .route(
+            "/api/v1/accreditation/cases/{id}/surveyors/{user_id}/objection/decision",
+            post(i::objection_decision),
+        )
+        .route(
+            "/api/v1/accreditation/cases/{id}/site-visit/schedule",
+            get(i::schedule).put(i::put_schedule),
+        )
+        .route(
+            "/api/v1/surveyors/{user_id}/engagements",
+            get(i::engagements).post(i::add_engagement),
         )
 }
 

@@ -529,6 +529,8 @@ struct CasePage {
     /// The extension of validity asked in this renewal (ACC-19): (label, value) rows.
     extension: Vec<(String, String)>,
     appeal_action: String,
+    /// ACC-2, ACC-7, ACC-8: the unit decision, objections, cooling-offs and the site-visit timetable.
+    imp: super::acc_impartiality::Panel,
 }
 
 impl CasePage {
@@ -845,6 +847,9 @@ async fn case_page(
             ),
         ));
     }
+    let imp = super::acc_impartiality::panel(state, caller, lang, &loaded, form, &v, &errors)
+        .await
+        .map_err(&err)?;
     let eligibility_decision = match (c.eligibility_decision, c.eligibility_decided_on) {
         (Some(true), Some(d)) => format!("{} ({d})", tr(lang, "acc.accepted")),
         (Some(false), Some(d)) => format!(
@@ -926,6 +931,7 @@ async fn case_page(
         renews,
         extension,
         appeal_action: format!("/accreditation/cases/{}/appeal", c.id),
+        imp,
     })
 }
 
@@ -959,7 +965,9 @@ pub async fn show(
     Query(q): Query<Done>,
 ) -> Result<Response, PageError> {
     let notice = match q.done.as_deref() {
-        Some(step) if STEPS.contains(&step) => tr(s.lang, &format!("acc.done.{step}")),
+        Some(step) if STEPS.contains(&step) || super::acc_impartiality::STEPS.contains(&step) => {
+            tr(s.lang, &format!("acc.done.{step}"))
+        }
         _ => String::new(),
     };
     let page = case_page(
@@ -1158,7 +1166,8 @@ async fn run_step(
                 .await
                 .map(drop)
         }
-        _ => Err(AppError::NotFound),
+        // ACC-2, ACC-7, ACC-8: the impartiality forms and the timetable.
+        other => super::acc_impartiality::run_step(state, caller, id, other, &f.fields).await,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Server-rendered screens: Japanese by default with an English switch, navigation per role, accessible forms.
 
 mod acc;
+mod acc_impartiality;
 mod acc_study;
 mod account;
 mod accreditations;
@@ -80,6 +81,17 @@ pub fn routes() -> Routes {
         .merge(accreditation_routes())
         .merge(deadlines::feed_routes())
         .merge(acc_study_routes())
+        .merge(acc_impartiality_routes())
+}
+
+/// The office's surveyor screens: engagements and cooling-off warnings (issue 3: ACC-8). The case page's
+/// impartiality forms post to the case's step route.
+fn acc_impartiality_routes() -> Routes {
+    use acc_impartiality as i;
+    Routes::new().route("/surveyors", get(i::list)).route(
+        "/surveyors/{user_id}/engagements",
+        get(i::engagements).post(i::add_engagement),
+    )
 }
 
 /// The accreditation after the decision (issue 4, part 1).
@@ -233,6 +245,16 @@ pub const SOURCES_USING_KEYS: &[(&str, &str)] = &[
         include_str!("../../templates/questionnaire.html"),
     ),
     ("ui/acc_study.rs", include_str!("acc_study.rs")),
+    (
+        "acc_impartiality.html",
+        include_str!("../../templates/acc_impartiality.html"),
+    ),
+    ("surveyors.html", include_str!("../../templates/surveyors.html")),
+    (
+        "surveyor_engagements.html",
+        include_str!("../../templates/surveyor_engagements.html"),
+    ),
+    ("ui/acc_impartiality.rs", include_str!("acc_impartiality.rs")),
     ("ui/mod.rs", include_str!("mod.rs")),
     ("ui/login.rs", include_str!("login.rs")),
     ("ui/organizations.rs", include_str!("organizations.rs")),
