@@ -4,10 +4,10 @@
 //! may not see answers `NotFound` (HTTP 404), never `Forbidden`, so that its existence is not revealed.
 
 pub mod acc;
+pub mod acc_impartiality;
 pub mod acc_study;
 pub mod accreditation;
 pub mod appeal;
-pub mod acc_impartiality;
 pub mod reg;
 
 use crate::role::Role;

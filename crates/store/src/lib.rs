@@ -5,10 +5,10 @@
 
 pub mod acc;
 pub mod acc_appeals;
+pub mod acc_impartiality;
 pub mod acc_records;
 pub mod acc_renewal;
 pub mod acc_study;
-pub mod acc_impartiality;
 pub mod accreditations;
 pub mod audit;
 pub mod bulk;

@@ -7,9 +7,9 @@
 
 pub mod appeals;
 pub mod files;
+pub mod impartiality;
 pub mod ops;
 pub mod renewal;
-pub mod impartiality;
 pub mod study;
 
 use chrono::{Datelike, NaiveDate};

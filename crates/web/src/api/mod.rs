@@ -2,10 +2,10 @@
 
 mod acc;
 mod acc_appeals;
+mod acc_impartiality;
 mod acc_renewal;
 mod acc_study;
 mod accreditations;
-mod acc_impartiality;
 mod auth_token;
 mod conflicts;
 mod me;
