@@ -433,6 +433,19 @@ const journeys = {
     await look(page, j, '05-public-listing');
   },
 
+  /** The office names the letters' issuer and the date style on the settings screen (issue 6). */
+  async office_sets_the_letters_issuer(page, j) {
+    await signIn(page, 'office@nintei.example');
+    await page.goto(`${BASE}/admin/settings`);
+    await look(page, j, '01-settings');
+    await page.fill('#s-reg_person', '登録 次郎');
+    await page.selectOption('#s-date-style', 'wareki_western');
+    await Promise.all([page.waitForURL(/saved=1/), page.click('main form.card > button[type=submit]')]);
+    check((await page.inputValue('#s-reg_person')) === '登録 次郎', 'the issuer was not kept');
+    check(await page.isVisible('p.notice[role=status]'), 'no saved notice');
+    await look(page, j, '02-saved');
+  },
+
   /** Anyone files a public report about a registered room (REG-7); the office sees it. */
   async public_report_is_filed(page, j, shared) {
     const number = shared.regNumber ?? 'REG-2026-0001';
