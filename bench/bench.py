@@ -178,6 +178,8 @@ def lifecycle(port, tokens, org_token, org_id, day, codes):
                record=True), 200, "eligibility")
     ok(*c.call("POST", f"{base}/{cid}/plan", {"coordinator_id": tokens["coordinator_id"],
                "self_study_due_on": day(30), "site_visit_on": day(40)}, tokens["office"], record=True), 200, "plan")
+    ok(*c.call("POST", f"{base}/{cid}/self-study/confirmation", {"confirmed_on": day(19)}, org_token,
+               record=True), 200, "confirmation")
     ok(*c.call("POST", f"{base}/{cid}/self-study/submission", {"submitted_on": day(20)}, org_token, record=True),
        200, "self-study")
     ok(*c.call("POST", f"{base}/{cid}/surveyors", {"user_id": tokens["surveyor_id"], "lead": True},

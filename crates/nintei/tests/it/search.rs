@@ -36,6 +36,16 @@ async fn japanese_search_finds_short_words_and_folds_width_and_kana() {
     assert_eq!(find("州").await, Some(vec!["a".to_owned(), "c".to_owned()]));
     assert_eq!(find("大阪").await, Some(vec![]));
     assert_eq!(find("  ").await, None);
+    // Long queries are narrowed by at most four of their bigrams; the substring check decides the rest.
+    assert_eq!(
+        find("東京メンタルヘルス支援機構").await,
+        Some(vec!["b".to_owned()])
+    );
+    assert_eq!(
+        find("東京メンタルヘルス相談機構").await,
+        Some(vec![]),
+        "every bigram but one is there; the text is not"
+    );
     // Re-indexing replaces the old terms.
     let mut tx = app.state.db.begin_write().await.unwrap();
     search::index(&mut tx, "listing", "a", "株式会社こころケア 大阪府", &[])
