@@ -210,6 +210,7 @@ fn state(db: Db, config: Config) -> AppState {
         db,
         clock: Arc::new(SystemClock),
         config: Arc::new(config),
+        public_cache: Default::default(),
     }
 }
 

@@ -27,7 +27,30 @@ pub async fn index(tx: &mut Tx, kind: &str, doc_key: &str, text: &str, facets: &
     Ok(())
 }
 
+/// The settings key of the directory's generation: a counter moved in the same transaction as every change to
+/// the published listings, so a cache of public query results knows when it is stale (on any process).
+pub const GENERATION_KEY: &str = "directory.generation";
+
+/// Moves the directory's generation on (in the caller's transaction).
+pub async fn bump_generation(tx: &mut Tx) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ($1, '1') ON CONFLICT (key) DO UPDATE \
+         SET value = CAST(CAST(settings.value AS BIGINT) + 1 AS TEXT)",
+    )
+    .bind(GENERATION_KEY.to_owned())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The directory's generation now (None before the first listing change).
+pub async fn generation(db: &Db) -> Result<Option<String>> {
+    crate::settings::get(db, GENERATION_KEY).await
+}
+
 pub async fn remove(tx: &mut Tx, kind: &str, doc_key: &str) -> Result<()> {
+    // Every index change goes through here first (`index` removes before it inserts).
+    bump_generation(tx).await?;
     for table in ["search_terms", "search_docs"] {
         sqlx::query(AssertSqlSafe(format!(
             "DELETE FROM {table} WHERE kind = $1 AND doc_key = $2"
@@ -71,7 +94,9 @@ fn filter_terms(terms: Vec<String>) -> Vec<String> {
         return terms;
     }
     let last = terms.len() - 1;
-    let mut picked: Vec<usize> = (0..MAX_FILTER_TERMS).map(|i| i * last / (MAX_FILTER_TERMS - 1)).collect();
+    let mut picked: Vec<usize> = (0..MAX_FILTER_TERMS)
+        .map(|i| i * last / (MAX_FILTER_TERMS - 1))
+        .collect();
     picked.dedup();
     picked.into_iter().filter_map(|i| terms.get(i).cloned()).collect()
 }
@@ -175,6 +200,7 @@ pub async fn index_new(tx: &mut Tx, kind: &str, docs: &[(String, String, Vec<&'s
             ]);
         }
     }
+    bump_generation(tx).await?;
     insert_rows(tx, "search_docs", &["kind", "doc_key", "text"], doc_rows).await?;
     insert_rows(tx, "search_terms", &["kind", "term", "doc_key"], term_rows).await
 }

@@ -324,3 +324,78 @@ pub fn accreditation_text(a: &PublicAccreditation) -> String {
     parts.extend(a.services.iter().map(|s| s.name_ja()));
     parts.join(" ")
 }
+
+/// Public query results kept in memory (issue 7/8): the directory is read far more often than it changes. An entry
+/// is used only while the directory's generation (moved in the same transaction as every listing change, on any
+/// process) is the one it was read at; the accreditation results also key on the day (expiry). Bounded: it is
+/// emptied when it holds [`PublicCache::MAX_ENTRIES`].
+#[derive(Default)]
+pub struct PublicCache {
+    inner: std::sync::Mutex<CacheInner>,
+}
+
+#[derive(Default)]
+struct CacheInner {
+    generation: Option<String>,
+    registrations: HashMap<String, std::sync::Arc<Vec<Listed>>>,
+    accreditations: HashMap<String, std::sync::Arc<Vec<PublicAccreditation>>>,
+}
+
+impl std::fmt::Debug for PublicCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PublicCache")
+    }
+}
+
+impl PublicCache {
+    pub const MAX_ENTRIES: usize = 512;
+
+    /// The inner map for `generation`, emptied when the generation moved or it is full.
+    fn with<T>(&self, generation: &Option<String>, f: impl FnOnce(&mut CacheInner) -> T) -> T {
+        let mut inner = self
+            .inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if inner.generation != *generation
+            || inner.registrations.len() + inner.accreditations.len() >= Self::MAX_ENTRIES
+        {
+            inner.registrations.clear();
+            inner.accreditations.clear();
+            inner.generation.clone_from(generation);
+        }
+        f(&mut inner)
+    }
+}
+
+/// [`registrations::public_list`] through the cache.
+pub async fn cached_registrations(
+    state: &crate::state::AppState,
+    f: &registrations::PublicFilter,
+) -> AppResult<std::sync::Arc<Vec<Listed>>> {
+    let generation = search::generation(&state.db).await?;
+    let key = format!("{f:?}");
+    let cache = &state.public_cache;
+    if let Some(hit) = cache.with(&generation, |c| c.registrations.get(&key).cloned()) {
+        return Ok(hit);
+    }
+    let rows = std::sync::Arc::new(registrations::public_list(state.db.pool(), f).await?);
+    cache.with(&generation, |c| c.registrations.insert(key, rows.clone()));
+    Ok(rows)
+}
+
+/// [`acc_store::public_accreditations`] through the cache (keyed on `today` too: expiry hides a listing).
+pub async fn cached_accreditations(
+    state: &crate::state::AppState,
+    f: &acc_store::PublicFilter,
+    today: NaiveDate,
+) -> AppResult<std::sync::Arc<Vec<PublicAccreditation>>> {
+    let generation = search::generation(&state.db).await?;
+    let key = format!("{today} {f:?}");
+    let cache = &state.public_cache;
+    if let Some(hit) = cache.with(&generation, |c| c.accreditations.get(&key).cloned()) {
+        return Ok(hit);
+    }
+    let rows = std::sync::Arc::new(acc_store::public_accreditations(state.db.pool(), f, today).await?);
+    cache.with(&generation, |c| c.accreditations.insert(key, rows.clone()));
+    Ok(rows)
+}

@@ -55,4 +55,6 @@ pub struct AppState {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<Config>,
+    /// Public directory query results (validated by the directory's generation in the database).
+    pub public_cache: Arc<crate::public::PublicCache>,
 }

@@ -242,6 +242,12 @@ async fn set_status(app: &TestApp, status: &str) {
         ))
         .await
         .unwrap();
+    // As every status change of the application does, in its transaction: the directory follows.
+    let mut tx = app.state.db.begin_write().await.unwrap();
+    nintei_web::public::reindex_accreditation(&mut tx, "MH-2026-0001")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
 }
 
 // ACC-23: the public list of accreditations publishes only the ACC-23 fields, active ones only.

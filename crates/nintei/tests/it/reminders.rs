@@ -50,6 +50,7 @@ async fn a_year_of_reminders_each_sent_once_on_its_day_to_the_right_organization
         db: Db::connect(&app.db.url).await.unwrap(),
         clock: app.clock.clone(),
         config: Arc::new(nintei_web::Config::default()),
+        public_cache: Default::default(),
     };
     let start = Utc.with_ymd_and_hms(2026, 11, 20, 0, 30, 0).unwrap(); // 09:30 JST
     let mut seen_per_day: BTreeMap<NaiveDate, i64> = BTreeMap::new();

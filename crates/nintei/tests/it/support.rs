@@ -194,6 +194,7 @@ impl TestApp {
             db: database,
             clock: clock.clone(),
             config: Arc::new(config),
+            public_cache: Default::default(),
         };
         nintei_web::acc::ensure_catalog(&state)
             .await

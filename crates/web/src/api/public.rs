@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use nintei_store::{acc as acc_store, registrations, search};
+use nintei_store::{acc as acc_store, search};
 use serde_json::{Value, json};
 
 use crate::error::{AppError, AppResult};
@@ -17,7 +17,7 @@ pub async fn accreditations(
 ) -> AppResult<Json<Value>> {
     let filter = public::accreditation_filter(&params)?;
     let today = state.clock.today();
-    let rows = acc_store::public_accreditations(state.db.pool(), &filter, today).await?;
+    let rows = crate::public::cached_accreditations(&state, &filter, today).await?;
     let items: Vec<Value> = rows
         .iter()
         .map(|a| public::accreditation_json(a, today))
@@ -44,7 +44,7 @@ pub async fn registrations(
     DirectoryQuery(params): DirectoryQuery,
 ) -> AppResult<Json<Value>> {
     let filter = public::registration_filter(&params)?;
-    let rows = registrations::public_list(state.db.pool(), &filter).await?;
+    let rows = crate::public::cached_registrations(&state, &filter).await?;
     let items: Vec<Value> = rows.iter().map(public::registration_json).collect();
     Ok(Json(json!({ "items": items })))
 }

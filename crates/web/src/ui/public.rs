@@ -189,14 +189,14 @@ pub async fn directory(
     };
     let today = state.clock.today();
     if get("service").is_empty() {
-        match registrations::public_list(state.db.pool(), &reg_filter).await {
+        match public::cached_registrations(&state, &reg_filter).await {
             Ok(rows) => page.registrations = rows.iter().map(|r| reg_row(lang, r)).collect(),
             Err(e) => return AppError::from(e).into_response(),
         }
     }
     // Hours are disclosed by registered rooms only: an hours filter keeps to them, as `method` does.
     if get("method").is_empty() && !by_hours {
-        match acc_store::public_accreditations(state.db.pool(), &acc_filter, today).await {
+        match public::cached_accreditations(&state, &acc_filter, today).await {
             Ok(rows) => page.accreditations = rows.iter().map(|a| acc_row(lang, a)).collect(),
             Err(e) => return AppError::from(e).into_response(),
         }
