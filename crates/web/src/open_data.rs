@@ -43,12 +43,15 @@ const ALL: i64 = 1_000_000;
 /// When the published data last changed (registrations or accreditations), as a UTC time.
 pub async fn last_changed(state: &AppState) -> AppResult<Option<DateTime<Utc>>> {
     let pool = state.db.pool();
-    let r = registrations::last_changed(pool).await?;
-    let a = acc_store::accreditations_last_changed(pool).await?;
-    let t = match (r, a) {
-        (Some(r), Some(a)) => Some(r.max(a)),
-        (x, None) | (None, x) => x,
+    let read = async {
+        let r = registrations::last_changed(pool).await?;
+        let a = acc_store::accreditations_last_changed(pool).await?;
+        AppResult::Ok(match (r, a) {
+            (Some(r), Some(a)) => Some(r.max(a)),
+            (x, None) | (None, x) => x,
+        })
     };
+    let t = crate::public::cached_last_changed(state, read).await?;
     Ok(t.and_then(|t| DateTime::<Utc>::from_timestamp(t, 0)))
 }
 

@@ -339,6 +339,8 @@ struct CacheInner {
     generation: Option<String>,
     registrations: HashMap<String, std::sync::Arc<Vec<Listed>>>,
     accreditations: HashMap<String, std::sync::Arc<Vec<PublicAccreditation>>>,
+    /// When the published data last changed (Unix seconds), as read at this generation.
+    last_changed: Option<Option<i64>>,
 }
 
 impl std::fmt::Debug for PublicCache {
@@ -361,6 +363,7 @@ impl PublicCache {
         {
             inner.registrations.clear();
             inner.accreditations.clear();
+            inner.last_changed = None;
             inner.generation.clone_from(generation);
         }
         f(&mut inner)
@@ -398,4 +401,20 @@ pub async fn cached_accreditations(
     let rows = std::sync::Arc::new(acc_store::public_accreditations(state.db.pool(), f, today).await?);
     cache.with(&generation, |c| c.accreditations.insert(key, rows.clone()));
     Ok(rows)
+}
+
+/// When the published data last changed (Unix seconds), through the cache: `read` runs once per generation (it
+/// takes the maximum over every listing, which no index serves).
+pub async fn cached_last_changed<F>(state: &crate::state::AppState, read: F) -> AppResult<Option<i64>>
+where
+    F: std::future::Future<Output = AppResult<Option<i64>>>,
+{
+    let generation = search::generation(&state.db).await?;
+    let cache = &state.public_cache;
+    if let Some(hit) = cache.with(&generation, |c| c.last_changed) {
+        return Ok(hit);
+    }
+    let t = read.await?;
+    cache.with(&generation, |c| c.last_changed = Some(t));
+    Ok(t)
 }
