@@ -191,14 +191,14 @@ pub async fn directory(
     if get("service").is_empty() {
         match public::cached_registrations(&state, &reg_filter).await {
             Ok(rows) => page.registrations = rows.iter().map(|r| reg_row(lang, r)).collect(),
-            Err(e) => return AppError::from(e).into_response(),
+            Err(e) => return e.into_response(),
         }
     }
     // Hours are disclosed by registered rooms only: an hours filter keeps to them, as `method` does.
     if get("method").is_empty() && !by_hours {
         match public::cached_accreditations(&state, &acc_filter, today).await {
             Ok(rows) => page.accreditations = rows.iter().map(|a| acc_row(lang, a)).collect(),
-            Err(e) => return AppError::from(e).into_response(),
+            Err(e) => return e.into_response(),
         }
     }
     render_status(StatusCode::OK, &page)
