@@ -154,6 +154,5 @@ pub fn self_study_binder(b: &Binder, o: &DocOptions) -> Result<Vec<u8>, DocError
             "standards": s.standards, "narrative": s.narrative})).collect::<Vec<_>>(),
         "evidence": evidence,
     });
-    let refs: Vec<(&str, Vec<u8>)> = files.iter().map(|(p, b)| (p.as_str(), b.clone())).collect();
-    engine::render(TEMPLATE, &data, &refs)
+    engine::render(TEMPLATE, &data, files)
 }

@@ -110,7 +110,7 @@ fn render_letter(l: &Letter<'_>, o: &DocOptions) -> Result<Vec<u8>, DocError> {
         "sections": l.sections,
         "closing": l.closing,
     });
-    engine::render(NOTICE, &data, &[])
+    engine::render(NOTICE, &data, Vec::new())
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -186,7 +186,7 @@ pub fn accreditation_certificate(c: &AccreditationCertificate, o: &DocOptions) -
         "verify_note": "認定の状況は、次のアドレスで確認できます。",
         "verify_url": url,
     });
-    engine::render(CERTIFICATE, &data, &[("/qr.svg", qr.into_bytes())])
+    engine::render(CERTIFICATE, &data, vec![("/qr.svg".to_owned(), qr.into_bytes())])
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -232,7 +232,7 @@ pub fn registration_certificate(c: &RegistrationCertificate, o: &DocOptions) -> 
         "verify_note": "",
         "verify_url": "",
     });
-    engine::render(CERTIFICATE, &data, &[])
+    engine::render(CERTIFICATE, &data, Vec::new())
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -171,10 +171,11 @@ fn not_found(id: FileId) -> FileError {
 }
 
 /// Renders `template` (typst markup) to PDF with `data` as `/data.json` and `files` (path → bytes) beside it.
+/// The files are taken by value: their bytes move into the compilation (an evidence PDF can be 20 MiB).
 pub fn render(
     template: &str,
     data: &serde_json::Value,
-    files: &[(&str, Vec<u8>)],
+    files: Vec<(String, Vec<u8>)>,
 ) -> Result<Vec<u8>, DocError> {
     let fonts = fonts()?;
     let library = LIBRARY.get_or_init(|| LazyHash::new(Library::default()));
@@ -186,7 +187,7 @@ pub fn render(
     let mut map = HashMap::new();
     map.insert(file_id("/data.json")?, Bytes::new(json));
     for (path, bytes) in files {
-        map.insert(file_id(path)?, Bytes::new(bytes.clone()));
+        map.insert(file_id(&path)?, Bytes::new(bytes));
     }
     let world = DocWorld {
         fonts,

@@ -194,7 +194,7 @@ pub fn invoice(inv: &Invoice, o: &DocOptions) -> Result<Vec<u8>, DocError> {
         "bank": inv.bank,
         "note": inv.note,
     });
-    engine::render(TEMPLATE, &data, &[])
+    engine::render(TEMPLATE, &data, Vec::new())
 }
 
 #[cfg(test)]

@@ -365,13 +365,7 @@ const DEMO_REGISTRATIONS: &[(&str, &str, Option<i64>, bool)] = &[
 async fn load_registrations(state: &AppState) -> anyhow::Result<()> {
     use crate::reg::{ApplicationInput, CounselorInput, DisclosureInput, PsychiatristInput, ReviewInput};
     let pool = state.db.pool();
-    let Some(office) = users::by_email(pool, DEMO_USERS[1].0).await? else {
-        return Ok(());
-    };
-    let caller = crate::auth::Caller {
-        user: office,
-        request_id: "demo".into(),
-    };
+    let caller = demo_caller(state, DEMO_USERS[1].0).await?;
     let today = state.clock.today();
     let orgs = organizations::list(pool, 100).await?;
     let all_yes: std::collections::BTreeMap<String, bool> = nintei_domain::reg::criteria::criteria()

@@ -28,7 +28,7 @@ use nintei_store::registrations::{Listed, Registration};
 use nintei_store::{Tx, new_id, search, settings, users};
 use serde_json::json;
 
-use crate::public::{ACCREDITATION, REGISTRATION, accreditation_text, registration_text};
+use crate::public::{ACCREDITATION, REGISTRATION, accreditation_text, registration_doc};
 use crate::state::AppState;
 
 /// Organizations per transaction.
@@ -568,8 +568,8 @@ fn build_chunk(
             prefecture: pref.code().into(),
             address,
         };
-        let facets = nintei_domain::reg::hours::facets(&listed.registration.disclosure.hours);
-        c.reg_docs.push((number, registration_text(&listed), facets));
+        let (text, facets) = registration_doc(&listed);
+        c.reg_docs.push((number, text, facets));
 
         // ACC: one case, in a status spread over the process (ACC-3 … ACC-11).
         let status = *rng.pick(STATUSES);

@@ -245,8 +245,21 @@ pub async fn reindex_registration(tx: &mut Tx, number: &str) -> Result<(), Store
     if !r.registration.status.is_in_force() {
         return search::remove(tx, REGISTRATION, number).await;
     }
-    let facets = hours::facets(&r.registration.disclosure.hours);
-    search::index(tx, REGISTRATION, number, &registration_text(&r), &facets).await
+    index_registration(tx, &r).await
+}
+
+/// Indexes a registration in force: its text and the facets of its disclosed hours (the days/hours filters).
+async fn index_registration(tx: &mut Tx, r: &Listed) -> Result<(), StoreError> {
+    let (text, facets) = registration_doc(r);
+    search::index(tx, REGISTRATION, &r.registration.number, &text, &facets).await
+}
+
+/// What a registration is indexed by: its text and its hours facets.
+pub fn registration_doc(r: &Listed) -> (String, Vec<&'static str>) {
+    (
+        registration_text(r),
+        hours::facets(&r.registration.disclosure.hours),
+    )
 }
 
 /// The search index's layout version; a database indexed under an older one is reindexed once at start-up.
@@ -267,15 +280,7 @@ pub async fn ensure_search_index(state: &crate::state::AppState) -> crate::error
     let rows = registrations::public_list(state.db.pool(), &all).await?;
     let mut tx = state.db.begin_write().await?;
     for r in &rows {
-        let facets = hours::facets(&r.registration.disclosure.hours);
-        search::index(
-            &mut tx,
-            REGISTRATION,
-            &r.registration.number,
-            &registration_text(r),
-            &facets,
-        )
-        .await?;
+        index_registration(&mut tx, r).await?;
     }
     settings::set(&mut tx, SEARCH_INDEX_KEY, SEARCH_INDEX_VERSION).await?;
     tx.commit().await.map_err(StoreError::from)?;
@@ -339,9 +344,17 @@ struct CacheInner {
     generation: Option<String>,
     registrations: HashMap<String, std::sync::Arc<Vec<Listed>>>,
     accreditations: HashMap<String, std::sync::Arc<Vec<PublicAccreditation>>>,
-    /// When the published data last changed (Unix seconds), as read at this generation.
-    last_changed: Option<Option<i64>>,
+    /// When the published data last changed (Unix seconds), under the one key [`LAST_CHANGED`].
+    last_changed: HashMap<String, Option<i64>>,
 }
+
+impl CacheInner {
+    fn len(&self) -> usize {
+        self.registrations.len() + self.accreditations.len() + self.last_changed.len()
+    }
+}
+
+const LAST_CHANGED: &str = "last_changed";
 
 impl std::fmt::Debug for PublicCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -352,22 +365,41 @@ impl std::fmt::Debug for PublicCache {
 impl PublicCache {
     pub const MAX_ENTRIES: usize = 512;
 
-    /// The inner map for `generation`, emptied when the generation moved or it is full.
+    /// The inner maps for `generation`, emptied when the generation moved or they are full.
     fn with<T>(&self, generation: &Option<String>, f: impl FnOnce(&mut CacheInner) -> T) -> T {
         let mut inner = self
             .inner
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if inner.generation != *generation
-            || inner.registrations.len() + inner.accreditations.len() >= Self::MAX_ENTRIES
-        {
-            inner.registrations.clear();
-            inner.accreditations.clear();
-            inner.last_changed = None;
-            inner.generation.clone_from(generation);
+        if inner.generation != *generation || inner.len() >= Self::MAX_ENTRIES {
+            *inner = CacheInner {
+                generation: generation.clone(),
+                ..CacheInner::default()
+            };
         }
         f(&mut inner)
     }
+}
+
+/// `read` through the cache map `slot` under `key`, valid for the directory's generation now.
+async fn through<T, F>(
+    state: &crate::state::AppState,
+    slot: fn(&mut CacheInner) -> &mut HashMap<String, T>,
+    key: String,
+    read: F,
+) -> AppResult<T>
+where
+    T: Clone,
+    F: std::future::Future<Output = AppResult<T>>,
+{
+    let generation = search::generation(&state.db).await?;
+    let cache = &state.public_cache;
+    if let Some(hit) = cache.with(&generation, |c| slot(c).get(&key).cloned()) {
+        return Ok(hit);
+    }
+    let value = read.await?;
+    cache.with(&generation, |c| slot(c).insert(key, value.clone()));
+    Ok(value)
 }
 
 /// [`registrations::public_list`] through the cache.
@@ -375,15 +407,12 @@ pub async fn cached_registrations(
     state: &crate::state::AppState,
     f: &registrations::PublicFilter,
 ) -> AppResult<std::sync::Arc<Vec<Listed>>> {
-    let generation = search::generation(&state.db).await?;
-    let key = format!("{f:?}");
-    let cache = &state.public_cache;
-    if let Some(hit) = cache.with(&generation, |c| c.registrations.get(&key).cloned()) {
-        return Ok(hit);
-    }
-    let rows = std::sync::Arc::new(registrations::public_list(state.db.pool(), f).await?);
-    cache.with(&generation, |c| c.registrations.insert(key, rows.clone()));
-    Ok(rows)
+    let read = async {
+        Ok(std::sync::Arc::new(
+            registrations::public_list(state.db.pool(), f).await?,
+        ))
+    };
+    through(state, |c| &mut c.registrations, format!("{f:?}"), read).await
 }
 
 /// [`acc_store::public_accreditations`] through the cache (keyed on `today` too: expiry hides a listing).
@@ -392,15 +421,12 @@ pub async fn cached_accreditations(
     f: &acc_store::PublicFilter,
     today: NaiveDate,
 ) -> AppResult<std::sync::Arc<Vec<PublicAccreditation>>> {
-    let generation = search::generation(&state.db).await?;
-    let key = format!("{today} {f:?}");
-    let cache = &state.public_cache;
-    if let Some(hit) = cache.with(&generation, |c| c.accreditations.get(&key).cloned()) {
-        return Ok(hit);
-    }
-    let rows = std::sync::Arc::new(acc_store::public_accreditations(state.db.pool(), f, today).await?);
-    cache.with(&generation, |c| c.accreditations.insert(key, rows.clone()));
-    Ok(rows)
+    let read = async {
+        Ok(std::sync::Arc::new(
+            acc_store::public_accreditations(state.db.pool(), f, today).await?,
+        ))
+    };
+    through(state, |c| &mut c.accreditations, format!("{today} {f:?}"), read).await
 }
 
 /// When the published data last changed (Unix seconds), through the cache: `read` runs once per generation (it
@@ -409,12 +435,5 @@ pub async fn cached_last_changed<F>(state: &crate::state::AppState, read: F) -> 
 where
     F: std::future::Future<Output = AppResult<Option<i64>>>,
 {
-    let generation = search::generation(&state.db).await?;
-    let cache = &state.public_cache;
-    if let Some(hit) = cache.with(&generation, |c| c.last_changed) {
-        return Ok(hit);
-    }
-    let t = read.await?;
-    cache.with(&generation, |c| c.last_changed = Some(t));
-    Ok(t)
+    through(state, |c| &mut c.last_changed, LAST_CHANGED.to_owned(), read).await
 }

@@ -260,6 +260,20 @@ pub fn too_large(state: &AppState) -> AppError {
     ))
 }
 
+/// The bytes of a stored file, checked against the SHA-256 it is named by (a changed file on disk is an error,
+/// never handed out).
+fn stored_bytes(state: &AppState, file: &FileRow) -> AppResult<Vec<u8>> {
+    let bytes = files::load(&state.config.files_dir, &file.sha256)
+        .map_err(|e| AppError::Internal(format!("reading stored file {}: {e}", file.sha256)))?;
+    if sha256_hex(&bytes) != file.sha256 {
+        return Err(AppError::Internal(format!(
+            "stored file {} does not match its hash",
+            file.sha256
+        )));
+    }
+    Ok(bytes)
+}
+
 /// `GET …/files/{file_id}`: the bytes of a file of a case the caller may see (404 otherwise, and for a file of
 /// another case). Every download is an audit event.
 pub async fn download(
@@ -272,14 +286,7 @@ pub async fn download(
     let file = store::file(state.db.pool(), id, file_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let bytes = files::load(&state.config.files_dir, &file.sha256)
-        .map_err(|e| AppError::Internal(format!("reading stored file {}: {e}", file.sha256)))?;
-    if sha256_hex(&bytes) != file.sha256 {
-        return Err(AppError::Internal(format!(
-            "stored file {} does not match its hash",
-            file.sha256
-        )));
-    }
+    let bytes = stored_bytes(state, &file)?;
     let now = state.clock.now();
     let tx = state.db.begin_write().await?;
     let changes = json!({"file_id": file.id, "name": file.original_name, "sha256": file.sha256,
@@ -1014,14 +1021,7 @@ pub async fn binder(state: &AppState, caller: &Caller, id: &str) -> AppResult<ni
             .iter()
             .filter(|f| f.purpose == "evidence" && f.standard.as_deref() == Some(s.code.as_str()))
         {
-            let bytes = files::load(&state.config.files_dir, &f.sha256)
-                .map_err(|e| AppError::Internal(format!("reading stored file {}: {e}", f.sha256)))?;
-            if sha256_hex(&bytes) != f.sha256 {
-                return Err(AppError::Internal(format!(
-                    "stored file {} does not match its hash",
-                    f.sha256
-                )));
-            }
+            let bytes = stored_bytes(state, f)?;
             of_standard.push(BinderFile {
                 name: f.original_name.clone(),
                 media_type: f.media_type.clone(),
