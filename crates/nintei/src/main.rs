@@ -7,10 +7,10 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
+use nintei_app::account::{NewAccount, create_account};
+use nintei_app::clock::SystemClock;
+use nintei_app::{AppState, Config};
 use nintei_store::{Backend, ChainReport, DEFAULT_SQLITE_PATH, Db};
-use nintei_web::accounts::{NewAccount, create_account};
-use nintei_web::clock::SystemClock;
-use nintei_web::{AppState, Config};
 
 #[derive(Parser)]
 #[command(
@@ -59,7 +59,7 @@ struct SmtpArgs {
 }
 
 impl SmtpArgs {
-    fn config(&self) -> anyhow::Result<Option<nintei_web::mail::SmtpConfig>> {
+    fn config(&self) -> anyhow::Result<Option<nintei_app::outbox::SmtpConfig>> {
         let Some(host) = self.smtp_host.as_deref().filter(|h| !h.trim().is_empty()) else {
             return Ok(None);
         };
@@ -67,7 +67,7 @@ impl SmtpArgs {
             bail!("--smtp-host needs --mail-from (NINTEI_MAIL_FROM), the From address of outgoing mail");
         };
         let password = std::env::var("NINTEI_SMTP_PASSWORD").ok();
-        nintei_web::mail::SmtpConfig::new(
+        nintei_app::outbox::SmtpConfig::new(
             host,
             self.smtp_port,
             &self.smtp_tls,
@@ -202,7 +202,7 @@ fn files_dir_for(url: &str) -> std::path::PathBuf {
             return parent.join("files");
         }
     }
-    std::path::PathBuf::from(nintei_web::state::DEFAULT_FILES_DIR)
+    std::path::PathBuf::from(nintei_app::state::DEFAULT_FILES_DIR)
 }
 
 fn state(db: Db, config: Config) -> AppState {
@@ -259,8 +259,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("applied {m}");
             }
             let st = state(database, Config::default());
-            nintei_web::acc::ensure_catalog(&st).await?;
-            nintei_web::public::ensure_search_index(&st).await?;
+            nintei_app::acc::ensure_catalog(&st).await?;
+            nintei_app::directory::ensure_search_index(&st).await?;
             Ok(())
         }
         Command::Standards {
@@ -272,7 +272,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "file".into());
-            match nintei_web::acc::import_standards(&st, &bytes, label.as_deref(), &source).await {
+            match nintei_app::acc::import_standards(&st, &bytes, label.as_deref(), &source).await {
                 Ok(done) => {
                     println!(
                         "imported {} standards as catalog version {}{}; it is now the catalog in force",
@@ -282,23 +282,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     );
                     Ok(())
                 }
-                Err(nintei_web::acc::ImportFailure::Invalid(errors)) => {
+                Err(nintei_app::acc::ImportFailure::Invalid(errors)) => {
                     for e in &errors {
                         eprintln!("{}:{}: {}", file.display(), e.line, e.message);
                     }
                     bail!("{} error(s); nothing was imported", errors.len())
                 }
-                Err(nintei_web::acc::ImportFailure::Label(m)) => bail!("{m}; nothing was imported"),
-                Err(nintei_web::acc::ImportFailure::App(e)) => {
+                Err(nintei_app::acc::ImportFailure::Label(m)) => bail!("{m}; nothing was imported"),
+                Err(nintei_app::acc::ImportFailure::App(e)) => {
                     bail!("nothing was imported: {}", e.detail())
                 }
             }
         }
         Command::Demo { scale, db } => {
             let st = state(Db::open(&db.url()).await?, Config::default());
-            nintei_web::acc::ensure_catalog(&st).await?;
-            nintei_web::public::ensure_search_index(&st).await?;
-            let loaded = nintei_web::demo::load(&st).await?;
+            nintei_app::acc::ensure_catalog(&st).await?;
+            nintei_app::directory::ensure_search_index(&st).await?;
+            let loaded = nintei_app::demo::load(&st).await?;
             println!(
                 "{}",
                 if loaded {
@@ -342,7 +342,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     println!("{id}");
                     Ok(())
                 }
-                Err(nintei_web::error::AppError::Validation(errors)) => {
+                Err(nintei_app::AppError::Validation(errors)) => {
                     for e in errors {
                         eprintln!("{}: {}", e.field, e.message);
                     }
@@ -403,7 +403,7 @@ async fn generate(st: &AppState, n: u32) -> anyhow::Result<()> {
             eprintln!();
         }
     };
-    match nintei_web::demo_scale::generate(st, n, &mut progress).await? {
+    match nintei_app::demo_scale::generate(st, n, &mut progress).await? {
         None => println!("generated data is there already (nothing added)"),
         Some(g) => println!(
             "generated {} organizations, {} registrations, {} accreditation cases, {} accreditations in {:.1} s",
@@ -420,9 +420,9 @@ async fn generate(st: &AppState, n: u32) -> anyhow::Result<()> {
 fn print_demo_accounts() {
     println!(
         "demo accounts (password for all: {}):",
-        nintei_web::demo::DEMO_PASSWORD
+        nintei_app::demo::DEMO_PASSWORD
     );
-    for line in nintei_web::demo::account_lines() {
+    for line in nintei_app::demo::account_lines() {
         println!("  {line}");
     }
 }
@@ -434,18 +434,18 @@ async fn serve(listen: SocketAddr, config: Config, url: &str) -> anyhow::Result<
     let demo = config.demo;
     let st = state(db, config);
     // ACC: the sample standards catalog on first start (issue 3).
-    nintei_web::acc::ensure_catalog(&st).await?;
+    nintei_app::acc::ensure_catalog(&st).await?;
     // The directory's search index in the current layout (a one-time rebuild after an upgrade).
-    nintei_web::public::ensure_search_index(&st).await?;
+    nintei_app::directory::ensure_search_index(&st).await?;
     if demo {
-        nintei_web::demo::load(&st).await?;
+        nintei_app::demo::load(&st).await?;
     }
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("binding {listen}"))?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker_id = format!("{}-{}", std::process::id(), listen);
-    let worker = tokio::spawn(nintei_web::jobs::worker_loop(st.clone(), worker_id, stop_rx));
+    let worker = tokio::spawn(nintei_app::jobs::worker_loop(st.clone(), worker_id, stop_rx));
     let app = nintei_web::router(st.clone()).into_make_service_with_connect_info::<SocketAddr>();
     println!("nintei is running: open http://{listen}/");
     match &st.config.smtp {

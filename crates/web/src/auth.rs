@@ -3,16 +3,16 @@
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
-use nintei_domain::authz::Actor;
 use nintei_domain::role::Role;
 use nintei_store::sessions::{self, Session};
-use nintei_store::users::{self, User};
-use nintei_store::{AuditEvent, tokens};
+use nintei_store::tokens;
+use nintei_store::users::{self};
 
-use crate::error::{AppError, PageError};
+use crate::error::{AppError, PageError, WebError};
 use crate::i18n::Lang;
 use crate::middleware::RequestId;
-use crate::state::AppState;
+use nintei_app::Caller;
+use nintei_app::state::AppState;
 
 pub const SESSION_COOKIE: &str = "nintei_session";
 /// Double-submit token for forms shown before login (the login form itself).
@@ -84,50 +84,12 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     }
 }
 
-/// An authenticated caller, from either a bearer token or a browser session.
-#[derive(Debug, Clone)]
-pub struct Caller {
-    pub user: User,
-    pub request_id: String,
-}
-
-impl Caller {
-    pub fn actor(&self) -> Actor {
-        Actor {
-            user_id: self.user.id.clone(),
-            role: self.user.role,
-            organization_id: self.user.organization_id.clone(),
-        }
-    }
-
-    /// An audit event by this caller at `now`.
-    pub fn audit(
-        &self,
-        now: chrono::DateTime<chrono::Utc>,
-        action: &str,
-        entity: &str,
-        entity_id: &str,
-        changes: serde_json::Value,
-    ) -> AuditEvent {
-        AuditEvent {
-            at: now,
-            actor_id: Some(self.user.id.clone()),
-            actor_role: Some(self.user.role.as_str().to_owned()),
-            action: action.to_owned(),
-            entity: entity.to_owned(),
-            entity_id: entity_id.to_owned(),
-            changes,
-            request_id: self.request_id.clone(),
-        }
-    }
-}
-
 /// The API caller (`Authorization: Bearer …`). The API never reads cookies, so CSRF cannot reach it.
 #[derive(Debug, Clone)]
 pub struct ApiCaller(pub Caller);
 
 impl FromRequestParts<AppState> for ApiCaller {
-    type Rejection = AppError;
+    type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = parts
@@ -145,7 +107,7 @@ impl FromRequestParts<AppState> for ApiCaller {
             .await?
             .ok_or(AppError::Unauthorized)?;
         if !user.active {
-            return Err(AppError::Unauthorized);
+            return Err(AppError::Unauthorized.into());
         }
         Ok(ApiCaller(Caller {
             user,
@@ -210,7 +172,7 @@ impl FromRequestParts<AppState> for WebUser {
 
 /// Checks the per-session form token (CSRF synchronizer token).
 pub fn check_csrf(session: &Session, submitted: &str) -> Result<(), PageError> {
-    if crate::security::constant_time_eq(&session.csrf_token, submitted) {
+    if nintei_app::security::constant_time_eq(&session.csrf_token, submitted) {
         Ok(())
     } else {
         Err(PageError::Csrf)

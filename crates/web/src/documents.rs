@@ -22,12 +22,13 @@ use nintei_domain::org::Prefecture;
 use nintei_store::acc::Case;
 use nintei_store::{acc as acc_store, deadlines, invoices, registrations, settings};
 
-use crate::acc::{Loaded, catalog, fees_for, load};
-use crate::auth::{Caller, WebUser};
+use crate::auth::WebUser;
 use crate::error::{AppError, AppResult, PageError};
 use crate::routing::{Routes, get};
-use crate::state::AppState;
 use crate::ui::in_lang;
+use nintei_app::Caller;
+use nintei_app::acc::{Loaded, catalog, fees_for, load};
+use nintei_app::state::AppState;
 
 /// The office setting for dates in documents: `wareki` (default), `wareki_western` or `western`.
 pub const SETTING_DATE_STYLE: &str = "documents.date_style";
@@ -78,7 +79,7 @@ pub async fn self_study_binder(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     async {
-        let binder = crate::acc::study::binder(&state, &s.caller, &id).await?;
+        let binder = nintei_app::acc::study::binder(&state, &s.caller, &id).await?;
         let o = doc_options(&state).await?;
         let pdf = render(move || nintei_docs::self_study_binder(&binder, &o)).await?;
         Ok(pdf_response(pdf, "self-study-binder.pdf"))
@@ -537,7 +538,7 @@ async fn registration_certificate_pdf(
     caller: &Caller,
     number: &str,
 ) -> AppResult<Response> {
-    let reg = crate::reg::visible_registration(state, caller, number).await?;
+    let reg = nintei_app::reg::visible_registration(state, caller, number).await?;
     if !reg.status.is_in_force() {
         return Err(AppError::Conflict(format!(
             "登録{}は「{}」のため登録証は発行できません",
@@ -635,7 +636,7 @@ async fn certificate_response(
             cert.serial
         )));
     }
-    if crate::accr::shown_status(&record, state.clock.today()) != "active" {
+    if nintei_app::acc::record::shown_status(&record, state.clock.today()) != "active" {
         return Err(AppError::Conflict(
             "有効な認定の認定証だけを出力できます (only an active accreditation, ACC-13, ACC-23)".into(),
         ));

@@ -1,131 +1,56 @@
-//! Errors of the HTTP layer: one `AppError` rendered as RFC 9457 problem+json for the API, and `PageError`,
-//! the same error as a friendly page for the browser. Never a 500 for bad input.
+//! Errors at the HTTP edge: the use cases' [`AppError`] rendered as RFC 9457 problem+json for the API
+//! ([`WebError`]), and [`PageError`], the same error as a friendly page for the browser. Never a 500 for bad input.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use nintei_domain::authz::Decision;
+pub use nintei_app::error::{AppError, AppResult, FieldError};
 use nintei_store::StoreError;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
+/// An [`AppError`] on its way out of an API handler: the status and problem+json body it maps to.
+#[derive(Debug)]
+pub struct WebError(pub AppError);
 
-impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> FieldError {
-        FieldError {
-            field: field.into(),
-            message: message.into(),
-        }
+/// What an API handler returns.
+pub type WebResult<T> = Result<T, WebError>;
+
+impl From<AppError> for WebError {
+    fn from(e: AppError) -> WebError {
+        WebError(e)
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum AppError {
-    #[error("{0}")]
-    BadRequest(String),
-    #[error("invalid input")]
-    Validation(Vec<FieldError>),
-    #[error("authentication required")]
-    Unauthorized,
-    #[error("not allowed")]
-    Forbidden,
-    #[error("not found")]
-    NotFound,
-    #[error("{0}")]
-    Conflict(String),
-    #[error("request body too large")]
-    TooLarge,
-    /// 413 with a message saying what the limit is (uploads).
-    #[error("{0}")]
-    TooLargeWith(String),
-    #[error("too many attempts")]
-    TooManyRequests { retry_after: i64 },
-    #[error("internal error")]
-    Internal(String),
-}
-
-pub type AppResult<T> = Result<T, AppError>;
-
-impl AppError {
-    pub fn status(&self) -> StatusCode {
-        match self {
-            AppError::BadRequest(_) | AppError::Validation(_) => StatusCode::BAD_REQUEST,
-            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
-            AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::TooLarge | AppError::TooLargeWith(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn type_slug(&self) -> &'static str {
-        match self {
-            AppError::BadRequest(_) => "bad-request",
-            AppError::Validation(_) => "validation",
-            AppError::Unauthorized => "unauthorized",
-            AppError::Forbidden => "forbidden",
-            AppError::NotFound => "not-found",
-            AppError::Conflict(_) => "conflict",
-            AppError::TooLarge | AppError::TooLargeWith(_) => "too-large",
-            AppError::TooManyRequests { .. } => "too-many-requests",
-            AppError::Internal(_) => "internal",
-        }
-    }
-
-    pub fn title(&self) -> &'static str {
-        match self {
-            AppError::BadRequest(_) => "Bad request",
-            AppError::Validation(_) => "Invalid input",
-            AppError::Unauthorized => "Authentication required",
-            AppError::Forbidden => "Forbidden",
-            AppError::NotFound => "Not found",
-            AppError::Conflict(_) => "Conflict",
-            AppError::TooLarge | AppError::TooLargeWith(_) => "Payload too large",
-            AppError::TooManyRequests { .. } => "Too many requests",
-            AppError::Internal(_) => "Internal error",
-        }
-    }
-
-    pub fn detail(&self) -> String {
-        match self {
-            AppError::Internal(_) => "an internal error occurred; it has been logged".into(),
-            AppError::Validation(errs) => errs
-                .iter()
-                .map(|e| format!("{}: {}", e.field, e.message))
-                .collect::<Vec<_>>()
-                .join("; "),
-            AppError::NotFound => "no such record".into(),
-            other => other.to_string(),
-        }
-    }
-
-    /// A single-field validation error.
-    pub fn field(field: &str, message: impl Into<String>) -> AppError {
-        AppError::Validation(vec![FieldError::new(field, message)])
-    }
-
-    /// Turns an authorization decision into a result.
-    pub fn check(decision: Decision) -> AppResult<()> {
-        match decision {
-            Decision::Allow => Ok(()),
-            Decision::Forbidden => Err(AppError::Forbidden),
-            Decision::NotFound => Err(AppError::NotFound),
-        }
+impl From<StoreError> for WebError {
+    fn from(e: StoreError) -> WebError {
+        WebError(AppError::from(e))
     }
 }
 
-impl From<StoreError> for AppError {
-    fn from(e: StoreError) -> AppError {
-        match e {
-            StoreError::NotFound => AppError::NotFound,
-            StoreError::Conflict(m) => AppError::Conflict(m),
-            other => AppError::Internal(other.to_string()),
-        }
+/// The HTTP status of each kind of use-case error.
+pub fn status(e: &AppError) -> StatusCode {
+    match e {
+        AppError::BadRequest(_) | AppError::Validation(_) => StatusCode::BAD_REQUEST,
+        AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden => StatusCode::FORBIDDEN,
+        AppError::NotFound => StatusCode::NOT_FOUND,
+        AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::TooLarge | AppError::TooLargeWith(_) => StatusCode::PAYLOAD_TOO_LARGE,
+        AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+fn type_slug(e: &AppError) -> &'static str {
+    match e {
+        AppError::BadRequest(_) => "bad-request",
+        AppError::Validation(_) => "validation",
+        AppError::Unauthorized => "unauthorized",
+        AppError::Forbidden => "forbidden",
+        AppError::NotFound => "not-found",
+        AppError::Conflict(_) => "conflict",
+        AppError::TooLarge | AppError::TooLargeWith(_) => "too-large",
+        AppError::TooManyRequests { .. } => "too-many-requests",
+        AppError::Internal(_) => "internal",
     }
 }
 
@@ -140,18 +65,19 @@ struct Problem<'a> {
     errors: Option<&'a [FieldError]>,
 }
 
-impl IntoResponse for AppError {
+impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        if let AppError::Internal(msg) = &self {
+        let WebError(e) = self;
+        if let AppError::Internal(msg) = &e {
             tracing::error!(error = %msg, "internal error");
         }
-        let status = self.status();
+        let status = status(&e);
         let body = Problem {
-            kind: format!("https://nintei.example/problems/{}", self.type_slug()),
-            title: self.title(),
+            kind: format!("https://nintei.example/problems/{}", type_slug(&e)),
+            title: e.title(),
             status: status.as_u16(),
-            detail: self.detail(),
-            errors: match &self {
+            detail: e.detail(),
+            errors: match &e {
                 AppError::Validation(errs) => Some(errs),
                 _ => None,
             },
@@ -162,16 +88,22 @@ impl IntoResponse for AppError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
-        if let AppError::TooManyRequests { retry_after } = self
+        if let AppError::TooManyRequests { retry_after } = e
             && let Ok(v) = HeaderValue::from_str(&retry_after.to_string())
         {
             resp.headers_mut().insert(header::RETRY_AFTER, v);
         }
-        if matches!(self, AppError::Unauthorized) {
+        if matches!(e, AppError::Unauthorized) {
             resp.headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         resp
+    }
+}
+
+impl From<WebError> for PageError {
+    fn from(WebError(e): WebError) -> PageError {
+        PageError::from(e)
     }
 }
 

@@ -18,8 +18,8 @@ use serde_json::{Value, json};
 use crate::auth::{AnySession, WebUser};
 use crate::error::{AppError, AppResult, PageError};
 use crate::routing::{Routes, get};
-use crate::state::AppState;
 use crate::ui::{Page, in_lang, render_status};
+use nintei_app::state::AppState;
 
 /// What can be exported, each as `.csv` and `.json`.
 const DATASETS: [&str; 3] = ["acc-cases", "deadlines", "invoices"];
@@ -316,7 +316,7 @@ async fn export(
         _ => invoices_table(state).await?,
     };
     let now = state.clock.now();
-    let stamp = now.with_timezone(&crate::clock::jst());
+    let stamp = now.with_timezone(&nintei_app::clock::jst());
     let (body, content_type, ext) = match format {
         Format::Csv => (table.csv(), "text/csv; charset=utf-8", "csv"),
         Format::Json => (

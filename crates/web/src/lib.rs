@@ -1,46 +1,33 @@
 //! The web face of nintei: HTML screens (askama, HTMX where it helps), the JSON API of API.md, sessions,
-//! CSRF and security headers. Handlers are one file per resource; domain rules live in `nintei-domain`.
+//! CSRF and security headers: HTTP only. Every state change and read model is a use case of `nintei-app`; the
+//! handlers here read the request, call it, and turn its answer or its `AppError` into a response.
 
-pub mod acc;
-pub mod accounts;
-pub mod accr;
 mod api;
 pub mod assets;
 pub mod auth;
-pub mod clock;
-pub mod demo;
-pub mod demo_scale;
 pub mod documents;
 pub mod error;
 pub mod exports;
+pub mod extract;
+pub mod files;
+mod health;
 pub mod i18n;
-pub mod jobs;
-mod login;
-pub mod mail;
 pub mod middleware;
 pub mod open_data;
 pub mod openapi;
-mod ops;
-mod orgs;
-pub mod public;
-pub mod reg;
-pub mod reg_notices;
-pub mod reminders;
 pub mod routing;
-pub mod security;
-pub mod state;
 mod ui;
 
 use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
 
+pub use nintei_app::state::{AppState, Config};
 pub use routing::{RouteInfo, Routes};
-pub use state::{AppState, Config};
 
 /// Every route of the application, as one table and one router (see `routing`).
 fn routes() -> Routes {
     Routes::new()
-        .merge(ops::routes())
+        .merge(health::routes())
         .merge(api::routes())
         .merge(ui::routes())
         .merge(assets::routes())

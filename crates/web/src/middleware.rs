@@ -8,8 +8,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use nintei_store::{idempotency, sha256_hex, tokens};
 
-use crate::error::AppError;
-use crate::state::AppState;
+use crate::error::{AppError, WebError};
+use nintei_app::state::AppState;
 
 /// The request id of this request (also sent back as `x-request-id` and written to the audit trail).
 #[derive(Debug, Clone)]
@@ -78,7 +78,7 @@ pub async fn reject_nul(req: Request, next: Next) -> Response {
     if contains_nul(uri.path().as_bytes()) || uri.query().is_some_and(|q| contains_nul(q.as_bytes())) {
         let e = AppError::BadRequest("the address contains a NUL character (%00)".into());
         if uri.path().starts_with("/api/") {
-            return e.into_response();
+            return WebError::from(e).into_response();
         }
         return crate::error::PageError::App(e, crate::auth::lang_of(req.headers())).into_response();
     }
@@ -130,7 +130,11 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
         return next.run(req).await;
     };
     if key.is_empty() || key.len() > 100 {
-        return AppError::field("Idempotency-Key", "must be 1 to 100 characters (a UUID)").into_response();
+        return WebError(AppError::field(
+            "Idempotency-Key",
+            "must be 1 to 100 characters (a UUID)",
+        ))
+        .into_response();
     }
     let bearer = req
         .headers()
@@ -157,17 +161,21 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
     match idempotency::get(&state.db, &owner, &key).await {
         Ok(Some(stored)) => {
             if stored.request != fingerprint {
-                return AppError::Conflict("this Idempotency-Key was used for another request".into())
-                    .into_response();
+                return WebError(AppError::Conflict(
+                    "this Idempotency-Key was used for another request".into(),
+                ))
+                .into_response();
             }
             if stored.status == 0 {
-                return AppError::Conflict("a request with this Idempotency-Key is still in progress".into())
-                    .into_response();
+                return WebError(AppError::Conflict(
+                    "a request with this Idempotency-Key is still in progress".into(),
+                ))
+                .into_response();
             }
             return replay(&stored);
         }
         Ok(None) => {}
-        Err(e) => return AppError::from(e).into_response(),
+        Err(e) => return WebError::from(e).into_response(),
     }
     let placeholder = idempotency::Stored {
         request: fingerprint.clone(),
@@ -177,10 +185,12 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
     match claim_key(&state, &owner, &key, &placeholder, now).await {
         Ok(true) => {}
         Ok(false) => {
-            return AppError::Conflict("a request with this Idempotency-Key is still in progress".into())
-                .into_response();
+            return WebError(AppError::Conflict(
+                "a request with this Idempotency-Key is still in progress".into(),
+            ))
+            .into_response();
         }
-        Err(e) => return e.into_response(),
+        Err(e) => return WebError::from(e).into_response(),
     }
     let resp = next.run(Request::from_parts(parts, Body::from(bytes))).await;
     let (rparts, rbody) = resp.into_parts();
@@ -258,7 +268,7 @@ pub const UPLOAD_OVERHEAD: usize = 256 * 1024;
 
 /// The largest body a request may carry: uploads (`POST …/files`, issue 3 "Files") get the upload limit and
 /// room for the form around the file; everything else the general limit.
-pub fn body_limit_for(config: &crate::state::Config, method: &Method, path: &str) -> usize {
+pub fn body_limit_for(config: &nintei_app::state::Config, method: &Method, path: &str) -> usize {
     if *method == Method::POST && path.ends_with("/files") {
         config.upload_limit.saturating_add(UPLOAD_OVERHEAD)
     } else {
@@ -278,7 +288,7 @@ pub async fn body_limit(State(state): State<AppState>, req: Request, next: Next)
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
         if req.uri().path().starts_with("/api/") {
-            return AppError::TooLarge.into_response();
+            return WebError(AppError::TooLarge).into_response();
         }
         return crate::error::PageError::App(AppError::TooLarge, crate::auth::lang_of(req.headers()))
             .into_response();

@@ -19,12 +19,12 @@ use nintei_store::registrations::{self, Listed};
 use serde_json::{Value, json};
 
 use crate::auth::lang_of;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, WebError};
 use crate::i18n::Lang;
-use crate::public::{accreditation_json, registration_json, verified_status};
 use crate::routing::{Routes, get};
-use crate::state::AppState;
 use crate::ui::{Page, render_status};
+use nintei_app::directory::{accreditation_json, registration_json, verified_status};
+use nintei_app::state::AppState;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -51,7 +51,7 @@ pub async fn last_changed(state: &AppState) -> AppResult<Option<DateTime<Utc>>> 
             (x, None) | (None, x) => x,
         })
     };
-    let t = crate::public::cached_last_changed(state, read).await?;
+    let t = nintei_app::directory::cached_last_changed(state, read).await?;
     Ok(t.and_then(|t| DateTime::<Utc>::from_timestamp(t, 0)))
 }
 
@@ -59,7 +59,7 @@ pub async fn last_changed(state: &AppState) -> AppResult<Option<DateTime<Utc>>> 
 pub async fn last_updated(state: &AppState) -> AppResult<Option<NaiveDate>> {
     Ok(last_changed(state)
         .await?
-        .map(|t| t.with_timezone(&crate::clock::jst()).date_naive()))
+        .map(|t| t.with_timezone(&nintei_app::clock::jst()).date_naive()))
 }
 
 async fn all_registrations(state: &AppState, prefecture: Option<&str>) -> AppResult<Vec<Listed>> {
@@ -145,8 +145,8 @@ pub async fn accreditation_page(
             };
             render_status(StatusCode::OK, &page)
         }
-        Ok(_) => AppError::NotFound.into_response(),
-        Err(e) => AppError::from(e).into_response(),
+        Ok(_) => WebError(AppError::NotFound).into_response(),
+        Err(e) => WebError::from(e).into_response(),
     }
 }
 
@@ -183,7 +183,7 @@ pub async fn prefectures_page(State(state): State<AppState>, headers: HeaderMap)
     };
     let (regs, accs) = match counts.await {
         Ok(c) => c,
-        Err(e) => return e.into_response(),
+        Err(e) => return WebError::from(e).into_response(),
     };
     let rows = Prefecture::ALL
         .iter()
@@ -234,7 +234,7 @@ pub async fn prefecture_page(
 ) -> Response {
     let lang = lang_of(&headers);
     let Ok(pref) = Prefecture::from_code(&code) else {
-        return AppError::NotFound.into_response();
+        return WebError(AppError::NotFound).into_response();
     };
     let code = pref.code();
     let lists = async {
@@ -244,7 +244,7 @@ pub async fn prefecture_page(
     };
     let (regs, accs) = match lists.await {
         Ok(l) => l,
-        Err(e) => return e.into_response(),
+        Err(e) => return WebError::from(e).into_response(),
     };
     let name = prefecture_label(lang, pref);
     let page = PrefecturePage {
@@ -345,7 +345,7 @@ async fn accreditations_data(
 pub async fn registrations_csv(State(state): State<AppState>) -> Response {
     let (rows, changed, _) = match registrations_data(&state).await {
         Ok(d) => d,
-        Err(e) => return e.into_response(),
+        Err(e) => return WebError::from(e).into_response(),
     };
     let mut w = CsvWriter::new(&[
         "登録番号",
@@ -404,7 +404,7 @@ pub async fn registrations_csv(State(state): State<AppState>) -> Response {
 pub async fn registrations_json(State(state): State<AppState>) -> Response {
     let (rows, changed, updated) = match registrations_data(&state).await {
         Ok(d) => d,
-        Err(e) => return e.into_response(),
+        Err(e) => return WebError::from(e).into_response(),
     };
     let items = rows.iter().map(registration_json).collect();
     let body = envelope("登録相談機関名簿（REG-5）", updated, items);
@@ -414,7 +414,7 @@ pub async fn registrations_json(State(state): State<AppState>) -> Response {
 pub async fn accreditations_csv(State(state): State<AppState>) -> Response {
     let (rows, changed, _) = match accreditations_data(&state).await {
         Ok(d) => d,
-        Err(e) => return e.into_response(),
+        Err(e) => return WebError::from(e).into_response(),
     };
     let mut w = CsvWriter::new(&["認定番号", "機関名", "認定サービス", "認定日", "有効期限"]);
     for a in &rows {
@@ -432,7 +432,7 @@ pub async fn accreditations_csv(State(state): State<AppState>) -> Response {
 pub async fn accreditations_json(State(state): State<AppState>) -> Response {
     let (rows, changed, updated) = match accreditations_data(&state).await {
         Ok(d) => d,
-        Err(e) => return e.into_response(),
+        Err(e) => return WebError::from(e).into_response(),
     };
     let today = state.clock.today();
     let items = rows.iter().map(|a| accreditation_json(a, today)).collect();

@@ -9,7 +9,7 @@ use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::MethodRouter;
 
-use crate::state::AppState;
+use nintei_app::state::AppState;
 
 /// One registered route: the method and the path pattern as the router matches it (`/organizations/{id}`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -532,19 +532,19 @@ async fn acc_17_lapse_recorded_by_the_office_and_expiry_applied_once_by_the_dail
     let (_acc2, number2) = accredited(&app, "2026-04-01").await;
     set_day(&app, "2029-03-31");
     let t = Tokens::new(&app, &acc.org_id).await;
-    nintei_web::jobs::schedule_recurring(&app.state).await.unwrap();
-    nintei_web::jobs::run_due(&app.state, "w1").await.unwrap();
+    nintei_app::jobs::schedule_recurring(&app.state).await.unwrap();
+    nintei_app::jobs::run_due(&app.state, "w1").await.unwrap();
     assert_eq!(record(&app, &number2, &t.office).await["status"], "active");
     set_day(&app, "2029-04-01");
     let t = Tokens::new(&app, &acc.org_id).await;
     // Two workers at once: the lapse is recorded once.
     let (a, b) = tokio::join!(
-        nintei_web::accr::expire_due(&app.state, chrono::NaiveDate::from_ymd_opt(2029, 4, 1).unwrap()),
-        nintei_web::accr::expire_due(&app.state, chrono::NaiveDate::from_ymd_opt(2029, 4, 1).unwrap()),
+        nintei_app::acc::record::expire_due(&app.state, chrono::NaiveDate::from_ymd_opt(2029, 4, 1).unwrap()),
+        nintei_app::acc::record::expire_due(&app.state, chrono::NaiveDate::from_ymd_opt(2029, 4, 1).unwrap()),
     );
     assert_eq!(a.unwrap() + b.unwrap(), 1);
-    nintei_web::jobs::schedule_recurring(&app.state).await.unwrap();
-    nintei_web::jobs::run_due(&app.state, "w2").await.unwrap();
+    nintei_app::jobs::schedule_recurring(&app.state).await.unwrap();
+    nintei_app::jobs::run_due(&app.state, "w2").await.unwrap();
     let r = record(&app, &number2, &t.office).await;
     assert_eq!(r["status"], "lapsed");
     let lapses: Vec<&Value> = r["history"]
@@ -1339,7 +1339,7 @@ pub async fn accredit_directly(app: &TestApp, case_id: &str, org: &str) -> Strin
     let state = &app.state;
     let now = state.clock.unix();
     let on = chrono::NaiveDate::from_ymd_opt(2025, 12, 10).unwrap();
-    let calendar = nintei_web::acc::office_calendar(state).await.unwrap();
+    let calendar = nintei_app::acc::office_calendar(state).await.unwrap();
     let mut tx = state.db.begin_write().await.unwrap();
     let n = nintei_store::acc::next_number(&mut tx, "accreditation", 2025)
         .await
@@ -1372,7 +1372,7 @@ pub async fn accredit_directly(app: &TestApp, case_id: &str, org: &str) -> Strin
     )
     .await
     .unwrap();
-    nintei_web::accr::on_accredited(&mut tx, &calendar, &number, now)
+    nintei_app::acc::record::on_accredited(&mut tx, &calendar, &number, now)
         .await
         .unwrap();
     tx.commit().await.unwrap();

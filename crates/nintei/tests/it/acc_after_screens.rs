@@ -467,7 +467,9 @@ async fn acc_17_acc_19_the_daily_expiry_job_keeps_an_accreditation_extended_duri
     // Past the original expiry (2029-03-31): still in force, on every day up to the extended expiry.
     for day in ["2029-04-01", "2029-04-02", "2029-06-30"] {
         assert_eq!(
-            nintei_web::accr::expire_due(&app.state, d(day)).await.unwrap(),
+            nintei_app::acc::record::expire_due(&app.state, d(day))
+                .await
+                .unwrap(),
             0,
             "{day}"
         );
@@ -482,7 +484,7 @@ async fn acc_17_acc_19_the_daily_expiry_job_keeps_an_accreditation_extended_duri
     assert_eq!(public["expires_on"], "2029-06-30");
     // The extension ends without a renewal decision: the job lapses it the day after (the test can fail).
     assert_eq!(
-        nintei_web::accr::expire_due(&app.state, d("2029-07-01"))
+        nintei_app::acc::record::expire_due(&app.state, d("2029-07-01"))
             .await
             .unwrap(),
         1

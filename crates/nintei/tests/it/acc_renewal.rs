@@ -492,14 +492,14 @@ async fn acc_19_the_daily_job_sends_the_renewal_notice_twelve_months_before_expi
     assert_eq!(public(&app, &number).await["expires_on"], "2029-03-31");
     at(&app, "2028-03-30");
     assert_eq!(
-        nintei_web::acc::renewal::send_renewal_notices(&app.state, d("2028-03-30"))
+        nintei_app::acc::renewal::send_renewal_notices(&app.state, d("2028-03-30"))
             .await
             .unwrap(),
         0
     );
     at(&app, "2028-03-31");
-    nintei_web::jobs::schedule_recurring(&app.state).await.unwrap();
-    nintei_web::jobs::run_due(&app.state, "w1").await.unwrap();
+    nintei_app::jobs::schedule_recurring(&app.state).await.unwrap();
+    nintei_app::jobs::run_due(&app.state, "w1").await.unwrap();
     assert_eq!(
         event_kinds(&app, &number)
             .await
@@ -510,8 +510,8 @@ async fn acc_19_the_daily_job_sends_the_renewal_notice_twelve_months_before_expi
     );
     // Again, and two workers at once: still one notice.
     let (a, b) = tokio::join!(
-        nintei_web::acc::renewal::send_renewal_notices(&app.state, d("2028-03-31")),
-        nintei_web::acc::renewal::send_renewal_notices(&app.state, d("2028-03-31")),
+        nintei_app::acc::renewal::send_renewal_notices(&app.state, d("2028-03-31")),
+        nintei_app::acc::renewal::send_renewal_notices(&app.state, d("2028-03-31")),
     );
     assert_eq!(a.unwrap() + b.unwrap(), 0);
     assert_eq!(

@@ -264,7 +264,7 @@ async fn totp_is_required_once_enrolled_and_codes_cannot_be_replayed() {
         .await;
     no_code.assert_status(401);
     let now = app.clock.unix_now();
-    let code = nintei_web::security::totp_code(secret, now / 30).unwrap();
+    let code = nintei_app::security::totp_code(secret, now / 30).unwrap();
     let ok = app
         .post_json(
             "/api/v1/auth/token",
@@ -287,8 +287,8 @@ trait UnixNow {
     fn unix_now(&self) -> i64;
 }
 
-impl UnixNow for nintei_web::clock::FixedClock {
+impl UnixNow for nintei_app::clock::FixedClock {
     fn unix_now(&self) -> i64 {
-        nintei_web::clock::Clock::unix(self)
+        nintei_app::clock::Clock::unix(self)
     }
 }

@@ -178,8 +178,8 @@ async fn administrators_must_enrol_a_second_factor_then_use_it() {
         secret
     };
     let csrf = hidden(&page.text(), "csrf");
-    let now = nintei_web::clock::Clock::unix(app.clock.as_ref());
-    let code = nintei_web::security::totp_code(&secret, now / 30).unwrap();
+    let now = nintei_app::clock::Clock::unix(app.clock.as_ref());
+    let code = nintei_app::security::totp_code(&secret, now / 30).unwrap();
     b.post_form(
         "/account/totp",
         &[("csrf", &csrf), ("secret", &secret), ("code", &code)],
@@ -193,13 +193,13 @@ async fn administrators_must_enrol_a_second_factor_then_use_it() {
     assert_eq!(b2.get("/dashboard").await.location(), "/login/totp");
     let pending = b2.session_cookie().unwrap();
     app.clock.advance(Duration::seconds(30));
-    let now = nintei_web::clock::Clock::unix(app.clock.as_ref());
+    let now = nintei_app::clock::Clock::unix(app.clock.as_ref());
     let csrf = b2.csrf("/login/totp").await;
     let wrong = b2
         .post_form("/login/totp", &[("csrf", &csrf), ("code", "000000")])
         .await;
     assert!(wrong.status.as_u16() == 401 || code == "000000");
-    let code = nintei_web::security::totp_code(&secret, now / 30).unwrap();
+    let code = nintei_app::security::totp_code(&secret, now / 30).unwrap();
     b2.post_form("/login/totp", &[("csrf", &csrf), ("code", &code)])
         .await
         .assert_status(303);

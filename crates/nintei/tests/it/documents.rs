@@ -549,8 +549,8 @@ async fn reg_4_renewal_deadline_and_notices_through_a_registrations_life() {
 
     // The reminder job mails it 30 days before (2029-08-20), once.
     crate::reg_common::set_day(&app, "2029-08-20");
-    assert_eq!(nintei_web::reminders::run(&app.state).await.unwrap(), 1);
-    assert_eq!(nintei_web::reminders::run(&app.state).await.unwrap(), 0);
+    assert_eq!(nintei_app::reminders::run(&app.state).await.unwrap(), 1);
+    assert_eq!(nintei_app::reminders::run(&app.state).await.unwrap(), 0);
     assert_eq!(mails(&app, contact, "期限のお知らせ").await.len(), 1);
 
     // A renewal application within validity meets it; the renewal moves it to the new expiry.

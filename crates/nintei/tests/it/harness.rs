@@ -6,10 +6,10 @@ use std::sync::OnceLock;
 
 use axum::body::Body as HttpBody;
 use axum::http::{Method, Request, header};
+use nintei_app::security::random_token;
 use nintei_domain::role::Role;
 use nintei_store::{Snapshot, sessions, tokens, users};
 use nintei_web::RouteInfo;
-use nintei_web::security::random_token;
 use serde_json::Value;
 
 use crate::requests::{Ctx, valid_body};
@@ -24,7 +24,7 @@ pub const TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 /// argon2 is slow on purpose; the harnesses need hundreds of users, so they share one hash of `PASSWORD`.
 fn password_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(|| nintei_web::security::hash_password(PASSWORD).expect("hash"))
+    HASH.get_or_init(|| nintei_app::security::hash_password(PASSWORD).expect("hash"))
 }
 
 /// Every role, in the matrix's column order (anonymous first, as `None`).

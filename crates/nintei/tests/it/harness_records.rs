@@ -297,7 +297,7 @@ impl Fixture {
         if route.path == "/mail/{id}" {
             // A message in the outbox (送信メール), to the organization's contact.
             let mut tx = self.app.state.db.begin_write().await.expect("tx");
-            let id = nintei_web::mail::enqueue_mail(&mut tx, 0, "contact@example.jp", "お知らせ", "本文")
+            let id = nintei_app::outbox::enqueue_mail(&mut tx, 0, "contact@example.jp", "お知らせ", "本文")
                 .await
                 .expect("mail");
             tx.commit().await.expect("commit");
@@ -450,13 +450,13 @@ impl Fixture {
             Need::Report => {
                 // Through the shared rules, from an address of its own: the public form is throttled per
                 // address (REG-7) and the harness's requests must not use up the cells' allowance.
-                let input = nintei_web::reg::ReportInput {
+                let input = nintei_app::reg::ReportInput {
                     registration_number: number.clone(),
                     message: "相談室が閉まっています。".into(),
-                    ..nintei_web::reg::ReportInput::default()
+                    ..nintei_app::reg::ReportInput::default()
                 };
                 let address = format!("192.0.2.{}", self.counter_value() % 250);
-                nintei_web::reg::receive_report(&self.app.state, &address, &input)
+                nintei_app::reg::receive_report(&self.app.state, &address, &input)
                     .await
                     .expect("fixture: report");
                 let list = self.app.get("/api/v1/registration/reports", Some(office)).await;

@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
+use nintei_app::jobs::BackgroundJob;
 use nintei_store::Db;
 use nintei_store::jobs::{self, NewJob};
 
@@ -124,12 +125,16 @@ async fn session_cleanup_job_removes_expired_sessions() {
     b.sign_in(&email, crate::support::PASSWORD).await;
     assert_eq!(app.count("sessions").await, 1);
     app.clock.advance(chrono::Duration::hours(13));
-    nintei_web::jobs::schedule_recurring(&app.state).await.unwrap();
-    nintei_web::jobs::schedule_recurring(&app.state).await.unwrap();
-    nintei_web::jobs::run_due(&app.state, "test").await.unwrap();
-    let cleanups = jobs::count_by_status(&app.state.db, nintei_web::jobs::SESSION_CLEANUP, "done")
-        .await
-        .unwrap();
+    nintei_app::jobs::schedule_recurring(&app.state).await.unwrap();
+    nintei_app::jobs::schedule_recurring(&app.state).await.unwrap();
+    nintei_app::jobs::run_due(&app.state, "test").await.unwrap();
+    let cleanups = jobs::count_by_status(
+        &app.state.db,
+        <nintei_app::jobs::SessionCleanup as BackgroundJob>::KIND,
+        "done",
+    )
+    .await
+    .unwrap();
     assert_eq!(cleanups, 1, "scheduled once per hour");
     assert_eq!(app.count("sessions").await, 0);
 }
@@ -168,9 +173,9 @@ async fn two_serve_processes_on_one_database_run_the_hourly_job_once() {
     // Both processes schedule the hourly clean-up, the daily reminder pass and the daily registration expiry
     // (REG-4); the dedupe keys leave one job of each (two if a run straddles the hour), each claimed once.
     for kind in [
-        nintei_web::jobs::SESSION_CLEANUP,
-        nintei_web::reminders::DEADLINE_REMINDERS,
-        nintei_web::jobs::REG_EXPIRY,
+        <nintei_app::jobs::SessionCleanup as BackgroundJob>::KIND,
+        <nintei_app::jobs::DeadlineReminders as BackgroundJob>::KIND,
+        <nintei_app::jobs::RegExpiry as BackgroundJob>::KIND,
     ] {
         let done = jobs::count_by_status(db, kind, "done").await.unwrap();
         assert!((1..=2).contains(&done), "{kind}: {done} jobs done");

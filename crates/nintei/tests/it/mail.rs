@@ -7,11 +7,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use nintei_app::outbox::{SmtpConfig, enqueue_mail};
 use nintei_domain::role::Role;
 use nintei_store::jobs;
+use nintei_store::mail::SEND_MAIL;
 use nintei_store::mail::{self, MailStatus};
 use nintei_web::Config;
-use nintei_web::mail::{SEND_MAIL, SmtpConfig, enqueue_mail};
 use serde_json::Value;
 
 use crate::support::{Browser, PASSWORD, TestApp};
@@ -123,7 +124,7 @@ async fn enqueue(app: &TestApp, to: &str) -> String {
 }
 
 fn now(app: &TestApp) -> i64 {
-    use nintei_web::clock::Clock;
+    use nintei_app::clock::Clock;
     app.clock.unix()
 }
 
@@ -136,7 +137,7 @@ async fn mail_reaches_the_smtp_sink_with_japanese_subject_body_and_the_rows_mess
     assert_eq!(row.status, MailStatus::Queued);
     assert_eq!(row.message_id, format!("<outbox-{id}@nintei.local>"));
 
-    assert_eq!(nintei_web::jobs::run_due(&app.state, "w").await.unwrap(), 1);
+    assert_eq!(nintei_app::jobs::run_due(&app.state, "w").await.unwrap(), 1);
 
     let got = sink.received();
     assert_eq!(got.len(), 1, "one message delivered");
@@ -198,7 +199,7 @@ async fn mail_reaches_the_smtp_sink_with_japanese_subject_body_and_the_rows_mess
         "one job per row"
     );
     tx.commit().await.unwrap();
-    assert_eq!(nintei_web::jobs::run_due(&app.state, "w").await.unwrap(), 0);
+    assert_eq!(nintei_app::jobs::run_due(&app.state, "w").await.unwrap(), 0);
     assert_eq!(sink.received().len(), 1);
 }
 
@@ -211,7 +212,7 @@ async fn a_retried_send_carries_the_same_message_id() {
         .await
         .unwrap()
         .unwrap();
-    nintei_web::mail::run_send_job(&app.state, &job).await.unwrap();
+    nintei_app::jobs::run_job(&app.state, &job).await.unwrap();
     // The worker "crashes" after the server accepted the mail but before its record: the row is queued again and
     // the job's lease runs out, so another worker sends it once more.
     app.state
@@ -227,7 +228,7 @@ async fn a_retried_send_carries_the_same_message_id() {
         .unwrap()
         .unwrap();
     assert_eq!(retry.id, job.id);
-    nintei_web::mail::run_send_job(&app.state, &retry).await.unwrap();
+    nintei_app::jobs::run_job(&app.state, &retry).await.unwrap();
     let got = sink.received();
     assert_eq!(got.len(), 2);
     assert_eq!(
@@ -242,7 +243,7 @@ async fn a_retried_send_carries_the_same_message_id() {
 async fn a_refused_connection_is_recorded_retried_with_backoff_then_given_up() {
     let app = app_with_smtp(free_port()).await;
     let id = enqueue(&app, "contact@kokoro-care.example").await;
-    assert_eq!(nintei_web::jobs::run_due(&app.state, "w").await.unwrap(), 1);
+    assert_eq!(nintei_app::jobs::run_due(&app.state, "w").await.unwrap(), 1);
     let row = mail::by_id(app.state.db.pool(), &id).await.unwrap().unwrap();
     assert_eq!(row.status, MailStatus::Queued, "still to be sent");
     assert_eq!(row.attempts, 1);
@@ -251,20 +252,20 @@ async fn a_refused_connection_is_recorded_retried_with_backoff_then_given_up() {
     assert_eq!(attempts.len(), 1);
     assert_eq!(attempts[0].outcome, "error");
     assert_eq!(
-        nintei_web::jobs::run_due(&app.state, "w").await.unwrap(),
+        nintei_app::jobs::run_due(&app.state, "w").await.unwrap(),
         0,
         "backoff before the next try"
     );
     for _ in 1..mail::MAX_ATTEMPTS {
         app.clock.advance(chrono::Duration::hours(1));
-        assert_eq!(nintei_web::jobs::run_due(&app.state, "w").await.unwrap(), 1);
+        assert_eq!(nintei_app::jobs::run_due(&app.state, "w").await.unwrap(), 1);
     }
     let row = mail::by_id(app.state.db.pool(), &id).await.unwrap().unwrap();
     assert_eq!(row.status, MailStatus::Failed);
     assert_eq!(row.attempts, mail::MAX_ATTEMPTS);
     app.clock.advance(chrono::Duration::hours(5));
     assert_eq!(
-        nintei_web::jobs::run_due(&app.state, "w").await.unwrap(),
+        nintei_app::jobs::run_due(&app.state, "w").await.unwrap(),
         0,
         "given up"
     );
@@ -309,7 +310,7 @@ async fn a_bad_address_or_a_header_injection_is_refused_or_defused() {
 async fn without_smtp_mail_stays_in_the_outbox_and_the_office_reads_it_on_the_sent_mail_screen() {
     let app = TestApp::new().await;
     let id = enqueue(&app, "contact@kokoro-care.example").await;
-    assert_eq!(nintei_web::jobs::run_due(&app.state, "w").await.unwrap(), 1);
+    assert_eq!(nintei_app::jobs::run_due(&app.state, "w").await.unwrap(), 1);
     let row = mail::by_id(app.state.db.pool(), &id).await.unwrap().unwrap();
     assert_eq!(row.status, MailStatus::Queued, "kept in the outbox");
     assert_eq!(row.attempts, 0, "no delivery was attempted");

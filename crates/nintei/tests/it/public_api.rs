@@ -244,7 +244,7 @@ async fn set_status(app: &TestApp, status: &str) {
         .unwrap();
     // As every status change of the application does, in its transaction: the directory follows.
     let mut tx = app.state.db.begin_write().await.unwrap();
-    nintei_web::public::reindex_accreditation(&mut tx, "MH-2026-0001")
+    nintei_app::directory::reindex_accreditation(&mut tx, "MH-2026-0001")
         .await
         .unwrap();
     tx.commit().await.unwrap();

@@ -208,7 +208,7 @@ async fn directory_filters_by_disclosed_days_and_hours() {
     crate::support::sqlx_exec(&st.db, "UPDATE settings SET value = CAST(CAST(value AS BIGINT) + 1000 AS TEXT) WHERE key = 'directory.generation'")
         .await;
     assert_eq!(api("day=holiday").await, [false, false, false], "facets gone");
-    nintei_web::public::ensure_search_index(st).await.unwrap();
+    nintei_app::directory::ensure_search_index(st).await.unwrap();
     assert_eq!(api("day=holiday").await, [false, false, true]);
     assert_eq!(listed(&page("evening=1").await), [true, false, false]);
 }

@@ -8,8 +8,8 @@ use crate::reg_common::{application, register, set_day, setup};
 use crate::support::TestApp;
 
 async fn run_jobs(app: &TestApp) -> usize {
-    nintei_web::jobs::schedule_recurring(&app.state).await.unwrap();
-    nintei_web::jobs::run_due(&app.state, "test").await.unwrap()
+    nintei_app::jobs::schedule_recurring(&app.state).await.unwrap();
+    nintei_app::jobs::run_due(&app.state, "test").await.unwrap()
 }
 
 async fn registration(app: &TestApp, token: &str, number: &str) -> serde_json::Value {

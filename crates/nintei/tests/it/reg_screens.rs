@@ -399,8 +399,8 @@ async fn public_report_form_then_the_office_opens_and_refers_a_case() {
 #[tokio::test]
 async fn demo_registration_pages_render_for_every_role() {
     let app = TestApp::new().await;
-    assert!(nintei_web::demo::load(&app.state).await.unwrap());
-    let pw = nintei_web::demo::DEMO_PASSWORD;
+    assert!(nintei_app::demo::load(&app.state).await.unwrap());
+    let pw = nintei_app::demo::DEMO_PASSWORD;
     let mut office = Browser::new(&app);
     office
         .sign_in("office@nintei.example", pw)

@@ -59,18 +59,18 @@ async fn a_year_of_reminders_each_sent_once_on_its_day_to_the_right_organization
         app.clock.set(start + Duration::days(day));
         let (r1, r2) = tokio::join!(
             async {
-                nintei_web::jobs::schedule_recurring(&app.state).await.unwrap();
-                nintei_web::jobs::run_due(&app.state, "worker-1").await.unwrap()
+                nintei_app::jobs::schedule_recurring(&app.state).await.unwrap();
+                nintei_app::jobs::run_due(&app.state, "worker-1").await.unwrap()
             },
             async {
-                nintei_web::jobs::schedule_recurring(&second).await.unwrap();
-                nintei_web::jobs::run_due(&second, "worker-2").await.unwrap()
+                nintei_app::jobs::schedule_recurring(&second).await.unwrap();
+                nintei_app::jobs::run_due(&second, "worker-2").await.unwrap()
             }
         );
         let _ = (r1, r2);
         let n = app.count("mail_outbox").await;
         if n > last {
-            seen_per_day.insert(nintei_web::clock::Clock::today(app.clock.as_ref()), n - last);
+            seen_per_day.insert(nintei_app::clock::Clock::today(app.clock.as_ref()), n - last);
             last = n;
         }
     }
@@ -149,7 +149,7 @@ async fn a_met_deadline_gets_no_more_reminders() {
     .unwrap();
     tx.commit().await.unwrap();
     app.clock.set(Utc.with_ymd_and_hms(2026, 12, 9, 1, 0, 0).unwrap());
-    nintei_web::jobs::schedule_recurring(&app.state).await.unwrap();
-    nintei_web::jobs::run_due(&app.state, "w").await.unwrap();
+    nintei_app::jobs::schedule_recurring(&app.state).await.unwrap();
+    nintei_app::jobs::run_due(&app.state, "w").await.unwrap();
     assert_eq!(app.count("reminders_sent").await, 0);
 }

@@ -2,7 +2,7 @@
 //! sweep bends, and the seed the property tests mutate. A new POST route needs an entry here (the harnesses
 //! fail naming the route until it has one).
 
-use nintei_web::security::totp_code;
+use nintei_app::security::totp_code;
 use serde_json::json;
 
 use crate::harness::{Body, TOTP_SECRET};

@@ -56,9 +56,9 @@ async fn livez_and_healthz() {
 #[tokio::test]
 async fn demo_data_loads_once() {
     let app = TestApp::new().await;
-    assert!(nintei_web::demo::load(&app.state).await.unwrap());
+    assert!(nintei_app::demo::load(&app.state).await.unwrap());
     let users = app.count("users").await;
-    assert_eq!(users as usize, nintei_web::demo::DEMO_USERS.len());
+    assert_eq!(users as usize, nintei_app::demo::DEMO_USERS.len());
     assert!(app.count("organizations").await >= 3);
     // REG demo: registered rooms and one application with a finding under review.
     assert_eq!(app.count("registrations").await, 3);
@@ -72,14 +72,14 @@ async fn demo_data_loads_once() {
         1,
         "the demo accreditation is listed"
     );
-    assert!(!nintei_web::demo::load(&app.state).await.unwrap());
+    assert!(!nintei_app::demo::load(&app.state).await.unwrap());
     assert_eq!(app.count("users").await, users);
     // Every demo account can sign in (the admin needs its code).
     let r = app
         .post_json(
             "/api/v1/auth/token",
             None,
-            &serde_json::json!({"email": "office@nintei.example", "password": nintei_web::demo::DEMO_PASSWORD}),
+            &serde_json::json!({"email": "office@nintei.example", "password": nintei_app::demo::DEMO_PASSWORD}),
         )
         .await;
     r.assert_status(200);

@@ -12,10 +12,10 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use chrono::{DateTime, TimeZone, Utc};
 use http_body_util::BodyExt;
+use nintei_app::account::{NewAccount, create_account};
+use nintei_app::clock::FixedClock;
 use nintei_domain::role::Role;
 use nintei_store::Db;
-use nintei_web::accounts::{NewAccount, create_account};
-use nintei_web::clock::FixedClock;
 use nintei_web::{AppState, Config};
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -196,7 +196,7 @@ impl TestApp {
             config: Arc::new(config),
             public_cache: Default::default(),
         };
-        nintei_web::acc::ensure_catalog(&state)
+        nintei_app::acc::ensure_catalog(&state)
             .await
             .expect("load the sample standards catalog");
         let router = nintei_web::router(state.clone());

@@ -7,12 +7,12 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::api::ApiJson;
-use crate::auth::Caller;
-use crate::error::{AppError, AppResult};
-use crate::login::{self, Credentials, LoginOutcome};
+use crate::error::{AppError, WebResult};
 use crate::middleware::RequestId;
-use crate::security::random_token;
-use crate::state::AppState;
+use nintei_app::caller::Caller;
+use nintei_app::login::{self, Credentials, LoginOutcome};
+use nintei_app::security::random_token;
+use nintei_app::state::AppState;
 
 #[derive(Deserialize)]
 pub struct TokenRequest {
@@ -27,7 +27,7 @@ pub async fn issue(
     crate::auth::ClientAddr(address): crate::auth::ClientAddr,
     axum::Extension(rid): axum::Extension<RequestId>,
     ApiJson(req): ApiJson<TokenRequest>,
-) -> AppResult<Json<Value>> {
+) -> WebResult<Json<Value>> {
     let creds = Credentials {
         email: &req.email,
         password: &req.password,
@@ -35,13 +35,13 @@ pub async fn issue(
     };
     let user = match login::check_password(&state, &creds).await? {
         LoginOutcome::Ok(user) => user,
-        LoginOutcome::Throttled(retry_after) => return Err(AppError::TooManyRequests { retry_after }),
-        LoginOutcome::Rejected => return Err(AppError::Unauthorized),
+        LoginOutcome::Throttled(retry_after) => return Err(AppError::TooManyRequests { retry_after }.into()),
+        LoginOutcome::Rejected => return Err(AppError::Unauthorized.into()),
     };
     if user.totp_enabled {
         let code = req.totp.as_deref().unwrap_or("");
         if !login::check_totp(&state, &user, code, &address).await? {
-            return Err(AppError::Unauthorized);
+            return Err(AppError::Unauthorized.into());
         }
     }
     let now = state.clock.now();
@@ -64,7 +64,7 @@ pub async fn issue(
     tx.commit().await.map_err(nintei_store::StoreError::from)?;
     let expires = DateTime::from_timestamp(expires_at, 0)
         .map(|t| {
-            t.with_timezone(&crate::clock::jst())
+            t.with_timezone(&nintei_app::clock::jst())
                 .to_rfc3339_opts(SecondsFormat::Secs, false)
         })
         .unwrap_or_default();

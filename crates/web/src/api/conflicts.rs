@@ -8,8 +8,8 @@ use serde_json::json;
 
 use crate::api::{ApiJson, created};
 use crate::auth::ApiCaller;
-use crate::error::{AppError, AppResult, FieldError};
-use crate::state::AppState;
+use crate::error::{AppError, FieldError, WebResult};
+use nintei_app::state::AppState;
 
 #[derive(Deserialize)]
 pub struct CreateConflict {
@@ -22,7 +22,7 @@ pub async fn create(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     ApiJson(req): ApiJson<CreateConflict>,
-) -> AppResult<impl axum::response::IntoResponse> {
+) -> WebResult<impl axum::response::IntoResponse> {
     let for_self = req.user_id == caller.user.id;
     AppError::check(authz::organization(
         &caller.actor(),
@@ -49,13 +49,13 @@ pub async fn create(
         ));
     }
     if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
+        return Err(AppError::Validation(errors).into());
     }
     if organizations::by_id(state.db.pool(), &req.organization_id)
         .await?
         .is_none()
     {
-        return Err(AppError::NotFound);
+        return Err(AppError::NotFound.into());
     }
     let now = state.clock.now();
     let mut tx = state.db.begin_write().await?;

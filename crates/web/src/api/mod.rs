@@ -1,17 +1,12 @@
 //! The JSON API of API.md, under `/api/v1`.
 
 mod acc;
-mod acc_appeals;
-mod acc_impartiality;
-mod acc_renewal;
-mod acc_study;
-mod accreditations;
 mod auth_token;
 mod conflicts;
+mod directory;
 mod me;
-mod organizations;
-mod public;
-pub(crate) mod registration;
+mod org;
+pub(crate) mod reg;
 mod users;
 
 use axum::extract::FromRequest;
@@ -19,7 +14,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::error::AppError;
+use crate::error::{AppError, WebError};
 use crate::routing::{Routes, get, post};
 
 pub fn routes() -> Routes {
@@ -27,60 +22,72 @@ pub fn routes() -> Routes {
         .route("/api/v1/auth/token", post(auth_token::issue))
         .route("/api/v1/me", get(me::show))
         .route("/api/v1/users", post(users::create))
-        .route("/api/v1/organizations", post(organizations::create))
-        .route("/api/v1/organizations/{id}", get(organizations::show))
-        .route("/api/v1/organizations/{id}/sites", post(organizations::add_site))
+        .route("/api/v1/organizations", post(org::create))
+        .route("/api/v1/organizations/{id}", get(org::show))
+        .route("/api/v1/organizations/{id}/sites", post(org::add_site))
         .route("/api/v1/conflicts", post(conflicts::create))
         .route("/api/v1/openapi.json", get(crate::openapi::openapi_json))
-        .route("/api/v1/accreditation/standards", get(acc::standards))
-        .route("/api/v1/accreditation/cases", post(acc::create).get(acc::list))
-        .route("/api/v1/accreditation/cases/{id}", get(acc::show))
+        .route("/api/v1/accreditation/standards", get(acc::case::standards))
+        .route(
+            "/api/v1/accreditation/cases",
+            post(acc::case::create).get(acc::case::list),
+        )
+        .route("/api/v1/accreditation/cases/{id}", get(acc::case::show))
         .route(
             "/api/v1/accreditation/cases/{id}/eligibility",
-            post(acc::eligibility),
+            post(acc::case::eligibility),
         )
-        .route("/api/v1/accreditation/cases/{id}/plan", post(acc::plan))
+        .route("/api/v1/accreditation/cases/{id}/plan", post(acc::case::plan))
         .route(
             "/api/v1/accreditation/cases/{id}/self-study/submission",
-            post(acc::self_study),
+            post(acc::case::self_study),
         )
-        .route("/api/v1/accreditation/cases/{id}/surveyors", post(acc::surveyors))
+        .route(
+            "/api/v1/accreditation/cases/{id}/surveyors",
+            post(acc::case::surveyors),
+        )
         .route(
             "/api/v1/accreditation/cases/{id}/ratings",
-            post(acc::rate).get(acc::ratings),
+            post(acc::case::rate).get(acc::case::ratings),
         )
         .route(
             "/api/v1/accreditation/cases/{id}/assessment",
-            get(acc::assessment),
+            get(acc::case::assessment),
         )
-        .route("/api/v1/accreditation/cases/{id}/report", post(acc::report))
-        .route("/api/v1/accreditation/cases/{id}/response", post(acc::response))
+        .route("/api/v1/accreditation/cases/{id}/report", post(acc::case::report))
+        .route(
+            "/api/v1/accreditation/cases/{id}/response",
+            post(acc::case::response),
+        )
         .route(
             "/api/v1/accreditation/cases/{id}/votes",
-            post(acc::vote).get(acc::votes),
+            post(acc::case::vote).get(acc::case::votes),
         )
-        .route("/api/v1/accreditation/cases/{id}/decision", post(acc::decision))
-        .route("/api/v1/accreditation/cases/{id}/notice", post(acc::notice))
+        .route(
+            "/api/v1/accreditation/cases/{id}/decision",
+            post(acc::case::decision),
+        )
+        .route("/api/v1/accreditation/cases/{id}/notice", post(acc::case::notice))
         .route(
             "/api/v1/accreditation/cases/{id}/withdrawal",
-            post(acc::withdrawal),
+            post(acc::case::withdrawal),
         )
-        .route("/api/v1/accreditation/cases/{id}/stop", post(acc::stop))
+        .route("/api/v1/accreditation/cases/{id}/stop", post(acc::case::stop))
         .route(
             "/api/v1/accreditation/cases/{id}/invoices",
-            post(acc::extra_invoice),
+            post(acc::case::extra_invoice),
         )
         .route(
             "/api/v1/accreditation/cases/{id}/invoices/{invoice_id}/payments",
-            post(acc::payment),
+            post(acc::case::payment),
         )
-        .route("/api/v1/public/fee-estimate", get(acc::fee_estimate))
-        .route("/api/v1/public/accreditations", get(public::accreditations))
+        .route("/api/v1/public/fee-estimate", get(acc::case::fee_estimate))
+        .route("/api/v1/public/accreditations", get(directory::accreditations))
         .route(
             "/api/v1/public/accreditations/{number}",
-            get(public::accreditation),
+            get(directory::accreditation),
         )
-        .route("/api/v1/public/registrations", get(public::registrations))
+        .route("/api/v1/public/registrations", get(directory::registrations))
         .merge(registration_routes())
         .merge(acc_after_routes())
         .merge(accreditation_routes())
@@ -90,7 +97,7 @@ pub fn routes() -> Routes {
 
 /// ACC after the decision, part 2 (issue 4): appeals (ACC-21), renewal (ACC-19) and scope changes (ACC-20).
 fn acc_after_routes() -> Routes {
-    use acc_appeals as ap;
+    use acc::appeal as ap;
     Routes::new()
         .route("/api/v1/accreditation/cases/{id}/appeals", post(ap::file_case))
         .route(
@@ -107,29 +114,29 @@ fn acc_after_routes() -> Routes {
         .route("/api/v1/accreditation/appeals/{id}/decision", post(ap::decision))
         .route(
             "/api/v1/accreditations/{number}/renewal",
-            post(acc_renewal::renewal),
+            post(acc::renewal::renewal),
         )
         .route(
             "/api/v1/accreditation/cases/{id}/extension",
-            post(acc_renewal::extension),
+            post(acc::renewal::extension),
         )
         .route(
             "/api/v1/accreditation/cases/{id}/extension/decision",
-            post(acc_renewal::extension_decision),
+            post(acc::renewal::extension_decision),
         )
         .route(
             "/api/v1/accreditations/{number}/services",
-            post(acc_renewal::add_services),
+            post(acc::renewal::add_services),
         )
         .route(
             "/api/v1/accreditations/{number}/service-endings",
-            post(acc_renewal::end_service),
+            post(acc::renewal::end_service),
         )
 }
 
 /// The accreditation after the decision (issue 4, part 1: ACC-13 … ACC-18).
 fn accreditation_routes() -> Routes {
-    use accreditations as a;
+    use acc::record as a;
     Routes::new()
         .route("/api/v1/accreditations", get(a::list))
         .route("/api/v1/accreditations/{number}", get(a::show))
@@ -186,7 +193,7 @@ fn accreditation_routes() -> Routes {
 
 /// The self-study and its files, and the anonymous questionnaires (issue 3: ACC-3, ACC-6).
 fn acc_study_routes() -> Routes {
-    use acc_study as s;
+    use acc::study as s;
     Routes::new()
         .route("/api/v1/accreditation/cases/{id}/self-study", get(s::show))
         .route(
@@ -229,7 +236,7 @@ fn acc_study_routes() -> Routes {
 
 /// Impartiality and the site-visit timetable (issue 3: ACC-2, ACC-7, ACC-8).
 fn acc_impartiality_routes() -> Routes {
-    use acc_impartiality as i;
+    use acc::impartiality as i;
     Routes::new()
         .route(
             "/api/v1/accreditation/cases/{id}/unit-decision",
@@ -255,7 +262,7 @@ fn acc_impartiality_routes() -> Routes {
 
 /// REG (API.md "Registration cases" and its extensions, issue 5).
 fn registration_routes() -> Routes {
-    use registration as r;
+    use reg as r;
     Routes::new()
         .route("/api/v1/registration/criteria", get(r::criteria_list))
         .route(
@@ -323,17 +330,17 @@ fn registration_routes() -> Routes {
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
-    type Rejection = AppError;
+    type Rejection = WebError;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
         let req = crate::middleware::buffer_without_nul(req, state).await?;
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
             Err(JsonRejection::BytesRejection(r)) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(AppError::TooLarge)
+                Err(AppError::TooLarge.into())
             }
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(AppError::TooLarge),
-            Err(e) => Err(AppError::BadRequest(e.body_text())),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(AppError::TooLarge.into()),
+            Err(e) => Err(AppError::BadRequest(e.body_text()).into()),
         }
     }
 }

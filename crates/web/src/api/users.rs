@@ -4,11 +4,11 @@ use axum::extract::State;
 use nintei_domain::authz::{self, GlobalAction};
 use serde::Deserialize;
 
-use crate::accounts::{NewAccount, create_account};
 use crate::api::{ApiJson, created};
 use crate::auth::ApiCaller;
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::error::{AppError, WebResult};
+use nintei_app::account::{NewAccount, create_account};
+use nintei_app::state::AppState;
 
 #[derive(Deserialize)]
 pub struct CreateUser {
@@ -23,7 +23,7 @@ pub async fn create(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     ApiJson(req): ApiJson<CreateUser>,
-) -> AppResult<impl axum::response::IntoResponse> {
+) -> WebResult<impl axum::response::IntoResponse> {
     AppError::check(authz::global(&caller.actor(), GlobalAction::CreateUser))?;
     let account = NewAccount {
         email: &req.email,

@@ -11,11 +11,11 @@ use serde_json::json;
 
 use crate::auth::{AnySession, WebUser, check_csrf};
 use crate::error::{AppError, FieldError, PageError};
-use crate::login::{Credentials, LoginOutcome, check_password};
-use crate::security;
-use crate::state::AppState;
 use crate::ui::login::{start_session, with_session_cookie};
 use crate::ui::{Errors, Page, UiForm, in_lang, render_status};
+use nintei_app::login::{Credentials, LoginOutcome, check_password};
+use nintei_app::security;
+use nintei_app::state::AppState;
 
 #[derive(Template)]
 #[template(path = "password.html")]

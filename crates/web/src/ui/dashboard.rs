@@ -9,8 +9,8 @@ use nintei_store::{organizations, users};
 
 use crate::auth::{SESSION_COOKIE, WebUser, cookie, lang_of};
 use crate::error::PageError;
-use crate::state::AppState;
 use crate::ui::{Page, in_lang, render_status};
+use nintei_app::state::AppState;
 
 #[derive(Template)]
 #[template(path = "home.html")]

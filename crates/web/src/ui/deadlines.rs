@@ -19,9 +19,9 @@ use serde_json::json;
 use crate::auth::{AnySession, WebUser, check_csrf};
 use crate::error::{AppError, PageError};
 use crate::routing::{Routes, get, post};
-use crate::security::random_token;
-use crate::state::AppState;
 use crate::ui::{Page, UiForm, in_lang, render_status};
+use nintei_app::security::random_token;
+use nintei_app::state::AppState;
 
 pub struct Row {
     due_on: String,

@@ -9,8 +9,8 @@ use serde::Deserialize;
 
 use crate::auth::lang_of;
 use crate::error::FieldError;
-use crate::state::AppState;
 use crate::ui::{Errors, Page, render_status};
+use nintei_app::state::AppState;
 
 #[derive(Deserialize, Default)]
 pub struct EstimateQuery {

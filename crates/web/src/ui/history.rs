@@ -8,10 +8,10 @@ use nintei_store::audit::{self, StoredEvent};
 use nintei_store::{StoreError, users};
 use serde_json::Value;
 
-use crate::clock::jst;
 use crate::i18n::{self, Lang};
-use crate::state::AppState;
 use crate::ui::role_key;
+use nintei_app::clock::jst;
+use nintei_app::state::AppState;
 
 pub struct HistoryRow {
     /// `YYYY-MM-DD HH:MM:SS`, Japan time.

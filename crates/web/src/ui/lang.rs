@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::auth::{LANG_COOKIE, set_cookie};
 use crate::i18n::Lang;
-use crate::state::AppState;
+use nintei_app::state::AppState;
 
 #[derive(Deserialize)]
 pub struct Next {

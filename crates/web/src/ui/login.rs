@@ -8,12 +8,13 @@ use nintei_store::{audit, sessions};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::auth::{self, AnySession, Caller, PRE_CSRF_COOKIE, SESSION_COOKIE, check_csrf, cookie, lang_of};
+use crate::auth::{self, AnySession, PRE_CSRF_COOKIE, SESSION_COOKIE, check_csrf, cookie, lang_of};
 use crate::error::PageError;
-use crate::login::{self as checks, Credentials, LoginOutcome};
-use crate::security::{constant_time_eq, random_token};
-use crate::state::AppState;
 use crate::ui::{Page, UiForm, render_status};
+use nintei_app::Caller;
+use nintei_app::login::{self as checks, Credentials, LoginOutcome};
+use nintei_app::security::{constant_time_eq, random_token};
+use nintei_app::state::AppState;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -42,7 +43,7 @@ fn login_page(
         email: email.to_owned(),
         message,
         demo_accounts: if state.config.demo {
-            crate::demo::account_lines()
+            nintei_app::demo::account_lines()
         } else {
             Vec::new()
         },
@@ -191,8 +192,8 @@ struct TotpLoginPage {
 }
 
 fn totp_page(state: &AppState, s: &AnySession, message: &'static str) -> TotpLoginPage {
-    let demo_code = if state.config.demo && s.caller.user.email == crate::demo::DEMO_USERS[0].0 {
-        crate::demo::current_admin_code(state.clock.unix())
+    let demo_code = if state.config.demo && s.caller.user.email == nintei_app::demo::DEMO_USERS[0].0 {
+        nintei_app::demo::current_admin_code(state.clock.unix())
     } else {
         String::new()
     };

@@ -11,8 +11,8 @@ use nintei_store::mail::{self, MailStatus};
 
 use crate::auth::WebUser;
 use crate::error::{AppError, PageError};
-use crate::state::AppState;
 use crate::ui::{Page, in_lang, render_status};
+use nintei_app::state::AppState;
 
 /// How many of the newest mails the list shows.
 const LIST_LIMIT: i64 = 300;
@@ -21,7 +21,7 @@ const LIST_LIMIT: i64 = 300;
 fn jst_time(secs: i64) -> String {
     DateTime::<Utc>::from_timestamp(secs, 0)
         .map(|t| {
-            t.with_timezone(&crate::clock::jst())
+            t.with_timezone(&nintei_app::clock::jst())
                 .format("%Y-%m-%d %H:%M")
                 .to_string()
         })
@@ -106,7 +106,7 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let err = in_lang(s.lang);
     AppError::check(authz::global(&s.caller.actor(), GlobalAction::ViewMail)).map_err(&err)?;
-    let m = crate::mail::outbox_mail(&state, &id).await.map_err(&err)?;
+    let m = nintei_app::outbox::outbox_mail(&state, &id).await.map_err(&err)?;
     let attempts = mail::attempts(state.db.pool(), &m.id)
         .await
         .map_err(|e| err(e.into()))?

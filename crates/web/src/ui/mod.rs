@@ -1,21 +1,17 @@
 //! Server-rendered screens: Japanese by default with an English switch, navigation per role, accessible forms.
 
 mod acc;
-mod acc_impartiality;
-mod acc_study;
 mod account;
-mod accreditations;
-mod appeals;
 mod dashboard;
 mod deadlines;
+mod directory;
 mod fee_estimate;
 pub mod history;
 mod lang;
 mod login;
 mod mail;
-mod organizations;
-mod public;
-mod registration;
+mod org;
+mod reg;
 pub mod settings;
 mod users;
 
@@ -26,10 +22,10 @@ use nintei_domain::authz::{self, GlobalAction};
 use nintei_domain::role::Role;
 
 use crate::auth::{AnySession, lang_of};
-use crate::error::{AppError, FieldError, PageError};
+use crate::error::{AppError, FieldError, PageError, WebError};
 use crate::i18n::{self, Lang};
 use crate::routing::{Routes, get, post};
-use crate::state::AppState;
+use nintei_app::state::AppState;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -37,10 +33,10 @@ pub fn routes() -> Routes {
         .route("/dashboard", get(dashboard::dashboard))
         .route("/deadlines", get(deadlines::page))
         .route("/fee-estimate", get(fee_estimate::page))
-        .route("/directory", get(public::directory))
-        .route("/directory/registrations/{number}", get(public::registration))
-        .route("/verify", get(public::verify_form))
-        .route("/verify/{number}", get(public::verify))
+        .route("/directory", get(directory::directory))
+        .route("/directory/registrations/{number}", get(directory::registration))
+        .route("/verify", get(directory::verify_form))
+        .route("/verify/{number}", get(directory::verify))
         .route("/login", get(login::form).post(login::submit))
         .route("/login/totp", get(login::totp_form).post(login::totp_submit))
         .route("/logout", post(login::logout))
@@ -53,30 +49,30 @@ pub fn routes() -> Routes {
             "/account/totp",
             get(account::totp_form).post(account::totp_submit),
         )
-        .route(
-            "/organizations",
-            get(organizations::list).post(organizations::create),
-        )
-        .route("/organizations/new", get(organizations::new_form))
-        .route("/organizations/{id}", get(organizations::show))
-        .route("/organizations/{id}/sites", post(organizations::add_site))
+        .route("/organizations", get(org::list).post(org::create))
+        .route("/organizations/new", get(org::new_form))
+        .route("/organizations/{id}", get(org::show))
+        .route("/organizations/{id}/sites", post(org::add_site))
         .route("/admin/users", get(users::list).post(users::create))
         .route("/admin/settings", get(settings::show).post(settings::save))
         .route("/mail", get(mail::list))
         .route("/mail/{id}", get(mail::show))
         // 不服申立て (ACC-21, issue 4 part 2)
-        .route("/accreditation/appeals", get(appeals::list))
-        .route("/accreditation/appeals/{id}", get(appeals::show))
-        .route("/accreditation/appeals/{id}/{action}", post(appeals::step))
-        .route("/accreditation/standards", get(acc::standards))
-        .route("/accreditation/cases", get(acc::list).post(acc::apply_submit))
-        .route("/accreditation/cases/new", get(acc::apply_form))
-        .route("/accreditation/cases/{id}", get(acc::show))
+        .route("/accreditation/appeals", get(acc::appeal::list))
+        .route("/accreditation/appeals/{id}", get(acc::appeal::show))
+        .route("/accreditation/appeals/{id}/{action}", post(acc::appeal::step))
+        .route("/accreditation/standards", get(acc::case::standards))
+        .route(
+            "/accreditation/cases",
+            get(acc::case::list).post(acc::case::apply_submit),
+        )
+        .route("/accreditation/cases/new", get(acc::case::apply_form))
+        .route("/accreditation/cases/{id}", get(acc::case::show))
         .route(
             "/accreditation/cases/{id}/ratings",
-            get(acc::ratings).post(acc::rate),
+            get(acc::case::ratings).post(acc::case::rate),
         )
-        .route("/accreditation/cases/{id}/{step}", post(acc::step))
+        .route("/accreditation/cases/{id}/{step}", post(acc::case::step))
         .merge(registration_routes())
         .merge(accreditation_routes())
         .merge(deadlines::feed_routes())
@@ -87,7 +83,7 @@ pub fn routes() -> Routes {
 /// The office's surveyor screens: engagements and cooling-off warnings (issue 3: ACC-8). The case page's
 /// impartiality forms post to the case's step route.
 fn acc_impartiality_routes() -> Routes {
-    use acc_impartiality as i;
+    use acc::impartiality as i;
     Routes::new().route("/surveyors", get(i::list)).route(
         "/surveyors/{user_id}/engagements",
         get(i::engagements).post(i::add_engagement),
@@ -96,7 +92,7 @@ fn acc_impartiality_routes() -> Routes {
 
 /// The accreditation after the decision (issue 4, part 1).
 fn accreditation_routes() -> Routes {
-    use accreditations as a;
+    use acc::record as a;
     Routes::new()
         .route("/accreditations", get(a::list))
         .route("/accreditations/{number}", get(a::show))
@@ -107,7 +103,7 @@ fn accreditation_routes() -> Routes {
 
 /// The self-study screen, uploads and downloads, and the anonymous questionnaire (issue 3: ACC-3, ACC-6).
 fn acc_study_routes() -> Routes {
-    use acc_study as s;
+    use acc::study as s;
     Routes::new()
         .route("/accreditation/cases/{id}/study", get(s::show))
         .route("/accreditation/cases/{id}/study/{action}", post(s::action))
@@ -121,7 +117,7 @@ fn acc_study_routes() -> Routes {
 
 /// REG screens (issue 5); the public report form needs no account.
 fn registration_routes() -> Routes {
-    use registration as r;
+    use reg as r;
     Routes::new()
         .route("/registration", get(r::hub))
         .route("/registration/apply", get(r::apply_form))
@@ -191,7 +187,7 @@ pub const SOURCES_USING_KEYS: &[(&str, &str)] = &[
         include_str!("../../templates/fee_estimate.html"),
     ),
     ("ui/fee_estimate.rs", include_str!("fee_estimate.rs")),
-    ("ui/public.rs", include_str!("public.rs")),
+    ("ui/directory.rs", include_str!("directory.rs")),
     (
         "public_directory.html",
         include_str!("../../templates/public_directory.html"),
@@ -218,8 +214,8 @@ pub const SOURCES_USING_KEYS: &[(&str, &str)] = &[
         "accreditation.html",
         include_str!("../../templates/accreditation.html"),
     ),
-    ("ui/accreditations.rs", include_str!("accreditations.rs")),
-    ("ui/appeals.rs", include_str!("appeals.rs")),
+    ("ui/acc/record.rs", include_str!("acc/record.rs")),
+    ("ui/acc/appeal.rs", include_str!("acc/appeal.rs")),
     ("ui/deadlines.rs", include_str!("deadlines.rs")),
     ("mail_list.html", include_str!("../../templates/mail_list.html")),
     (
@@ -238,13 +234,13 @@ pub const SOURCES_USING_KEYS: &[(&str, &str)] = &[
         "acc_standards.html",
         include_str!("../../templates/acc_standards.html"),
     ),
-    ("ui/acc.rs", include_str!("acc.rs")),
+    ("ui/acc/case.rs", include_str!("acc/case.rs")),
     ("acc_study.html", include_str!("../../templates/acc_study.html")),
     (
         "questionnaire.html",
         include_str!("../../templates/questionnaire.html"),
     ),
-    ("ui/acc_study.rs", include_str!("acc_study.rs")),
+    ("ui/acc/study.rs", include_str!("acc/study.rs")),
     (
         "acc_impartiality.html",
         include_str!("../../templates/acc_impartiality.html"),
@@ -254,13 +250,13 @@ pub const SOURCES_USING_KEYS: &[(&str, &str)] = &[
         "surveyor_engagements.html",
         include_str!("../../templates/surveyor_engagements.html"),
     ),
-    ("ui/acc_impartiality.rs", include_str!("acc_impartiality.rs")),
+    ("ui/acc/impartiality.rs", include_str!("acc/impartiality.rs")),
     ("ui/mod.rs", include_str!("mod.rs")),
     ("ui/login.rs", include_str!("login.rs")),
-    ("ui/organizations.rs", include_str!("organizations.rs")),
+    ("ui/org.rs", include_str!("org.rs")),
     ("ui/users.rs", include_str!("users.rs")),
     ("ui/account.rs", include_str!("account.rs")),
-    ("ui/registration.rs", include_str!("registration.rs")),
+    ("ui/reg/mod.rs", include_str!("reg/mod.rs")),
     ("reg_home.html", include_str!("../../templates/reg_home.html")),
     ("reg_apply.html", include_str!("../../templates/reg_apply.html")),
     ("reg_people.html", include_str!("../../templates/reg_people.html")),
@@ -563,7 +559,7 @@ pub fn error_page(e: &AppError, lang: Lang) -> Response {
         _ => String::new(),
     };
     let info = ErrorInfo {
-        status: e.status(),
+        status: crate::error::status(e),
         message_key,
         detail,
     };
@@ -635,7 +631,7 @@ async fn signed_in(state: &AppState, secret: Option<&str>, lang: Lang) -> Option
         .await
         .ok()??;
     user.active.then(|| AnySession {
-        caller: crate::auth::Caller {
+        caller: nintei_app::caller::Caller {
             user,
             request_id: String::new(),
         },
@@ -656,7 +652,7 @@ pub fn csrf_refused() -> Response {
 
 pub async fn not_found(headers: HeaderMap, uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {
-        return AppError::NotFound.into_response();
+        return WebError(AppError::NotFound).into_response();
     }
     PageError::App(AppError::NotFound, lang_of(&headers)).into_response()
 }

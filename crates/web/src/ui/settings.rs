@@ -11,12 +11,12 @@ use nintei_store::{StoreError, audit, settings};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::acc::{SETTING_INVOICE_REGISTRATION, SETTING_ROLL_FORWARD, valid_registration_number};
 use crate::auth::{AnySession, WebUser, check_csrf};
 use crate::documents::SETTING_DATE_STYLE;
 use crate::error::{AppError, AppResult, FieldError, PageError};
-use crate::state::AppState;
 use crate::ui::{Errors, Page, UiForm, in_lang, render_status};
+use nintei_app::acc::{SETTING_INVOICE_REGISTRATION, SETTING_ROLL_FORWARD, valid_registration_number};
+use nintei_app::state::AppState;
 
 /// The letterhead of one kind of document: its setting keys' prefix and the values used until the office sets
 /// its own.
@@ -176,7 +176,7 @@ async fn current(state: &AppState) -> AppResult<SettingsForm> {
         issuer_parts(state, &ACC_ISSUER).await?;
     let [reg_organization, reg_title, reg_person, reg_address, reg_phone] =
         issuer_parts(state, &REG_ISSUER).await?;
-    let roll = crate::acc::office_calendar(state).await?.roll_forward;
+    let roll = nintei_app::acc::office_calendar(state).await?.roll_forward;
     Ok(SettingsForm {
         csrf: String::new(),
         date_style: settings::get(&state.db, SETTING_DATE_STYLE)

@@ -9,11 +9,11 @@ use nintei_domain::role::Role;
 use nintei_store::{organizations, users};
 use serde::Deserialize;
 
-use crate::accounts::{NewAccount, create_account};
 use crate::auth::{AnySession, WebUser, check_csrf};
 use crate::error::{AppError, PageError};
-use crate::state::AppState;
 use crate::ui::{Errors, Page, UiForm, in_lang, render_status, role_key};
+use nintei_app::account::{NewAccount, create_account};
+use nintei_app::state::AppState;
 
 #[derive(Deserialize, Default)]
 pub struct UserForm {

@@ -1,0 +1,720 @@
+//! Impartiality of the review and the site-visit timetable (ACC-2, ACC-7, ACC-8), shared by the API and the
+//! screens: the head's decision on a department unit, the organization's objection to a surveyor and the
+//! office's decision, the cooling-off recorded with each decision and the warnings on surveyors' engagements,
+//! and the timetable generated from the seed's standard schedule.
+
+use chrono::NaiveDate;
+use nintei_domain::acc::impartiality::{
+    EngagementKind, UnitRefusal, cooling_off_after, cooling_offs_hit, unit_acceptance,
+};
+use nintei_domain::acc::site_visit::{ScheduleItem, standard_schedule, validate_schedule, visit_days};
+use nintei_domain::acc::{CaseStatus, UnitConditions};
+use nintei_domain::authz::Decision;
+use nintei_domain::authz::acc::CaseFacts;
+use nintei_domain::authz::acc_impartiality::{
+    ImpartialityAction, engagements as engagements_authz, impartiality,
+};
+use nintei_domain::role::Role;
+use nintei_store::acc::Case;
+use nintei_store::acc_impartiality::{self as store, NewEngagement, Objection, UnitDecision};
+use nintei_store::{Tx, audit, organizations, users};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::case::{begin, finish, invalid, optional_text, required_text};
+use super::{Loaded, load, not_before, parse_day, past_day};
+use crate::caller::Caller;
+use crate::error::{AppError, AppResult, FieldError};
+use crate::state::AppState;
+
+const TEXT_MAX: usize = 2000;
+
+fn iso(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+pub fn decide(loaded: &Loaded, caller: &Caller, action: ImpartialityAction) -> Decision {
+    let pairs = loaded.surveyor_pairs();
+    let facts = CaseFacts {
+        organization_id: &loaded.case.organization_id,
+        coordinator_id: loaded.case.coordinator_id.as_deref(),
+        surveyors: &pairs,
+        caller_conflicted: loaded.caller_conflicted,
+        report_issued: loaded.case.report_issued_on.is_some(),
+    };
+    impartiality(&caller.actor(), action, &facts)
+}
+
+pub fn may(loaded: &Loaded, caller: &Caller, action: ImpartialityAction) -> bool {
+    decide(loaded, caller, action).is_allowed()
+}
+
+/// Loads a case for an action: 404 when the caller may not see it, 403 when they may not act.
+pub async fn load_for(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    action: ImpartialityAction,
+) -> AppResult<Loaded> {
+    let loaded = load(state, caller, id).await?.ok_or(AppError::NotFound)?;
+    AppError::check(decide(&loaded, caller, action))?;
+    Ok(loaded)
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// ACC-2: the head's decision on a department unit
+
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct UnitDecisionInput {
+    pub qualifies: Option<bool>,
+    #[serde(default)]
+    pub decided_on: String,
+    pub reason: Option<String>,
+}
+
+/// The application's three ACC-2 answers, when it has them.
+pub fn unit_conditions(case: &Case) -> Option<UnitConditions> {
+    case.application
+        .get("unit_conditions")
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+}
+
+/// `unit` of the case JSON: `null` for an application of the legal entity itself.
+pub async fn unit_json(state: &AppState, case: &Case) -> AppResult<Value> {
+    let Some(name) = &case.unit_name else {
+        return Ok(Value::Null);
+    };
+    let decision = store::unit_decision(state.db.pool(), &case.id).await?;
+    let conditions = unit_conditions(case);
+    Ok(json!({
+        "name": name,
+        "conditions": conditions,
+        "conditions_met": conditions.map(|c| c.qualifies()),
+        "decision": decision.map(|d| json!({"qualifies": d.qualifies, "decided_on": d.decided_on, "reason": d.reason})),
+    }))
+}
+
+/// `POST …/unit-decision` (ACC-2): the head decides, once, whether the department applied for qualifies as the
+/// unit of accreditation; before the office's eligibility decision.
+pub async fn decide_unit(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    input: &UnitDecisionInput,
+) -> AppResult<()> {
+    let loaded = load_for(state, caller, id, ImpartialityAction::DecideUnit).await?;
+    let mut errors = Vec::new();
+    if input.qualifies.is_none() {
+        errors.push(FieldError::new(
+            "qualifies",
+            "該当するかどうかを指定してください (required)",
+        ));
+    }
+    let decided_on = past_day(&mut errors, "decided_on", &input.decided_on, state.clock.today());
+    if let Some(d) = decided_on {
+        not_before(
+            &mut errors,
+            "decided_on",
+            d,
+            Some((loaded.case.applied_on, "申込日")),
+        );
+    }
+    let reason = optional_text(&mut errors, "reason", input.reason.as_deref(), TEXT_MAX);
+    invalid(errors)?;
+    let (Some(qualifies), Some(decided_on)) = (input.qualifies, decided_on) else {
+        return Err(AppError::BadRequest(
+            "qualifies and decided_on are required".into(),
+        ));
+    };
+    let now = state.clock.now().timestamp();
+    let (mut tx, case) = begin(state, id, now).await?;
+    if case.unit_name.is_none() {
+        return Err(AppError::Conflict(
+            "ACC-2: 法人単位の申請です。部門の判断は要りません (not a department application)".into(),
+        ));
+    }
+    if case.status != CaseStatus::Submitted {
+        return Err(AppError::Conflict(format!(
+            "ACC-2: 受審資格の判断の後です（状態「{}」） (only before the eligibility decision: {})",
+            case.status.label_ja(),
+            case.status.as_str()
+        )));
+    }
+    let decision = UnitDecision {
+        qualifies,
+        decided_on: iso(decided_on),
+        reason: reason.clone(),
+        decided_by: caller.user.id.clone(),
+    };
+    store::insert_unit_decision(&mut tx, id, &decision, now).await?;
+    let changes = audit::created(&[
+        ("unit_name", json!(case.unit_name)),
+        ("qualifies", json!(qualifies)),
+        ("decided_on", json!(iso(decided_on))),
+        ("reason", json!(reason)),
+    ]);
+    finish(tx, state, caller, "acc_case.unit_decision", id, changes).await
+}
+
+/// ACC-2 in the office's acceptance: a department case needs the head's "qualifies" first (409). Returns the
+/// reason to record when the office refuses a department the head found not qualifying.
+/// A renewal or scope addition (ACC-19, ACC-20) keeps the unit of the accreditation it changes: no new decision.
+pub async fn check_unit_for_eligibility(
+    tx: &mut Tx,
+    case: &Case,
+    eligible: bool,
+) -> AppResult<Option<String>> {
+    if case.unit_name.is_none() || case.kind != nintei_domain::acc::renewal::CaseKind::Initial {
+        return Ok(None);
+    }
+    let decided = store::unit_decision(&mut **tx, &case.id)
+        .await?
+        .map(|d| d.qualifies);
+    match unit_acceptance(case.unit_name.as_deref(), decided) {
+        Ok(()) => Ok(None),
+        Err(refusal) if eligible => Err(AppError::Conflict(refusal.message().into())),
+        Err(UnitRefusal::DoesNotQualify) => Ok(Some(UnitRefusal::DoesNotQualify.message().into())),
+        Err(UnitRefusal::Undecided) => Ok(None),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// ACC-8: objections to a surveyor
+
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct ObjectionInput {
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct ObjectionDecisionInput {
+    pub upheld: Option<bool>,
+    #[serde(default)]
+    pub decided_on: String,
+}
+
+/// Statuses in which the organization may object: while surveyors are assigned and before the report.
+const OBJECTION_STATUSES: [CaseStatus; 4] = [
+    CaseStatus::Accepted,
+    CaseStatus::SelfStudy,
+    CaseStatus::SiteVisit,
+    CaseStatus::Deferred,
+];
+
+pub fn objection_json(o: &Objection) -> Value {
+    json!({
+        "id": o.id,
+        "surveyor_id": o.surveyor_id,
+        "surveyor_name": o.surveyor_name,
+        "reason": o.reason,
+        "raised_on": o.raised_on,
+        "status": match o.upheld { None => "open", Some(true) => "upheld", Some(false) => "rejected" },
+        "upheld": o.upheld,
+        "decided_on": o.decided_on,
+    })
+}
+
+/// `POST …/surveyors/{user_id}/objection` (ACC-8): the organization asks for another surveyor. The surveyor must
+/// be assigned to the case (404 otherwise: nothing to object to); one open objection per surveyor (409).
+pub async fn object(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    surveyor_id: &str,
+    input: &ObjectionInput,
+) -> AppResult<Objection> {
+    let loaded = load_for(state, caller, id, ImpartialityAction::Object).await?;
+    if !loaded.surveyors.iter().any(|s| s.user_id == surveyor_id) {
+        return Err(AppError::NotFound);
+    }
+    let mut errors = Vec::new();
+    let reason = required_text(&mut errors, "reason", input.reason.trim(), TEXT_MAX);
+    invalid(errors)?;
+    let today = state.clock.today();
+    let now = state.clock.now().timestamp();
+    let (mut tx, case) = begin(state, id, now).await?;
+    if !OBJECTION_STATUSES.contains(&case.status) {
+        return Err(AppError::Conflict(format!(
+            "ACC-8: 状態「{}」では認定調査員の変更を申し出られません (not in status {})",
+            case.status.label_ja(),
+            case.status.as_str()
+        )));
+    }
+    let assigned = nintei_store::acc::surveyors(&mut *tx, id).await?;
+    if !assigned.iter().any(|s| s.user_id == surveyor_id) {
+        return Err(AppError::NotFound);
+    }
+    let objection_id = store::insert_objection(
+        &mut tx,
+        id,
+        surveyor_id,
+        &reason,
+        &iso(today),
+        &caller.user.id,
+        now,
+    )
+    .await?;
+    let created = store::open_objection(&mut *tx, id, surveyor_id)
+        .await?
+        .ok_or_else(|| AppError::Internal("objection not stored".into()))?;
+    let changes = audit::created(&[
+        ("objection_id", json!(objection_id)),
+        ("surveyor_id", json!(surveyor_id)),
+        ("reason", json!(reason)),
+    ]);
+    finish(tx, state, caller, "acc_case.surveyor_objection", id, changes).await?;
+    Ok(created)
+}
+
+/// `POST …/surveyors/{user_id}/objection/decision` (ACC-8): the office decides the open objection; upheld
+/// removes the assignment (the office then assigns another surveyor; the same one is not assigned again).
+pub async fn decide_objection(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    surveyor_id: &str,
+    input: &ObjectionDecisionInput,
+) -> AppResult<Objection> {
+    load_for(state, caller, id, ImpartialityAction::DecideObjection).await?;
+    let mut errors = Vec::new();
+    if input.upheld.is_none() {
+        errors.push(FieldError::new(
+            "upheld",
+            "申し出を認めるかどうかを指定してください (required)",
+        ));
+    }
+    let decided_on = past_day(&mut errors, "decided_on", &input.decided_on, state.clock.today());
+    invalid(errors)?;
+    let (Some(upheld), Some(decided_on)) = (input.upheld, decided_on) else {
+        return Err(AppError::BadRequest("upheld and decided_on are required".into()));
+    };
+    let now = state.clock.now().timestamp();
+    let (mut tx, _case) = begin(state, id, now).await?;
+    let Some(open) = store::open_objection(&mut *tx, id, surveyor_id).await? else {
+        return Err(AppError::Conflict(
+            "ACC-8: 判断待ちの申し出がありません (no open objection to this surveyor)".into(),
+        ));
+    };
+    let mut errors = Vec::new();
+    if let Ok(raised) = NaiveDate::parse_from_str(&open.raised_on, "%Y-%m-%d") {
+        not_before(
+            &mut errors,
+            "decided_on",
+            decided_on,
+            Some((raised, "申し出の日")),
+        );
+    }
+    invalid(errors)?;
+    if !store::decide_objection(&mut tx, &open.id, upheld, &iso(decided_on), &caller.user.id).await? {
+        return Err(AppError::Conflict(
+            "ACC-8: 申し出はすでに判断されました (already decided)".into(),
+        ));
+    }
+    let removed = upheld && store::remove_surveyor(&mut tx, id, surveyor_id).await?;
+    let changes = audit::diff(&[
+        ("objection_id", Value::Null, json!(open.id)),
+        ("surveyor_id", Value::Null, json!(surveyor_id)),
+        ("upheld", Value::Null, json!(upheld)),
+        ("decided_on", Value::Null, json!(iso(decided_on))),
+        ("assignment_removed", Value::Null, json!(removed)),
+    ]);
+    let decided = Objection {
+        upheld: Some(upheld),
+        decided_on: Some(iso(decided_on)),
+        ..open
+    };
+    finish(
+        tx,
+        state,
+        caller,
+        "acc_case.surveyor_objection_decision",
+        id,
+        changes,
+    )
+    .await?;
+    Ok(decided)
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// ACC-8: cooling-off and engagements
+
+/// ACC-8: with each decision on a case, every assigned surveyor's 6-month cooling-off with the organization.
+/// Called inside the decision's transaction; returns what was recorded, for its audit event.
+pub async fn record_cooling_offs(
+    tx: &mut Tx,
+    case: &Case,
+    decided_on: NaiveDate,
+    now: i64,
+) -> AppResult<Value> {
+    let Some(c) = cooling_off_after(&case.id, decided_on) else {
+        return Ok(Value::Null);
+    };
+    let surveyors = nintei_store::acc::surveyors(&mut **tx, &case.id).await?;
+    for s in &surveyors {
+        store::insert_cooling_off(
+            tx,
+            &case.id,
+            &s.user_id,
+            &case.organization_id,
+            &iso(c.decided_on),
+            &iso(c.ends_on),
+            now,
+        )
+        .await?;
+    }
+    Ok(json!({
+        "surveyors": surveyors.iter().map(|s| s.user_id.clone()).collect::<Vec<_>>(),
+        "ends_on": iso(c.ends_on),
+    }))
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct EngagementInput {
+    #[serde(default)]
+    pub organization_id: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub started_on: String,
+    pub note: Option<String>,
+}
+
+/// The surveyor named by the path: 404 unless the user exists and is a surveyor.
+async fn surveyor(state: &AppState, user_id: &str) -> AppResult<nintei_store::users::User> {
+    match users::by_id(state.db.pool(), user_id).await? {
+        Some(u) if u.role == Role::Surveyor => Ok(u),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+pub fn engagement_json(e: &nintei_store::acc_impartiality::Engagement) -> Value {
+    json!({
+        "id": e.id,
+        "surveyor_id": e.surveyor_id,
+        "organization_id": e.organization_id,
+        "organization_name": e.organization_name,
+        "kind": e.kind,
+        "started_on": e.started_on,
+        "note": e.note,
+        "warnings": e.warnings,
+    })
+}
+
+/// `POST /api/v1/surveyors/{user_id}/engagements` (ACC-8): the office records a surveyor's consulting, service
+/// or research funds with an organization. Within a cooling-off (or while the surveyor is assigned to an open
+/// case of that organization) it is recorded all the same, with warnings the office sees at once and the audit
+/// keeps: the office records what happened and acts on it.
+pub async fn add_engagement(
+    state: &AppState,
+    caller: &Caller,
+    user_id: &str,
+    input: &EngagementInput,
+) -> AppResult<Value> {
+    AppError::check(engagements_authz(&caller.actor()))?;
+    let s = surveyor(state, user_id).await?;
+    let mut errors = Vec::new();
+    let organization_id = input.organization_id.trim();
+    let organization = if organization_id.is_empty() {
+        errors.push(FieldError::new(
+            "organization_id",
+            "組織を選んでください (required)",
+        ));
+        None
+    } else {
+        let o = organizations::by_id(state.db.pool(), organization_id).await?;
+        if o.is_none() {
+            errors.push(FieldError::new(
+                "organization_id",
+                "該当する組織がありません (no such organization)",
+            ));
+        }
+        o
+    };
+    let kind = EngagementKind::parse(&input.kind);
+    if kind.is_none() {
+        errors.push(FieldError::new(
+            "kind",
+            "consulting（コンサルティング）、service（サービスの提供）または research_funds（研究資金）です",
+        ));
+    }
+    let started_on = parse_day(&mut errors, "started_on", &input.started_on);
+    let note = optional_text(&mut errors, "note", input.note.as_deref(), TEXT_MAX);
+    invalid(errors)?;
+    let (Some(organization), Some(kind), Some(started_on)) = (organization, kind, started_on) else {
+        return Err(AppError::BadRequest(
+            "organization_id, kind and started_on are required".into(),
+        ));
+    };
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    let rows = store::cooling_offs_of(&mut *tx, user_id).await?;
+    let cooling: Vec<_> = rows
+        .iter()
+        .filter(|r| r.organization_id == organization.id)
+        .filter_map(|r| {
+            Some(nintei_domain::acc::impartiality::CoolingOff {
+                case_id: r.case_id.clone(),
+                decided_on: NaiveDate::parse_from_str(&r.decided_on, "%Y-%m-%d").ok()?,
+                ends_on: NaiveDate::parse_from_str(&r.ends_on, "%Y-%m-%d").ok()?,
+            })
+        })
+        .collect();
+    let mut warnings: Vec<Value> = cooling_offs_hit(started_on, &cooling)
+        .into_iter()
+        .map(|c| {
+            json!({
+                "rule": "ACC-8",
+                "kind": "cooling_off",
+                "case_id": c.case_id,
+                "decided_on": iso(c.decided_on),
+                "ends_on": iso(c.ends_on),
+                "message": format!(
+                    "ACC-8: {}は{}の判定（{}）から{}まで、この組織に{}をしてはなりません (within the 6-month cooling-off)",
+                    s.name, c.case_id, iso(c.decided_on), iso(c.ends_on), kind.label_ja()
+                ),
+            })
+        })
+        .collect();
+    for case_id in store::open_assignments(&mut *tx, user_id, &organization.id).await? {
+        warnings.push(json!({
+            "rule": "ACC-8",
+            "kind": "assigned",
+            "case_id": case_id,
+            "message": format!(
+                "ACC-8: {}はこの組織の審査中の案件（{case_id}）の認定調査員です (assigned to an open case of this organization)",
+                s.name
+            ),
+        }));
+    }
+    let warnings = Value::Array(warnings);
+    let new = NewEngagement {
+        surveyor_id: user_id,
+        organization_id: &organization.id,
+        kind: kind.as_str(),
+        started_on: &iso(started_on),
+        note: note.as_deref(),
+        warnings: &warnings,
+        recorded_by: &caller.user.id,
+    };
+    let engagement_id = store::insert_engagement(&mut tx, &new, now.timestamp()).await?;
+    let changes = audit::created(&[
+        ("surveyor_id", json!(user_id)),
+        ("organization_id", json!(organization.id)),
+        ("kind", json!(kind.as_str())),
+        ("started_on", json!(iso(started_on))),
+        ("note", json!(note)),
+        ("warnings", warnings.clone()),
+    ]);
+    audit::append(
+        &mut tx,
+        &caller.audit(
+            now,
+            "surveyor_engagement.create",
+            "surveyor_engagement",
+            &engagement_id,
+            changes,
+        ),
+    )
+    .await?;
+    tx.commit().await.map_err(nintei_store::StoreError::from)?;
+    Ok(json!({
+        "id": engagement_id,
+        "surveyor_id": user_id,
+        "organization_id": organization.id,
+        "organization_name": organization.name,
+        "kind": kind.as_str(),
+        "started_on": iso(started_on),
+        "note": note,
+        "warnings": warnings,
+    }))
+}
+
+/// `GET /api/v1/surveyors/{user_id}/engagements` (ACC-8): the surveyor's engagements and cooling-offs.
+pub async fn engagements(state: &AppState, caller: &Caller, user_id: &str) -> AppResult<Value> {
+    AppError::check(engagements_authz(&caller.actor()))?;
+    let s = surveyor(state, user_id).await?;
+    let pool = state.db.pool();
+    let items = store::engagements(pool, user_id).await?;
+    let cooling = store::cooling_offs_of(pool, user_id).await?;
+    let today = iso(state.clock.today());
+    Ok(json!({
+        "surveyor": {"id": s.id, "name": s.name},
+        "items": items.iter().map(engagement_json).collect::<Vec<_>>(),
+        "cooling_offs": cooling.iter().map(|c| json!({
+            "case_id": c.case_id, "organization_id": c.organization_id, "organization_name": c.organization_name,
+            "decided_on": c.decided_on, "ends_on": c.ends_on, "active": c.ends_on >= today,
+        })).collect::<Vec<_>>(),
+    }))
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// ACC-7: the site-visit timetable
+
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct ScheduleInput {
+    #[serde(default)]
+    pub items: Vec<Value>,
+}
+
+/// The case's timetable: as edited, else the standard one from the planned site-visit day; `None` before the
+/// plan (no day yet).
+pub async fn schedule_items(state: &AppState, case: &Case) -> AppResult<Option<(Vec<ScheduleItem>, bool)>> {
+    let Some(day) = case.site_visit_on else {
+        return Ok(None);
+    };
+    if let Some(text) = store::schedule(state.db.pool(), &case.id).await?
+        && let Ok(items) = serde_json::from_str::<Vec<ScheduleItem>>(&text)
+    {
+        return Ok(Some((items, true)));
+    }
+    Ok(Some((standard_schedule(day), false)))
+}
+
+pub fn schedule_json(case: &Case, schedule: Option<(Vec<ScheduleItem>, bool)>) -> Value {
+    let (items, edited) = schedule.unwrap_or_default();
+    json!({
+        "site_visit_on": case.site_visit_on.map(iso),
+        "days": case.site_visit_on.map(|d| visit_days(d).into_iter().map(iso).collect::<Vec<_>>()).unwrap_or_default(),
+        "edited": edited,
+        "items": items,
+    })
+}
+
+/// `GET …/site-visit/schedule` (ACC-7).
+pub async fn schedule(state: &AppState, caller: &Caller, id: &str) -> AppResult<Value> {
+    let loaded = load_for(state, caller, id, ImpartialityAction::ViewSchedule).await?;
+    let s = schedule_items(state, &loaded.case).await?;
+    Ok(schedule_json(&loaded.case, s))
+}
+
+/// Parses the items one by one so that a bad one is named (`items[3].start`).
+fn parse_items(values: &[Value], errors: &mut Vec<FieldError>) -> Vec<ScheduleItem> {
+    let mut items = Vec::new();
+    for (i, v) in values.iter().enumerate() {
+        let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+        let date = parse_day(errors, &format!("items[{i}].date"), &text("date"));
+        let mut time = |k: &str| {
+            let t = nintei_domain::acc::site_visit::parse_time(&text(k));
+            if t.is_none() {
+                errors.push(FieldError::new(
+                    format!("items[{i}].{k}"),
+                    "時刻はHH:MMの形で入力してください (not a time)",
+                ));
+            }
+            t
+        };
+        let (start, end) = (time("start"), time("end"));
+        if let (Some(date), Some(start), Some(end)) = (date, start, end) {
+            items.push(ScheduleItem {
+                date,
+                start,
+                end,
+                title: text("title"),
+                note: v.get("note").and_then(Value::as_str).map(str::to_owned),
+            });
+        }
+    }
+    items
+}
+
+/// `PUT …/site-visit/schedule` `{items: [{date, start, end, title, note?}]}` (ACC-7): the office or the lead
+/// surveyor replaces the timetable; times in order, within the visit's days, titles required.
+pub async fn put_schedule(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    input: &ScheduleInput,
+) -> AppResult<Value> {
+    load_for(state, caller, id, ImpartialityAction::EditSchedule).await?;
+    let mut errors = Vec::new();
+    let mut items = parse_items(&input.items, &mut errors);
+    invalid(errors)?;
+    let now = state.clock.now().timestamp();
+    let (mut tx, case) = begin(state, id, now).await?;
+    let Some(day) = case.site_visit_on else {
+        return Err(AppError::Conflict(
+            "ACC-7: 実地調査の日程がまだ計画されていません (no site-visit day planned yet)".into(),
+        ));
+    };
+    if matches!(
+        case.status,
+        CaseStatus::Ineligible
+            | CaseStatus::Accredited
+            | CaseStatus::Denied
+            | CaseStatus::Withdrawn
+            | CaseStatus::Stopped
+    ) {
+        return Err(AppError::Conflict(format!(
+            "ACC-7: 状態「{}」の案件の日程は変更できません (the case is closed: {})",
+            case.status.label_ja(),
+            case.status.as_str()
+        )));
+    }
+    if let Err(list) = validate_schedule(&mut items, day) {
+        return Err(AppError::Validation(
+            list.into_iter()
+                .map(|e| {
+                    let field = match e.index {
+                        Some(i) => format!("items[{i}].{}", e.field),
+                        None => e.field.to_owned(),
+                    };
+                    FieldError::new(&field, e.message)
+                })
+                .collect(),
+        ));
+    }
+    let before = store::schedule(&mut *tx, id).await?;
+    let text = serde_json::to_string(&items).map_err(|e| AppError::Internal(e.to_string()))?;
+    store::put_schedule(&mut tx, id, &text, &caller.user.id, now).await?;
+    let changes = audit::diff(&[(
+        "site_visit_schedule",
+        before
+            .and_then(|b| serde_json::from_str::<Value>(&b).ok())
+            .unwrap_or(Value::Null),
+        json!(items),
+    )]);
+    finish(tx, state, caller, "acc_case.site_visit_schedule", id, changes).await?;
+    Ok(schedule_json(&case, Some((items, true))))
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The case JSON's additions
+
+/// Adds `unit`, and for those who may see them `objections` and `cooling_offs`, to the case JSON.
+pub async fn extend_view(state: &AppState, caller: &Caller, loaded: &Loaded, v: &mut Value) -> AppResult<()> {
+    let unit = unit_json(state, &loaded.case).await?;
+    let objections = if may(loaded, caller, ImpartialityAction::ViewObjections) {
+        Some(store::objections(state.db.pool(), &loaded.case.id).await?)
+    } else {
+        None
+    };
+    let cooling = if matches!(caller.user.role, Role::Office | Role::Head | Role::Admin) {
+        Some(store::cooling_offs_of_case(state.db.pool(), &loaded.case.id).await?)
+    } else {
+        None
+    };
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert("unit".into(), unit);
+        if let Some(list) = objections {
+            obj.insert(
+                "objections".into(),
+                json!(list.iter().map(objection_json).collect::<Vec<_>>()),
+            );
+        }
+        if let Some(list) = cooling {
+            obj.insert(
+                "cooling_offs".into(),
+                json!(
+                    list.iter()
+                        .map(
+                            |c| json!({"surveyor_id": c.surveyor_id, "surveyor_name": c.surveyor_name,
+                    "decided_on": c.decided_on, "ends_on": c.ends_on})
+                        )
+                        .collect::<Vec<_>>()
+                ),
+            );
+        }
+    }
+    Ok(())
+}

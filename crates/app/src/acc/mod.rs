@@ -1,0 +1,534 @@
+//! Accreditation cases (ACC, issue 3), shared by the API and the screens: the catalog in force, loading a case
+//! with what authorization needs, the case as the API shows it, and every step of the case ([`ops`]).
+//!
+//! Each step validates its input (400, naming fields), checks who may do it (`authz::acc`, 404/403), then in one
+//! write transaction locks the case, checks the state it really starts from (409), changes it, keeps the
+//! deadlines in step, and appends one audit event.
+
+pub mod appeal;
+pub mod case;
+pub mod files;
+pub mod impartiality;
+pub mod record;
+pub mod renewal;
+pub mod study;
+
+use chrono::{Datelike, NaiveDate};
+use nintei_domain::acc::service::ServiceCode;
+use nintei_domain::acc::standards::{Catalog, CatalogError, parse_catalog_csv, sample_catalog};
+use nintei_domain::acc::{Assessment, Eligibility, Rating, assess, assess_eligibility};
+use nintei_domain::authz::acc::{self as acc_authz, CaseAction, CaseFacts};
+use nintei_domain::calendar::OfficeCalendar;
+use nintei_domain::fees::{FeeBreakdown, Yen, acc_fee};
+use nintei_domain::org::{CorporateNumber, LegalForm};
+use nintei_store::acc::{self, Case, Surveyor};
+use nintei_store::organizations::{self, Organization};
+use nintei_store::{StoreError, conflicts, invoices, settings, standards};
+use serde_json::{Value, json};
+
+use crate::caller::Caller;
+use crate::error::{AppError, AppResult, FieldError};
+use crate::state::AppState;
+
+/// Setting: the office's qualified-invoice registration number (適格請求書発行事業者登録番号, `T` + 13 digits).
+pub const SETTING_INVOICE_REGISTRATION: &str = "invoice.registration_number";
+/// Placeholder until the office sets its number: check-digit valid, and plainly not a real one (all zeros).
+pub const PLACEHOLDER_INVOICE_REGISTRATION: &str = "T9000000000000";
+/// Setting: `false` turns off the Civil Code art. 142 roll-forward of the organization's deadlines.
+pub const SETTING_ROLL_FORWARD: &str = "office.roll_forward";
+
+/// Loads the shipped sample catalog when no catalog exists yet (first start); returns the version in force.
+/// Called at start-up (`nintei serve`, `nintei migrate`, `nintei demo`) and, as a safety net, whenever a catalog
+/// is needed. Two processes starting together both try; the second insert is a duplicate and is ignored.
+pub async fn ensure_catalog(state: &AppState) -> AppResult<String> {
+    if let Some(info) = standards::in_force_info(state.db.pool()).await? {
+        return Ok(info.version);
+    }
+    let catalog = sample_catalog();
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    if let Some(info) = standards::in_force_info(&mut *tx).await? {
+        return Ok(info.version);
+    }
+    match standards::insert(&mut tx, &catalog, "sample", None, now.timestamp()).await {
+        Ok(_) => {}
+        Err(StoreError::Conflict(_)) => return Ok(catalog.version),
+        Err(e) if e.is_unique_violation() => return Ok(catalog.version),
+        Err(e) => return Err(e.into()),
+    }
+    let event = nintei_store::AuditEvent {
+        at: now,
+        actor_id: None,
+        actor_role: Some("system".into()),
+        action: "standards.import".into(),
+        entity: "standards_catalog".into(),
+        entity_id: catalog.version.clone(),
+        changes: json!({"version": catalog.version, "sample": true, "standards": catalog.standards.len()}),
+        request_id: "startup".into(),
+    };
+    nintei_store::audit::append(&mut tx, &event).await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(catalog.version)
+}
+
+/// Why `nintei standards import` changed nothing.
+#[derive(Debug)]
+pub enum ImportFailure {
+    /// The file has errors, each with its line (nothing was stored).
+    Invalid(Vec<CatalogError>),
+    /// The version label is not acceptable.
+    Label(String),
+    App(AppError),
+}
+
+impl From<AppError> for ImportFailure {
+    fn from(e: AppError) -> Self {
+        ImportFailure::App(e)
+    }
+}
+
+impl From<StoreError> for ImportFailure {
+    fn from(e: StoreError) -> Self {
+        ImportFailure::App(e.into())
+    }
+}
+
+/// What an import stored.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    pub version: String,
+    pub standards: usize,
+    pub sample: bool,
+}
+
+/// `nintei standards import FILE`: parses `bytes` in the catalog's CSV format (see
+/// `nintei_domain::acc::standards`) and, when it has no error, stores it as the new catalog in force. Cases keep
+/// the version they started with. `label` names the version (default `YYYY-MM-DD-vN`, N the catalog's number).
+pub async fn import_standards(
+    state: &AppState,
+    bytes: &[u8],
+    label: Option<&str>,
+    source: &str,
+) -> Result<Imported, ImportFailure> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+            return Err(ImportFailure::Invalid(vec![CatalogError {
+                line,
+                message: "UTF-8ではない文字があります（UTF-8で保存してください）".into(),
+            }]));
+        }
+    };
+    if let Some(l) = label
+        && (l.is_empty()
+            || l.len() > 50
+            || !l
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_')))
+    {
+        return Err(ImportFailure::Label(format!(
+            "version label {l:?}: 1-50 characters of A-Z, a-z, 0-9, '.', '-', '_'"
+        )));
+    }
+    let mut catalog = parse_catalog_csv(text, label.unwrap_or("pending")).map_err(ImportFailure::Invalid)?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    let next = standards::in_force_info(&mut *tx).await?.map_or(1, |i| i.seq + 1);
+    catalog.version = match label {
+        Some(l) => l.to_owned(),
+        None => format!("{}-v{next}", state.clock.today().format("%Y-%m-%d")),
+    };
+    standards::insert(&mut tx, &catalog, source, None, now.timestamp()).await?;
+    let event = nintei_store::AuditEvent {
+        at: now,
+        actor_id: None,
+        actor_role: Some("cli".into()),
+        action: "standards.import".into(),
+        entity: "standards_catalog".into(),
+        entity_id: catalog.version.clone(),
+        changes: json!({"version": catalog.version, "sample": catalog.sample, "standards": catalog.standards.len(),
+                        "source": source}),
+        request_id: "cli".into(),
+    };
+    nintei_store::audit::append(&mut tx, &event).await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(Imported {
+        version: catalog.version,
+        standards: catalog.standards.len(),
+        sample: catalog.sample,
+    })
+}
+
+/// The catalog in force, with its standards.
+pub async fn catalog_in_force(state: &AppState) -> AppResult<Catalog> {
+    let version = ensure_catalog(state).await?;
+    catalog(state, &version).await
+}
+
+pub async fn catalog(state: &AppState, version: &str) -> AppResult<Catalog> {
+    standards::load(state.db.pool(), version)
+        .await?
+        .ok_or_else(|| AppError::Internal(format!("catalog {version} is missing")))
+}
+
+/// The office calendar from the settings (art. 142 roll-forward on unless turned off; closures by default).
+pub async fn office_calendar(state: &AppState) -> AppResult<OfficeCalendar> {
+    let mut calendar = OfficeCalendar::default();
+    if let Some(v) = settings::get(&state.db, SETTING_ROLL_FORWARD).await? {
+        calendar.roll_forward = !matches!(v.trim(), "false" | "off" | "0" | "no");
+    }
+    Ok(calendar)
+}
+
+/// The office's registration number for invoices: the setting when it is a valid `T` + 13 digits, else the
+/// placeholder (so that a misconfiguration never produces an invoice with a malformed number).
+pub async fn invoice_registration_number(state: &AppState) -> AppResult<String> {
+    let configured = settings::get(&state.db, SETTING_INVOICE_REGISTRATION).await?;
+    Ok(configured
+        .as_deref()
+        .and_then(valid_registration_number)
+        .unwrap_or_else(|| PLACEHOLDER_INVOICE_REGISTRATION.to_owned()))
+}
+
+/// `T` followed by a 13-digit corporate number with a valid check digit (法人の登録番号).
+pub fn valid_registration_number(input: &str) -> Option<String> {
+    let digits = input.trim().strip_prefix('T')?;
+    if digits.len() != 13 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    CorporateNumber::parse(digits)
+        .ok()
+        .map(|n| format!("T{}", n.as_str()))
+}
+
+/// A case with what authorization and the view need.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub case: Case,
+    pub organization: Organization,
+    pub surveyors: Vec<Surveyor>,
+    pub caller_conflicted: bool,
+}
+
+impl Loaded {
+    pub fn surveyor_pairs(&self) -> Vec<(String, bool)> {
+        self.surveyors
+            .iter()
+            .map(|s| (s.user_id.clone(), s.lead))
+            .collect()
+    }
+
+    pub fn decide(&self, caller: &Caller, action: CaseAction) -> nintei_domain::authz::Decision {
+        let pairs = self.surveyor_pairs();
+        let facts = CaseFacts {
+            organization_id: &self.case.organization_id,
+            coordinator_id: self.case.coordinator_id.as_deref(),
+            surveyors: &pairs,
+            caller_conflicted: self.caller_conflicted,
+            report_issued: self.case.report_issued_on.is_some(),
+        };
+        acc_authz::case(&caller.actor(), action, &facts)
+    }
+
+    pub fn may(&self, caller: &Caller, action: CaseAction) -> bool {
+        self.decide(caller, action).is_allowed()
+    }
+
+    /// ACC-1 as of the application date.
+    pub fn eligibility(&self) -> Eligibility {
+        if self.case.kind == nintei_domain::acc::renewal::CaseKind::ScopeAddition {
+            return nintei_domain::acc::renewal::scope_addition_eligibility(
+                &self.case.services,
+                self.case.applied_on,
+            );
+        }
+        let legal_form = LegalForm::parse(&self.organization.legal_form).unwrap_or(LegalForm::Other);
+        assess_eligibility(legal_form, &self.case.services, self.case.applied_on)
+    }
+
+    /// ACC-22 for the case's revenue and number of services.
+    pub fn fees(&self) -> FeeBreakdown {
+        fees_for(&self.case)
+    }
+}
+
+pub fn fees_for(case: &Case) -> FeeBreakdown {
+    if case.kind == nintei_domain::acc::renewal::CaseKind::ScopeAddition {
+        return nintei_domain::acc::renewal::scope_addition_fee(case.service_codes().len());
+    }
+    let revenue = u64::try_from(case.annual_revenue_yen).unwrap_or(0);
+    let count = u32::try_from(case.service_codes().len()).unwrap_or(u32::MAX);
+    acc_fee(Yen::new(revenue), count)
+}
+
+/// Loads a case and checks `action` for the caller: 404 when the caller may not see it (or it does not exist),
+/// 403 when they see it but may not act.
+pub async fn load_for(state: &AppState, caller: &Caller, id: &str, action: CaseAction) -> AppResult<Loaded> {
+    let loaded = load(state, caller, id).await?.ok_or(AppError::NotFound)?;
+    AppError::check(loaded.decide(caller, action))?;
+    Ok(loaded)
+}
+
+pub async fn load(state: &AppState, caller: &Caller, id: &str) -> AppResult<Option<Loaded>> {
+    let pool = state.db.pool();
+    let Some(case) = acc::by_id(pool, id).await? else {
+        return Ok(None);
+    };
+    let organization = organizations::by_id(pool, &case.organization_id)
+        .await?
+        .ok_or_else(|| AppError::Internal("case without organization".into()))?;
+    let surveyors = acc::surveyors(pool, id).await?;
+    let caller_conflicted = conflicts::exists(pool, &caller.user.id, &case.organization_id).await?;
+    Ok(Some(Loaded {
+        case,
+        organization,
+        surveyors,
+        caller_conflicted,
+    }))
+}
+
+/// The current ratings of a case by standard code.
+pub async fn current_ratings(
+    state: &AppState,
+    case_id: &str,
+) -> AppResult<std::collections::HashMap<String, Rating>> {
+    let rows = acc::ratings(state.db.pool(), case_id, true).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| Rating::new(i64::from(r.rating)).ok().map(|x| (r.standard, x)))
+        .collect())
+}
+
+/// ACC-9 over the case's standards in scope (its own catalog version, its services).
+pub async fn assessment(state: &AppState, case: &Case) -> AppResult<Assessment> {
+    let catalog = catalog(state, &case.catalog_version).await?;
+    let ratings = current_ratings(state, &case.id).await?;
+    let codes = case.service_codes();
+    Ok(assess(
+        nintei_domain::acc::renewal::review_scope(&catalog, case.kind, &codes),
+        &ratings,
+    ))
+}
+
+fn iso(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn opt_iso(d: Option<NaiveDate>) -> Value {
+    d.map_or(Value::Null, |d| Value::String(iso(d)))
+}
+
+/// The case as API.md's `GET /api/v1/accreditation/cases/{id}` shows it, plus the steps' details.
+pub async fn view(state: &AppState, caller: &Caller, loaded: &Loaded) -> AppResult<Value> {
+    let c = &loaded.case;
+    let eligibility = loaded.eligibility();
+    let fees = loaded.fees();
+    let deadlines: Vec<Value> = acc::open_deadlines(state.db.pool(), &c.id)
+        .await?
+        .into_iter()
+        .map(|d| json!({"kind": d.kind, "due_on": iso(d.due_on)}))
+        .collect();
+    let catalog_info = standards::info(state.db.pool(), &c.catalog_version).await?;
+    let mut v = json!({
+        "id": c.id,
+        "organization_id": c.organization_id,
+        "organization_name": loaded.organization.name,
+        "unit_name": c.unit_name,
+        "status": c.status.as_str(),
+        "version": c.version,
+        "services": c.services.iter().map(|s| json!({"code": s.code.as_str(), "started_on": iso(s.started_on)})).collect::<Vec<_>>(),
+        "other_services": c.other_services,
+        "annual_revenue_yen": c.annual_revenue_yen,
+        "applied_on": iso(c.applied_on),
+        "application": c.application,
+        "catalog_version": c.catalog_version,
+        "catalog_sample": catalog_info.is_some_and(|i| i.sample),
+        "eligibility": eligibility,
+        "eligibility_decision": c.eligibility_decision.map(|eligible| json!({
+            "eligible": eligible,
+            "decided_on": opt_iso(c.eligibility_decided_on),
+            "reason": c.eligibility_reason,
+        })),
+        "fees": fees,
+        "deadlines": deadlines,
+        "plan": c.coordinator_id.as_ref().map(|coordinator| json!({
+            "coordinator_id": coordinator,
+            "coordinator_visit_on": opt_iso(c.coordinator_visit_on),
+            "self_study_due_on": opt_iso(c.self_study_due_on),
+            "site_visit_on": opt_iso(c.site_visit_on),
+        })),
+        "surveyors": loaded.surveyors.iter().map(|s| json!({"user_id": s.user_id, "name": s.name, "lead": s.lead})).collect::<Vec<_>>(),
+        "self_study_submitted_on": opt_iso(c.self_study_submitted_on),
+        "report_issued_on": opt_iso(c.report_issued_on),
+        "response": c.response_submitted_on.map(|on| json!({
+            "submitted_on": iso(on),
+            "opinion": c.response_opinion,
+            "action_plan": c.response_action_plan,
+        })),
+        "decision": c.outcome.map(|o| json!({
+            "outcome": o.as_str(),
+            "decided_on": opt_iso(c.decided_on),
+            "grace_until": opt_iso(c.grace_until),
+            "reason": c.decision_reason,
+        })),
+        "first_deferred_on": opt_iso(c.first_deferred_on),
+        "notice": {"sent_on": opt_iso(c.notice_sent_on), "received_on": opt_iso(c.notice_received_on)},
+        "withdrawn_on": opt_iso(c.withdrawn_on),
+        "kind": c.kind.as_str(),
+        "accreditation_id": c.accreditation_id,
+    });
+    // ACC-19: a renewal case shows the accreditation it renews and any extension asked during its review.
+    if let Some(aid) = &c.accreditation_id
+        && let Some(obj) = v.as_object_mut()
+    {
+        if let Some(a) = nintei_store::acc_renewal::by_id(state.db.pool(), aid).await? {
+            obj.insert(
+                "renews".into(),
+                json!({"number": a.number, "accredited_on": iso(a.accredited_on), "expires_on": iso(a.expires_on),
+                       "services": a.services, "status": a.status}),
+            );
+        }
+        let ext = nintei_store::acc_renewal::extension_for_case(state.db.pool(), &c.id).await?;
+        obj.insert("extension".into(), json!(ext));
+    }
+    if let (Some(number), Some(on), Some(expires)) = (&c.accreditation_number, c.accredited_on, c.expires_on)
+        && let Some(obj) = v.as_object_mut()
+    {
+        obj.insert(
+            "accreditation".into(),
+            json!({"number": number, "accredited_on": iso(on), "expires_on": iso(expires)}),
+        );
+    }
+    // Money owed is the office's and the organization's business, not the surveyors' or the committee's.
+    let sees_money = acc_authz::list_all_cases(&caller.actor())
+        || caller.user.role == nintei_domain::role::Role::Organization;
+    if sees_money && let Some(obj) = v.as_object_mut() {
+        let list = invoices::for_case(state.db.pool(), &c.id).await?;
+        let all_paid = list.iter().all(|i| i.is_paid());
+        obj.insert(
+            "invoices".into(),
+            serde_json::to_value(
+                list.iter()
+                    .map(|i| {
+                        json!({
+                            "id": i.id, "number": i.number, "issued_on": iso(i.issued_on), "due_on": iso(i.due_on),
+                            "registration_number": i.registration_number, "tax_rate_percent": i.tax_rate_percent,
+                            "subtotal_yen": i.subtotal_yen, "tax_yen": i.tax_yen, "total_yen": i.total_yen,
+                            "paid_yen": i.paid_yen(), "paid": i.is_paid(), "lines": i.lines, "payments": i.payments,
+                        })
+                    })
+                    .collect::<Vec<_>>(),
+            )
+            .map_err(|e| AppError::Internal(e.to_string()))?,
+        );
+        obj.insert("invoices_paid".into(), json!(all_paid));
+    }
+    // ACC-2, ACC-8: the unit decision, objections to surveyors and cooling-offs (additive fields).
+    impartiality::extend_view(state, caller, loaded, &mut v).await?;
+    Ok(v)
+}
+
+/// Whose cases a caller lists: the office, the head and administrators all; others their own (the
+/// organization's, the coordinator's and surveyors' assigned ones, the committee's without conflict).
+pub fn scope_of(caller: &Caller) -> nintei_store::acc::CaseScope<'_> {
+    use nintei_domain::role::Role;
+    use nintei_store::acc::CaseScope;
+    let user = &caller.user;
+    if acc_authz::list_all_cases(&caller.actor()) {
+        return CaseScope::All;
+    }
+    match user.role {
+        Role::Organization => CaseScope::Organization(user.organization_id.as_deref().unwrap_or("")),
+        Role::Coordinator => CaseScope::Coordinator(&user.id),
+        Role::Surveyor => CaseScope::Surveyor(&user.id),
+        Role::Committee => CaseScope::Committee(&user.id),
+        Role::Office | Role::Head | Role::Admin => CaseScope::All,
+    }
+}
+
+/// Money owed is the office's and the organization's business, not the surveyors' or the committee's.
+pub fn sees_invoices(caller: &Caller) -> bool {
+    acc_authz::list_all_cases(&caller.actor()) || caller.user.role == nintei_domain::role::Role::Organization
+}
+
+/// A strict `YYYY-MM-DD` date; `None` (with a field error) otherwise.
+pub fn parse_day(errors: &mut Vec<FieldError>, field: &str, value: &str) -> Option<NaiveDate> {
+    let value = value.trim();
+    if value.is_empty() {
+        errors.push(FieldError::new(
+            field,
+            "日付を入力してください（YYYY-MM-DD） (a date is required)",
+        ));
+        return None;
+    }
+    match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        Ok(d) if value.len() == 10 => Some(d),
+        _ => {
+            errors.push(FieldError::new(
+                field,
+                format!("日付はYYYY-MM-DDの形で入力してください（{value}） (not a date)"),
+            ));
+            None
+        }
+    }
+}
+
+/// A date of something that has happened: not after today (API.md "Conventions").
+pub fn past_day(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    value: &str,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
+    let d = parse_day(errors, field, value)?;
+    if d > today {
+        errors.push(FieldError::new(
+            field,
+            format!(
+                "未来の日付は入力できません（今日は{}） (must not be in the future)",
+                iso(today)
+            ),
+        ));
+        return None;
+    }
+    Some(d)
+}
+
+/// `date` must not precede `earlier` (the case's previous step), else a field error naming both.
+pub fn not_before(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    date: NaiveDate,
+    earlier: Option<(NaiveDate, &str)>,
+) {
+    if let Some((earlier, what)) = earlier
+        && date < earlier
+    {
+        errors.push(FieldError::new(
+            field,
+            format!(
+                "{what}（{}）より前の日付は入力できません (before {what})",
+                iso(earlier)
+            ),
+        ));
+    }
+}
+
+/// The latest of several optional dates, with the label of the one that wins.
+pub fn latest<'a>(dates: &[(Option<NaiveDate>, &'a str)]) -> Option<(NaiveDate, &'a str)> {
+    dates
+        .iter()
+        .filter_map(|(d, label)| d.map(|d| (d, *label)))
+        .max_by_key(|(d, _)| *d)
+}
+
+/// The year an accreditation number or invoice number carries.
+pub fn year_of(d: NaiveDate) -> i32 {
+    d.year()
+}
+
+/// Service names for screens.
+pub fn service_label(code: ServiceCode) -> String {
+    format!("{} {}", code.as_str(), code.name_ja())
+}

@@ -1,0 +1,419 @@
+//! The accreditation after the committee's decision (issue 4, part 1; seed 003 第7章): the record and its
+//! history, annual maintenance reports with the office's written questions (ACC-14), suspension, self-reports
+//! (ACC-15), compliance reviews (ACC-16), lapse (ACC-17, with the daily expiry job), revocation with its written
+//! notice (ACC-18), certificates (ACC-22) and the logo (ACC-13).
+//!
+//! One function per step, used by the API (`/api/v1/accreditations/...`) and the screens (`/accreditations/...`)
+//! alike. Inputs are JSON objects (the screens turn their forms into one), so both take exactly the same rules.
+//! Every change: one transaction that locks the accreditation row, checks the state inside the lock, records the
+//! history event (`accreditation_events`) and the audit event.
+
+use chrono::NaiveDate;
+use nintei_domain::acc::record::{self as rules, AccreditationStatus, RecordError, StatusChange};
+use nintei_domain::authz::accreditation::{self as authz, RecordAction};
+use nintei_domain::calendar::OfficeCalendar;
+use nintei_domain::deadline::Owner;
+use nintei_domain::role::Role;
+use nintei_store::acc_records::{self as store, Record};
+use nintei_store::audit::{self};
+use nintei_store::{StoreError, Tx, accreditations, deadlines};
+use serde_json::{Map, Value, json};
+
+use crate::acc::past_day;
+use crate::caller::Caller;
+use crate::error::{AppError, AppResult, FieldError};
+use crate::state::AppState;
+
+mod annual;
+mod certificate;
+mod compliance;
+mod logo;
+mod revocation;
+mod self_report;
+
+pub use annual::*;
+pub use certificate::*;
+pub use compliance::*;
+pub use logo::*;
+pub use revocation::*;
+pub use self_report::*;
+
+/// A JSON object as input (API body, or a screen's form turned into one).
+pub type Input = Map<String, Value>;
+
+const TEXT_MAX: usize = 4000;
+
+fn iso(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// A field as text: strings as given, numbers and booleans as written; missing or null → "".
+pub fn text_of(input: &Input, key: &str) -> String {
+    match input.get(key) {
+        Some(Value::String(s)) => s.trim().to_owned(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Bool(b)) => b.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn opt_text(errors: &mut Vec<FieldError>, input: &Input, key: &str) -> Option<String> {
+    let v = text_of(input, key);
+    if v.is_empty() {
+        return None;
+    }
+    if v.chars().count() > TEXT_MAX {
+        errors.push(FieldError::new(
+            key,
+            format!("{TEXT_MAX}文字以内で入力してください (too long)"),
+        ));
+        return None;
+    }
+    Some(v)
+}
+
+fn req_text(errors: &mut Vec<FieldError>, input: &Input, key: &str) -> String {
+    match opt_text(errors, input, key) {
+        Some(v) => v,
+        None => {
+            if !errors.iter().any(|e| e.field == key) {
+                errors.push(FieldError::new(key, "入力してください (required)"));
+            }
+            String::new()
+        }
+    }
+}
+
+fn flag_of(input: &Input, key: &str) -> bool {
+    match input.get(key) {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => matches!(s.as_str(), "true" | "on" | "1" | "yes"),
+        _ => false,
+    }
+}
+
+fn past(errors: &mut Vec<FieldError>, input: &Input, key: &str, today: NaiveDate) -> Option<NaiveDate> {
+    past_day(errors, key, &text_of(input, key), today)
+}
+
+fn invalid(errors: Vec<FieldError>) -> AppResult<()> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
+fn refused(e: RecordError) -> AppError {
+    AppError::Conflict(e.to_string())
+}
+
+fn date_or(d: Option<NaiveDate>) -> AppResult<NaiveDate> {
+    d.ok_or_else(|| AppError::BadRequest("date".into()))
+}
+
+/// The object `content` of the input, or, for a flat form, the listed fields from the top level.
+fn content_of(errors: &mut Vec<FieldError>, input: &Input, fields: &[(&str, &str)]) -> Value {
+    let source: Input = match input.get("content") {
+        Some(Value::Object(m)) => m.clone(),
+        _ => input.clone(),
+    };
+    let mut out = Map::new();
+    for (key, label) in fields {
+        let v = text_of(&source, key);
+        if v.is_empty() {
+            errors.push(FieldError::new(
+                format!("content.{key}"),
+                format!("「{label}」を入力してください (required)"),
+            ));
+        } else if v.chars().count() > TEXT_MAX {
+            errors.push(FieldError::new(format!("content.{key}"), "長すぎます (too long)"));
+        } else {
+            out.insert((*key).to_owned(), Value::String(v));
+        }
+    }
+    Value::Object(out)
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Loading and authorization
+
+/// The accreditation `number` if `caller` may do `action` on it; 404 when it does not exist or is not visible.
+pub async fn load(
+    state: &AppState,
+    caller: &Caller,
+    number: &str,
+    action: RecordAction,
+) -> AppResult<Record> {
+    let record = store::by_number(state.db.pool(), number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    AppError::check(authz::record(&caller.actor(), action, &record.organization_id))?;
+    Ok(record)
+}
+
+/// Starts a change: locks the accreditation and reads it afresh.
+async fn begin(state: &AppState, number: &str) -> AppResult<(Tx, Record)> {
+    let mut tx = state.db.begin_write().await?;
+    let record = store::lock(&mut tx, number).await?.ok_or(AppError::NotFound)?;
+    Ok((tx, record))
+}
+
+fn status_of(record: &Record) -> AppResult<AccreditationStatus> {
+    AccreditationStatus::parse(&record.status)
+        .ok_or_else(|| AppError::Internal(format!("status {}", record.status)))
+}
+
+/// The status as shown: an active or suspended accreditation past its expiry is lapsed even before the daily
+/// job has recorded it (as the public verification shows it).
+pub fn shown_status(record: &Record, today: NaiveDate) -> &str {
+    match record.status.as_str() {
+        "active" | "suspended" if rules::is_expired(record.expires_on, today) => "lapsed",
+        s => s,
+    }
+}
+
+/// Appends the history event and the audit event, then commits.
+#[allow(clippy::too_many_arguments)]
+async fn finish(
+    mut tx: Tx,
+    state: &AppState,
+    caller: &Caller,
+    record: &Record,
+    kind: &str,
+    occurred_on: NaiveDate,
+    detail: Value,
+) -> AppResult<()> {
+    let now = state.clock.now();
+    accreditations::record_event(
+        &mut tx,
+        &record.id,
+        kind,
+        occurred_on,
+        &detail,
+        Some(&caller.user.id),
+        now.timestamp(),
+    )
+    .await?;
+    let action = format!("accreditation.{kind}");
+    audit::append(
+        &mut tx,
+        &caller.audit(now, &action, "accreditation", &record.id, detail),
+    )
+    .await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(())
+}
+
+/// Moves the status inside the transaction (a lost race is a 409) and keeps the public index in step.
+#[allow(clippy::too_many_arguments)]
+async fn move_status(
+    tx: &mut Tx,
+    record: &Record,
+    from: AccreditationStatus,
+    to: AccreditationStatus,
+    change: StatusChange,
+    occurred_on: NaiveDate,
+    detail: &Value,
+    actor_id: Option<&str>,
+    now: i64,
+) -> AppResult<()> {
+    let moved = accreditations::change_status(
+        tx,
+        &record.id,
+        from.as_str(),
+        to.as_str(),
+        change.event_kind(),
+        occurred_on,
+        detail,
+        actor_id,
+        now,
+    )
+    .await?;
+    if !moved {
+        return Err(AppError::Conflict(
+            "認定の状態が同時に変更されました。再読み込みしてください (changed concurrently)".into(),
+        ));
+    }
+    crate::directory::reindex_accreditation(tx, &record.number).await?;
+    if to.is_final() {
+        close_open_deadlines(tx, record, occurred_on, now).await?;
+    }
+    Ok(())
+}
+
+/// A lapsed or revoked accreditation owes nothing more: its open deadlines are waived.
+async fn close_open_deadlines(tx: &mut Tx, record: &Record, on: NaiveDate, now: i64) -> AppResult<()> {
+    let reports = store::annual_reports(&mut **tx, &record.id).await?;
+    let mut subjects: Vec<(&str, String)> = reports
+        .iter()
+        .map(|r| (SUBJECT_ANNUAL_REPORT, r.id.clone()))
+        .collect();
+    for q in store::questions(&mut **tx, &record.id).await? {
+        subjects.push((SUBJECT_QUESTION, q.id));
+    }
+    for r in store::reviews(&mut **tx, &record.id).await? {
+        for i in store::review_items(&mut **tx, &r.id).await? {
+            subjects.push((SUBJECT_REVIEW_ITEM, i.id));
+        }
+    }
+    let reason = format!("認定の終了（{}）", iso(on));
+    for (subject, id) in subjects {
+        for d in deadlines::for_subject(&mut **tx, subject, &id).await? {
+            if d.met_on.is_none() && !d.waived {
+                deadlines::waive(tx, &d.id, &reason, now).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+const SUBJECT_ANNUAL_REPORT: &str = "acc_annual_report";
+const SUBJECT_QUESTION: &str = "acc_question";
+const SUBJECT_REVIEW_ITEM: &str = "acc_review_item";
+
+#[allow(clippy::too_many_arguments)]
+async fn set_deadline(
+    tx: &mut Tx,
+    subject: &str,
+    subject_id: &str,
+    record: &Record,
+    kind: &str,
+    owner: Owner,
+    title: &str,
+    due_on: NaiveDate,
+    now: i64,
+) -> AppResult<()> {
+    let d = deadlines::NewDeadline {
+        kind,
+        subject,
+        subject_id,
+        organization_id: Some(&record.organization_id),
+        owner,
+        assignee_id: None,
+        title,
+        due_on,
+    };
+    deadlines::set(tx, &d, now).await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The accredit decision's hook (ACC-14): the annual reports owed and their deadlines
+
+/// Called in the transaction of an `accredit` decision: the annual reports of the validity, each with its due
+/// date in the one deadline model (reminders, dashboards, calendar feeds).
+/// Inside the decision's transaction: takes the calendar read beforehand, since a second pool connection taken
+/// while the write lock is held can wait behind the writers queued for that lock (a deadlock until busy_timeout).
+pub async fn on_accredited(tx: &mut Tx, calendar: &OfficeCalendar, number: &str, now: i64) -> AppResult<()> {
+    let record = store::by_number(&mut **tx, number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    for due in rules::annual_reports_owed(record.accredited_on, calendar) {
+        store::add_annual_report(tx, &record.id, i64::from(due.year), due.due_on, now).await?;
+    }
+    for report in store::annual_reports(&mut **tx, &record.id).await? {
+        let title = format!(
+            "認定維持報告書の提出（ACC-14） {} 第{}年",
+            record.number, report.year
+        );
+        set_deadline(
+            tx,
+            SUBJECT_ANNUAL_REPORT,
+            &report.id,
+            &record,
+            "annual_report",
+            Owner::Organization,
+            &title,
+            report.due_on,
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Reading
+
+/// The accreditations the caller may see (the office's list; an organization's own).
+pub async fn list(state: &AppState, caller: &Caller) -> AppResult<Vec<Record>> {
+    let actor = caller.actor();
+    AppError::check(authz::list(&actor))?;
+    let org = match caller.user.role {
+        Role::Organization => Some(caller.user.organization_id.clone().unwrap_or_default()),
+        _ => None,
+    };
+    Ok(store::list(state.db.pool(), org.as_deref(), 2000).await?)
+}
+
+pub fn summary_json(record: &Record, today: NaiveDate) -> Value {
+    json!({
+        "number": record.number,
+        "organization_id": record.organization_id,
+        "organization_name": record.organization_name,
+        "unit_name": record.unit_name,
+        "services": record.services,
+        "accredited_on": iso(record.accredited_on),
+        "expires_on": iso(record.expires_on),
+        "status": shown_status(record, today),
+    })
+}
+
+/// `GET /api/v1/accreditations/{number}`: the record with its status, services, dates, history and maintenance.
+pub async fn view(state: &AppState, caller: &Caller, record: &Record) -> AppResult<Value> {
+    let pool = state.db.pool();
+    let today = state.clock.today();
+    let mut out = summary_json(record, today);
+    let history: Vec<Value> = accreditations::events(pool, &record.id)
+        .await?
+        .into_iter()
+        .map(|e| json!({"kind": e.kind, "occurred_on": iso(e.occurred_on), "detail": e.detail}))
+        .collect();
+    let reports: Vec<Value> = store::annual_reports(pool, &record.id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            json!({"id": r.id, "year": r.year, "due_on": iso(r.due_on), "submitted_on": r.submitted_on.map(iso),
+                   "late": rules::annual_report_late(r.due_on, r.submitted_on, today), "content": r.content})
+        })
+        .collect();
+    let questions = store::questions(pool, &record.id).await?;
+    let self_reports: Vec<Value> = store::self_reports(pool, &record.id)
+        .await?
+        .into_iter()
+        .map(|s| {
+            json!({"id": s.id, "kind": s.kind, "event_on": iso(s.event_on), "due_on": iso(s.due_on),
+                   "submitted_on": iso(s.submitted_on), "late": s.late, "content": s.content})
+        })
+        .collect();
+    let mut reviews = Vec::new();
+    for r in store::reviews(pool, &record.id).await? {
+        let items = store::review_items(pool, &r.id).await?;
+        let answers = store::answers(pool, &r.id).await?;
+        let mut v = serde_json::to_value(&r).map_err(|e| AppError::Internal(e.to_string()))?;
+        if let Some(o) = v.as_object_mut() {
+            o.insert("items".into(), json!(items));
+            o.insert("answers".into(), json!(answers));
+        }
+        reviews.push(v);
+    }
+    let certificates = store::certificates(pool, &record.id).await?;
+    if let Some(o) = out.as_object_mut() {
+        o.insert("case_id".into(), json!(record.case_id));
+        o.insert("history".into(), json!(history));
+        o.insert("annual_reports".into(), json!(reports));
+        o.insert("questions".into(), json!(questions));
+        o.insert("self_reports".into(), json!(self_reports));
+        o.insert("reviews".into(), json!(reviews));
+        o.insert("certificates".into(), json!(certificates));
+        o.insert(
+            "may".into(),
+            json!({
+                "submit_annual_report": authz::record(&caller.actor(), RecordAction::SubmitAnnualReport, &record.organization_id).is_allowed(),
+                "manage": authz::record(&caller.actor(), RecordAction::Suspend, &record.organization_id).is_allowed(),
+            }),
+        );
+    }
+    Ok(out)
+}

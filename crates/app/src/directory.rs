@@ -1,0 +1,398 @@
+//! The public face (issue 7): the directory's queries and their validation, the shapes API.md "Public" and the
+//! open data publish (REG-5, REG-8, ACC-23), and the search index that listing changes keep up to date.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use nintei_domain::acc::service::ServiceCode;
+use nintei_domain::org::Prefecture;
+use nintei_domain::reg::application::Method;
+use nintei_domain::reg::hours;
+use nintei_store::acc::{self as acc_store, PublicAccreditation};
+use nintei_store::registrations::{self, Listed};
+use nintei_store::{StoreError, Tx, search};
+use serde_json::{Value, json};
+
+use crate::error::{AppError, AppResult, FieldError};
+
+/// Search-index kinds; documents are keyed by the public number.
+pub const REGISTRATION: &str = "registration";
+pub const ACCREDITATION: &str = "accreditation";
+
+/// Page size when `limit` is absent, and the most one request may ask for.
+pub const DEFAULT_LIMIT: i64 = 50;
+pub const MAX_LIMIT: i64 = 200;
+/// Longer queries are refused rather than expanded into hundreds of n-gram terms.
+pub const MAX_QUERY_CHARS: usize = 100;
+
+/// The raw parameters of the directory (API and pages share them); empty values mean "no filter".
+pub type Params = HashMap<String, String>;
+
+fn param(p: &Params, name: &str) -> Option<String> {
+    p.get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+fn text_query(p: &Params, errors: &mut Vec<FieldError>) -> String {
+    let q = param(p, "q").unwrap_or_default();
+    if q.chars().count() > MAX_QUERY_CHARS {
+        errors.push(FieldError::new(
+            "q",
+            format!("検索語は{MAX_QUERY_CHARS}文字以内です (at most {MAX_QUERY_CHARS} characters)"),
+        ));
+    }
+    q
+}
+
+fn prefecture(p: &Params, errors: &mut Vec<FieldError>) -> Option<String> {
+    let code = param(p, "prefecture")?;
+    match Prefecture::from_code(&code) {
+        Ok(pref) => Some(pref.code().to_owned()),
+        Err(_) => {
+            errors.push(FieldError::new(
+                "prefecture",
+                "都道府県コード（01〜47の2桁）です (a two-digit JIS code 01–47)",
+            ));
+            None
+        }
+    }
+}
+
+fn paging(p: &Params, errors: &mut Vec<FieldError>) -> (i64, i64) {
+    let mut number = |name: &str, default: i64, min: i64, max: i64| match param(p, name) {
+        None => default,
+        Some(v) => match v.parse::<i64>() {
+            Ok(n) if (min..=max).contains(&n) && v.bytes().all(|b| b.is_ascii_digit()) => n,
+            _ => {
+                errors.push(FieldError::new(
+                    name,
+                    format!("{min}〜{max}の整数です (a whole number from {min} to {max})"),
+                ));
+                default
+            }
+        },
+    };
+    let limit = number("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+    let offset = number("offset", 0, 0, 1_000_000);
+    (limit, offset)
+}
+
+/// `?day=` and `?evening=` (issue 7, an extension of API.md): the facets of the disclosed hours a listing must
+/// carry. `day` is weekday, saturday or holiday; `evening` is `1`/`true` (open after 18:00 on some day).
+fn hours_facets(p: &Params, errors: &mut Vec<FieldError>) -> Vec<String> {
+    let mut facets = Vec::new();
+    if let Some(d) = param(p, "day") {
+        match hours::Day::parse(&d) {
+            Some(d) => facets.push(hours::facet(d).to_owned()),
+            None => errors.push(FieldError::new(
+                "day",
+                "weekday, saturday, holiday のいずれかです (one of weekday, saturday, holiday)",
+            )),
+        }
+    }
+    match param(p, "evening").as_deref() {
+        None | Some("0" | "false") => {}
+        Some("1" | "true" | "on") => facets.push(hours::FACET_EVENING.to_owned()),
+        Some(_) => errors.push(FieldError::new("evening", "1 または true です (1 or true)")),
+    }
+    facets
+}
+
+/// `?q=&prefecture=&method=&day=&evening=&limit=&offset=` of the registration directory, checked (400 names each
+/// bad field).
+pub fn registration_filter(p: &Params) -> AppResult<registrations::PublicFilter> {
+    let mut errors = Vec::new();
+    let q = text_query(p, &mut errors);
+    let prefecture = prefecture(p, &mut errors);
+    let method = param(p, "method").and_then(|m| match Method::parse(&m) {
+        Some(m) => Some(m.as_str().to_owned()),
+        None => {
+            errors.push(FieldError::new(
+                "method",
+                "face_to_face, phone, email, online のいずれかです (one of face_to_face, phone, email, online)",
+            ));
+            None
+        }
+    });
+    let facets = hours_facets(p, &mut errors);
+    let (limit, offset) = paging(p, &mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    Ok(registrations::PublicFilter {
+        q,
+        prefecture,
+        method,
+        facets,
+        limit,
+        offset,
+    })
+}
+
+/// `?q=&prefecture=&service=&limit=&offset=` of the accreditation directory, checked.
+pub fn accreditation_filter(p: &Params) -> AppResult<acc_store::PublicFilter> {
+    let mut errors = Vec::new();
+    let q = text_query(p, &mut errors);
+    let prefecture = prefecture(p, &mut errors);
+    let service = param(p, "service").and_then(|s| match ServiceCode::parse(&s) {
+        Some(c) => Some(c),
+        None => {
+            errors.push(FieldError::new(
+                "service",
+                "サービスは a〜e のいずれかです (one of a, b, c, d, e)",
+            ));
+            None
+        }
+    });
+    let (limit, offset) = paging(p, &mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    Ok(acc_store::PublicFilter {
+        q,
+        prefecture,
+        service,
+        limit,
+        offset,
+    })
+}
+
+/// API.md's registration item: exactly these fields (REG-5; no contact, no revenue).
+pub fn registration_json(r: &Listed) -> Value {
+    json!({
+        "number": r.registration.number,
+        "organization_name": r.organization_name,
+        "site_name": r.site_name,
+        "prefecture": r.prefecture,
+        "address": r.address,
+        "registered_on": r.registration.registered_on,
+        "expires_on": r.registration.expires_on,
+        "disclosure": r.registration.disclosure,
+    })
+}
+
+/// The status a certificate check shows: `active` past its expiry reads `lapsed` even before any job marks it.
+pub fn verified_status(a: &PublicAccreditation, today: NaiveDate) -> &str {
+    if a.status == "active" && a.expires_on < today {
+        "lapsed"
+    } else {
+        &a.status
+    }
+}
+
+/// API.md's accreditation item: exactly the ACC-23 fields (never revenue, ratings or contacts).
+pub fn accreditation_json(a: &PublicAccreditation, today: NaiveDate) -> Value {
+    json!({
+        "number": a.number,
+        "organization_name": a.organization_name,
+        "services": a.services,
+        "accredited_on": a.accredited_on,
+        "expires_on": a.expires_on,
+        "status": verified_status(a, today),
+    })
+}
+
+fn prefecture_name(code: &str) -> &str {
+    Prefecture::from_code(code).map(|p| p.name_ja()).unwrap_or(code)
+}
+
+/// (Re)indexes the registration `number` for the directory search if it is in force, or removes it from the
+/// index otherwise. Called in the transaction that registers, renews, changes, abolishes, deregisters or expires.
+pub async fn reindex_registration(tx: &mut Tx, number: &str) -> Result<(), StoreError> {
+    let Some(r) = registrations::listed_by_number(&mut **tx, number).await? else {
+        return search::remove(tx, REGISTRATION, number).await;
+    };
+    if !r.registration.status.is_in_force() {
+        return search::remove(tx, REGISTRATION, number).await;
+    }
+    index_registration(tx, &r).await
+}
+
+/// Indexes a registration in force: its text and the facets of its disclosed hours (the days/hours filters).
+async fn index_registration(tx: &mut Tx, r: &Listed) -> Result<(), StoreError> {
+    let (text, facets) = registration_doc(r);
+    search::index(tx, REGISTRATION, &r.registration.number, &text, &facets).await
+}
+
+/// What a registration is indexed by: its text and its hours facets.
+pub fn registration_doc(r: &Listed) -> (String, Vec<&'static str>) {
+    (
+        registration_text(r),
+        hours::facets(&r.registration.disclosure.hours),
+    )
+}
+
+/// The search index's layout version; a database indexed under an older one is reindexed once at start-up.
+/// 2: registrations carry their hours facets (issue 7 days/hours filters).
+const SEARCH_INDEX_VERSION: &str = "2";
+const SEARCH_INDEX_KEY: &str = "search.index_version";
+
+/// Brings the directory's search index to [`SEARCH_INDEX_VERSION`] (one transaction; a no-op when current).
+pub async fn ensure_search_index(state: &crate::state::AppState) -> crate::error::AppResult<()> {
+    use nintei_store::settings;
+    if settings::get(&state.db, SEARCH_INDEX_KEY).await?.as_deref() == Some(SEARCH_INDEX_VERSION) {
+        return Ok(());
+    }
+    let all = registrations::PublicFilter {
+        limit: i64::MAX,
+        ..Default::default()
+    };
+    let rows = registrations::public_list(state.db.pool(), &all).await?;
+    let mut tx = state.db.begin_write().await?;
+    for r in &rows {
+        index_registration(&mut tx, r).await?;
+    }
+    settings::set(&mut tx, SEARCH_INDEX_KEY, SEARCH_INDEX_VERSION).await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(())
+}
+
+/// The text a registration is found by: number, names, prefecture, address and the published REG-5 items.
+pub fn registration_text(r: &Listed) -> String {
+    let d = &r.registration.disclosure;
+    let mut parts: Vec<&str> = vec![
+        &r.registration.number,
+        &r.organization_name,
+        &r.site_name,
+        prefecture_name(&r.prefecture),
+        &r.address,
+        &d.fee_structure,
+        &d.hours,
+        &d.other_services,
+    ];
+    parts.extend(d.methods.iter().map(|m| m.label_ja()));
+    for c in &d.counselors {
+        parts.push(&c.name);
+        parts.push(&c.qualification);
+    }
+    for p in &d.psychiatrists {
+        parts.push(&p.name);
+        parts.push(&p.institution_name);
+    }
+    parts.join(" ")
+}
+
+/// (Re)indexes the accreditation `number` if it is active, removes it otherwise (ACC-23 publication).
+pub async fn reindex_accreditation(tx: &mut Tx, number: &str) -> Result<(), StoreError> {
+    let Some(a) = acc_store::public_accreditation(&mut **tx, number).await? else {
+        return search::remove(tx, ACCREDITATION, number).await;
+    };
+    if a.status != "active" {
+        return search::remove(tx, ACCREDITATION, number).await;
+    }
+    search::index(tx, ACCREDITATION, number, &accreditation_text(&a), &[]).await
+}
+
+/// The text an accreditation is found by: number, organization, prefecture and service names (ACC-23).
+pub fn accreditation_text(a: &PublicAccreditation) -> String {
+    let mut parts: Vec<&str> = vec![&a.number, &a.organization_name, prefecture_name(&a.prefecture)];
+    parts.extend(a.services.iter().map(|s| s.name_ja()));
+    parts.join(" ")
+}
+
+/// Public query results kept in memory (issue 7/8): the directory is read far more often than it changes. An entry
+/// is used only while the directory's generation (moved in the same transaction as every listing change, on any
+/// process) is the one it was read at; the accreditation results also key on the day (expiry). Bounded: it is
+/// emptied when it holds [`PublicCache::MAX_ENTRIES`].
+#[derive(Default)]
+pub struct PublicCache {
+    inner: std::sync::Mutex<CacheInner>,
+}
+
+#[derive(Default)]
+struct CacheInner {
+    generation: Option<String>,
+    registrations: HashMap<String, std::sync::Arc<Vec<Listed>>>,
+    accreditations: HashMap<String, std::sync::Arc<Vec<PublicAccreditation>>>,
+    /// When the published data last changed (Unix seconds), under the one key [`LAST_CHANGED`].
+    last_changed: HashMap<String, Option<i64>>,
+}
+
+impl CacheInner {
+    fn len(&self) -> usize {
+        self.registrations.len() + self.accreditations.len() + self.last_changed.len()
+    }
+}
+
+const LAST_CHANGED: &str = "last_changed";
+
+impl std::fmt::Debug for PublicCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PublicCache")
+    }
+}
+
+impl PublicCache {
+    pub const MAX_ENTRIES: usize = 512;
+
+    /// The inner maps for `generation`, emptied when the generation moved or they are full.
+    fn with<T>(&self, generation: &Option<String>, f: impl FnOnce(&mut CacheInner) -> T) -> T {
+        let mut inner = self
+            .inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if inner.generation != *generation || inner.len() >= Self::MAX_ENTRIES {
+            *inner = CacheInner {
+                generation: generation.clone(),
+                ..CacheInner::default()
+            };
+        }
+        f(&mut inner)
+    }
+}
+
+/// `read` through the cache map `slot` under `key`, valid for the directory's generation now.
+async fn through<T, F>(
+    state: &crate::state::AppState,
+    slot: fn(&mut CacheInner) -> &mut HashMap<String, T>,
+    key: String,
+    read: F,
+) -> AppResult<T>
+where
+    T: Clone,
+    F: std::future::Future<Output = AppResult<T>>,
+{
+    let generation = search::generation(&state.db).await?;
+    let cache = &state.public_cache;
+    if let Some(hit) = cache.with(&generation, |c| slot(c).get(&key).cloned()) {
+        return Ok(hit);
+    }
+    let value = read.await?;
+    cache.with(&generation, |c| slot(c).insert(key, value.clone()));
+    Ok(value)
+}
+
+/// [`registrations::public_list`] through the cache.
+pub async fn cached_registrations(
+    state: &crate::state::AppState,
+    f: &registrations::PublicFilter,
+) -> AppResult<std::sync::Arc<Vec<Listed>>> {
+    let read = async {
+        Ok(std::sync::Arc::new(
+            registrations::public_list(state.db.pool(), f).await?,
+        ))
+    };
+    through(state, |c| &mut c.registrations, format!("{f:?}"), read).await
+}
+
+/// [`acc_store::public_accreditations`] through the cache (keyed on `today` too: expiry hides a listing).
+pub async fn cached_accreditations(
+    state: &crate::state::AppState,
+    f: &acc_store::PublicFilter,
+    today: NaiveDate,
+) -> AppResult<std::sync::Arc<Vec<PublicAccreditation>>> {
+    let read = async {
+        Ok(std::sync::Arc::new(
+            acc_store::public_accreditations(state.db.pool(), f, today).await?,
+        ))
+    };
+    through(state, |c| &mut c.accreditations, format!("{today} {f:?}"), read).await
+}
+
+/// When the published data last changed (Unix seconds), through the cache: `read` runs once per generation (it
+/// takes the maximum over every listing, which no index serves).
+pub async fn cached_last_changed<F>(state: &crate::state::AppState, read: F) -> AppResult<Option<i64>>
+where
+    F: std::future::Future<Output = AppResult<Option<i64>>>,
+{
+    through(state, |c| &mut c.last_changed, LAST_CHANGED.to_owned(), read).await
+}

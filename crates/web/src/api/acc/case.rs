@@ -1,0 +1,262 @@
+//! API.md "Accreditation cases (ACC)": the standards catalog, cases and every step of a case, and the public
+//! fee estimate. The logic is in [`nintei_app::acc`], shared with the screens.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use nintei_domain::authz::acc::CaseAction;
+use nintei_domain::fees::{Yen, fee_estimate as estimate};
+use nintei_store::acc as store;
+use serde_json::{Value, json};
+
+use crate::api::{ApiJson, created};
+use crate::auth::ApiCaller;
+use crate::error::{AppError, AppResult, FieldError, WebResult};
+use nintei_app::acc::{self, case};
+use nintei_app::state::AppState;
+
+/// `If-Match: "3"` (also `W/"3"` or a bare `3`); an unreadable value is a 400.
+fn if_match(headers: &HeaderMap) -> AppResult<Option<i64>> {
+    let Some(raw) = headers.get(axum::http::header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let text = raw.to_str().unwrap_or("").trim();
+    let text = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
+    text.parse::<i64>()
+        .map(Some)
+        .map_err(|_| AppError::field("If-Match", "the case version in quotes, e.g. \"3\""))
+}
+
+/// `GET /api/v1/accreditation/standards`: the catalog in force (any signed-in user).
+pub async fn standards(
+    State(state): State<AppState>,
+    ApiCaller(_caller): ApiCaller,
+) -> WebResult<Json<Value>> {
+    let catalog = acc::catalog_in_force(&state).await?;
+    let items: Vec<Value> = catalog
+        .standards
+        .iter()
+        .map(|s| {
+            json!({
+                "code": s.code,
+                "group": s.group,
+                "section": s.section,
+                "kind": s.kind.as_str(),
+                "fundamental": s.fundamental.map(|f| f.as_str()),
+                "title": s.title,
+                "service": s.service.map(|c| c.as_str()),
+            })
+        })
+        .collect();
+    Ok(Json(
+        json!({"version": catalog.version, "sample": catalog.sample, "items": items}),
+    ))
+}
+
+/// `POST /api/v1/accreditation/cases` → 201 `{id, status: "submitted"}`.
+pub async fn create(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiJson(input): ApiJson<case::ApplicationInput>,
+) -> WebResult<impl IntoResponse> {
+    let id = case::apply(&state, &caller, &input).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"id": id, "status": "submitted"})),
+    ))
+}
+
+/// `GET /api/v1/accreditation/cases` (an addition): the cases the caller may see.
+pub async fn list(State(state): State<AppState>, ApiCaller(caller): ApiCaller) -> WebResult<Json<Value>> {
+    let scope = acc::scope_of(&caller);
+    let cases = store::list(state.db.pool(), scope, 1000).await?;
+    let items: Vec<Value> = cases
+        .iter()
+        .map(|c| {
+            json!({"id": c.id, "organization_id": c.organization_id, "unit_name": c.unit_name,
+                   "status": c.status.as_str(), "applied_on": c.applied_on.format("%Y-%m-%d").to_string(),
+                   "version": c.version})
+        })
+        .collect();
+    Ok(Json(json!({ "items": items })))
+}
+
+async fn case_json(
+    state: &AppState,
+    caller: &nintei_app::caller::Caller,
+    id: &str,
+) -> WebResult<Json<Value>> {
+    let loaded = acc::load_for(state, caller, id, CaseAction::View).await?;
+    Ok(Json(acc::view(state, caller, &loaded).await?))
+}
+
+/// `GET /api/v1/accreditation/cases/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> WebResult<Json<Value>> {
+    case_json(&state, &caller, &id).await
+}
+
+macro_rules! step {
+    ($name:ident, $input:ty, $op:path) => {
+        pub async fn $name(
+            State(state): State<AppState>,
+            ApiCaller(caller): ApiCaller,
+            Path(id): Path<String>,
+            headers: HeaderMap,
+            ApiJson(input): ApiJson<$input>,
+        ) -> WebResult<Json<Value>> {
+            let version = if_match(&headers)?;
+            $op(&state, &caller, &id, &input, version).await?;
+            case_json(&state, &caller, &id).await
+        }
+    };
+}
+
+step!(eligibility, case::EligibilityInput, case::decide_eligibility);
+step!(plan, case::PlanInput, case::plan);
+step!(self_study, case::SelfStudyInput, case::submit_self_study);
+step!(report, case::ReportInput, case::issue_report);
+step!(response, case::ResponseInput, case::respond);
+step!(decision, case::DecisionInput, case::decide);
+step!(notice, case::NoticeInput, case::record_notice);
+step!(withdrawal, case::WithdrawalInput, case::withdraw);
+step!(stop, case::StopInput, case::stop);
+
+/// `POST …/surveyors` → 201.
+pub async fn surveyors(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<case::SurveyorInput>,
+) -> WebResult<impl IntoResponse> {
+    let assignment = case::add_surveyor(&state, &caller, &id, &input).await?;
+    Ok(created(&assignment))
+}
+
+/// `POST …/ratings` → 201.
+pub async fn rate(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<case::RatingInput>,
+) -> WebResult<impl IntoResponse> {
+    let rating = case::rate(&state, &caller, &id, &input).await?;
+    Ok(created(&rating))
+}
+
+/// `GET …/ratings` (an addition): current ratings and their history.
+pub async fn ratings(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> WebResult<Json<Value>> {
+    acc::load_for(&state, &caller, &id, CaseAction::ViewAssessment).await?;
+    let all = store::ratings(state.db.pool(), &id, false).await?;
+    let (current, history): (Vec<_>, Vec<_>) = all.into_iter().partition(|r| r.current);
+    Ok(Json(json!({"items": current, "history": history})))
+}
+
+/// `GET …/assessment` (ACC-9).
+pub async fn assessment(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> WebResult<Json<Value>> {
+    let loaded = acc::load_for(&state, &caller, &id, CaseAction::ViewAssessment).await?;
+    let a = acc::assessment(&state, &loaded.case).await?;
+    Ok(Json(
+        serde_json::to_value(a).map_err(|e| AppError::Internal(e.to_string()))?,
+    ))
+}
+
+/// `POST …/votes` → 201.
+pub async fn vote(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<case::VoteInput>,
+) -> WebResult<impl IntoResponse> {
+    let vote = case::vote(&state, &caller, &id, &input).await?;
+    Ok(created(&vote))
+}
+
+/// `GET …/votes` (an addition): the votes, for the office, the head and the committee.
+pub async fn votes(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> WebResult<Json<Value>> {
+    let loaded = acc::load_for(&state, &caller, &id, CaseAction::View).await?;
+    if !case::may_see_votes(&loaded, &caller) {
+        return Err(AppError::Forbidden.into());
+    }
+    let votes = store::votes(state.db.pool(), &id).await?;
+    Ok(Json(json!({ "items": votes })))
+}
+
+/// `POST …/invoices` (an addition) → 201: extra fees.
+pub async fn extra_invoice(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<case::ExtraInvoiceInput>,
+) -> WebResult<impl IntoResponse> {
+    let invoice = case::extra_invoice(&state, &caller, &id, &input).await?;
+    Ok(created(&invoice))
+}
+
+/// `POST …/invoices/{invoice_id}/payments` (an addition) → 201.
+pub async fn payment(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path((id, invoice_id)): Path<(String, String)>,
+    ApiJson(input): ApiJson<case::PaymentInput>,
+) -> WebResult<impl IntoResponse> {
+    let payment = case::record_payment(&state, &caller, &id, &invoice_id, &input).await?;
+    Ok(created(&payment))
+}
+
+/// `GET /api/v1/public/fee-estimate?revenue_yen=N&services=K` (ACC-22, no authentication): fees with tax at
+/// today's rate. `revenue_yen` a whole number of yen ≥ 0, `services` 1–5; anything else is a 400.
+pub async fn fee_estimate(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> WebResult<Json<Value>> {
+    let mut errors = Vec::new();
+    let revenue = match query.get("revenue_yen").map(|v| v.trim()) {
+        Some(v) if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) => match v.parse::<u64>() {
+            Ok(n) if n <= 1_000_000_000_000_000 => Some(n),
+            _ => None,
+        },
+        _ => None,
+    };
+    if revenue.is_none() {
+        errors.push(FieldError::new(
+            "revenue_yen",
+            "年間売上高は0以上の整数（円）です (a whole number of yen, 0 or more)",
+        ));
+    }
+    let services = match query.get("services").map(|v| v.trim()) {
+        Some(v) if v.len() == 1 => v.parse::<u32>().ok().filter(|n| (1..=5).contains(n)),
+        _ => None,
+    };
+    if services.is_none() {
+        errors.push(FieldError::new("services", "サービス数は1〜5です (1 to 5)"));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors).into());
+    }
+    let (Some(revenue), Some(services)) = (revenue, services) else {
+        return Err(AppError::BadRequest("revenue_yen and services".into()).into());
+    };
+    let e = estimate(Yen::new(revenue), services, state.clock.today());
+    Ok(Json(
+        serde_json::to_value(e).map_err(|e| AppError::Internal(e.to_string()))?,
+    ))
+}

@@ -1,0 +1,59 @@
+//! `POST /api/v1/organizations`, `GET /api/v1/organizations/{id}`, `POST /api/v1/organizations/{id}/sites`.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use nintei_domain::authz::{self, GlobalAction, OrganizationAction};
+use nintei_store::organizations;
+use serde_json::{Value, json};
+
+use crate::api::{ApiJson, created};
+use crate::auth::ApiCaller;
+use crate::error::{AppError, WebResult};
+use nintei_app::org::{self, OrganizationInput, SiteInput};
+use nintei_app::state::AppState;
+
+pub async fn create(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiJson(input): ApiJson<OrganizationInput>,
+) -> WebResult<impl axum::response::IntoResponse> {
+    AppError::check(authz::global(&caller.actor(), GlobalAction::CreateOrganization))?;
+    let id = org::create(&state, &caller, &input).await?;
+    Ok(created(&id))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> WebResult<Json<Value>> {
+    AppError::check(authz::organization(
+        &caller.actor(),
+        OrganizationAction::View,
+        &id,
+    ))?;
+    let org = organizations::by_id(state.db.pool(), &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let sites = organizations::sites(state.db.pool(), &id).await?;
+    let mut v = serde_json::to_value(&org).map_err(|e| AppError::Internal(e.to_string()))?;
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert("sites".into(), json!(sites));
+    }
+    Ok(Json(v))
+}
+
+pub async fn add_site(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<SiteInput>,
+) -> WebResult<impl axum::response::IntoResponse> {
+    AppError::check(authz::organization(
+        &caller.actor(),
+        OrganizationAction::AddSite,
+        &id,
+    ))?;
+    let site_id = org::add_site(&state, &caller, &id, &input).await?;
+    Ok(created(&site_id))
+}

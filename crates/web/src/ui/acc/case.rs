@@ -1,0 +1,1428 @@
+//! Accreditation screens (issue 3): the organization applies, follows its case, submits its self-study,
+//! answers the report and may withdraw; the office decides eligibility, plans, assigns surveyors, records
+//! decisions and notices; surveyors rate standard by standard; committee members vote. Every form posts to the
+//! same steps as the API ([`nintei_app::acc::case`]).
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use nintei_domain::acc::renewal::CaseKind;
+use nintei_domain::acc::service::ServiceCode;
+use nintei_domain::acc::standards::Catalog;
+use nintei_domain::acc::{CaseStatus, Rating};
+use nintei_domain::authz::acc::CaseAction;
+use nintei_domain::fees::Yen;
+use nintei_domain::role::Role;
+use nintei_store::acc as store;
+use nintei_store::{invoices, organizations, users};
+use serde::Deserialize;
+
+use crate::auth::{AnySession, WebUser, check_csrf};
+use crate::error::{AppError, FieldError, PageError};
+use crate::i18n::{self, Lang};
+use crate::ui::{Errors, Page, UiForm, in_lang, render_status};
+use nintei_app::Caller;
+use nintei_app::acc::{self, Loaded, case};
+use nintei_app::state::AppState;
+
+fn tr(lang: Lang, key: &str) -> String {
+    i18n::t(lang, key).to_owned()
+}
+
+fn yen(v: i64) -> String {
+    Yen::new(u64::try_from(v).unwrap_or(0)).to_string()
+}
+
+fn status_label(lang: Lang, status: CaseStatus) -> String {
+    tr(lang, &format!("acc.status.{}", status.as_str()))
+}
+
+fn service_label(lang: Lang, code: ServiceCode) -> String {
+    match lang {
+        Lang::Ja => format!("{} {}", code.as_str(), code.name_ja()),
+        Lang::En => format!("{} {}", code.as_str(), code.name_en()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// List
+
+pub struct ListRow {
+    id: String,
+    organization: String,
+    unit: String,
+    applied_on: String,
+    status: String,
+}
+
+#[derive(Template)]
+#[template(path = "acc_cases.html")]
+struct ListPage {
+    p: Page,
+    rows: Vec<ListRow>,
+    may_apply: bool,
+}
+
+pub async fn list(State(state): State<AppState>, WebUser(s): WebUser) -> Result<Response, PageError> {
+    let err = in_lang(s.lang);
+    let cases = store::list(state.db.pool(), acc::scope_of(&s.caller), 500)
+        .await
+        .map_err(|e| err(e.into()))?;
+    let mut names: HashMap<String, String> = HashMap::new();
+    let mut rows = Vec::new();
+    for c in cases {
+        if !names.contains_key(&c.organization_id) {
+            let name = organizations::by_id(state.db.pool(), &c.organization_id)
+                .await
+                .map_err(|e| err(e.into()))?
+                .map(|o| o.name)
+                .unwrap_or_default();
+            names.insert(c.organization_id.clone(), name);
+        }
+        rows.push(ListRow {
+            organization: names.get(&c.organization_id).cloned().unwrap_or_default(),
+            unit: c.unit_name.clone().unwrap_or_default(),
+            applied_on: c.applied_on.to_string(),
+            status: status_label(s.lang, c.status),
+            id: c.id,
+        });
+    }
+    let may_apply = matches!(s.caller.user.role, Role::Office | Role::Organization);
+    let page = ListPage {
+        p: Page::for_session(&s, "acc.list_title", "/accreditation/cases"),
+        rows,
+        may_apply,
+    };
+    Ok(render_status(StatusCode::OK, &page))
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Application form (seed 003 見本)
+
+/// The flat form of the application (HTML forms have no nesting); field names follow the API where they can.
+#[derive(Deserialize, Default, Clone)]
+pub struct ApplyForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    organization_id: String,
+    #[serde(default)]
+    applied_on: String,
+    #[serde(default)]
+    unit_name: String,
+    #[serde(default)]
+    service_a: String,
+    #[serde(default)]
+    started_a: String,
+    #[serde(default)]
+    service_b: String,
+    #[serde(default)]
+    started_b: String,
+    #[serde(default)]
+    service_c: String,
+    #[serde(default)]
+    started_c: String,
+    #[serde(default)]
+    service_d: String,
+    #[serde(default)]
+    started_d: String,
+    #[serde(default)]
+    service_e: String,
+    #[serde(default)]
+    started_e: String,
+    #[serde(default)]
+    other_services: String,
+    #[serde(default)]
+    annual_revenue_yen: String,
+    #[serde(default)]
+    contact_department: String,
+    #[serde(default)]
+    contact_name: String,
+    #[serde(default)]
+    contact_phone: String,
+    #[serde(default)]
+    contact_fax: String,
+    #[serde(default)]
+    contact_email: String,
+    #[serde(default)]
+    att_pamphlets: String,
+    #[serde(default)]
+    att_philosophy: String,
+    #[serde(default)]
+    att_audit_report: String,
+    #[serde(default)]
+    att_pre_check_sheet: String,
+    #[serde(default)]
+    att_organization_chart: String,
+    #[serde(default)]
+    board_decided: String,
+    #[serde(default)]
+    unit_c1: String,
+    #[serde(default)]
+    unit_c2: String,
+    #[serde(default)]
+    unit_c3: String,
+}
+
+impl ApplyForm {
+    fn service(&self, code: ServiceCode) -> (bool, &str) {
+        let (checked, started) = match code {
+            ServiceCode::A => (&self.service_a, &self.started_a),
+            ServiceCode::B => (&self.service_b, &self.started_b),
+            ServiceCode::C => (&self.service_c, &self.started_c),
+            ServiceCode::D => (&self.service_d, &self.started_d),
+            ServiceCode::E => (&self.service_e, &self.started_e),
+        };
+        (!checked.is_empty(), started.as_str())
+    }
+
+    fn attachment(&self, name: &str) -> bool {
+        let v = match name {
+            "pamphlets" => &self.att_pamphlets,
+            "philosophy" => &self.att_philosophy,
+            "audit_report" => &self.att_audit_report,
+            "pre_check_sheet" => &self.att_pre_check_sheet,
+            _ => &self.att_organization_chart,
+        };
+        !v.is_empty()
+    }
+}
+
+pub struct ServiceRow {
+    code: &'static str,
+    label: String,
+    checked: bool,
+    started_on: String,
+    error: String,
+}
+
+#[derive(Template)]
+#[template(path = "acc_apply.html")]
+struct ApplyPage {
+    p: Page,
+    f: ApplyForm,
+    errors: Errors,
+    services: Vec<ServiceRow>,
+    attachments: Vec<(&'static str, String, bool)>,
+    organizations: Vec<(String, String)>,
+    own_organization: Option<(String, String, String)>,
+    /// (name, label key, value, input type, error)
+    contact_fields: Vec<(&'static str, &'static str, String, &'static str, String)>,
+}
+
+async fn apply_page(
+    state: &AppState,
+    s: &AnySession,
+    f: ApplyForm,
+    errors: Errors,
+) -> Result<ApplyPage, PageError> {
+    let err = in_lang(s.lang);
+    let (organizations, own_organization) = match (&s.caller.user.role, &s.caller.user.organization_id) {
+        (Role::Organization, Some(org_id)) => {
+            let org = organizations::by_id(state.db.pool(), org_id)
+                .await
+                .map_err(|e| err(e.into()))?
+                .ok_or_else(|| err(AppError::NotFound))?;
+            (Vec::new(), Some((org.id, org.name, org.address)))
+        }
+        (Role::Office, _) => (
+            organizations::list(state.db.pool(), 1000)
+                .await
+                .map_err(|e| err(e.into()))?
+                .into_iter()
+                .map(|o| (o.id, o.name))
+                .collect(),
+            None,
+        ),
+        _ => return Err(err(AppError::Forbidden)),
+    };
+    let services = ServiceCode::ALL
+        .iter()
+        .map(|c| {
+            let (checked, started) = f.service(*c);
+            ServiceRow {
+                code: c.as_str(),
+                label: service_label(s.lang, *c),
+                checked,
+                started_on: started.to_owned(),
+                error: errors
+                    .get(&format!("started_{}", c.as_str()))
+                    .unwrap_or_default()
+                    .to_owned(),
+            }
+        })
+        .collect();
+    let attachments = case::ATTACHMENTS
+        .iter()
+        .map(|a| (*a, tr(s.lang, &format!("acc.attachment.{a}")), f.attachment(a)))
+        .collect();
+    let field_error = |name: &str| errors.get(name).unwrap_or_default().to_owned();
+    let contact_fields = vec![
+        (
+            "contact_department",
+            "acc.contact_department",
+            f.contact_department.clone(),
+            "text",
+            field_error("contact_department"),
+        ),
+        (
+            "contact_name",
+            "acc.contact_name",
+            f.contact_name.clone(),
+            "text",
+            field_error("contact_name"),
+        ),
+        (
+            "contact_phone",
+            "acc.contact_phone",
+            f.contact_phone.clone(),
+            "tel",
+            field_error("contact_phone"),
+        ),
+        (
+            "contact_fax",
+            "acc.contact_fax",
+            f.contact_fax.clone(),
+            "tel",
+            field_error("contact_fax"),
+        ),
+        (
+            "contact_email",
+            "acc.contact_email",
+            f.contact_email.clone(),
+            "email",
+            field_error("contact_email"),
+        ),
+    ];
+    Ok(ApplyPage {
+        p: Page::for_session(s, "acc.apply_title", "/accreditation/cases/new"),
+        f,
+        errors,
+        services,
+        attachments,
+        organizations,
+        own_organization,
+        contact_fields,
+    })
+}
+
+pub async fn apply_form(State(state): State<AppState>, WebUser(s): WebUser) -> Result<Response, PageError> {
+    let f = ApplyForm {
+        applied_on: state.clock.today().to_string(),
+        ..ApplyForm::default()
+    };
+    let page = apply_page(&state, &s, f, Errors::default()).await?;
+    Ok(render_status(StatusCode::OK, &page))
+}
+
+/// `services[i].x` of the API input → the form's `started_{code}` / `services`, so errors land by their field.
+fn rename_service_errors(errors: Vec<FieldError>, codes: &[ServiceCode]) -> Vec<FieldError> {
+    errors
+        .into_iter()
+        .map(|e| {
+            let renamed = e
+                .field
+                .strip_prefix("services[")
+                .and_then(|rest| rest.split_once(']'))
+                .and_then(|(i, _)| i.parse::<usize>().ok())
+                .and_then(|i| codes.get(i))
+                .map(|c| format!("started_{}", c.as_str()));
+            match renamed {
+                Some(field) => FieldError::new(field, e.message),
+                None if e.field.starts_with("other_services") => FieldError::new("other_services", e.message),
+                None => FieldError::new(e.field.replace("contact.", "contact_"), e.message),
+            }
+        })
+        .collect()
+}
+
+pub async fn apply_submit(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    UiForm(f): UiForm<ApplyForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&s.session, &f.csrf)?;
+    let err = in_lang(s.lang);
+    let organization_id = match (&s.caller.user.role, &s.caller.user.organization_id) {
+        (Role::Organization, Some(own)) => own.clone(),
+        _ => f.organization_id.trim().to_owned(),
+    };
+    let codes: Vec<ServiceCode> = ServiceCode::ALL.into_iter().filter(|c| f.service(*c).0).collect();
+    let mut ui_errors = Vec::new();
+    // ACC-3: the board must have decided to apply; the screen asks for that confirmation.
+    if f.board_decided.is_empty() {
+        ui_errors.push(FieldError::new(
+            "board_decided",
+            i18n::t(s.lang, "acc.board_required").to_owned(),
+        ));
+    }
+    let revenue = f.annual_revenue_yen.trim().replace([',', '，'], "");
+    let revenue_value = if revenue.is_empty() {
+        None
+    } else {
+        match revenue.parse::<i64>() {
+            Ok(v) => Some(v),
+            Err(_) => {
+                ui_errors.push(FieldError::new(
+                    "annual_revenue_yen",
+                    i18n::t(s.lang, "acc.revenue_number").to_owned(),
+                ));
+                Some(0)
+            }
+        }
+    };
+    let input = case::ApplicationInput {
+        organization_id,
+        unit_name: Some(f.unit_name.clone()),
+        services: codes
+            .iter()
+            .map(|c| case::ServiceInput {
+                code: c.as_str().to_owned(),
+                started_on: f.service(*c).1.to_owned(),
+            })
+            .collect(),
+        other_services: Some(f.other_services.lines().map(str::to_owned).collect()),
+        annual_revenue_yen: revenue_value,
+        applied_on: f.applied_on.clone(),
+        contact: Some(case::ApplicationContact {
+            department: Some(f.contact_department.clone()),
+            name: Some(f.contact_name.clone()),
+            phone: Some(f.contact_phone.clone()),
+            fax: Some(f.contact_fax.clone()),
+            email: Some(f.contact_email.clone()),
+        }),
+        attachments: Some(
+            case::ATTACHMENTS
+                .iter()
+                .filter(|a| f.attachment(a))
+                .map(|a| (*a).to_owned())
+                .collect(),
+        ),
+        board_decided: Some(!f.board_decided.is_empty()),
+        unit_conditions: (!f.unit_name.trim().is_empty()).then_some(nintei_domain::acc::UnitConditions {
+            has_departments_with_different_services: !f.unit_c1.is_empty(),
+            independent_policy_and_budget: !f.unit_c2.is_empty(),
+            recognized_as_independent: !f.unit_c3.is_empty(),
+        }),
+    };
+    let result = if ui_errors.is_empty() {
+        case::apply(&state, &s.caller, &input).await
+    } else {
+        Err(AppError::Validation(Vec::new()))
+    };
+    match result {
+        Ok(id) => Ok(Redirect::to(&format!("/accreditation/cases/{id}?done=apply")).into_response()),
+        Err(AppError::Validation(errors)) => {
+            ui_errors.extend(rename_service_errors(errors, &codes));
+            let page = apply_page(&state, &s, f, Errors(ui_errors)).await?;
+            Ok(render_status(StatusCode::BAD_REQUEST, &page))
+        }
+        Err(AppError::Conflict(m)) => {
+            let page = apply_page(&state, &s, f, Errors(vec![FieldError::new("unit_name", m)])).await?;
+            Ok(render_status(StatusCode::CONFLICT, &page))
+        }
+        Err(e) => Err(err(e)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The case page
+
+pub struct InvoiceRow {
+    id: String,
+    remaining: i64,
+    number: String,
+    issued_on: String,
+    due_on: String,
+    registration_number: String,
+    tax_rate: i64,
+    subtotal: String,
+    tax: String,
+    total: String,
+    paid: bool,
+    lines: Vec<(String, i64, String)>,
+    /// The invoice as PDF (issue 6), for those who may read the case's letters; empty otherwise.
+    pdf: String,
+}
+
+pub struct AssessmentView {
+    complete: bool,
+    core_concept_ok: bool,
+    fundamental_ok: bool,
+    needs_committee_judgement: bool,
+    below_threshold: String,
+    unrated: usize,
+}
+
+/// Which forms the caller sees, by what they may do and the case's status.
+#[derive(Default)]
+pub struct Forms {
+    eligibility: bool,
+    plan: bool,
+    surveyor: bool,
+    self_study: bool,
+    ratings: bool,
+    report: bool,
+    response: bool,
+    vote: bool,
+    decision: bool,
+    notice: bool,
+    withdraw: bool,
+    payment: bool,
+    /// ACC-21: an appeal against the ineligibility decision or the denial (the organization, or the office
+    /// entering a paper filing).
+    appeal: bool,
+    /// ACC-19: the organization asks for its validity to be extended during the renewal review.
+    extension: bool,
+    /// ACC-19: the office decides the extension asked.
+    extension_decision: bool,
+}
+
+#[derive(Template)]
+#[template(path = "acc_case.html")]
+struct CasePage {
+    p: Page,
+    id: String,
+    organization: String,
+    unit: String,
+    status: String,
+    status_code: &'static str,
+    version: i64,
+    applied_on: String,
+    services: Vec<String>,
+    other_services: String,
+    revenue: String,
+    application: Vec<(String, String)>,
+    eligible: bool,
+    reasons: Vec<String>,
+    notes: Vec<String>,
+    eligibility_decision: String,
+    fees: Vec<(String, String)>,
+    fees_total: String,
+    deadlines: Vec<(String, String)>,
+    invoices: Option<Vec<InvoiceRow>>,
+    plan: Vec<(String, String)>,
+    surveyors: Vec<(String, bool)>,
+    progress: Vec<(String, String)>,
+    decision: Vec<(String, String)>,
+    accreditation: Option<(String, String, String)>,
+    catalog_version: String,
+    catalog_sample: bool,
+    assessment: Option<AssessmentView>,
+    votes: Option<Vec<(String, String)>>,
+    forms: Forms,
+    coordinators: Vec<(String, String)>,
+    surveyor_options: Vec<(String, String)>,
+    outcomes: Vec<(&'static str, String)>,
+    today: String,
+    form: String,
+    v: HashMap<String, String>,
+    errors: Errors,
+    conflict: String,
+    notice: String,
+    /// The case's letters as PDF (issue 6): (label, link).
+    documents: Vec<(String, String)>,
+    /// The renewal's accreditation (ACC-19, ACC-20): (number, kind label).
+    renews: Option<(String, String)>,
+    /// The extension of validity asked in this renewal (ACC-19): (label, value) rows.
+    extension: Vec<(String, String)>,
+    appeal_action: String,
+    /// ACC-2, ACC-7, ACC-8: the unit decision, objections, cooling-offs and the site-visit timetable.
+    imp: super::impartiality::Panel,
+}
+
+impl CasePage {
+    /// The value to show in a field of the form that failed, else the default.
+    fn val(&self, name: &str, default: &str) -> String {
+        self.v.get(name).cloned().unwrap_or_else(|| default.to_owned())
+    }
+
+    /// The error of a field, only for the form that was sent.
+    fn err(&self, form: &str, field: &str) -> Option<&str> {
+        if self.form == form {
+            self.errors.get(field)
+        } else {
+            None
+        }
+    }
+}
+
+const OPEN: [CaseStatus; 8] = [
+    CaseStatus::Submitted,
+    CaseStatus::Accepted,
+    CaseStatus::SelfStudy,
+    CaseStatus::SiteVisit,
+    CaseStatus::ReportIssued,
+    CaseStatus::Committee,
+    CaseStatus::OnHold,
+    CaseStatus::Deferred,
+];
+const COMMITTEE: [CaseStatus; 3] = [CaseStatus::Committee, CaseStatus::OnHold, CaseStatus::Deferred];
+
+#[allow(clippy::too_many_arguments)]
+async fn case_page(
+    state: &AppState,
+    s: &AnySession,
+    id: &str,
+    form: &str,
+    v: HashMap<String, String>,
+    errors: Errors,
+    conflict: String,
+    notice: String,
+) -> Result<CasePage, PageError> {
+    let err = in_lang(s.lang);
+    let lang = s.lang;
+    let caller = &s.caller;
+    let loaded: Loaded = acc::load_for(state, caller, id, CaseAction::View)
+        .await
+        .map_err(&err)?;
+    let c = &loaded.case;
+    let eligibility = loaded.eligibility();
+    let fees = loaded.fees();
+    let money = |y: Yen| y.to_string();
+    let may = |a: CaseAction| loaded.may(caller, a);
+    let status = c.status;
+    let forms = Forms {
+        eligibility: may(CaseAction::DecideEligibility) && status == CaseStatus::Submitted,
+        plan: may(CaseAction::Plan) && status == CaseStatus::Accepted,
+        surveyor: may(CaseAction::AssignSurveyor)
+            && matches!(
+                status,
+                CaseStatus::Accepted | CaseStatus::SelfStudy | CaseStatus::SiteVisit | CaseStatus::Deferred
+            )
+            && loaded.surveyors.len() < 2,
+        self_study: may(CaseAction::SubmitSelfStudy) && status == CaseStatus::SelfStudy,
+        ratings: may(CaseAction::Rate) && matches!(status, CaseStatus::SiteVisit | CaseStatus::Deferred),
+        report: may(CaseAction::IssueReport) && status == CaseStatus::SiteVisit,
+        response: may(CaseAction::Respond) && status == CaseStatus::ReportIssued,
+        vote: may(CaseAction::Vote) && COMMITTEE.contains(&status),
+        decision: may(CaseAction::Decide) && COMMITTEE.contains(&status),
+        notice: may(CaseAction::RecordNotice)
+            && matches!(
+                status,
+                CaseStatus::OnHold | CaseStatus::Deferred | CaseStatus::Accredited | CaseStatus::Denied
+            ),
+        withdraw: may(CaseAction::Withdraw) && OPEN.contains(&status),
+        payment: may(CaseAction::ManageInvoices),
+        appeal: nintei_domain::authz::appeal::file(&caller.actor(), &c.organization_id).is_allowed()
+            && matches!(status, CaseStatus::Ineligible | CaseStatus::Denied),
+        extension: false,
+        extension_decision: false,
+    };
+    let mut forms = forms;
+    let pool = state.db.pool();
+    // ACC-19: the extension of validity, only in a renewal under review.
+    let ext = if c.kind == CaseKind::Renewal {
+        nintei_store::acc_renewal::extension_for_case(pool, id)
+            .await
+            .map_err(|e| err(e.into()))?
+    } else {
+        None
+    };
+    if c.kind == CaseKind::Renewal && OPEN.contains(&status) {
+        forms.extension =
+            ext.is_none() && may(CaseAction::Withdraw) && caller.user.role == Role::Organization;
+        forms.extension_decision =
+            ext.as_ref().is_some_and(|e| e.status == "requested") && may(CaseAction::DecideEligibility);
+    }
+    let mut extension = Vec::new();
+    if let Some(e) = &ext {
+        extension.push((tr(lang, "acc.ext.requested_on"), e.requested_on.clone()));
+        extension.push((tr(lang, "acc.ext.requested_until"), e.requested_until.clone()));
+        extension.push((tr(lang, "acc.ext.reasons"), e.reasons.clone()));
+        extension.push((
+            tr(lang, "acc.ext.status"),
+            tr(lang, &format!("acc.ext.status_{}", e.status)),
+        ));
+        if let Some(d) = &e.decided_on {
+            extension.push((tr(lang, "acc.ext.decided_on"), d.clone()));
+        }
+        if let Some(u) = &e.extended_until {
+            extension.push((tr(lang, "acc.ext.extended_until"), u.clone()));
+        }
+        if let Some(r) = &e.decision_reason {
+            extension.push((tr(lang, "acc.reason"), r.clone()));
+        }
+    }
+    let renews = match (c.kind, c.accreditation_id.as_deref()) {
+        (CaseKind::Renewal | CaseKind::ScopeAddition, Some(a)) => nintei_store::acc_renewal::by_id(pool, a)
+            .await
+            .map_err(|e| err(e.into()))?
+            .map(|a| (a.number, tr(lang, &format!("acc.case_kind.{}", c.kind.as_str())))),
+        _ => None,
+    };
+    let all_users = if forms.plan || forms.surveyor || c.coordinator_id.is_some() {
+        users::list(pool).await.map_err(|e| err(e.into()))?
+    } else {
+        Vec::new()
+    };
+    let name_of = |uid: &str| {
+        all_users
+            .iter()
+            .find(|u| u.id == uid)
+            .map_or_else(|| uid.to_owned(), |u| u.name.clone())
+    };
+    let coordinators = all_users
+        .iter()
+        .filter(|u| u.role == Role::Coordinator && u.active)
+        .map(|u| (u.id.clone(), format!("{} <{}>", u.name, u.email)))
+        .collect();
+    let surveyor_options = all_users
+        .iter()
+        .filter(|u| {
+            u.role == Role::Surveyor && u.active && !loaded.surveyors.iter().any(|x| x.user_id == u.id)
+        })
+        .map(|u| (u.id.clone(), format!("{} <{}>", u.name, u.email)))
+        .collect();
+    let deadlines = store::open_deadlines(pool, id)
+        .await
+        .map_err(|e| err(e.into()))?
+        .into_iter()
+        .map(|d| {
+            (
+                tr(lang, &format!("acc.deadline.{}", d.kind)),
+                d.due_on.to_string(),
+            )
+        })
+        .collect();
+    let reads_documents =
+        nintei_domain::authz::acc::case_documents(&caller.actor(), &c.organization_id).is_allowed();
+    let invoices = if acc::sees_invoices(caller) {
+        Some(
+            invoices::for_case(pool, id)
+                .await
+                .map_err(|e| err(e.into()))?
+                .into_iter()
+                .map(|i| InvoiceRow {
+                    pdf: if reads_documents {
+                        crate::documents::invoice_href(id, &i.id)
+                    } else {
+                        String::new()
+                    },
+                    id: i.id.clone(),
+                    remaining: i.total_yen - i.paid_yen(),
+                    paid: i.is_paid(),
+                    number: i.number,
+                    issued_on: i.issued_on.to_string(),
+                    due_on: i.due_on.to_string(),
+                    registration_number: i.registration_number,
+                    tax_rate: i.tax_rate_percent,
+                    subtotal: yen(i.subtotal_yen),
+                    tax: yen(i.tax_yen),
+                    total: yen(i.total_yen),
+                    lines: i
+                        .lines
+                        .into_iter()
+                        .map(|l| (l.description, l.quantity, yen(l.amount_yen)))
+                        .collect(),
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    let mut plan = Vec::new();
+    if let Some(coordinator) = &c.coordinator_id {
+        plan.push((tr(lang, "acc.coordinator"), name_of(coordinator)));
+        if let Some(d) = c.coordinator_visit_on {
+            plan.push((tr(lang, "acc.coordinator_visit_on"), d.to_string()));
+        }
+        if let Some(d) = c.self_study_due_on {
+            plan.push((tr(lang, "acc.self_study_due_on"), d.to_string()));
+        }
+        if let Some(d) = c.site_visit_on {
+            plan.push((tr(lang, "acc.site_visit_on"), d.to_string()));
+        }
+    }
+    let mut progress = Vec::new();
+    for (key, date) in [
+        ("acc.self_study_submitted_on", c.self_study_submitted_on),
+        ("acc.report_issued_on", c.report_issued_on),
+        ("acc.response_submitted_on", c.response_submitted_on),
+        ("acc.withdrawn_on", c.withdrawn_on),
+    ] {
+        if let Some(d) = date {
+            progress.push((tr(lang, key), d.to_string()));
+        }
+    }
+    if let Some(o) = &c.response_opinion {
+        progress.push((tr(lang, "acc.opinion"), o.clone()));
+    }
+    if let Some(a) = &c.response_action_plan {
+        progress.push((tr(lang, "acc.action_plan"), a.clone()));
+    }
+    let mut decision = Vec::new();
+    if let (Some(o), Some(on)) = (c.outcome, c.decided_on) {
+        decision.push((
+            tr(lang, "acc.outcome"),
+            tr(lang, &format!("acc.outcome.{}", o.as_str())),
+        ));
+        decision.push((tr(lang, "acc.decided_on"), on.to_string()));
+        if let Some(g) = c.grace_until {
+            decision.push((tr(lang, "acc.grace_until"), g.to_string()));
+        }
+        if let Some(r) = &c.decision_reason {
+            decision.push((tr(lang, "acc.reason"), r.clone()));
+        }
+        if let Some(d) = c.notice_sent_on {
+            decision.push((tr(lang, "acc.notice_sent_on"), d.to_string()));
+        }
+        if let Some(d) = c.notice_received_on {
+            decision.push((tr(lang, "acc.notice_received_on"), d.to_string()));
+        }
+    }
+    let assessment = if may(CaseAction::ViewAssessment)
+        && !matches!(
+            status,
+            CaseStatus::Submitted | CaseStatus::Ineligible | CaseStatus::Accepted | CaseStatus::SelfStudy
+        ) {
+        let a = acc::assessment(state, c).await.map_err(&err)?;
+        Some(AssessmentView {
+            complete: a.complete,
+            core_concept_ok: a.core_concept_ok,
+            fundamental_ok: a.fundamental_ok,
+            needs_committee_judgement: a.needs_committee_judgement,
+            below_threshold: a.below_threshold.join(", "),
+            unrated: a.unrated.len(),
+        })
+    } else {
+        None
+    };
+    let votes = if case::may_see_votes(&loaded, caller) {
+        Some(
+            store::votes(pool, id)
+                .await
+                .map_err(|e| err(e.into()))?
+                .into_iter()
+                .map(|v| (v.name, tr(lang, &format!("acc.outcome.{}", v.outcome))))
+                .collect(),
+        )
+    } else {
+        None
+    };
+    let catalog_sample = nintei_store::standards::info(pool, &c.catalog_version)
+        .await
+        .map_err(|e| err(e.into()))?
+        .is_some_and(|i| i.sample);
+    let mut application = Vec::new();
+    if let Some(contact) = c.application.get("contact") {
+        for (field, key) in [
+            ("department", "acc.contact_department"),
+            ("name", "acc.contact_name"),
+            ("phone", "acc.contact_phone"),
+            ("fax", "acc.contact_fax"),
+            ("email", "acc.contact_email"),
+        ] {
+            if let Some(text) = contact.get(field).and_then(|x| x.as_str()) {
+                application.push((tr(lang, key), text.to_owned()));
+            }
+        }
+    }
+    if let Some(list) = c.application.get("attachments").and_then(|a| a.as_array()) {
+        let names: Vec<String> = list
+            .iter()
+            .filter_map(|a| a.as_str())
+            .map(|a| tr(lang, &format!("acc.attachment.{a}")))
+            .collect();
+        application.push((tr(lang, "acc.attachments"), names.join("、")));
+    }
+    if let Some(b) = c.application.get("board_decided").and_then(|b| b.as_bool()) {
+        application.push((
+            tr(lang, "acc.board_decided"),
+            tr(lang, if b { "acc.yes" } else { "acc.no" }),
+        ));
+    }
+    if let Some(met) = c.application.get("unit_conditions_met").and_then(|b| b.as_bool()) {
+        application.push((
+            tr(lang, "acc.unit_conditions"),
+            tr(
+                lang,
+                if met {
+                    "acc.unit_conditions_met"
+                } else {
+                    "acc.unit_conditions_unmet"
+                },
+            ),
+        ));
+    }
+    let imp = super::impartiality::panel(state, caller, lang, &loaded, form, &v, &errors)
+        .await
+        .map_err(&err)?;
+    let eligibility_decision = match (c.eligibility_decision, c.eligibility_decided_on) {
+        (Some(true), Some(d)) => format!("{} ({d})", tr(lang, "acc.accepted")),
+        (Some(false), Some(d)) => format!(
+            "{} ({d}) {}",
+            tr(lang, "acc.refused"),
+            c.eligibility_reason.clone().unwrap_or_default()
+        ),
+        _ => String::new(),
+    };
+    Ok(CasePage {
+        p: Page::for_session(s, "acc.case_title", &format!("/accreditation/cases/{id}")),
+        id: c.id.clone(),
+        organization: loaded.organization.name.clone(),
+        unit: c.unit_name.clone().unwrap_or_default(),
+        status: status_label(lang, status),
+        status_code: status.as_str(),
+        version: c.version,
+        applied_on: c.applied_on.to_string(),
+        services: c
+            .services
+            .iter()
+            .map(|x| {
+                format!(
+                    "{}（{} {}）",
+                    service_label(lang, x.code),
+                    tr(lang, "acc.started_on"),
+                    x.started_on
+                )
+            })
+            .collect(),
+        other_services: c.other_services.join("、"),
+        revenue: yen(c.annual_revenue_yen),
+        application,
+        eligible: eligibility.eligible,
+        reasons: eligibility.reasons,
+        notes: eligibility.notes,
+        eligibility_decision,
+        fees: vec![
+            (tr(lang, "acc.fee_base"), money(fees.base_yen)),
+            (tr(lang, "acc.fee_services"), money(fees.services_addon_yen)),
+            (tr(lang, "acc.fee_revenue"), money(fees.revenue_addon_yen)),
+        ],
+        fees_total: money(fees.total_yen),
+        deadlines,
+        invoices,
+        plan,
+        surveyors: loaded
+            .surveyors
+            .iter()
+            .map(|x| (x.name.clone(), x.lead))
+            .collect(),
+        progress,
+        decision,
+        accreditation: match (&c.accreditation_number, c.accredited_on, c.expires_on) {
+            (Some(n), Some(on), Some(exp)) => Some((n.clone(), on.to_string(), exp.to_string())),
+            _ => None,
+        },
+        catalog_version: c.catalog_version.clone(),
+        catalog_sample,
+        assessment,
+        votes,
+        forms,
+        coordinators,
+        surveyor_options,
+        outcomes: nintei_domain::acc::Outcome::ALL
+            .iter()
+            .map(|o| (o.as_str(), tr(lang, &format!("acc.outcome.{}", o.as_str()))))
+            .collect(),
+        today: state.clock.today().to_string(),
+        form: form.to_owned(),
+        v,
+        errors,
+        conflict,
+        notice,
+        documents: crate::documents::available(caller, &loaded)
+            .into_iter()
+            .map(|(key, href)| (tr(lang, key), href))
+            .collect(),
+        renews,
+        extension,
+        appeal_action: format!("/accreditation/cases/{}/appeal", c.id),
+        imp,
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct Done {
+    done: Option<String>,
+}
+
+const STEPS: [&str; 15] = [
+    "extension",
+    "extension-decision",
+    "payment",
+    "apply",
+    "eligibility",
+    "plan",
+    "surveyors",
+    "self-study",
+    "report",
+    "response",
+    "votes",
+    "decision",
+    "notice",
+    "withdrawal",
+    "ratings",
+];
+
+pub async fn show(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Path(id): Path<String>,
+    Query(q): Query<Done>,
+) -> Result<Response, PageError> {
+    let notice = match q.done.as_deref() {
+        Some(step) if STEPS.contains(&step) || super::impartiality::STEPS.contains(&step) => {
+            tr(s.lang, &format!("acc.done.{step}"))
+        }
+        _ => String::new(),
+    };
+    let page = case_page(
+        &state,
+        &s,
+        &id,
+        "",
+        HashMap::new(),
+        Errors::default(),
+        String::new(),
+        notice,
+    )
+    .await?;
+    Ok(render_status(StatusCode::OK, &page))
+}
+
+/// Every field any step form sends; each step reads its own.
+#[derive(Deserialize, Default, Clone)]
+pub struct StepForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(flatten)]
+    fields: HashMap<String, String>,
+}
+
+impl StepForm {
+    fn get(&self, name: &str) -> String {
+        self.fields.get(name).cloned().unwrap_or_default()
+    }
+
+    fn opt(&self, name: &str) -> Option<String> {
+        self.fields
+            .get(name)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
+    fn checked(&self, name: &str) -> bool {
+        self.fields.get(name).is_some_and(|v| !v.is_empty())
+    }
+}
+
+async fn run_step(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    id: &str,
+    step: &str,
+    f: &StepForm,
+) -> Result<(), AppError> {
+    match step {
+        "eligibility" => {
+            let input = case::EligibilityInput {
+                eligible: match f.get("eligible").as_str() {
+                    "yes" => Some(true),
+                    "no" => Some(false),
+                    _ => None,
+                },
+                decided_on: f.get("decided_on"),
+                reason: f.opt("reason"),
+            };
+            case::decide_eligibility(state, caller, id, &input, None).await
+        }
+        "plan" => {
+            let input = case::PlanInput {
+                coordinator_id: f.get("coordinator_id"),
+                coordinator_visit_on: f.opt("coordinator_visit_on"),
+                self_study_due_on: f.get("self_study_due_on"),
+                site_visit_on: f.get("site_visit_on"),
+            };
+            case::plan(state, caller, id, &input, None).await
+        }
+        "surveyors" => {
+            let input = case::SurveyorInput {
+                user_id: f.get("user_id"),
+                lead: f.checked("lead"),
+            };
+            case::add_surveyor(state, caller, id, &input).await.map(|_| ())
+        }
+        "self-study" => {
+            // ACC-6: the representative's confirmation comes first in the binder; the screen asks for it.
+            if !f.checked("confirmed") {
+                return Err(AppError::field(
+                    "confirmed",
+                    i18n::t(lang, "acc.confirm_required"),
+                ));
+            }
+            // The checked box is the representative's confirmation when none is recorded yet (the self-study
+            // screen records it on its own, with the representative's name).
+            let recorded = nintei_store::acc_study::self_study(state.db.pool(), id).await?;
+            if recorded.confirmed_on.is_none() {
+                let input = nintei_app::acc::study::ConfirmationInput {
+                    representative: None,
+                    confirmed_on: f.get("submitted_on"),
+                };
+                nintei_app::acc::study::confirm(state, caller, id, &input)
+                    .await
+                    .map_err(|e| match e {
+                        AppError::Validation(errs) => AppError::Validation(
+                            errs.into_iter()
+                                .map(|e| {
+                                    FieldError::new(
+                                        e.field.replace("confirmed_on", "submitted_on"),
+                                        e.message,
+                                    )
+                                })
+                                .collect(),
+                        ),
+                        other => other,
+                    })?;
+            }
+            let input = case::SelfStudyInput {
+                submitted_on: f.get("submitted_on"),
+            };
+            case::submit_self_study(state, caller, id, &input, None).await
+        }
+        "report" => {
+            let input = case::ReportInput {
+                issued_on: f.get("issued_on"),
+            };
+            case::issue_report(state, caller, id, &input, None).await
+        }
+        "response" => {
+            let input = case::ResponseInput {
+                submitted_on: f.get("submitted_on"),
+                opinion: f.get("opinion"),
+                action_plan: f.get("action_plan"),
+            };
+            case::respond(state, caller, id, &input, None).await
+        }
+        "votes" => {
+            let input = case::VoteInput {
+                outcome: f.get("outcome"),
+            };
+            case::vote(state, caller, id, &input).await.map(|_| ())
+        }
+        "decision" => {
+            let input = case::DecisionInput {
+                outcome: f.get("outcome"),
+                decided_on: f.get("decided_on"),
+                grace_until: f.opt("grace_until"),
+                reason: f.opt("reason"),
+            };
+            case::decide(state, caller, id, &input, None).await
+        }
+        "notice" => {
+            let input = case::NoticeInput {
+                sent_on: f.opt("sent_on"),
+                received_on: f.opt("received_on"),
+            };
+            case::record_notice(state, caller, id, &input, None).await
+        }
+        "withdrawal" => {
+            let input = case::WithdrawalInput {
+                withdrawn_on: f.get("withdrawn_on"),
+                reason: f.opt("reason"),
+            };
+            case::withdraw(state, caller, id, &input, None).await
+        }
+        "payment" => {
+            let input = case::PaymentInput {
+                paid_on: f.get("paid_on"),
+                amount_yen: f
+                    .get("amount_yen")
+                    .trim()
+                    .replace([',', '，'], "")
+                    .parse::<i64>()
+                    .ok(),
+            };
+            case::record_payment(state, caller, id, &f.get("invoice_id"), &input)
+                .await
+                .map(|_| ())
+        }
+        "extension" => {
+            let input = nintei_app::acc::renewal::ExtensionInput {
+                requested_on: f.get("requested_on"),
+                requested_until: f.get("requested_until"),
+                reasons: f.get("reasons"),
+            };
+            nintei_app::acc::renewal::request_extension(state, caller, id, &input)
+                .await
+                .map(drop)
+        }
+        "extension-decision" => {
+            let input = nintei_app::acc::renewal::ExtensionDecisionInput {
+                granted: match f.get("granted").as_str() {
+                    "yes" => Some(true),
+                    "no" => Some(false),
+                    _ => None,
+                },
+                decided_on: f.get("decided_on"),
+                extended_until: f.opt("extended_until"),
+                reason: f.opt("reason"),
+            };
+            nintei_app::acc::renewal::decide_extension(state, caller, id, &input)
+                .await
+                .map(drop)
+        }
+        // ACC-2, ACC-7, ACC-8: the impartiality forms and the timetable.
+        other => super::impartiality::run_step(state, caller, id, other, &f.fields).await,
+    }
+}
+
+pub async fn step(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Path((id, step)): Path<(String, String)>,
+    UiForm(f): UiForm<StepForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&s.session, &f.csrf)?;
+    let err = in_lang(s.lang);
+    // ACC-21: a filed appeal is shown on its own page.
+    let result = if step == "appeal" {
+        let input = crate::ui::acc::appeal::filing_input(&f.fields);
+        nintei_app::acc::appeal::file_against_case(&state, &s.caller, &id, &input)
+            .await
+            .map(|appeal| format!("/accreditation/appeals/{appeal}?done=filed"))
+    } else {
+        run_step(&state, &s.caller, s.lang, &id, &step, &f)
+            .await
+            .map(|()| format!("/accreditation/cases/{id}?done={step}"))
+    };
+    match result {
+        Ok(to) => Ok(Redirect::to(&to).into_response()),
+        Err(AppError::Validation(errors)) => {
+            let page = case_page(
+                &state,
+                &s,
+                &id,
+                &step,
+                f.fields,
+                Errors(errors),
+                String::new(),
+                String::new(),
+            )
+            .await?;
+            Ok(render_status(StatusCode::BAD_REQUEST, &page))
+        }
+        Err(AppError::Conflict(m)) => {
+            let page = case_page(
+                &state,
+                &s,
+                &id,
+                &step,
+                f.fields,
+                Errors::default(),
+                m,
+                String::new(),
+            )
+            .await?;
+            Ok(render_status(StatusCode::CONFLICT, &page))
+        }
+        Err(e) => Err(err(e)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Ratings (ACC-9): one small form per standard, saved as you go; `?unrated=1` filters.
+
+pub struct StandardRow {
+    code: String,
+    anchor: String,
+    section: String,
+    kind: String,
+    fundamental: String,
+    title: String,
+    rating: u8,
+    comment: String,
+}
+
+#[derive(Template)]
+#[template(path = "acc_ratings.html")]
+struct RatingsPage {
+    p: Page,
+    id: String,
+    organization: String,
+    rows: Vec<StandardRow>,
+    rated: usize,
+    total: usize,
+    unrated_only: bool,
+    sample: bool,
+    may_rate: bool,
+    error_code: String,
+    errors: Errors,
+    labels: Vec<(u8, String)>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct RatingsQuery {
+    unrated: Option<String>,
+}
+
+fn anchor(code: &str) -> String {
+    format!("s-{}", code.replace([' ', '.'], "-"))
+}
+
+async fn ratings_page(
+    state: &AppState,
+    s: &AnySession,
+    id: &str,
+    unrated_only: bool,
+    error_code: String,
+    errors: Errors,
+) -> Result<RatingsPage, PageError> {
+    let err = in_lang(s.lang);
+    let loaded = acc::load_for(state, &s.caller, id, CaseAction::ViewAssessment)
+        .await
+        .map_err(&err)?;
+    let catalog: Catalog = acc::catalog(state, &loaded.case.catalog_version)
+        .await
+        .map_err(&err)?;
+    let current = store::ratings(state.db.pool(), id, true)
+        .await
+        .map_err(|e| err(e.into()))?;
+    let by_code: HashMap<&str, (u8, &str)> = current
+        .iter()
+        .map(|r| (r.standard.as_str(), (r.rating, r.comment.as_str())))
+        .collect();
+    let codes = loaded.case.service_codes();
+    let in_scope: Vec<_> =
+        nintei_domain::acc::renewal::review_scope(&catalog, loaded.case.kind, &codes).collect();
+    let total = in_scope.len();
+    let rated = in_scope
+        .iter()
+        .filter(|st| by_code.contains_key(st.code.as_str()))
+        .count();
+    let rows = in_scope
+        .into_iter()
+        .filter(|st| !unrated_only || !by_code.contains_key(st.code.as_str()))
+        .map(|st| {
+            let (rating, comment) = by_code.get(st.code.as_str()).copied().unwrap_or((0, ""));
+            StandardRow {
+                anchor: anchor(&st.code),
+                code: st.code.clone(),
+                section: st.section.clone(),
+                kind: tr(s.lang, &format!("acc.kind.{}", st.kind.as_str())),
+                fundamental: st
+                    .fundamental
+                    .map(|f| tr(s.lang, &format!("acc.fundamental.{}", f.as_str())))
+                    .unwrap_or_default(),
+                title: st.title.clone(),
+                rating,
+                comment: comment.to_owned(),
+            }
+        })
+        .collect();
+    let may_rate = loaded.may(&s.caller, CaseAction::Rate)
+        && matches!(loaded.case.status, CaseStatus::SiteVisit | CaseStatus::Deferred);
+    Ok(RatingsPage {
+        p: Page::for_session(
+            s,
+            "acc.ratings_title",
+            &format!("/accreditation/cases/{id}/ratings"),
+        ),
+        id: id.to_owned(),
+        organization: loaded.organization.name.clone(),
+        rows,
+        rated,
+        total,
+        unrated_only,
+        sample: catalog.sample,
+        may_rate,
+        error_code,
+        errors,
+        labels: (1..=4)
+            .filter_map(|v| Rating::new(v).ok())
+            .map(|r| (r.get(), tr(s.lang, &format!("acc.rating.{}", r.get()))))
+            .collect(),
+    })
+}
+
+pub async fn ratings(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Path(id): Path<String>,
+    Query(q): Query<RatingsQuery>,
+) -> Result<Response, PageError> {
+    let unrated_only = q.unrated.is_some_and(|u| !u.is_empty());
+    let page = ratings_page(&state, &s, &id, unrated_only, String::new(), Errors::default()).await?;
+    Ok(render_status(StatusCode::OK, &page))
+}
+
+pub async fn rate(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Path(id): Path<String>,
+    UiForm(f): UiForm<StepForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&s.session, &f.csrf)?;
+    let err = in_lang(s.lang);
+    let code = f.get("standard");
+    let rating = f
+        .get("rating")
+        .trim()
+        .parse::<i64>()
+        .map(serde_json::Value::from)
+        .unwrap_or_default();
+    let input = case::RatingInput {
+        standard: code.clone(),
+        rating,
+        comment: f.opt("comment"),
+    };
+    let unrated_only = f.checked("unrated");
+    let back = format!(
+        "/accreditation/cases/{id}/ratings{}#{}",
+        if unrated_only { "?unrated=1" } else { "" },
+        anchor(&code)
+    );
+    match case::rate(&state, &s.caller, &id, &input).await {
+        Ok(_) => Ok(Redirect::to(&back).into_response()),
+        Err(AppError::Validation(errors)) => {
+            let page = ratings_page(&state, &s, &id, unrated_only, code, Errors(errors)).await?;
+            Ok(render_status(StatusCode::BAD_REQUEST, &page))
+        }
+        Err(e) => Err(err(e)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The catalog in force
+
+#[derive(Template)]
+#[template(path = "acc_standards.html")]
+struct StandardsPage {
+    p: Page,
+    version: String,
+    sample: bool,
+    rows: Vec<(String, String, String, String, String, String)>,
+}
+
+pub async fn standards(State(state): State<AppState>, WebUser(s): WebUser) -> Result<Response, PageError> {
+    let err = in_lang(s.lang);
+    let catalog = acc::catalog_in_force(&state).await.map_err(&err)?;
+    let rows = catalog
+        .standards
+        .iter()
+        .map(|st| {
+            (
+                st.code.clone(),
+                st.group.clone(),
+                st.section.clone(),
+                tr(s.lang, &format!("acc.kind.{}", st.kind.as_str())),
+                st.fundamental
+                    .map(|f| tr(s.lang, &format!("acc.fundamental.{}", f.as_str())))
+                    .unwrap_or_default(),
+                st.title.clone(),
+            )
+        })
+        .collect();
+    let page = StandardsPage {
+        p: Page::for_session(&s, "acc.standards_title", "/accreditation/standards"),
+        version: catalog.version,
+        sample: catalog.sample,
+        rows,
+    };
+    Ok(render_status(StatusCode::OK, &page))
+}

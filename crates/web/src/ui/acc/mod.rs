@@ -1,0 +1,7 @@
+//! The accreditation (ACC) screens, one module per concept as in the domain and the use cases.
+
+pub(crate) mod appeal;
+pub(crate) mod case;
+pub(crate) mod impartiality;
+pub(crate) mod record;
+pub(crate) mod study;

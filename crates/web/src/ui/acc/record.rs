@@ -1,0 +1,864 @@
+//! Accreditation screens after the decision (issue 4, part 1): the list, the accreditation page with its history
+//! and every maintenance form for the office, the head and the organization (ACC-13 … ACC-18), the logo terms
+//! and the logo file. Every form posts to `/accreditations/{number}/{action}`, which runs the same steps as the
+//! API ([`nintei_app::acc::record`]); so do the organization's forms of part 2: the appeal against a revocation (ACC-21),
+//! the renewal application (ACC-19), adding a service and ending one (ACC-20) ([`nintei_app::acc`]).
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use nintei_domain::acc::dates::SelfReportEvent;
+use nintei_domain::acc::record::{
+    ANNUAL_REPORT_FIELDS, AccreditationStatus, LapseReason, ReviewOutcome, ReviewStatus, ReviewTrigger,
+    RevocationGround,
+};
+use nintei_domain::acc::service::ServiceCode;
+use nintei_domain::authz::accreditation::{self as authz, RecordAction};
+use nintei_domain::role::Role;
+use nintei_store::acc_records::{self as store, Record};
+use nintei_store::{accreditations, users};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::auth::{AnySession, WebUser, check_csrf};
+use crate::error::{AppError, FieldError, PageError};
+use crate::ui::{Errors, Page, UiForm, in_lang, render_status};
+use nintei_app::acc::case::{ApplicationInput, ServiceInput};
+use nintei_app::acc::record::{self, Input};
+use nintei_app::acc::{appeal, renewal};
+use nintei_app::state::AppState;
+
+fn service_names(codes: &[String]) -> String {
+    codes
+        .iter()
+        .map(|c| match ServiceCode::parse(c) {
+            Some(s) => format!("{} {}", s.as_str(), s.name_ja()),
+            None => c.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+fn status_ja(status: &str) -> String {
+    AccreditationStatus::parse(status)
+        .map(|s| s.label_ja().to_owned())
+        .unwrap_or_else(|| status.to_owned())
+}
+
+fn event_ja(kind: &str) -> &'static str {
+    match kind {
+        "accredited" => "認定",
+        "annual_report_submitted" => "認定維持報告書の提出",
+        "question_asked" => "疑義の通知（質問）",
+        "question_answered" => "疑義への回答",
+        "suspended" => "認定の停止",
+        "suspension_lifted" => "停止の解除",
+        "self_report_submitted" => "自己申告",
+        "lapsed" => "認定の失効",
+        "revoked" => "認定の取消し",
+        "review_opened" => "適合状況の調査の開始",
+        "review_request" => "調査：資料の請求・不適合事項",
+        "review_request_met" => "調査：資料の受領・是正の確認",
+        "review_site_visit" => "調査：実地調査",
+        "revocation_requested" => "調査：委員会への取消しの請求",
+        "review_answer" => "調査：委員の賛否",
+        "review_closed" => "調査の終了",
+        "certificate_issued" => "認定証の発行",
+        "certificate_returned" => "認定証の返納",
+        _ => "記録",
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// List
+
+pub struct ListRow {
+    number: String,
+    organization: String,
+    services: String,
+    accredited_on: String,
+    expires_on: String,
+    status: String,
+}
+
+#[derive(Template)]
+#[template(path = "accreditations.html")]
+struct ListPage {
+    p: Page,
+    rows: Vec<ListRow>,
+}
+
+pub async fn list(State(state): State<AppState>, WebUser(s): WebUser) -> Result<Response, PageError> {
+    let err = in_lang(s.lang);
+    let today = state.clock.today();
+    let records = record::list(&state, &s.caller).await.map_err(&err)?;
+    let rows = records
+        .iter()
+        .map(|r| ListRow {
+            number: r.number.clone(),
+            organization: match &r.unit_name {
+                Some(u) => format!("{}（{u}）", r.organization_name),
+                None => r.organization_name.clone(),
+            },
+            services: service_names(&r.services),
+            accredited_on: r.accredited_on.to_string(),
+            expires_on: r.expires_on.to_string(),
+            status: status_ja(record::shown_status(r, today)),
+        })
+        .collect();
+    let page = ListPage {
+        p: Page::for_session(&s, "accr.list_title", "/accreditations"),
+        rows,
+    };
+    Ok(render_status(StatusCode::OK, &page))
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The accreditation page
+
+pub struct HistoryRow {
+    on: String,
+    what: String,
+    detail: String,
+}
+
+pub struct ReportRow {
+    id: String,
+    year: i64,
+    due_on: String,
+    submitted_on: String,
+    late: bool,
+    content: Vec<(String, String)>,
+}
+
+pub struct QuestionRow {
+    id: String,
+    about: String,
+    asked_on: String,
+    question: String,
+    answer_due_on: String,
+    answered_on: String,
+    answer: String,
+}
+
+pub struct SelfReportRow {
+    id: String,
+    kind: String,
+    event_on: String,
+    due_on: String,
+    submitted_on: String,
+    late: bool,
+    content: Vec<(String, String)>,
+}
+
+pub struct ItemRow {
+    id: String,
+    kind: String,
+    requested_on: String,
+    due_on: String,
+    description: String,
+    met_on: String,
+}
+
+pub struct ReviewRow {
+    id: String,
+    trigger: String,
+    opened_on: String,
+    reason: String,
+    status: String,
+    open: bool,
+    requested: bool,
+    poll: bool,
+    site_visit_on: String,
+    request: String,
+    outcome: String,
+    items: Vec<ItemRow>,
+    answers: Vec<(String, String, String)>,
+}
+
+pub struct CertificateRow {
+    /// The certificate as PDF, for those who may read the accreditation's letters; empty otherwise.
+    pdf: String,
+    serial: String,
+    issued_on: String,
+    services: String,
+    reissue: bool,
+    returned_on: String,
+}
+
+#[derive(Template)]
+#[template(path = "accreditation.html")]
+struct RecordPage {
+    p: Page,
+    number: String,
+    organization: String,
+    services: String,
+    accredited_on: String,
+    expires_on: String,
+    status: String,
+    active: bool,
+    suspended: bool,
+    over: bool,
+    today: String,
+    notice: String,
+    message: String,
+    errors: Errors,
+    history: Vec<HistoryRow>,
+    reports: Vec<ReportRow>,
+    questions: Vec<QuestionRow>,
+    self_reports: Vec<SelfReportRow>,
+    reviews: Vec<ReviewRow>,
+    certificates: Vec<CertificateRow>,
+    may_report: bool,
+    may_manage: bool,
+    may_poll: bool,
+    may_revoke: bool,
+    report_fields: Vec<(String, String)>,
+    self_report_kinds: Vec<(String, String, String)>,
+    self_report_fields: Vec<(String, String, String)>,
+    lapse_reasons: Vec<(String, String)>,
+    grounds: Vec<(String, String)>,
+    triggers: Vec<(String, String)>,
+    outcomes: Vec<(String, String)>,
+    members: Vec<(String, String)>,
+    submitted_reports: Vec<(String, String)>,
+    /// The organization's own users and the office: the renewal, scope and appeal forms (ACC-19, ACC-20, ACC-21).
+    may_file: bool,
+    revoked: bool,
+    renewable: bool,
+    appeal_action: String,
+    /// Every service: (code, label, accredited now).
+    service_choices: Vec<(String, String, bool)>,
+    /// The accredited services: (code, label).
+    current_services: Vec<(String, String)>,
+    /// 認定取消通知書 (ACC-18) as PDF when revoked, for those who may read it; empty otherwise.
+    revocation_notice: String,
+}
+
+fn content_rows(content: &Value, fields: &[(&str, &str)]) -> Vec<(String, String)> {
+    fields
+        .iter()
+        .filter_map(|(k, label)| {
+            content
+                .get(*k)
+                .and_then(Value::as_str)
+                .map(|v| ((*label).to_owned(), v.to_owned()))
+        })
+        .collect()
+}
+
+async fn record_page(
+    state: &AppState,
+    s: &AnySession,
+    record: &Record,
+    notice: String,
+    message: String,
+    errors: Errors,
+) -> Result<RecordPage, AppError> {
+    let pool = state.db.pool();
+    let today = state.clock.today();
+    let actor = s.caller.actor();
+    let may = |a: RecordAction| authz::record(&actor, a, &record.organization_id).is_allowed();
+    let shown = record::shown_status(record, today).to_owned();
+    let history = accreditations::events(pool, &record.id)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let detail = [
+                "reason_ja",
+                "ground_ja",
+                "reason",
+                "serial",
+                "kind",
+                "outcome",
+                "answer",
+            ]
+            .iter()
+            .filter_map(|k| e.detail.get(*k).and_then(Value::as_str).map(str::to_owned))
+            .collect::<Vec<_>>()
+            .join(" / ");
+            HistoryRow {
+                on: e.occurred_on.to_string(),
+                what: event_ja(&e.kind).to_owned(),
+                detail,
+            }
+        })
+        .collect();
+    let annual = store::annual_reports(pool, &record.id).await?;
+    let mut submitted_reports = Vec::new();
+    let reports = annual
+        .iter()
+        .map(|r| {
+            if r.submitted_on.is_some() {
+                submitted_reports.push((
+                    format!("annual_report:{}", r.id),
+                    format!("認定維持報告書 第{}年", r.year),
+                ));
+            }
+            ReportRow {
+                id: r.id.clone(),
+                year: r.year,
+                due_on: r.due_on.to_string(),
+                submitted_on: r.submitted_on.map(|d| d.to_string()).unwrap_or_default(),
+                late: nintei_domain::acc::record::annual_report_late(r.due_on, r.submitted_on, today),
+                content: content_rows(&r.content, ANNUAL_REPORT_FIELDS),
+            }
+        })
+        .collect();
+    let selfs = store::self_reports(pool, &record.id).await?;
+    let self_reports = selfs
+        .iter()
+        .map(|r| {
+            let kind = SelfReportEvent::parse(&r.kind);
+            submitted_reports.push((
+                format!("self_report:{}", r.id),
+                format!(
+                    "自己申告 {}（{}）",
+                    kind.map_or("", |k| k.label_ja()),
+                    r.submitted_on
+                ),
+            ));
+            SelfReportRow {
+                id: r.id.clone(),
+                kind: kind.map_or_else(|| r.kind.clone(), |k| k.label_ja().to_owned()),
+                event_on: r.event_on.to_string(),
+                due_on: r.due_on.to_string(),
+                submitted_on: r.submitted_on.to_string(),
+                late: r.late,
+                content: kind
+                    .map(|k| content_rows(&r.content, k.content_fields()))
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    let questions = store::questions(pool, &record.id)
+        .await?
+        .into_iter()
+        .map(|q| QuestionRow {
+            about: if q.subject == "acc_annual_report" {
+                annual
+                    .iter()
+                    .find(|r| r.id == q.subject_id)
+                    .map(|r| format!("認定維持報告書 第{}年", r.year))
+                    .unwrap_or_default()
+            } else {
+                "自己申告".into()
+            },
+            id: q.id,
+            asked_on: q.asked_on.to_string(),
+            question: q.question,
+            answer_due_on: q.answer_due_on.map(|d| d.to_string()).unwrap_or_default(),
+            answered_on: q.answered_on.map(|d| d.to_string()).unwrap_or_default(),
+            answer: q.answer.unwrap_or_default(),
+        })
+        .collect();
+    let mut reviews = Vec::new();
+    for r in store::reviews(pool, &record.id).await? {
+        let status = ReviewStatus::parse(&r.status);
+        let items = store::review_items(pool, &r.id)
+            .await?
+            .into_iter()
+            .map(|i| ItemRow {
+                kind: if i.kind == "documents" {
+                    "資料の請求".into()
+                } else {
+                    "軽微な不適合事項（是正期間）".into()
+                },
+                id: i.id,
+                requested_on: i.requested_on.to_string(),
+                due_on: i.due_on.to_string(),
+                description: i.description,
+                met_on: i.met_on.map(|d| d.to_string()).unwrap_or_default(),
+            })
+            .collect();
+        let answers = store::answers(pool, &r.id)
+            .await?
+            .into_iter()
+            .map(|a| {
+                (
+                    a.member_name,
+                    if a.answer == "revoke" {
+                        "取消しに賛成".into()
+                    } else {
+                        "取消しに反対".into()
+                    },
+                    a.answered_on.to_string(),
+                )
+            })
+            .collect();
+        reviews.push(ReviewRow {
+            trigger: ReviewTrigger::parse(&r.trigger)
+                .map_or_else(|| r.trigger.clone(), |t| t.label_ja().to_owned()),
+            opened_on: r.opened_on.to_string(),
+            reason: r.reason,
+            status: status.map_or_else(|| r.status.clone(), |s| s.label_ja().to_owned()),
+            open: status == Some(ReviewStatus::Open),
+            requested: status == Some(ReviewStatus::RevocationRequested),
+            poll: r.method.as_deref() == Some("poll"),
+            site_visit_on: r.site_visit_on.map(|d| d.to_string()).unwrap_or_default(),
+            request: match (r.requested_on, &r.method) {
+                (Some(d), Some(m)) => format!(
+                    "{d} {}：{}",
+                    if m == "poll" {
+                        "本部長による各委員への賛否の確認"
+                    } else {
+                        "委員会の会議"
+                    },
+                    r.request_reason.unwrap_or_default()
+                ),
+                _ => String::new(),
+            },
+            outcome: r
+                .outcome
+                .as_deref()
+                .and_then(ReviewOutcome::parse)
+                .map(|o| {
+                    format!(
+                        "{}（{}）",
+                        o.label_ja(),
+                        r.closed_on.map(|d| d.to_string()).unwrap_or_default()
+                    )
+                })
+                .unwrap_or_default(),
+            id: r.id,
+            items,
+            answers,
+        });
+    }
+    let reads_documents =
+        nintei_domain::authz::acc::case_documents(&actor, &record.organization_id).is_allowed();
+    let certificates = store::certificates(pool, &record.id)
+        .await?
+        .into_iter()
+        .map(|c| CertificateRow {
+            pdf: if reads_documents {
+                crate::documents::accreditation_certificate_href(&record.number, &c.id)
+            } else {
+                String::new()
+            },
+            serial: c.serial,
+            issued_on: c.issued_on.to_string(),
+            services: service_names(&c.services),
+            reissue: c.reissue,
+            returned_on: c.returned_on.map(|d| d.to_string()).unwrap_or_default(),
+        })
+        .collect();
+    let may_poll = may(RecordAction::RecordAnswers);
+    let members = if may_poll {
+        users::list(pool)
+            .await?
+            .into_iter()
+            .filter(|u| u.role == Role::Committee)
+            .map(|u| (u.id, u.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let stored = AccreditationStatus::parse(&record.status);
+    let revoked = stored == Some(AccreditationStatus::Revoked);
+    let may_file = nintei_domain::authz::appeal::file(&actor, &record.organization_id).is_allowed();
+    let current: Vec<ServiceCode> = record
+        .services
+        .iter()
+        .filter_map(|c| ServiceCode::parse(c))
+        .collect();
+    Ok(RecordPage {
+        p: Page::for_session(
+            s,
+            "accr.record_title",
+            &format!("/accreditations/{}", record.number),
+        ),
+        number: record.number.clone(),
+        organization: match &record.unit_name {
+            Some(u) => format!("{}（{u}）", record.organization_name),
+            None => record.organization_name.clone(),
+        },
+        services: service_names(&record.services),
+        accredited_on: record.accredited_on.to_string(),
+        expires_on: record.expires_on.to_string(),
+        status: status_ja(&shown),
+        active: shown == "active",
+        suspended: shown == "suspended",
+        over: stored.is_none_or(AccreditationStatus::is_final),
+        today: today.to_string(),
+        notice,
+        message,
+        errors,
+        history,
+        reports,
+        questions,
+        self_reports,
+        reviews,
+        certificates,
+        may_report: may(RecordAction::SelfReport),
+        may_manage: may(RecordAction::Review),
+        may_poll,
+        may_revoke: may(RecordAction::Revoke),
+        report_fields: ANNUAL_REPORT_FIELDS
+            .iter()
+            .map(|(k, l)| ((*k).to_owned(), (*l).to_owned()))
+            .collect(),
+        self_report_kinds: SelfReportEvent::ALL
+            .iter()
+            .map(|k| {
+                (
+                    k.as_str().to_owned(),
+                    k.label_ja().to_owned(),
+                    k.event_on_label_ja().to_owned(),
+                )
+            })
+            .collect(),
+        self_report_fields: SelfReportEvent::ALL
+            .iter()
+            .flat_map(|k| {
+                k.content_fields()
+                    .iter()
+                    .map(move |(f, l)| (k.as_str().to_owned(), (*f).to_owned(), (*l).to_owned()))
+            })
+            .collect(),
+        lapse_reasons: LapseReason::ALL
+            .iter()
+            .filter(|r| r.recorded_by_office())
+            .map(|r| (r.as_str().to_owned(), r.label_ja().to_owned()))
+            .collect(),
+        grounds: RevocationGround::ALL
+            .iter()
+            .map(|g| (g.as_str().to_owned(), g.label_ja().to_owned()))
+            .collect(),
+        triggers: ReviewTrigger::ALL
+            .iter()
+            .map(|t| (t.as_str().to_owned(), t.label_ja().to_owned()))
+            .collect(),
+        outcomes: [
+            ReviewOutcome::Conforming,
+            ReviewOutcome::Corrected,
+            ReviewOutcome::NotRevoked,
+        ]
+        .iter()
+        .map(|o| (o.as_str().to_owned(), o.label_ja().to_owned()))
+        .collect(),
+        members,
+        submitted_reports,
+        may_file,
+        revoked,
+        renewable: matches!(
+            stored,
+            Some(AccreditationStatus::Active | AccreditationStatus::Suspended)
+        ),
+        appeal_action: format!("/accreditations/{}/appeal", record.number),
+        service_choices: ServiceCode::ALL
+            .iter()
+            .map(|c| {
+                (
+                    c.as_str().to_owned(),
+                    format!("{} {}", c.as_str(), c.name_ja()),
+                    current.contains(c),
+                )
+            })
+            .collect(),
+        current_services: current
+            .iter()
+            .map(|c| (c.as_str().to_owned(), format!("{} {}", c.as_str(), c.name_ja())))
+            .collect(),
+        revocation_notice: if revoked && reads_documents {
+            crate::documents::revocation_notice_href(&record.number)
+        } else {
+            String::new()
+        },
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct ShowQuery {
+    done: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Path(number): Path<String>,
+    Query(q): Query<ShowQuery>,
+) -> Result<Response, PageError> {
+    let err = in_lang(s.lang);
+    let record = record::load(&state, &s.caller, &number, RecordAction::View)
+        .await
+        .map_err(&err)?;
+    let notice = if q.done.is_some() {
+        "accr.saved".to_owned()
+    } else {
+        String::new()
+    };
+    let page = record_page(&state, &s, &record, notice, String::new(), Errors::default())
+        .await
+        .map_err(&err)?;
+    Ok(render_status(StatusCode::OK, &page))
+}
+
+#[derive(Deserialize, Default)]
+pub struct StepForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(flatten)]
+    fields: HashMap<String, String>,
+}
+
+/// A form as the JSON object the steps take; a self-report's fields are named `<kind>.<field>` on the page
+/// (one form, six event types) and are taken for the kind chosen.
+fn input_of(action: &str, f: &StepForm) -> Input {
+    let mut input = Input::new();
+    let kind = f.fields.get("kind").cloned().unwrap_or_default();
+    for (k, v) in &f.fields {
+        if k == "csrf" {
+            continue;
+        }
+        if action == "self-report" {
+            if let Some(field) = k.strip_prefix(&format!("{kind}.")) {
+                input.insert(field.to_owned(), Value::String(v.clone()));
+            }
+            if k.contains('.') {
+                continue;
+            }
+        }
+        input.insert(k.clone(), Value::String(v.clone()));
+    }
+    if action == "review"
+        && let Some((_, id)) = f.fields.get("trigger_ref").and_then(|r| r.split_once(':'))
+    {
+        input.insert("trigger_ref".into(), Value::String(id.to_owned()));
+    }
+    if action == "question"
+        && let Some((subject, id)) = f.fields.get("report").and_then(|r| r.split_once(':'))
+    {
+        input.insert("subject".into(), Value::String(subject.to_owned()));
+        input.insert("subject_id".into(), Value::String(id.to_owned()));
+    }
+    input
+}
+
+fn field(f: &StepForm, name: &str) -> String {
+    f.fields.get(name).cloned().unwrap_or_default()
+}
+
+/// The services ticked on a form (`service.<code>` with `started_on.<code>`), as the application's list.
+fn services_of(f: &StepForm) -> Vec<ServiceInput> {
+    ServiceCode::ALL
+        .iter()
+        .filter(|c| {
+            f.fields
+                .get(&format!("service.{}", c.as_str()))
+                .is_some_and(|v| !v.is_empty())
+        })
+        .map(|c| ServiceInput {
+            code: c.as_str().to_owned(),
+            started_on: field(f, &format!("started_on.{}", c.as_str())),
+        })
+        .collect()
+}
+
+/// A yen amount typed on a form (commas allowed); an unreadable one is a field error, an empty one `None`.
+fn yen_of(f: &StepForm, name: &str) -> Result<Option<i64>, AppError> {
+    let v = field(f, name).trim().replace([',', '，', '¥', '円'], "");
+    if v.is_empty() {
+        return Ok(None);
+    }
+    v.parse::<i64>().map(Some).map_err(|_| {
+        AppError::Validation(vec![FieldError::new(
+            name,
+            "金額は半角数字で入力してください (a whole number of yen)",
+        )])
+    })
+}
+
+/// The steps of part 2 (ACC-19, ACC-20, ACC-21), which lead to another page: the new case or the appeal.
+async fn run_part2(
+    state: &AppState,
+    s: &AnySession,
+    number: &str,
+    action: &str,
+    f: &StepForm,
+) -> Result<Option<String>, AppError> {
+    let c = &s.caller;
+    match action {
+        "appeal" => {
+            let input = crate::ui::acc::appeal::filing_input(&f.fields);
+            let id = appeal::file_against_revocation(state, c, number, &input).await?;
+            Ok(Some(format!("/accreditation/appeals/{id}?done=filed")))
+        }
+        "renewal" => {
+            let input = ApplicationInput {
+                services: services_of(f),
+                other_services: Some(
+                    field(f, "other_services")
+                        .lines()
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                ),
+                annual_revenue_yen: yen_of(f, "annual_revenue_yen")?,
+                applied_on: field(f, "applied_on"),
+                ..ApplicationInput::default()
+            };
+            let id = renewal::apply_renewal(state, c, number, &input).await?;
+            Ok(Some(format!("/accreditation/cases/{id}?done=apply")))
+        }
+        "services" => {
+            let input = renewal::ScopeAdditionInput {
+                services: services_of(f),
+                applied_on: field(f, "applied_on"),
+                annual_revenue_yen: yen_of(f, "annual_revenue_yen")?,
+            };
+            let id = renewal::apply_scope_addition(state, c, number, &input).await?;
+            Ok(Some(format!("/accreditation/cases/{id}?done=apply")))
+        }
+        "service-end" => {
+            let input = renewal::ServiceEndingInput {
+                service: field(f, "service"),
+                ended_on: field(f, "ended_on"),
+                notified_on: field(f, "notified_on"),
+                reason: Some(field(f, "reason")).filter(|r| !r.trim().is_empty()),
+            };
+            renewal::end_service(state, c, number, &input).await?;
+            Ok(None)
+        }
+        _ => run_action(state, s, number, action, f).await.map(|()| None),
+    }
+}
+
+async fn run_action(
+    state: &AppState,
+    s: &AnySession,
+    number: &str,
+    action: &str,
+    f: &StepForm,
+) -> Result<(), AppError> {
+    let c = &s.caller;
+    let input = input_of(action, f);
+    let review = field(f, "review_id");
+    match action {
+        "annual-report" => record::submit_annual_report(state, c, number, &input)
+            .await
+            .map(drop),
+        "question" => record::ask_question(state, c, number, &input).await.map(drop),
+        "answer" => record::answer_question(state, c, number, &field(f, "question_id"), &input).await,
+        "suspend" => record::suspend(state, c, number, &input).await,
+        "lift" => record::lift_suspension(state, c, number, &input).await,
+        "self-report" => record::self_report(state, c, number, &input).await.map(drop),
+        "lapse" => record::lapse(state, c, number, &input).await,
+        "revoke" => record::revoke(state, c, number, &input).await,
+        "review" => record::open_review(state, c, number, &input).await.map(drop),
+        "review-request" => record::add_review_item(state, c, number, &review, &input)
+            .await
+            .map(drop),
+        "review-fulfil" => {
+            record::fulfil_review_item(state, c, number, &review, &field(f, "item_id"), &input).await
+        }
+        "review-visit" => record::review_site_visit(state, c, number, &review, &input).await,
+        "review-revocation" => record::request_revocation(state, c, number, &review, &input).await,
+        "review-answer" => record::record_answer(state, c, number, &review, &input)
+            .await
+            .map(drop),
+        "review-close" => record::close_review(state, c, number, &review, &input).await,
+        "certificate" => record::issue_certificate(state, c, number, &input)
+            .await
+            .map(drop),
+        _ => {
+            // An unknown action on a record the caller may see is a 404 like an unknown page.
+            record::load(state, c, number, RecordAction::View).await?;
+            Err(AppError::NotFound)
+        }
+    }
+}
+
+pub async fn step(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Path((number, action)): Path<(String, String)>,
+    UiForm(f): UiForm<StepForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&s.session, &f.csrf)?;
+    let err = in_lang(s.lang);
+    let outcome = run_part2(&state, &s, &number, &action, &f).await;
+    let (status, errors, message) = match outcome {
+        Ok(Some(to)) => return Ok(Redirect::to(&to).into_response()),
+        Ok(None) => {
+            return Ok(Redirect::to(&format!("/accreditations/{number}?done={action}")).into_response());
+        }
+        Err(AppError::Validation(errors)) => (StatusCode::BAD_REQUEST, errors, String::new()),
+        Err(AppError::Conflict(m)) => (StatusCode::CONFLICT, Vec::new(), m),
+        Err(e) => return Err(err(e)),
+    };
+    let record = record::load(&state, &s.caller, &number, RecordAction::View)
+        .await
+        .map_err(&err)?;
+    let page = record_page(&state, &s, &record, String::new(), message, Errors(errors))
+        .await
+        .map_err(&err)?;
+    Ok(render_status(status, &page))
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// ACC-13 the logo
+
+#[derive(Template)]
+#[template(path = "accreditation_logo.html")]
+struct LogoPage {
+    p: Page,
+    own: Vec<String>,
+}
+
+/// `GET /accreditation/logo`: the terms of use of the logo (seed 003 第6章7), with download links for the
+/// signed-in organization's active accreditations.
+pub async fn logo_terms(State(state): State<AppState>, WebUser(s): WebUser) -> Result<Response, PageError> {
+    let err = in_lang(s.lang);
+    let today = state.clock.today();
+    let own = if s.caller.user.role == Role::Organization {
+        record::list(&state, &s.caller)
+            .await
+            .map_err(&err)?
+            .into_iter()
+            .filter(|r| record::shown_status(r, today) == "active")
+            .map(|r| r.number)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let page = LogoPage {
+        p: Page::for_session(&s, "accr.logo_title", "/accreditation/logo"),
+        own,
+    };
+    Ok(render_status(StatusCode::OK, &page))
+}
+
+/// `GET /accreditations/{number}/logo.svg`: the logo file, for the organization of an active accreditation
+/// (and the office, which sends it); a suspended, lapsed or revoked accreditation may not use it (409).
+pub async fn logo_file(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Path(number): Path<String>,
+) -> Result<Response, PageError> {
+    let err = in_lang(s.lang);
+    let record = record::load(&state, &s.caller, &number, RecordAction::DownloadLogo)
+        .await
+        .map_err(&err)?;
+    if record::shown_status(&record, state.clock.today()) != "active" {
+        return Err(err(AppError::Conflict(
+            "有効な認定の機関だけが認定ロゴマークを使用できます (only an active accreditation, ACC-13)"
+                .into(),
+        )));
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"mh-accreditation-logo.svg\"",
+            ),
+        ],
+        record::logo_svg(&record.number),
+    )
+        .into_response())
+}

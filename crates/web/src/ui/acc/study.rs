@@ -1,0 +1,586 @@
+//! The self-study screen (ACC-3, ACC-6): progress per section, the application's attachments, narratives saved
+//! section by section, evidence per standard following the evidence table, the representative's confirmation,
+//! the office's format check and requests for fixes, and the questionnaires' links and answers. And the
+//! anonymous questionnaire form (`/q/{token}`) that needs no account. Every form posts to the same operations as
+//! the API ([`nintei_app::acc::study`]).
+
+use std::collections::{BTreeMap, HashMap};
+
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use nintei_domain::acc::study::{ATTACHMENTS, FormatStatus, QuestionnaireKind, evidence_row, study_editable};
+use nintei_domain::authz::acc_study::StudyAction;
+use nintei_store::acc_study as store;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::auth::{AnySession, ClientAddr, PRE_CSRF_COOKIE, WebUser, check_csrf, cookie, lang_of};
+use crate::error::{AppError, PageError};
+use crate::i18n::{self, Lang};
+use crate::ui::{Errors, Page, UiForm, in_lang, render_status};
+use nintei_app::acc::{self, study};
+use nintei_app::security::{constant_time_eq, random_token};
+use nintei_app::state::AppState;
+
+fn tr(lang: Lang, key: &str) -> String {
+    i18n::t(lang, key).to_owned()
+}
+
+pub struct SectionRow {
+    code: String,
+    name: String,
+    group: String,
+    standards: usize,
+    with_evidence: usize,
+    missing: String,
+    narrative: String,
+    has_narrative: bool,
+}
+
+pub struct StandardRow {
+    code: String,
+    title: String,
+    self_study: String,
+    site_visit: String,
+    on_site: String,
+    files: Vec<(String, String)>,
+}
+
+/// An ACC-3 attachment kind, its label and its files (address, name).
+type Attachment = (&'static str, String, Vec<(String, String)>);
+
+pub struct QuestionRow {
+    text: String,
+    answered: i64,
+    average: String,
+}
+
+pub struct KindRow {
+    kind: &'static str,
+    label: String,
+    issued: i64,
+    used: i64,
+    answers: i64,
+    questions: Vec<QuestionRow>,
+    comments: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "acc_study.html")]
+struct StudyPage {
+    p: Page,
+    id: String,
+    organization: String,
+    status: String,
+    format: String,
+    format_code: &'static str,
+    format_note: String,
+    confirmation: String,
+    standards_total: usize,
+    standards_covered: usize,
+    sections: Vec<SectionRow>,
+    standards: Vec<StandardRow>,
+    attachments: Vec<Attachment>,
+    checks: Vec<(String, String, String)>,
+    kinds: Vec<KindRow>,
+    answers_visible: bool,
+    new_links: Vec<String>,
+    may_upload_evidence: bool,
+    may_upload_attachment: bool,
+    may_write: bool,
+    may_check: bool,
+    may_resubmit: bool,
+    may_links: bool,
+    catalog_sample: bool,
+    upload_limit_mib: usize,
+    today: String,
+    notice: String,
+    conflict: String,
+    errors: Errors,
+}
+
+#[derive(Deserialize, Default)]
+pub struct Done {
+    done: Option<String>,
+}
+
+const ACTIONS: [&str; 6] = [
+    "narrative",
+    "confirmation",
+    "format-check",
+    "resubmission",
+    "links",
+    "upload",
+];
+
+#[allow(clippy::too_many_arguments)]
+async fn page(
+    state: &AppState,
+    s: &AnySession,
+    id: &str,
+    notice: String,
+    conflict: String,
+    errors: Errors,
+    new_links: Vec<String>,
+) -> Result<StudyPage, PageError> {
+    let err = in_lang(s.lang);
+    let lang = s.lang;
+    let caller = &s.caller;
+    let loaded = study::load_for(state, caller, id, StudyAction::View)
+        .await
+        .map_err(&err)?;
+    let v = study::view(state, caller, &loaded).await.map_err(&err)?;
+    let summary = study::summary(state, caller, id).await.map_err(&err)?;
+    let pool = state.db.pool();
+    let files = store::files(pool, id).await.map_err(|e| err(e.into()))?;
+    let narratives = store::narratives(pool, id).await.map_err(|e| err(e.into()))?;
+    let row = store::self_study(pool, id).await.map_err(|e| err(e.into()))?;
+    let format = FormatStatus::parse(&row.format_status).unwrap_or(FormatStatus::Draft);
+    let catalog = acc::catalog(state, &loaded.case.catalog_version)
+        .await
+        .map_err(&err)?;
+    let codes = loaded.case.service_codes();
+    let link = |f: &store::FileRow| {
+        (
+            format!("/accreditation/cases/{id}/files/{}", f.id),
+            format!("{}（{} KB）", f.original_name, (f.size_bytes + 1023) / 1024),
+        )
+    };
+    let sections = v["progress"]["sections"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|sec| {
+            let code = sec["section_code"].as_str().unwrap_or("").to_owned();
+            SectionRow {
+                narrative: narratives
+                    .iter()
+                    .find(|n| n.section == code)
+                    .map(|n| n.body.clone())
+                    .unwrap_or_default(),
+                has_narrative: sec["has_narrative"].as_bool().unwrap_or(false),
+                name: sec["section"].as_str().unwrap_or("").to_owned(),
+                group: sec["group"].as_str().unwrap_or("").to_owned(),
+                standards: usize::try_from(sec["standards"].as_u64().unwrap_or(0)).unwrap_or(0),
+                with_evidence: usize::try_from(sec["with_evidence"].as_u64().unwrap_or(0)).unwrap_or(0),
+                missing: sec["missing"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                code,
+            }
+        })
+        .collect();
+    let standards = catalog
+        .in_scope(&codes)
+        .map(|s| {
+            let e = evidence_row(s);
+            StandardRow {
+                code: s.code.clone(),
+                title: s.title.clone(),
+                self_study: e.self_study.join("、"),
+                site_visit: e.site_visit.join("、"),
+                on_site: e.on_site.join("、"),
+                files: files
+                    .iter()
+                    .filter(|f| f.purpose == "evidence" && f.standard.as_deref() == Some(s.code.as_str()))
+                    .map(link)
+                    .collect(),
+            }
+        })
+        .collect();
+    let attachments = ATTACHMENTS
+        .iter()
+        .map(|a| {
+            (
+                *a,
+                tr(lang, &format!("study.attachment.{a}")),
+                files.iter().filter(|f| f.purpose == *a).map(link).collect(),
+            )
+        })
+        .collect();
+    let checks = store::format_checks(pool, id)
+        .await
+        .map_err(|e| err(e.into()))?
+        .into_iter()
+        .map(|c| {
+            (
+                c.checked_on,
+                tr(lang, &format!("study.format.{}", c.result)),
+                c.note.unwrap_or_default(),
+            )
+        })
+        .collect();
+    let answers_visible = summary["answers_visible"].as_bool().unwrap_or(false);
+    let kinds = QuestionnaireKind::ALL
+        .iter()
+        .map(|k| {
+            let entry = summary["kinds"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|e| e["kind"] == k.as_str())
+                .cloned()
+                .unwrap_or(Value::Null);
+            KindRow {
+                kind: k.as_str(),
+                label: tr(lang, &format!("study.q.{}", k.as_str())),
+                issued: entry["links_issued"].as_i64().unwrap_or(0),
+                used: entry["links_used"].as_i64().unwrap_or(0),
+                answers: entry["answers"].as_i64().unwrap_or(0),
+                questions: entry["questions"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|q| QuestionRow {
+                        text: q["text"].as_str().unwrap_or("").to_owned(),
+                        answered: q["answered"].as_i64().unwrap_or(0),
+                        average: q["average"]
+                            .as_f64()
+                            .map_or_else(|| "—".to_owned(), |a| format!("{a:.2}")),
+                    })
+                    .collect(),
+                comments: entry["items"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|a| a["comment"].as_str().map(str::to_owned))
+                    .collect(),
+            }
+        })
+        .collect();
+    let may = |a: StudyAction| study::may(&loaded, caller, a);
+    let editable = study_editable(loaded.case.status, format);
+    Ok(StudyPage {
+        p: Page::for_session(s, "study.title", &format!("/accreditation/cases/{id}/study")),
+        id: id.to_owned(),
+        organization: loaded.organization.name.clone(),
+        status: tr(lang, &format!("acc.status.{}", loaded.case.status.as_str())),
+        format: tr(lang, &format!("study.format.{}", format.as_str())),
+        format_code: format.as_str(),
+        format_note: row.format_note.clone().unwrap_or_default(),
+        confirmation: match (&row.confirmed_on, &row.confirmed_by_name) {
+            (Some(on), Some(name)) => format!("{name}（{on}）"),
+            _ => String::new(),
+        },
+        standards_total: usize::try_from(v["progress"]["standards"].as_u64().unwrap_or(0)).unwrap_or(0),
+        standards_covered: usize::try_from(v["progress"]["with_evidence"].as_u64().unwrap_or(0)).unwrap_or(0),
+        sections,
+        standards,
+        attachments,
+        checks,
+        kinds,
+        answers_visible,
+        new_links,
+        may_upload_evidence: may(StudyAction::Upload) && editable,
+        may_upload_attachment: may(StudyAction::Upload)
+            && nintei_domain::acc::study::attachments_open(loaded.case.status),
+        may_write: may(StudyAction::Write) && editable,
+        may_check: may(StudyAction::CheckFormat) && format.awaits_check(),
+        may_resubmit: may(StudyAction::Write) && format == FormatStatus::FixesRequested,
+        may_links: may(StudyAction::IssueLinks)
+            && matches!(
+                loaded.case.status,
+                nintei_domain::acc::CaseStatus::SelfStudy | nintei_domain::acc::CaseStatus::SiteVisit
+            ),
+        catalog_sample: catalog.sample,
+        upload_limit_mib: state.config.upload_limit / 1024 / 1024,
+        today: state.clock.today().format("%Y-%m-%d").to_string(),
+        notice,
+        conflict,
+        errors,
+    })
+}
+
+/// `GET /accreditation/cases/{id}/study`.
+pub async fn show(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Path(id): Path<String>,
+    Query(q): Query<Done>,
+) -> Result<Response, PageError> {
+    let notice = match q.done.as_deref() {
+        Some(a) if ACTIONS.contains(&a) => tr(s.lang, &format!("study.done.{a}")),
+        _ => String::new(),
+    };
+    let p = page(
+        &state,
+        &s,
+        &id,
+        notice,
+        String::new(),
+        Errors::default(),
+        Vec::new(),
+    )
+    .await?;
+    Ok(render_status(StatusCode::OK, &p))
+}
+
+/// A refused form: the page again with the reason (400 with field errors, 409 with the conflict, 413).
+async fn refused(state: &AppState, s: &AnySession, id: &str, e: AppError) -> Result<Response, PageError> {
+    let status = crate::error::status(&e);
+    let (conflict, errors) = match e {
+        AppError::Validation(errs) => (String::new(), Errors(errs)),
+        AppError::Conflict(m) | AppError::TooLargeWith(m) | AppError::BadRequest(m) => (m, Errors::default()),
+        AppError::TooLarge => (tr(s.lang, "study.too_large"), Errors::default()),
+        other => return Err(in_lang(s.lang)(other)),
+    };
+    let p = page(state, s, id, String::new(), conflict, errors, Vec::new()).await?;
+    Ok(render_status(status, &p))
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct ActionForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(flatten)]
+    fields: HashMap<String, String>,
+}
+
+impl ActionForm {
+    fn get(&self, name: &str) -> String {
+        self.fields.get(name).cloned().unwrap_or_default()
+    }
+
+    fn opt(&self, name: &str) -> Option<String> {
+        self.fields
+            .get(name)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+}
+
+/// `POST /accreditation/cases/{id}/study/{action}`: narrative, confirmation, format-check, resubmission, links.
+pub async fn action(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Path((id, action)): Path<(String, String)>,
+    UiForm(f): UiForm<ActionForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&s.session, &f.csrf)?;
+    let caller = &s.caller;
+    let result = match action.as_str() {
+        "narrative" => {
+            let input = study::NarrativeInput {
+                section: f.get("section"),
+                body: f.get("body"),
+            };
+            study::save_narrative(&state, caller, &id, &input).await
+        }
+        "confirmation" => {
+            let input = study::ConfirmationInput {
+                representative: f.opt("representative"),
+                confirmed_on: f.get("confirmed_on"),
+            };
+            study::confirm(&state, caller, &id, &input).await
+        }
+        "format-check" => {
+            let input = study::FormatCheckInput {
+                result: f.get("result"),
+                checked_on: f.get("checked_on"),
+                note: f.opt("note"),
+            };
+            study::check_format(&state, caller, &id, &input).await
+        }
+        "resubmission" => {
+            let input = study::ResubmissionInput {
+                resubmitted_on: f.get("resubmitted_on"),
+            };
+            study::resubmit(&state, caller, &id, &input).await
+        }
+        "links" => {
+            let input = study::LinksInput {
+                kind: f.get("kind"),
+                count: f.get("count").trim().parse::<i64>().ok().or(Some(0)),
+            };
+            match study::issue_links(&state, caller, &id, &input).await {
+                // The links are shown this once (only their hashes are kept): the page itself, not a redirect.
+                Ok(links) => {
+                    let notice = tr(s.lang, "study.done.links");
+                    let p = page(&state, &s, &id, notice, String::new(), Errors::default(), links).await?;
+                    return Ok(render_status(StatusCode::CREATED, &p));
+                }
+                Err(e) => Err(e),
+            }
+        }
+        _ => Err(AppError::NotFound),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/accreditation/cases/{id}/study?done={action}")).into_response()),
+        Err(AppError::NotFound) => Err(in_lang(s.lang)(AppError::NotFound)),
+        Err(e) => refused(&state, &s, &id, e).await,
+    }
+}
+
+/// `POST /accreditation/cases/{id}/files` (multipart with `csrf`): an attachment or evidence from the screen.
+pub async fn upload(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Path(id): Path<String>,
+    mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, PageError> {
+    let err = in_lang(s.lang);
+    let mp = mp.map_err(|e| err(AppError::BadRequest(e.body_text())))?;
+    let (up, fields) = match crate::files::read_multipart(&state, mp).await {
+        Ok(r) => r,
+        // The form could not be read, so its token could not be checked: nothing is done, and a page that
+        // says why is only shown to a caller who may see the case.
+        Err(e) => {
+            study::load_for(&state, &s.caller, &id, StudyAction::View)
+                .await
+                .map_err(&err)?;
+            return Err(err(e));
+        }
+    };
+    check_csrf(&s.session, fields.get("csrf").map_or("", String::as_str))?;
+    match study::upload(&state, &s.caller, &id, &up).await {
+        Ok(_) => Ok(Redirect::to(&format!("/accreditation/cases/{id}/study?done=upload")).into_response()),
+        Err(e @ (AppError::NotFound | AppError::Forbidden)) => Err(err(e)),
+        Err(e) => refused(&state, &s, &id, e).await,
+    }
+}
+
+/// `GET /accreditation/cases/{id}/files/{file_id}`: the download, audited (as the API's).
+pub async fn download(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Path((id, file_id)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let (file, bytes) = study::download(&state, &s.caller, &id, &file_id)
+        .await
+        .map_err(in_lang(s.lang))?;
+    Ok(crate::files::attachment(&file, bytes))
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The anonymous questionnaire (no account)
+
+#[derive(Template)]
+#[template(path = "questionnaire.html")]
+struct QuestionnairePage {
+    p: Page,
+    token: String,
+    csrf: String,
+    kind_label: String,
+    questions: Vec<(&'static str, &'static str, String)>,
+    comment: String,
+    errors: Errors,
+    done: bool,
+    gone: bool,
+    throttled: bool,
+}
+
+fn questionnaire_response(state: &AppState, status: StatusCode, mut page: QuestionnairePage) -> Response {
+    let csrf = random_token(24);
+    page.csrf = csrf.clone();
+    let mut resp = render_status(status, &page);
+    if let Ok(v) = crate::auth::set_cookie(state, PRE_CSRF_COOKIE, &csrf, 3600).parse() {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    // The address carries the token: keep it out of other sites' logs.
+    resp.headers_mut().insert(
+        header::REFERRER_POLICY,
+        axum::http::HeaderValue::from_static("no-referrer"),
+    );
+    resp
+}
+
+fn blank(lang: Lang, token: &str, kind: Option<QuestionnaireKind>) -> QuestionnairePage {
+    QuestionnairePage {
+        p: Page::public(lang, "study.q.title", "/q"),
+        token: token.to_owned(),
+        csrf: String::new(),
+        kind_label: kind.map_or_else(String::new, |k| tr(lang, &format!("study.q.{}", k.as_str()))),
+        questions: kind.map_or_else(Vec::new, |k| {
+            k.questions()
+                .iter()
+                .map(|(id, text)| (*id, *text, String::new()))
+                .collect()
+        }),
+        comment: String::new(),
+        errors: Errors::default(),
+        done: false,
+        gone: kind.is_none(),
+        throttled: false,
+    }
+}
+
+/// `GET /q/{token}`: the questionnaire behind a one-time link; 404 for an unknown or used link.
+pub async fn questionnaire_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Result<Response, PageError> {
+    let lang = lang_of(&headers);
+    let kind = study::questionnaire(&state, &token)
+        .await
+        .map_err(in_lang(lang))?;
+    let status = if kind.is_some() {
+        StatusCode::OK
+    } else {
+        StatusCode::NOT_FOUND
+    };
+    Ok(questionnaire_response(&state, status, blank(lang, &token, kind)))
+}
+
+/// `POST /q/{token}`: the answer (CSRF by the pre-login double-submit cookie, throttled per address).
+pub async fn questionnaire_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientAddr(address): ClientAddr,
+    Path(token): Path<String>,
+    UiForm(f): UiForm<ActionForm>,
+) -> Result<Response, PageError> {
+    let lang = lang_of(&headers);
+    let expected = cookie(&headers, PRE_CSRF_COOKIE).unwrap_or("");
+    if expected.is_empty() || !constant_time_eq(expected, &f.csrf) {
+        return Err(PageError::Csrf);
+    }
+    let answers: BTreeMap<String, Value> = f
+        .fields
+        .iter()
+        .filter(|(k, _)| k.starts_with('q'))
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect();
+    let input = study::AnswerInput {
+        answers,
+        comment: f.opt("comment"),
+    };
+    let kind = study::questionnaire(&state, &token)
+        .await
+        .map_err(in_lang(lang))?;
+    let mut page = blank(lang, &token, kind);
+    match study::answer(&state, &address, &token, &input).await {
+        Ok(()) => {
+            page.done = true;
+            page.gone = false;
+            Ok(questionnaire_response(&state, StatusCode::CREATED, page))
+        }
+        Err(AppError::Validation(errs)) => {
+            for q in &mut page.questions {
+                q.2 = f.get(q.0);
+            }
+            page.comment = f.get("comment");
+            page.errors = Errors(errs);
+            Ok(questionnaire_response(&state, StatusCode::BAD_REQUEST, page))
+        }
+        Err(AppError::TooManyRequests { .. }) => {
+            page.throttled = true;
+            Ok(questionnaire_response(
+                &state,
+                StatusCode::TOO_MANY_REQUESTS,
+                page,
+            ))
+        }
+        Err(AppError::NotFound) => {
+            page.gone = true;
+            Ok(questionnaire_response(&state, StatusCode::NOT_FOUND, page))
+        }
+        Err(e) => Err(in_lang(lang)(e)),
+    }
+}

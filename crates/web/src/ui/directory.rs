@@ -1,0 +1,315 @@
+//! Public pages (issue 7), no account: the directory of registered counseling rooms (REG-5, REG-8) and
+//! accredited organizations (ACC-23) with one search, and certificate verification (`/verify`).
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use nintei_domain::acc::service::ServiceCode;
+use nintei_domain::org::Prefecture;
+use nintei_domain::reg::application::Method;
+use nintei_domain::reg::hours::Day;
+use nintei_store::acc::{self as acc_store, PublicAccreditation};
+use nintei_store::registrations::{self, Listed};
+use nintei_store::search;
+
+use crate::auth::lang_of;
+use crate::error::{AppError, WebError};
+use crate::extract::DirectoryQuery;
+use crate::i18n::Lang;
+use crate::ui::{Errors, Page, render_status};
+use nintei_app::directory;
+use nintei_app::state::AppState;
+
+/// A select option: value, label, selected.
+pub struct Choice {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+pub struct RegRow {
+    number: String,
+    organization_name: String,
+    site_name: String,
+    prefecture: String,
+    address: String,
+    methods: String,
+}
+
+pub struct AccRow {
+    number: String,
+    organization_name: String,
+    services: String,
+    expires_on: String,
+}
+
+#[derive(Template)]
+#[template(path = "public_directory.html")]
+struct DirectoryPage {
+    p: Page,
+    q: String,
+    prefectures: Vec<Choice>,
+    services: Vec<Choice>,
+    methods: Vec<Choice>,
+    errors: Errors,
+    registrations: Vec<RegRow>,
+    accreditations: Vec<AccRow>,
+    /// Issue 7: the days/hours filters (disclosed counseling hours) and the open data's last update.
+    days: Vec<Choice>,
+    evening: bool,
+    last_updated: String,
+}
+
+fn prefecture_label(lang: Lang, code: &str) -> String {
+    match (Prefecture::from_code(code), lang) {
+        (Ok(p), Lang::Ja) => p.name_ja().to_owned(),
+        (Ok(p), Lang::En) => p.name_en().to_owned(),
+        (Err(_), _) => code.to_owned(),
+    }
+}
+
+fn service_label(lang: Lang, c: ServiceCode) -> String {
+    match lang {
+        Lang::Ja => format!("{}. {}", c.as_str(), c.name_ja()),
+        Lang::En => format!("{}. {}", c.as_str(), c.name_en()),
+    }
+}
+
+fn reg_row(lang: Lang, r: &Listed) -> RegRow {
+    RegRow {
+        number: r.registration.number.clone(),
+        organization_name: r.organization_name.clone(),
+        site_name: r.site_name.clone(),
+        prefecture: prefecture_label(lang, &r.prefecture),
+        address: r.address.clone(),
+        methods: r
+            .registration
+            .disclosure
+            .methods
+            .iter()
+            .map(|m| m.label_ja())
+            .collect::<Vec<_>>()
+            .join("・"),
+    }
+}
+
+fn acc_row(lang: Lang, a: &PublicAccreditation) -> AccRow {
+    AccRow {
+        number: a.number.clone(),
+        organization_name: a.organization_name.clone(),
+        services: a
+            .services
+            .iter()
+            .map(|c| service_label(lang, *c))
+            .collect::<Vec<_>>()
+            .join(" / "),
+        expires_on: a.expires_on.to_string(),
+    }
+}
+
+/// `GET /directory?q=&prefecture=&service=&method=`: one search over both schemes. A `service` filter keeps to
+/// accredited organizations and a `method` filter to registered rooms, since only those carry that attribute.
+pub async fn directory(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<DirectoryQuery, WebError>,
+) -> Response {
+    let lang = lang_of(&headers);
+    let params = match query {
+        Ok(DirectoryQuery(p)) => p,
+        Err(_) => Default::default(),
+    };
+    let get = |k: &str| params.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
+    let mut page = DirectoryPage {
+        p: Page::public(lang, "pub.directory_title", "/directory"),
+        q: get("q"),
+        prefectures: Prefecture::ALL
+            .iter()
+            .map(|p| Choice {
+                value: p.code().to_owned(),
+                label: prefecture_label(lang, p.code()),
+                selected: get("prefecture") == p.code(),
+            })
+            .collect(),
+        services: ServiceCode::ALL
+            .iter()
+            .map(|c| Choice {
+                value: c.as_str().to_owned(),
+                label: service_label(lang, *c),
+                selected: get("service") == c.as_str(),
+            })
+            .collect(),
+        methods: Method::ALL
+            .iter()
+            .map(|m| Choice {
+                value: m.as_str().to_owned(),
+                label: m.label_ja().to_owned(),
+                selected: get("method") == m.as_str(),
+            })
+            .collect(),
+        errors: Errors::default(),
+        registrations: Vec::new(),
+        accreditations: Vec::new(),
+        days: Day::ALL
+            .iter()
+            .map(|d| Choice {
+                value: d.as_str().to_owned(),
+                label: match lang {
+                    Lang::Ja => d.label_ja(),
+                    Lang::En => d.label_en(),
+                }
+                .to_owned(),
+                selected: get("day") == d.as_str(),
+            })
+            .collect(),
+        evening: !get("evening").is_empty(),
+        last_updated: String::new(),
+    };
+    match crate::open_data::last_updated(&state).await {
+        Ok(d) => page.last_updated = d.map(|d| d.to_string()).unwrap_or_default(),
+        Err(e) => return WebError::from(e).into_response(),
+    }
+    // Days/hours (issue 7) are facets of the disclosed hours in the search index: part of the registration filter.
+    let by_hours = !get("day").is_empty() || page.evening;
+    let mut reg_params = params.clone();
+    reg_params.remove("service");
+    let mut acc_params = params.clone();
+    acc_params.remove("method");
+    acc_params.remove("day");
+    acc_params.remove("evening");
+    let filters = directory::registration_filter(&reg_params)
+        .and_then(|r| directory::accreditation_filter(&acc_params).map(|a| (r, a)));
+    let (reg_filter, acc_filter) = match filters {
+        Ok(f) => f,
+        Err(AppError::Validation(errs)) => {
+            page.errors = Errors(errs);
+            return render_status(StatusCode::BAD_REQUEST, &page);
+        }
+        Err(e) => return WebError::from(e).into_response(),
+    };
+    let today = state.clock.today();
+    if get("service").is_empty() {
+        match directory::cached_registrations(&state, &reg_filter).await {
+            Ok(rows) => page.registrations = rows.iter().map(|r| reg_row(lang, r)).collect(),
+            Err(e) => return WebError::from(e).into_response(),
+        }
+    }
+    // Hours are disclosed by registered rooms only: an hours filter keeps to them, as `method` does.
+    if get("method").is_empty() && !by_hours {
+        match directory::cached_accreditations(&state, &acc_filter, today).await {
+            Ok(rows) => page.accreditations = rows.iter().map(|a| acc_row(lang, a)).collect(),
+            Err(e) => return WebError::from(e).into_response(),
+        }
+    }
+    render_status(StatusCode::OK, &page)
+}
+
+#[derive(Template)]
+#[template(path = "public_registration.html")]
+struct RegistrationPage {
+    p: Page,
+    r: RegRow,
+    registered_on: String,
+    expires_on: String,
+    d: nintei_domain::reg::publication::PublicDisclosure,
+}
+
+/// `GET /directory/registrations/{number}`: exactly what REG-5 publishes, for rooms in force; 404 otherwise.
+pub async fn registration(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+) -> Response {
+    let lang = lang_of(&headers);
+    let path = format!("/directory/registrations/{number}");
+    match registrations::listed_by_number(state.db.pool(), &number).await {
+        Ok(Some(r)) if r.registration.status.is_in_force() => {
+            let page = RegistrationPage {
+                p: Page::public(lang, "pub.registration_title", &path),
+                registered_on: r.registration.registered_on.to_string(),
+                expires_on: r.registration.expires_on.to_string(),
+                d: r.registration.disclosure.clone(),
+                r: reg_row(lang, &r),
+            };
+            render_status(StatusCode::OK, &page)
+        }
+        Ok(_) => WebError(AppError::NotFound).into_response(),
+        Err(e) => WebError::from(e).into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "public_verify.html")]
+struct VerifyPage {
+    p: Page,
+    number: String,
+    found: Option<AccRow>,
+    status: String,
+    accredited_on: String,
+    not_found: bool,
+}
+
+/// `GET /verify?number=`: the form; a number given goes to its page.
+pub async fn verify_form(headers: HeaderMap, query: Result<DirectoryQuery, WebError>) -> Response {
+    let lang = lang_of(&headers);
+    let number = query
+        .ok()
+        .and_then(|DirectoryQuery(p)| p.get("number").map(|n| n.trim().to_owned()))
+        .unwrap_or_default();
+    let well_formed = !number.is_empty() && number.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if well_formed {
+        return Redirect::to(&format!("/verify/{number}")).into_response();
+    }
+    let page = VerifyPage {
+        p: Page::public(lang, "pub.verify_title", "/verify"),
+        number,
+        found: None,
+        status: String::new(),
+        accredited_on: String::new(),
+        not_found: false,
+    };
+    render_status(StatusCode::OK, &page)
+}
+
+/// `GET /verify/{number}`: the QR code on certificates points here (ACC-23). Counted like the API's check; an
+/// unknown number says so plainly, with 404.
+pub async fn verify(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+) -> Response {
+    let lang = lang_of(&headers);
+    let today = state.clock.today();
+    let mut page = VerifyPage {
+        p: Page::public(lang, "pub.verify_title", "/verify"),
+        number: number.clone(),
+        found: None,
+        status: String::new(),
+        accredited_on: String::new(),
+        not_found: false,
+    };
+    match acc_store::public_accreditation(state.db.pool(), &number).await {
+        Ok(Some(a)) => {
+            let day = today.format("%Y-%m-%d").to_string();
+            if let Err(e) = search::count_verification(&state.db, &a.number, &day).await {
+                return WebError::from(e).into_response();
+            }
+            page.status = match directory::verified_status(&a, today) {
+                "active" => "pub.status_active",
+                "suspended" => "pub.status_suspended",
+                "lapsed" => "pub.status_lapsed",
+                _ => "pub.status_revoked",
+            }
+            .to_owned();
+            page.accredited_on = a.accredited_on.to_string();
+            page.found = Some(acc_row(lang, &a));
+            render_status(StatusCode::OK, &page)
+        }
+        Ok(None) => {
+            page.not_found = true;
+            render_status(StatusCode::NOT_FOUND, &page)
+        }
+        Err(e) => WebError::from(e).into_response(),
+    }
+}

@@ -1,0 +1,380 @@
+//! Organization screens: the office's list and form, and one organization's page with its sites and history.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use nintei_domain::authz::{self, GlobalAction, OrganizationAction};
+use nintei_domain::org::{LegalForm, Prefecture};
+use nintei_store::organizations::{self, Organization};
+use serde::Deserialize;
+
+use crate::auth::{WebUser, check_csrf};
+use crate::error::{AppError, PageError};
+use crate::ui::history::{self, HistoryRow};
+use crate::ui::{Errors, Page, UiForm, in_lang, render_status};
+use nintei_app::org::{self, ContactInput, OrganizationInput, SiteInput};
+use nintei_app::state::AppState;
+
+fn prefecture_label(code: &str) -> String {
+    Prefecture::from_code(code)
+        .map(|p| p.name_ja().to_owned())
+        .unwrap_or_else(|_| code.to_owned())
+}
+
+fn prefecture_options() -> Vec<(String, String)> {
+    Prefecture::ALL
+        .iter()
+        .map(|p| (p.code().to_owned(), format!("{} {}", p.code(), p.name_ja())))
+        .collect()
+}
+
+pub struct Row {
+    id: String,
+    name: String,
+    legal_form: String,
+    prefecture: String,
+    corporate_number: String,
+}
+
+#[derive(Template)]
+#[template(path = "organizations.html")]
+struct ListPage {
+    p: Page,
+    rows: Vec<Row>,
+    may_create: bool,
+}
+
+pub async fn list(State(state): State<AppState>, WebUser(s): WebUser) -> Result<Response, PageError> {
+    let err = in_lang(s.lang);
+    let actor = s.caller.actor();
+    AppError::check(authz::global(&actor, GlobalAction::ListOrganizations)).map_err(&err)?;
+    let orgs = organizations::list(state.db.pool(), 500)
+        .await
+        .map_err(|e| err(e.into()))?;
+    let rows = orgs
+        .into_iter()
+        .map(|o| Row {
+            legal_form: LegalForm::parse(&o.legal_form)
+                .map(|f| f.label_ja().to_owned())
+                .unwrap_or(o.legal_form),
+            prefecture: prefecture_label(&o.prefecture),
+            corporate_number: o.corporate_number.unwrap_or_default(),
+            id: o.id,
+            name: o.name,
+        })
+        .collect();
+    let may_create = authz::global(&actor, GlobalAction::CreateOrganization).is_allowed();
+    let page = ListPage {
+        p: Page::for_session(&s, "org.list_title", "/organizations"),
+        rows,
+        may_create,
+    };
+    Ok(render_status(StatusCode::OK, &page))
+}
+
+pub struct FormField {
+    id: &'static str,
+    name: &'static str,
+    label_key: &'static str,
+    hint_key: &'static str,
+    kind: &'static str,
+    required: bool,
+    value: String,
+    options: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "organization_new.html")]
+struct NewPage {
+    p: Page,
+    fields: Vec<FormField>,
+    errors: Errors,
+}
+
+fn fields(f: &OrgForm) -> Vec<FormField> {
+    let field = |id, name, label_key, hint_key, kind, required, value: &str| FormField {
+        id,
+        name,
+        label_key,
+        hint_key,
+        kind,
+        required,
+        value: value.to_owned(),
+        options: Vec::new(),
+    };
+    let legal_forms = LegalForm::ALL
+        .iter()
+        .map(|l| (l.as_str().to_owned(), l.label_ja().to_owned()))
+        .collect();
+    vec![
+        field("name", "name", "org.name", "", "text", true, &f.name),
+        FormField {
+            options: legal_forms,
+            ..field(
+                "legal_form",
+                "legal_form",
+                "org.legal_form",
+                "",
+                "",
+                true,
+                &f.legal_form,
+            )
+        },
+        field(
+            "corporate_number",
+            "corporate_number",
+            "org.corporate_number",
+            "org.corporate_number_hint",
+            "text",
+            false,
+            &f.corporate_number,
+        ),
+        FormField {
+            options: prefecture_options(),
+            ..field(
+                "prefecture",
+                "prefecture",
+                "org.prefecture",
+                "",
+                "",
+                true,
+                &f.prefecture,
+            )
+        },
+        field("address", "address", "org.address", "", "text", true, &f.address),
+        field(
+            "representative",
+            "representative",
+            "org.representative",
+            "",
+            "text",
+            true,
+            &f.representative,
+        ),
+        field(
+            "contact_name",
+            "contact.name",
+            "org.contact_name",
+            "",
+            "text",
+            true,
+            &f.contact_name,
+        ),
+        field(
+            "contact_email",
+            "contact.email",
+            "org.contact_email",
+            "",
+            "email",
+            true,
+            &f.contact_email,
+        ),
+        field(
+            "contact_phone",
+            "contact.phone",
+            "org.contact_phone",
+            "org.contact_phone_hint",
+            "tel",
+            true,
+            &f.contact_phone,
+        ),
+    ]
+}
+
+pub async fn new_form(WebUser(s): WebUser) -> Result<Response, PageError> {
+    AppError::check(authz::global(&s.caller.actor(), GlobalAction::CreateOrganization))
+        .map_err(in_lang(s.lang))?;
+    let page = NewPage {
+        p: Page::for_session(&s, "org.new", "/organizations/new"),
+        fields: fields(&OrgForm::default()),
+        errors: Errors::default(),
+    };
+    Ok(render_status(StatusCode::OK, &page))
+}
+
+/// The staff form; `contact.*` names match the API's field paths, so errors land next to their fields.
+#[derive(Deserialize, Default)]
+pub struct OrgForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    legal_form: String,
+    #[serde(default)]
+    corporate_number: String,
+    #[serde(default)]
+    prefecture: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    representative: String,
+    #[serde(default, rename = "contact.name")]
+    contact_name: String,
+    #[serde(default, rename = "contact.email")]
+    contact_email: String,
+    #[serde(default, rename = "contact.phone")]
+    contact_phone: String,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    UiForm(f): UiForm<OrgForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&s.session, &f.csrf)?;
+    let err = in_lang(s.lang);
+    AppError::check(authz::global(&s.caller.actor(), GlobalAction::CreateOrganization)).map_err(&err)?;
+    let input = OrganizationInput {
+        name: f.name.clone(),
+        legal_form: f.legal_form.clone(),
+        corporate_number: Some(f.corporate_number.clone()),
+        prefecture: f.prefecture.clone(),
+        address: f.address.clone(),
+        representative: f.representative.clone(),
+        contact: ContactInput {
+            name: f.contact_name.clone(),
+            email: f.contact_email.clone(),
+            phone: f.contact_phone.clone(),
+        },
+    };
+    match org::create(&state, &s.caller, &input).await {
+        Ok(id) => Ok(Redirect::to(&format!("/organizations/{id}")).into_response()),
+        Err(AppError::Validation(errors)) => {
+            let page = NewPage {
+                p: Page::for_session(&s, "org.new", "/organizations/new"),
+                fields: fields(&f),
+                errors: Errors(errors),
+            };
+            Ok(render_status(StatusCode::BAD_REQUEST, &page))
+        }
+        Err(AppError::Conflict(m)) => {
+            let errors = vec![crate::error::FieldError::new("corporate_number", m)];
+            let page = NewPage {
+                p: Page::for_session(&s, "org.new", "/organizations/new"),
+                fields: fields(&f),
+                errors: Errors(errors),
+            };
+            Ok(render_status(StatusCode::CONFLICT, &page))
+        }
+        Err(e) => Err(err(e)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "organization.html")]
+struct ShowPage {
+    p: Page,
+    org: Organization,
+    legal_form_label: String,
+    prefecture_label: String,
+    sites: Vec<(String, String, String)>,
+    may_add_site: bool,
+    prefectures: Vec<(String, String)>,
+    errors: Errors,
+    history: Option<Vec<HistoryRow>>,
+    notice: &'static str,
+}
+
+async fn show_page(
+    state: &AppState,
+    s: &crate::auth::AnySession,
+    id: &str,
+    errors: Errors,
+    notice: &'static str,
+) -> Result<(StatusCode, ShowPage), PageError> {
+    let err = in_lang(s.lang);
+    let actor = s.caller.actor();
+    AppError::check(authz::organization(&actor, OrganizationAction::View, id)).map_err(&err)?;
+    let org = organizations::by_id(state.db.pool(), id)
+        .await
+        .map_err(|e| err(e.into()))?
+        .ok_or(err(AppError::NotFound))?;
+    let sites = organizations::sites(state.db.pool(), id)
+        .await
+        .map_err(|e| err(e.into()))?
+        .into_iter()
+        .map(|x| (x.name, prefecture_label(&x.prefecture), x.address))
+        .collect();
+    let history = if authz::global(&actor, GlobalAction::ViewAudit).is_allowed() {
+        Some(
+            history::rows(state, s.lang, "organization", id)
+                .await
+                .map_err(|e| err(e.into()))?,
+        )
+    } else {
+        None
+    };
+    let page = ShowPage {
+        p: Page::for_session(s, "org.title", &format!("/organizations/{id}")),
+        legal_form_label: LegalForm::parse(&org.legal_form)
+            .map(|f| f.label_ja().to_owned())
+            .unwrap_or_default(),
+        prefecture_label: prefecture_label(&org.prefecture),
+        org,
+        sites,
+        may_add_site: authz::organization(&actor, OrganizationAction::AddSite, id).is_allowed(),
+        prefectures: prefecture_options(),
+        errors,
+        history,
+        notice,
+    };
+    Ok((StatusCode::OK, page))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let (status, page) = show_page(&state, &s, &id, Errors::default(), "").await?;
+    Ok(render_status(status, &page))
+}
+
+#[derive(Deserialize, Default)]
+pub struct SiteForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(flatten)]
+    site: SiteInputForm,
+}
+
+#[derive(Deserialize, Default)]
+pub struct SiteInputForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    prefecture: String,
+    #[serde(default)]
+    address: String,
+}
+
+pub async fn add_site(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Path(id): Path<String>,
+    UiForm(f): UiForm<SiteForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&s.session, &f.csrf)?;
+    let err = in_lang(s.lang);
+    AppError::check(authz::organization(
+        &s.caller.actor(),
+        OrganizationAction::AddSite,
+        &id,
+    ))
+    .map_err(&err)?;
+    let input = SiteInput {
+        name: f.site.name,
+        prefecture: f.site.prefecture,
+        address: f.site.address,
+    };
+    match org::add_site(&state, &s.caller, &id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/organizations/{id}")).into_response()),
+        Err(AppError::Validation(errors)) => {
+            let (_, page) = show_page(&state, &s, &id, Errors(errors), "").await?;
+            Ok(render_status(StatusCode::BAD_REQUEST, &page))
+        }
+        Err(e) => Err(err(e)),
+    }
+}
