@@ -29,6 +29,7 @@ use nintei_store::{Tx, new_id, search, settings, users};
 use serde_json::json;
 
 use crate::directory::{ACCREDITATION, REGISTRATION, accreditation_text, registration_doc};
+use crate::input::iso;
 use crate::state::AppState;
 
 /// Organizations per transaction.
@@ -397,10 +398,6 @@ const STATUSES: &[CaseStatus] = &[
     CaseStatus::Denied,
     CaseStatus::Withdrawn,
 ];
-
-fn iso(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
 
 fn opt(d: Option<NaiveDate>) -> Value {
     Value::OptText(d.map(iso))

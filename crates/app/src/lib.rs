@@ -14,6 +14,7 @@ pub mod demo;
 pub mod demo_scale;
 pub mod directory;
 pub mod error;
+pub mod input;
 pub mod jobs;
 pub mod login;
 pub mod org;
@@ -21,6 +22,7 @@ pub mod outbox;
 pub mod reg;
 pub mod reminders;
 pub mod security;
+pub mod settings;
 pub mod state;
 
 pub use caller::Caller;

@@ -1,6 +1,6 @@
 //! Organizations and sites: validation (every error names its field) and creation, shared by API and screens.
 
-use nintei_domain::org::{CorporateNumber, Email, LegalForm, NonEmptyText, PhoneNumber, Prefecture};
+use nintei_domain::org::{CorporateNumber, Email, LegalForm, PhoneNumber, Prefecture};
 use nintei_store::audit;
 use nintei_store::organizations::{self, Contact, Organization, Site};
 use serde::Deserialize;
@@ -38,15 +38,7 @@ pub struct OrganizationInput {
     pub contact: ContactInput,
 }
 
-fn text(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize) -> String {
-    match NonEmptyText::with_max_chars(value, max) {
-        Ok(t) => t.as_str().to_owned(),
-        Err(e) => {
-            errors.push(FieldError::new(field, e.to_string()));
-            String::new()
-        }
-    }
-}
+use crate::input::required_text as text;
 
 /// Parses the input into a storable organization, or every field error at once.
 pub fn validate(input: &OrganizationInput) -> Result<Organization, Vec<FieldError>> {

@@ -11,16 +11,16 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use nintei_docs::{
-    AcceptanceNotice, AccreditationCertificate, DateStyle, DocError, DocOptions, Invoice as DocInvoice,
-    InvoiceItem, Issuer, Outcome as DocOutcome, RatingLine, Recipient, RegistrationCertificate, ResultNotice,
-    ReviewReport, RevocationNotice, TaxRate,
+    AcceptanceNotice, AccreditationCertificate, DocError, Invoice as DocInvoice, InvoiceItem, Issuer,
+    Outcome as DocOutcome, RatingLine, Recipient, RegistrationCertificate, ResultNotice, ReviewReport,
+    RevocationNotice, TaxRate,
 };
 use nintei_domain::acc::case::Outcome;
 use nintei_domain::acc::service::ServiceCode;
 use nintei_domain::authz::acc as acc_authz;
 use nintei_domain::org::Prefecture;
 use nintei_store::acc::Case;
-use nintei_store::{acc as acc_store, deadlines, invoices, registrations, settings};
+use nintei_store::{acc as acc_store, deadlines, invoices, registrations};
 
 use crate::auth::WebUser;
 use crate::error::{AppError, AppResult, PageError};
@@ -28,10 +28,8 @@ use crate::routing::{Routes, get};
 use crate::ui::in_lang;
 use nintei_app::Caller;
 use nintei_app::acc::{Loaded, catalog, fees_for, load};
+use nintei_app::settings::doc_options;
 use nintei_app::state::AppState;
-
-/// The office setting for dates in documents: `wareki` (default), `wareki_western` or `western`.
-pub const SETTING_DATE_STYLE: &str = "documents.date_style";
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -88,23 +86,14 @@ pub async fn self_study_binder(
     .map_err(in_lang(s.lang))
 }
 
-/// The date style of documents (the office setting; wareki when unset or unknown).
-pub async fn doc_options(state: &AppState) -> AppResult<DocOptions> {
-    let style = settings::get(&state.db, SETTING_DATE_STYLE)
-        .await?
-        .and_then(|v| DateStyle::parse(v.trim()))
-        .unwrap_or_default();
-    Ok(DocOptions { date_style: style })
-}
-
 /// The issuer of ACC documents: the accreditation office (seed 003), as the office settings name it.
 pub async fn acc_issuer(state: &AppState) -> AppResult<Issuer> {
-    crate::ui::settings::issuer(state, &crate::ui::settings::ACC_ISSUER).await
+    nintei_app::settings::issuer(state, &nintei_app::settings::ACC_ISSUER).await
 }
 
 /// The issuer of REG documents: the registering body (seed 000), as the office settings name it.
 pub async fn reg_issuer(state: &AppState) -> AppResult<Issuer> {
-    crate::ui::settings::issuer(state, &crate::ui::settings::REG_ISSUER).await
+    nintei_app::settings::issuer(state, &nintei_app::settings::REG_ISSUER).await
 }
 
 /// Renders off the async threads (typst is CPU work) and maps a document error to a 500.

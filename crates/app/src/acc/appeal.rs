@@ -22,16 +22,12 @@ use super::case::{invalid, issue_invoice, optional_text, required_text};
 use super::{invoice_registration_number, office_calendar, parse_day, past_day};
 use crate::caller::Caller;
 use crate::error::{AppError, AppResult, FieldError};
+use crate::input::iso;
 use crate::state::AppState;
 
-const TEXT_MAX: usize = 2000;
-const LONG_TEXT_MAX: usize = 20_000;
+use crate::input::{LONG_TEXT_MAX, TEXT_MAX};
 /// The deadline subject of an appeal in the one deadline model (issue 6).
 pub const SUBJECT: &str = "acc_appeal";
-
-fn iso(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
 
 /// The body of a filing: the four items of seed 003 第10章3 and the supporting material.
 #[derive(Debug, Default, Deserialize, Clone)]

@@ -25,13 +25,10 @@ use super::case::{begin, finish, invalid, optional_text, required_text};
 use super::{Loaded, load, not_before, parse_day, past_day};
 use crate::caller::Caller;
 use crate::error::{AppError, AppResult, FieldError};
+use crate::input::iso;
 use crate::state::AppState;
 
-const TEXT_MAX: usize = 2000;
-
-fn iso(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
+use crate::input::TEXT_MAX;
 
 pub fn decide(loaded: &Loaded, caller: &Caller, action: ImpartialityAction) -> Decision {
     let pairs = loaded.surveyor_pairs();

@@ -27,7 +27,8 @@ use nintei_store::{StoreError, conflicts, invoices, settings, standards};
 use serde_json::{Value, json};
 
 use crate::caller::Caller;
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult};
+use crate::input::iso;
 use crate::state::AppState;
 
 /// Setting: the office's qualified-invoice registration number (適格請求書発行事業者登録番号, `T` + 13 digits).
@@ -311,10 +312,6 @@ pub async fn assessment(state: &AppState, case: &Case) -> AppResult<Assessment> 
     ))
 }
 
-fn iso(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
 fn opt_iso(d: Option<NaiveDate>) -> Value {
     d.map_or(Value::Null, |d| Value::String(iso(d)))
 }
@@ -452,68 +449,7 @@ pub fn sees_invoices(caller: &Caller) -> bool {
     acc_authz::list_all_cases(&caller.actor()) || caller.user.role == nintei_domain::role::Role::Organization
 }
 
-/// A strict `YYYY-MM-DD` date; `None` (with a field error) otherwise.
-pub fn parse_day(errors: &mut Vec<FieldError>, field: &str, value: &str) -> Option<NaiveDate> {
-    let value = value.trim();
-    if value.is_empty() {
-        errors.push(FieldError::new(
-            field,
-            "日付を入力してください（YYYY-MM-DD） (a date is required)",
-        ));
-        return None;
-    }
-    match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
-        Ok(d) if value.len() == 10 => Some(d),
-        _ => {
-            errors.push(FieldError::new(
-                field,
-                format!("日付はYYYY-MM-DDの形で入力してください（{value}） (not a date)"),
-            ));
-            None
-        }
-    }
-}
-
-/// A date of something that has happened: not after today (API.md "Conventions").
-pub fn past_day(
-    errors: &mut Vec<FieldError>,
-    field: &str,
-    value: &str,
-    today: NaiveDate,
-) -> Option<NaiveDate> {
-    let d = parse_day(errors, field, value)?;
-    if d > today {
-        errors.push(FieldError::new(
-            field,
-            format!(
-                "未来の日付は入力できません（今日は{}） (must not be in the future)",
-                iso(today)
-            ),
-        ));
-        return None;
-    }
-    Some(d)
-}
-
-/// `date` must not precede `earlier` (the case's previous step), else a field error naming both.
-pub fn not_before(
-    errors: &mut Vec<FieldError>,
-    field: &str,
-    date: NaiveDate,
-    earlier: Option<(NaiveDate, &str)>,
-) {
-    if let Some((earlier, what)) = earlier
-        && date < earlier
-    {
-        errors.push(FieldError::new(
-            field,
-            format!(
-                "{what}（{}）より前の日付は入力できません (before {what})",
-                iso(earlier)
-            ),
-        ));
-    }
-}
+pub use crate::input::{not_before, parse_day, past_day};
 
 /// The latest of several optional dates, with the label of the one that wins.
 pub fn latest<'a>(dates: &[(Option<NaiveDate>, &'a str)]) -> Option<(NaiveDate, &'a str)> {

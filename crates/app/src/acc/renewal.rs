@@ -21,17 +21,14 @@ use super::case::{ApplicationInput, ServiceInput, apply_linked, invalid, optiona
 use super::{parse_day, past_day};
 use crate::caller::Caller;
 use crate::error::{AppError, AppResult, FieldError};
+use crate::input::iso;
 use crate::state::AppState;
 
-const TEXT_MAX: usize = 2000;
+use crate::input::TEXT_MAX;
 /// The deadline subject of an accreditation in the one deadline model (issue 6).
 pub const SUBJECT: &str = "accreditation";
 /// The organization's deadline to be renewed by: the end of the validity (ACC-17, ACC-19).
 pub const RENEWAL_DEADLINE: &str = "renewal";
-
-fn iso(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
 
 /// An accreditation the caller may act on for its organization: the organization's own users and the office;
 /// another organization's accreditation is not revealed (404), other roles are refused (403).

@@ -23,6 +23,7 @@ use super::files::{self, FileRejection};
 use super::{Loaded, catalog, load, past_day};
 use crate::caller::Caller;
 use crate::error::{AppError, AppResult, FieldError};
+use crate::input::iso;
 use crate::state::AppState;
 
 /// Longest narrative of one section, in characters.
@@ -31,10 +32,6 @@ pub const NARRATIVE_MAX: usize = 20_000;
 pub const LINKS_MAX: i64 = 200;
 /// Questionnaire answers accepted per client address per hour (like the public reports, REG-7).
 pub const ANSWERS_PER_ADDRESS_PER_HOUR: i64 = 30;
-
-fn iso(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
 
 pub fn decide(loaded: &Loaded, caller: &Caller, action: StudyAction) -> Decision {
     let pairs = loaded.surveyor_pairs();

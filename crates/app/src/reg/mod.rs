@@ -37,9 +37,9 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::state::AppState;
 
 /// Longest free text (reasons, summaries, report messages, disclosure items).
-pub const LONG_TEXT: usize = 4000;
+pub const LONG_TEXT: usize = crate::input::TEXT_MAX;
 /// Longest name or short text.
-pub const SHORT_TEXT: usize = 200;
+pub const SHORT_TEXT: usize = crate::input::SHORT_TEXT_MAX;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Field checks
@@ -56,82 +56,34 @@ impl Check {
     }
 
     pub fn finish(self) -> AppResult<()> {
-        if self.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::Validation(self.errors))
-        }
+        crate::input::invalid(self.errors)
     }
 
     /// A `YYYY-MM-DD` date that is not after `today` (dates of things that happened, API.md conventions).
     pub fn past_date(&mut self, field: &str, value: &str, today: NaiveDate) -> Option<NaiveDate> {
-        let d = self.date(field, value)?;
-        if d > today {
-            self.add(
-                field,
-                format!("未来の日付は入力できません（本日は{today}） (must not be in the future)"),
-            );
-            return None;
-        }
-        Some(d)
+        crate::input::past_day(&mut self.errors, field, value, today)
     }
 
     /// A `YYYY-MM-DD` date.
     pub fn date(&mut self, field: &str, value: &str) -> Option<NaiveDate> {
-        let v = value.trim();
-        if v.is_empty() {
-            self.add(field, "日付を入力してください (a date YYYY-MM-DD is required)");
-            return None;
-        }
-        match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-            Ok(d) if v.len() == 10 => Some(d),
-            _ => {
-                self.add(
-                    field,
-                    "日付は YYYY-MM-DD の形で入力してください (a date YYYY-MM-DD)",
-                );
-                None
-            }
-        }
+        crate::input::parse_day(&mut self.errors, field, value)
     }
 
     /// `later` must not be before `earlier` (dates in order with the case's earlier dates).
     pub fn not_before(&mut self, field: &str, later: Option<NaiveDate>, earlier: NaiveDate, what: &str) {
-        if let Some(l) = later
-            && l < earlier
-        {
-            self.add(
-                field,
-                format!("{what}（{earlier}）より前の日付は入力できません (must not be before {earlier})"),
-            );
+        if let Some(l) = later {
+            crate::input::not_before(&mut self.errors, field, l, Some((earlier, what)));
         }
     }
 
     /// Required text: trimmed, not empty, at most `max` characters, no control characters.
     pub fn text(&mut self, field: &str, value: &str, max: usize) -> String {
-        let v = value.trim();
-        if v.is_empty() {
-            self.add(field, "入力してください (required)");
-            return String::new();
-        }
-        self.optional_text(field, v, max)
+        crate::input::required_text(&mut self.errors, field, value, max)
     }
 
     /// Text that may be empty (an empty disclosure item is a finding, not an input error).
     pub fn optional_text(&mut self, field: &str, value: &str, max: usize) -> String {
-        let v = value.trim();
-        if v.chars().count() > max {
-            self.add(
-                field,
-                format!("{max}文字以内で入力してください (at most {max} characters)"),
-            );
-        } else if v
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-        {
-            self.add(field, "制御文字は使えません (no control characters)");
-        }
-        v.to_owned()
+        crate::input::optional_text(&mut self.errors, field, Some(value), max).unwrap_or_default()
     }
 }
 

@@ -136,7 +136,7 @@ async fn acc_letters_of_an_accredited_case_carry_its_data() {
     let mut tx = app.state.db.begin_write().await.unwrap();
     nintei_store::settings::set(
         &mut tx,
-        nintei_web::documents::SETTING_DATE_STYLE,
+        nintei_app::settings::SETTING_DATE_STYLE,
         "wareki_western",
     )
     .await

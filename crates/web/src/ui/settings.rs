@@ -1,78 +1,17 @@
-//! The office settings screen (`/admin/settings`, office and admin): who issues the letters (ACC and REG), the
-//! date style of documents, the qualified-invoice registration number (ACC-22) and the art. 142 roll-forward.
+//! The office settings screen (`/admin/settings`, office and admin): the form of `nintei_app::settings` —
+//! who issues the letters (ACC and REG), the date style, the invoice registration number and the roll-forward.
 
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use nintei_docs::Issuer;
-use nintei_domain::authz::{self, GlobalAction};
-use nintei_store::{StoreError, audit, settings};
+use nintei_app::settings::{self as office, OfficeSettings, PARTS};
+use nintei_app::state::AppState;
 use serde::Deserialize;
-use serde_json::{Map, Value};
 
 use crate::auth::{AnySession, WebUser, check_csrf};
-use crate::documents::SETTING_DATE_STYLE;
-use crate::error::{AppError, AppResult, FieldError, PageError};
+use crate::error::{AppError, PageError};
 use crate::ui::{Errors, Page, UiForm, in_lang, render_status};
-use nintei_app::acc::{SETTING_INVOICE_REGISTRATION, SETTING_ROLL_FORWARD, valid_registration_number};
-use nintei_app::state::AppState;
-
-/// The letterhead of one kind of document: its setting keys' prefix and the values used until the office sets
-/// its own.
-pub struct IssuerKind {
-    pub prefix: &'static str,
-    pub defaults: [&'static str; 5],
-}
-
-/// The five parts of an issuer, in [`IssuerKind::defaults`] order.
-const PARTS: [&str; 5] = ["organization", "title", "person", "address", "phone"];
-/// Longest value of each part, in characters.
-const PART_MAX: [usize; 5] = [100, 50, 50, 200, 30];
-
-/// ACC letters: the accreditation office (seed 003).
-pub const ACC_ISSUER: IssuerKind = IssuerKind {
-    prefix: "documents.acc_issuer",
-    defaults: [
-        "産業医科大学 MH認定業務本部",
-        "認定業務本部長",
-        "",
-        "福岡県北九州市八幡西区医生ケ丘1-1",
-        "",
-    ],
-};
-
-/// REG letters: the registering body (seed 000).
-pub const REG_ISSUER: IssuerKind = IssuerKind {
-    prefix: "documents.reg_issuer",
-    defaults: ["相談機関登録事務局", "登録事務局長", "", "", ""],
-};
-
-fn key(kind: &IssuerKind, part: &str) -> String {
-    format!("{}.{part}", kind.prefix)
-}
-
-async fn issuer_parts(state: &AppState, kind: &IssuerKind) -> AppResult<[String; 5]> {
-    let mut out: [String; 5] = Default::default();
-    for (i, part) in PARTS.iter().enumerate() {
-        out[i] = settings::get(&state.db, &key(kind, part))
-            .await?
-            .unwrap_or_else(|| kind.defaults[i].to_owned());
-    }
-    Ok(out)
-}
-
-/// The issuer printed on documents of `kind`.
-pub async fn issuer(state: &AppState, kind: &IssuerKind) -> AppResult<Issuer> {
-    let [organization, title, person, address, phone] = issuer_parts(state, kind).await?;
-    Ok(Issuer {
-        organization,
-        title,
-        person,
-        address,
-        phone,
-    })
-}
 
 #[derive(Deserialize, Default, Clone)]
 pub struct SettingsForm {
@@ -129,6 +68,41 @@ impl SettingsForm {
     }
 }
 
+impl From<&OfficeSettings> for SettingsForm {
+    fn from(o: &OfficeSettings) -> SettingsForm {
+        let [acc_organization, acc_title, acc_person, acc_address, acc_phone] = o.acc.clone();
+        let [reg_organization, reg_title, reg_person, reg_address, reg_phone] = o.reg.clone();
+        SettingsForm {
+            csrf: String::new(),
+            date_style: o.date_style.clone(),
+            roll_forward: o.roll_forward.then(|| "on".to_owned()),
+            invoice_registration: o.invoice_registration.clone(),
+            acc_organization,
+            acc_title,
+            acc_person,
+            acc_address,
+            acc_phone,
+            reg_organization,
+            reg_title,
+            reg_person,
+            reg_address,
+            reg_phone,
+        }
+    }
+}
+
+impl SettingsForm {
+    fn settings(&self) -> OfficeSettings {
+        OfficeSettings {
+            date_style: self.date_style.clone(),
+            roll_forward: self.roll_forward.is_some(),
+            invoice_registration: self.invoice_registration.clone(),
+            acc: self.acc().map(str::to_owned),
+            reg: self.reg().map(str::to_owned),
+        }
+    }
+}
+
 /// One input of an issuer's fieldset.
 struct IssuerField {
     name: String,
@@ -171,34 +145,6 @@ fn issuer_fields(prefix: &str, values: [&str; 5]) -> Vec<IssuerField> {
         .collect()
 }
 
-async fn current(state: &AppState) -> AppResult<SettingsForm> {
-    let [acc_organization, acc_title, acc_person, acc_address, acc_phone] =
-        issuer_parts(state, &ACC_ISSUER).await?;
-    let [reg_organization, reg_title, reg_person, reg_address, reg_phone] =
-        issuer_parts(state, &REG_ISSUER).await?;
-    let roll = nintei_app::acc::office_calendar(state).await?.roll_forward;
-    Ok(SettingsForm {
-        csrf: String::new(),
-        date_style: settings::get(&state.db, SETTING_DATE_STYLE)
-            .await?
-            .unwrap_or_else(|| "wareki".into()),
-        roll_forward: roll.then(|| "on".to_owned()),
-        invoice_registration: settings::get(&state.db, SETTING_INVOICE_REGISTRATION)
-            .await?
-            .unwrap_or_default(),
-        acc_organization,
-        acc_title,
-        acc_person,
-        acc_address,
-        acc_phone,
-        reg_organization,
-        reg_title,
-        reg_person,
-        reg_address,
-        reg_phone,
-    })
-}
-
 fn page(s: &AnySession, form: SettingsForm, errors: Errors, saved: bool) -> SettingsPage {
     let issuers = vec![
         ("settings.acc_issuer", issuer_fields("acc", form.acc())),
@@ -229,120 +175,33 @@ pub async fn show(
     WebUser(s): WebUser,
     Query(q): Query<Saved>,
 ) -> Result<Response, PageError> {
-    let err = in_lang(s.lang);
-    AppError::check(authz::global(&s.caller.actor(), GlobalAction::OfficeSettings)).map_err(&err)?;
-    let form = current(&state).await.map_err(&err)?;
+    let current = office::current(&state, &s.caller)
+        .await
+        .map_err(in_lang(s.lang))?;
     Ok(render_status(
         StatusCode::OK,
-        &page(&s, form, Errors::default(), q.saved.is_some()),
+        &page(
+            &s,
+            SettingsForm::from(&current),
+            Errors::default(),
+            q.saved.is_some(),
+        ),
     ))
 }
 
-/// The checked values as setting key → value (empty issuer parts are kept empty: a blank name prints nothing).
-fn checked(f: &SettingsForm) -> Result<Vec<(String, String)>, Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let mut out = Vec::new();
-    if nintei_docs::DateStyle::parse(f.date_style.trim()).is_none() {
-        errors.push(FieldError::new(
-            "date_style",
-            "和暦・和暦（西暦）・西暦のいずれかです (one of wareki, wareki_western, western)",
-        ));
-    }
-    out.push((SETTING_DATE_STYLE.to_owned(), f.date_style.trim().to_owned()));
-    out.push((
-        SETTING_ROLL_FORWARD.to_owned(),
-        if f.roll_forward.is_some() { "true" } else { "false" }.to_owned(),
-    ));
-    let number = f.invoice_registration.trim();
-    match (number.is_empty(), valid_registration_number(number)) {
-        (true, _) => out.push((SETTING_INVOICE_REGISTRATION.to_owned(), String::new())),
-        (false, Some(n)) => out.push((SETTING_INVOICE_REGISTRATION.to_owned(), n)),
-        (false, None) => errors.push(FieldError::new(
-            "invoice_registration",
-            "T と法人番号13桁（検査数字が正しいもの）です (T and a valid 13-digit corporate number)",
-        )),
-    }
-    for (kind, values, field) in [(&ACC_ISSUER, f.acc(), "acc"), (&REG_ISSUER, f.reg(), "reg")] {
-        for (i, part) in PARTS.iter().enumerate() {
-            let v = values[i].trim();
-            let name = format!("{field}_{part}");
-            if i == 0 && v.is_empty() {
-                errors.push(FieldError::new(&name, "必須です (required)"));
-            } else if v.chars().count() > PART_MAX[i] {
-                errors.push(FieldError::new(
-                    &name,
-                    format!("{}文字までです (at most {} characters)", PART_MAX[i], PART_MAX[i]),
-                ));
-            } else if v.chars().any(char::is_control) {
-                errors.push(FieldError::new(
-                    &name,
-                    "改行や制御文字は使えません (no control characters)",
-                ));
-            } else if i == 4 && !v.chars().all(|c| c.is_ascii_digit() || "-+() ".contains(c)) {
-                errors.push(FieldError::new(
-                    &name,
-                    "数字とハイフンで入力してください (digits and hyphens)",
-                ));
-            } else {
-                out.push((key(kind, part), v.to_owned()));
-            }
-        }
-    }
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
-}
-
-/// `POST /admin/settings`: every value checked, then saved in one audited transaction (saving twice is the same).
+/// `POST /admin/settings`: saved by the use case; a refused value shows the form again with its errors.
 pub async fn save(
     State(state): State<AppState>,
     WebUser(s): WebUser,
     UiForm(f): UiForm<SettingsForm>,
 ) -> Result<Response, PageError> {
     check_csrf(&s.session, &f.csrf)?;
-    let err = in_lang(s.lang);
-    AppError::check(authz::global(&s.caller.actor(), GlobalAction::OfficeSettings)).map_err(&err)?;
-    let values = match checked(&f) {
-        Ok(v) => v,
-        Err(errors) => {
-            return Ok(render_status(
-                StatusCode::BAD_REQUEST,
-                &page(&s, f, Errors(errors), false),
-            ));
-        }
-    };
-    async {
-        let mut before = Map::new();
-        for (k, _) in &values {
-            before.insert(
-                k.clone(),
-                settings::get(&state.db, k)
-                    .await?
-                    .map_or(Value::Null, Value::String),
-            );
-        }
-        let now = state.clock.now();
-        let mut tx = state.db.begin_write().await?;
-        let mut changes = Map::new();
-        for (k, v) in &values {
-            let old = before.get(k).cloned().unwrap_or(Value::Null);
-            if old.as_str() != Some(v.as_str()) {
-                changes.insert(k.clone(), serde_json::json!({"before": old, "after": v}));
-            }
-            settings::set(&mut tx, k, v).await?;
-        }
-        if !changes.is_empty() {
-            let event = s.caller.audit(
-                now,
-                "settings.update",
-                "settings",
-                "office",
-                Value::Object(changes),
-            );
-            audit::append(&mut tx, &event).await?;
-        }
-        tx.commit().await.map_err(StoreError::from)?;
-        AppResult::Ok(())
+    match office::save(&state, &s.caller, &f.settings()).await {
+        Ok(()) => Ok(Redirect::to("/admin/settings?saved=1").into_response()),
+        Err(AppError::Validation(errors)) => Ok(render_status(
+            StatusCode::BAD_REQUEST,
+            &page(&s, f, Errors(errors), false),
+        )),
+        Err(e) => Err(in_lang(s.lang)(e)),
     }
-    .await
-    .map_err(&err)?;
-    Ok(Redirect::to("/admin/settings?saved=1").into_response())
 }

@@ -5,13 +5,13 @@ use chrono::NaiveDate;
 use nintei_domain::acc::case::TransitionError;
 use nintei_domain::acc::{CaseStatus, DeadlineKind, Decision, NoticeDates, deadlines_after_decision};
 use nintei_domain::calendar::OfficeCalendar;
-use nintei_domain::org::NonEmptyText;
 use nintei_store::acc::{self as store, Case, Set};
 use nintei_store::{StoreError, Tx, audit};
 use serde_json::Value;
 
 use crate::caller::Caller;
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult};
+use crate::input::iso;
 use crate::state::AppState;
 
 mod acceptance;
@@ -32,47 +32,9 @@ pub use report::*;
 pub use survey::*;
 pub use withdrawal::*;
 
-const TEXT_MAX: usize = 2000;
-const LONG_TEXT_MAX: usize = 20_000;
+use crate::input::{LONG_TEXT_MAX, TEXT_MAX};
 
-fn iso(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
-pub(crate) fn invalid(errors: Vec<FieldError>) -> AppResult<()> {
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation(errors))
-    }
-}
-
-/// Optional free text: trimmed, `None` when empty, a field error when too long.
-pub(crate) fn optional_text(
-    errors: &mut Vec<FieldError>,
-    field: &str,
-    value: Option<&str>,
-    max: usize,
-) -> Option<String> {
-    let v = value.map(str::trim).filter(|v| !v.is_empty())?;
-    match NonEmptyText::with_max_chars(v, max) {
-        Ok(t) => Some(t.as_str().to_owned()),
-        Err(e) => {
-            errors.push(FieldError::new(field, e.to_string()));
-            None
-        }
-    }
-}
-
-pub(crate) fn required_text(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize) -> String {
-    match NonEmptyText::with_max_chars(value, max) {
-        Ok(t) => t.as_str().to_owned(),
-        Err(e) => {
-            errors.push(FieldError::new(field, e.to_string()));
-            String::new()
-        }
-    }
-}
+pub(crate) use crate::input::{invalid, optional_text, required_text};
 
 /// A domain refusal: bad input (the grace period) is 400 naming `grace_until`, anything else a 409.
 pub(crate) fn refused(e: TransitionError) -> AppError {

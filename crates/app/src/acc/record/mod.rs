@@ -22,6 +22,7 @@ use serde_json::{Map, Value, json};
 use crate::acc::past_day;
 use crate::caller::Caller;
 use crate::error::{AppError, AppResult, FieldError};
+use crate::input::iso;
 use crate::state::AppState;
 
 mod annual;
@@ -41,11 +42,7 @@ pub use self_report::*;
 /// A JSON object as input (API body, or a screen's form turned into one).
 pub type Input = Map<String, Value>;
 
-const TEXT_MAX: usize = 4000;
-
-fn iso(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
+use crate::input::{TEXT_MAX, invalid};
 
 /// A field as text: strings as given, numbers and booleans as written; missing or null → "".
 pub fn text_of(input: &Input, key: &str) -> String {
@@ -58,30 +55,11 @@ pub fn text_of(input: &Input, key: &str) -> String {
 }
 
 fn opt_text(errors: &mut Vec<FieldError>, input: &Input, key: &str) -> Option<String> {
-    let v = text_of(input, key);
-    if v.is_empty() {
-        return None;
-    }
-    if v.chars().count() > TEXT_MAX {
-        errors.push(FieldError::new(
-            key,
-            format!("{TEXT_MAX}文字以内で入力してください (too long)"),
-        ));
-        return None;
-    }
-    Some(v)
+    crate::input::optional_text(errors, key, Some(&text_of(input, key)), TEXT_MAX)
 }
 
 fn req_text(errors: &mut Vec<FieldError>, input: &Input, key: &str) -> String {
-    match opt_text(errors, input, key) {
-        Some(v) => v,
-        None => {
-            if !errors.iter().any(|e| e.field == key) {
-                errors.push(FieldError::new(key, "入力してください (required)"));
-            }
-            String::new()
-        }
-    }
+    crate::input::required_text(errors, key, &text_of(input, key), TEXT_MAX)
 }
 
 fn flag_of(input: &Input, key: &str) -> bool {
@@ -94,14 +72,6 @@ fn flag_of(input: &Input, key: &str) -> bool {
 
 fn past(errors: &mut Vec<FieldError>, input: &Input, key: &str, today: NaiveDate) -> Option<NaiveDate> {
     past_day(errors, key, &text_of(input, key), today)
-}
-
-fn invalid(errors: Vec<FieldError>) -> AppResult<()> {
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation(errors))
-    }
 }
 
 fn refused(e: RecordError) -> AppError {
