@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use nintei_store::jobs::{self, Job, NewJob};
-use nintei_store::{Db, Tx, sessions, throttle, tokens};
+use nintei_store::{Db, sessions, throttle, tokens};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -48,26 +48,7 @@ pub async fn enqueue<J: BackgroundJob>(
     Ok(jobs::enqueue(db, &row, now).await?)
 }
 
-/// Like [`enqueue`], inside the transaction of the change that calls for the work.
-pub async fn enqueue_tx<J: BackgroundJob>(
-    tx: &mut Tx,
-    job: &J,
-    dedupe_key: Option<&str>,
-    run_at: i64,
-    now: i64,
-) -> anyhow::Result<bool> {
-    let payload = serde_json::to_string(job)?;
-    let row = NewJob {
-        kind: J::KIND,
-        payload: &payload,
-        dedupe_key,
-        run_at,
-        max_attempts: J::MAX_ATTEMPTS,
-    };
-    Ok(jobs::enqueue_tx(tx, &row, now).await?)
-}
-
-/// Hourly: expired sessions, tokens, sign-in attempts and idempotency keys are deleted.
+/// Hourly: expired sessions, tokens, sign-in attempts, idempotency keys and old reset requests are deleted.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct SessionCleanup {}
 
@@ -80,11 +61,13 @@ impl BackgroundJob for SessionCleanup {
         let t = tokens::delete_expired(&state.db, now).await?;
         let a = throttle::delete_old(&state.db, now).await?;
         let i = nintei_store::idempotency::delete_old(&state.db, now).await?;
+        let r = nintei_store::password_resets::delete_old(&state.db, now).await?;
         tracing::info!(
             sessions = s,
             tokens = t,
             auth_events = a,
             idempotency_keys = i,
+            password_resets = r,
             "cleanup done"
         );
         Ok(())
@@ -133,9 +116,7 @@ impl BackgroundJob for RegExpiry {
     async fn run(self, state: &AppState, _job: &Job) -> anyhow::Result<()> {
         let day = judged_day(state, self.date);
         let now = state.clock.unix();
-        let expired = crate::reg::expire_due(state, day)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let expired = crate::reg::expire_due(state, day).await?;
         let attempts = nintei_store::reg_reports::delete_attempts_before(&state.db, now - 86_400).await?;
         tracing::info!(expired, report_attempts = attempts, %day, "registration expiry done");
         Ok(())
@@ -153,9 +134,7 @@ impl BackgroundJob for AccRenewalNotice {
 
     async fn run(self, state: &AppState, _job: &Job) -> anyhow::Result<()> {
         let day = judged_day(state, self.date);
-        let sent = crate::acc::renewal::send_renewal_notices(state, day)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let sent = crate::acc::renewal::send_renewal_notices(state, day).await?;
         tracing::info!(sent, %day, "accreditation renewal notices");
         Ok(())
     }
@@ -172,9 +151,7 @@ impl BackgroundJob for AccExpiry {
 
     async fn run(self, state: &AppState, _job: &Job) -> anyhow::Result<()> {
         let day = judged_day(state, self.date);
-        let lapsed = crate::acc::record::expire_due(state, day)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let lapsed = crate::acc::record::expire_due(state, day).await?;
         tracing::info!(lapsed, %day, "accreditation expiry done");
         Ok(())
     }

@@ -19,6 +19,7 @@ pub mod jobs;
 pub mod login;
 pub mod org;
 pub mod outbox;
+pub mod recovery;
 pub mod reg;
 pub mod reminders;
 pub mod security;

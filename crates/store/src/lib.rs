@@ -21,6 +21,7 @@ pub mod jobs;
 pub mod mail;
 mod migrate;
 pub mod organizations;
+pub mod password_resets;
 pub mod reg_cases;
 pub mod reg_changes;
 pub mod reg_investigations;

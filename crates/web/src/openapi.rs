@@ -78,6 +78,19 @@ fn me_response() -> Value {
         &["id", "email", "name", "role", "organization_id"],
     )
 }
+fn reset_request_body() -> Value {
+    obj(json!({"email": s("string")}), &["email"])
+}
+fn new_password_body() -> Value {
+    obj(
+        json!({"password": {"type": "string", "minLength": 12, "maxLength": 128}}),
+        &["password"],
+    )
+}
+/// Marks an answer without a body (202, 204).
+fn no_content() -> Value {
+    Value::Null
+}
 fn user_body() -> Value {
     obj(
         json!({"email": s("string"), "name": s("string"), "role": {"type": "string", "enum": ["admin", "office", "head", "coordinator", "surveyor", "committee", "organization"]},
@@ -176,6 +189,30 @@ pub const FOUNDATION: &[Op] = &[
         ok: 201,
         response: id,
         errors: &[400, 401, 404],
+    },
+    Op {
+        method: "post",
+        path: "/api/v1/public/password-resets",
+        tag: "auth",
+        summary: "Ask for a password reset link by mail: 202 for known and unknown addresses alike (3 per address \
+                  and 20 per client address an hour, then 429)",
+        auth: false,
+        body: Some(reset_request_body),
+        ok: 202,
+        response: no_content,
+        errors: &[400, 429],
+    },
+    Op {
+        method: "post",
+        path: "/api/v1/public/password-resets/{token}",
+        tag: "auth",
+        summary: "Set a new password through a mailed link (valid 1 hour, once): 204 and every session and token of \
+                  the account ended; 404 for a used or expired link; 400 for a weak password",
+        auth: false,
+        body: Some(new_password_body),
+        ok: 204,
+        response: no_content,
+        errors: &[400, 404],
     },
     Op {
         method: "get",
@@ -574,10 +611,13 @@ pub fn document() -> Value {
     let mut paths = Map::new();
     for op in all_ops() {
         let mut responses = Map::new();
-        responses.insert(
-            op.ok.to_string(),
-            json!({"description": "success", "content": {"application/json": {"schema": (op.response)()}}}),
-        );
+        let schema = (op.response)();
+        let success = if schema.is_null() {
+            json!({"description": "success, no body"})
+        } else {
+            json!({"description": "success", "content": {"application/json": {"schema": schema}}})
+        };
+        responses.insert(op.ok.to_string(), success);
         for e in op.errors {
             responses.insert(
                 e.to_string(),
@@ -615,7 +655,7 @@ pub fn document() -> Value {
     add_routed(&mut paths);
     json!({
         "openapi": "3.1.0",
-        "info": {"title": "nintei API", "version": "1", "description": "Registration (REG) and accreditation (ACC) of mental-health service providers. Rule IDs refer to DOMAIN.md. Errors are RFC 9457 problem+json; `Idempotency-Key` is honored on state-changing requests."},
+        "info": {"title": "nintei API", "version": "1", "description": "Registration (REG) and accreditation (ACC) of mental-health service providers. Rule IDs refer to docs/rules.md. Errors are RFC 9457 problem+json; `Idempotency-Key` is honored on state-changing requests."},
         "paths": paths,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},

@@ -46,6 +46,8 @@ GET    /verify/{number}                        other  -                         
 
 # API.md: Authentication and accounts
 POST   /api/v1/auth/token                      -      -                         200    200           200    200  200   200  200  200
+POST   /api/v1/public/password-resets          -      -                         202    202           202    202  202   202  202  202
+POST   /api/v1/public/password-resets/{token}  -      -                         204    204           204    204  204   204  204  204
 GET    /api/v1/me                              -      -                         401    200           200    200  200   200  200  200
 POST   /api/v1/users                           -      -                         401    201           403    403  403   403  403  403
 
@@ -66,6 +68,11 @@ GET    /login                                  -      -                         
 POST   /login                                  -      /dashboard                303    303:/login/totp 303  303  303   303  303  303
 GET    /login/totp                             -      /dashboard                login  303           303    303  303   303  303  303
 POST   /login/totp                             -      /dashboard                login  303           303    303  303   303  303  303
+# Password recovery: open to anyone, the same answer for every caller; a link works for the account it was mailed to
+GET    /password-reset                         -      -                         200    200           200    200  200   200  200  200
+POST   /password-reset                         -      -                         200    200           200    200  200   200  200  200
+GET    /password-reset/{token}                 -      -                         200    200           200    200  200   200  200  200
+POST   /password-reset/{token}                 -      -                         200    200           200    200  200   200  200  200
 POST   /logout                                 -      /                         login  303           303    303  303   303  303  303
 GET    /dashboard                              -      -                         login  200           200    200  200   200  200  200
 GET    /deadlines                              -      -                         login  200           200    200  200   200  200  200

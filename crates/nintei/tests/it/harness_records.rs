@@ -316,6 +316,24 @@ impl Fixture {
             b.feed_token = format!("{secret}.ics");
             return b;
         }
+        if route.path.ends_with("{token}") && route.path.contains("password-reset") {
+            // A live reset link mailed to the subject's account (its token read back from the outbox).
+            let address = format!("harness-{}", self.nonce());
+            nintei_app::recovery::request(&self.app.state, &subject.email, &address, "harness")
+                .await
+                .expect("reset request");
+            let mails = nintei_store::mail::list(self.app.state.db.pool(), 10_000)
+                .await
+                .expect("outbox");
+            b.token = mails
+                .iter()
+                .find(|m| m.to == subject.email.to_lowercase() && m.subject.contains("パスワード再設定"))
+                .and_then(|m| m.body.split("/password-reset/").nth(1))
+                .and_then(|rest| rest.split_whitespace().next())
+                .unwrap_or_default()
+                .to_owned();
+            return b;
+        }
         let key = route.to_string();
         let need = need(&key);
         let applies = matches!(

@@ -29,6 +29,7 @@ mod jobs;
 mod mail;
 mod openapi;
 mod pages;
+mod password_reset;
 mod props;
 mod public_api;
 mod public_pages;

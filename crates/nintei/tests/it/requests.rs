@@ -53,6 +53,10 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
         })),
         // Screens: signing in and out, the account
         "POST /login" => Body::form(&[("csrf", csrf), ("email", &c.email), ("password", PASSWORD)]),
+        "POST /password-reset" => Body::form(&[("csrf", csrf), ("email", &c.email)]),
+        "POST /password-reset/{token}" => Body::form(&[("csrf", csrf), ("password", "Hinoki-Tsubaki-Koyomi-8841")]),
+        "POST /api/v1/public/password-resets" => Body::Json(json!({"email": c.email})),
+        "POST /api/v1/public/password-resets/{token}" => Body::Json(json!({"password": "Hinoki-Tsubaki-Koyomi-8841"})),
         "POST /login/totp" => Body::form(&[("csrf", csrf), ("code", &code(c.now))]),
         "POST /logout" => Body::form(&[("csrf", csrf)]),
         "POST /account/password" => Body::form(&[

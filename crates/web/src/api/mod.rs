@@ -6,6 +6,7 @@ mod conflicts;
 mod directory;
 mod me;
 mod org;
+mod recovery;
 pub(crate) mod reg;
 mod users;
 
@@ -324,6 +325,8 @@ fn registration_routes() -> Routes {
             post(r::record_attendance),
         )
         .route("/api/v1/public/reports", post(r::public_report))
+        .route("/api/v1/public/password-resets", post(recovery::request))
+        .route("/api/v1/public/password-resets/{token}", post(recovery::reset))
 }
 
 /// `Json<T>` whose rejections are problem+json: 400 for malformed or mistyped bodies, 413 for oversized ones.

@@ -11,6 +11,7 @@ mod lang;
 mod login;
 mod mail;
 mod org;
+mod recovery;
 mod reg;
 pub mod settings;
 mod users;
@@ -38,6 +39,8 @@ pub fn routes() -> Routes {
         .route("/verify", get(directory::verify_form))
         .route("/verify/{number}", get(directory::verify))
         .route("/login", get(login::form).post(login::submit))
+        .route("/password-reset", get(recovery::request_form).post(recovery::request_submit))
+        .route("/password-reset/{token}", get(recovery::reset_form).post(recovery::reset_submit))
         .route("/login/totp", get(login::totp_form).post(login::totp_submit))
         .route("/logout", post(login::logout))
         .route("/lang/{code}", get(lang::switch))
@@ -253,6 +256,15 @@ pub const SOURCES_USING_KEYS: &[(&str, &str)] = &[
     ("ui/acc/impartiality.rs", include_str!("acc/impartiality.rs")),
     ("ui/mod.rs", include_str!("mod.rs")),
     ("ui/login.rs", include_str!("login.rs")),
+    ("ui/recovery.rs", include_str!("recovery.rs")),
+    (
+        "password_reset_request.html",
+        include_str!("../../templates/password_reset_request.html"),
+    ),
+    (
+        "password_reset.html",
+        include_str!("../../templates/password_reset.html"),
+    ),
     ("ui/org.rs", include_str!("org.rs")),
     ("ui/users.rs", include_str!("users.rs")),
     ("ui/account.rs", include_str!("account.rs")),
