@@ -30,6 +30,10 @@ pub fn routes() -> Routes {
         .route("/api/v1/organizations", post(organizations::create))
         .route("/api/v1/organizations/{id}", get(organizations::show))
         .route("/api/v1/organizations/{id}/sites", post(organizations::add_site))
+        .route(
+            "/api/v1/organizations/{id}/changes",
+            post(organizations::notify_change),
+        )
         .route("/api/v1/conflicts", post(conflicts::create))
         .route("/api/v1/openapi.json", get(crate::openapi::openapi_json))
         .route("/api/v1/accreditation/standards", get(acc::standards))
@@ -81,6 +85,7 @@ pub fn routes() -> Routes {
             get(public::accreditation),
         )
         .route("/api/v1/public/registrations", get(public::registrations))
+        .route("/api/v1/public/registrations/{number}", get(public::registration))
         .merge(registration_routes())
         .merge(acc_after_routes())
         .merge(accreditation_routes())
@@ -275,6 +280,10 @@ fn registration_routes() -> Routes {
             "/api/v1/registration/changes/{id}/acknowledgement",
             post(r::acknowledge_change),
         )
+        .route(
+            "/api/v1/registration/changes/{id}/refusal",
+            post(r::refuse_change),
+        )
         .route("/api/v1/registration/reports", get(r::list_reports))
         .route("/api/v1/registration/reports/{id}/filing", post(r::file_report))
         .route(
@@ -316,6 +325,7 @@ fn registration_routes() -> Routes {
             "/api/v1/registration/trainings/{id}/attendance",
             post(r::record_attendance),
         )
+        .route("/api/v1/registration/trainings/{id}/enrolments", post(r::enrol))
         .route("/api/v1/public/reports", post(r::public_report))
 }
 

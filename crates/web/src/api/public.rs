@@ -48,3 +48,16 @@ pub async fn registrations(
     let items: Vec<Value> = rows.iter().map(public::registration_json).collect();
     Ok(Json(json!({ "items": items })))
 }
+
+/// `GET /api/v1/public/registrations/{number}`: the verification of a registration number (REG-4, REG-5), its
+/// status judged by the dates at the moment of the request; 404 for an unknown or malformed number.
+pub async fn registration(
+    State(state): State<AppState>,
+    Path(number): Path<String>,
+) -> AppResult<Json<Value>> {
+    let today = state.clock.today();
+    let r = public::verify_registration(&state, &number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Json(public::registration_verification_json(&r, today)))
+}

@@ -60,6 +60,7 @@ pub fn routes() -> Routes {
         .route("/organizations/new", get(organizations::new_form))
         .route("/organizations/{id}", get(organizations::show))
         .route("/organizations/{id}/sites", post(organizations::add_site))
+        .route("/organizations/{id}/changes", post(organizations::notify_change))
         .route("/admin/users", get(users::list).post(users::create))
         .route("/admin/settings", get(settings::show).post(settings::save))
         .route("/mail", get(mail::list))
@@ -139,6 +140,7 @@ fn registration_routes() -> Routes {
             get(r::certificate),
         )
         .route("/registration/changes/{id}/acknowledge", post(r::acknowledge))
+        .route("/registration/changes/{id}/refuse", post(r::refuse))
         .route("/registration/reports", get(r::reports))
         .route("/registration/reports/{id}/file", post(r::file_report))
         .route("/registration/investigations", post(r::open_investigation))
@@ -152,6 +154,7 @@ fn registration_routes() -> Routes {
             get(r::trainings).post(r::create_training),
         )
         .route("/registration/trainings/{id}", get(r::show_training))
+        .route("/registration/trainings/{id}/enrolments", post(r::enrol))
         .route(
             "/registration/trainings/{id}/attendance",
             post(r::record_attendance),
