@@ -40,6 +40,7 @@ mod reg_rules_address;
 mod reg_rules_changes;
 mod reg_rules_deregistration;
 mod reg_rules_institution;
+mod reg_rules_screens;
 mod reg_rules_training;
 mod reg_rules_validity;
 mod reg_screens;

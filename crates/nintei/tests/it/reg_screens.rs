@@ -9,14 +9,14 @@ use nintei_domain::role::Role;
 use crate::reg_common::{register, setup};
 use crate::support::{Browser, PASSWORD, TestApp, hidden};
 
-async fn signed_in<'a>(app: &'a TestApp, email: &str) -> Browser<'a> {
+pub(crate) async fn signed_in<'a>(app: &'a TestApp, email: &str) -> Browser<'a> {
     let mut b = Browser::new(app);
     b.sign_in(email, PASSWORD).await.assert_status(303);
     b
 }
 
 /// The application form's fields: every question answered, every item confirmed except `not_met`.
-fn application_form(csrf: &str, site_id: &str, not_met: &[&str]) -> Vec<(String, String)> {
+pub(crate) fn application_form(csrf: &str, site_id: &str, not_met: &[&str]) -> Vec<(String, String)> {
     let mut f: Vec<(String, String)> = vec![
         ("csrf".into(), csrf.into()),
         ("site_id".into(), site_id.into()),
@@ -81,7 +81,7 @@ fn application_form(csrf: &str, site_id: &str, not_met: &[&str]) -> Vec<(String,
     f
 }
 
-fn refs(f: &[(String, String)]) -> Vec<(&str, &str)> {
+pub(crate) fn refs(f: &[(String, String)]) -> Vec<(&str, &str)> {
     f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
 

@@ -99,9 +99,29 @@ fn int(s: &str) -> i64 {
 const COUNSELOR_ROWS: usize = 6;
 const PSYCHIATRIST_ROWS: usize = 3;
 
+/// The rows a form sent under `prefix` (`counselors[i].…`): every index present, up to [`MAX_ROWS`], so that a
+/// room with many counselors or psychiatrists loses none of them (REG-3 1(2), 1(4)).
+fn rows_sent(pairs: &Pairs, prefix: &str) -> usize {
+    pairs
+        .iter()
+        .filter_map(|(k, _)| {
+            k.strip_prefix(prefix)
+                .and_then(|rest| rest.strip_prefix('['))
+                .and_then(|rest| rest.split_once(']'))
+                .and_then(|(i, _)| i.parse::<usize>().ok())
+        })
+        .filter(|i| *i < MAX_ROWS)
+        .map(|i| i + 1)
+        .max()
+        .unwrap_or(0)
+}
+
+/// More rows than any room has; indices beyond are not read.
+const MAX_ROWS: usize = 200;
+
 /// Counselor rows of a form; rows left entirely blank are not rows.
 fn counselor_inputs(pairs: &Pairs) -> Vec<CounselorInput> {
-    (0..COUNSELOR_ROWS + 20)
+    (0..rows_sent(pairs, "counselors").max(COUNSELOR_ROWS))
         .map(|i| {
             let f = |n: &str| value(pairs, &format!("counselors[{i}].{n}")).to_owned();
             CounselorInput {
@@ -116,7 +136,7 @@ fn counselor_inputs(pairs: &Pairs) -> Vec<CounselorInput> {
 }
 
 fn psychiatrist_inputs(pairs: &Pairs) -> Vec<PsychiatristInput> {
-    (0..PSYCHIATRIST_ROWS + 10)
+    (0..rows_sent(pairs, "psychiatrists").max(PSYCHIATRIST_ROWS))
         .map(|i| {
             let f = |n: &str| value(pairs, &format!("psychiatrists[{i}].{n}")).to_owned();
             PsychiatristInput {
@@ -244,7 +264,8 @@ fn row_errors(errors: &Errors, prefix: &str) -> Vec<String> {
 }
 
 fn counselor_rows(input: &[CounselorInput], errors: &Errors) -> Vec<CounselorRow> {
-    let n = input.len().max(COUNSELOR_ROWS);
+    // Every registered counselor plus two blank rows to add more.
+    let n = (input.len() + 2).max(COUNSELOR_ROWS);
     (0..n)
         .map(|i| {
             let c = input.get(i).cloned().unwrap_or_default();
@@ -265,7 +286,7 @@ fn counselor_rows(input: &[CounselorInput], errors: &Errors) -> Vec<CounselorRow
 }
 
 fn psychiatrist_rows(input: &[PsychiatristInput], errors: &Errors) -> Vec<PsychiatristRow> {
-    let n = input.len().max(PSYCHIATRIST_ROWS);
+    let n = (input.len() + 1).max(PSYCHIATRIST_ROWS);
     (0..n)
         .map(|i| {
             let p = input.get(i).cloned().unwrap_or_default();
