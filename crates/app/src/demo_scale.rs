@@ -539,6 +539,7 @@ fn build_chunk(
             ended_on: None,
             end_reason: None,
             version: 1,
+            next: None,
         };
         c.registrations.push(vec![
             registration.id.clone().into(),

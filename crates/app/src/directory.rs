@@ -125,6 +125,7 @@ pub fn registration_filter(p: &Params) -> AppResult<registrations::PublicFilter>
         facets,
         limit,
         offset,
+        today: None,
     })
 }
 
@@ -168,6 +169,47 @@ pub fn registration_json(r: &Listed) -> Value {
         "expires_on": r.registration.expires_on,
         "disclosure": r.registration.disclosure,
     })
+}
+
+/// The registration `number` (typed in by hand: any case and surrounding spaces) with its names, if it exists.
+pub async fn verify_registration(state: &crate::state::AppState, number: &str) -> AppResult<Option<Listed>> {
+    let Ok(n) = nintei_domain::reg::dates::RegistrationNumber::parse(number) else {
+        return Ok(None);
+    };
+    Ok(registrations::listed_by_number(state.db.pool(), &n.to_string()).await?)
+}
+
+/// API.md's registration verification (REG-4, REG-5): the term in force on `today` (never a future one), the
+/// status judged by the dates, and the published items only while registered. An ended registration also says
+/// the day it ended (`ended_on`, an extension).
+pub fn registration_verification_json(r: &Listed, today: NaiveDate) -> Value {
+    let reg = &r.registration;
+    let status = reg.public_status_on(today);
+    let term = reg.term_on(today);
+    let mut v = json!({
+        "number": reg.number,
+        "organization_name": r.organization_name,
+        "site_name": r.site_name,
+        "prefecture": r.prefecture,
+        "address": r.address,
+        "registered_on": term.registered_on,
+        "expires_on": term.expires_on,
+        "status": status.as_str(),
+    });
+    if let Some(obj) = v.as_object_mut() {
+        if status.discloses() {
+            obj.insert("disclosure".into(), json!(reg.disclosure));
+        } else {
+            let ended_on = match status {
+                nintei_domain::reg::validity::PublicStatus::Expired => {
+                    reg.ended_on.or_else(|| term.expires_on.succ_opt())
+                }
+                _ => reg.ended_on,
+            };
+            obj.insert("ended_on".into(), json!(ended_on));
+        }
+    }
+    v
 }
 
 /// The status a certificate check shows: `active` past its expiry reads `lapsed` even before any job marks it.
@@ -366,6 +408,11 @@ pub async fn cached_registrations(
     state: &crate::state::AppState,
     f: &registrations::PublicFilter,
 ) -> AppResult<std::sync::Arc<Vec<Listed>>> {
+    // REG-4: validity is judged by the dates on the day asked, so the day is part of the filter and the cache key.
+    let f = &registrations::PublicFilter {
+        today: Some(state.clock.today()),
+        ..f.clone()
+    };
     let read = async {
         Ok(std::sync::Arc::new(
             registrations::public_list(state.db.pool(), f).await?,

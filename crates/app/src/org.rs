@@ -68,6 +68,7 @@ pub fn validate(input: &OrganizationInput) -> Result<Organization, Vec<FieldErro
     };
     let prefecture = prefecture(&mut errors, "prefecture", &input.prefecture);
     let address = text(&mut errors, "address", &input.address, 300);
+    prefecture_agrees(&mut errors, &prefecture, &address);
     let representative = text(&mut errors, "representative", &input.representative, 100);
     let contact_name = text(&mut errors, "contact.name", &input.contact.name, 100);
     let contact_email = match Email::parse(&input.contact.email) {
@@ -111,6 +112,26 @@ fn prefecture(errors: &mut Vec<FieldError>, field: &str, value: &str) -> String 
             errors.push(FieldError::new(field, e.to_string()));
             String::new()
         }
+    }
+}
+
+/// REG-8: the prefecture must agree with the address when the address names one (a room at 東京都港区 is not
+/// listed under 沖縄県).
+fn prefecture_agrees(errors: &mut Vec<FieldError>, code: &str, address: &str) {
+    let Ok(p) = Prefecture::from_code(code) else {
+        return;
+    };
+    if let Err(named) = nintei_domain::reg::address::check_prefecture(p, address) {
+        errors.push(FieldError::new(
+            "prefecture",
+            format!(
+                "所在地は{}ですが、都道府県に{}が選ばれています (the address is in {}, not {})",
+                named.name_ja(),
+                p.name_ja(),
+                named.name_en(),
+                p.name_en()
+            ),
+        ));
     }
 }
 
@@ -158,6 +179,7 @@ pub async fn add_site(
     let name = text(&mut errors, "name", &input.name, 200);
     let prefecture = prefecture(&mut errors, "prefecture", &input.prefecture);
     let address = text(&mut errors, "address", &input.address, 300);
+    prefecture_agrees(&mut errors, &prefecture, &address);
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
@@ -187,4 +209,118 @@ pub async fn add_site(
     .await?;
     tx.commit().await.map_err(nintei_store::StoreError::from)?;
     Ok(id)
+}
+
+/// `POST /api/v1/organizations/{id}/changes` (office; the organization's own users): the institution notifies a
+/// change of its name, representative or contact (REG-6: changes of registered matters are notified). Absent
+/// fields are unchanged.
+#[derive(Debug, Default, Deserialize)]
+pub struct IdentityChangeInput {
+    #[serde(default)]
+    pub notified_on: String,
+    pub name: Option<String>,
+    pub representative: Option<String>,
+    pub contact: Option<ContactChangeInput>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ContactChangeInput {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// REG-6: applies a notified change of the organization's name, representative or contact at once (one audited
+/// transaction; the directory, which shows the name, is reindexed). A notice that changes nothing is refused.
+pub async fn notify_identity_change(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    input: &IdentityChangeInput,
+) -> AppResult<Organization> {
+    let today = state.clock.today();
+    let mut errors = Vec::new();
+    let notified_on = match chrono::NaiveDate::parse_from_str(input.notified_on.trim(), "%Y-%m-%d") {
+        Ok(d) if d > today => {
+            errors.push(FieldError::new(
+                "notified_on",
+                "未来の日付は入力できません (must not be in the future)",
+            ));
+            None
+        }
+        Ok(d) => Some(d),
+        Err(_) => {
+            errors.push(FieldError::new(
+                "notified_on",
+                "日付は YYYY-MM-DD の形で入力してください (a date YYYY-MM-DD)",
+            ));
+            None
+        }
+    };
+    let org = organizations::by_id(state.db.pool(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut next = org.clone();
+    if let Some(v) = &input.name {
+        next.name = text(&mut errors, "name", v, 200);
+    }
+    if let Some(v) = &input.representative {
+        next.representative = text(&mut errors, "representative", v, 100);
+    }
+    if let Some(c) = &input.contact {
+        if let Some(v) = &c.name {
+            next.contact.name = text(&mut errors, "contact.name", v, 100);
+        }
+        if let Some(v) = &c.email {
+            match Email::parse(v) {
+                Ok(e) => next.contact.email = e.as_str().to_owned(),
+                Err(e) => errors.push(FieldError::new("contact.email", e.to_string())),
+            }
+        }
+        if let Some(v) = &c.phone {
+            match PhoneNumber::parse(v) {
+                Ok(p) => next.contact.phone = p.as_str().to_owned(),
+                Err(e) => errors.push(FieldError::new("contact.phone", e.to_string())),
+            }
+        }
+    }
+    if errors.is_empty() && next == org {
+        errors.push(FieldError::new(
+            "changes",
+            "変更する事項がありません（登録内容と同じです） (nothing differs from the record)",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    if !organizations::update_identity(&mut tx, &next, org.version, now.timestamp()).await? {
+        return Err(AppError::Conflict(
+            "組織が同時に変更されました。もう一度お試しください".into(),
+        ));
+    }
+    // The directory shows and searches the organization's name.
+    for number in organizations::registration_numbers(&mut *tx, id).await? {
+        crate::directory::reindex_registration(&mut tx, &number).await?;
+    }
+    let changes = nintei_store::audit::diff(&[
+        ("name", json!(org.name), json!(next.name)),
+        (
+            "representative",
+            json!(org.representative),
+            json!(next.representative),
+        ),
+        ("contact", json!(org.contact), json!(next.contact)),
+        ("notified_on", serde_json::Value::Null, json!(notified_on)),
+    ]);
+    audit::append(
+        &mut tx,
+        &caller.audit(now, "organization.change", "organization", id, changes),
+    )
+    .await?;
+    tx.commit().await.map_err(nintei_store::StoreError::from)?;
+    organizations::by_id(state.db.pool(), id)
+        .await?
+        .ok_or(AppError::NotFound)
 }

@@ -49,7 +49,11 @@ pub async fn request(state: &AppState, email: &str, address: &str, request_id: &
     };
     password_resets::insert(&mut tx, &row, ts).await?;
     if let (Some(user), Some(token)) = (&user, &token) {
-        let link = format!("{}{}", state.config.base_url.trim_end_matches('/'), link_path(token));
+        let link = format!(
+            "{}{}",
+            state.config.base_url.trim_end_matches('/'),
+            link_path(token)
+        );
         let body = format!(
             "{name} 様\n\nnintei（相談機関登録・認定システム）のパスワード再設定のご依頼を受け付けました。\n\
              次のリンクから1時間以内に新しいパスワードを設定してください（1回のみ有効）。\n\n{link}\n\n\
@@ -103,7 +107,10 @@ pub async fn reset(state: &AppState, token: &str, password: &str, request_id: &s
         .filter(|u| u.active)
         .ok_or(AppError::NotFound)?;
     if let Err(e) = nintei_domain::password::check_password(password, &user.email, &user.name) {
-        return Err(AppError::Validation(vec![FieldError::new("password", e.to_string())]));
+        return Err(AppError::Validation(vec![FieldError::new(
+            "password",
+            e.to_string(),
+        )]));
     }
     let pw = password.to_owned();
     let hash = tokio::task::spawn_blocking(move || security::hash_password(&pw))

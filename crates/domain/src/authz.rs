@@ -59,6 +59,8 @@ pub enum GlobalAction {
 pub enum OrganizationAction {
     View,
     AddSite,
+    /// Notify a change of the name, representative or contact (REG-6): the office or the organization's users.
+    NotifyChange,
     /// Declare a conflict of interest between `user_id` and this organization.
     DeclareConflict {
         for_self: bool,
@@ -111,7 +113,7 @@ pub fn organization(actor: &Actor, action: OrganizationAction, organization_id: 
     }
     let allowed = match action {
         View => true,
-        AddSite => matches!(actor.role, Role::Office | Role::Organization),
+        AddSite | NotifyChange => matches!(actor.role, Role::Office | Role::Organization),
         DeclareConflict { .. } => actor.role == Role::Office,
     };
     if allowed {

@@ -10,7 +10,10 @@
 //! - [`changes`]: notified changes of registered matters (REG-6).
 //! - [`committee`]: the registration review committee's vote on deregistration (REG-7).
 //! - [`publication`]: what the directory publishes (REG-3 1(3)イ, REG-5).
+//! - [`validity`]: validity judged by the dates, terms with history, the public status (REG-4, REG-5).
+//! - [`address`]: one room, one registration: normalized addresses and their prefecture (REG-2, REG-8).
 
+pub mod address;
 pub mod application;
 pub mod changes;
 pub mod committee;
@@ -21,3 +24,4 @@ pub mod findings;
 pub mod hours;
 pub mod publication;
 pub mod status;
+pub mod validity;

@@ -155,3 +155,42 @@ pub async fn sites<'c, E: Executor<'c, Database = Any>>(ex: E, organization_id: 
         })
         .collect()
 }
+
+/// REG-6: a notified change of the organization's name, representative or contact, if still at
+/// `expected_version`; false otherwise.
+pub async fn update_identity(
+    tx: &mut Tx,
+    org: &Organization,
+    expected_version: i64,
+    now: i64,
+) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE organizations SET name = $1, representative = $2, contact_name = $3, contact_email = $4, \
+         contact_phone = $5, version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8",
+    )
+    .bind(org.name.clone())
+    .bind(org.representative.clone())
+    .bind(org.contact.name.clone())
+    .bind(org.contact.email.clone())
+    .bind(org.contact.phone.clone())
+    .bind(now)
+    .bind(org.id.clone())
+    .bind(expected_version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// The registration numbers of an organization (the directory reindexes them when its name changes).
+pub async fn registration_numbers<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    organization_id: &str,
+) -> Result<Vec<String>> {
+    let rows = sqlx::query("SELECT number FROM registrations WHERE organization_id = $1 ORDER BY number")
+        .bind(organization_id.to_owned())
+        .fetch_all(ex)
+        .await?;
+    rows.iter()
+        .map(|r| Ok(r.try_get::<String, _>("number")?))
+        .collect()
+}

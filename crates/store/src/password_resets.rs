@@ -35,12 +35,13 @@ pub async fn insert(tx: &mut Tx, r: &NewRequest<'_>, now: i64) -> Result<()> {
 
 /// Requests since `since` for this e-mail address and from this client address.
 pub async fn recent(db: &Db, email: &str, address: &str, since: i64) -> Result<(i64, i64)> {
-    let by_email = sqlx::query("SELECT COUNT(*) AS n FROM password_resets WHERE email = $1 AND created_at > $2")
-        .bind(email.to_owned())
-        .bind(since)
-        .fetch_one(db.pool())
-        .await?
-        .try_get("n")?;
+    let by_email =
+        sqlx::query("SELECT COUNT(*) AS n FROM password_resets WHERE email = $1 AND created_at > $2")
+            .bind(email.to_owned())
+            .bind(since)
+            .fetch_one(db.pool())
+            .await?
+            .try_get("n")?;
     let by_address =
         sqlx::query("SELECT COUNT(*) AS n FROM password_resets WHERE address = $1 AND created_at > $2")
             .bind(address.to_owned())

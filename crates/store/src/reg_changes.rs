@@ -21,17 +21,21 @@ pub struct ChangeNotice {
     pub note: String,
     /// What the registered data would show unmet after the change (REG-3), for the office's attention.
     pub findings: Vec<String>,
-    /// `notified` or `acknowledged`.
+    /// `notified`, `acknowledged` (applied), `scheduled` (acknowledged, applied on `changed_on`), `refused` or
+    /// `closed` (the registration ended first) (REG-6).
     pub status: String,
     pub acknowledged_on: Option<NaiveDate>,
     pub acknowledged_by: Option<String>,
     pub version: i64,
     pub created_by: String,
     pub created_at: i64,
+    /// The day a refused or closed notice ended, and why.
+    pub closed_on: Option<NaiveDate>,
+    pub close_reason: Option<String>,
 }
 
 const COLUMNS: &str = "id, registration_id, organization_id, notified_on, changed_on, kinds, changes, note, findings, \
-    status, acknowledged_on, acknowledged_by, version, created_by, created_at";
+    status, acknowledged_on, acknowledged_by, version, created_by, created_at, closed_on, close_reason";
 
 fn from_row(row: &AnyRow) -> Result<ChangeNotice> {
     Ok(ChangeNotice {
@@ -50,6 +54,8 @@ fn from_row(row: &AnyRow) -> Result<ChangeNotice> {
         version: row.try_get("version")?,
         created_by: row.try_get("created_by")?,
         created_at: row.try_get("created_at")?,
+        closed_on: opt_date(row, "closed_on")?,
+        close_reason: row.try_get("close_reason")?,
     })
 }
 
@@ -156,4 +162,117 @@ pub async fn apply_site_change(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// REG-6: acknowledges a notice whose change takes effect later (`changed_on` in the future): `scheduled` until
+/// the daily job applies it on its day. Only from `notified` at `expected_version`.
+pub async fn schedule(
+    tx: &mut Tx,
+    id: &str,
+    expected_version: i64,
+    on: NaiveDate,
+    by: &str,
+    now: i64,
+) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE reg_change_notices SET status = 'scheduled', acknowledged_on = $1, acknowledged_by = $2, \
+         version = version + 1, updated_at = $3 WHERE id = $4 AND status = 'notified' AND version = $5",
+    )
+    .bind(iso(on))
+    .bind(by.to_owned())
+    .bind(now)
+    .bind(id.to_owned())
+    .bind(expected_version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// A scheduled notice applied on its day becomes `acknowledged`.
+pub async fn mark_applied(tx: &mut Tx, id: &str, expected_version: i64, now: i64) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE reg_change_notices SET status = 'acknowledged', version = version + 1, updated_at = $1 \
+         WHERE id = $2 AND status = 'scheduled' AND version = $3",
+    )
+    .bind(now)
+    .bind(id.to_owned())
+    .bind(expected_version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// REG-6: the office refuses a notice (it breaks REG-3, say): nothing of it is applied or published.
+pub async fn refuse(
+    tx: &mut Tx,
+    id: &str,
+    expected_version: i64,
+    on: NaiveDate,
+    reason: &str,
+    by: &str,
+    now: i64,
+) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE reg_change_notices SET status = 'refused', closed_on = $1, close_reason = $2, acknowledged_by = $3, \
+         version = version + 1, updated_at = $4 WHERE id = $5 AND status = 'notified' AND version = $6",
+    )
+    .bind(iso(on))
+    .bind(reason.to_owned())
+    .bind(by.to_owned())
+    .bind(now)
+    .bind(id.to_owned())
+    .bind(expected_version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// REG-6: the notices of a registration still waiting (notified or scheduled) end with it; returns their ids.
+pub async fn close_pending(
+    tx: &mut Tx,
+    registration_id: &str,
+    on: NaiveDate,
+    reason: &str,
+    now: i64,
+) -> Result<Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT id FROM reg_change_notices WHERE registration_id = $1 AND status IN ('notified', 'scheduled') \
+         ORDER BY created_at, id",
+    )
+    .bind(registration_id.to_owned())
+    .fetch_all(&mut **tx)
+    .await?;
+    let ids = rows
+        .iter()
+        .map(|r| r.try_get::<String, _>("id"))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    sqlx::query(
+        "UPDATE reg_change_notices SET status = 'closed', closed_on = $1, close_reason = $2, version = version + 1, \
+         updated_at = $3 WHERE registration_id = $4 AND status IN ('notified', 'scheduled')",
+    )
+    .bind(iso(on))
+    .bind(reason.to_owned())
+    .bind(now)
+    .bind(registration_id.to_owned())
+    .execute(&mut **tx)
+    .await?;
+    Ok(ids)
+}
+
+/// Scheduled notices whose day has come by `today`, oldest first (the daily job applies them).
+pub async fn scheduled_due<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    today: NaiveDate,
+    limit: i64,
+) -> Result<Vec<ChangeNotice>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM reg_change_notices WHERE status = 'scheduled' AND changed_on <= $1 \
+         ORDER BY changed_on, created_at, id LIMIT $2"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(iso(today))
+        .bind(limit)
+        .fetch_all(ex)
+        .await?;
+    rows.iter().map(from_row).collect()
 }

@@ -385,10 +385,14 @@ pub async fn upsert_vote(
     Ok(())
 }
 
+/// The votes that count: a member who declared a conflict with the organization, even after voting, is recused
+/// and the vote leaves the tally (REG-7, as ACC-8 recuses; the audit trail keeps the vote cast).
 pub async fn votes<'c, E: Executor<'c, Database = Any>>(ex: E, investigation_id: &str) -> Result<Vec<Vote>> {
     let rows = sqlx::query(
-        "SELECT member_id, outcome, comment, voted_at FROM reg_committee_votes WHERE investigation_id = $1 \
-         ORDER BY voted_at, member_id",
+        "SELECT v.member_id, v.outcome, v.comment, v.voted_at FROM reg_committee_votes v \
+         JOIN reg_investigations i ON i.id = v.investigation_id WHERE v.investigation_id = $1 \
+         AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.user_id = v.member_id \
+         AND c.organization_id = i.organization_id) ORDER BY v.voted_at, v.member_id",
     )
     .bind(investigation_id.to_owned())
     .fetch_all(ex)

@@ -143,3 +143,78 @@ pub async fn attendance_of_registration<'c, E: Executor<'c, Database = Any>>(
         .await?;
     rows.iter().map(attendance_from_row).collect()
 }
+
+/// A counselor an institution enrolled in a session (REG-9).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Enrolment {
+    pub training_id: String,
+    pub registration_number: String,
+    pub organization_id: String,
+    pub counselor_name: String,
+    pub enrolled_at: i64,
+}
+
+/// Enrols a counselor of a registration in a session; false when already enrolled.
+pub async fn enrol(
+    tx: &mut Tx,
+    training_id: &str,
+    registration_id: &str,
+    counselor_name: &str,
+    by: &str,
+    now: i64,
+) -> Result<bool> {
+    let r = sqlx::query(
+        "INSERT INTO reg_training_enrolments (id, training_id, registration_id, counselor_name, enrolled_by, \
+         created_at) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (training_id, registration_id, counselor_name) DO NOTHING",
+    )
+    .bind(new_id())
+    .bind(training_id.to_owned())
+    .bind(registration_id.to_owned())
+    .bind(counselor_name.to_owned())
+    .bind(by.to_owned())
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// The enrolments of a session, by registration number and counselor.
+pub async fn enrolments<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    training_id: &str,
+) -> Result<Vec<Enrolment>> {
+    let rows = sqlx::query(
+        "SELECT e.training_id, r.number AS registration_number, r.organization_id, e.counselor_name, \
+         e.created_at FROM reg_training_enrolments e JOIN registrations r ON r.id = e.registration_id \
+         WHERE e.training_id = $1 ORDER BY r.number, e.counselor_name",
+    )
+    .bind(training_id.to_owned())
+    .fetch_all(ex)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Enrolment {
+                training_id: r.try_get("training_id")?,
+                registration_number: r.try_get("registration_number")?,
+                organization_id: r.try_get("organization_id")?,
+                counselor_name: r.try_get("counselor_name")?,
+                enrolled_at: r.try_get("created_at")?,
+            })
+        })
+        .collect()
+}
+
+/// The e-mail address of the office user who created the session (told of enrolments).
+pub async fn creator_email<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    training_id: &str,
+) -> Result<Option<String>> {
+    let row = sqlx::query(
+        "SELECT u.email FROM reg_trainings t JOIN users u ON u.id = t.created_by WHERE t.id = $1",
+    )
+    .bind(training_id.to_owned())
+    .fetch_optional(ex)
+    .await?;
+    Ok(row.map(|r| r.try_get("email")).transpose()?)
+}

@@ -6,6 +6,7 @@ use nintei_domain::reg::application::{Counselor, Disclosure, Psychiatrist};
 use nintei_domain::reg::dates::RegistrationNumber;
 use nintei_domain::reg::publication::PublicDisclosure;
 use nintei_domain::reg::status::Status;
+use nintei_domain::reg::validity::{self, PublicStatus, Term};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
@@ -32,6 +33,46 @@ pub struct Registration {
     pub ended_on: Option<NaiveDate>,
     pub end_reason: Option<String>,
     pub version: i64,
+    /// REG-4: a renewal decided before the current term ended, waiting for its first day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<NextTerm>,
+}
+
+/// The next validity term (REG-4) and the renewal case that gave it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NextTerm {
+    pub case_id: String,
+    pub registered_on: NaiveDate,
+    pub expires_on: NaiveDate,
+}
+
+impl Registration {
+    /// The stored current term.
+    pub fn current_term(&self) -> Term {
+        Term {
+            registered_on: self.registered_on,
+            expires_on: self.expires_on,
+        }
+    }
+
+    /// The term in force on `today` (REG-4): the next one from its first day, even before the daily job rolls it.
+    pub fn term_on(&self, today: NaiveDate) -> Term {
+        let next = self.next.as_ref().map(|n| Term {
+            registered_on: n.registered_on,
+            expires_on: n.expires_on,
+        });
+        validity::term_on(self.current_term(), next, today)
+    }
+
+    /// The last day of the latest term, current or next (a renewal is judged against it).
+    pub fn last_expires_on(&self) -> NaiveDate {
+        self.next.as_ref().map_or(self.expires_on, |n| n.expires_on)
+    }
+
+    /// What the public verification says on `today` (REG-4, REG-5), judged by the dates.
+    pub fn public_status_on(&self, today: NaiveDate) -> PublicStatus {
+        validity::public_status(self.status, self.term_on(today), self.ended_on, today)
+    }
 }
 
 /// A registration with the names the lists show.
@@ -47,7 +88,7 @@ pub struct Listed {
 
 const COLUMNS: &str = "r.id, r.number, r.organization_id, r.site_id, r.case_id, r.first_registered_on, \
     r.registered_on, r.expires_on, r.status, r.disclosure, r.counselors, r.psychiatrists, r.disclosure_answers, \
-    r.ended_on, r.end_reason, r.version";
+    r.ended_on, r.end_reason, r.version, r.next_case_id, r.next_registered_on, r.next_expires_on";
 
 fn from_row(row: &AnyRow) -> Result<Registration> {
     let status: String = row.try_get("status")?;
@@ -69,6 +110,18 @@ fn from_row(row: &AnyRow) -> Result<Registration> {
         ended_on: opt_date(row, "ended_on")?,
         end_reason: row.try_get("end_reason")?,
         version: row.try_get("version")?,
+        next: match (
+            row.try_get::<Option<String>, _>("next_case_id")?,
+            opt_date(row, "next_registered_on")?,
+            opt_date(row, "next_expires_on")?,
+        ) {
+            (Some(case_id), Some(registered_on), Some(expires_on)) => Some(NextTerm {
+                case_id,
+                registered_on,
+                expires_on,
+            }),
+            _ => None,
+        },
     })
 }
 
@@ -136,7 +189,122 @@ pub async fn insert(tx: &mut Tx, r: &Registration, now: i64) -> Result<String> {
         }
         e => e,
     })?;
+    insert_term(tx, &id, &r.case_id, r.current_term(), now).await?;
     Ok(id)
+}
+
+/// Keeps a validity term in the registration's history (REG-4).
+pub async fn insert_term(tx: &mut Tx, registration_id: &str, case_id: &str, t: Term, now: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO reg_terms (id, registration_id, case_id, registered_on, expires_on, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(new_id())
+    .bind(registration_id.to_owned())
+    .bind(case_id.to_owned())
+    .bind(iso(t.registered_on))
+    .bind(iso(t.expires_on))
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Every term of a registration, oldest first (REG-4 history).
+pub async fn terms<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    registration_id: &str,
+) -> Result<Vec<(String, Term)>> {
+    let rows = sqlx::query(
+        "SELECT case_id, registered_on, expires_on FROM reg_terms WHERE registration_id = $1 ORDER BY registered_on",
+    )
+    .bind(registration_id.to_owned())
+    .fetch_all(ex)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("case_id")?,
+                Term {
+                    registered_on: date(r, "registered_on")?,
+                    expires_on: date(r, "expires_on")?,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// REG-4: a renewal decided before the current term ends waits as the next term (the current one stays in force
+/// and published until its last day); the renewal's data, the latest the institution declared, apply at once.
+pub async fn schedule_renewal(
+    tx: &mut Tx,
+    id: &str,
+    expected_version: i64,
+    rn: &Renewal<'_>,
+    now: i64,
+) -> Result<bool> {
+    let d = &rn.data;
+    let r = sqlx::query(
+        "UPDATE registrations SET next_case_id = $1, next_registered_on = $2, next_expires_on = $3, counselors = $4, \
+         psychiatrists = $5, disclosure_answers = $6, disclosure = $7, version = version + 1, updated_at = $8 \
+         WHERE id = $9 AND version = $10 AND next_case_id IS NULL \
+         AND status IN ('registered', 'under_investigation', 'deregistration_review')",
+    )
+    .bind(rn.case_id.to_owned())
+    .bind(iso(rn.registered_on))
+    .bind(iso(rn.expires_on))
+    .bind(to_json(d.counselors)?)
+    .bind(to_json(d.psychiatrists)?)
+    .bind(to_json(d.disclosure_answers)?)
+    .bind(to_json(d.disclosure)?)
+    .bind(now)
+    .bind(id.to_owned())
+    .bind(expected_version)
+    .execute(&mut **tx)
+    .await?;
+    if r.rows_affected() != 1 {
+        return Ok(false);
+    }
+    let t = Term {
+        registered_on: rn.registered_on,
+        expires_on: rn.expires_on,
+    };
+    insert_term(tx, id, rn.case_id, t, now).await?;
+    Ok(true)
+}
+
+/// Registrations whose next term (REG-4) has begun by `today`, for the daily job to make it the current one.
+pub async fn next_term_begun<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    today: NaiveDate,
+    limit: i64,
+) -> Result<Vec<Registration>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM registrations r WHERE r.next_case_id IS NOT NULL AND r.next_registered_on <= $1 \
+         ORDER BY r.number LIMIT $2"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(iso(today))
+        .bind(limit)
+        .fetch_all(ex)
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// REG-4: makes the next term the current one if still at `expected_version` (the daily job's tidying; public
+/// answers already judge by the dates).
+pub async fn roll_over_term(tx: &mut Tx, id: &str, expected_version: i64, now: i64) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE registrations SET case_id = next_case_id, registered_on = next_registered_on, \
+         expires_on = next_expires_on, next_case_id = NULL, next_registered_on = NULL, next_expires_on = NULL, \
+         version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3 AND next_case_id IS NOT NULL",
+    )
+    .bind(now)
+    .bind(id.to_owned())
+    .bind(expected_version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(r.rows_affected() == 1)
 }
 
 pub async fn by_id<'c, E: Executor<'c, Database = Any>>(ex: E, id: &str) -> Result<Option<Registration>> {
@@ -223,7 +391,8 @@ pub async fn past_expiry<'c, E: Executor<'c, Database = Any>>(
 ) -> Result<Vec<Registration>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM registrations r WHERE r.status IN ('registered', 'under_investigation', \
-         'deregistration_review') AND r.expires_on < $1 AND NOT EXISTS (SELECT 1 FROM reg_cases c \
+         'deregistration_review') AND r.expires_on < $1 \
+         AND (r.next_expires_on IS NULL OR r.next_expires_on < $1) AND NOT EXISTS (SELECT 1 FROM reg_cases c \
          WHERE c.renewal_of = r.id AND c.status = 'submitted' AND c.applied_on <= r.expires_on) \
          ORDER BY r.expires_on, r.number LIMIT $2"
     );
@@ -347,7 +516,15 @@ pub async fn renew(tx: &mut Tx, id: &str, expected_version: i64, rn: &Renewal<'_
     .bind(expected_version)
     .execute(&mut **tx)
     .await?;
-    Ok(r.rows_affected() == 1)
+    if r.rows_affected() != 1 {
+        return Ok(false);
+    }
+    let t = Term {
+        registered_on: rn.registered_on,
+        expires_on: rn.expires_on,
+    };
+    insert_term(tx, id, rn.case_id, t, now).await?;
+    Ok(true)
 }
 
 /// What the public directory asks for (API.md "Public", REG-5, REG-8).
@@ -363,6 +540,10 @@ pub struct PublicFilter {
     pub facets: Vec<String>,
     pub limit: i64,
     pub offset: i64,
+    /// REG-4: the day validity is judged on. `Some` keeps to registrations valid that day (past the last day of
+    /// the term in force, or abolished from that day, they are not listed even before the daily job) and shows the
+    /// term in force that day.
+    pub today: Option<NaiveDate>,
 }
 
 /// Registrations in force (registered, under investigation, deregistration review: REG-7 keeps them registered
@@ -391,6 +572,14 @@ pub async fn public_list<'c, E: Executor<'c, Database = Any>>(
         text.push_str(&format!(" AND {cond}"));
         binds.extend(more);
     }
+    if let Some(today) = f.today {
+        let n = binds.len() + 1;
+        text.push_str(&format!(
+            " AND (CASE WHEN r.next_registered_on IS NOT NULL AND r.next_registered_on <= ${n} \
+             THEN r.next_expires_on ELSE r.expires_on END) >= ${n} AND (r.ended_on IS NULL OR r.ended_on > ${n})"
+        ));
+        binds.push(iso(today));
+    }
     let sql = format!(
         "SELECT {COLUMNS}, o.name AS organization_name, s.name AS site_name, s.prefecture AS prefecture, \
          s.address AS address FROM registrations r JOIN organizations o ON o.id = r.organization_id \
@@ -405,7 +594,25 @@ pub async fn public_list<'c, E: Executor<'c, Database = Any>>(
         q = q.bind(b);
     }
     let rows = q.fetch_all(ex).await?;
-    rows.iter().map(listed_from_row).collect()
+    let mut listed = rows.iter().map(listed_from_row).collect::<Result<Vec<_>>>()?;
+    if let Some(today) = f.today {
+        for l in &mut listed {
+            as_of(&mut l.registration, today);
+        }
+    }
+    Ok(listed)
+}
+
+/// Shows `r` with the term in force on `today` as its current term (REG-4: a scheduled next term once begun).
+pub fn as_of(r: &mut Registration, today: NaiveDate) {
+    let t = r.term_on(today);
+    if t != r.current_term() {
+        if let Some(n) = r.next.take() {
+            r.case_id = n.case_id;
+        }
+        r.registered_on = t.registered_on;
+        r.expires_on = t.expires_on;
+    }
 }
 
 /// When the published registrations last changed (Unix seconds), for the open data's last-updated date.
@@ -414,4 +621,68 @@ pub async fn last_changed<'c, E: Executor<'c, Database = Any>>(ex: E) -> Result<
         .fetch_one(ex)
         .await?;
     Ok(row.try_get("t")?)
+}
+
+/// REG-2: registrations in force of the other rooms in `prefecture` (the candidates for "a registration at this
+/// address already"; the caller compares normalized addresses).
+pub async fn in_force_in_prefecture<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    prefecture: &str,
+    except_site_id: &str,
+) -> Result<Vec<Listed>> {
+    let sql = format!(
+        "SELECT {COLUMNS}, o.name AS organization_name, s.name AS site_name, s.prefecture AS prefecture, \
+         s.address AS address FROM registrations r JOIN organizations o ON o.id = r.organization_id \
+         JOIN sites s ON s.id = r.site_id WHERE s.prefecture = $1 AND s.id <> $2 \
+         AND r.status IN ('registered', 'under_investigation', 'deregistration_review') ORDER BY r.number"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(prefecture.to_owned())
+        .bind(except_site_id.to_owned())
+        .fetch_all(ex)
+        .await?;
+    rows.iter().map(listed_from_row).collect()
+}
+
+/// REG-6: an abolition notified in advance: the registration stays in force until `on` (public answers judge by
+/// the date; the daily job then marks it abolished). Only in force, at `expected_version`, not already scheduled.
+pub async fn schedule_end(
+    tx: &mut Tx,
+    id: &str,
+    expected_version: i64,
+    on: NaiveDate,
+    reason: &str,
+    now: i64,
+) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE registrations SET ended_on = $1, end_reason = $2, version = version + 1, updated_at = $3 \
+         WHERE id = $4 AND version = $5 AND ended_on IS NULL \
+         AND status IN ('registered', 'under_investigation', 'deregistration_review')",
+    )
+    .bind(iso(on))
+    .bind(reason.to_owned())
+    .bind(now)
+    .bind(id.to_owned())
+    .bind(expected_version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Registrations in force whose abolition notified in advance (REG-6) takes effect by `today`.
+pub async fn end_due<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    today: NaiveDate,
+    limit: i64,
+) -> Result<Vec<Registration>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM registrations r WHERE r.status IN ('registered', 'under_investigation', \
+         'deregistration_review') AND r.ended_on IS NOT NULL AND r.ended_on <= $1 ORDER BY r.number LIMIT $2"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(iso(today))
+        .bind(limit)
+        .fetch_all(ex)
+        .await?;
+    rows.iter().map(from_row).collect()
 }

@@ -70,6 +70,8 @@ async fn all_registrations(state: &AppState, prefecture: Option<&str>) -> AppRes
         facets: Vec::new(),
         limit: ALL,
         offset: 0,
+        // REG-4: what is valid today, judged by the dates.
+        today: Some(state.clock.today()),
     };
     Ok(registrations::public_list(state.db.pool(), &f).await?)
 }
@@ -372,12 +374,19 @@ pub async fn registrations_csv(State(state): State<AppState>) -> Response {
         let counselors: Vec<String> = d
             .counselors
             .iter()
-            .map(|c| format!("{}（{}）", c.name, c.qualification))
+            // REG-5: the same REG-3 1(3)イ items as the directory: each counselor's career, each psychiatrist's
+            // career and institution address.
+            .map(|c| format!("{}（{}）{}", c.name, c.qualification, c.career))
             .collect();
         let psychiatrists: Vec<String> = d
             .psychiatrists
             .iter()
-            .map(|p| format!("{}（{}）", p.name, p.institution_name))
+            .map(|p| {
+                format!(
+                    "{} {}（{}・{}）",
+                    p.name, p.career, p.institution_name, p.institution_address
+                )
+            })
             .collect();
         let methods: Vec<&str> = d.methods.iter().map(|m| m.label_ja()).collect();
         w.row(&[

@@ -229,8 +229,50 @@ pub const FOUNDATION: &[Op] = &[
 
 /// Operations documented by other modules (accreditation, registration, public), appended as they land.
 pub fn more_ops() -> Vec<&'static Op> {
-    Vec::new()
+    vec![&PUBLIC_REGISTRATION]
 }
+
+fn registration_verification() -> Value {
+    let date = || json!({"type": "string", "format": "date"});
+    obj(
+        json!({
+            "number": {"type": "string", "pattern": "^REG-[0-9]{4}-[0-9]{4}$"},
+            "organization_name": s("string"),
+            "site_name": s("string"),
+            "prefecture": {"type": "string", "description": "JIS code 01–47"},
+            "address": s("string"),
+            "registered_on": date(),
+            "expires_on": date(),
+            "status": {"type": "string", "enum": ["registered", "expired", "abolished", "deregistered"]},
+            "ended_on": {"type": ["string", "null"], "format": "date", "description": "an extension: the day an ended registration ended"},
+            "disclosure": {"type": "object", "description": "the REG-3 1(3)イ items, only while registered"},
+        }),
+        &[
+            "number",
+            "organization_name",
+            "site_name",
+            "prefecture",
+            "address",
+            "registered_on",
+            "expires_on",
+            "status",
+        ],
+    )
+}
+
+/// REG-4, REG-5: the public verification of a registration number.
+pub static PUBLIC_REGISTRATION: Op = Op {
+    method: "get",
+    path: "/api/v1/public/registrations/{number}",
+    tag: "public",
+    summary: "Verify a registration number (REG-4, REG-5): its status judged by the dates at the moment of the \
+              request, the term in force, and the published items while registered; 404 for an unknown number",
+    auth: false,
+    body: None,
+    ok: 200,
+    response: registration_verification,
+    errors: &[404],
+};
 
 pub fn all_ops() -> Vec<&'static Op> {
     FOUNDATION.iter().chain(more_ops()).collect()

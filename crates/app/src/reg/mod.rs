@@ -22,6 +22,7 @@ use nintei_domain::reg::dates::{self, RegistrationNumber};
 use nintei_domain::reg::findings::{all_findings, findings};
 use nintei_domain::reg::publication::PublicDisclosure;
 use nintei_domain::reg::status::{CommitteeOutcome, ReviewDecision, Status};
+use nintei_domain::reg::validity;
 use nintei_store::reg_cases::{self, RegCase};
 use nintei_store::reg_changes::{self, ChangeNotice};
 use nintei_store::reg_investigations::{self as inv, Investigation, Step};
@@ -270,6 +271,31 @@ async fn move_registration(
     if !to.is_in_force() {
         let reason = ended.map_or_else(|| to.label_ja().to_owned(), |(_, why)| why.to_owned());
         crate::reg::notices::registration_ended(tx, &reg.number, &reason, now).await?;
+        // REG-6: notices still waiting end with the registration (nothing is left to change).
+        let on = ended.map(|(d, _)| d).or_else(|| {
+            chrono::DateTime::from_timestamp(now, 0)
+                .map(|t| t.with_timezone(&crate::clock::jst()).date_naive())
+        });
+        if let Some(on) = on {
+            let why = format!("登録の終了（{}）", to.label_ja());
+            for id in reg_changes::close_pending(tx, &reg.id, on, &why, now).await? {
+                let event = AuditEvent {
+                    at: chrono::DateTime::from_timestamp(now, 0).unwrap_or_default(),
+                    actor_id: None,
+                    actor_role: Some("system".into()),
+                    action: "reg_change.close".into(),
+                    entity: "reg_change".into(),
+                    entity_id: id,
+                    changes: audit::diff(&[
+                        ("status", Value::Null, json!("closed")),
+                        ("closed_on", Value::Null, json!(on)),
+                        ("registration_number", Value::Null, json!(reg.number)),
+                    ]),
+                    request_id: format!("registration:{}", reg.number),
+                };
+                audit::append(tx, &event).await?;
+            }
+        }
     }
     Ok(true)
 }
@@ -357,6 +383,18 @@ pub async fn apply(state: &AppState, caller: &Caller, input: &ApplicationInput) 
         );
     }
     let applied_on = check.past_date("applied_on", &input.applied_on, today);
+    // REG-4: an institution files online on the day it files; only the office, entering a paper application,
+    // dates it in the past (audited below as `entered_on`).
+    let filer = if actor.role == nintei_domain::role::Role::Organization {
+        validity::Filer::Institution
+    } else {
+        validity::Filer::Office
+    };
+    if let Some(d) = applied_on
+        && let Err(e) = validity::check_filing_date(filer, d, today)
+    {
+        check.add("applied_on", e.to_string());
+    }
     let counselors = parse_counselors(&mut check, &input.counselors);
     let psychiatrists = parse_psychiatrists(&mut check, &input.psychiatrists);
     let disclosure = parse_disclosure(&mut check, &input.disclosure);
@@ -368,7 +406,7 @@ pub async fn apply(state: &AppState, caller: &Caller, input: &ApplicationInput) 
         input.eligibility.as_ref(),
         input.documents.as_ref(),
     );
-    let found = match found {
+    let mut found = match found {
         Ok(f) => f,
         Err(e) => {
             invalid_to_fields(&mut check, &e);
@@ -394,7 +432,18 @@ pub async fn apply(state: &AppState, caller: &Caller, input: &ApplicationInput) 
                     r.status.label_ja()
                 )));
             }
-            // REG-4: a renewal counts only when applied for within validity.
+            if r.next.is_some() {
+                return Err(conflict(format!(
+                    "登録{}は更新済みです（次の有効期間は{}から）",
+                    r.number,
+                    r.next
+                        .as_ref()
+                        .map(|n| n.registered_on.to_string())
+                        .unwrap_or_default()
+                )));
+            }
+            // REG-4: a renewal counts only when applied for within validity (judged by the dates, also before the daily
+            // job marks the registration expired; an institution's `applied_on` is today).
             if !dates::may_apply_for_renewal(r.expires_on, applied_on) {
                 return Err(conflict(format!(
                     "有効期間（{}まで）を過ぎた更新申請はできません。新規に申請してください",
@@ -406,6 +455,13 @@ pub async fn apply(state: &AppState, caller: &Caller, input: &ApplicationInput) 
             }
         }
         None => {
+            // REG-2: one room, one registration — another room registered at this address is a finding that
+            // blocks registration (the office sees it; the review checks again).
+            if let Some(site) = sites.iter().find(|s| s.id == site_id)
+                && let Some(other) = same_address_registration(&mut tx, site, today).await?
+            {
+                found.push(same_address_finding(&other));
+            }
             if let Some(r) = registrations::in_force_for_site(&mut *tx, &site_id).await? {
                 return Err(conflict(format!(
                     "この相談室は登録済みです（{}）。有効期間内に更新を申請してください",
@@ -453,6 +509,9 @@ pub async fn apply(state: &AppState, caller: &Caller, input: &ApplicationInput) 
         ("applied_on", json!(applied_on)),
         ("renewal_of", json!(renewal.as_ref().map(|r| r.number.clone()))),
         ("findings", json!(found.len())),
+        // REG-4: the day the application was entered, which differs from `applied_on` for a back-dated paper one.
+        ("entered_on", json!(today)),
+        ("backdated", json!(applied_on < today)),
     ]);
     let action = if renewal.is_some() {
         "reg_case.renewal_submit"
@@ -462,6 +521,28 @@ pub async fn apply(state: &AppState, caller: &Caller, input: &ApplicationInput) 
     audit::append(&mut tx, &caller.audit(now, action, "reg_case", &id, changes)).await?;
     commit(tx).await?;
     Ok(Applied { id, findings: found })
+}
+
+/// REG-2: another room's registration valid on `today` at the same place as `site` (addresses compared
+/// normalized: NFKC, without the prefecture name, 丁目/番/号 and dashes alike), if any.
+async fn same_address_registration(
+    tx: &mut Tx,
+    site: &nintei_store::organizations::Site,
+    today: NaiveDate,
+) -> AppResult<Option<registrations::Listed>> {
+    let key = nintei_domain::reg::address::key(&site.address);
+    let others = registrations::in_force_in_prefecture(&mut **tx, &site.prefecture, &site.id).await?;
+    Ok(others.into_iter().find(|o| {
+        o.registration.public_status_on(today) == validity::PublicStatus::Registered
+            && nintei_domain::reg::address::key(&o.address) == key
+    }))
+}
+
+fn same_address_finding(other: &registrations::Listed) -> String {
+    format!(
+        "REG-2: 同じ所在地に登録済みの相談室があります（{} {} {}）。登録は相談室ごとに一つです",
+        other.registration.number, other.organization_name, other.site_name
+    )
 }
 
 /// A case the caller may see, or 404.
@@ -585,6 +666,13 @@ pub async fn review(
         };
         let reg = match &case.renewal_of {
             None => {
+                // REG-2: a room at an address registered meanwhile (another application won) is not registered.
+                let sites = organizations::sites(&mut *tx, &case.organization_id).await?;
+                if let Some(site) = sites.iter().find(|s| s.id == case.site_id)
+                    && let Some(other) = same_address_registration(&mut tx, site, today).await?
+                {
+                    return Err(conflict(same_address_finding(&other)));
+                }
                 let number = registrations::next_number(&mut tx, decided_on).await?;
                 let expires_on = dates::expires_on(decided_on)
                     .ok_or_else(|| AppError::field("decided_on", "日付が範囲外です"))?;
@@ -605,6 +693,7 @@ pub async fn review(
                     ended_on: None,
                     end_reason: None,
                     version: 1,
+                    next: None,
                 };
                 reg.id = registrations::insert(&mut tx, &reg, now.timestamp()).await?;
                 reg
@@ -613,6 +702,9 @@ pub async fn review(
                 let prev = registrations::by_id(&mut *tx, reg_id)
                     .await?
                     .ok_or(AppError::NotFound)?;
+                if prev.next.is_some() {
+                    return Err(conflict(format!("登録{}は更新済みです", prev.number)));
+                }
                 // REG-4 (decisions.md): the renewed validity starts the day after the previous expiry.
                 let starts = dates::renewal_starts_on(prev.expires_on)
                     .ok_or_else(|| conflict("有効期間を計算できません"))?;
@@ -623,7 +715,15 @@ pub async fn review(
                     expires_on: ends,
                     data,
                 };
-                if !registrations::renew(&mut tx, &prev.id, prev.version, &rn, now.timestamp()).await? {
+                // REG-4 terms with history: a renewal decided before its term begins waits as the next term, and
+                // the current term stays in force (and published) until its last day.
+                let applied = if starts > today {
+                    registrations::schedule_renewal(&mut tx, &prev.id, prev.version, &rn, now.timestamp())
+                        .await?
+                } else {
+                    registrations::renew(&mut tx, &prev.id, prev.version, &rn, now.timestamp()).await?
+                };
+                if !applied {
                     return Err(conflict(format!(
                         "登録{}は「{}」のため更新できません",
                         prev.number,
@@ -631,9 +731,16 @@ pub async fn review(
                     )));
                 }
                 changes.push(("previous_expires_on", Value::Null, json!(prev.expires_on)));
-                registrations::by_id(&mut *tx, &prev.id)
+                let mut reg = registrations::by_id(&mut *tx, &prev.id)
                     .await?
-                    .ok_or(AppError::NotFound)?
+                    .ok_or(AppError::NotFound)?;
+                // What was decided is the new term: the review's answer, the renewal deadline and the notice
+                // speak of it, scheduled or not.
+                if let Some(n) = reg.next.take() {
+                    reg.registered_on = n.registered_on;
+                    reg.expires_on = n.expires_on;
+                }
+                reg
             }
         };
         reg_cases::set_registration(&mut tx, &case.id, &reg.id).await?;
@@ -782,6 +889,13 @@ pub async fn notify_change(
                 .map(|v| check.text("site.address", v, 300)),
         }),
     };
+    let mut set = set;
+    if let Some(change) = set.site.as_mut() {
+        let sites = organizations::sites(state.db.pool(), &reg.organization_id).await?;
+        if let Some(site) = sites.iter().find(|s| s.id == reg.site_id) {
+            check_site_change(&mut check, change, site);
+        }
+    }
     let note = check.optional_text("note", input.note.as_deref().unwrap_or_default(), LONG_TEXT);
     let current = registered(&reg);
     let kinds: Vec<String> = set.kinds(&current).into_iter().map(str::to_owned).collect();
@@ -833,6 +947,8 @@ pub async fn notify_change(
         version: 1,
         created_by: caller.user.id.clone(),
         created_at: now.timestamp(),
+        closed_on: None,
+        close_reason: None,
     };
     notice.id = reg_changes::insert(&mut tx, &notice, now.timestamp()).await?;
     let changes = audit::created(&[
@@ -914,6 +1030,44 @@ pub async fn acknowledge_change(
             reg.status.label_ja()
         )));
     }
+    // REG-3, REG-6: a change that leaves the room short of the criteria is not published by acknowledging it;
+    // the office refuses it or opens a REG-7 investigation.
+    if !notice.findings.is_empty() {
+        return Err(conflict(format!(
+            "この届出の内容は登録基準を満たしていません（{}）。届出を却下するか、調査を開始してください",
+            notice.findings.join("／")
+        )));
+    }
+    // REG-6: a change dated in the future takes effect on its date, not when acknowledged.
+    if notice.changed_on > state.clock.today() {
+        if !reg_changes::schedule(
+            &mut tx,
+            &notice.id,
+            notice.version,
+            on,
+            &caller.user.id,
+            now.timestamp(),
+        )
+        .await?
+        {
+            return Err(conflict("この届出は受理済みです"));
+        }
+        let changes = audit::diff(&[
+            ("status", json!("notified"), json!("scheduled")),
+            ("acknowledged_on", Value::Null, json!(on)),
+            ("changed_on", Value::Null, json!(notice.changed_on)),
+            ("registration_number", Value::Null, json!(reg.number)),
+        ]);
+        audit::append(
+            &mut tx,
+            &caller.audit(now, "reg_change.acknowledge", "reg_change", &notice.id, changes),
+        )
+        .await?;
+        commit(tx).await?;
+        return reg_changes::by_id(state.db.pool(), id)
+            .await?
+            .ok_or(AppError::NotFound);
+    }
     if !reg_changes::acknowledge(
         &mut tx,
         &notice.id,
@@ -926,28 +1080,9 @@ pub async fn acknowledge_change(
     {
         return Err(conflict("この届出は受理済みです"));
     }
-    let after = notice.changes.apply(&registered(&reg));
-    let public = PublicDisclosure::new(&after.disclosure, &after.counselors, &after.psychiatrists);
-    let data = registrations::Data {
-        counselors: &after.counselors,
-        psychiatrists: &after.psychiatrists,
-        disclosure_answers: &after.disclosure,
-        disclosure: &public,
-    };
-    if !registrations::update_data(&mut tx, &reg.id, reg.version, &data, now.timestamp()).await? {
+    let Some(public) = apply_notice(&mut tx, &reg, &notice, now.timestamp()).await? else {
         return Err(conflict("登録が同時に変更されました。もう一度お試しください"));
-    }
-    if let Some(site) = &notice.changes.site {
-        reg_changes::apply_site_change(
-            &mut tx,
-            &reg.site_id,
-            site.name.as_deref(),
-            site.prefecture.as_deref(),
-            site.address.as_deref(),
-        )
-        .await?;
-    }
-    crate::directory::reindex_registration(&mut tx, &reg.number).await?;
+    };
     let changes = audit::diff(&[
         ("status", json!("notified"), json!("acknowledged")),
         ("acknowledged_on", Value::Null, json!(on)),
@@ -963,6 +1098,207 @@ pub async fn acknowledge_change(
     reg_changes::by_id(state.db.pool(), id)
         .await?
         .ok_or(AppError::NotFound)
+}
+
+/// Applies a notice's changes to the registered data, the room and the directory (REG-6); `None` when the
+/// registration changed concurrently.
+async fn apply_notice(
+    tx: &mut Tx,
+    reg: &Registration,
+    notice: &ChangeNotice,
+    now: i64,
+) -> AppResult<Option<PublicDisclosure>> {
+    let after = notice.changes.apply(&registered(reg));
+    let public = PublicDisclosure::new(&after.disclosure, &after.counselors, &after.psychiatrists);
+    let data = registrations::Data {
+        counselors: &after.counselors,
+        psychiatrists: &after.psychiatrists,
+        disclosure_answers: &after.disclosure,
+        disclosure: &public,
+    };
+    if !registrations::update_data(tx, &reg.id, reg.version, &data, now).await? {
+        return Ok(None);
+    }
+    if let Some(site) = &notice.changes.site {
+        reg_changes::apply_site_change(
+            tx,
+            &reg.site_id,
+            site.name.as_deref(),
+            site.prefecture.as_deref(),
+            site.address.as_deref(),
+        )
+        .await?;
+    }
+    crate::directory::reindex_registration(tx, &reg.number).await?;
+    Ok(Some(public))
+}
+
+/// REG-6, REG-8: a notified move or renaming of the room: values equal to the room's are no change, and the
+/// prefecture must agree with the address (400 naming the field).
+fn check_site_change(check: &mut Check, change: &mut SiteChange, site: &nintei_store::organizations::Site) {
+    if change.name.as_deref() == Some(site.name.as_str()) {
+        change.name = None;
+    }
+    if change.prefecture.as_deref() == Some(site.prefecture.as_str()) {
+        change.prefecture = None;
+    }
+    if change.address.as_deref().is_some_and(|a| {
+        nintei_domain::reg::address::key(a) == nintei_domain::reg::address::key(&site.address)
+    }) {
+        change.address = None;
+    }
+    let prefecture = change.prefecture.as_deref().unwrap_or(&site.prefecture);
+    let address = change.address.as_deref().unwrap_or(&site.address);
+    if let Ok(p) = Prefecture::from_code(prefecture)
+        && let Err(named) = nintei_domain::reg::address::check_prefecture(p, address)
+    {
+        check.add(
+            "site.prefecture",
+            format!(
+                "所在地は{}ですが、都道府県は{}です (the address is in {})",
+                named.name_ja(),
+                p.name_ja(),
+                named.name_en()
+            ),
+        );
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct RefusalInput {
+    pub refused_on: String,
+    pub reason: String,
+}
+
+/// REG-6: the office refuses a change notice (typically one that breaks REG-3): nothing of it is applied.
+pub async fn refuse_change(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    input: &RefusalInput,
+) -> AppResult<ChangeNotice> {
+    let (notice, _) = visible_change(state, caller, id).await?;
+    AppError::check(authz::registration(
+        &caller.actor(),
+        RegistrationAction::Acknowledge,
+        &notice.organization_id,
+    ))?;
+    let mut check = Check::default();
+    let on = check.past_date("refused_on", &input.refused_on, state.clock.today());
+    check.not_before("refused_on", on, notice.notified_on, "届出日");
+    let reason = check.text("reason", &input.reason, LONG_TEXT);
+    check.finish()?;
+    let Some(on) = on else {
+        return Err(AppError::BadRequest("invalid date".into()));
+    };
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    let notice = reg_changes::by_id(&mut *tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !reg_changes::refuse(
+        &mut tx,
+        &notice.id,
+        notice.version,
+        on,
+        &reason,
+        &caller.user.id,
+        now.timestamp(),
+    )
+    .await?
+    {
+        return Err(conflict("この届出は既に処理されています"));
+    }
+    let changes = audit::diff(&[
+        ("status", json!(notice.status), json!("refused")),
+        ("closed_on", Value::Null, json!(on)),
+        ("close_reason", Value::Null, json!(reason)),
+    ]);
+    audit::append(
+        &mut tx,
+        &caller.audit(now, "reg_change.refuse", "reg_change", &notice.id, changes),
+    )
+    .await?;
+    commit(tx).await?;
+    reg_changes::by_id(state.db.pool(), id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// REG-6: scheduled change notices take effect on their day (the daily job), one audited transaction each; a
+/// registration no longer in force has had them closed already.
+async fn apply_scheduled_changes(state: &AppState, today: NaiveDate) -> AppResult<usize> {
+    let mut done = 0;
+    for notice in reg_changes::scheduled_due(state.db.pool(), today, 1000).await? {
+        let now = state.clock.now();
+        let mut tx = state.db.begin_write().await?;
+        let Some(reg) = registrations::by_id(&mut *tx, &notice.registration_id).await? else {
+            continue;
+        };
+        if !reg.status.is_in_force()
+            || !reg_changes::mark_applied(&mut tx, &notice.id, notice.version, now.timestamp()).await?
+        {
+            continue;
+        }
+        let Some(public) = apply_notice(&mut tx, &reg, &notice, now.timestamp()).await? else {
+            continue;
+        };
+        let event = AuditEvent {
+            at: now,
+            actor_id: None,
+            actor_role: Some("system".into()),
+            action: "reg_change.take_effect".into(),
+            entity: "reg_change".into(),
+            entity_id: notice.id.clone(),
+            changes: audit::diff(&[
+                ("status", json!("scheduled"), json!("acknowledged")),
+                ("registration_number", Value::Null, json!(reg.number)),
+                ("disclosure", json!(reg.disclosure), json!(public)),
+            ]),
+            request_id: format!("job:reg_expiry:{today}"),
+        };
+        audit::append(&mut tx, &event).await?;
+        commit(tx).await?;
+        done += 1;
+    }
+    Ok(done)
+}
+
+/// REG-6: abolitions notified in advance take effect on their day (the daily job).
+async fn abolish_due(state: &AppState, today: NaiveDate) -> AppResult<usize> {
+    let mut done = 0;
+    for reg in registrations::end_due(state.db.pool(), today, 1000).await? {
+        let now = state.clock.now();
+        let mut tx = state.db.begin_write().await?;
+        let Some(reg) = registrations::by_id(&mut *tx, &reg.id).await? else {
+            continue;
+        };
+        let (Some(on), Ok(to)) = (reg.ended_on, reg.status.abolish()) else {
+            continue;
+        };
+        let why = reg.end_reason.clone().unwrap_or_else(|| "廃止の届出".into());
+        if !move_registration(&mut tx, &reg, to, Some((on, &why)), now.timestamp()).await? {
+            continue;
+        }
+        let event = AuditEvent {
+            at: now,
+            actor_id: None,
+            actor_role: Some("system".into()),
+            action: "registration.abolish".into(),
+            entity: "registration".into(),
+            entity_id: reg.id.clone(),
+            changes: audit::diff(&[
+                ("status", json!(reg.status.as_str()), json!(to.as_str())),
+                ("ended_on", Value::Null, json!(on)),
+            ]),
+            request_id: format!("job:reg_expiry:{today}"),
+        };
+        audit::append(&mut tx, &event).await?;
+        commit(tx).await?;
+        done += 1;
+    }
+    Ok(done)
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -986,7 +1322,9 @@ pub async fn abolish(
         &reg.organization_id,
     ))?;
     let mut check = Check::default();
-    let on = check.past_date("abolished_on", &input.abolished_on, state.clock.today());
+    let today = state.clock.today();
+    // REG-6: abolition may be notified in advance (a date in the future): the room stays registered until then.
+    let on = check.date("abolished_on", &input.abolished_on);
     check.not_before("abolished_on", on, reg.first_registered_on, "登録日");
     let reason = check.optional_text("reason", input.reason.as_deref().unwrap_or_default(), LONG_TEXT);
     check.finish()?;
@@ -1004,6 +1342,35 @@ pub async fn abolish(
     } else {
         reason.as_str()
     };
+    if on > today {
+        if !registrations::schedule_end(&mut tx, &reg.id, reg.version, on, why, now.timestamp()).await? {
+            return Err(conflict(format!(
+                "登録{}の廃止の届出は受理済みです（{}）",
+                reg.number,
+                reg.ended_on.map(|d| d.to_string()).unwrap_or_default()
+            )));
+        }
+        crate::directory::reindex_registration(&mut tx, &reg.number).await?;
+        let changes = audit::diff(&[
+            ("ended_on", Value::Null, json!(on)),
+            ("end_reason", Value::Null, json!(why)),
+        ]);
+        audit::append(
+            &mut tx,
+            &caller.audit(
+                now,
+                "registration.abolish_notified",
+                "registration",
+                &reg.id,
+                changes,
+            ),
+        )
+        .await?;
+        commit(tx).await?;
+        return registrations::by_id(state.db.pool(), &reg.id)
+            .await?
+            .ok_or(AppError::NotFound);
+    }
     if !move_registration(&mut tx, &reg, to, Some((on, why)), now.timestamp()).await? {
         return Err(conflict("登録が同時に変更されました"));
     }
@@ -1029,7 +1396,9 @@ pub async fn abolish(
 /// Marks every registration in force whose validity ended before `today` as expired, unless a renewal applied
 /// for within validity is still under review. Idempotent: a second run finds nothing to do.
 pub async fn expire_due(state: &AppState, today: NaiveDate) -> AppResult<usize> {
-    let mut done = 0;
+    let mut done = roll_over_terms(state, today).await?;
+    done += apply_scheduled_changes(state, today).await?;
+    done += abolish_due(state, today).await?;
     loop {
         let due = registrations::past_expiry(state.db.pool(), today, 100).await?;
         let mut changed_any = false;
@@ -1073,6 +1442,45 @@ pub async fn expire_due(state: &AppState, today: NaiveDate) -> AppResult<usize> 
             return Ok(done);
         }
     }
+}
+
+/// REG-4: a renewed registration's next term becomes the current one from its first day (one audited transaction
+/// per registration; one changed concurrently is left for the next run).
+async fn roll_over_terms(state: &AppState, today: NaiveDate) -> AppResult<usize> {
+    let mut done = 0;
+    for reg in registrations::next_term_begun(state.db.pool(), today, 1000).await? {
+        let Some(next) = reg.next.as_ref() else {
+            continue;
+        };
+        let now = state.clock.now();
+        let mut tx = state.db.begin_write().await?;
+        if !registrations::roll_over_term(&mut tx, &reg.id, reg.version, now.timestamp()).await? {
+            continue;
+        }
+        let event = AuditEvent {
+            at: now,
+            actor_id: None,
+            actor_role: Some("system".into()),
+            action: "registration.term_begin".into(),
+            entity: "registration".into(),
+            entity_id: reg.id.clone(),
+            changes: audit::diff(&[
+                (
+                    "registered_on",
+                    json!(reg.registered_on),
+                    json!(next.registered_on),
+                ),
+                ("expires_on", json!(reg.expires_on), json!(next.expires_on)),
+                ("case_id", json!(reg.case_id), json!(next.case_id)),
+            ]),
+            request_id: format!("job:reg_expiry:{today}"),
+        };
+        audit::append(&mut tx, &event).await?;
+        crate::directory::reindex_registration(&mut tx, &reg.number).await?;
+        commit(tx).await?;
+        done += 1;
+    }
+    Ok(done)
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1156,6 +1564,14 @@ pub async fn receive_report(state: &AppState, address: &str, input: &ReportInput
     let at = state.clock.now();
     let mut tx = state.db.begin_write().await?;
     let id = reg_reports::insert(&mut tx, &reg.id, &number, &message, contact.as_deref(), now).await?;
+    // REG-7: a further report about a room under investigation joins the open case (not a second pile).
+    let open_case = inv::list(&mut *tx, Some(&reg.id), None, 50)
+        .await?
+        .into_iter()
+        .find(|c| c.status == "open" || c.status == "referred");
+    if let Some(case) = &open_case {
+        reg_reports::link(&mut tx, &id, &case.id).await?;
+    }
     let event = AuditEvent {
         at,
         actor_id: None,
@@ -1167,6 +1583,10 @@ pub async fn receive_report(state: &AppState, address: &str, input: &ReportInput
         changes: audit::created(&[
             ("registration_number", json!(number)),
             ("has_contact", json!(contact.is_some())),
+            (
+                "investigation_id",
+                json!(open_case.as_ref().map(|c| c.id.clone())),
+            ),
         ]),
         request_id: "public".into(),
     };
@@ -1217,6 +1637,17 @@ pub async fn open_investigation(
                     check.add(
                         format!("report_ids[{i}]"),
                         "この通報は既に扱われています (already handled)",
+                    );
+                }
+                // REG-7: dates in order — no case opened before the report that started it was received.
+                let received = chrono::DateTime::from_timestamp(rep.received_at, 0)
+                    .map(|t| t.with_timezone(&crate::clock::jst()).date_naive());
+                if let (Some(opened), Some(received)) = (opened_on, received)
+                    && opened < received
+                {
+                    check.add(
+                        "opened_on",
+                        format!("通報の受付日（{received}）より前の日付は指定できません (before the report was received)"),
                     );
                 }
             }
@@ -1951,4 +2382,115 @@ pub async fn record_attendance(
 /// Japanese labels used by API views and screens.
 pub fn status_label(s: Status) -> &'static str {
     s.label_ja()
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct EnrolmentInput {
+    pub registration_number: String,
+    pub counselor_name: String,
+}
+
+/// REG-9: an institution enrols a counselor of its registered room in a coming session; the office (the user who
+/// scheduled the session) is told by mail and sees the enrolment where it records attendance.
+pub async fn enrol(
+    state: &AppState,
+    caller: &Caller,
+    training_id: &str,
+    input: &EnrolmentInput,
+) -> AppResult<()> {
+    let actor = caller.actor();
+    AppError::check(authz::global(&actor, RegGlobalAction::ViewTraining))?;
+    let training = reg_trainings::by_id(state.db.pool(), training_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let today = state.clock.today();
+    let mut check = Check::default();
+    let reg = match RegistrationNumber::parse(&input.registration_number) {
+        Ok(n) => registrations::by_number(state.db.pool(), &n.to_string()).await?,
+        Err(_) => None,
+    };
+    // The institution enrols its own counselors (the office may enter one); another's registration: 404.
+    if let Some(r) = &reg {
+        AppError::check(authz::registration(
+            &actor,
+            RegistrationAction::Notify,
+            &r.organization_id,
+        ))?;
+    }
+    let name = check.text("counselor_name", &input.counselor_name, 100);
+    match &reg {
+        None => check.add(
+            "registration_number",
+            "該当する登録番号がありません (no such registration)",
+        ),
+        Some(r) if !name.is_empty() && !r.counselors.iter().any(|c| c.name.trim() == name) => check.add(
+            "counselor_name",
+            format!(
+                "登録{}の相談対応者ではありません (not a counselor of this registration)",
+                r.number
+            ),
+        ),
+        Some(_) => {}
+    }
+    check.finish()?;
+    let Some(reg) = reg else {
+        return Err(AppError::BadRequest("registration".into()));
+    };
+    if training.held_on < today {
+        return Err(conflict(format!("この研修は{}に開催済みです", training.held_on)));
+    }
+    if reg.public_status_on(today) != validity::PublicStatus::Registered {
+        return Err(conflict(format!("登録{}は有効ではありません", reg.number)));
+    }
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    if !reg_trainings::enrol(
+        &mut tx,
+        &training.id,
+        &reg.id,
+        &name,
+        &caller.user.id,
+        now.timestamp(),
+    )
+    .await?
+    {
+        return Err(conflict("この相談対応者は申込み済みです"));
+    }
+    audit::append(
+        &mut tx,
+        &caller.audit(
+            now,
+            "reg_training.enrol",
+            "reg_training",
+            &training.id,
+            audit::created(&[
+                ("registration_number", json!(reg.number)),
+                ("counselor_name", json!(name)),
+            ]),
+        ),
+    )
+    .await?;
+    if let Some(to) = reg_trainings::creator_email(&mut *tx, &training.id).await? {
+        let body = format!(
+            "研修「{}」（{}、{}）に申込みがありました。\n\n登録番号：{}\n相談対応者：{}\n\n\
+             出席は研修の画面で記録してください：{}/registration/trainings/{}\n",
+            training.title,
+            training.held_on,
+            training.place,
+            reg.number,
+            name,
+            state.config.base_url.trim_end_matches('/'),
+            training.id
+        );
+        let subject = format!("研修の申込み：{}", training.title);
+        match crate::outbox::enqueue_mail(&mut tx, now.timestamp(), &to, &subject, &body).await {
+            Ok(_) => {}
+            Err(AppError::Validation(e)) => {
+                tracing::warn!(training = %training.id, ?e, "REG-9 enrolment notice not queued: address");
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    commit(tx).await
 }

@@ -37,6 +37,8 @@ GET    /api/v1/public/accreditations           -      -                         
 GET    /api/v1/public/accreditations/{number}  own    -                         200    200           200    200  200   200  200  200
 GET    /api/v1/public/accreditations/{number}  other  -                         200    200           200    200  200   200  200  200
 GET    /api/v1/public/registrations            -      -                         200    200           200    200  200   200  200  200
+GET    /api/v1/public/registrations/{number}   own    -                         200    200           200    200  200   200  200  200
+GET    /api/v1/public/registrations/{number}   other  -                         200    200           200    200  200   200  200  200
 GET    /directory                              -      -                         200    200           200    200  200   200  200  200
 GET    /directory/registrations/{number}       own    -                         200    200           200    200  200   200  200  200
 GET    /directory/registrations/{number}       other  -                         200    200           200    200  200   200  200  200
@@ -57,6 +59,8 @@ GET    /api/v1/organizations/{id}              own    -                         
 GET    /api/v1/organizations/{id}              other  -                         401    200           200    200  404   404  404  404
 POST   /api/v1/organizations/{id}/sites        own    -                         401    403           201    403  404   404  404  201
 POST   /api/v1/organizations/{id}/sites        other  -                         401    403           201    403  404   404  404  404
+POST   /api/v1/organizations/{id}/changes      own    -                         401    403           200    403  404   404  404  200
+POST   /api/v1/organizations/{id}/changes      other  -                         401    403           200    403  404   404  404  404
 # A conflict of interest declared by the caller for themself (ACC-8)
 POST   /api/v1/conflicts                       own    -                         401    403           201    201  201   201  201  403
 POST   /api/v1/conflicts                       other  -                         401    403           201    201  201   201  201  404
@@ -91,6 +95,8 @@ GET    /organizations/{id}                     own    -                         
 GET    /organizations/{id}                     other  -                         login  200           200    200  404   404  404  404
 POST   /organizations/{id}/sites               own    /organizations/*          login  403           303    403  404   404  404  303
 POST   /organizations/{id}/sites               other  /organizations/*          login  403           303    403  404   404  404  404
+POST   /organizations/{id}/changes             own    /organizations/*          login  403           303    403  404   404  404  303
+POST   /organizations/{id}/changes             other  /organizations/*          login  403           303    403  404   404  404  404
 
 # Screens: administration
 GET    /admin/users                            -      -                         login  200           403    403  403   403  403  403
@@ -261,6 +267,8 @@ GET    /api/v1/registration/changes/{id}                      own   -  401 200 2
 GET    /api/v1/registration/changes/{id}                      other -  401 200 200 200 404 404 404 404
 POST   /api/v1/registration/changes/{id}/acknowledgement      own   -  401 403 200 403 404 404 404 403
 POST   /api/v1/registration/changes/{id}/acknowledgement      other -  401 403 200 403 404 404 404 404
+POST   /api/v1/registration/changes/{id}/refusal              own   -  401 403 200 403 404 404 404 403
+POST   /api/v1/registration/changes/{id}/refusal              other -  401 403 200 403 404 404 404 404
 
 # Public reports (REG-7): anyone may report; only the registrar reads them (reporters are protected)
 POST   /api/v1/public/reports                                 -     -  202 202 202 202 202 202 202 202
@@ -298,6 +306,9 @@ GET    /api/v1/registration/trainings/{id}                   own   -  401 200 20
 GET    /api/v1/registration/trainings/{id}                   other -  401 200 200 200 403 403 403 200
 POST   /api/v1/registration/trainings/{id}/attendance        own   -  401 403 201 403 403 403 403 403
 POST   /api/v1/registration/trainings/{id}/attendance        other -  401 403 201 403 403 403 403 403
+# Enrolment in a coming session (REG-9): the institution for its own counselors, or the office.
+POST   /api/v1/registration/trainings/{id}/enrolments        own   -  401 403 201 403 403 403 403 201
+POST   /api/v1/registration/trainings/{id}/enrolments        other -  401 403 201 403 403 403 403 404
 
 # REG screens
 # (the hub: committee members see the deregistration cases referred to them)
@@ -319,6 +330,8 @@ GET    /registration/registrations/{number}/certificate own -                   
 GET    /registration/registrations/{number}/certificate other -                  login 200 200 200 404 404 404 404
 POST   /registration/changes/{id}/acknowledge  own    /registration/registrations/* login 403 303 403 404 404 404 403
 POST   /registration/changes/{id}/acknowledge  other  /registration/registrations/* login 403 303 403 404 404 404 404
+POST   /registration/changes/{id}/refuse       own    /registration/registrations/* login 403 303 403 404 404 404 403
+POST   /registration/changes/{id}/refuse       other  /registration/registrations/* login 403 303 403 404 404 404 404
 GET    /registration/reports                   -      -                          login 200 200 200 403 403 403 403
 POST   /registration/reports/{id}/file         own    /registration/reports      login 403 303 403 403 403 403 403
 POST   /registration/reports/{id}/file         other  /registration/reports      login 403 303 403 403 403 403 403
@@ -334,6 +347,8 @@ GET    /registration/trainings/{id}            own    -                         
 GET    /registration/trainings/{id}            other  -                          login 200 200 200 403 403 403 200
 POST   /registration/trainings/{id}/attendance own    /registration/trainings/*  login 403 303 403 403 403 403 403
 POST   /registration/trainings/{id}/attendance other  /registration/trainings/*  login 403 303 403 403 403 403 403
+POST   /registration/trainings/{id}/enrolments own    /registration/trainings/*  login 403 303 403 403 403 403 303
+POST   /registration/trainings/{id}/enrolments other  /registration/trainings/*  login 403 303 403 403 403 403 404
 # The public report form (REG-7) needs no account
 GET    /report                                 -      -                          200 200 200 200 200 200 200 200
 POST   /report                                 -      -                          202 202 202 202 202 202 202 202

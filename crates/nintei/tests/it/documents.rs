@@ -598,7 +598,7 @@ async fn reg_5_a_returned_application_is_notified() {
     let r = app
         .post_json(
             "/api/v1/registration/cases",
-            Some(&reg.org),
+            Some(&reg.office),
             &crate::reg_common::application(&reg.org_id, &reg.site_id, "2026-09-01"),
         )
         .await;

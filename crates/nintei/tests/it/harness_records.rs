@@ -401,11 +401,11 @@ impl Fixture {
                 crate::acc_after::build(self, &mut b, stage, &office).await;
             }
             Need::RegCase => {
-                let org_user = org_token(self, &org).await;
+                // Entered by the office: a paper application dated in the past (REG-4).
                 let r = ok(
                     self,
                     "/api/v1/registration/cases",
-                    &org_user,
+                    &office,
                     reg_common::application(&org, &b.site_id, "2026-11-02"),
                     201,
                 )
@@ -417,6 +417,18 @@ impl Fixture {
                 b.site_id =
                     reg_common::add_site(&self.app, &office, &org, &format!("相談室{}", self.nonce())).await;
                 self.build_reg(&mut b, need, &office).await;
+                // REG-9: institutions enrol counselors in a session still to come.
+                if route.path.ends_with("/enrolments") {
+                    let r = ok(
+                        self,
+                        "/api/v1/registration/trainings",
+                        &office,
+                        json!({"title": "相談員研修（次回）", "held_on": "2026-12-10", "place": "福岡市"}),
+                        201,
+                    )
+                    .await;
+                    b.id = r["id"].as_str().unwrap_or_default().to_owned();
+                }
             }
         }
         b
@@ -425,11 +437,11 @@ impl Fixture {
     /// A registration of `b`'s organization and room, applied 2023-11-01 and registered 2023-12-01 (expires
     /// 2026-11-30, so the renewal window is open on 2026-11-20).
     async fn register(&self, b: &Built, office: &str) -> String {
-        let org_user = org_token(self, &b.org).await;
+        // Entered by the office: a paper application dated in the past (REG-4).
         let r = ok(
             self,
             "/api/v1/registration/cases",
-            &org_user,
+            office,
             reg_common::application(&b.org, &b.site_id, "2023-11-01"),
             201,
         )

@@ -50,12 +50,14 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_every_session_and_token(
     assert_eq!(ask(&app, &email.to_uppercase()).await, 202);
     let link = links(&app, &email).await.pop().expect("one mail with a link");
     assert!(
-        !app.state.db.scalar_i64(&format!(
-            "SELECT COUNT(*) AS n FROM password_resets WHERE token_hash = '{link}'"
-        ))
-        .await
-        .unwrap()
-        .is_positive(),
+        !app.state
+            .db
+            .scalar_i64(&format!(
+                "SELECT COUNT(*) AS n FROM password_resets WHERE token_hash = '{link}'"
+            ))
+            .await
+            .unwrap()
+            .is_positive(),
         "only the token's hash is stored"
     );
     // A weak password is refused and the link stays usable.
@@ -93,12 +95,20 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_every_session_and_token(
     .await
     .assert_status(404);
     // The new password works, the old one does not.
-    app.post_json("/api/v1/auth/token", None, &json!({"email": email, "password": PASSWORD}))
-        .await
-        .assert_status(401);
-    app.post_json("/api/v1/auth/token", None, &json!({"email": email, "password": NEW_PASSWORD}))
-        .await
-        .assert_status(200);
+    app.post_json(
+        "/api/v1/auth/token",
+        None,
+        &json!({"email": email, "password": PASSWORD}),
+    )
+    .await
+    .assert_status(401);
+    app.post_json(
+        "/api/v1/auth/token",
+        None,
+        &json!({"email": email, "password": NEW_PASSWORD}),
+    )
+    .await
+    .assert_status(200);
     let audited = app
         .state
         .db
@@ -111,13 +121,23 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_every_session_and_token(
 #[tokio::test]
 async fn known_and_unknown_addresses_get_the_same_answer_and_only_accounts_get_mail() {
     let app = TestApp::new().await;
-    let (_, email) = app.user(Role::Organization, Some(&app.organization("相談室さくら").await)).await;
+    let (_, email) = app
+        .user(Role::Organization, Some(&app.organization("相談室さくら").await))
+        .await;
     let before = app.count("mail_outbox").await;
     assert_eq!(ask(&app, &email).await, 202);
     assert_eq!(ask(&app, "nobody@example.jp").await, 202);
-    assert_eq!(app.count("mail_outbox").await, before + 1, "no mail for an unknown address");
+    assert_eq!(
+        app.count("mail_outbox").await,
+        before + 1,
+        "no mail for an unknown address"
+    );
     let bad = app
-        .post_json("/api/v1/public/password-resets", None, &json!({"email": "not an address"}))
+        .post_json(
+            "/api/v1/public/password-resets",
+            None,
+            &json!({"email": "not an address"}),
+        )
         .await;
     bad.assert_status(400);
     assert_eq!(bad.error_fields(), ["email"]);
@@ -130,7 +150,9 @@ async fn a_link_expires_after_an_hour_and_a_newer_link_ends_the_older() {
     ask(&app, &email).await;
     let first = links(&app, &email).await.pop().unwrap();
     app.clock.advance(Duration::minutes(61));
-    app.get(&format!("/password-reset/{first}"), None).await.assert_status(404);
+    app.get(&format!("/password-reset/{first}"), None)
+        .await
+        .assert_status(404);
     app.post_json(
         &format!("/api/v1/public/password-resets/{first}"),
         None,
@@ -190,8 +212,12 @@ async fn the_screens_lead_from_the_sign_in_page_to_a_new_password_and_the_second
     form.assert_status(200);
     let csrf = hidden(&form.text(), "csrf");
     // Without the form token the request is refused.
-    b.post_form("/password-reset", &[("email", &email)]).await.assert_status(403);
-    let sent = b.post_form("/password-reset", &[("csrf", &csrf), ("email", &email)]).await;
+    b.post_form("/password-reset", &[("email", &email)])
+        .await
+        .assert_status(403);
+    let sent = b
+        .post_form("/password-reset", &[("csrf", &csrf), ("email", &email)])
+        .await;
     sent.assert_status(200);
     assert!(sent.text().contains("再設定用のリンクをお送りしました"));
     let link = links(&app, &email).await.pop().unwrap();
@@ -199,7 +225,10 @@ async fn the_screens_lead_from_the_sign_in_page_to_a_new_password_and_the_second
     page.assert_status(200);
     let csrf = hidden(&page.text(), "csrf");
     let weak = b
-        .post_form(&format!("/password-reset/{link}"), &[("csrf", &csrf), ("password", "short")])
+        .post_form(
+            &format!("/password-reset/{link}"),
+            &[("csrf", &csrf), ("password", "short")],
+        )
         .await;
     weak.assert_status(400);
     let csrf = hidden(&weak.text(), "csrf");

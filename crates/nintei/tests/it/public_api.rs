@@ -68,7 +68,7 @@ async fn tokyo_room(app: &TestApp) -> String {
     body["disclosure"]["fee_structure"] = json!("年間契約 従業員1人あたり月額250円");
     body["disclosure"]["methods"] = json!(["face_to_face", "online"]);
     let r = app
-        .post_json("/api/v1/registration/cases", Some(&reg.org), &body)
+        .post_json("/api/v1/registration/cases", Some(&reg.office), &body)
         .await;
     r.assert_status(201);
     let id = r.json()["id"].as_str().unwrap().to_owned();

@@ -14,7 +14,7 @@ async fn room_with_hours(app: &TestApp, reg: &reg_common::Reg, name: &str, hours
     let mut body = reg_common::application(&reg.org_id, &site, "2026-09-01");
     body["disclosure"]["hours"] = json!(hours);
     let r = app
-        .post_json("/api/v1/registration/cases", Some(&reg.org), &body)
+        .post_json("/api/v1/registration/cases", Some(&reg.office), &body)
         .await;
     r.assert_status(201);
     let id = r.json()["id"].as_str().unwrap().to_owned();

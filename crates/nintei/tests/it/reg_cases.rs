@@ -47,8 +47,9 @@ async fn reg5_application_with_findings_is_returned_then_a_fixed_one_is_register
     body["psychiatrists"][0]["clinical_years"] = json!(4);
     body["psychiatrists"][0]["oh_qualification"] = json!("none");
     body["disclosure"]["hours"] = json!("  ");
+    // Dated in the past: a paper application the office enters (REG-4).
     let r = app
-        .post_json("/api/v1/registration/cases", Some(&reg.org), &body)
+        .post_json("/api/v1/registration/cases", Some(&reg.office), &body)
         .await;
     r.assert_status(201);
     assert_eq!(r.json()["status"], "submitted");
@@ -111,7 +112,7 @@ async fn reg5_application_with_findings_is_returned_then_a_fixed_one_is_register
     let r = app
         .post_json(
             "/api/v1/registration/cases",
-            Some(&reg.org),
+            Some(&reg.office),
             &application(&reg.org_id, &reg.site_id, "2026-09-12"),
         )
         .await;
@@ -160,7 +161,7 @@ async fn reg5_application_with_findings_is_returned_then_a_fixed_one_is_register
     app.post_json(
         "/api/v1/registration/cases",
         Some(&reg.org),
-        &application(&reg.org_id, &reg.site_id, "2026-10-01"),
+        &application(&reg.org_id, &reg.site_id, "2026-11-20"),
     )
     .await
     .assert_status(409);
@@ -205,7 +206,7 @@ async fn application_errors_name_their_fields() {
         assert!(fields.contains(&f.to_owned()), "{f} missing from {fields:?}");
     }
     // A blank name is reported once the rest is well-formed.
-    let mut body = application(&reg.org_id, &reg.site_id, "2026-09-01");
+    let mut body = application(&reg.org_id, &reg.site_id, "2026-11-20");
     body["counselors"][1]["name"] = json!("\u{3000}");
     assert_eq!(
         post(body).await.assert_status(400).error_fields(),
@@ -218,7 +219,7 @@ async fn application_errors_name_their_fields() {
     // Another organization's room is not this organization's: 400 naming site_id, nothing revealed.
     let other_org = app.organization("合同会社ほか").await;
     let other_site = add_site(&app, &reg.office, &other_org, "ほか相談室").await;
-    let body = application(&reg.org_id, &other_site, "2026-09-01");
+    let body = application(&reg.org_id, &other_site, "2026-11-20");
     assert_eq!(post(body).await.assert_status(400).error_fields(), ["site_id"]);
     // Applying for another organization: 404 (not visible); a surveyor: 404; the head: 403.
     let body = application(&other_org, &other_site, "2026-09-01");
@@ -254,7 +255,7 @@ async fn review_rules_dates_roles_and_visibility() {
     let r = app
         .post_json(
             "/api/v1/registration/cases",
-            Some(&reg.org),
+            Some(&reg.office),
             &application(&reg.org_id, &reg.site_id, "2026-09-01"),
         )
         .await;
@@ -363,7 +364,7 @@ async fn twenty_identical_reviews_register_once() {
     let r = app
         .post_json(
             "/api/v1/registration/cases",
-            Some(&reg.org),
+            Some(&reg.office),
             &application(&reg.org_id, &reg.site_id, "2026-09-01"),
         )
         .await;
@@ -412,7 +413,7 @@ async fn twenty_identical_reviews_register_once() {
 async fn concurrent_applications_for_one_room_leave_one_under_review() {
     let app = TestApp::new().await;
     let reg = setup(&app).await;
-    let body = application(&reg.org_id, &reg.site_id, "2026-09-01").to_string();
+    let body = application(&reg.org_id, &reg.site_id, "2026-11-20").to_string();
     let mut tasks = Vec::new();
     for _ in 0..8 {
         let router = app.router.clone();

@@ -47,7 +47,8 @@ pub async fn add_site(app: &TestApp, token: &str, org_id: &str, name: &str) -> S
         .post_json(
             &format!("/api/v1/organizations/{org_id}/sites"),
             Some(token),
-            &json!({"name": name, "prefecture": "40", "address": "福岡県北九州市小倉北区浅野1-2-3"}),
+            // REG-2: one room, one address — each room of the fixtures at its own place.
+            &json!({"name": name, "prefecture": "40", "address": format!("福岡県北九州市小倉北区浅野1-2-3 {name}")}),
         )
         .await;
     r.assert_status(201);
@@ -88,12 +89,14 @@ pub fn application(org_id: &str, site_id: &str, applied_on: &str) -> Value {
     })
 }
 
-/// Files the complete application and registers it; returns the case id and the registration number.
+/// Files the complete application and registers it; returns the case id and the registration number. The office
+/// enters it as a paper application, since `applied_on` is usually in the past (REG-4: an institution filing
+/// online files on the day itself).
 pub async fn register(app: &TestApp, reg: &Reg, applied_on: &str, decided_on: &str) -> (String, String) {
     let r = app
         .post_json(
             "/api/v1/registration/cases",
-            Some(&reg.org),
+            Some(&reg.office),
             &application(&reg.org_id, &reg.site_id, applied_on),
         )
         .await;

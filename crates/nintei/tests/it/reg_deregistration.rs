@@ -34,6 +34,8 @@ async fn reg7_public_report_leads_through_committee_to_deregistration() {
     let app = TestApp::new().await;
     let reg = setup(&app).await;
     let (_, number) = register(&app, &reg, "2026-09-01", "2026-09-20").await;
+    // The reports come in on 2026-11-04, before the office opens the case (REG-7: dates in order).
+    crate::reg_common::set_day(&app, "2026-11-04");
 
     // The public report: no account, contact optional and confidential.
     let report = json!({"registration_number": number,
@@ -65,6 +67,7 @@ async fn reg7_public_report_leads_through_committee_to_deregistration() {
     )
     .await;
     assert_eq!(r.assert_status(400).error_fields(), ["contact_email"]);
+    app.clock.set(crate::support::t0());
 
     // The inbox: the registrar sees the contact; the organization and the committee do not see the inbox.
     let inbox = app.get("/api/v1/registration/reports", Some(&reg.office)).await;

@@ -160,7 +160,7 @@ async fn reg6_abolition_ends_the_registration() {
     app.post_json(
         "/api/v1/registration/cases",
         Some(&reg.org),
-        &application(&reg.org_id, &reg.site_id, "2026-11-15"),
+        &application(&reg.org_id, &reg.site_id, "2026-11-20"),
     )
     .await
     .assert_status(201);

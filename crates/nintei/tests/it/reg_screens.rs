@@ -9,19 +9,20 @@ use nintei_domain::role::Role;
 use crate::reg_common::{register, setup};
 use crate::support::{Browser, PASSWORD, TestApp, hidden};
 
-async fn signed_in<'a>(app: &'a TestApp, email: &str) -> Browser<'a> {
+pub(crate) async fn signed_in<'a>(app: &'a TestApp, email: &str) -> Browser<'a> {
     let mut b = Browser::new(app);
     b.sign_in(email, PASSWORD).await.assert_status(303);
     b
 }
 
 /// The application form's fields: every question answered, every item confirmed except `not_met`.
-fn application_form(csrf: &str, site_id: &str, not_met: &[&str]) -> Vec<(String, String)> {
+pub(crate) fn application_form(csrf: &str, site_id: &str, not_met: &[&str]) -> Vec<(String, String)> {
     let mut f: Vec<(String, String)> = vec![
         ("csrf".into(), csrf.into()),
         ("site_id".into(), site_id.into()),
         ("renewal_of".into(), String::new()),
-        ("applied_on".into(), "2026-09-01".into()),
+        // An institution files online on the day itself (REG-4).
+        ("applied_on".into(), "2026-11-20".into()),
         (
             "eligibility.contracts_with_employers_for_fee".into(),
             "yes".into(),
@@ -80,7 +81,7 @@ fn application_form(csrf: &str, site_id: &str, not_met: &[&str]) -> Vec<(String,
     f
 }
 
-fn refs(f: &[(String, String)]) -> Vec<(&str, &str)> {
+pub(crate) fn refs(f: &[(String, String)]) -> Vec<(&str, &str)> {
     f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
 
@@ -143,7 +144,7 @@ async fn organization_applies_on_screen_sees_findings_and_the_office_reviews() {
             &[
                 ("csrf", &csrf),
                 ("decision", "register"),
-                ("decided_on", "2026-09-10"),
+                ("decided_on", "2026-11-20"),
                 ("reason", ""),
             ],
         )
@@ -156,7 +157,7 @@ async fn organization_applies_on_screen_sees_findings_and_the_office_reviews() {
             &[
                 ("csrf", &csrf),
                 ("decision", "return"),
-                ("decided_on", "2026-09-10"),
+                ("decided_on", "2026-11-20"),
                 ("reason", "3-3 の相談室の構造を確認してください"),
             ],
         )
@@ -186,19 +187,19 @@ async fn organization_applies_on_screen_sees_findings_and_the_office_reviews() {
             &[
                 ("csrf", &csrf),
                 ("decision", "register"),
-                ("decided_on", "2026-09-20"),
+                ("decided_on", "2026-11-20"),
                 ("reason", ""),
             ],
         )
         .await
         .assert_status(303);
     let page = office.get(&second).await.text();
-    assert!(page.contains("REG-2026-0001") && page.contains("2029-09-19"));
+    assert!(page.contains("REG-2026-0001") && page.contains("2029-11-19"));
     let cert = org
         .get("/registration/registrations/REG-2026-0001/certificate")
         .await;
     cert.assert_status(200);
-    assert!(cert.text().contains("登録通知書") && cert.text().contains("令和8年9月20日"));
+    assert!(cert.text().contains("登録通知書") && cert.text().contains("令和8年11月20日"));
     // Another organization's user sees none of it.
     let other = app.organization("合同会社ほか").await;
     let (_, other_email) = app.user(Role::Organization, Some(&other)).await;
@@ -230,7 +231,7 @@ async fn change_notice_on_screen_is_acknowledged_by_the_office() {
         ("changed_on", "2026-11-01"),
         ("site.name", "小倉相談室"),
         ("site.prefecture", "40"),
-        ("site.address", "福岡県北九州市小倉北区浅野1-2-3"),
+        ("site.address", "福岡県北九州市小倉北区浅野1-2-3 小倉相談室"),
         ("counselors[0].name", "山田 花子"),
         ("counselors[0].qualification", "clinical_psychologist"),
         ("counselors[0].full_time", "on"),
@@ -287,6 +288,8 @@ async fn public_report_form_then_the_office_opens_and_refers_a_case() {
     let app = TestApp::new().await;
     let reg = setup(&app).await;
     let (_, number) = register(&app, &reg, "2026-09-01", "2026-09-20").await;
+    // The report comes in on 2026-11-14, before the office opens the case (REG-7: dates in order).
+    crate::reg_common::set_day(&app, "2026-11-14");
     let mut public = Browser::new(&app);
     let form = public.get(&format!("/report?number={number}")).await;
     form.assert_status(200);
@@ -334,6 +337,7 @@ async fn public_report_form_then_the_office_opens_and_refers_a_case() {
         .await
         .assert_status(202);
     assert_eq!(app.count("reg_reports").await, 1);
+    app.clock.set(crate::support::t0());
 
     // The office's inbox shows the contact; the report opens a case; the case is referred.
     let mut office = signed_in(&app, &reg.office_email).await;

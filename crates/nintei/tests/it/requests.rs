@@ -48,15 +48,22 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
         "POST /api/v1/organizations/{id}/sites" => Body::Json(json!({
             "name": "門司相談室", "prefecture": "40", "address": "福岡県北九州市門司区港町1-1",
         })),
+        "POST /api/v1/organizations/{id}/changes" => Body::Json(json!({
+            "notified_on": "2026-11-20", "name": format!("株式会社こころ相談センター {}", c.nonce),
+        })),
         "POST /api/v1/conflicts" => Body::Json(json!({
             "user_id": c.user_id, "organization_id": c.org, "reason": "元勤務先 (former employer)",
         })),
         // Screens: signing in and out, the account
         "POST /login" => Body::form(&[("csrf", csrf), ("email", &c.email), ("password", PASSWORD)]),
         "POST /password-reset" => Body::form(&[("csrf", csrf), ("email", &c.email)]),
-        "POST /password-reset/{token}" => Body::form(&[("csrf", csrf), ("password", "Hinoki-Tsubaki-Koyomi-8841")]),
+        "POST /password-reset/{token}" => {
+            Body::form(&[("csrf", csrf), ("password", "Hinoki-Tsubaki-Koyomi-8841")])
+        }
         "POST /api/v1/public/password-resets" => Body::Json(json!({"email": c.email})),
-        "POST /api/v1/public/password-resets/{token}" => Body::Json(json!({"password": "Hinoki-Tsubaki-Koyomi-8841"})),
+        "POST /api/v1/public/password-resets/{token}" => {
+            Body::Json(json!({"password": "Hinoki-Tsubaki-Koyomi-8841"}))
+        }
         "POST /login/totp" => Body::form(&[("csrf", csrf), ("code", &code(c.now))]),
         "POST /logout" => Body::form(&[("csrf", csrf)]),
         "POST /account/password" => Body::form(&[
@@ -85,6 +92,15 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
             ("name", "門司相談室"),
             ("prefecture", "40"),
             ("address", "福岡県北九州市門司区港町1-1"),
+        ]),
+        "POST /organizations/{id}/changes" => Body::form(&[
+            ("csrf", csrf),
+            ("notified_on", "2026-11-20"),
+            ("name", &format!("株式会社こころ相談センター {}", c.nonce)),
+            ("representative", "代表取締役 山田 太郎"),
+            ("contact_name", "佐藤 花子"),
+            ("contact_email", "contact@harness.example"),
+            ("contact_phone", "093-123-4567"),
         ]),
         "POST /admin/settings" => Body::form(&[
             ("csrf", csrf),
@@ -207,13 +223,13 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
         "POST /q/{token}" => Body::form(&[("csrf", csrf), ("q1", "4"), ("q2", "5"), ("comment", "")]),
         // API.md "Registration cases (REG)" and its extensions (issue 5)
         "POST /api/v1/registration/cases" => {
-            Body::Json(reg_common::application(&c.org, &c.built.site_id, "2026-11-02"))
+            Body::Json(reg_common::application(&c.org, &c.built.site_id, "2026-11-20"))
         }
         "POST /api/v1/registration/cases/{id}/review" => {
             Body::Json(json!({"decision": "register", "decided_on": "2026-11-10"}))
         }
         "POST /api/v1/registrations/{number}/renewal" => {
-            let mut body = reg_common::application(&c.org, "", "2026-11-02");
+            let mut body = reg_common::application(&c.org, "", "2026-11-20");
             if let Some(o) = body.as_object_mut() {
                 o.remove("organization_id");
                 o.remove("site_id");
@@ -229,6 +245,9 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
         }
         "POST /api/v1/registration/changes/{id}/acknowledgement" => {
             Body::Json(json!({"acknowledged_on": "2026-11-19"}))
+        }
+        "POST /api/v1/registration/changes/{id}/refusal" => {
+            Body::Json(json!({"refused_on": "2026-11-19", "reason": "登録基準を満たさない変更"}))
         }
         "POST /api/v1/registration/reports/{id}/filing" => Body::Empty,
         "POST /api/v1/registration/investigations" => Body::Json(json!({
@@ -259,6 +278,9 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
         })),
         "POST /api/v1/registration/trainings/{id}/attendance" => Body::Json(json!({
             "registration_number": c.built.number, "counselor_name": "山田 花子", "attended": true,
+        })),
+        "POST /api/v1/registration/trainings/{id}/enrolments" => Body::Json(json!({
+            "registration_number": c.built.number, "counselor_name": "山田 花子",
         })),
         "POST /api/v1/public/reports" => Body::Json(json!({
             "registration_number": c.built.number, "message": "相談室が閉まっています。",
@@ -367,6 +389,12 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
             ("acknowledged_on", "2026-11-19"),
             ("number", &c.built.number),
         ]),
+        "POST /registration/changes/{id}/refuse" => Body::form(&[
+            ("csrf", csrf),
+            ("refused_on", "2026-11-19"),
+            ("reason", "登録基準を満たさない変更"),
+            ("number", &c.built.number),
+        ]),
         "POST /registration/reports/{id}/file" => Body::form(&[("csrf", csrf)]),
         "POST /registration/investigations" => Body::form(&[
             ("csrf", csrf),
@@ -391,6 +419,10 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
             ("csrf", csrf),
             ("counselor", &format!("{}|山田 花子", c.built.number)),
             ("attended", "1"),
+        ]),
+        "POST /registration/trainings/{id}/enrolments" => Body::form(&[
+            ("csrf", csrf),
+            ("counselor", &format!("{}|山田 花子", c.built.number)),
         ]),
         "POST /report" => Body::form(&[
             ("csrf", csrf),
@@ -428,7 +460,7 @@ fn reg_application_form(csrf: &str, site_id: &str) -> Vec<(String, String)> {
         ("csrf", csrf),
         ("site_id", site_id),
         ("renewal_of", ""),
-        ("applied_on", "2026-11-02"),
+        ("applied_on", "2026-11-20"),
         ("eligibility.contracts_with_employers_for_fee", "yes"),
         ("eligibility.face_to_face_counseling", "yes"),
         ("eligibility.referral_to_medical_institutions", "yes"),

@@ -49,3 +49,16 @@ pub async fn registrations(
     let items: Vec<Value> = rows.iter().map(directory::registration_json).collect();
     Ok(Json(json!({ "items": items })))
 }
+
+/// `GET /api/v1/public/registrations/{number}`: the verification of a registration number (REG-4, REG-5), its
+/// status judged by the dates at the moment of the request; 404 for an unknown or malformed number.
+pub async fn registration(
+    State(state): State<AppState>,
+    Path(number): Path<String>,
+) -> WebResult<Json<Value>> {
+    let today = state.clock.today();
+    let r = directory::verify_registration(&state, &number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Json(directory::registration_verification_json(&r, today)))
+}

@@ -26,6 +26,7 @@ pub fn routes() -> Routes {
         .route("/api/v1/organizations", post(org::create))
         .route("/api/v1/organizations/{id}", get(org::show))
         .route("/api/v1/organizations/{id}/sites", post(org::add_site))
+        .route("/api/v1/organizations/{id}/changes", post(org::notify_change))
         .route("/api/v1/conflicts", post(conflicts::create))
         .route("/api/v1/openapi.json", get(crate::openapi::openapi_json))
         .route("/api/v1/accreditation/standards", get(acc::case::standards))
@@ -89,6 +90,10 @@ pub fn routes() -> Routes {
             get(directory::accreditation),
         )
         .route("/api/v1/public/registrations", get(directory::registrations))
+        .route(
+            "/api/v1/public/registrations/{number}",
+            get(directory::registration),
+        )
         .merge(registration_routes())
         .merge(acc_after_routes())
         .merge(accreditation_routes())
@@ -283,6 +288,10 @@ fn registration_routes() -> Routes {
             "/api/v1/registration/changes/{id}/acknowledgement",
             post(r::acknowledge_change),
         )
+        .route(
+            "/api/v1/registration/changes/{id}/refusal",
+            post(r::refuse_change),
+        )
         .route("/api/v1/registration/reports", get(r::list_reports))
         .route("/api/v1/registration/reports/{id}/filing", post(r::file_report))
         .route(
@@ -324,6 +333,7 @@ fn registration_routes() -> Routes {
             "/api/v1/registration/trainings/{id}/attendance",
             post(r::record_attendance),
         )
+        .route("/api/v1/registration/trainings/{id}/enrolments", post(r::enrol))
         .route("/api/v1/public/reports", post(r::public_report))
         .route("/api/v1/public/password-resets", post(recovery::request))
         .route("/api/v1/public/password-resets/{token}", post(recovery::reset))

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::api::{ApiJson, created};
 use crate::auth::ApiCaller;
 use crate::error::{AppError, WebResult};
-use nintei_app::org::{self, OrganizationInput, SiteInput};
+use nintei_app::org::{self, IdentityChangeInput, OrganizationInput, SiteInput};
 use nintei_app::state::AppState;
 
 pub async fn create(
@@ -56,4 +56,23 @@ pub async fn add_site(
     ))?;
     let site_id = org::add_site(&state, &caller, &id, &input).await?;
     Ok(created(&site_id))
+}
+
+/// `POST /api/v1/organizations/{id}/changes` (office; the organization's own users) `{notified_on, name?,
+/// representative?, contact?: {name?, email?, phone?}}` → 200 the record (REG-6).
+pub async fn notify_change(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<IdentityChangeInput>,
+) -> WebResult<Json<Value>> {
+    AppError::check(authz::organization(
+        &caller.actor(),
+        OrganizationAction::NotifyChange,
+        &id,
+    ))?;
+    let org = org::notify_identity_change(&state, &caller, &id, &input).await?;
+    Ok(Json(
+        serde_json::to_value(&org).map_err(|e| AppError::Internal(e.to_string()))?,
+    ))
 }

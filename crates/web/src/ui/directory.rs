@@ -223,12 +223,15 @@ pub async fn registration(
 ) -> Response {
     let lang = lang_of(&headers);
     let path = format!("/directory/registrations/{number}");
+    // REG-4: in force and within the term in force today, judged by the dates (not by when the daily job ran).
+    let today = state.clock.today();
     match registrations::listed_by_number(state.db.pool(), &number).await {
-        Ok(Some(r)) if r.registration.status.is_in_force() => {
+        Ok(Some(r)) if r.registration.public_status_on(today).discloses() => {
+            let term = r.registration.term_on(today);
             let page = RegistrationPage {
                 p: Page::public(lang, "pub.registration_title", &path),
-                registered_on: r.registration.registered_on.to_string(),
-                expires_on: r.registration.expires_on.to_string(),
+                registered_on: term.registered_on.to_string(),
+                expires_on: term.expires_on.to_string(),
                 d: r.registration.disclosure.clone(),
                 r: reg_row(lang, &r),
             };
@@ -248,6 +251,22 @@ struct VerifyPage {
     status: String,
     accredited_on: String,
     not_found: bool,
+    /// REG-4, REG-5: a registration number's verification.
+    reg: Option<RegVerify>,
+    reg_number: bool,
+}
+
+/// What `/verify/{number}` shows of a registration: its status judged by the dates and the term in force.
+pub struct RegVerify {
+    number: String,
+    organization_name: String,
+    site_name: String,
+    prefecture: String,
+    address: String,
+    registered_on: String,
+    expires_on: String,
+    ended_on: String,
+    in_force: bool,
 }
 
 /// `GET /verify?number=`: the form; a number given goes to its page.
@@ -268,6 +287,8 @@ pub async fn verify_form(headers: HeaderMap, query: Result<DirectoryQuery, WebEr
         status: String::new(),
         accredited_on: String::new(),
         not_found: false,
+        reg: None,
+        reg_number: false,
     };
     render_status(StatusCode::OK, &page)
 }
@@ -288,7 +309,12 @@ pub async fn verify(
         status: String::new(),
         accredited_on: String::new(),
         not_found: false,
+        reg: None,
+        reg_number: false,
     };
+    if number.trim().to_ascii_uppercase().starts_with("REG-") {
+        return verify_registration(&state, lang, today, page).await;
+    }
     match acc_store::public_accreditation(state.db.pool(), &number).await {
         Ok(Some(a)) => {
             let day = today.format("%Y-%m-%d").to_string();
@@ -308,6 +334,40 @@ pub async fn verify(
         }
         Ok(None) => {
             page.not_found = true;
+            render_status(StatusCode::NOT_FOUND, &page)
+        }
+        Err(e) => WebError::from(e).into_response(),
+    }
+}
+
+/// `/verify/{number}` for a registration number (REG-4, REG-5): the same answer as the API's verification.
+async fn verify_registration(
+    state: &AppState,
+    lang: Lang,
+    today: chrono::NaiveDate,
+    mut page: VerifyPage,
+) -> Response {
+    match directory::verify_registration(state, &page.number).await {
+        Ok(Some(r)) => {
+            let v = directory::registration_verification_json(&r, today);
+            let field = |k: &str| v[k].as_str().unwrap_or_default().to_owned();
+            page.status = format!("pub.reg_{}", field("status"));
+            page.reg = Some(RegVerify {
+                number: field("number"),
+                organization_name: field("organization_name"),
+                site_name: field("site_name"),
+                prefecture: prefecture_label(lang, &r.prefecture),
+                address: field("address"),
+                registered_on: field("registered_on"),
+                expires_on: field("expires_on"),
+                ended_on: field("ended_on"),
+                in_force: v.get("disclosure").is_some(),
+            });
+            render_status(StatusCode::OK, &page)
+        }
+        Ok(None) => {
+            page.not_found = true;
+            page.reg_number = true;
             render_status(StatusCode::NOT_FOUND, &page)
         }
         Err(e) => WebError::from(e).into_response(),

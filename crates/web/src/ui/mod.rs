@@ -39,8 +39,14 @@ pub fn routes() -> Routes {
         .route("/verify", get(directory::verify_form))
         .route("/verify/{number}", get(directory::verify))
         .route("/login", get(login::form).post(login::submit))
-        .route("/password-reset", get(recovery::request_form).post(recovery::request_submit))
-        .route("/password-reset/{token}", get(recovery::reset_form).post(recovery::reset_submit))
+        .route(
+            "/password-reset",
+            get(recovery::request_form).post(recovery::request_submit),
+        )
+        .route(
+            "/password-reset/{token}",
+            get(recovery::reset_form).post(recovery::reset_submit),
+        )
         .route("/login/totp", get(login::totp_form).post(login::totp_submit))
         .route("/logout", post(login::logout))
         .route("/lang/{code}", get(lang::switch))
@@ -56,6 +62,7 @@ pub fn routes() -> Routes {
         .route("/organizations/new", get(org::new_form))
         .route("/organizations/{id}", get(org::show))
         .route("/organizations/{id}/sites", post(org::add_site))
+        .route("/organizations/{id}/changes", post(org::notify_change))
         .route("/admin/users", get(users::list).post(users::create))
         .route("/admin/settings", get(settings::show).post(settings::save))
         .route("/mail", get(mail::list))
@@ -138,6 +145,7 @@ fn registration_routes() -> Routes {
             get(r::certificate),
         )
         .route("/registration/changes/{id}/acknowledge", post(r::acknowledge))
+        .route("/registration/changes/{id}/refuse", post(r::refuse))
         .route("/registration/reports", get(r::reports))
         .route("/registration/reports/{id}/file", post(r::file_report))
         .route("/registration/investigations", post(r::open_investigation))
@@ -151,6 +159,7 @@ fn registration_routes() -> Routes {
             get(r::trainings).post(r::create_training),
         )
         .route("/registration/trainings/{id}", get(r::show_training))
+        .route("/registration/trainings/{id}/enrolments", post(r::enrol))
         .route(
             "/registration/trainings/{id}/attendance",
             post(r::record_attendance),

@@ -271,6 +271,9 @@ struct ShowPage {
     prefecture_label: String,
     sites: Vec<(String, String, String)>,
     may_add_site: bool,
+    /// REG-6: the organization notifies a change of its name, representative or contact.
+    may_notify_change: bool,
+    today: String,
     prefectures: Vec<(String, String)>,
     errors: Errors,
     history: Option<Vec<HistoryRow>>,
@@ -315,6 +318,8 @@ async fn show_page(
         org,
         sites,
         may_add_site: authz::organization(&actor, OrganizationAction::AddSite, id).is_allowed(),
+        may_notify_change: authz::organization(&actor, OrganizationAction::NotifyChange, id).is_allowed(),
+        today: state.clock.today().to_string(),
         prefectures: prefecture_options(),
         errors,
         history,
@@ -370,6 +375,54 @@ pub async fn add_site(
         address: f.site.address,
     };
     match org::add_site(&state, &s.caller, &id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/organizations/{id}")).into_response()),
+        Err(AppError::Validation(errors)) => {
+            let (_, page) = show_page(&state, &s, &id, Errors(errors), "").await?;
+            Ok(render_status(StatusCode::BAD_REQUEST, &page))
+        }
+        Err(e) => Err(err(e)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct IdentityForm {
+    csrf: String,
+    notified_on: String,
+    name: String,
+    representative: String,
+    contact_name: String,
+    contact_email: String,
+    contact_phone: String,
+}
+
+/// REG-6: the change form of the organization's name, representative and contact (prefilled; unchanged fields
+/// are no change).
+pub async fn notify_change(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Path(id): Path<String>,
+    UiForm(f): UiForm<IdentityForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&s.session, &f.csrf)?;
+    let err = in_lang(s.lang);
+    AppError::check(authz::organization(
+        &s.caller.actor(),
+        OrganizationAction::NotifyChange,
+        &id,
+    ))
+    .map_err(&err)?;
+    let input = org::IdentityChangeInput {
+        notified_on: f.notified_on,
+        name: Some(f.name),
+        representative: Some(f.representative),
+        contact: Some(org::ContactChangeInput {
+            name: Some(f.contact_name),
+            email: Some(f.contact_email),
+            phone: Some(f.contact_phone),
+        }),
+    };
+    match org::notify_identity_change(&state, &s.caller, &id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/organizations/{id}")).into_response()),
         Err(AppError::Validation(errors)) => {
             let (_, page) = show_page(&state, &s, &id, Errors(errors), "").await?;

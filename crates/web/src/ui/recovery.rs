@@ -52,7 +52,14 @@ fn form_token_ok(headers: &HeaderMap, submitted: &str) -> Result<(), PageError> 
     Ok(())
 }
 
-fn request_page(state: &AppState, headers: &HeaderMap, status: StatusCode, email: &str, errors: Errors, sent: bool) -> Response {
+fn request_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    email: &str,
+    errors: Errors,
+    sent: bool,
+) -> Response {
     let csrf = random_token(24);
     let page = RequestPage {
         p: Page::public(lang_of(headers), "reset.title", "/password-reset"),
@@ -87,7 +94,14 @@ pub async fn request_submit(
 ) -> Result<Response, PageError> {
     form_token_ok(&headers, &f.csrf)?;
     match recovery::request(&state, &f.email, &address, &rid.0.0).await {
-        Ok(()) => Ok(request_page(&state, &headers, StatusCode::OK, "", Errors::default(), true)),
+        Ok(()) => Ok(request_page(
+            &state,
+            &headers,
+            StatusCode::OK,
+            "",
+            Errors::default(),
+            true,
+        )),
         Err(AppError::Validation(errors)) => Ok(request_page(
             &state,
             &headers,
@@ -101,14 +115,24 @@ pub async fn request_submit(
             &headers,
             crate::error::status(&e),
             &f.email,
-            Errors(vec![FieldError::new("email", "試行回数が多すぎます。しばらく待ってから、もう一度お試しください。 (too many requests; try again later)")]),
+            Errors(vec![FieldError::new(
+                "email",
+                "試行回数が多すぎます。しばらく待ってから、もう一度お試しください。 (too many requests; try again later)",
+            )]),
             false,
         )),
         Err(e) => Err(PageError::App(e, lang_of(&headers))),
     }
 }
 
-fn reset_page(state: &AppState, headers: &HeaderMap, status: StatusCode, token: &str, errors: Errors, done: bool) -> Response {
+fn reset_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    token: &str,
+    errors: Errors,
+    done: bool,
+) -> Response {
     let csrf = random_token(24);
     let page = ResetPage {
         p: Page::public(lang_of(headers), "reset.new_title", "/password-reset"),
@@ -129,7 +153,14 @@ pub async fn reset_form(
     recovery::check_link(&state, &token)
         .await
         .map_err(|e| PageError::App(e, lang_of(&headers)))?;
-    Ok(reset_page(&state, &headers, StatusCode::OK, &token, Errors::default(), false))
+    Ok(reset_page(
+        &state,
+        &headers,
+        StatusCode::OK,
+        &token,
+        Errors::default(),
+        false,
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -150,7 +181,14 @@ pub async fn reset_submit(
 ) -> Result<Response, PageError> {
     form_token_ok(&headers, &f.csrf)?;
     match recovery::reset(&state, &token, &f.password, &rid.0.0).await {
-        Ok(()) => Ok(reset_page(&state, &headers, StatusCode::OK, "", Errors::default(), true)),
+        Ok(()) => Ok(reset_page(
+            &state,
+            &headers,
+            StatusCode::OK,
+            "",
+            Errors::default(),
+            true,
+        )),
         Err(AppError::Validation(errors)) => Ok(reset_page(
             &state,
             &headers,

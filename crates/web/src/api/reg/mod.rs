@@ -79,6 +79,8 @@ pub fn notice_json(n: &ChangeNotice, number: &str) -> Value {
         "note": n.note,
         "findings": n.findings,
         "acknowledged_on": n.acknowledged_on,
+        "closed_on": n.closed_on,
+        "close_reason": n.close_reason,
     })
 }
 
@@ -293,6 +295,18 @@ pub async fn registration_json(state: &AppState, caller: &Caller, reg: &Registra
         obj.insert("counselors".into(), json!(reg.counselors));
         obj.insert("psychiatrists".into(), json!(reg.psychiatrists));
         obj.insert("renewal_pending".into(), json!(pending.is_some()));
+        // REG-4 terms with history: a renewal decided early waits as `next_term`; every term is kept.
+        obj.insert("next_term".into(), json!(reg.next));
+        let terms = registrations::terms(state.db.pool(), &reg.id).await?;
+        obj.insert(
+            "terms".into(),
+            json!(
+                terms
+                    .iter()
+                    .map(|(_, t)| json!({"registered_on": t.registered_on, "expires_on": t.expires_on}))
+                    .collect::<Vec<_>>()
+            ),
+        );
         obj.insert(
             "cases".into(),
             json!(
@@ -400,6 +414,19 @@ pub async fn acknowledge_change(
     ApiJson(input): ApiJson<reg::AcknowledgeInput>,
 ) -> WebResult<Json<Value>> {
     let n = reg::acknowledge_change(&state, &caller, &id, &input).await?;
+    let (_, r) = reg::visible_change(&state, &caller, &n.id).await?;
+    Ok(Json(notice_json(&n, &r.number)))
+}
+
+/// `POST /api/v1/registration/changes/{id}/refusal` (office) `{refused_on, reason}` → 200 notice, status
+/// `refused` (REG-6; a notice that breaks REG-3 is refused, not published).
+pub async fn refuse_change(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<reg::RefusalInput>,
+) -> WebResult<Json<Value>> {
+    let n = reg::refuse_change(&state, &caller, &id, &input).await?;
     let (_, r) = reg::visible_change(&state, &caller, &n.id).await?;
     Ok(Json(notice_json(&n, &r.number)))
 }
@@ -717,6 +744,25 @@ pub async fn create_training(
     Ok(created(&id))
 }
 
+/// `POST /api/v1/registration/trainings/{id}/enrolments` (the organization's users, office)
+/// `{registration_number, counselor_name}` → 201 (REG-9).
+pub async fn enrol(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<reg::EnrolmentInput>,
+) -> WebResult<Response> {
+    reg::enrol(&state, &caller, &id, &input).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            json!({"training_id": id, "registration_number": input.registration_number.trim(),
+                    "counselor_name": input.counselor_name.trim()}),
+        ),
+    )
+        .into_response())
+}
+
 /// `GET /api/v1/registration/trainings/{id}` with attendance (an organization sees its own counselors only).
 pub async fn show_training(
     State(state): State<AppState>,
@@ -737,9 +783,17 @@ pub async fn show_training(
                    "attended": a.attended})
         })
         .collect();
+    // REG-9: the counselors institutions enrolled (an organization sees its own).
+    let enrolments: Vec<Value> = reg_trainings::enrolments(state.db.pool(), &id)
+        .await?
+        .into_iter()
+        .filter(|e| authz::may_see(&actor, &e.organization_id))
+        .map(|e| json!({"registration_number": e.registration_number, "counselor_name": e.counselor_name}))
+        .collect();
     let mut v = training_json(&t);
     if let Some(obj) = v.as_object_mut() {
         obj.insert("attendance".into(), json!(attendance));
+        obj.insert("enrolments".into(), json!(enrolments));
     }
     Ok(Json(v))
 }

@@ -99,9 +99,29 @@ fn int(s: &str) -> i64 {
 const COUNSELOR_ROWS: usize = 6;
 const PSYCHIATRIST_ROWS: usize = 3;
 
+/// The rows a form sent under `prefix` (`counselors[i].…`): every index present, up to [`MAX_ROWS`], so that a
+/// room with many counselors or psychiatrists loses none of them (REG-3 1(2), 1(4)).
+fn rows_sent(pairs: &Pairs, prefix: &str) -> usize {
+    pairs
+        .iter()
+        .filter_map(|(k, _)| {
+            k.strip_prefix(prefix)
+                .and_then(|rest| rest.strip_prefix('['))
+                .and_then(|rest| rest.split_once(']'))
+                .and_then(|(i, _)| i.parse::<usize>().ok())
+        })
+        .filter(|i| *i < MAX_ROWS)
+        .map(|i| i + 1)
+        .max()
+        .unwrap_or(0)
+}
+
+/// More rows than any room has; indices beyond are not read.
+const MAX_ROWS: usize = 200;
+
 /// Counselor rows of a form; rows left entirely blank are not rows.
 fn counselor_inputs(pairs: &Pairs) -> Vec<CounselorInput> {
-    (0..COUNSELOR_ROWS + 20)
+    (0..rows_sent(pairs, "counselors").max(COUNSELOR_ROWS))
         .map(|i| {
             let f = |n: &str| value(pairs, &format!("counselors[{i}].{n}")).to_owned();
             CounselorInput {
@@ -116,7 +136,7 @@ fn counselor_inputs(pairs: &Pairs) -> Vec<CounselorInput> {
 }
 
 fn psychiatrist_inputs(pairs: &Pairs) -> Vec<PsychiatristInput> {
-    (0..PSYCHIATRIST_ROWS + 10)
+    (0..rows_sent(pairs, "psychiatrists").max(PSYCHIATRIST_ROWS))
         .map(|i| {
             let f = |n: &str| value(pairs, &format!("psychiatrists[{i}].{n}")).to_owned();
             PsychiatristInput {
@@ -244,7 +264,8 @@ fn row_errors(errors: &Errors, prefix: &str) -> Vec<String> {
 }
 
 fn counselor_rows(input: &[CounselorInput], errors: &Errors) -> Vec<CounselorRow> {
-    let n = input.len().max(COUNSELOR_ROWS);
+    // Every registered counselor plus two blank rows to add more.
+    let n = (input.len() + 2).max(COUNSELOR_ROWS);
     (0..n)
         .map(|i| {
             let c = input.get(i).cloned().unwrap_or_default();
@@ -265,7 +286,7 @@ fn counselor_rows(input: &[CounselorInput], errors: &Errors) -> Vec<CounselorRow
 }
 
 fn psychiatrist_rows(input: &[PsychiatristInput], errors: &Errors) -> Vec<PsychiatristRow> {
-    let n = input.len().max(PSYCHIATRIST_ROWS);
+    let n = (input.len() + 1).max(PSYCHIATRIST_ROWS);
     (0..n)
         .map(|i| {
             let p = input.get(i).cloned().unwrap_or_default();
@@ -1210,6 +1231,8 @@ struct RegistrationPage {
     registered_on: String,
     expires_on: String,
     ended: Option<(String, String)>,
+    /// REG-4: a renewal decided early, waiting for its first day.
+    next_term: Option<(String, String)>,
     pub_disclosure: Vec<(&'static str, String)>,
     pub_counselors: Vec<(String, String, String)>,
     pub_psychiatrists: Vec<(String, String, String, String)>,
@@ -1290,10 +1313,12 @@ async fn registration_page(
                 .map(|k| kind_label_ja(k))
                 .collect::<Vec<_>>()
                 .join("、"),
-            status_key: if n.status == "notified" {
-                "reg.change.notified"
-            } else {
-                "reg.change.acknowledged"
+            status_key: match n.status.as_str() {
+                "notified" => "reg.change.notified",
+                "scheduled" => "reg.change.scheduled",
+                "refused" => "reg.change.refused",
+                "closed" => "reg.change.closed",
+                _ => "reg.change.acknowledged",
             },
             note: n.note,
             findings: n.findings,
@@ -1356,6 +1381,10 @@ async fn registration_page(
         ended: reg
             .ended_on
             .map(|d| (d.to_string(), reg.end_reason.clone().unwrap_or_default())),
+        next_term: reg
+            .next
+            .as_ref()
+            .map(|n| (n.registered_on.to_string(), n.expires_on.to_string())),
         pub_disclosure: public_rows(&reg.disclosure),
         pub_counselors: reg
             .disclosure
@@ -1420,6 +1449,7 @@ fn done_key(done: &str) -> &'static str {
     match done {
         "change" => "reg.notice.change",
         "ack" => "reg.notice.acknowledged",
+        "refused" => "reg.notice.refused",
         "abolished" => "reg.notice.abolished",
         "opened" => "reg.notice.opened",
         "saved" => "reg.notice.saved",
@@ -1529,6 +1559,43 @@ pub async fn acknowledge(
             let errors = match e {
                 AppError::Validation(v) => v,
                 other => vec![FieldError::new("acknowledged_on", other.detail())],
+            };
+            let page = registration_page(&state, &s, &f.number, None, Errors(errors), "").await?;
+            Ok(render_status(StatusCode::BAD_REQUEST, &page))
+        }
+        Err(e) => Err(in_lang(s.lang)(e)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RefuseForm {
+    csrf: String,
+    refused_on: String,
+    reason: String,
+    number: String,
+}
+
+/// REG-6: the office refuses a change notice (one that breaks REG-3 cannot be acknowledged).
+pub async fn refuse(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Path(id): Path<String>,
+    UiForm(f): UiForm<RefuseForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&s.session, &f.csrf)?;
+    let input = reg::RefusalInput {
+        refused_on: f.refused_on,
+        reason: f.reason,
+    };
+    match reg::refuse_change(&state, &s.caller, &id, &input).await {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/registration/registrations/{}?done=refused", f.number)).into_response(),
+        ),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let errors = match e {
+                AppError::Validation(v) => v,
+                other => vec![FieldError::new("refused_on", other.detail())],
             };
             let page = registration_page(&state, &s, &f.number, None, Errors(errors), "").await?;
             Ok(render_status(StatusCode::BAD_REQUEST, &page))
@@ -2103,6 +2170,9 @@ struct TrainingPage {
     may_manage: bool,
     registrations: Vec<(String, String)>,
     errors: Errors,
+    /// REG-9: the counselors enrolled (an organization sees its own) and what an institution may enrol.
+    enrolments: Vec<(String, String)>,
+    enrol_options: Vec<(String, String)>,
 }
 
 async fn training_page(
@@ -2145,6 +2215,34 @@ async fn training_page(
             }
         }
     }
+    let enrolments = reg_trainings::enrolments(pool, id)
+        .await
+        .map_err(|e| err(e.into()))?
+        .into_iter()
+        .filter(|e| authz::may_see(&actor, &e.organization_id))
+        .map(|e| (e.registration_number, e.counselor_name))
+        .collect();
+    // An institution enrols the counselors of its own rooms registered today, in sessions still to come.
+    let mut enrol_options = Vec::new();
+    let today = state.clock.today();
+    if let (Some(org), true) = (actor.organization_id.as_deref(), t.held_on >= today) {
+        for l in registrations::list(pool, Some(org), 1000)
+            .await
+            .map_err(|e| err(e.into()))?
+        {
+            if l.registration.public_status_on(today)
+                != nintei_domain::reg::validity::PublicStatus::Registered
+            {
+                continue;
+            }
+            for c in &l.registration.counselors {
+                enrol_options.push((
+                    format!("{}|{}", l.registration.number, c.name),
+                    format!("{} {} — {}", l.registration.number, l.site_name, c.name),
+                ));
+            }
+        }
+    }
     Ok(TrainingPage {
         p: Page::for_session(s, "reg.training_title", &format!("/registration/trainings/{id}")),
         t,
@@ -2152,6 +2250,8 @@ async fn training_page(
         may_manage,
         registrations: options,
         errors,
+        enrolments,
+        enrol_options,
     })
 }
 
@@ -2186,6 +2286,34 @@ pub async fn record_attendance(
         attended: Some(f.attended != "no"),
     };
     match reg::record_attendance(&state, &s.caller, &id, &input).await {
+        Ok(()) => Ok(Redirect::to(&format!("/registration/trainings/{id}")).into_response()),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let status = crate::error::status(&e);
+            let errors = match e {
+                AppError::Validation(v) => v,
+                other => vec![FieldError::new("counselor", other.detail())],
+            };
+            let page = training_page(&state, &s, &id, Errors(errors)).await?;
+            Ok(render_status(status, &page))
+        }
+        Err(e) => Err(in_lang(s.lang)(e)),
+    }
+}
+
+/// REG-9: an institution enrols a counselor in a coming session.
+pub async fn enrol(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Path(id): Path<String>,
+    UiForm(f): UiForm<AttendanceForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&s.session, &f.csrf)?;
+    let (number, name) = f.counselor.split_once('|').unwrap_or(("", ""));
+    let input = reg::EnrolmentInput {
+        registration_number: number.to_owned(),
+        counselor_name: name.to_owned(),
+    };
+    match reg::enrol(&state, &s.caller, &id, &input).await {
         Ok(()) => Ok(Redirect::to(&format!("/registration/trainings/{id}")).into_response()),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let status = crate::error::status(&e);
