@@ -2494,3 +2494,94 @@ pub async fn enrol(
     }
     commit(tx).await
 }
+
+/// The kind of investigation record that notifies a hearing (its `held_on` is the hearing day, `summary` the place).
+pub const HEARING_NOTICE: &str = "hearing_notice";
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct HearingNoticeInput {
+    pub notified_on: String,
+    pub hearing_on: String,
+    pub place: String,
+}
+
+/// REG-7: the office notifies the institution of the date and place of its hearing (聴聞), which may lie ahead;
+/// the institution is mailed and sees it on its case. Dates in order: notified not before the case was opened,
+/// the hearing not before the notice.
+pub async fn notify_hearing(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    input: &HearingNoticeInput,
+) -> AppResult<String> {
+    let case = authorized_investigation(state, caller, id, DeregistrationAction::Manage).await?;
+    let mut check = Check::default();
+    let notified_on = check.past_date("notified_on", &input.notified_on, state.clock.today());
+    check.not_before("notified_on", notified_on, case.opened_on, "調査開始日");
+    let hearing_on = check.date("hearing_on", &input.hearing_on);
+    check.not_before(
+        "hearing_on",
+        hearing_on,
+        notified_on.unwrap_or(case.opened_on),
+        "通知日",
+    );
+    let place = check.text("place", &input.place, SHORT_TEXT);
+    check.finish()?;
+    let (Some(notified_on), Some(hearing_on)) = (notified_on, hearing_on) else {
+        return Err(AppError::BadRequest("invalid date".into()));
+    };
+    require_case_status(&case, &["open", "referred"], "聴聞の通知")?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    if !inv::touch(
+        &mut tx,
+        &case.id,
+        case.version,
+        &["open", "referred"],
+        now.timestamp(),
+    )
+    .await?
+    {
+        return Err(conflict("案件が同時に変更されました"));
+    }
+    let rid = inv::insert_record(
+        &mut tx,
+        &case.id,
+        HEARING_NOTICE,
+        hearing_on,
+        &place,
+        &caller.user.id,
+        now.timestamp(),
+    )
+    .await?;
+    if let Some(reg) = registrations::by_id(&mut *tx, &case.registration_id).await? {
+        crate::reg::notices::hearing_notified(
+            &mut tx,
+            state,
+            &case.organization_id,
+            &reg.number,
+            hearing_on,
+            &place,
+        )
+        .await?;
+    }
+    audit::append(
+        &mut tx,
+        &caller.audit(
+            now,
+            "reg_investigation.hearing_notice",
+            "reg_investigation",
+            &case.id,
+            audit::created(&[
+                ("record_id", json!(rid)),
+                ("notified_on", json!(notified_on)),
+                ("hearing_on", json!(hearing_on)),
+                ("place", json!(place)),
+            ]),
+        ),
+    )
+    .await?;
+    commit(tx).await?;
+    Ok(rid)
+}

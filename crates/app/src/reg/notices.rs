@@ -251,3 +251,27 @@ pub async fn deregistration_decided(
     )
     .await
 }
+
+/// REG-7: the institution is told the date and place of its hearing (聴聞).
+pub async fn hearing_notified(
+    tx: &mut Tx,
+    state: &AppState,
+    organization_id: &str,
+    number: &str,
+    hearing_on: NaiveDate,
+    place: &str,
+) -> AppResult<()> {
+    let lead = format!(
+        "登録{number}について、登録基準への適合を確認するため、次のとおり聴聞を行います。\n\n\
+         日時：{}（{hearing_on}）\n場所：{place}\n\nご出席のうえ、意見を述べ、資料を提出することができます。",
+        jp(hearing_on),
+    );
+    notify(
+        tx,
+        state,
+        organization_id,
+        &format!("【nintei】聴聞の通知（登録{number}）"),
+        &lead,
+    )
+    .await
+}

@@ -289,6 +289,8 @@ POST   /api/v1/registration/investigations/{id}/document-requests/{rid}/receipt 
 POST   /api/v1/registration/investigations/{id}/document-requests/{rid}/receipt other - 401 403 200 403 404 404 404 404
 POST   /api/v1/registration/investigations/{id}/records      own   -  401 403 201 403 404 404 404 403
 POST   /api/v1/registration/investigations/{id}/records      other -  401 403 201 403 404 404 404 404
+POST   /api/v1/registration/investigations/{id}/hearing-notice own  -  401 403 201 403 404 404 404 403
+POST   /api/v1/registration/investigations/{id}/hearing-notice other -  401 403 201 403 404 404 404 404
 POST   /api/v1/registration/investigations/{id}/referral     own   -  401 403 200 403 404 404 404 403
 POST   /api/v1/registration/investigations/{id}/referral     other -  401 403 200 403 404 404 404 404
 POST   /api/v1/registration/investigations/{id}/closure      own   -  401 403 200 403 404 404 404 403

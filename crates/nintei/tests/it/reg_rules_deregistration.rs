@@ -154,3 +154,64 @@ async fn reg7_further_report_joins_the_open_investigation() {
         .json();
     assert_eq!(view["reports"].as_array().unwrap().len(), 2, "{view}");
 }
+
+// REG-7: the hearing is a step the institution takes part in: it is told the date and place (by mail and on its
+// case), which may lie ahead; dates are in order.
+#[tokio::test]
+async fn reg7_hearing_date_and_place_are_notified_to_the_institution() {
+    let app = TestApp::new().await;
+    let reg = setup(&app).await;
+    let (_, number) = register(&app, &reg, "2026-09-01", "2026-09-20").await;
+    let case = open_case(&app, &reg.office, &number, "2026-11-10").await;
+    let path = format!("/api/v1/registration/investigations/{case}/hearing-notice");
+    let r = app
+        .post_json(
+            &path,
+            Some(&reg.office),
+            &json!({"notified_on": "2026-11-09", "hearing_on": "2026-11-08", "place": ""}),
+        )
+        .await;
+    r.assert_status(400);
+    assert_eq!(r.error_fields(), vec!["notified_on", "hearing_on", "place"]);
+    app.post_json(
+        &path,
+        Some(&reg.org),
+        &json!({"notified_on": "2026-11-20", "hearing_on": "2026-12-01", "place": "事務局 第1会議室"}),
+    )
+    .await
+    .assert_status(403);
+    let mails = app.count("mail_outbox").await;
+    app.post_json(
+        &path,
+        Some(&reg.office),
+        &json!({"notified_on": "2026-11-20", "hearing_on": "2026-12-01", "place": "事務局 第1会議室"}),
+    )
+    .await
+    .assert_status(201);
+    assert_eq!(app.count("mail_outbox").await, mails + 1);
+    let sent = app
+        .state
+        .db
+        .scalar_i64("SELECT COUNT(*) AS n FROM mail_outbox WHERE subject LIKE '%聴聞の通知%' AND body LIKE '%第1会議室%'")
+        .await
+        .unwrap();
+    assert_eq!(sent, 1);
+    let seen = app
+        .get(
+            &format!("/api/v1/registration/investigations/{case}"),
+            Some(&reg.org),
+        )
+        .await
+        .json();
+    assert_eq!(
+        seen["hearings"],
+        json!([{"hearing_on": "2026-12-01", "place": "事務局 第1会議室"}])
+    );
+    assert!(seen.get("records").is_none());
+    let mut org = crate::reg_screens::signed_in(&app, &reg.org_email).await;
+    let page = org
+        .get(&format!("/registration/investigations/{case}"))
+        .await
+        .text();
+    assert!(page.contains("第1会議室"), "{page}");
+}

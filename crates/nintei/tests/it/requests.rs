@@ -260,6 +260,9 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
         "POST /api/v1/registration/investigations/{id}/document-requests/{rid}/receipt" => {
             Body::Json(json!({"received_on": "2026-11-20"}))
         }
+        "POST /api/v1/registration/investigations/{id}/hearing-notice" => Body::Json(json!({
+            "notified_on": "2026-11-20", "hearing_on": "2026-12-01", "place": "事務局 第1会議室",
+        })),
         "POST /api/v1/registration/investigations/{id}/records" => Body::Json(json!({
             "kind": "hearing", "held_on": "2026-11-20", "summary": "聴聞を実施した",
         })),

@@ -315,6 +315,10 @@ fn registration_routes() -> Routes {
             post(r::add_record),
         )
         .route(
+            "/api/v1/registration/investigations/{id}/hearing-notice",
+            post(r::notify_hearing),
+        )
+        .route(
             "/api/v1/registration/investigations/{id}/referral",
             post(r::refer),
         )

@@ -512,6 +512,13 @@ pub async fn investigation_json(state: &AppState, caller: &Caller, case: &Invest
         .await?
         .ok_or(AppError::NotFound)?;
     let requests = inv::document_requests(state.db.pool(), &case.id).await?;
+    // REG-7: the hearings the institution was notified of (date and place) are its to see.
+    let hearings: Vec<Value> = inv::records(state.db.pool(), &case.id)
+        .await?
+        .into_iter()
+        .filter(|r| r.kind == reg::HEARING_NOTICE)
+        .map(|r| json!({"hearing_on": r.held_on, "place": r.summary}))
+        .collect();
     let mut v = json!({
         "id": case.id,
         "registration_number": reg.number,
@@ -521,6 +528,7 @@ pub async fn investigation_json(state: &AppState, caller: &Caller, case: &Invest
         "version": case.version,
         "opened_on": case.opened_on,
         "document_requests": requests,
+        "hearings": hearings,
         "decision": case.outcome.map(|o| json!({
             "outcome": inv::outcome_str(o),
             "decided_on": case.decided_on,
@@ -648,6 +656,17 @@ pub async fn receive_documents(
 async fn show_after(state: &AppState, caller: &Caller, id: &str) -> WebResult<Json<Value>> {
     let case = reg::authorized_investigation(state, caller, id, DeregistrationAction::View).await?;
     Ok(Json(investigation_json(state, caller, &case).await?))
+}
+
+/// `POST …/investigations/{id}/hearing-notice` (office) `{notified_on, hearing_on, place}` → 201 (REG-7).
+pub async fn notify_hearing(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<reg::HearingNoticeInput>,
+) -> WebResult<impl IntoResponse> {
+    let rid = reg::notify_hearing(&state, &caller, &id, &input).await?;
+    Ok(created(&rid))
 }
 
 /// `POST …/investigations/{id}/records` (office) `{kind, held_on, summary}` → 201.

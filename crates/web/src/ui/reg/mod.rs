@@ -1834,6 +1834,8 @@ struct InvestigationPage {
     reports: Vec<ReportRow>,
     requests: Vec<(String, String, String, String, String)>,
     records: Vec<(&'static str, String, String)>,
+    /// REG-7: the hearings notified to the institution (day, place), shown to it too.
+    hearings: Vec<(String, String)>,
     votes: Vec<(String, &'static str, String)>,
     tally: (usize, usize),
     may_manage: bool,
@@ -1902,7 +1904,11 @@ async fn investigation_page(
                     .iter()
                     .find(|(k, _)| *k == r.kind)
                     .map(|(_, l)| *l)
-                    .unwrap_or("その他");
+                    .unwrap_or(if r.kind == reg::HEARING_NOTICE {
+                        "聴聞の通知"
+                    } else {
+                        "その他"
+                    });
                 (label, r.held_on.to_string(), r.summary)
             })
             .collect();
@@ -1977,6 +1983,13 @@ async fn investigation_page(
         reports,
         requests,
         records,
+        hearings: inv::records(pool, &case.id)
+            .await
+            .map_err(|e| err(e.into()))?
+            .into_iter()
+            .filter(|r| r.kind == reg::HEARING_NOTICE)
+            .map(|r| (r.held_on.to_string(), r.summary))
+            .collect(),
         votes,
         tally,
         may_manage: authz::deregistration(&actor, DeregistrationAction::Manage, ctx).is_allowed()
