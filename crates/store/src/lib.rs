@@ -32,6 +32,7 @@ pub mod sessions;
 pub mod settings;
 pub mod standards;
 pub mod throttle;
+pub mod throttle_reserve;
 pub mod tokens;
 pub mod users;
 

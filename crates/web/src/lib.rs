@@ -8,12 +8,16 @@ mod api;
 pub mod assets;
 pub mod auth;
 pub mod clock;
+pub mod deadline_access;
 pub mod demo;
 pub mod demo_scale;
 pub mod documents;
 pub mod error;
 pub mod exports;
+pub mod hashing;
+pub mod https;
 pub mod i18n;
+pub mod input;
 pub mod jobs;
 mod login;
 pub mod mail;
@@ -22,7 +26,9 @@ pub mod open_data;
 pub mod openapi;
 mod ops;
 mod orgs;
+pub mod proxy;
 pub mod public;
+pub mod redact;
 pub mod reg;
 pub mod reg_notices;
 pub mod reminders;
@@ -62,12 +68,14 @@ pub fn router(state: AppState) -> Router {
         .fallback(ui::not_found)
         .layer(from_fn_with_state(state.clone(), middleware::idempotency))
         .layer(from_fn(middleware::reject_nul))
+        .layer(from_fn(input::reject_invalid_utf8))
         .layer(from_fn(middleware::origin_check))
         .layer(from_fn_with_state(state.clone(), ui::error_pages_for_the_visitor))
         // The body limit is ours (per route, `middleware::body_limit`); axum's default would cap uploads at 2 MB.
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(from_fn_with_state(state.clone(), middleware::body_limit))
         .layer(from_fn(middleware::security_headers))
+        .layer(from_fn_with_state(state.clone(), https::hsts))
         .layer(from_fn(middleware::request_id))
         .with_state(state)
 }

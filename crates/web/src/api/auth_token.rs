@@ -3,13 +3,14 @@
 use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, SecondsFormat};
+use nintei_domain::role::Role;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::api::ApiJson;
 use crate::auth::Caller;
 use crate::error::{AppError, AppResult};
-use crate::login::{self, Credentials, LoginOutcome};
+use crate::login::{self, CodeOutcome, Credentials, LoginOutcome};
 use crate::middleware::RequestId;
 use crate::security::random_token;
 use crate::state::AppState;
@@ -32,18 +33,33 @@ pub async fn issue(
         email: &req.email,
         password: &req.password,
         address: &address,
+        code: req.totp.as_deref(),
     };
     let user = match login::check_password(&state, &creds).await? {
-        LoginOutcome::Ok(user) => user,
+        LoginOutcome::Ok(user) => {
+            if user.totp_enabled {
+                let code = req.totp.as_deref().unwrap_or("");
+                match login::check_totp(&state, &user, code, &address).await? {
+                    CodeOutcome::Ok => {}
+                    CodeOutcome::Wrong => return Err(AppError::Unauthorized),
+                    CodeOutcome::Throttled(retry_after) => return Err(AppError::TooManyRequests { retry_after }),
+                }
+            } else if user.role == Role::Admin {
+                // An administrator's token needs a second factor: enrolled (in the browser, at first sign-in)
+                // and given. Same answer as a wrong password.
+                return Err(AppError::Unauthorized);
+            }
+            user
+        }
+        LoginOutcome::PassedLock(user) => user,
         LoginOutcome::Throttled(retry_after) => return Err(AppError::TooManyRequests { retry_after }),
+        LoginOutcome::Busy => {
+            return Err(AppError::TooManyRequests {
+                retry_after: crate::hashing::BUSY_RETRY_AFTER,
+            });
+        }
         LoginOutcome::Rejected => return Err(AppError::Unauthorized),
     };
-    if user.totp_enabled {
-        let code = req.totp.as_deref().unwrap_or("");
-        if !login::check_totp(&state, &user, code, &address).await? {
-            return Err(AppError::Unauthorized);
-        }
-    }
     let now = state.clock.now();
     let secret = random_token(32);
     let caller = Caller {
