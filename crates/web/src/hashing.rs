@@ -46,3 +46,41 @@ where
 
 /// The "too busy" answer's Retry-After, seconds.
 pub const BUSY_RETRY_AFTER: i64 = 1;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// No more hashes run at once than there are permits, and a caller who finds them all taken for longer than
+    /// the wait is refused (the server answers 429) instead of queueing without bound.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_work_is_bounded_and_a_full_server_refuses() {
+        let running = Arc::new(AtomicUsize::new(0));
+        let peak = Arc::new(AtomicUsize::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..(permits() * 4) {
+            let (running, peak) = (running.clone(), peak.clone());
+            tasks.push(tokio::spawn(run(move || {
+                let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                peak.fetch_max(now, Ordering::SeqCst);
+                std::thread::sleep(Duration::from_millis(100));
+                running.fetch_sub(1, Ordering::SeqCst);
+            })));
+        }
+        for t in tasks {
+            assert!(t.await.unwrap().is_some(), "short work gets its turn within the wait");
+        }
+        assert!(peak.load(Ordering::SeqCst) <= permits(), "{} at once", peak.load(Ordering::SeqCst));
+        // Every permit held for longer than the wait: the next caller is refused.
+        let mut holders = Vec::new();
+        for _ in 0..permits() {
+            holders.push(tokio::spawn(run(|| std::thread::sleep(WAIT + Duration::from_secs(1)))));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(run(|| ()).await.is_none(), "a full server refuses");
+        for h in holders {
+            assert!(h.await.unwrap().is_some());
+        }
+    }
+}

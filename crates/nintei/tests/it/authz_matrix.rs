@@ -782,7 +782,17 @@ fn section_counts(html: &str) -> (usize, usize) {
 }
 
 #[tokio::test]
-async fn deadline_rows_are_shown_exactly_to_those_who_may_open_the_record() {
+async fn deadline_rows_are_shown_exactly_to_those_who_may_open_the_record_own() {
+    deadline_rows(Record::Own).await;
+}
+
+#[tokio::test]
+async fn deadline_rows_are_shown_exactly_to_those_who_may_open_the_record_other() {
+    deadline_rows(Record::Other).await;
+}
+
+/// One half of the check (own or other records, each on its own database so that they run in parallel).
+async fn deadline_rows(record: Record) {
     let fx = Fixture::new().await;
     let routes = nintei_web::route_table();
     let mut failures = Vec::new();
@@ -793,7 +803,7 @@ async fn deadline_rows_are_shown_exactly_to_those_who_may_open_the_record() {
             .find(|r| r.to_string() == *build)
             .unwrap_or_else(|| panic!("no route {build}"))
             .clone();
-        for record in [Record::Own, Record::Other] {
+        {
             for who in WHO.iter().skip(1) {
                 let subject = fx.subject(*who).await;
                 let ctx = fx.ctx(&route, *who, &subject, record).await;
@@ -853,6 +863,6 @@ async fn deadline_rows_are_shown_exactly_to_those_who_may_open_the_record() {
             }
         }
     }
-    assert!(seen_by_office >= 10, "the office sees only {seen_by_office} of the built records' deadlines");
+    assert!(seen_by_office >= 5, "the office sees only {seen_by_office} of the built records' deadlines");
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
