@@ -23,7 +23,45 @@ fn semaphore() -> &'static Arc<Semaphore> {
     SEM.get_or_init(|| Arc::new(Semaphore::new(permits())))
 }
 
-/// Runs CPU- and memory-heavy `work` (a password hash) off the async workers when a turn is free within
+type Job = Box<dyn FnOnce() + Send + 'static>;
+
+/// The hashing threads: exactly [`permits`] of them. Dedicated threads rather than tokio's blocking pool,
+/// because the allocator keeps a freed 19 MiB block in the arena of the thread that used it: spread over the
+/// blocking pool's many threads, memory would grow with the number of threads ever used, not with the bound.
+fn workers() -> Option<&'static std::sync::mpsc::Sender<Job>> {
+    static POOL: OnceLock<Option<std::sync::mpsc::Sender<Job>>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<Job>();
+        let rx = Arc::new(std::sync::Mutex::new(rx));
+        for i in 0..permits() {
+            let rx = rx.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("nintei-hash-{i}"))
+                .spawn(move || {
+                    loop {
+                        let job = match rx.lock() {
+                            Ok(guard) => guard.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            // A panicking job must not take the thread with it.
+                            Ok(job) => {
+                                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                            }
+                            Err(_) => return,
+                        }
+                    }
+                });
+            if spawned.is_err() {
+                return None;
+            }
+        }
+        Some(tx)
+    })
+    .as_ref()
+}
+
+/// Runs CPU- and memory-heavy `work` (a password hash) on a hashing thread when a turn is free within
 /// [`WAIT`]; None when the server is too busy (or the work panicked).
 pub async fn run<T, F>(work: F) -> Option<T>
 where
@@ -34,14 +72,14 @@ where
         .await
         .ok()?
         .ok()?;
-    let out = tokio::task::spawn_blocking(move || {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let job: Job = Box::new(move || {
         let out = work();
         drop(permit);
-        out
-    })
-    .await
-    .ok();
-    out
+        let _ = tx.send(out);
+    });
+    workers()?.send(job).ok()?;
+    rx.await.ok()
 }
 
 /// The "too busy" answer's Retry-After, seconds.
