@@ -125,8 +125,22 @@ pub fn check_password(password: &str, email: &str, name: &str) -> Result<(), Pas
 /// Words of this product and its users' context: a password made of them (with digits or symbols) is as easy
 /// to guess as a listed one (`nintei-password`, `admin@nintei`).
 const CONTEXT_WORDS: [&str; 16] = [
-    "nintei", "にんてい", "ニンテイ", "認定", "password", "passwd", "pass", "パスワード", "ぱすわーど", "admin",
-    "administrator", "office", "login", "user", "mhlw", "uoeh",
+    "nintei",
+    "にんてい",
+    "ニンテイ",
+    "認定",
+    "password",
+    "passwd",
+    "pass",
+    "パスワード",
+    "ぱすわーど",
+    "admin",
+    "administrator",
+    "office",
+    "login",
+    "user",
+    "mhlw",
+    "uoeh",
 ];
 
 /// Patterns the rules above miss: a weak unit repeated (`パスワードパスワードパスワード`, `abcdeabcdeabcde`), a
@@ -450,16 +464,29 @@ mod tests {
 
     #[test]
     fn repeated_words_digit_runs_and_the_products_name_are_refused() {
-        for pw in ["パスワードパスワードパスワード", "abcdeabcdeabcde", "xyzabxyzabxyzab"] {
+        for pw in [
+            "パスワードパスワードパスワード",
+            "abcdeabcdeabcde",
+            "xyzabxyzabxyzab",
+        ] {
             assert_eq!(check(pw), Err(PasswordError::Repetitive), "{pw}");
         }
         assert_eq!(check("000000000001"), Err(PasswordError::Repetitive));
         assert_eq!(check("0123456789ab"), Err(PasswordError::Sequential));
-        for pw in ["nintei-password", "admin@nintei", "Nintei_Admin_2026", "認定パスワード12345678"] {
+        for pw in [
+            "nintei-password",
+            "admin@nintei",
+            "Nintei_Admin_2026",
+            "認定パスワード12345678",
+        ] {
             assert_eq!(check(pw), Err(PasswordError::Common), "{pw}");
         }
         // Still fine: passphrases that merely contain such a word or a short run.
-        for pw in ["nintei-violet-harbor", "k3v9qk3v9qk3v9q", "my 0123 cat eats umeboshi"] {
+        for pw in [
+            "nintei-violet-harbor",
+            "k3v9qk3v9qk3v9q",
+            "my 0123 cat eats umeboshi",
+        ] {
             assert_eq!(check(pw), Ok(()), "{pw}");
         }
     }

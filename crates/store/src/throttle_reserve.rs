@@ -110,14 +110,17 @@ pub async fn reserve(
             .await?;
     }
     if let Some(account) = account {
-        if !skip_account_lock && count(&mut tx, account_scope, account, Some("fail"), since).await? >= account_limit {
+        if !skip_account_lock
+            && count(&mut tx, account_scope, account, Some("fail"), since).await? >= account_limit
+        {
             return Ok(Reservation::Refused {
                 retry_after: policy.window_secs,
                 account_locked: true,
             });
         }
         if kind == Kind::Password
-            && count(&mut tx, account_scope, account, None, now - 3600).await? >= policy.max_account_checks_per_hour
+            && count(&mut tx, account_scope, account, None, now - 3600).await?
+                >= policy.max_account_checks_per_hour
         {
             return Ok(Reservation::Refused {
                 retry_after: 3600,
@@ -180,12 +183,14 @@ pub async fn release(db: &Db, reservation: &str) -> Result<()> {
 /// Records one failed code in a half-signed-in session and returns how many it has had.
 pub async fn session_failure(db: &Db, session_hash: &str, now: i64) -> Result<i64> {
     let mut tx = db.begin_write().await?;
-    sqlx::query("INSERT INTO auth_events (id, scope, key, outcome, at) VALUES ($1, 'totp_session', $2, 'fail', $3)")
-        .bind(new_id())
-        .bind(session_hash.to_owned())
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO auth_events (id, scope, key, outcome, at) VALUES ($1, 'totp_session', $2, 'fail', $3)",
+    )
+    .bind(new_id())
+    .bind(session_hash.to_owned())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
     let n = count(&mut tx, "totp_session", session_hash, Some("fail"), 0).await?;
     tx.commit().await?;
     Ok(n)

@@ -107,13 +107,22 @@ mod tests {
             })));
         }
         for t in tasks {
-            assert!(t.await.unwrap().is_some(), "short work gets its turn within the wait");
+            assert!(
+                t.await.unwrap().is_some(),
+                "short work gets its turn within the wait"
+            );
         }
-        assert!(peak.load(Ordering::SeqCst) <= permits(), "{} at once", peak.load(Ordering::SeqCst));
+        assert!(
+            peak.load(Ordering::SeqCst) <= permits(),
+            "{} at once",
+            peak.load(Ordering::SeqCst)
+        );
         // Every permit held for longer than the wait: the next caller is refused.
         let mut holders = Vec::new();
         for _ in 0..permits() {
-            holders.push(tokio::spawn(run(|| std::thread::sleep(WAIT + Duration::from_secs(1)))));
+            holders.push(tokio::spawn(run(|| {
+                std::thread::sleep(WAIT + Duration::from_secs(1))
+            })));
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
         assert!(run(|| ()).await.is_none(), "a full server refuses");

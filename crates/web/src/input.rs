@@ -40,7 +40,8 @@ pub fn decodes_to_utf8(bytes: &[u8]) -> bool {
 /// Refuses a path or query whose escapes are not UTF-8, with 400.
 pub async fn reject_invalid_utf8(req: Request, next: Next) -> Response {
     let uri = req.uri();
-    let bad = !decodes_to_utf8(uri.path().as_bytes()) || uri.query().is_some_and(|q| !decodes_to_utf8(q.as_bytes()));
+    let bad = !decodes_to_utf8(uri.path().as_bytes())
+        || uri.query().is_some_and(|q| !decodes_to_utf8(q.as_bytes()));
     if bad {
         let e = AppError::BadRequest("the address is not valid UTF-8".into());
         if uri.path().starts_with("/api/") {

@@ -6,8 +6,8 @@
 //! a bound on concurrent hashes (`hashing`).
 
 use nintei_store::throttle_reserve::{self, Kind, Reservation};
-use nintei_store::users::{self, User};
 use nintei_store::users::normalize_email;
+use nintei_store::users::{self, User};
 
 use crate::error::AppResult;
 use crate::hashing;
@@ -92,11 +92,13 @@ pub async fn check_password(state: &AppState, creds: &Credentials<'_>) -> AppRes
     )
     .await?;
     match reservation {
-        Reservation::Granted(id) => Ok(match verify_reserved(state, &account, creds.password, &id).await? {
-            Verified::Ok(u) => LoginOutcome::Ok(u),
-            Verified::Rejected => LoginOutcome::Rejected,
-            Verified::Busy => LoginOutcome::Busy,
-        }),
+        Reservation::Granted(id) => Ok(
+            match verify_reserved(state, &account, creds.password, &id).await? {
+                Verified::Ok(u) => LoginOutcome::Ok(u),
+                Verified::Rejected => LoginOutcome::Rejected,
+                Verified::Busy => LoginOutcome::Busy,
+            },
+        ),
         Reservation::Refused {
             retry_after,
             account_locked: true,

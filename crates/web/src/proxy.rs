@@ -45,7 +45,9 @@ impl TrustedProxies {
 
     pub fn contains(&self, ip: IpAddr) -> bool {
         let ip = canonical(ip);
-        self.0.iter().any(|(net, bits)| in_range(ip, canonical(*net), *bits))
+        self.0
+            .iter()
+            .any(|(net, bits)| in_range(ip, canonical(*net), *bits))
     }
 
     /// The client's address for a request from `peer` with `headers`.
@@ -133,7 +135,8 @@ fn parse_node(v: &str) -> Option<IpAddr> {
         return Some(ip);
     }
     // IPv4 with a port.
-    v.rsplit_once(':').and_then(|(a, _)| a.parse::<std::net::Ipv4Addr>().ok().map(IpAddr::V4))
+    v.rsplit_once(':')
+        .and_then(|(a, _)| a.parse::<std::net::Ipv4Addr>().ok().map(IpAddr::V4))
 }
 
 #[cfg(test)]
@@ -153,7 +156,11 @@ mod tests {
         assert_eq!(none.client(ip("10.0.0.1"), &h), ip("10.0.0.1"));
         let t = TrustedProxies::parse("10.0.0.0/8, ::1").unwrap();
         assert_eq!(t.client(ip("10.0.0.1"), &h), ip("203.0.113.9"));
-        assert_eq!(t.client(ip("192.0.2.7"), &h), ip("192.0.2.7"), "an untrusted peer");
+        assert_eq!(
+            t.client(ip("192.0.2.7"), &h),
+            ip("192.0.2.7"),
+            "an untrusted peer"
+        );
         // A client cannot pick its address by prepending entries: the right-most untrusted hop counts.
         h.insert(
             "x-forwarded-for",

@@ -31,7 +31,10 @@ mod tests {
 
     #[test]
     fn secrets_in_paths_are_redacted() {
-        assert_eq!(path_for_log("/calendar/abcDEF123.ics"), "/calendar/[redacted].ics");
+        assert_eq!(
+            path_for_log("/calendar/abcDEF123.ics"),
+            "/calendar/[redacted].ics"
+        );
         assert_eq!(path_for_log("/q/tok3n"), "/q/[redacted]");
         assert_eq!(path_for_log("/q/tok3n/answer"), "/q/[redacted]/answer");
         assert_eq!(

@@ -33,7 +33,8 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     let (Some(expected), Some(salt)) = (parsed.hash, parsed.salt) else {
         return false;
     };
-    let (Ok(params), Ok(algorithm)) = (Params::try_from(&parsed), Algorithm::try_from(parsed.algorithm)) else {
+    let (Ok(params), Ok(algorithm)) = (Params::try_from(&parsed), Algorithm::try_from(parsed.algorithm))
+    else {
         return false;
     };
     let version = match parsed.version.map(Version::try_from) {

@@ -736,14 +736,20 @@ async fn check_shard(shard: usize) {
 /// own page answers that role 200, and the dashboard counts only what the list shows.
 const DEADLINE_SUBJECTS: &[(&str, &str)] = &[
     // (the route whose record is built, the record's page)
-    ("POST /api/v1/accreditation/cases/{id}/self-study/submission", "/accreditation/cases/{id}"),
+    (
+        "POST /api/v1/accreditation/cases/{id}/self-study/submission",
+        "/accreditation/cases/{id}",
+    ),
     (
         "POST /api/v1/registration/investigations/{id}/document-requests/{rid}/receipt",
         "/registration/investigations/{id}",
     ),
     // Referred to the committee (its members who have no conflict see it); the referral met the documents
     // deadline, so the test gives the case one (below).
-    ("POST /api/v1/registration/investigations/{id}/votes", "/registration/investigations/{id}"),
+    (
+        "POST /api/v1/registration/investigations/{id}/votes",
+        "/registration/investigations/{id}",
+    ),
     ("GET /accreditation/appeals/{id}", "/accreditation/appeals/{id}"),
     ("GET /accreditations/{number}", "/accreditations/{number}"),
 ];
@@ -762,7 +768,9 @@ async fn page_as(fx: &Fixture, subject: &crate::harness::Subject, path: &str) ->
 
 /// The dashboard's two deadline counts, as shown (overdue, due this week).
 fn dashboard_counts(html: &str) -> (usize, usize) {
-    let i = html.find("href=\"/deadlines\"").expect("the dashboard links the deadline list");
+    let i = html
+        .find("href=\"/deadlines\"")
+        .expect("the dashboard links the deadline list");
     let digits: Vec<usize> = html[i..]
         .split(['<', '>', ' ', '、', '：'])
         .filter_map(|w| w.trim().parse().ok())
@@ -825,7 +833,9 @@ async fn deadline_rows(record: Record) {
                         title: "REG-7 追加書類",
                         due_on: "2026-11-25".parse().expect("date"),
                     };
-                    nintei_store::deadlines::set(&mut tx, &nd, 0).await.expect("deadline");
+                    nintei_store::deadlines::set(&mut tx, &nd, 0)
+                        .await
+                        .expect("deadline");
                     tx.commit().await.expect("commit");
                 }
                 // Every open deadline due within the list's horizon, whatever the stage's dates: the list shows it
@@ -863,6 +873,9 @@ async fn deadline_rows(record: Record) {
             }
         }
     }
-    assert!(seen_by_office >= 5, "the office sees only {seen_by_office} of the built records' deadlines");
+    assert!(
+        seen_by_office >= 5,
+        "the office sees only {seen_by_office} of the built records' deadlines"
+    );
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }

@@ -18,7 +18,11 @@ async fn invalid_utf8_in_a_path_or_a_form_is_a_bad_request() {
     assert_eq!(r.header("content-type"), "application/problem+json");
     let r = app.get("/organizations/%C3", None).await;
     r.assert_status(400);
-    assert!(r.header("content-type").starts_with("text/html"), "{}", r.header("content-type"));
+    assert!(
+        r.header("content-type").starts_with("text/html"),
+        "{}",
+        r.header("content-type")
+    );
     // A form whose field is not UTF-8 is refused, not changed to U+FFFD and used.
     let (_, email) = app.user(Role::Office, None).await;
     let mut b = Browser::new(&app);
@@ -74,5 +78,8 @@ async fn secret_bearing_paths_are_logged_without_the_secret() {
     let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
     assert!(text.contains("/calendar/[redacted].ics"), "{text}");
     assert!(text.contains("/deadlines"), "{text}");
-    assert!(!text.contains(secret) && !text.contains("QuestionnaireSecretToken"), "{text}");
+    assert!(
+        !text.contains(secret) && !text.contains("QuestionnaireSecretToken"),
+        "{text}"
+    );
 }

@@ -78,7 +78,11 @@ async fn wrong_codes_end_the_half_signed_in_session_and_are_throttled_per_accoun
         .post_form("/login/totp", &[("csrf", &csrf), ("code", &wrong)])
         .await;
     assert_eq!((r.status.as_u16(), r.location().as_str()), (303, "/login"));
-    assert_eq!(b.get("/login/totp").await.location(), "/login", "the session is over");
+    assert_eq!(
+        b.get("/login/totp").await.location(),
+        "/login",
+        "the session is over"
+    );
     // Two more in a new session make five for the account: now even the right code is refused.
     let mut b = Browser::new(&app);
     b.sign_in(&email, PASSWORD).await.assert_status(303);
@@ -179,10 +183,7 @@ async fn concurrent_wrong_passwords_cannot_outrun_the_throttle_login_form() {
         let router = app.router.clone();
         let barrier = barrier.clone();
         let csrf = format!("csrf{i}");
-        let body = format!(
-            "csrf={csrf}&email={}&password=wrong-password-{i}",
-            enc(&email)
-        );
+        let body = format!("csrf={csrf}&email={}&password=wrong-password-{i}", enc(&email));
         let mut req = Request::post("/login")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::COOKIE, format!("nintei_csrf={csrf}"))
@@ -297,16 +298,24 @@ async fn wrong_passwords_do_not_lock_out_the_owner_with_a_second_factor() {
     let mut b = Browser::new(&app);
     let page = b.get("/login").await;
     let csrf = hidden(&page.text(), "csrf");
-    b.post_form("/login", &[("csrf", &csrf), ("email", &email), ("password", PASSWORD)])
-        .await
-        .assert_status(429);
+    b.post_form(
+        "/login",
+        &[("csrf", &csrf), ("email", &email), ("password", PASSWORD)],
+    )
+    .await
+    .assert_status(429);
     let page = b.get("/login").await;
     let csrf = hidden(&page.text(), "csrf");
     let code = code_now(&app);
     let r = b
         .post_form(
             "/login",
-            &[("csrf", &csrf), ("email", &email), ("password", PASSWORD), ("code", &code)],
+            &[
+                ("csrf", &csrf),
+                ("email", &email),
+                ("password", PASSWORD),
+                ("code", &code),
+            ],
         )
         .await;
     assert_eq!((r.status.as_u16(), r.location().as_str()), (303, "/dashboard"));
@@ -394,7 +403,10 @@ async fn a_trusted_proxy_reports_the_client_address() {
 #[tokio::test]
 async fn hsts_is_sent_behind_https_only() {
     let app = TestApp::new().await;
-    assert_eq!(app.get("/livez", None).await.header("strict-transport-security"), "");
+    assert_eq!(
+        app.get("/livez", None).await.header("strict-transport-security"),
+        ""
+    );
     let config = nintei_web::Config {
         secure_cookies: true,
         ..nintei_web::Config::default()
@@ -405,7 +417,9 @@ async fn hsts_is_sent_behind_https_only() {
         "max-age=31536000"
     );
     assert_eq!(
-        app.get("/api/v1/me", None).await.header("strict-transport-security"),
+        app.get("/api/v1/me", None)
+            .await
+            .header("strict-transport-security"),
         "max-age=31536000"
     );
 }
@@ -427,8 +441,14 @@ async fn the_session_cookie_ends_with_the_browser() {
         .find(|v| v.starts_with("nintei_session="))
         .unwrap()
         .to_owned();
-    assert!(!cookie.contains("Max-Age") && !cookie.contains("Expires"), "{cookie}");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        !cookie.contains("Max-Age") && !cookie.contains("Expires"),
+        "{cookie}"
+    );
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
     app.clock.advance(Duration::minutes(31));
     assert_eq!(b.get("/dashboard").await.location(), "/login");
 }

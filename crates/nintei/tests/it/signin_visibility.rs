@@ -15,7 +15,6 @@ use serde_json::json;
 use crate::acc_fixture::Acc;
 use crate::support::{Browser, PASSWORD, TestApp, TestResponse, hidden};
 
-
 /// A signed-in browser session for `user_id`, made directly (second factor done).
 async fn session_for(app: &TestApp, user_id: &str) -> String {
     let secret = random_token(32);
@@ -103,7 +102,14 @@ fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
 
-async fn set_deadline(app: &TestApp, subject: &str, subject_id: &str, org: &str, assignee: Option<&str>, title: &str) {
+async fn set_deadline(
+    app: &TestApp,
+    subject: &str,
+    subject_id: &str,
+    org: &str,
+    assignee: Option<&str>,
+    title: &str,
+) {
     let mut tx = app.state.db.begin_write().await.unwrap();
     let nd = NewDeadline {
         kind: "documents",
@@ -146,12 +152,27 @@ async fn deadline_rows_follow_the_records_visibility() {
     let recused = session_for(&app, &recused_id).await;
     let coordinator = session_for(&app, &acc.coordinator_id).await;
     let list = page(&app, &member, "/deadlines").await.text();
-    assert!(list.contains(&case_link), "a member without a conflict sees the case's deadline");
-    assert!(!list.contains("REG-7 書類提出"), "nor REG-7 deadlines of cases not referred");
+    assert!(
+        list.contains(&case_link),
+        "a member without a conflict sees the case's deadline"
+    );
+    assert!(
+        !list.contains("REG-7 書類提出"),
+        "nor REG-7 deadlines of cases not referred"
+    );
     let list = page(&app, &recused, "/deadlines").await.text();
-    assert!(!list.contains(&case_link), "ACC-8: a recused member sees none of it");
-    assert!(!list.contains("株式会社こころ認定"), "not even the organization's name");
-    assert_eq!(dashboard_counts(&page(&app, &member, "/dashboard").await.text()), (0, 1));
+    assert!(
+        !list.contains(&case_link),
+        "ACC-8: a recused member sees none of it"
+    );
+    assert!(
+        !list.contains("株式会社こころ認定"),
+        "not even the organization's name"
+    );
+    assert_eq!(
+        dashboard_counts(&page(&app, &member, "/dashboard").await.text()),
+        (0, 1)
+    );
     assert_eq!(
         dashboard_counts(&page(&app, &recused, "/dashboard").await.text()),
         (0, 0),
@@ -180,8 +201,16 @@ async fn deadline_rows_follow_the_records_visibility() {
     assert!(before.text().contains("SUMMARY:"), "{}", before.text());
     declare(&app, &acc.coordinator, &acc.coordinator_id, &acc.org_id).await;
     let after = app.get(&feed, None).await.text();
-    assert!(!after.contains("SUMMARY:"), "the feed drops the case at once: {after}");
-    assert!(!page(&app, &coordinator, "/deadlines").await.text().contains(&case_link));
+    assert!(
+        !after.contains("SUMMARY:"),
+        "the feed drops the case at once: {after}"
+    );
+    assert!(
+        !page(&app, &coordinator, "/deadlines")
+            .await
+            .text()
+            .contains(&case_link)
+    );
 }
 
 /// The enrolment form, posted as the browser renders it (its hidden fields and the code), enrols the second
@@ -194,7 +223,9 @@ async fn a_new_administrator_enrols_with_the_form_as_rendered() {
     b.sign_in(&email, PASSWORD).await.assert_status(303);
     assert_eq!(b.get("/dashboard").await.location(), "/account/totp");
     let html = b.get("/account/totp").await.text();
-    let form = &html[html.find("<form method=\"post\" action=\"/account/totp\"").unwrap()..];
+    let form = &html[html
+        .find("<form method=\"post\" action=\"/account/totp\"")
+        .unwrap()..];
     let form = &form[..form.find("</form>").unwrap()];
     // The secret as shown to the person (what they type into their authenticator app).
     let shown = {
@@ -213,11 +244,13 @@ async fn a_new_administrator_enrols_with_the_form_as_rendered() {
         fields.push((name, value));
     }
     fields.push(("code".into(), code));
-    let refs: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let r = b.post_form("/account/totp", &refs).await;
-    assert_eq!((r.status.as_u16(), r.location().as_str()), (303, "/dashboard"), "{}", r.text());
+    assert_eq!(
+        (r.status.as_u16(), r.location().as_str()),
+        (303, "/dashboard"),
+        "{}",
+        r.text()
+    );
     b.get("/admin/users").await.assert_status(200);
 }

@@ -42,7 +42,9 @@ pub async fn issue(
                 match login::check_totp(&state, &user, code, &address).await? {
                     CodeOutcome::Ok => {}
                     CodeOutcome::Wrong => return Err(AppError::Unauthorized),
-                    CodeOutcome::Throttled(retry_after) => return Err(AppError::TooManyRequests { retry_after }),
+                    CodeOutcome::Throttled(retry_after) => {
+                        return Err(AppError::TooManyRequests { retry_after });
+                    }
                 }
             } else if user.role == Role::Admin {
                 // An administrator's token needs a second factor: enrolled (in the browser, at first sign-in)

@@ -93,7 +93,8 @@ pub async fn submit(
         LoginOutcome::Ok(u) => {
             // A code given with the password spares the second step; a wrong one leads to it.
             let pending = u.totp_enabled
-                && (code.is_empty() || checks::check_totp(&state, &u, code, &address).await? != CodeOutcome::Ok);
+                && (code.is_empty()
+                    || checks::check_totp(&state, &u, code, &address).await? != CodeOutcome::Ok);
             (u, pending)
         }
         LoginOutcome::PassedLock(u) => (u, false),
@@ -249,7 +250,8 @@ pub async fn totp_submit(
         }
         CodeOutcome::Wrong => {
             let now = state.clock.unix();
-            let failures = nintei_store::throttle_reserve::session_failure(&state.db, &s.session.id_hash, now).await?;
+            let failures =
+                nintei_store::throttle_reserve::session_failure(&state.db, &s.session.id_hash, now).await?;
             if failures >= state.config.throttle.max_session_code_failures {
                 // A few wrong codes end the half-signed-in session: the password must be given again (and is
                 // throttled again), so codes cannot be tried on one password indefinitely.
