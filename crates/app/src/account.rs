@@ -83,9 +83,11 @@ pub async fn create_account(state: &AppState, by: Option<&Caller>, a: &NewAccoun
         return Err(AppError::Validation(errors));
     }
     let pw = a.password.to_owned();
-    let hash = tokio::task::spawn_blocking(move || security::hash_password(&pw))
+    let hash = crate::hashing::run(move || security::hash_password(&pw))
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
+        .ok_or(AppError::TooManyRequests {
+            retry_after: crate::hashing::BUSY_RETRY_AFTER,
+        })?
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let now = state.clock.now();
     let mut tx = state.db.begin_write().await?;

@@ -113,9 +113,12 @@ pub async fn reset(state: &AppState, token: &str, password: &str, request_id: &s
         )]));
     }
     let pw = password.to_owned();
-    let hash = tokio::task::spawn_blocking(move || security::hash_password(&pw))
+    // Hashing is bounded like every other (memory: 19 MiB each); a full house answers 429.
+    let hash = crate::hashing::run(move || security::hash_password(&pw))
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
+        .ok_or(AppError::TooManyRequests {
+            retry_after: crate::hashing::BUSY_RETRY_AFTER,
+        })?
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let mut tx = state.db.begin_write().await?;
     if !password_resets::use_token(&mut tx, token, &user.id, ts).await? {

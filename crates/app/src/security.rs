@@ -1,7 +1,7 @@
 //! Password hashing (argon2id), random secrets, TOTP (RFC 6238) and constant-time comparison.
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use hmac::{Hmac, Mac};
 
@@ -19,11 +19,50 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
     Ok(hash.to_string())
 }
 
+thread_local! {
+    /// This thread's argon2 memory (19 MiB), kept between hashes. Hashes run on a few fixed threads
+    /// (`hashing`), so sign-in memory stays at one block set per thread; freed and reallocated each time it
+    /// piled up in the allocator's per-thread arenas instead.
+    static BLOCKS: std::cell::RefCell<Vec<argon2::Block>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    match PasswordHash::new(hash) {
-        Ok(parsed) => argon2().verify_password(password.as_bytes(), &parsed).is_ok(),
-        Err(_) => false,
-    }
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let (Some(expected), Some(salt)) = (parsed.hash, parsed.salt) else {
+        return false;
+    };
+    let (Ok(params), Ok(algorithm)) = (Params::try_from(&parsed), Algorithm::try_from(parsed.algorithm))
+    else {
+        return false;
+    };
+    let version = match parsed.version.map(Version::try_from) {
+        None => Version::V0x13,
+        Some(Ok(v)) => v,
+        Some(Err(_)) => return false,
+    };
+    let mut salt_buf = [0_u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_buf) else {
+        return false;
+    };
+    let mut out = vec![0_u8; expected.len()];
+    let blocks = params.block_count();
+    let computed = BLOCKS.with(|cell| {
+        let hasher = Argon2::new(algorithm, version, params);
+        match cell.try_borrow_mut() {
+            Ok(mut memory) => {
+                memory.resize(blocks, argon2::Block::default());
+                hasher.hash_password_into_with_memory(password.as_bytes(), salt, &mut out, &mut memory[..])
+            }
+            Err(_) => hasher.hash_password_into(password.as_bytes(), salt, &mut out),
+        }
+    });
+    computed.is_ok() && constant_time_eq_bytes(&out, expected.as_bytes())
+}
+
+fn constant_time_eq_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0_u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// A fixed hash to verify against when the e-mail is unknown, so both cases take the same time.

@@ -32,6 +32,8 @@ pub struct Config {
     pub files_dir: std::path::PathBuf,
     /// Largest accepted upload, bytes (20 MiB by default).
     pub upload_limit: usize,
+    /// Reverse proxies whose `Forwarded`/`X-Forwarded-For` is believed (none by default).
+    pub trusted_proxies: crate::proxy::TrustedProxies,
 }
 
 impl Default for Config {
@@ -46,6 +48,7 @@ impl Default for Config {
             base_url: "http://127.0.0.1:8080".into(),
             files_dir: std::path::PathBuf::from(DEFAULT_FILES_DIR),
             upload_limit: DEFAULT_UPLOAD_LIMIT,
+            trusted_proxies: crate::proxy::TrustedProxies::default(),
         }
     }
 }

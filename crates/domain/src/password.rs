@@ -119,7 +119,120 @@ pub fn check_password(password: &str, email: &str, name: &str) -> Result<(), Pas
     if is_common(&lower) {
         return Err(PasswordError::Common);
     }
+    weak_patterns(&lower)
+}
+
+/// Words of this product and its users' context: a password made of them (with digits or symbols) is as easy
+/// to guess as a listed one (`nintei-password`, `admin@nintei`).
+const CONTEXT_WORDS: [&str; 16] = [
+    "nintei",
+    "にんてい",
+    "ニンテイ",
+    "認定",
+    "password",
+    "passwd",
+    "pass",
+    "パスワード",
+    "ぱすわーど",
+    "admin",
+    "administrator",
+    "office",
+    "login",
+    "user",
+    "mhlw",
+    "uoeh",
+];
+
+/// Patterns the rules above miss: a weak unit repeated (`パスワードパスワードパスワード`, `abcdeabcdeabcde`), a
+/// password that is almost all one character or one run of digits (`000000000001`, `0123456789ab`), and one made
+/// of the product's name and context words only.
+fn weak_patterns(lower: &str) -> Result<(), PasswordError> {
+    let chars: Vec<char> = lower.chars().collect();
+    let n = chars.len();
+    // A unit repeated (the password has a period of at most half its length) that is itself weak.
+    for period in 5..=n / 2 {
+        if chars.iter().zip(chars.iter().skip(period)).all(|(a, b)| a == b) {
+            let unit: String = chars[..period].iter().collect();
+            if is_sequential(&unit) || is_common(&unit) || context_only(&unit) || distinct(&unit) <= 2 {
+                return Err(PasswordError::Repetitive);
+            }
+        }
+    }
+    if distinct(lower) <= 2 || longest_repeat(&chars) * 4 >= n * 3 {
+        return Err(PasswordError::Repetitive);
+    }
+    if longest_straight_run(&chars) * 4 >= n * 3 {
+        // Mostly one run of digits (`0123456789ab`).
+        return Err(PasswordError::Sequential);
+    }
+    if context_only(lower) {
+        return Err(PasswordError::Common);
+    }
     Ok(())
+}
+
+fn distinct(s: &str) -> usize {
+    s.chars().collect::<HashSet<char>>().len()
+}
+
+/// The longest stretch of one character.
+fn longest_repeat(chars: &[char]) -> usize {
+    let mut best = 0;
+    let mut run = 0;
+    for (i, c) in chars.iter().enumerate() {
+        run = if i > 0 && chars[i - 1] == *c { run + 1 } else { 1 };
+        best = best.max(run);
+    }
+    best
+}
+
+/// The longest straight run of digits, up or down by one (`0123456789`).
+fn longest_straight_run(chars: &[char]) -> usize {
+    let step = |a: char, b: char| -> i32 {
+        if !(a.is_ascii_digit() && b.is_ascii_digit()) {
+            return 0;
+        }
+        let d = i64::from(u32::from(b)) - i64::from(u32::from(a));
+        match d {
+            1 => 1,
+            -1 => -1,
+            _ => 0,
+        }
+    };
+    let mut best = usize::from(!chars.is_empty());
+    let mut run = 1;
+    let mut dir = 0;
+    for w in chars.windows(2) {
+        let s = step(w[0], w[1]);
+        if s != 0 && (s == dir || run == 1) {
+            run += 1;
+            dir = s;
+        } else if s != 0 {
+            run = 2;
+            dir = s;
+        } else {
+            run = 1;
+            dir = 0;
+        }
+        best = best.max(run);
+    }
+    best
+}
+
+/// Nothing but context words, digits, symbols and spaces.
+fn context_only(lower: &str) -> bool {
+    let mut rest = lower.to_owned();
+    let mut found = false;
+    for w in CONTEXT_WORDS {
+        if rest.contains(w) {
+            found = true;
+            rest = rest.replace(w, "");
+        }
+    }
+    found
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_punctuation() || c.is_whitespace())
 }
 
 /// The whole address or its local part (`tanaka.taro@…` → `tanaka.taro`), since the latter is as guessable.
@@ -346,6 +459,35 @@ mod tests {
             "passwordpassword",
         ] {
             assert!(list.contains(must), "{must}");
+        }
+    }
+
+    #[test]
+    fn repeated_words_digit_runs_and_the_products_name_are_refused() {
+        for pw in [
+            "パスワードパスワードパスワード",
+            "abcdeabcdeabcde",
+            "xyzabxyzabxyzab",
+        ] {
+            assert_eq!(check(pw), Err(PasswordError::Repetitive), "{pw}");
+        }
+        assert_eq!(check("000000000001"), Err(PasswordError::Repetitive));
+        assert_eq!(check("0123456789ab"), Err(PasswordError::Sequential));
+        for pw in [
+            "nintei-password",
+            "admin@nintei",
+            "Nintei_Admin_2026",
+            "認定パスワード12345678",
+        ] {
+            assert_eq!(check(pw), Err(PasswordError::Common), "{pw}");
+        }
+        // Still fine: passphrases that merely contain such a word or a short run.
+        for pw in [
+            "nintei-violet-harbor",
+            "k3v9qk3v9qk3v9q",
+            "my 0123 cat eats umeboshi",
+        ] {
+            assert_eq!(check(pw), Ok(()), "{pw}");
         }
     }
 

@@ -106,6 +106,10 @@ enum Command {
         /// Largest accepted upload in MiB.
         #[arg(long, env = "NINTEI_UPLOAD_LIMIT_MIB", default_value_t = 20)]
         upload_limit_mib: usize,
+        /// Reverse proxies (addresses or CIDR ranges, comma-separated) whose Forwarded/X-Forwarded-For header
+        /// names the client; none by default.
+        #[arg(long, env = "NINTEI_TRUSTED_PROXIES", default_value = "")]
+        trusted_proxies: String,
         #[command(flatten)]
         smtp: SmtpArgs,
         #[command(flatten)]
@@ -230,6 +234,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             base_url,
             files_dir,
             upload_limit_mib,
+            trusted_proxies,
             smtp,
             db,
         } => {
@@ -245,6 +250,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     .to_owned(),
                 files_dir,
                 upload_limit: upload_limit_mib.clamp(1, 1024) * 1024 * 1024,
+                trusted_proxies: nintei_web::proxy::TrustedProxies::parse(&trusted_proxies)
+                    .map_err(|e| anyhow::anyhow!("--trusted-proxies: {e}"))?,
                 ..Config::default()
             };
             serve(listen, config, &db.url()).await

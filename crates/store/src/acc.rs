@@ -247,9 +247,14 @@ pub async fn list<'c, E: Executor<'c, Database = Any>>(
     let (filter, arg) = match scope {
         CaseScope::All => ("$1 = ''", String::new()),
         CaseScope::Organization(id) => ("organization_id = $1", id.to_owned()),
-        CaseScope::Coordinator(id) => ("coordinator_id = $1", id.to_owned()),
+        // ACC-8: an assigned coordinator or surveyor with a conflict no longer sees the case.
+        CaseScope::Coordinator(id) => (
+            "coordinator_id = $1 AND organization_id NOT IN (SELECT organization_id FROM conflicts WHERE user_id = $1)",
+            id.to_owned(),
+        ),
         CaseScope::Surveyor(id) => (
-            "id IN (SELECT case_id FROM acc_case_surveyors WHERE user_id = $1)",
+            "id IN (SELECT case_id FROM acc_case_surveyors WHERE user_id = $1) AND organization_id NOT IN \
+             (SELECT organization_id FROM conflicts WHERE user_id = $1)",
             id.to_owned(),
         ),
         CaseScope::Committee(id) => (

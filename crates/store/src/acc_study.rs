@@ -314,6 +314,19 @@ pub async fn open_link<'c, E: Executor<'c, Database = Any>>(
         .transpose()
 }
 
+/// The kind of a link issued by the office or the organization, used or not (a used link must look like an
+/// unused one to anyone but its holder at the moment of answering).
+pub async fn issued_link_kind<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    token_hash: &str,
+) -> Result<Option<String>> {
+    let row = sqlx::query("SELECT kind FROM acc_questionnaire_links WHERE token_hash = $1")
+        .bind(token_hash.to_owned())
+        .fetch_optional(ex)
+        .await?;
+    row.map(|r| Ok(r.try_get("kind")?)).transpose()
+}
+
 /// Marks the link used; false when it was used already (a second answer through one link is refused).
 pub async fn use_link(tx: &mut Tx, token_hash: &str) -> Result<bool> {
     let r = sqlx::query("UPDATE acc_questionnaire_links SET used = 1 WHERE token_hash = $1 AND used = 0")

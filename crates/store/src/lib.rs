@@ -33,6 +33,7 @@ pub mod sessions;
 pub mod settings;
 pub mod standards;
 pub mod throttle;
+pub mod throttle_reserve;
 pub mod tokens;
 pub mod users;
 

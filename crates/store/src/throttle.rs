@@ -14,6 +14,13 @@ pub struct ThrottlePolicy {
     pub max_address_failures: i64,
     /// At most this many password checks per account per hour, successful ones included.
     pub max_account_checks_per_hour: i64,
+    /// Past `max_address_failures`, an address waits 1, 2, 4 … seconds between attempts, at most this long
+    /// (slowed down, never locked out: many users may share one address).
+    pub max_address_delay_secs: i64,
+    /// Wrong second-factor codes per account in the window before codes are refused (as passwords are).
+    pub max_totp_failures: i64,
+    /// Wrong codes that end a half-signed-in session: the password must be given again.
+    pub max_session_code_failures: i64,
 }
 
 impl Default for ThrottlePolicy {
@@ -23,6 +30,9 @@ impl Default for ThrottlePolicy {
             max_account_failures: 5,
             max_address_failures: 20,
             max_account_checks_per_hour: 100,
+            max_address_delay_secs: 60,
+            max_totp_failures: 5,
+            max_session_code_failures: 3,
         }
     }
 }

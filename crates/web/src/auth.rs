@@ -40,6 +40,17 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: i64) -> St
     format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
 }
 
+/// A browser-session cookie (no Max-Age): it ends when the browser closes, which matters on a shared office PC;
+/// the server still ends the session after 30 idle minutes or 12 hours.
+pub fn set_session_cookie(state: &AppState, name: &str, value: &str) -> String {
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{secure}")
+}
+
 pub fn lang_of(headers: &HeaderMap) -> Lang {
     if let Some(l) = cookie(headers, LANG_COOKIE).and_then(Lang::parse) {
         return l;
@@ -76,11 +87,22 @@ pub fn request_id(parts: &Parts) -> String {
 #[derive(Debug, Clone)]
 pub struct ClientAddr(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(client_address(parts)))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        // Behind a trusted reverse proxy, the address it reports (else every user would share the proxy's).
+        let trusted = &state.config.trusted_proxies;
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<std::net::SocketAddr>>()
+            .map(|ci| ci.0.ip());
+        Ok(ClientAddr(match peer {
+            Some(peer) if !trusted.is_empty() => {
+                crate::proxy::client(trusted, peer, &parts.headers).to_string()
+            }
+            _ => client_address(parts),
+        }))
     }
 }
 

@@ -11,12 +11,16 @@ pub mod exports;
 pub mod extract;
 pub mod files;
 mod health;
+pub mod https;
 pub mod i18n;
 pub mod middleware;
 pub mod open_data;
 pub mod openapi;
+pub mod proxy;
+pub mod redact;
 pub mod routing;
 mod ui;
+pub mod utf8;
 
 use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -49,12 +53,14 @@ pub fn router(state: AppState) -> Router {
         .fallback(ui::not_found)
         .layer(from_fn_with_state(state.clone(), middleware::idempotency))
         .layer(from_fn(middleware::reject_nul))
+        .layer(from_fn(utf8::reject_invalid_utf8))
         .layer(from_fn(middleware::origin_check))
         .layer(from_fn_with_state(state.clone(), ui::error_pages_for_the_visitor))
         // The body limit is ours (per route, `middleware::body_limit`); axum's default would cap uploads at 2 MB.
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(from_fn_with_state(state.clone(), middleware::body_limit))
         .layer(from_fn(middleware::security_headers))
+        .layer(from_fn_with_state(state.clone(), https::hsts))
         .layer(from_fn(middleware::request_id))
         .with_state(state)
 }

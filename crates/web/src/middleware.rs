@@ -27,7 +27,8 @@ pub async fn request_id(mut req: Request, next: Next) -> Response {
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     req.extensions_mut().insert(RequestId(id.clone()));
     let method = req.method().clone();
-    let path = req.uri().path().to_owned();
+    // Secret-bearing paths (calendar feeds, questionnaire links) are logged without their secret.
+    let path = crate::redact::path_for_log(req.uri().path());
     let span = tracing::info_span!("request", request_id = %id, %method, %path);
     let _enter = span.enter();
     let mut resp = next.run(req).await;

@@ -307,15 +307,21 @@ pub fn check(b: &[u8], file_name: &str, declared_type: Option<&str>) -> Result<M
     Ok(found)
 }
 
-/// The name the user gave, without any folder part or control characters, at most 200 characters.
+/// The name the user gave, without any folder part, control characters or bidirectional controls (U+202E would
+/// show `…gnp.pdf` as `…fdp.png`), at most 200 characters.
 pub fn clean_name(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
     base.chars()
-        .filter(|c| !c.is_control())
+        .filter(|c| !c.is_control() && !is_bidi_control(*c))
         .take(200)
         .collect::<String>()
         .trim()
         .to_owned()
+}
+
+/// The Unicode bidirectional formatting characters (embeddings, overrides, isolates, marks).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Where a file with this SHA-256 lives: `<dir>/ab/abcdef…`.
@@ -468,5 +474,7 @@ pub mod tests {
         assert_eq!(clean_name("C:\\Users\\a\\規程.pdf"), "規程.pdf");
         assert_eq!(clean_name("../../etc/passwd"), "passwd");
         assert_eq!(clean_name("a\u{0}b.pdf"), "ab.pdf");
+        assert_eq!(clean_name("report\u{202E}gnp.pdf"), "reportgnp.pdf");
+        assert_eq!(clean_name("\u{2067}a\u{200F}b\u{2069}.pdf"), "ab.pdf");
     }
 }

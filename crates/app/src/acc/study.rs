@@ -753,9 +753,11 @@ pub async fn questionnaire(state: &AppState, token: &str) -> AppResult<Option<Qu
     if token.is_empty() || token.len() > 100 {
         return Ok(None);
     }
-    Ok(store::open_link(state.db.pool(), &token_hash(token))
+    // A used link shows the same form as an unused one: whoever handed the links out must not learn, by trying
+    // them, who answered. Only a link never issued is unknown.
+    Ok(store::issued_link_kind(state.db.pool(), &token_hash(token))
         .await?
-        .and_then(|(_, kind)| QuestionnaireKind::parse(&kind)))
+        .and_then(|kind| QuestionnaireKind::parse(&kind)))
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]
@@ -802,11 +804,13 @@ pub async fn answer(state: &AppState, address: &str, token: &str, input: &Answer
     })?;
     let hash = token_hash(token);
     let mut tx = state.db.begin_write().await?;
+    // A used link answers as an unused one does ("received") but keeps nothing: the first answer stands, and
+    // nobody can tell a used link from an unused one by answering through it.
     let Some((case_id, _)) = store::open_link(&mut *tx, &hash).await? else {
-        return Err(AppError::NotFound);
+        return Ok(());
     };
     if !store::use_link(&mut tx, &hash).await? {
-        return Err(AppError::NotFound);
+        return Ok(());
     }
     let answers = serde_json::to_string(&valid).map_err(|e| AppError::Internal(e.to_string()))?;
     store::insert_answer(

@@ -68,8 +68,9 @@ pub enum CaseAction {
 pub fn may_see_case(actor: &Actor, facts: &CaseFacts<'_>) -> bool {
     match actor.role {
         Role::Office | Role::Head | Role::Admin => true,
-        Role::Coordinator => facts.coordinator_id == Some(actor.user_id.as_str()),
-        Role::Surveyor => facts.is_surveyor(&actor.user_id),
+        // ACC-8 for every assigned role: a conflict declared after the assignment takes the case away at once.
+        Role::Coordinator => facts.coordinator_id == Some(actor.user_id.as_str()) && !facts.caller_conflicted,
+        Role::Surveyor => facts.is_surveyor(&actor.user_id) && !facts.caller_conflicted,
         // ACC-8: a member with a conflict takes no part, and does not even see the case.
         Role::Committee => !facts.caller_conflicted,
         Role::Organization => actor.organization_id.as_deref() == Some(facts.organization_id),

@@ -643,11 +643,14 @@ async fn acc_6_questionnaire_links_work_once_keep_only_hashes_and_never_say_who_
     )
     .await
     .assert_status(201);
-    // A link works once.
+    // A link works once; afterwards it answers exactly as an unused one (the form, "received"), so whoever
+    // handed the links out cannot tell who answered, but the second answer is not kept.
     app.post_json(&public, None, &json!({"answers": {"q1": 1}}))
         .await
-        .assert_status(404);
-    app.get(&public, None).await.assert_status(404);
+        .assert_status(201);
+    let again = app.get(&public, None).await;
+    again.assert_status(200);
+    assert_eq!(again.json(), form.json());
     app.get("/api/v1/public/questionnaires/not-a-token", None)
         .await
         .assert_status(404);
@@ -703,7 +706,12 @@ async fn acc_6_questionnaire_links_work_once_keep_only_hashes_and_never_say_who_
         .await;
     r.assert_status(201);
     assert!(r.text().contains("ご回答ありがとうございました"));
-    visitor.get(&format!("/q/{second}")).await.assert_status(404);
+    let used = visitor.get(&format!("/q/{second}")).await;
+    used.assert_status(200);
+    assert!(
+        used.text().contains("職員用質問票"),
+        "a used link shows the form as an unused one does"
+    );
     assert_eq!(app.count("acc_questionnaire_answers").await, 2);
 
     // Throttled per address, like the public reports.

@@ -753,3 +753,153 @@ async fn check_shard(shard: usize) {
         failures.join("\n")
     );
 }
+
+/// The deadline list and the dashboard are subjects of the matrix too: each deadline row is shown exactly to
+/// those who may open the record it belongs to (ACC-5, ACC-7, ACC-8, REG-7, ACC-21). For records built as the
+/// rows below build them, every signed-in role's `/deadlines` must link the record if and only if the record's
+/// own page answers that role 200, and the dashboard counts only what the list shows.
+const DEADLINE_SUBJECTS: &[(&str, &str)] = &[
+    // (the route whose record is built, the record's page)
+    (
+        "POST /api/v1/accreditation/cases/{id}/self-study/submission",
+        "/accreditation/cases/{id}",
+    ),
+    (
+        "POST /api/v1/registration/investigations/{id}/document-requests/{rid}/receipt",
+        "/registration/investigations/{id}",
+    ),
+    // Referred to the committee (its members who have no conflict see it); the referral met the documents
+    // deadline, so the test gives the case one (below).
+    (
+        "POST /api/v1/registration/investigations/{id}/votes",
+        "/registration/investigations/{id}",
+    ),
+    ("GET /accreditation/appeals/{id}", "/accreditation/appeals/{id}"),
+    ("GET /accreditations/{number}", "/accreditations/{number}"),
+];
+
+async fn page_as(fx: &Fixture, subject: &crate::harness::Subject, path: &str) -> TestResponse {
+    let req = axum::http::Request::get(path)
+        .header(axum::http::header::HOST, crate::harness::HOST)
+        .header(
+            axum::http::header::COOKIE,
+            format!("nintei_session={}", subject.session),
+        )
+        .body(axum::body::Body::empty())
+        .expect("request");
+    fx.app.send(req).await
+}
+
+/// The dashboard's two deadline counts, as shown (overdue, due this week).
+fn dashboard_counts(html: &str) -> (usize, usize) {
+    let i = html
+        .find("href=\"/deadlines\"")
+        .expect("the dashboard links the deadline list");
+    let digits: Vec<usize> = html[i..]
+        .split(['<', '>', ' ', '、', '：'])
+        .filter_map(|w| w.trim().parse().ok())
+        .take(2)
+        .collect();
+    (digits[0], digits[1])
+}
+
+/// The row counts in the headings of the deadline list's first two sections (overdue, this week).
+fn section_counts(html: &str) -> (usize, usize) {
+    let counts: Vec<usize> = html
+        .split("）</h2>")
+        .filter_map(|chunk| chunk.rsplit('（').next()?.trim().parse().ok())
+        .take(2)
+        .collect();
+    (counts[0], counts[1])
+}
+
+#[tokio::test]
+async fn deadline_rows_are_shown_exactly_to_those_who_may_open_the_record_own() {
+    deadline_rows(Record::Own).await;
+}
+
+#[tokio::test]
+async fn deadline_rows_are_shown_exactly_to_those_who_may_open_the_record_other() {
+    deadline_rows(Record::Other).await;
+}
+
+/// One half of the check (own or other records, each on its own database so that they run in parallel).
+async fn deadline_rows(record: Record) {
+    let fx = Fixture::new().await;
+    let routes = nintei_web::route_table();
+    let mut failures = Vec::new();
+    let mut seen_by_office = 0;
+    for (build, page) in DEADLINE_SUBJECTS {
+        let route = routes
+            .iter()
+            .find(|r| r.to_string() == *build)
+            .unwrap_or_else(|| panic!("no route {build}"))
+            .clone();
+        {
+            for who in WHO.iter().skip(1) {
+                let subject = fx.subject(*who).await;
+                let ctx = fx.ctx(&route, *who, &subject, record).await;
+                let mut path = (*page).to_owned();
+                for p in ["id", "number"] {
+                    if let Some(v) = ctx.params.get(p) {
+                        path = path.replace(&format!("{{{p}}}"), v);
+                    }
+                }
+                if build.ends_with("/votes") {
+                    let mut tx = fx.app.state.db.begin_write().await.expect("tx");
+                    let nd = nintei_store::deadlines::NewDeadline {
+                        kind: "documents",
+                        subject: "reg_investigation",
+                        subject_id: &ctx.params["id"],
+                        organization_id: Some(&ctx.org),
+                        owner: nintei_domain::deadline::Owner::Organization,
+                        assignee_id: None,
+                        title: "REG-7 追加書類",
+                        due_on: "2026-11-25".parse().expect("date"),
+                    };
+                    nintei_store::deadlines::set(&mut tx, &nd, 0)
+                        .await
+                        .expect("deadline");
+                    tx.commit().await.expect("commit");
+                }
+                // Every open deadline due within the list's horizon, whatever the stage's dates: the list shows it
+                // then to whoever may see it.
+                crate::support::sqlx_exec(
+                    &fx.app.state.db,
+                    "UPDATE deadlines SET due_on = '2026-11-25' WHERE met_on IS NULL AND waived = 0",
+                )
+                .await;
+                let opened = page_as(&fx, &subject, &path).await.status.as_u16() == 200;
+                let list = page_as(&fx, &subject, "/deadlines").await;
+                list.assert_status(200);
+                let listed = list.text().contains(&format!("href=\"{path}\""));
+                let label = format!("{build} [{}] as {}", record.name(), who_name(*who));
+                if *who == Some(Role::Office) && listed {
+                    seen_by_office += 1;
+                }
+                if listed != opened {
+                    failures.push(format!(
+                        "{label}: the record's page answers {}, but /deadlines {} it",
+                        if opened { "200" } else { "404/403" },
+                        if listed { "lists" } else { "does not list" }
+                    ));
+                }
+                // The dashboard counts what the list shows (overdue and due within a week).
+                let dash = page_as(&fx, &subject, "/dashboard").await;
+                dash.assert_status(200);
+                let shown = section_counts(&list.text());
+                let counted = dashboard_counts(&dash.text());
+                if shown != counted {
+                    failures.push(format!(
+                        "{label}: the dashboard counts {counted:?} (overdue, this week), the list shows {shown:?}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        seen_by_office >= 5,
+        "the office sees only {seen_by_office} of the built records' deadlines"
+    );
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}

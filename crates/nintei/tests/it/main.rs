@@ -49,5 +49,8 @@ mod reg_training;
 mod reminders;
 mod requests;
 mod search;
+mod signin_input;
+mod signin_throttle;
+mod signin_visibility;
 mod storage;
 mod support;

@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, SecondsFormat};
+use nintei_domain::role::Role;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -10,7 +11,7 @@ use crate::api::ApiJson;
 use crate::error::{AppError, WebResult};
 use crate::middleware::RequestId;
 use nintei_app::caller::Caller;
-use nintei_app::login::{self, Credentials, LoginOutcome};
+use nintei_app::login::{self, CodeOutcome, Credentials, LoginOutcome};
 use nintei_app::security::random_token;
 use nintei_app::state::AppState;
 
@@ -32,18 +33,36 @@ pub async fn issue(
         email: &req.email,
         password: &req.password,
         address: &address,
+        code: req.totp.as_deref(),
     };
     let user = match login::check_password(&state, &creds).await? {
-        LoginOutcome::Ok(user) => user,
+        LoginOutcome::Ok(user) => {
+            if user.totp_enabled {
+                let code = req.totp.as_deref().unwrap_or("");
+                match login::check_totp(&state, &user, code, &address).await? {
+                    CodeOutcome::Ok => {}
+                    CodeOutcome::Wrong => return Err(AppError::Unauthorized.into()),
+                    CodeOutcome::Throttled(retry_after) => {
+                        return Err(AppError::TooManyRequests { retry_after }.into());
+                    }
+                }
+            } else if user.role == Role::Admin {
+                // An administrator's token needs a second factor: enrolled (in the browser, at first sign-in)
+                // and given. Same answer as a wrong password.
+                return Err(AppError::Unauthorized.into());
+            }
+            user
+        }
+        LoginOutcome::PassedLock(user) => user,
         LoginOutcome::Throttled(retry_after) => return Err(AppError::TooManyRequests { retry_after }.into()),
+        LoginOutcome::Busy => {
+            return Err(AppError::TooManyRequests {
+                retry_after: nintei_app::hashing::BUSY_RETRY_AFTER,
+            }
+            .into());
+        }
         LoginOutcome::Rejected => return Err(AppError::Unauthorized.into()),
     };
-    if user.totp_enabled {
-        let code = req.totp.as_deref().unwrap_or("");
-        if !login::check_totp(&state, &user, code, &address).await? {
-            return Err(AppError::Unauthorized.into());
-        }
-    }
     let now = state.clock.now();
     let secret = random_token(32);
     let caller = Caller {

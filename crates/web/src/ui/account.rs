@@ -67,10 +67,16 @@ pub async fn password_submit(
         email: &user.email,
         password: &f.current,
         address: &address,
+        code: None,
     };
     match check_password(&state, &creds).await.map_err(&err)? {
-        LoginOutcome::Ok(_) => {}
+        LoginOutcome::Ok(_) | LoginOutcome::PassedLock(_) => {}
         LoginOutcome::Throttled(retry_after) => return Err(err(AppError::TooManyRequests { retry_after })),
+        LoginOutcome::Busy => {
+            return Err(err(AppError::TooManyRequests {
+                retry_after: nintei_app::hashing::BUSY_RETRY_AFTER,
+            }));
+        }
         LoginOutcome::Rejected => errors.push(FieldError::new(
             "current",
             "現在のパスワードが違います (the current password is wrong)",
@@ -91,9 +97,13 @@ pub async fn password_submit(
         ));
     }
     let pw = f.new.clone();
-    let hash = tokio::task::spawn_blocking(move || security::hash_password(&pw))
+    let hash = nintei_app::hashing::run(move || security::hash_password(&pw))
         .await
-        .map_err(|e| err(AppError::Internal(e.to_string())))?
+        .ok_or_else(|| {
+            err(AppError::TooManyRequests {
+                retry_after: nintei_app::hashing::BUSY_RETRY_AFTER,
+            })
+        })?
         .map_err(|e| err(AppError::Internal(e.to_string())))?;
     let now = state.clock.now();
     let mut tx = state.db.begin_write().await?;

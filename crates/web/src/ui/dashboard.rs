@@ -74,6 +74,10 @@ pub async fn dashboard(State(state): State<AppState>, WebUser(s): WebUser) -> Re
     let open = nintei_store::deadlines::open_until(state.db.pool(), week, org_filter.as_deref())
         .await
         .map_err(|e| err(e.into()))?;
+    let open = nintei_app::deadline::DeadlineAccess::new(actor.clone())
+        .filter(&state, open)
+        .await
+        .map_err(&err)?;
     let overdue = open.iter().filter(|d| d.due_on < today.to_string()).count();
     let page = DashboardPage {
         overdue,

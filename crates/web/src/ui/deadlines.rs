@@ -8,6 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use nintei_docs::ical;
+use nintei_domain::authz::Actor;
 use nintei_domain::calendar::wareki;
 use nintei_domain::deadline::{Status, status_on};
 use nintei_domain::role::Role;
@@ -20,6 +21,7 @@ use crate::auth::{AnySession, WebUser, check_csrf};
 use crate::error::{AppError, PageError};
 use crate::routing::{Routes, get, post};
 use crate::ui::{Page, UiForm, in_lang, render_status};
+use nintei_app::deadline::DeadlineAccess;
 use nintei_app::security::random_token;
 use nintei_app::state::AppState;
 
@@ -135,6 +137,11 @@ async fn build_page(
     let rows = deadlines::open_until(state.db.pool(), until, org_filter.as_deref())
         .await
         .map_err(|e| err(e.into()))?;
+    // Each row passes the same check as the record it belongs to (a recused member sees none of it).
+    let rows = DeadlineAccess::new(actor.clone())
+        .filter(state, rows)
+        .await
+        .map_err(&err)?;
     let mut names: HashMap<String, String> = HashMap::new();
     let mut org_names: HashMap<String, String> = HashMap::new();
     let mut hrefs = HashMap::new();
@@ -385,8 +392,13 @@ async fn feed_body(state: &AppState, token: &str) -> Result<Option<String>, AppE
     let mut org_names: HashMap<String, String> = HashMap::new();
     let mut hrefs = HashMap::new();
     let mut events = Vec::new();
+    let mut access = DeadlineAccess::new(Actor {
+        user_id: user.id.clone(),
+        role: user.role,
+        organization_id: user.organization_id.clone(),
+    });
     for d in deadlines::all_open(pool).await? {
-        if !in_feed(&user, &d) {
+        if !in_feed(&user, &d) || !access.visible(state, &d).await? {
             continue;
         }
         let Ok(date) = d.due_on.parse::<chrono::NaiveDate>() else {

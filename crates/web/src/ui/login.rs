@@ -12,7 +12,7 @@ use crate::auth::{self, AnySession, PRE_CSRF_COOKIE, SESSION_COOKIE, check_csrf,
 use crate::error::PageError;
 use crate::ui::{Page, UiForm, render_status};
 use nintei_app::Caller;
-use nintei_app::login::{self as checks, Credentials, LoginOutcome};
+use nintei_app::login::{self as checks, CodeOutcome, Credentials, LoginOutcome};
 use nintei_app::security::{constant_time_eq, random_token};
 use nintei_app::state::AppState;
 
@@ -67,6 +67,9 @@ pub struct LoginForm {
     email: String,
     #[serde(default)]
     password: String,
+    /// Optional: the second-factor code, which lets an enrolled user past an account lock.
+    #[serde(default)]
+    code: String,
 }
 
 pub async fn submit(
@@ -80,14 +83,23 @@ pub async fn submit(
     if expected.is_empty() || !constant_time_eq(expected, &f.csrf) {
         return Err(PageError::Csrf);
     }
+    let code = f.code.trim();
     let creds = Credentials {
         email: &f.email,
         password: &f.password,
         address: &address,
+        code: (!code.is_empty()).then_some(code),
     };
-    let user = match checks::check_password(&state, &creds).await? {
-        LoginOutcome::Ok(u) => u,
-        LoginOutcome::Throttled(_) => {
+    let (user, pending) = match checks::check_password(&state, &creds).await? {
+        LoginOutcome::Ok(u) => {
+            // A code given with the password spares the second step; a wrong one leads to it.
+            let pending = u.totp_enabled
+                && (code.is_empty()
+                    || checks::check_totp(&state, &u, code, &address).await? != CodeOutcome::Ok);
+            (u, pending)
+        }
+        LoginOutcome::PassedLock(u) => (u, false),
+        LoginOutcome::Throttled(_) | LoginOutcome::Busy => {
             return Ok(login_page(
                 &state,
                 &headers,
@@ -106,7 +118,6 @@ pub async fn submit(
             ));
         }
     };
-    let pending = user.totp_enabled;
     let old = cookie(&headers, SESSION_COOKIE).map(|s| nintei_store::sha256_hex(s.as_bytes()));
     let ua = headers
         .get(header::USER_AGENT)
@@ -172,7 +183,7 @@ pub(crate) async fn start_session(
 
 pub(crate) fn with_session_cookie(state: &AppState, mut resp: Response, secret: &str) -> Response {
     for c in [
-        auth::set_cookie(state, SESSION_COOKIE, secret, sessions::ABSOLUTE_SECS),
+        auth::set_session_cookie(state, SESSION_COOKIE, secret),
         auth::set_cookie(state, PRE_CSRF_COOKIE, "", 0),
     ] {
         if let Ok(v) = c.parse() {
@@ -230,11 +241,28 @@ pub async fn totp_submit(
     if !s.session.mfa_pending {
         return Ok(Redirect::to("/dashboard").into_response());
     }
-    if !checks::check_totp(&state, &s.caller.user, &f.code, &address).await? {
-        return Ok(render_status(
-            StatusCode::UNAUTHORIZED,
-            &totp_page(&state, &s, "totp.failed"),
-        ));
+    match checks::check_totp(&state, &s.caller.user, &f.code, &address).await? {
+        CodeOutcome::Ok => {}
+        CodeOutcome::Throttled(_) => {
+            return Ok(render_status(
+                StatusCode::TOO_MANY_REQUESTS,
+                &totp_page(&state, &s, "login.throttled"),
+            ));
+        }
+        CodeOutcome::Wrong => {
+            let now = state.clock.unix();
+            let failures =
+                nintei_store::throttle_reserve::session_failure(&state.db, &s.session.id_hash, now).await?;
+            if failures >= state.config.throttle.max_session_code_failures {
+                // A few wrong codes end the half-signed-in session: the password must be given again (and is
+                // throttled again), so codes cannot be tried on one password indefinitely.
+                return end_pending_session(&state, &s).await;
+            }
+            return Ok(render_status(
+                StatusCode::UNAUTHORIZED,
+                &totp_page(&state, &s, "totp.failed"),
+            ));
+        }
     }
     let ua = headers
         .get(header::USER_AGENT)
@@ -255,6 +283,30 @@ pub async fn totp_submit(
         Redirect::to("/dashboard").into_response(),
         &secret,
     ))
+}
+
+/// Ends a half-signed-in session after too many wrong codes; audited; back to the sign-in page.
+async fn end_pending_session(state: &AppState, s: &AnySession) -> Result<Response, PageError> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    sessions::delete(&mut tx, &s.session.id_hash).await?;
+    audit::append(
+        &mut tx,
+        &s.caller.audit(
+            now,
+            "session.second_factor_failed",
+            "user",
+            &s.caller.user.id,
+            json!({"session": {"before": "mfa_pending", "after": "ended"}}),
+        ),
+    )
+    .await?;
+    tx.commit().await.map_err(nintei_store::StoreError::from)?;
+    let mut resp = Redirect::to("/login").into_response();
+    if let Ok(v) = auth::set_cookie(state, SESSION_COOKIE, "", 0).parse() {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(resp)
 }
 
 #[derive(Deserialize, Default)]

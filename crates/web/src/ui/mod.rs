@@ -686,7 +686,7 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
         let lang = lang_of(req.headers());
-        let req = crate::middleware::buffer_without_nul(req, state)
+        let req = crate::utf8::buffer_checked_form(req, state)
             .await
             .map_err(|e| PageError::App(e, lang))?;
         match axum::Form::<T>::from_request(req, state).await {

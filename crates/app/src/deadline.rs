@@ -1,0 +1,117 @@
+//! Which deadlines a user may see: exactly those of the records they may open. One check for the deadline list,
+//! the dashboard's counts and the calendar feed, asking the same authorization as the record's own page — an
+//! ACC case (ACC-5, ACC-7, ACC-8: assigned staff and committee members without a conflict), a REG-7
+//! investigation (referred, no conflict), an appeal (ACC-21, ACC-8), and the organization-level records
+//! (registrations REG-4, accreditations ACC-13 … ACC-19), which only the office side and the organization see.
+
+use std::collections::HashMap;
+
+use nintei_domain::authz::acc::{CaseFacts, may_see_case};
+use nintei_domain::authz::reg::{DeregistrationAction, DeregistrationContext, deregistration};
+use nintei_domain::authz::{self, Actor};
+use nintei_domain::role::Role;
+use nintei_store::deadlines::Deadline;
+use nintei_store::{acc, acc_appeals, conflicts, reg_investigations};
+
+use crate::error::AppResult;
+use crate::state::AppState;
+
+/// The check for one user, remembering each record's answer.
+pub struct DeadlineAccess {
+    actor: Actor,
+    seen: HashMap<(String, String), bool>,
+}
+
+impl DeadlineAccess {
+    pub fn new(actor: Actor) -> DeadlineAccess {
+        DeadlineAccess {
+            actor,
+            seen: HashMap::new(),
+        }
+    }
+
+    /// Whether the user may see the record `d` belongs to (and so `d`).
+    pub async fn visible(&mut self, state: &AppState, d: &Deadline) -> AppResult<bool> {
+        let key = (d.subject.clone(), d.subject_id.clone());
+        if let Some(v) = self.seen.get(&key) {
+            return Ok(*v);
+        }
+        let v = self.check(state, d).await?;
+        self.seen.insert(key, v);
+        Ok(v)
+    }
+
+    /// Keeps the deadlines the user may see, in order.
+    pub async fn filter(&mut self, state: &AppState, rows: Vec<Deadline>) -> AppResult<Vec<Deadline>> {
+        let mut out = Vec::with_capacity(rows.len());
+        for d in rows {
+            if self.visible(state, &d).await? {
+                out.push(d);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn conflicted(&self, state: &AppState, organization_id: &str) -> AppResult<bool> {
+        Ok(conflicts::exists(state.db.pool(), &self.actor.user_id, organization_id).await?)
+    }
+
+    async fn check(&self, state: &AppState, d: &Deadline) -> AppResult<bool> {
+        let actor = &self.actor;
+        let pool = state.db.pool();
+        let org = d.organization_id.as_deref().unwrap_or("");
+        match actor.role {
+            Role::Office | Role::Head | Role::Admin => return Ok(true),
+            Role::Organization => {
+                return Ok(!org.is_empty() && actor.organization_id.as_deref() == Some(org));
+            }
+            Role::Coordinator | Role::Surveyor | Role::Committee => {}
+        }
+        Ok(match d.subject.as_str() {
+            "acc_case" => {
+                let Some(case) = acc::by_id(pool, &d.subject_id).await? else {
+                    return Ok(false);
+                };
+                let surveyors: Vec<(String, bool)> = acc::surveyors(pool, &case.id)
+                    .await?
+                    .into_iter()
+                    .map(|s| (s.user_id, s.lead))
+                    .collect();
+                let facts = CaseFacts {
+                    organization_id: &case.organization_id,
+                    coordinator_id: case.coordinator_id.as_deref(),
+                    surveyors: &surveyors,
+                    caller_conflicted: self.conflicted(state, &case.organization_id).await?,
+                    report_issued: case.report_issued_on.is_some(),
+                };
+                may_see_case(actor, &facts)
+            }
+            "reg_investigation" => {
+                let Some(case) = reg_investigations::by_id(pool, &d.subject_id).await? else {
+                    return Ok(false);
+                };
+                let ctx = DeregistrationContext {
+                    organization_id: &case.organization_id,
+                    referred: matches!(case.status.as_str(), "referred" | "decided"),
+                    caller_has_conflict: self.conflicted(state, &case.organization_id).await?,
+                };
+                deregistration(actor, DeregistrationAction::View, ctx).is_allowed()
+            }
+            "acc_appeal" => {
+                let Some(appeal) = acc_appeals::by_id(pool, &d.subject_id).await? else {
+                    return Ok(false);
+                };
+                let conflicted = self.conflicted(state, &appeal.organization_id).await?;
+                authz::appeal::may_see(actor, &appeal.organization_id, conflicted)
+            }
+            "registration" | "reg_case" => authz::reg::may_see(actor, org),
+            "organization" => authz::may_see_organization(actor, org),
+            // The accreditation and its maintenance (renewal, annual reports, questions, review items).
+            "accreditation" | "acc_annual_report" | "acc_question" | "acc_review_item" => {
+                authz::accreditation::may_see(actor, org)
+            }
+            // A record kind this check does not know is shown to the office side only.
+            _ => false,
+        })
+    }
+}
