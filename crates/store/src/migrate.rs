@@ -32,6 +32,7 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
     migration!(10, "0010_renewal_scope_appeals"),
     migration!(11, "0011_acc_self_study"),
     migration!(12, "0012_acc_impartiality"),
+    migration!(13, "0013_acc_hold"),
 ];
 
 /// Advisory lock key so that two `nintei serve` starting together on one PostgreSQL migrate one at a time.
