@@ -36,7 +36,13 @@ pub async fn get<'c, E: Executor<'c, Database = Any>>(ex: E, case_id: &str) -> R
 }
 
 /// A new hold: replaces what an earlier hold of the case recorded.
-pub async fn start(tx: &mut Tx, case_id: &str, held_on: NaiveDate, about_ratings: bool, now: i64) -> Result<()> {
+pub async fn start(
+    tx: &mut Tx,
+    case_id: &str,
+    held_on: NaiveDate,
+    about_ratings: bool,
+    now: i64,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO acc_holds (case_id, held_on, about_ratings, updated_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (case_id) DO UPDATE SET held_on = excluded.held_on, about_ratings = excluded.about_ratings, \
@@ -61,13 +67,21 @@ pub async fn set_documents_received(tx: &mut Tx, case_id: &str, on: NaiveDate, n
     Ok(())
 }
 
-pub async fn set_head_report(tx: &mut Tx, case_id: &str, on: NaiveDate, report: Option<&str>, now: i64) -> Result<()> {
-    sqlx::query("UPDATE acc_holds SET head_reported_on = $1, head_report = $2, updated_at = $3 WHERE case_id = $4")
-        .bind(iso(on))
-        .bind(report.map(str::to_owned))
-        .bind(now)
-        .bind(case_id.to_owned())
-        .execute(&mut **tx)
-        .await?;
+pub async fn set_head_report(
+    tx: &mut Tx,
+    case_id: &str,
+    on: NaiveDate,
+    report: Option<&str>,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE acc_holds SET head_reported_on = $1, head_report = $2, updated_at = $3 WHERE case_id = $4",
+    )
+    .bind(iso(on))
+    .bind(report.map(str::to_owned))
+    .bind(now)
+    .bind(case_id.to_owned())
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }

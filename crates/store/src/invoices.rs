@@ -202,11 +202,13 @@ pub async fn for_accreditation<'c, E: Executor<'c, Database = Any> + Copy>(
     accreditation_id: &str,
     case_id: &str,
 ) -> Result<Vec<Invoice>> {
-    let rows = sqlx::query("SELECT id FROM acc_cases WHERE id = $1 OR accreditation_id = $2 ORDER BY created_at, id")
-        .bind(case_id.to_owned())
-        .bind(accreditation_id.to_owned())
-        .fetch_all(ex)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT id FROM acc_cases WHERE id = $1 OR accreditation_id = $2 ORDER BY created_at, id",
+    )
+    .bind(case_id.to_owned())
+    .bind(accreditation_id.to_owned())
+    .fetch_all(ex)
+    .await?;
     let mut out = Vec::new();
     for r in &rows {
         let id: String = r.try_get("id")?;

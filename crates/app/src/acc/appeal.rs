@@ -6,7 +6,8 @@
 use chrono::NaiveDate;
 use nintei_domain::acc::CaseStatus;
 use nintei_domain::acc::appeal::{
-    AppealOutcome, AppealSubject, DecisionMethod, check_filing_on_record, extend_review, member_exclusion, poll_result,
+    AppealOutcome, AppealSubject, DecisionMethod, check_filing_on_record, extend_review, member_exclusion,
+    poll_result,
 };
 use nintei_domain::authz::appeal::{self as appeal_authz, AppealAction};
 use nintei_domain::deadline::Owner;

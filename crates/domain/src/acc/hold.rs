@@ -105,10 +105,19 @@ mod tests {
     #[test]
     fn acc_11_hold_the_head_decides_and_deny_needs_the_heads_report_after_the_due_date() {
         let mut hold = Hold::default();
-        assert_eq!(check_decision(&hold, Outcome::Accredit, false), Err(HoldError::HeadDecides));
+        assert_eq!(
+            check_decision(&hold, Outcome::Accredit, false),
+            Err(HoldError::HeadDecides)
+        );
         assert_eq!(check_decision(&hold, Outcome::Accredit, true), Ok(()));
-        assert_eq!(check_decision(&hold, Outcome::Deny, true), Err(HoldError::NoHeadReport));
-        assert_eq!(check_head_report(&hold, d(2026, 8, 1)), Err(HoldError::NotRequested));
+        assert_eq!(
+            check_decision(&hold, Outcome::Deny, true),
+            Err(HoldError::NoHeadReport)
+        );
+        assert_eq!(
+            check_head_report(&hold, d(2026, 8, 1)),
+            Err(HoldError::NotRequested)
+        );
         hold.requested_on = Some(d(2026, 4, 1));
         hold.documents_due = Some(d(2026, 7, 1));
         assert_eq!(

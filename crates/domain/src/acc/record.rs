@@ -422,8 +422,15 @@ pub fn annual_report_year_in_validity(year: u32) -> u32 {
 /// ACC-19 with ACC-17: a renewal is accredited only while the accreditation it renews is still in force (active
 /// or suspended, not past its expiry as extended): a lapsed, revoked or expired accreditation is never revived
 /// with new dates — the organization applies anew and receives a new number.
-pub fn renewal_may_be_accredited(status: AccreditationStatus, expires_on: NaiveDate, decided_on: NaiveDate) -> bool {
-    matches!(status, AccreditationStatus::Active | AccreditationStatus::Suspended) && decided_on <= expires_on
+pub fn renewal_may_be_accredited(
+    status: AccreditationStatus,
+    expires_on: NaiveDate,
+    decided_on: NaiveDate,
+) -> bool {
+    matches!(
+        status,
+        AccreditationStatus::Active | AccreditationStatus::Suspended
+    ) && decided_on <= expires_on
 }
 
 /// Whether an annual report due `due_on`, submitted on `submitted_on` (if at all), is late on `today`.

@@ -47,7 +47,9 @@ pub fn check_replan(
                 return Err(ReplanError::OnlyAdditionalVisit);
             }
             match (change.site_visit_on, decided_on, grace_until) {
-                (Some(day), Some(decided_on), Some(grace_until)) if day <= decided_on || day > grace_until => {
+                (Some(day), Some(decided_on), Some(grace_until))
+                    if day <= decided_on || day > grace_until =>
+                {
                     Err(ReplanError::OutsideGrace {
                         decided_on,
                         grace_until,
@@ -75,7 +77,10 @@ mod tests {
             ..Replan::default()
         };
         let (decided, grace) = (Some(d(2026, 4, 1)), Some(d(2026, 7, 1)));
-        assert_eq!(check_replan(CaseStatus::Deferred, &visit(d(2026, 5, 10)), decided, grace), Ok(()));
+        assert_eq!(
+            check_replan(CaseStatus::Deferred, &visit(d(2026, 5, 10)), decided, grace),
+            Ok(())
+        );
         assert!(check_replan(CaseStatus::Deferred, &visit(d(2026, 7, 2)), decided, grace).is_err());
         assert!(check_replan(CaseStatus::Deferred, &visit(d(2026, 4, 1)), decided, grace).is_err());
         let due = Replan {
@@ -86,7 +91,10 @@ mod tests {
             check_replan(CaseStatus::Deferred, &due, decided, grace),
             Err(ReplanError::OnlyAdditionalVisit)
         );
-        assert_eq!(check_replan(CaseStatus::SiteVisit, &due, None, None), Err(ReplanError::SelfStudyIn));
+        assert_eq!(
+            check_replan(CaseStatus::SiteVisit, &due, None, None),
+            Err(ReplanError::SelfStudyIn)
+        );
         assert_eq!(check_replan(CaseStatus::SelfStudy, &due, None, None), Ok(()));
         assert!(check_replan(CaseStatus::Committee, &due, None, None).is_err());
     }

@@ -69,7 +69,8 @@ async fn record(app: &TestApp, number: &str, token: &str) -> Value {
 }
 
 #[tokio::test]
-async fn acc_22_certificate_waits_for_every_fee_of_the_accreditation_and_a_reissue_is_a_paid_additional_copy() {
+async fn acc_22_certificate_waits_for_every_fee_of_the_accreditation_and_a_reissue_is_a_paid_additional_copy()
+{
     let app = TestApp::new().await;
     at(&app, "2029-01-25");
     let (mut acc, number) = accredited(&app, "2026-04-01").await;
@@ -154,9 +155,13 @@ async fn acc_19_renewal_creates_the_new_validitys_annual_reports_and_deadlines()
                "conformity": "維持しています。", "improvements": "なし", "incidents": "なし"})
     };
     for on in ["2027-04-10", "2028-04-10"] {
-        app.post_json(&format!("{API}/{number}/annual-reports"), Some(&acc.org_user), &body(on))
-            .await
-            .assert_status(201);
+        app.post_json(
+            &format!("{API}/{number}/annual-reports"),
+            Some(&acc.org_user),
+            &body(on),
+        )
+        .await
+        .assert_status(201);
     }
     renewal(&mut acc, &number, "2028-10-01", "2028-10-10").await;
     review(&acc, "2028-11-30", "2028-12-10", "2028-11-20", "2028-12-20").await;
@@ -169,7 +174,12 @@ async fn acc_19_renewal_creates_the_new_validitys_annual_reports_and_deadlines()
         .as_array()
         .unwrap()
         .iter()
-        .map(|a| (a["year"].as_i64().unwrap(), a["due_on"].as_str().unwrap().to_owned()))
+        .map(|a| {
+            (
+                a["year"].as_i64().unwrap(),
+                a["due_on"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     // The first validity's two, then the renewed validity's two, in the accreditation month (April).
     assert_eq!(
@@ -194,10 +204,17 @@ async fn acc_19_renewal_creates_the_new_validitys_annual_reports_and_deadlines()
     assert!(open.contains(&"2030-04-30".to_owned()), "{open:?}");
     // The third report opens in the month before the renewed accreditation month of 2030.
     at(&app, "2030-03-05");
-    let org_user = app.login(nintei_domain::role::Role::Organization, Some(&acc.org_id)).await.1;
-    app.post_json(&format!("{API}/{number}/annual-reports"), Some(&org_user), &body("2030-03-05"))
+    let org_user = app
+        .login(nintei_domain::role::Role::Organization, Some(&acc.org_id))
         .await
-        .assert_status(201);
+        .1;
+    app.post_json(
+        &format!("{API}/{number}/annual-reports"),
+        Some(&org_user),
+        &body("2030-03-05"),
+    )
+    .await
+    .assert_status(201);
 }
 
 #[tokio::test]

@@ -25,9 +25,11 @@ fn filing(known_on: &str, appealed_on: &str, received_on: &str) -> Value {
 async fn acc_21_timeliness_counts_from_the_recorded_receipt_and_is_judged_on_the_offices_receipt() {
     let app = TestApp::new().await;
     let acc = Acc::to_committee(&app, &[]).await;
-    acc.decide(json!({"outcome": "deny", "decided_on": "2026-01-10", "reason": "基準への適合が確認できない"}))
-        .await
-        .assert_status(200);
+    acc.decide(
+        json!({"outcome": "deny", "decided_on": "2026-01-10", "reason": "基準への適合が確認できない"}),
+    )
+    .await
+    .assert_status(200);
     // Received 2026-01-15 as recorded: due 2026-02-16 (2026-02-15 is a Sunday).
     acc.post(
         "notice",
@@ -38,16 +40,28 @@ async fn acc_21_timeliness_counts_from_the_recorded_receipt_and_is_judged_on_the
     .assert_status(200);
     // The filer says it learned of it on 2026-02-01: the record wins.
     let r = acc
-        .post("appeals", &acc.office, filing("2026-02-01", "2026-02-20", "2026-02-20"))
+        .post(
+            "appeals",
+            &acc.office,
+            filing("2026-02-01", "2026-02-20", "2026-02-20"),
+        )
         .await;
     r.assert_status(409);
     assert!(r.text().contains("2026"), "{}", r.text());
     // Dated in time by the filer, but received by the office after the due date.
-    acc.post("appeals", &acc.office, filing("2026-01-15", "2026-02-16", "2026-02-18"))
-        .await
-        .assert_status(409);
+    acc.post(
+        "appeals",
+        &acc.office,
+        filing("2026-01-15", "2026-02-16", "2026-02-18"),
+    )
+    .await
+    .assert_status(409);
     // In time.
-    acc.post("appeals", &acc.office, filing("2026-01-15", "2026-02-12", "2026-02-16"))
-        .await
-        .assert_status(201);
+    acc.post(
+        "appeals",
+        &acc.office,
+        filing("2026-01-15", "2026-02-12", "2026-02-16"),
+    )
+    .await
+    .assert_status(201);
 }

@@ -34,7 +34,12 @@ async fn acc_12_the_accredit_decision_mails_the_contact_at_once_in_japanese_thro
     let got: Vec<Value> = sink
         .received()
         .into_iter()
-        .filter(|m| m["subject"].as_str().unwrap_or_default().contains("認定審査の結果"))
+        .filter(|m| {
+            m["subject"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("認定審査の結果")
+        })
         .collect();
     assert_eq!(got.len(), 1, "one decision mail: {got:?}");
     let m = &got[0];
@@ -87,9 +92,15 @@ async fn acc_12_hold_defer_and_deny_each_mail_their_outcome_and_what_follows() {
             .unwrap_or_else(|| panic!("{subject} in {mails:?}"))
     };
     let hold = body("保留");
-    assert!(hold.contains("認定業務本部長に一任") && hold.contains("3か月以内"), "{hold}");
+    assert!(
+        hold.contains("認定業務本部長に一任") && hold.contains("3か月以内"),
+        "{hold}"
+    );
     let defer = body("延期");
-    assert!(defer.contains("猶予期限2026年3月31日") && defer.contains("否認となります"), "{defer}");
+    assert!(
+        defer.contains("猶予期限2026年3月31日") && defer.contains("否認となります"),
+        "{defer}"
+    );
     assert!(body("否認").contains("1か月以内に不服申立て"));
 }
 

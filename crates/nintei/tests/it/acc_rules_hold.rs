@@ -57,24 +57,41 @@ async fn acc_11_hold_the_office_may_not_decide_and_deny_waits_for_the_heads_repo
 }
 
 #[tokio::test]
-async fn acc_11_hold_documents_received_then_the_head_accredits_and_ratings_only_when_the_hold_was_about_them() {
+async fn acc_11_hold_documents_received_then_the_head_accredits_and_ratings_only_when_the_hold_was_about_them()
+ {
     let app = TestApp::new().await;
     let acc = held(&app, &[]).await;
-    acc.post("hold/documents", &acc.office, json!({"received_on": "2026-05-01"}))
-        .await
-        .assert_status(409);
+    acc.post(
+        "hold/documents",
+        &acc.office,
+        json!({"received_on": "2026-05-01"}),
+    )
+    .await
+    .assert_status(409);
     acc.post("notice", &acc.office, json!({"sent_on": "2026-04-03"}))
         .await
         .assert_status(200);
-    acc.post("hold/documents", &acc.office, json!({"received_on": "2026-04-02"}))
-        .await
-        .assert_status(400);
-    acc.post("hold/documents", &acc.office, json!({"received_on": "2026-05-01"}))
-        .await
-        .assert_status(200);
-    acc.post("hold/documents", &acc.office, json!({"received_on": "2026-05-01"}))
-        .await
-        .assert_status(409);
+    acc.post(
+        "hold/documents",
+        &acc.office,
+        json!({"received_on": "2026-04-02"}),
+    )
+    .await
+    .assert_status(400);
+    acc.post(
+        "hold/documents",
+        &acc.office,
+        json!({"received_on": "2026-05-01"}),
+    )
+    .await
+    .assert_status(200);
+    acc.post(
+        "hold/documents",
+        &acc.office,
+        json!({"received_on": "2026-05-01"}),
+    )
+    .await
+    .assert_status(409);
     let kinds: Vec<String> = crate::acc_fixture::deadlines(&acc.case().await)
         .into_iter()
         .map(|(k, _)| k)

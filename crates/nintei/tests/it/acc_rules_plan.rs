@@ -44,9 +44,13 @@ async fn acc_5_the_planned_dates_can_be_moved_after_the_plan_and_each_move_is_au
     acc.post("plan/dates", &acc.office, json!({"site_visit_on": "2025-11-13"}))
         .await
         .assert_status(400);
-    acc.post("plan/dates", &acc.org_user, json!({"site_visit_on": "2025-11-26"}))
-        .await
-        .assert_status(403);
+    acc.post(
+        "plan/dates",
+        &acc.org_user,
+        json!({"site_visit_on": "2025-11-26"}),
+    )
+    .await
+    .assert_status(403);
     assert_eq!(audits(&app, "acc_case.replan").await, 1);
 }
 

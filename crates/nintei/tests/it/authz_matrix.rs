@@ -114,8 +114,9 @@ POST   /api/v1/accreditation/cases/{id}/eligibility           own   -  401 403 2
 POST   /api/v1/accreditation/cases/{id}/eligibility           other -  401 403 200 403 404 404 403 404
 POST   /api/v1/accreditation/cases/{id}/plan                  own   -  401 403 200 403 404 404 403 403
 POST   /api/v1/accreditation/cases/{id}/plan                  other -  401 403 200 403 404 404 403 404
-# Moving the planned dates (ACC-5) and the additional visit in a deferral (ACC-11): the office, as the plan
-POST   /api/v1/accreditation/cases/{id}/plan/dates            own   -  401 403 200 403 404 404 403 403
+# Moving the planned dates (ACC-5) and the additional visit in a deferral (ACC-11): the office; the case's
+# coordinator and surveyors see the case (403)
+POST   /api/v1/accreditation/cases/{id}/plan/dates            own   -  401 403 200 403 403 403 403 403
 POST   /api/v1/accreditation/cases/{id}/plan/dates            other -  401 403 200 403 404 404 403 404
 POST   /api/v1/accreditation/cases/{id}/self-study/submission own   -  401 403 403 403 403 403 403 200
 POST   /api/v1/accreditation/cases/{id}/self-study/submission other -  401 403 403 403 404 404 403 404

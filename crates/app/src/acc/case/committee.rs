@@ -217,10 +217,15 @@ pub async fn decide(
     if let Some(org) = nintei_store::organizations::by_id(&mut *tx, &case.organization_id).await?
         && !org.contact.email.trim().is_empty()
     {
-        let number = accreditation
-            .as_ref()
-            .map(|(n, e)| (n.clone(), decided_on, *e));
-        let (subject, body) = decision_mail(&org.name, &org.contact.name, outcome, decided_on, grace_until, number);
+        let number = accreditation.as_ref().map(|(n, e)| (n.clone(), decided_on, *e));
+        let (subject, body) = decision_mail(
+            &org.name,
+            &org.contact.name,
+            outcome,
+            decided_on,
+            grace_until,
+            number,
+        );
         crate::outbox::enqueue_mail(&mut tx, now, &org.contact.email, &subject, &body).await?;
     }
     sync_deadlines(&mut tx, id, &calendar, now).await?;

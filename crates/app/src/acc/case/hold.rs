@@ -96,10 +96,23 @@ pub async fn record_hold_documents(
 }
 
 /// The documents' deadline is met once they arrive (the case's own rows and the shared deadline model).
-async fn close_documents_deadline(tx: &mut Tx, case: &Case, on: chrono::NaiveDate, now: i64) -> AppResult<()> {
+async fn close_documents_deadline(
+    tx: &mut Tx,
+    case: &Case,
+    on: chrono::NaiveDate,
+    now: i64,
+) -> AppResult<()> {
     use nintei_domain::acc::DeadlineKind;
     nintei_store::acc::close_deadlines(tx, &case.id, &[DeadlineKind::DocumentsDue]).await?;
-    nintei_store::deadlines::meet(tx, "acc_case", &case.id, DeadlineKind::DocumentsDue.as_str(), on, now).await?;
+    nintei_store::deadlines::meet(
+        tx,
+        "acc_case",
+        &case.id,
+        DeadlineKind::DocumentsDue.as_str(),
+        on,
+        now,
+    )
+    .await?;
     Ok(())
 }
 
@@ -139,7 +152,11 @@ pub async fn record_head_report(
     acc_hold::set_head_report(&mut tx, id, reported_on, report.as_deref(), now).await?;
     apply_transition(&mut tx, &case, case.status, &[], now).await?;
     let changes = audit::diff(&[
-        ("head_reported_on", serde_json::Value::Null, json!(iso(reported_on))),
+        (
+            "head_reported_on",
+            serde_json::Value::Null,
+            json!(iso(reported_on)),
+        ),
         ("report", serde_json::Value::Null, json!(report)),
     ]);
     finish(tx, state, caller, "acc_case.hold_report", id, changes).await

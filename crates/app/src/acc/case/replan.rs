@@ -68,10 +68,20 @@ pub async fn replan(
     }
     if let Some(d) = change.self_study_due_on {
         not_before(&mut errors, "self_study_due_on", d, accepted_on);
-        not_before(&mut errors, "self_study_due_on", d, visit.map(|v| (v, "認定支援員の訪問日")));
+        not_before(
+            &mut errors,
+            "self_study_due_on",
+            d,
+            visit.map(|v| (v, "認定支援員の訪問日")),
+        );
     }
     if let (Some(s), Some(d)) = (change.site_visit_on, due) {
-        not_before(&mut errors, "site_visit_on", s, Some((d, "セルフスタディ資料の提出期限")));
+        not_before(
+            &mut errors,
+            "site_visit_on",
+            s,
+            Some((d, "セルフスタディ資料の提出期限")),
+        );
     }
     invalid(errors)?;
     let mut fields = Vec::new();

@@ -77,9 +77,9 @@ pub async fn issue_certificate(
         (true, Some(_)) => {
             // Each paid reissue invoice pays for exactly one copy.
             let used: Vec<&str> = existing.iter().filter_map(|c| c.invoice_id.as_deref()).collect();
-            let paid = all_invoices.iter().find(|i| {
-                i.lines.iter().any(|l| l.kind == REISSUE_KIND) && !used.contains(&i.id.as_str())
-            });
+            let paid = all_invoices
+                .iter()
+                .find(|i| i.lines.iter().any(|l| l.kind == REISSUE_KIND) && !used.contains(&i.id.as_str()));
             match paid {
                 Some(i) => invoice_id = Some(i.id.clone()),
                 None => {

@@ -601,7 +601,10 @@ async fn case_page(
             && loaded.surveyors.len() < 2,
         self_study: may(CaseAction::SubmitSelfStudy) && status == CaseStatus::SelfStudy,
         ratings: may(CaseAction::Rate)
-            && matches!(status, CaseStatus::SiteVisit | CaseStatus::Deferred | CaseStatus::OnHold),
+            && matches!(
+                status,
+                CaseStatus::SiteVisit | CaseStatus::Deferred | CaseStatus::OnHold
+            ),
         report: may(CaseAction::IssueReport) && status == CaseStatus::SiteVisit,
         response: may(CaseAction::Respond) && status == CaseStatus::ReportIssued,
         vote: may(CaseAction::Vote) && COMMITTEE.contains(&status),
@@ -612,7 +615,10 @@ async fn case_page(
                 CaseStatus::OnHold | CaseStatus::Deferred | CaseStatus::Accredited | CaseStatus::Denied
             ),
         plan_dates: may(CaseAction::Plan)
-            && matches!(status, CaseStatus::SelfStudy | CaseStatus::SiteVisit | CaseStatus::Deferred),
+            && matches!(
+                status,
+                CaseStatus::SelfStudy | CaseStatus::SiteVisit | CaseStatus::Deferred
+            ),
         hold_documents: may(CaseAction::RecordNotice) && status == CaseStatus::OnHold,
         hold_report: caller.user.role == Role::Head && status == CaseStatus::OnHold,
         withdraw: may(CaseAction::Withdraw) && OPEN.contains(&status),
