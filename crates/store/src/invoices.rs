@@ -194,3 +194,44 @@ pub async fn for_case<'c, E: Executor<'c, Database = Any> + Copy>(
     }
     Ok(out)
 }
+
+/// The invoices of every case of an accreditation: the case that granted it and each renewal or scope-change
+/// case naming it (ACC-19, ACC-20, ACC-22), oldest first.
+pub async fn for_accreditation<'c, E: Executor<'c, Database = Any> + Copy>(
+    ex: E,
+    accreditation_id: &str,
+    case_id: &str,
+) -> Result<Vec<Invoice>> {
+    let rows = sqlx::query(
+        "SELECT id FROM acc_cases WHERE id = $1 OR accreditation_id = $2 ORDER BY created_at, id",
+    )
+    .bind(case_id.to_owned())
+    .bind(accreditation_id.to_owned())
+    .fetch_all(ex)
+    .await?;
+    let mut out = Vec::new();
+    for r in &rows {
+        let id: String = r.try_get("id")?;
+        out.extend(for_case(ex, &id).await?);
+    }
+    Ok(out)
+}
+
+/// `(id, number)` of the invoices of a case having a line of `kind`, oldest first.
+pub async fn with_line_kind<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    case_id: &str,
+    kind: &str,
+) -> Result<Vec<(String, String)>> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT i.id, i.number, i.issued_on FROM invoices i JOIN invoice_lines l ON l.invoice_id = i.id \
+         WHERE i.case_id = $1 AND l.kind = $2 ORDER BY i.issued_on, i.number",
+    )
+    .bind(case_id.to_owned())
+    .bind(kind.to_owned())
+    .fetch_all(ex)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("number")?)))
+        .collect()
+}

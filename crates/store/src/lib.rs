@@ -5,6 +5,7 @@
 
 pub mod acc;
 pub mod acc_appeals;
+pub mod acc_hold;
 pub mod acc_impartiality;
 pub mod acc_records;
 pub mod acc_renewal;

@@ -34,6 +34,7 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
     migration!(12, "0012_acc_impartiality"),
     migration!(13, "0013_password_resets"),
     migration!(14, "0014_reg_registrar"),
+    migration!(15, "0015_acc_hold"),
 ];
 
 /// Advisory lock key so that two `nintei serve` starting together on one PostgreSQL migrate one at a time.

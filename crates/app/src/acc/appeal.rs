@@ -6,7 +6,8 @@
 use chrono::NaiveDate;
 use nintei_domain::acc::CaseStatus;
 use nintei_domain::acc::appeal::{
-    AppealOutcome, AppealSubject, DecisionMethod, check_filing, extend_review, member_exclusion, poll_result,
+    AppealOutcome, AppealSubject, DecisionMethod, check_filing_on_record, extend_review, member_exclusion,
+    poll_result,
 };
 use nintei_domain::authz::appeal::{self as appeal_authz, AppealAction};
 use nintei_domain::deadline::Owner;
@@ -140,6 +141,8 @@ struct Appealed {
     case_id: String,
     accreditation_id: Option<String>,
     decided_on: NaiveDate,
+    /// ACC-21: the office's record of the notice's receipt, from which the month counts.
+    notice_received_on: Option<NaiveDate>,
 }
 
 /// `POST /api/v1/accreditation/cases/{id}/appeals`: an appeal against the case's ineligibility decision or its
@@ -179,6 +182,11 @@ pub async fn file_against_case(
         case_id: case.id.clone(),
         accreditation_id: None,
         decided_on,
+        notice_received_on: if subject == AppealSubject::Denial {
+            case.notice_received_on
+        } else {
+            None
+        },
     };
     file(state, caller, &appealed, &filing).await
 }
@@ -219,14 +227,16 @@ pub async fn file_against_revocation(
         case_id: accreditation.case_id.clone(),
         accreditation_id: Some(accreditation.id.clone()),
         decided_on,
+        notice_received_on: None,
     };
     file(state, caller, &appealed, &filing).await
 }
 
 async fn file(state: &AppState, caller: &Caller, appealed: &Appealed, f: &ValidFiling) -> AppResult<String> {
     let calendar = office_calendar(state).await?;
-    let dates = check_filing(
+    let dates = check_filing_on_record(
         appealed.decided_on,
+        appealed.notice_received_on,
         f.known_on,
         f.appealed_on,
         f.received_on,

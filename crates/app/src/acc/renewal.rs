@@ -6,6 +6,7 @@
 //! Every change to an accreditation is one `accreditation_events` row in the transaction that makes it.
 
 use chrono::{Months, NaiveDate};
+use nintei_domain::acc::record::{AccreditationStatus, renewal_may_be_accredited};
 use nintei_domain::acc::renewal::{CaseKind, check_extension, renewal_notice_is_due, renewed_validity};
 use nintei_domain::acc::service::ServiceCode;
 use nintei_domain::authz::acc::CaseAction;
@@ -464,6 +465,17 @@ pub async fn on_accredit(
         .ok_or_else(|| AppError::Internal("accreditation missing".into()))?;
     let changed = match case.kind {
         CaseKind::Renewal => {
+            let status = AccreditationStatus::parse(&a.status)
+                .ok_or_else(|| AppError::Internal(format!("accreditation status {}", a.status)))?;
+            if !renewal_may_be_accredited(status, a.expires_on, decided_on) {
+                return Err(AppError::Conflict(format!(
+                    "認定 {} は失効しているため（状態「{}」、有効期限 {}）更新の認定はできません。新規に申請してください \
+                     (ACC-19: a lapsed or expired accreditation is not revived; apply anew)",
+                    a.number,
+                    a.status,
+                    iso(a.expires_on)
+                )));
+            }
             let ext = renewals::extension_for_case(&mut **tx, &case.id).await?;
             let granted = ext.as_ref().filter(|e| e.status == "granted");
             let pre_extension = match granted {

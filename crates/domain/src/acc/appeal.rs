@@ -210,6 +210,37 @@ pub fn check_filing(
     })
 }
 
+/// ACC-21 as the office applies it: the month counts from the *recorded* receipt of the notice when the office
+/// recorded it (the filer's own `known_on` only when nothing is recorded), and lateness is judged on the day the
+/// office received the filing, not on the date the filer wrote on it.
+pub fn check_filing_on_record(
+    decided_on: NaiveDate,
+    recorded_receipt: Option<NaiveDate>,
+    known_on: NaiveDate,
+    appealed_on: NaiveDate,
+    received_on: NaiveDate,
+    office: &OfficeCalendar,
+) -> Result<Filing, AppealError> {
+    let known = recorded_receipt.unwrap_or(known_on);
+    if known < decided_on || known_on < decided_on {
+        return Err(AppealError::KnownBeforeDecision { decided_on });
+    }
+    if appealed_on < known_on || received_on < appealed_on {
+        return Err(AppealError::AppealedBeforeKnown);
+    }
+    let filing_due_on = appeal_due(known, office).ok_or(AppealError::OutOfRange)?;
+    if received_on > filing_due_on {
+        return Err(AppealError::Late {
+            due_on: filing_due_on,
+        });
+    }
+    let review_due_on = appeal_review_due(received_on).ok_or(AppealError::OutOfRange)?;
+    Ok(Filing {
+        filing_due_on,
+        review_due_on,
+    })
+}
+
 /// ACC-21: the review period may be extended when the committee asks for more information; the new due date must
 /// lie after the current one and after the request.
 pub fn extend_review(

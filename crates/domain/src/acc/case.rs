@@ -208,8 +208,9 @@ impl Action {
             Action::Eligibility => &[S::Submitted],
             Action::Plan => &[S::Accepted],
             Action::SelfStudySubmission => &[S::SelfStudy],
-            // API: in `site_visit`, and in `deferred` to confirm improvements (ACC-11).
-            Action::Rating => &[S::SiteVisit, S::Deferred],
+            // API: in `site_visit`, and in `deferred` to confirm improvements (ACC-11); in `on_hold` when the
+            // hold was about ratings (checked with the hold, `hold::check_rating`).
+            Action::Rating => &[S::SiteVisit, S::Deferred, S::OnHold],
             Action::Report => &[S::SiteVisit],
             Action::Response => &[S::ReportIssued],
             // Holding again while on hold would delegate to the head what is already delegated.
@@ -286,6 +287,8 @@ pub enum TransitionError {
     },
     #[error("ACC-11: 猶予期間は最初の延期から最長1年です（猶予期限は{}まで、指定は{}）", western_date(*max), western_date(*grace_until))]
     GraceTooLong { grace_until: NaiveDate, max: NaiveDate },
+    #[error("ACC-11: 猶予期限（{}）を過ぎているため認定できません（期限内に適合を確認できない場合は否認です）", western_date(*grace_until))]
+    GraceExpired { grace_until: NaiveDate },
 }
 
 impl TransitionError {
@@ -390,6 +393,22 @@ pub fn decide(
             Ok(CaseStatus::Deferred)
         }
         outcome => Ok(outcome.status()),
+    }
+}
+
+/// ACC-11: a deferred case is accredited only within its grace period; after `grace_until` the improvement was
+/// not confirmed in time, and what remains is a denial (or an extension decided before the period ran out).
+pub fn check_within_grace(
+    from: CaseStatus,
+    outcome: Outcome,
+    decided_on: NaiveDate,
+    grace_until: Option<NaiveDate>,
+) -> Result<(), TransitionError> {
+    match (from, outcome, grace_until) {
+        (CaseStatus::Deferred, Outcome::Accredit, Some(g)) if decided_on > g => {
+            Err(TransitionError::GraceExpired { grace_until: g })
+        }
+        _ => Ok(()),
     }
 }
 

@@ -412,6 +412,27 @@ pub fn annual_reports_owed(accredited_on: NaiveDate, office: &OfficeCalendar) ->
         .collect()
 }
 
+/// ACC-14, ACC-19: reports are numbered on across validities (a renewal adds the next two), so the year of a
+/// report within its own validity — what its opening date counts from — is 1 or 2 again after each renewal.
+pub fn annual_report_year_in_validity(year: u32) -> u32 {
+    let per_validity = 2;
+    year.saturating_sub(1) % per_validity + 1
+}
+
+/// ACC-19 with ACC-17: a renewal is accredited only while the accreditation it renews is still in force (active
+/// or suspended, not past its expiry as extended): a lapsed, revoked or expired accreditation is never revived
+/// with new dates — the organization applies anew and receives a new number.
+pub fn renewal_may_be_accredited(
+    status: AccreditationStatus,
+    expires_on: NaiveDate,
+    decided_on: NaiveDate,
+) -> bool {
+    matches!(
+        status,
+        AccreditationStatus::Active | AccreditationStatus::Suspended
+    ) && decided_on <= expires_on
+}
+
 /// Whether an annual report due `due_on`, submitted on `submitted_on` (if at all), is late on `today`.
 pub fn annual_report_late(due_on: NaiveDate, submitted_on: Option<NaiveDate>, today: NaiveDate) -> bool {
     match submitted_on {

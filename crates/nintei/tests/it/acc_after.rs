@@ -962,7 +962,7 @@ async fn acc_16_a_review_closed_without_revocation_after_the_finding_is_correcte
 }
 
 #[tokio::test]
-async fn certificates_only_when_every_fee_is_paid_and_a_reissue_invoices_3000_yen_and_returns_the_previous() {
+async fn certificates_only_when_every_fee_is_paid_and_a_reissue_is_a_paid_additional_copy() {
     let app = TestApp::new().await;
     let (acc, number) = accredited(&app, "2026-04-01").await;
     // The acceptance invoice is unpaid.
@@ -1015,6 +1015,37 @@ async fn certificates_only_when_every_fee_is_paid_and_a_reissue_invoices_3000_ye
     )
     .await
     .assert_status(409);
+    // ACC-22: the reissue's ¥3,000 invoice first, the copy once it is paid; the original is not returned.
+    post(
+        &app,
+        &number,
+        "certificates/reissue-invoice",
+        &acc.office,
+        json!({"issued_on": "2026-11-20"}),
+    )
+    .await
+    .assert_status(201);
+    post(
+        &app,
+        &number,
+        "certificates",
+        &acc.office,
+        json!({"issued_on": "2026-11-20", "reissue": true}),
+    )
+    .await
+    .assert_status(409);
+    for inv in acc.case().await["invoices"].as_array().unwrap() {
+        if inv["paid"] == json!(true) {
+            continue;
+        }
+        acc.post(
+            &format!("invoices/{}/payments", inv["id"].as_str().unwrap()),
+            &acc.office,
+            json!({"paid_on": "2026-11-20", "amount_yen": inv["total_yen"]}),
+        )
+        .await
+        .assert_status(201);
+    }
     post(
         &app,
         &number,
@@ -1027,7 +1058,7 @@ async fn certificates_only_when_every_fee_is_paid_and_a_reissue_invoices_3000_ye
     let r = record(&app, &number, &acc.office).await;
     let certs = r["certificates"].as_array().unwrap();
     assert_eq!(certs.len(), 2);
-    assert_eq!(certs[0]["returned_on"], "2026-11-20");
+    assert!(certs[0]["returned_on"].is_null());
     assert!(certs[1]["returned_on"].is_null());
     assert_eq!(certs[1]["services"], json!(["a", "b"]));
     let invoice_id = certs[1]["invoice_id"].as_str().unwrap();
@@ -1043,8 +1074,8 @@ async fn certificates_only_when_every_fee_is_paid_and_a_reissue_invoices_3000_ye
     assert_eq!(invoice["total_yen"], 3300);
     assert_eq!(invoice["lines"][0]["kind"], "certificate_reissue");
     let k = kinds(&r);
-    assert!(k.contains(&"certificate_returned".to_owned()) && k.contains(&"certificate_issued".to_owned()));
-    // The reissue invoice is unpaid now: another certificate waits for it.
+    assert!(!k.contains(&"certificate_returned".to_owned()) && k.contains(&"certificate_issued".to_owned()));
+    // The paid reissue invoice bought one copy: another waits for its own invoice.
     post(
         &app,
         &number,
@@ -1219,7 +1250,7 @@ pub fn stage_for(rest: &str) -> AccrStage {
         | "/reviews/{review_id}/closure" => Review,
         "/reviews/{review_id}/requests/{item_id}/fulfilment" => ReviewItem,
         "/reviews/{review_id}/answers" => Poll,
-        "/certificates/{certificate_id}/certificate.pdf" => Certified,
+        "/certificates/{certificate_id}/certificate.pdf" | "/certificates/reissue-invoice" => Certified,
         "/revocation-notice.pdf" => Revoked,
         _ => Active,
     }
@@ -1424,7 +1455,7 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
             json!({"member_id": b.user_ref, "answer": "revoke", "answered_on": "2026-11-20"})
         }
         (true, "/reviews/{review_id}/closure") => json!({"closed_on": "2026-11-20", "outcome": "conforming"}),
-        (true, "/certificates") => json!({"issued_on": "2026-11-20"}),
+        (true, "/certificates" | "/certificates/reissue-invoice") => json!({"issued_on": "2026-11-20"}),
         (false, "/{action}") => {
             return Some(Body::form(&[
                 ("csrf", csrf),

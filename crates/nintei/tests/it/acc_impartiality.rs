@@ -465,9 +465,14 @@ async fn acc_8_every_decision_round_restricts_from_its_own_day() {
     acc.decide(json!({"outcome": "hold", "decided_on": "2025-12-10", "reason": "追加資料"}))
         .await
         .assert_status(200);
-    acc.decide(json!({"outcome": "accredit", "decided_on": "2026-02-01"}))
-        .await
-        .assert_status(200);
+    // ACC-11: after a hold the head decides.
+    acc.post(
+        "decision",
+        &acc.head,
+        json!({"outcome": "accredit", "decided_on": "2026-02-01"}),
+    )
+    .await
+    .assert_status(200);
     let case = acc.case().await;
     let mut ends: Vec<&str> = case["cooling_offs"]
         .as_array()

@@ -197,6 +197,13 @@ async fn acc_11_hold_then_deny_when_no_documents_arrive() {
     acc.decide(json!({"outcome": "hold", "decided_on": "2026-04-01"}))
         .await
         .assert_status(200);
+    // ACC-11: the request sent 2026-04-01, nothing by 2026-07-01; the head reports to the committee.
+    acc.post("notice", &acc.office, json!({"sent_on": "2026-04-01"}))
+        .await
+        .assert_status(200);
+    acc.post("hold/report", &acc.head, json!({"reported_on": "2026-07-02"}))
+        .await
+        .assert_status(200);
     // A decision before the hold is out of order.
     acc.decide(json!({"outcome": "deny", "decided_on": "2026-03-31"}))
         .await

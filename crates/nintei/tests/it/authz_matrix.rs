@@ -127,6 +127,10 @@ POST   /api/v1/accreditation/cases/{id}/eligibility           own   -  401 403 2
 POST   /api/v1/accreditation/cases/{id}/eligibility           other -  401 403 200 403 404 404 403 404
 POST   /api/v1/accreditation/cases/{id}/plan                  own   -  401 403 200 403 404 404 403 403
 POST   /api/v1/accreditation/cases/{id}/plan                  other -  401 403 200 403 404 404 403 404
+# Moving the planned dates (ACC-5) and the additional visit in a deferral (ACC-11): the office; the case's
+# coordinator and surveyors see the case (403)
+POST   /api/v1/accreditation/cases/{id}/plan/dates            own   -  401 403 200 403 403 403 403 403
+POST   /api/v1/accreditation/cases/{id}/plan/dates            other -  401 403 200 403 404 404 403 404
 POST   /api/v1/accreditation/cases/{id}/self-study/submission own   -  401 403 403 403 403 403 403 200
 POST   /api/v1/accreditation/cases/{id}/self-study/submission other -  401 403 403 403 404 404 403 404
 POST   /api/v1/accreditation/cases/{id}/surveyors             own   -  401 403 201 403 403 403 403 403
@@ -154,6 +158,11 @@ POST   /api/v1/accreditation/cases/{id}/decision              own   -  401 403 2
 POST   /api/v1/accreditation/cases/{id}/decision              other -  401 403 200 200 404 404 403 404
 POST   /api/v1/accreditation/cases/{id}/notice                own   -  401 403 200 403 403 403 403 403
 POST   /api/v1/accreditation/cases/{id}/notice                other -  401 403 200 403 404 404 403 404
+# ACC-11 hold: the office records the documents, the head reports (409 here: the case is not on hold)
+POST   /api/v1/accreditation/cases/{id}/hold/documents        own   -  401 403 409 403 403 403 403 403
+POST   /api/v1/accreditation/cases/{id}/hold/documents        other -  401 403 409 403 404 404 403 404
+POST   /api/v1/accreditation/cases/{id}/hold/report           own   -  401 403 403 409 403 403 403 403
+POST   /api/v1/accreditation/cases/{id}/hold/report           other -  401 403 403 409 404 404 403 404
 POST   /api/v1/accreditation/cases/{id}/withdrawal            own   -  401 403 403 403 404 404 403 200
 POST   /api/v1/accreditation/cases/{id}/withdrawal            other -  401 403 403 403 404 404 403 404
 POST   /api/v1/accreditation/cases/{id}/stop                  own   -  401 403 200 403 404 404 403 403
@@ -419,6 +428,8 @@ POST   /api/v1/accreditations/{number}/reviews/{review_id}/closure own - 401 403
 POST   /api/v1/accreditations/{number}/reviews/{review_id}/closure other - 401 403 200 403 404 404 404 404
 POST   /api/v1/accreditations/{number}/certificates           own   -  401 403 201 403 404 404 404 403
 POST   /api/v1/accreditations/{number}/certificates           other -  401 403 201 403 404 404 404 404
+POST   /api/v1/accreditations/{number}/certificates/reissue-invoice own - 401 403 201 403 404 404 404 403
+POST   /api/v1/accreditations/{number}/certificates/reissue-invoice other - 401 403 201 403 404 404 404 404
 # The head polls each committee member (ACC-16); the office or the head records the revocation (ACC-18)
 POST   /api/v1/accreditations/{number}/reviews/{review_id}/answers own - 401 403 403 201 404 404 404 403
 POST   /api/v1/accreditations/{number}/reviews/{review_id}/answers other - 401 403 403 201 404 404 404 404

@@ -104,7 +104,8 @@ pub fn need(route: &str) -> Need {
             (_, "/ratings" | "/assessment") => SiteVisit,
             (_, "/report") => Rated,
             (_, "/response") => ReportIssued,
-            (_, "/votes" | "/decision") => Committee,
+            (_, "/votes" | "/decision" | "/hold/documents" | "/hold/report") => Committee,
+            (_, "/plan/dates") => SelfStudy,
             (_, "/notice") => Accredited,
             // Documents (issue 6): the acceptance notice and invoice once accepted, the result notice and
             // review report once accredited.

@@ -24,14 +24,14 @@ const FROM: &str = "認定業務本部 <nintei@nintei.example>";
 
 /// A local SMTP sink: `python3 smtp_sink.py PORT DIR` (aiosmtpd). Killed when dropped. A missing python3 or
 /// aiosmtpd fails the test with the command that installs it: this test never skips.
-struct Sink {
+pub(crate) struct Sink {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
     dir: PathBuf,
 }
 
 impl Sink {
-    fn start() -> Sink {
+    pub(crate) fn start() -> Sink {
         let port = free_port();
         let dir = std::env::temp_dir().join(format!("nintei-smtp-{}", uuid::Uuid::new_v4().simple()));
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/support_files/smtp_sink.py");
@@ -68,7 +68,7 @@ impl Sink {
     }
 
     /// The messages received so far, as the sink's e-mail parser decoded them, in order.
-    fn received(&self) -> Vec<Value> {
+    pub(crate) fn received(&self) -> Vec<Value> {
         let mut out = Vec::new();
         for n in 1.. {
             let path = self.dir.join(format!("{n}.json"));
@@ -107,7 +107,7 @@ fn smtp_to(port: u16) -> SmtpConfig {
     c
 }
 
-async fn app_with_smtp(port: u16) -> TestApp {
+pub(crate) async fn app_with_smtp(port: u16) -> TestApp {
     TestApp::with_config(Config {
         smtp: Some(smtp_to(port)),
         ..Config::default()

@@ -150,6 +150,15 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
             Body::Json(json!({"outcome": "accredit", "decided_on": "2025-12-10"}))
         }
         "POST /api/v1/accreditation/cases/{id}/notice" => Body::Json(json!({"sent_on": "2025-12-12"})),
+        "POST /api/v1/accreditation/cases/{id}/plan/dates" => {
+            Body::Json(json!({"site_visit_on": "2025-11-20"}))
+        }
+        "POST /api/v1/accreditation/cases/{id}/hold/documents" => {
+            Body::Json(json!({"received_on": "2025-12-12"}))
+        }
+        "POST /api/v1/accreditation/cases/{id}/hold/report" => {
+            Body::Json(json!({"reported_on": "2025-12-12"}))
+        }
         "POST /api/v1/accreditation/cases/{id}/withdrawal" => {
             Body::Json(json!({"withdrawn_on": "2025-09-05"}))
         }

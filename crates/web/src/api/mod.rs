@@ -71,6 +71,18 @@ pub fn routes() -> Routes {
         )
         .route("/api/v1/accreditation/cases/{id}/notice", post(acc::case::notice))
         .route(
+            "/api/v1/accreditation/cases/{id}/plan/dates",
+            post(acc::case::plan_dates),
+        )
+        .route(
+            "/api/v1/accreditation/cases/{id}/hold/documents",
+            post(acc::case::hold_documents),
+        )
+        .route(
+            "/api/v1/accreditation/cases/{id}/hold/report",
+            post(acc::case::hold_report),
+        )
+        .route(
             "/api/v1/accreditation/cases/{id}/withdrawal",
             post(acc::case::withdrawal),
         )
@@ -194,6 +206,10 @@ fn accreditation_routes() -> Routes {
         .route(
             "/api/v1/accreditations/{number}/certificates",
             post(a::certificate),
+        )
+        .route(
+            "/api/v1/accreditations/{number}/certificates/reissue-invoice",
+            post(a::certificate_reissue_invoice),
         )
 }
 

@@ -9,6 +9,7 @@ use nintei_domain::acc::dates::accreditation_expires_on;
 use nintei_domain::acc::renewal::CaseKind;
 use nintei_domain::acc::{Action, CaseStatus, Decision, Outcome};
 use nintei_domain::authz::acc::CaseAction;
+use nintei_domain::role::Role;
 use nintei_store::acc::{self as store, Set};
 use nintei_store::audit;
 use serde::Deserialize;
@@ -104,6 +105,12 @@ pub async fn decide(
             from: case.status,
         }));
     }
+    // ACC-11 hold: the head decides; defer or deny only on the head's report that the documents did not come.
+    if case.status == CaseStatus::OnHold {
+        let hold = hold_of(&mut tx, &case, &calendar).await?;
+        nintei_domain::acc::hold::check_decision(&hold, outcome, caller.user.role == Role::Head)
+            .map_err(hold_refused)?;
+    }
     let mut errors = Vec::new();
     let previous = latest(&[
         (case.report_issued_on, "実地調査報告書の発行日"),
@@ -120,6 +127,7 @@ pub async fn decide(
     };
     let status =
         machine::decide(case.status, &decision, &assessment, case.first_deferred_on).map_err(refused)?;
+    machine::check_within_grace(case.status, outcome, decided_on, case.grace_until).map_err(refused)?;
     let first_deferred_on = match (outcome, case.first_deferred_on) {
         (Outcome::Defer, None) => Some(decided_on),
         (_, first) => first,
@@ -161,6 +169,11 @@ pub async fn decide(
         now,
     )
     .await?;
+    if outcome == Outcome::Hold {
+        // ACC-11: a hold over unmet thresholds (ACC-9) lets the ratings be confirmed while on hold.
+        let about_ratings = !(assessment.core_concept_ok && assessment.fundamental_ok);
+        nintei_store::acc_hold::start(&mut tx, id, decided_on, about_ratings, now).await?;
+    }
     if let Some((number, expires_on)) = &accreditation {
         let record = store::Accreditation {
             number: number.clone(),
@@ -193,6 +206,28 @@ pub async fn decide(
     } else {
         Value::Null
     };
+    // ACC-14, ACC-19: the renewed validity owes its own annual reports, as a first accreditation does.
+    if let (Outcome::Accredit, CaseKind::Renewal, Some(accreditation_id)) =
+        (outcome, case.kind, case.accreditation_id.as_deref())
+    {
+        crate::acc::record::on_renewed(&mut tx, &calendar, accreditation_id, now).await?;
+    }
+    // Seed 第6章6 (ACC-12): the contact is told of every outcome by e-mail at once, before the written notice;
+    // queued in this transaction so that a refused or rolled-back decision sends nothing.
+    if let Some(org) = nintei_store::organizations::by_id(&mut *tx, &case.organization_id).await?
+        && !org.contact.email.trim().is_empty()
+    {
+        let number = accreditation.as_ref().map(|(n, e)| (n.clone(), decided_on, *e));
+        let (subject, body) = decision_mail(
+            &org.name,
+            &org.contact.name,
+            outcome,
+            decided_on,
+            grace_until,
+            number,
+        );
+        crate::outbox::enqueue_mail(&mut tx, now, &org.contact.email, &subject, &body).await?;
+    }
     sync_deadlines(&mut tx, id, &calendar, now).await?;
     // ACC-8: every assigned surveyor's 6-month cooling-off with the organization, from this decision.
     let cooling_off = crate::acc::impartiality::record_cooling_offs(&mut tx, &case, decided_on, now).await?;
@@ -224,6 +259,55 @@ pub async fn decide(
         );
     }
     finish(tx, state, caller, "acc_case.decide", id, changes).await
+}
+
+/// The decision e-mail (seed 第6章6 ①): the outcome in its Japanese name and what the office does next, with the
+/// deadlines of ACC-12 (notice within 4 weeks, review report within 2 months) and, for a denial, ACC-21's appeal.
+pub fn decision_mail(
+    org_name: &str,
+    contact_name: &str,
+    outcome: Outcome,
+    decided_on: chrono::NaiveDate,
+    grace_until: Option<chrono::NaiveDate>,
+    accreditation: Option<(String, chrono::NaiveDate, chrono::NaiveDate)>,
+) -> (String, String) {
+    use nintei_domain::calendar::western_date;
+    let label = match outcome {
+        Outcome::Accredit => "認定",
+        Outcome::Hold => "保留",
+        Outcome::Defer => "延期",
+        Outcome::Deny => "否認",
+    };
+    let subject = format!("【MH認定】認定審査の結果（{label}）のお知らせ");
+    let head = format!(
+        "{org_name}\n{contact_name} 様\n\n認定委員会は{}、貴機関の認定審査について「{label}」と判定しました。\n\n",
+        western_date(decided_on)
+    );
+    let next = match outcome {
+        Outcome::Accredit => {
+            let period = accreditation
+                .map(|(n, from, to)| {
+                    format!(
+                        "認定番号: {n}\n認定期間: {}から{}まで\n\n",
+                        western_date(from),
+                        western_date(to)
+                    )
+                })
+                .unwrap_or_default();
+            format!(
+                "{period}今後の流れ:\n・4週間以内に認定審査結果通知書と、追加料金がある場合は請求書をお送りします。\n・追加料金等の入金を確認した後に認定証をお送りします。\n・2か月以内に、長所と改善すべき分野を記載した審査報告書をお送りします。\n"
+            )
+        }
+        Outcome::Hold => "認定の判定は認定業務本部長に一任されました。\n\n今後の流れ:\n・4週間以内に、保留の理由と認定に必要な追加提出資料を記載した認定審査結果通知書をお送りします。\n・その送付日から3か月以内に追加資料をご提出ください。期限内に提出がない場合は、認定委員会が延期または否認を決定します。\n"
+            .to_owned(),
+        Outcome::Defer => format!(
+            "今後の流れ:\n・4週間以内に、不適合基準の改善事項と改善の猶予期間を記載した認定審査結果通知書をお送りします。\n・猶予期限{}までに改善を行ってください。期限内に基準への適合を確認できない場合は否認となります。\n",
+            grace_until.map(western_date).unwrap_or_default()
+        ),
+        Outcome::Deny => "今後の流れ:\n・4週間以内に、否認の理由を付した認定審査結果通知書と、追加料金がある場合は請求書をお送りします。\n・2か月以内に、長所と改善すべき分野を記載した審査報告書をお送りします。\n・否認の決定に対しては、認定審査結果通知書を受け取ってから1か月以内に不服申立てができます。\n"
+            .to_owned(),
+    };
+    (subject, format!("{head}{next}\n認定業務本部\n"))
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]

@@ -119,6 +119,15 @@ pub async fn extra_invoice(
             "申請受理の前には請求できません (not accepted)".into(),
         ));
     }
+    // ACC-22: an invoice is dated in order with its case — never before the application was accepted.
+    let mut errors = Vec::new();
+    not_before(
+        &mut errors,
+        "issued_on",
+        issued_on,
+        case.eligibility_decided_on.map(|d| (d, "申請の受理日")),
+    );
+    invalid(errors)?;
     let invoice = issue_invoice(
         &mut tx,
         &case,

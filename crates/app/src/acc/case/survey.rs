@@ -178,6 +178,11 @@ pub async fn rate(state: &AppState, caller: &Caller, id: &str, input: &RatingInp
     let now = state.clock.now().timestamp();
     let (mut tx, case) = begin(state, id, now).await?;
     machine::check_rating(case.status).map_err(refused)?;
+    if case.status == nintei_domain::acc::CaseStatus::OnHold {
+        let calendar = crate::acc::office_calendar(state).await?;
+        let hold = hold_of(&mut tx, &case, &calendar).await?;
+        nintei_domain::acc::hold::check_rating(&hold).map_err(hold_refused)?;
+    }
     let before = store::ratings(&mut *tx, id, true)
         .await?
         .into_iter()

@@ -42,7 +42,7 @@ pub async fn submit_annual_report(
         r.submitted_on.is_none()
             && rules::annual_report_opens_on(
                 &rules::AnnualReportDue {
-                    year: u32::try_from(r.year).unwrap_or(0),
+                    year: rules::annual_report_year_in_validity(u32::try_from(r.year).unwrap_or(0)),
                     due_on: r.due_on,
                 },
                 record.accredited_on,

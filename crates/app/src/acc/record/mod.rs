@@ -303,6 +303,49 @@ pub async fn on_accredited(tx: &mut Tx, calendar: &OfficeCalendar, number: &str,
     Ok(())
 }
 
+/// ACC-14, ACC-19: called in the transaction of a renewal's `accredit`, after the dates moved: the new
+/// validity owes its own annual reports (numbered on after the earlier ones) with their deadlines.
+pub async fn on_renewed(
+    tx: &mut Tx,
+    calendar: &OfficeCalendar,
+    accreditation_id: &str,
+    now: i64,
+) -> AppResult<()> {
+    let row = nintei_store::acc_renewal::by_id(&mut **tx, accreditation_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let record = store::by_number(&mut **tx, &row.number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let before = store::annual_reports(&mut **tx, &record.id).await?;
+    let offset = before.iter().map(|r| r.year).max().unwrap_or(0);
+    for due in rules::annual_reports_owed(record.accredited_on, calendar) {
+        store::add_annual_report(tx, &record.id, offset + i64::from(due.year), due.due_on, now).await?;
+    }
+    for report in store::annual_reports(&mut **tx, &record.id).await? {
+        if report.year <= offset {
+            continue;
+        }
+        let title = format!(
+            "認定維持報告書の提出（ACC-14） {} 第{}年",
+            record.number, report.year
+        );
+        set_deadline(
+            tx,
+            SUBJECT_ANNUAL_REPORT,
+            &report.id,
+            &record,
+            "annual_report",
+            Owner::Organization,
+            &title,
+            report.due_on,
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Reading
 

@@ -120,11 +120,18 @@ macro_rules! step {
 
 step!(eligibility, case::EligibilityInput, case::decide_eligibility);
 step!(plan, case::PlanInput, case::plan);
+step!(plan_dates, case::ReplanInput, case::replan);
 step!(self_study, case::SelfStudyInput, case::submit_self_study);
 step!(report, case::ReportInput, case::issue_report);
 step!(response, case::ResponseInput, case::respond);
 step!(decision, case::DecisionInput, case::decide);
 step!(notice, case::NoticeInput, case::record_notice);
+step!(
+    hold_documents,
+    case::HoldDocumentsInput,
+    case::record_hold_documents
+);
+step!(hold_report, case::HeadReportInput, case::record_head_report);
 step!(withdrawal, case::WithdrawalInput, case::withdraw);
 step!(stop, case::StopInput, case::stop);
 

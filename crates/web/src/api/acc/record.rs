@@ -180,3 +180,14 @@ pub async fn certificate(
     let id = record::issue_certificate(&state, &caller, &number, &input).await?;
     Ok(created(&id))
 }
+
+/// `POST …/certificates/reissue-invoice` → 201 `{id}` (the ¥3,000 invoice of an additional copy, ACC-22).
+pub async fn certificate_reissue_invoice(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(number): Path<String>,
+    ApiJson(input): ApiJson<Input>,
+) -> WebResult<impl IntoResponse> {
+    let id = record::request_certificate_reissue(&state, &caller, &number, &input).await?;
+    Ok(created(&id))
+}

@@ -470,6 +470,11 @@ pub struct Forms {
     vote: bool,
     decision: bool,
     notice: bool,
+    /// ACC-5, ACC-11: moving the planned dates; in a deferral, the additional site visit.
+    plan_dates: bool,
+    /// ACC-11 hold: the office records the documents' receipt; the head reports when they did not come.
+    hold_documents: bool,
+    hold_report: bool,
     withdraw: bool,
     payment: bool,
     /// ACC-21: an appeal against the ineligibility decision or the denial (the organization, or the office
@@ -595,7 +600,11 @@ async fn case_page(
             )
             && loaded.surveyors.len() < 2,
         self_study: may(CaseAction::SubmitSelfStudy) && status == CaseStatus::SelfStudy,
-        ratings: may(CaseAction::Rate) && matches!(status, CaseStatus::SiteVisit | CaseStatus::Deferred),
+        ratings: may(CaseAction::Rate)
+            && matches!(
+                status,
+                CaseStatus::SiteVisit | CaseStatus::Deferred | CaseStatus::OnHold
+            ),
         report: may(CaseAction::IssueReport) && status == CaseStatus::SiteVisit,
         response: may(CaseAction::Respond) && status == CaseStatus::ReportIssued,
         vote: may(CaseAction::Vote) && COMMITTEE.contains(&status),
@@ -605,6 +614,13 @@ async fn case_page(
                 status,
                 CaseStatus::OnHold | CaseStatus::Deferred | CaseStatus::Accredited | CaseStatus::Denied
             ),
+        plan_dates: may(CaseAction::Plan)
+            && matches!(
+                status,
+                CaseStatus::SelfStudy | CaseStatus::SiteVisit | CaseStatus::Deferred
+            ),
+        hold_documents: may(CaseAction::RecordNotice) && status == CaseStatus::OnHold,
+        hold_report: caller.user.role == Role::Head && status == CaseStatus::OnHold,
         withdraw: may(CaseAction::Withdraw) && OPEN.contains(&status),
         payment: may(CaseAction::ManageInvoices),
         appeal: nintei_domain::authz::appeal::file(&caller.actor(), &c.organization_id).is_allowed()
@@ -1120,6 +1136,28 @@ async fn run_step(
                 received_on: f.opt("received_on"),
             };
             case::record_notice(state, caller, id, &input, None).await
+        }
+        "plan-dates" => {
+            let input = case::ReplanInput {
+                coordinator_visit_on: f.opt("coordinator_visit_on"),
+                self_study_due_on: f.opt("self_study_due_on"),
+                site_visit_on: f.opt("site_visit_on"),
+                reason: f.opt("reason"),
+            };
+            case::replan(state, caller, id, &input, None).await
+        }
+        "hold-documents" => {
+            let input = case::HoldDocumentsInput {
+                received_on: f.get("received_on"),
+            };
+            case::record_hold_documents(state, caller, id, &input, None).await
+        }
+        "hold-report" => {
+            let input = case::HeadReportInput {
+                reported_on: f.get("reported_on"),
+                report: f.opt("report"),
+            };
+            case::record_head_report(state, caller, id, &input, None).await
         }
         "withdrawal" => {
             let input = case::WithdrawalInput {

@@ -67,6 +67,7 @@ fn event_ja(kind: &str) -> &'static str {
         "review_answer" => "調査：委員の賛否",
         "review_closed" => "調査の終了",
         "certificate_issued" => "認定証の発行",
+        "certificate_reissue_invoiced" => "認定証の追加発行の請求",
         "certificate_returned" => "認定証の返納",
         _ => "記録",
     }
@@ -763,6 +764,9 @@ async fn run_action(
             .map(drop),
         "review-close" => record::close_review(state, c, number, &review, &input).await,
         "certificate" => record::issue_certificate(state, c, number, &input)
+            .await
+            .map(drop),
+        "certificate-reissue-invoice" => record::request_certificate_reissue(state, c, number, &input)
             .await
             .map(drop),
         _ => {
