@@ -268,7 +268,7 @@ const journeys = {
     await look(page, j, '06-not-found');
   },
 
-  // ---- Issue 8: the accreditation, registration and public journeys, end to end through the screens. ----
+  // ---- The accreditation, registration and public journeys, end to end through the screens. ----
   // They share one case (shared.accCase) and run in order: apply → accept and plan → self-study → rate → decide
   // → the public finds and verifies. Dates are fixed in the past so that every date check passes on any day.
 
@@ -487,7 +487,7 @@ const journeys = {
     await look(page, j, '05-public-listing');
   },
 
-  /** The office names the letters' issuer and the date style on the settings screen (issue 6). */
+  /** The office names the letters' issuer and the date style on the settings screen. */
   async office_sets_the_letters_issuer(page, j) {
     await signIn(page, 'office@nintei.example');
     await page.goto(`${BASE}/admin/settings`);

@@ -1,4 +1,4 @@
-//! `nintei demo --scale N`: generated data for benchmarks (issue 8). N organizations across the 47 prefectures,
+//! `nintei demo --scale N`: generated data for benchmarks. N organizations across the 47 prefectures,
 //! each with one registered counseling room (REG, published with its REG-5 disclosure) and one accreditation case
 //! (ACC) in a status spread over the whole process; the accredited ones (about three in ten) hold an active
 //! accreditation (ACC-23). The directory's search index is filled in the same transactions. Every name, number

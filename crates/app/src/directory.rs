@@ -1,4 +1,4 @@
-//! The public face (issue 7): the directory's queries and their validation, the shapes API.md "Public" and the
+//! The public face: the directory's queries and their validation, the shapes API.md "Public" and the
 //! open data publish (REG-5, REG-8, ACC-23), and the search index that listing changes keep up to date.
 
 use std::collections::HashMap;
@@ -76,7 +76,7 @@ fn paging(p: &Params, errors: &mut Vec<FieldError>) -> (i64, i64) {
     (limit, offset)
 }
 
-/// `?day=` and `?evening=` (issue 7, an extension of API.md): the facets of the disclosed hours a listing must
+/// `?day=` and `?evening=` (an extension of API.md): the facets of the disclosed hours a listing must
 /// carry. `day` is weekday, saturday or holiday; `evening` is `1`/`true` (open after 18:00 on some day).
 fn hours_facets(p: &Params, errors: &mut Vec<FieldError>) -> Vec<String> {
     let mut facets = Vec::new();
@@ -264,7 +264,7 @@ pub fn registration_doc(r: &Listed) -> (String, Vec<&'static str>) {
 }
 
 /// The search index's layout version; a database indexed under an older one is reindexed once at start-up.
-/// 2: registrations carry their hours facets (issue 7 days/hours filters).
+/// 2: registrations carry their hours facets (the days/hours filters).
 const SEARCH_INDEX_VERSION: &str = "2";
 const SEARCH_INDEX_KEY: &str = "search.index_version";
 
@@ -331,7 +331,7 @@ pub fn accreditation_text(a: &PublicAccreditation) -> String {
     parts.join(" ")
 }
 
-/// Public query results kept in memory (issue 7/8): the directory is read far more often than it changes. An entry
+/// Public query results kept in memory: the directory is read far more often than it changes. An entry
 /// is used only while the directory's generation (moved in the same transaction as every listing change, on any
 /// process) is the one it was read at; the accreditation results also key on the day (expiry). Bounded: it is
 /// emptied when it holds [`PublicCache::MAX_ENTRIES`].

@@ -1,4 +1,4 @@
-//! Outgoing mail (issue 6): `enqueue_mail` inside the transaction of the state change it reports, and the
+//! Outgoing mail: `enqueue_mail` inside the transaction of the state change it reports, and the
 //! `send_mail` job that delivers one outbox row over SMTP (lettre), UTF-8 with MIME encoding.
 //!
 //! Without SMTP settings (the demo) mail stays in the outbox, where the office reads it on the 送信メール screen.

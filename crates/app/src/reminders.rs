@@ -1,4 +1,4 @@
-//! Deadline reminders (issue 6): a daily job mails each open deadline's owner at the reminder points of the
+//! Deadline reminders: a daily job mails each open deadline's owner at the reminder points of the
 //! plan (30, 7 and 1 days before; the day after), each point once per deadline even with several instances.
 //!
 //! The recipient follows the deadline's owner: an organization's deadline goes to that organization's contact

@@ -10,7 +10,7 @@ use crate::outbox::SmtpConfig;
 
 /// Uploaded files next to the default SQLite database (`nintei-data/nintei.db`).
 pub const DEFAULT_FILES_DIR: &str = "nintei-data/files";
-/// 20 MiB (issue 3 "Files").
+/// 20 MiB.
 pub const DEFAULT_UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
@@ -28,7 +28,7 @@ pub struct Config {
     pub smtp: Option<SmtpConfig>,
     /// The address people reach nintei at, for links in mail, calendar feeds and the certificate's QR code.
     pub base_url: String,
-    /// Where uploaded files are stored (outside the database, named by their SHA-256; issue 3 "Files").
+    /// Where uploaded files are stored (outside the database, named by their SHA-256).
     pub files_dir: std::path::PathBuf,
     /// Largest accepted upload, bytes (20 MiB by default).
     pub upload_limit: usize,

@@ -1,4 +1,4 @@
-//! Documents of nintei (issue 6), kept in their own crate so that the heavy typesetting dependencies rebuild rarely:
+//! Documents of nintei, kept in their own crate so that the heavy typesetting dependencies rebuild rarely:
 //! PDF notices and certificates (typst as a library with Japanese fonts from Debian's `fonts-ipaexfont`), the CSV
 //! writer of the office's exports and the iCalendar writer of deadline feeds.
 //!

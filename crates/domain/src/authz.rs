@@ -1,4 +1,4 @@
-//! The one authorization module: "may this user do this action on this record" (issue 2).
+//! The one authorization module: "may this user do this action on this record".
 //!
 //! Every handler asks here, and the UI asks the same question to show only what is allowed. A record the caller
 //! may not see answers `NotFound` (HTTP 404), never `Forbidden`, so that its existence is not revealed.
@@ -188,7 +188,7 @@ mod tests {
     }
 }
 
-/// The office's exports of cases, deadlines and invoices (issue 6): every organization's data, so the office
+/// The office's exports of cases, deadlines and invoices: every organization's data, so the office
 /// and the administrator only.
 pub fn export_data(actor: &Actor) -> Decision {
     if matches!(actor.role, Role::Office | Role::Admin) {

@@ -1,4 +1,4 @@
-//! One deadline model for both schemes (issue 6): who owes it, its status on a given day, and which reminder is
+//! One deadline model for both schemes: who owes it, its status on a given day, and which reminder is
 //! due. Every due date of the system (ACC-5/6, ACC-11/12, ACC-14, ACC-15, ACC-19, ACC-21, REG-4, REG-7) is one
 //! of these; the date itself is computed by the scheme's period rules.
 
@@ -73,7 +73,7 @@ pub struct ReminderPlan {
 }
 
 impl Default for ReminderPlan {
-    /// 30, 7 and 1 days before, and the day after (issue 6).
+    /// 30, 7 and 1 days before, and the day after.
     fn default() -> Self {
         ReminderPlan {
             days_before: vec![30, 7, 1],

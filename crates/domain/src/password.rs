@@ -1,4 +1,4 @@
-//! Password policy for user accounts (issue 2): length 12..=128 characters, no composition rules, and refusal of
+//! Password policy for user accounts: length 12..=128 characters, no composition rules, and refusal of
 //! passwords that attackers try first — common ones, trivial patterns, and the user's own e-mail or name.
 //!
 //! Follows NIST SP 800-63B §5.1.1.2: length over complexity, a block list instead of "one digit, one symbol".

@@ -2,7 +2,7 @@
 //!
 //! - [`criteria`]: the REG-3 checklist the applicant confirms (自己適合確認).
 //! - [`application`]: what an application carries (REG-1 eligibility, counselors, psychiatrists, disclosure).
-//! - [`hours`]: the directory's days/hours filters over the disclosed counseling hours (issue 7).
+//! - [`hours`]: the directory's days/hours filters over the disclosed counseling hours.
 //! - [`findings`]: what the office reads from an application before registering (REG-3, REG-5).
 //! - [`dates`]: validity, renewal and registration numbers (REG-4).
 //! - [`deadlines`]: REG due dates in the one deadline model (REG-4 renewal, REG-7 document requests).

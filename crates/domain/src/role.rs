@@ -47,7 +47,7 @@ impl Role {
         !matches!(self, Role::Organization)
     }
 
-    /// A second factor is required for administrators and optional for other staff (issue 2).
+    /// A second factor is required for administrators and optional for other staff.
     pub fn requires_totp(self) -> bool {
         matches!(self, Role::Admin)
     }

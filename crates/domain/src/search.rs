@@ -1,4 +1,4 @@
-//! Japanese text search terms for the public directory (issue 7): normalization and n-gram terms.
+//! Japanese text search terms for the public directory: normalization and n-gram terms.
 //!
 //! Text is normalized with NFKC (full-width ASCII and half-width katakana fold to their usual forms), lower-cased,
 //! katakana folded to hiragana, and stripped of spaces and punctuation. A document is indexed by its character

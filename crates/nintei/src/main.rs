@@ -440,7 +440,7 @@ async fn serve(listen: SocketAddr, config: Config, url: &str) -> anyhow::Result<
         .with_context(|| format!("opening the database {url}"))?;
     let demo = config.demo;
     let st = state(db, config);
-    // ACC: the sample standards catalog on first start (issue 3).
+    // ACC: the sample standards catalog on first start.
     nintei_app::acc::ensure_catalog(&st).await?;
     // The directory's search index in the current layout (a one-time rebuild after an upgrade).
     nintei_app::directory::ensure_search_index(&st).await?;

@@ -1,4 +1,4 @@
-//! The accreditation after the decision (issue 4, part 1): the record itself, annual maintenance reports
+//! The accreditation after the decision: the record itself, annual maintenance reports
 //! (ACC-14), written questions and answers, self-reports (ACC-15), compliance reviews (ACC-16) and certificates.
 //! Status changes go through [`crate::accreditations::change_status`]; every function that writes takes the
 //! caller's transaction, which also holds the audit event.
@@ -724,7 +724,7 @@ pub async fn add_certificate(
     Ok(id)
 }
 
-/// The accreditation number a deadline of the accreditation after the decision belongs to (issue 4): the subject
+/// The accreditation number a deadline of the accreditation after the decision belongs to: the subject
 /// `accreditation` (renewal), `acc_annual_report`, `acc_question` or `acc_review_item`; `None` for any other
 /// subject or an unknown id.
 pub async fn number_of_deadline_subject<'c, E: Executor<'c, Database = Any>>(

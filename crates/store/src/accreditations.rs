@@ -1,4 +1,4 @@
-//! The accreditation record after the decision (issue 4): current status and the history of every change.
+//! The accreditation record after the decision: current status and the history of every change.
 //!
 //! The `accreditations` row keeps the state the public reads (ACC-23); `accreditation_events` keeps how it got
 //! there. Every change goes through [`change_status`] or [`record_event`] inside the caller's transaction, next to

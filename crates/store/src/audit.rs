@@ -1,4 +1,4 @@
-//! The append-only, hash-chained audit trail (issue 2 "Audit trail").
+//! The append-only, hash-chained audit trail.
 //!
 //! Every state change appends one event in its own transaction. The chain head is one row that each writer
 //! updates first, which serializes appends (so the chain is a single line) on both backends.

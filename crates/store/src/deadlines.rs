@@ -1,4 +1,4 @@
-//! Deadlines of both schemes in one table (issue 6), and the secret calendar feeds that publish them.
+//! Deadlines of both schemes in one table, and the secret calendar feeds that publish them.
 
 use nintei_domain::deadline::Owner;
 use serde::Serialize;
@@ -292,7 +292,7 @@ pub async fn has_live_feed<'c, E: Executor<'c, Database = Any>>(ex: E, user_id: 
     Ok(row.try_get::<i64, _>("n")? > 0)
 }
 
-/// Every deadline, met or not, for the office's exports (issue 6), in date order.
+/// Every deadline, met or not, for the office's exports, in date order.
 pub async fn all<'c, E: Executor<'c, Database = Any>>(ex: E) -> Result<Vec<Deadline>> {
     let sql = format!("SELECT {COLUMNS} FROM deadlines ORDER BY due_on, kind, id");
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(ex).await?;

@@ -1,4 +1,4 @@
-//! The mail outbox (issue 6): mail is written here in the transaction of the state change it reports, and one
+//! The mail outbox: mail is written here in the transaction of the state change it reports, and one
 //! `send_mail` job per row delivers it. Delivery attempts are kept one row each.
 //!
 //! The Message-ID is fixed when the row is written (`<outbox-ID@nintei.local>`), so a send retried after a crash

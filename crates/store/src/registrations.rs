@@ -536,7 +536,7 @@ pub struct PublicFilter {
     pub prefecture: Option<String>,
     /// A `Method` spelling (`face_to_face`, …).
     pub method: Option<String>,
-    /// Facets every listing must carry (`#open:saturday`, `#open:evening`: the days/hours filters of issue 7).
+    /// Facets every listing must carry (`#open:saturday`, `#open:evening`: the days/hours filters).
     pub facets: Vec<String>,
     pub limit: i64,
     pub offset: i64,
@@ -565,7 +565,7 @@ pub async fn public_list<'c, E: Executor<'c, Database = Any>>(
         text = format!(" AND {cond}");
         binds.extend(more);
     }
-    // Days/hours (issue 7): facets of the disclosed hours, kept in the search index.
+    // Days/hours: facets of the disclosed hours, kept in the search index.
     if let Some((cond, more)) =
         crate::search::having_facets("registration", &f.facets, "r.number", binds.len() + 1)
     {

@@ -1,4 +1,4 @@
-//! PDF documents wired to the cases (issue 6): the letters of an ACC case (acceptance notice ACC-4, invoices
+//! PDF documents wired to the cases: the letters of an ACC case (acceptance notice ACC-4, invoices
 //! ACC-22, the result notice of each outcome ACC-11/12, the review report ACC-12) and the REG registration
 //! certificate (REG-5), rendered by `nintei-docs` from the stored data, dates in wareki (the office setting
 //! `documents.date_style` adds or uses the western year). The letters go to the organization, the office and
@@ -557,7 +557,7 @@ async fn registration_certificate_pdf(
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Issue 4: the accreditation's certificate (認定証) and the revocation notice (認定取消通知書, ACC-18)
+// the accreditation's certificate (認定証) and the revocation notice (認定取消通知書, ACC-18)
 
 /// The link of a certificate's PDF on the accreditation page.
 pub fn accreditation_certificate_href(number: &str, certificate_id: &str) -> String {

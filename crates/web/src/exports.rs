@@ -1,4 +1,4 @@
-//! The office's exports (issue 6): ACC cases, deadlines and invoices as CSV (UTF-8 with BOM, CRLF, Excel-safe:
+//! The office's exports: ACC cases, deadlines and invoices as CSV (UTF-8 with BOM, CRLF, Excel-safe:
 //! a cell starting with = + - @ is defused, `nintei_docs::csv`) and as JSON, for the office and the
 //! administrator (`authz::export_data`). A download is a read (GET): like viewing a screen it writes nothing.
 

@@ -267,7 +267,7 @@ pub async fn buffer_without_nul<S: Send + Sync>(req: Request, state: &S) -> Resu
 /// Room for the form fields and part headers around an uploaded file.
 pub const UPLOAD_OVERHEAD: usize = 256 * 1024;
 
-/// The largest body a request may carry: uploads (`POST …/files`, issue 3 "Files") get the upload limit and
+/// The largest body a request may carry: uploads (`POST …/files`) get the upload limit and
 /// room for the form around the file; everything else the general limit.
 pub fn body_limit_for(config: &nintei_app::state::Config, method: &Method, path: &str) -> usize {
     if *method == Method::POST && path.ends_with("/files") {

@@ -1,4 +1,4 @@
-//! The public face, continued (issue 7): a page per accredited organization with exactly what ACC-23 makes
+//! The public face, continued: a page per accredited organization with exactly what ACC-23 makes
 //! public, the prefecture view for the support centers (REG-8: `/prefectures` and `/prefectures/{code}`), and
 //! the directory as open data — CSV (UTF-8 with BOM, Excel-safe) and JSON at stable URLs with a last-updated
 //! date (`/open-data/registrations.csv|json`, `/open-data/accreditations.csv|json`). No account, no client

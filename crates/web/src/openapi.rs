@@ -418,7 +418,7 @@ const SUMMARIES: &[(&str, &str, &str)] = &[
         "public",
         "A public report about a registered institution (REG-7)",
     ),
-    // Issue 4, part 2: appeals (ACC-21), renewal (ACC-19), scope changes (ACC-20).
+    // appeals (ACC-21), renewal (ACC-19), scope changes (ACC-20).
     (
         "/api/v1/accreditation/cases/{id}/appeals",
         "accreditation",
@@ -461,7 +461,7 @@ const SUMMARIES: &[(&str, &str, &str)] = &[
         "accreditation",
         "Ending an accredited service (ACC-20): services updated, certificate return and reissue recorded",
     ),
-    // The accreditation after the decision (issue 4, part 1)
+    // The accreditation after the decision
     (
         "/api/v1/accreditations",
         "accreditation",
@@ -619,7 +619,7 @@ fn add_routed(paths: &mut Map<String, Value>) {
                 o.insert("security".into(), json!([{"bearer": []}]));
             }
             if method == "post" && route.path.ends_with("/files") {
-                // Uploads (issue 3 "Files"): multipart, and 413 over the limit.
+                // Uploads: multipart, and 413 over the limit.
                 o.insert(
                     "requestBody".into(),
                     json!({"required": true, "content": {"multipart/form-data": {"schema": {

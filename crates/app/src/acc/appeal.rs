@@ -27,7 +27,7 @@ use crate::input::iso;
 use crate::state::AppState;
 
 use crate::input::{LONG_TEXT_MAX, TEXT_MAX};
-/// The deadline subject of an appeal in the one deadline model (issue 6).
+/// The deadline subject of an appeal in the one deadline model.
 pub const SUBJECT: &str = "acc_appeal";
 
 /// The body of a filing: the four items of seed 003 第10章3 and the supporting material.

@@ -1,4 +1,4 @@
-//! Uploaded files (issue 3 "Files"): content sniffing by magic bytes (PDF, DOCX, XLSX, JPEG, PNG only), zip
+//! Uploaded files: content sniffing by magic bytes (PDF, DOCX, XLSX, JPEG, PNG only), zip
 //! inspection that refuses zip bombs, and storage outside the database under the file's SHA-256.
 //!
 //! Office documents are zip archives; the central directory is read here directly (no zip crate): every entry

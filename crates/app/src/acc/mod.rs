@@ -1,4 +1,4 @@
-//! Accreditation cases (ACC, issue 3), shared by the API and the screens: the catalog in force, loading a case
+//! Accreditation cases (ACC), shared by the API and the screens: the catalog in force, loading a case
 //! with what authorization needs, the case as the API shows it, and every step of the case ([`ops`]).
 //!
 //! Each step validates its input (400, naming fields), checks who may do it (`authz::acc`, 404/403), then in one

@@ -26,7 +26,7 @@ use crate::input::iso;
 use crate::state::AppState;
 
 use crate::input::TEXT_MAX;
-/// The deadline subject of an accreditation in the one deadline model (issue 6).
+/// The deadline subject of an accreditation in the one deadline model.
 pub const SUBJECT: &str = "accreditation";
 /// The organization's deadline to be renewed by: the end of the validity (ACC-17, ACC-19).
 pub const RENEWAL_DEADLINE: &str = "renewal";

@@ -110,7 +110,7 @@ fn unconfirm(row: &mut SelfStudyRow) -> bool {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Files (issue 3 "Files", ACC-3 attachments, ACC-6 evidence)
+// Files (ACC-3 attachments, ACC-6 evidence)
 
 /// One uploaded file as it arrived.
 #[derive(Debug, Default)]

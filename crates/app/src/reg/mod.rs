@@ -267,7 +267,7 @@ async fn move_registration(
         return Ok(false);
     }
     crate::directory::reindex_registration(tx, &reg.number).await?;
-    // Issue 6: a registration that ended owes no renewal (REG-4 deadline waived with the reason).
+    // a registration that ended owes no renewal (REG-4 deadline waived with the reason).
     if !to.is_in_force() {
         let reason = ended.map_or_else(|| to.label_ja().to_owned(), |(_, why)| why.to_owned());
         crate::reg::notices::registration_ended(tx, &reg.number, &reason, now).await?;
@@ -748,7 +748,7 @@ pub async fn review(
         changes.push(("registered_on", Value::Null, json!(reg.registered_on)));
         changes.push(("expires_on", Value::Null, json!(reg.expires_on)));
         crate::directory::reindex_registration(&mut tx, &reg.number).await?;
-        // Issue 6: the REG-4 renewal deadline and the notice to the organization.
+        // the REG-4 renewal deadline and the notice to the organization.
         crate::reg::notices::set_renewal_deadline(&mut tx, &reg, now.timestamp()).await?;
         crate::reg::notices::registered(&mut tx, state, &reg, case.renewal_of.is_some()).await?;
         registration = Some(reg);

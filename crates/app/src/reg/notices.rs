@@ -1,4 +1,4 @@
-//! REG in the one deadline model and the REG notices by mail (issue 6).
+//! REG in the one deadline model and the REG notices by mail.
 //!
 //! - REG-4: each registration in force has an open "renewal application" deadline of its organization, due on
 //!   the last day of validity; a renewal application meets it, a renewed registration moves it to the new

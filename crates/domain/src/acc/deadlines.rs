@@ -50,7 +50,7 @@ impl DeadlineKind {
         }
     }
 
-    /// Who must act by the date (issue 6's one deadline model).
+    /// Who must act by the date (the one deadline model of both schemes).
     pub const fn owner(self) -> crate::deadline::Owner {
         use crate::deadline::Owner;
         match self {

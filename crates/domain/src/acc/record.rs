@@ -1,4 +1,4 @@
-//! The accreditation record after the committee's decision (issue 4, part 1; seed 003 第7章): its status and
+//! The accreditation record after the committee's decision (seed 003 第7章): its status and
 //! the changes allowed between statuses (ACC-14 suspension, ACC-17 lapse, ACC-18 revocation), the grounds of a
 //! lapse and of a revocation, the self-report events with what each must say (ACC-15), the contents of the
 //! annual maintenance report (ACC-14) and the compliance review (ACC-16).

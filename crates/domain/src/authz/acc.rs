@@ -319,7 +319,7 @@ mod tests {
     }
 }
 
-/// The letters of a case addressed to the organization (issue 6: acceptance notice, invoices, result notice,
+/// The letters of a case addressed to the organization (acceptance notice, invoices, result notice,
 /// review report, ACC-4/11/12/22): the organization's own users, the office that sends them and the head who
 /// signs them. Nobody else — not even staff who see the case — is shown that they exist (404, ACC-23: what an
 /// organization submits and receives is confidential).

@@ -1,4 +1,4 @@
-//! Authorization of the accreditation record after the decision (issue 4, part 1): who sees an accreditation
+//! Authorization of the accreditation record after the decision: who sees an accreditation
 //! and its maintenance (ACC-13 … ACC-18), and who does what with it.
 //!
 //! Seeing: the office, the head and administrators, and the organization's own users; anyone else gets

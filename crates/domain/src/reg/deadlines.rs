@@ -1,4 +1,4 @@
-//! REG due dates in the one deadline model (issue 6): the renewal application of REG-4 and the documents the
+//! REG due dates in the one deadline model: the renewal application of REG-4 and the documents the
 //! office requests in a deregistration case (REG-7). The dates follow the rules of `dates` and the request itself;
 //! this module names the kinds and says which date is due.
 

@@ -1,4 +1,4 @@
-//! The directory's days/hours filters (issue 7) over the counseling hours a registered institution discloses
+//! The directory's days/hours filters over the counseling hours a registered institution discloses
 //! (REG-3 1(3)イ, free text such as 「平日 9:00〜19:00、土曜 10:00〜17:00（日祝休み）」).
 //!
 //! The text is the institution's own words, so the reading is deliberately simple and errs towards showing a
@@ -140,7 +140,7 @@ pub fn open_in_evening(hours: &str) -> bool {
     always_open(&t) || t.contains("夜間") || latest_close(&t).is_some_and(|m| m > EVENING_FROM_MINUTES)
 }
 
-/// The search-index facet of `day` (issue 7): stored beside a listing's n-gram terms so that the days/hours filters
+/// The search-index facet of `day`: stored beside a listing's n-gram terms so that the days/hours filters
 /// are an indexed lookup, not a read of every listing. `#` never survives query normalization, so a facet cannot
 /// be matched by a text search.
 pub const fn facet(day: Day) -> &'static str {

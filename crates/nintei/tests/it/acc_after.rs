@@ -1,4 +1,4 @@
-//! The accreditation after the committee's decision (issue 4, part 1): the record and its history, annual
+//! The accreditation after the committee's decision: the record and its history, annual
 //! reports with questions and suspension (ACC-14), self-reports (ACC-15), compliance reviews (ACC-16), lapse
 //! with the daily expiry job (ACC-17), revocation with its notice (ACC-18), certificates (ACC-22) and the logo
 //! (ACC-13). Dates follow DOMAIN.md's examples: accredited 2026-04-01 → valid through 2029-03-31, annual

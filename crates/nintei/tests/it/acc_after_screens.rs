@@ -1,4 +1,4 @@
-//! Issue 4, the screens of what was API-only: filing an appeal from the case page (denial, ACC-21) and from the
+//! the screens of what was API-only: filing an appeal from the case page (denial, ACC-21) and from the
 //! accreditation page (revocation), the appeal's handling on its page (the office's information request, the
 //! members' poll answers, the head's decision with the cost charge), the renewal application and the extension
 //! of validity (ACC-19), adding and ending services (ACC-20); the certificate and the revocation notice as PDF

@@ -1,4 +1,4 @@
-//! `nintei standards import FILE` (issue 3): a bad file prints line-numbered errors and changes nothing; a good
+//! `nintei standards import FILE`: a bad file prints line-numbered errors and changes nothing; a good
 //! file becomes the catalog in force while open cases keep their version.
 
 use std::process::Command;

@@ -1,4 +1,4 @@
-//! Concurrent transitions (issue 3 "Bad input and concurrency"): of 20 identical requests at once exactly one
+//! Concurrent transitions: of 20 identical requests at once exactly one
 //! succeeds, the others get 409, and exactly one audit event records it.
 
 use axum::body::Body;

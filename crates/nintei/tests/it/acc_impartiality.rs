@@ -1,4 +1,4 @@
-//! Impartiality and the site-visit timetable (issue 3: ACC-2, ACC-7, ACC-8): the head's decision on a
+//! Impartiality and the site-visit timetable (ACC-2, ACC-7, ACC-8): the head's decision on a
 //! department unit before the office may accept it, the organization's objection to a surveyor and the office's
 //! decision, the 6-month cooling-off recorded with the committee's decision and the warnings on engagements
 //! inside it, and the timetable generated from seed 003's standard schedule, edited by the office or the lead.

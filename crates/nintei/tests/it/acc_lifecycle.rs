@@ -1,4 +1,4 @@
-//! ACC cases walked through every outcome (issue 3 "Done means"): accredit, hold → accredit, hold → deny,
+//! ACC cases walked through every outcome: accredit, hold → accredit, hold → deny,
 //! defer → accredit, defer past the grace period → deny, deny with the appeal deadline, withdraw, ineligible.
 //! Dates are DOMAIN.md's examples.
 

@@ -1,4 +1,4 @@
-//! Issue 4, part 2: appeals (ACC-21), renewal (ACC-19) and scope changes (ACC-20), through the API, with the
+//! appeals (ACC-21), renewal (ACC-19) and scope changes (ACC-20), through the API, with the
 //! dates of DOMAIN.md's examples (accredited 2026-04-01 → valid through 2029-03-31; decision known 2026-01-15 →
 //! appeal by 2026-02-15, a Sunday → 2026-02-16 with the office's art. 142 setting).
 

@@ -1,4 +1,4 @@
-//! ACC screens (issue 3): each role does its step in a browser, in Japanese, with CSRF-protected forms that run
+//! ACC screens: each role does its step in a browser, in Japanese, with CSRF-protected forms that run
 //! the same steps as the API.
 
 use nintei_domain::role::Role;

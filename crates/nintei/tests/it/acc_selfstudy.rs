@@ -1,4 +1,4 @@
-//! The self-study and its files (issue 3: ACC-3, ACC-6): upload limits, content sniffing, zip bombs, the SHA-256
+//! The self-study and its files (ACC-3, ACC-6): upload limits, content sniffing, zip bombs, the SHA-256
 //! name, audited downloads invisible to others, progress per section, the representative's confirmation before
 //! submission, the office's format check with requests for fixes, and one-time anonymous questionnaires.
 

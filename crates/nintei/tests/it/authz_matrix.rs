@@ -32,7 +32,7 @@ GET    /assets/swagger/swagger-ui.css          -      -                         
 GET    /assets/swagger/init.js                 -      -                         200    200           200    200  200   200  200  200
 GET    /fee-estimate                           -      -                         200    200           200    200  200   200  200  200
 
-# Public (issue 7): the directory, verification and open search need no account (ACC-23, REG-5, REG-8)
+# Public: the directory, verification and open search need no account (ACC-23, REG-5, REG-8)
 GET    /api/v1/public/accreditations           -      -                         200    200           200    200  200   200  200  200
 GET    /api/v1/public/accreditations/{number}  own    -                         200    200           200    200  200   200  200  200
 GET    /api/v1/public/accreditations/{number}  other  -                         200    200           200    200  200   200  200  200
@@ -191,7 +191,7 @@ POST   /accreditation/cases/{id}/ratings       other  /accreditation/cases/* log
 POST   /accreditation/cases/{id}/{step}        own    /accreditation/cases/* login 403 303 403 404 404 403 403
 POST   /accreditation/cases/{id}/{step}        other  /accreditation/cases/* login 403 303 403 404 404 403 404
 
-# The self-study and its files (issue 3: ACC-3, ACC-6): whoever sees the case sees the self-study and downloads its
+# The self-study and its files (ACC-3, ACC-6): whoever sees the case sees the self-study and downloads its
 # files; the organization writes it (and uploads, as the office may for a paper submission); the office checks
 # the format. Questionnaire links: the organization or the office; the answers are anonymous and need no account.
 GET    /api/v1/accreditation/cases/{id}/self-study                own   -  401 200 200 200 200 200 200 200
@@ -216,7 +216,7 @@ POST   /api/v1/accreditation/cases/{id}/questionnaires/links      own   -  401 4
 POST   /api/v1/accreditation/cases/{id}/questionnaires/links      other -  401 403 201 403 404 404 403 404
 GET    /api/v1/public/questionnaires/{token}                      -     -  200 200 200 200 200 200 200 200
 POST   /api/v1/public/questionnaires/{token}                      -     -  201 201 201 201 201 201 201 201
-# Impartiality and the site-visit timetable (issue 3: ACC-2, ACC-7, ACC-8): the head decides a department unit;
+# Impartiality and the site-visit timetable (ACC-2, ACC-7, ACC-8): the head decides a department unit;
 # the organization objects to an assigned surveyor (the lead here) and the office decides; the timetable is seen by
 # whoever sees the case and edited by the office or the lead; surveyors' engagements are the office's records.
 POST   /api/v1/accreditation/cases/{id}/unit-decision             own   -  401 403 403 200 404 404 403 403
@@ -364,7 +364,7 @@ POST   /registration/trainings/{id}/enrolments other  /registration/trainings/* 
 GET    /report                                 -      -                          200 200 200 200 200 200 200 200
 POST   /report                                 -      -                          202 202 202 202 202 202 202 202
 
-# Issue 4, part 2. Appeals (ACC-21): the organization files against its case's ineligibility or denial, or its
+# Appeals (ACC-21): the organization files against its case's ineligibility or denial, or its
 # accreditation's revocation (or the office enters a paper filing); the office, the head, administrators, the
 # organization and members without conflict see an appeal; the office asks for information; members answer the
 # poll; the office or the head records the decision.
@@ -393,7 +393,7 @@ POST   /api/v1/accreditations/{number}/services               own   -  401 403 2
 POST   /api/v1/accreditations/{number}/services               other -  401 403 201 403 403 403 403 404
 POST   /api/v1/accreditations/{number}/service-endings        own   -  401 403 200 403 403 403 403 200
 POST   /api/v1/accreditations/{number}/service-endings        other -  401 403 200 403 403 403 403 404
-# The accreditation after the decision (issue 4, part 1: ACC-13 … ACC-18). The record: the office, the head and
+# The accreditation after the decision (ACC-13 … ACC-18). The record: the office, the head and
 # administrators, and the organization's own users; staff outside the office and other organizations get 404.
 GET    /api/v1/accreditations                                 -     -  401 200 200 200 403 403 403 200
 GET    /api/v1/accreditations/{number}                        own   -  401 200 200 200 404 404 404 200
@@ -457,7 +457,7 @@ GET    /accreditation/appeals/{id}                            other -  login 200
 # The appeal page's forms (sent for the office's information request, ACC-21)
 POST   /accreditation/appeals/{id}/{action}                   own   /accreditation/appeals/* login 403 303 403 404 404 403 403
 POST   /accreditation/appeals/{id}/{action}                   other /accreditation/appeals/* login 403 303 403 404 404 403 404
-# Documents (issue 6): a case's letters as PDF for the organization, the office and the head; anyone else 404
+# Documents: a case's letters as PDF for the organization, the office and the head; anyone else 404
 # (ACC-23: what the organization receives is confidential); the registration certificate as its HTML page
 GET    /accreditation/cases/{id}/documents/acceptance-notice.pdf own   -  login 404 200 200 404 404 404 200
 GET    /accreditation/cases/{id}/documents/acceptance-notice.pdf other -  login 404 200 200 404 404 404 404
@@ -469,11 +469,11 @@ GET    /accreditation/cases/{id}/invoices/{invoice_id}/invoice.pdf own -  login 
 GET    /accreditation/cases/{id}/invoices/{invoice_id}/invoice.pdf other - login 404 200 200 404 404 404 404
 GET    /registration/registrations/{number}/certificate.pdf own -         login 200 200 200 404 404 404 200
 GET    /registration/registrations/{number}/certificate.pdf other -       login 200 200 200 404 404 404 404
-# The calendar feed (issue 6): every signed-in user makes and revokes their own; the feed answers its secret
+# The calendar feed: every signed-in user makes and revokes their own; the feed answers its secret
 POST   /deadlines/calendar-feed                 -      -                          login 200 200 200 200 200 200 200
 POST   /deadlines/calendar-feed/revoke          -      /deadlines?feed=revoked    login 303 303 303 303 303 303 303
 GET    /calendar/{token}                        -      -                          200   200 200 200 200 200 200 200
-# Exports (issue 6): every organization's data, for the office and the administrator only
+# Exports: every organization's data, for the office and the administrator only
 GET    /exports                                 -      -                          login 200 200 403 403 403 403 403
 GET    /exports/acc-cases.csv                   -      -                          login 200 200 403 403 403 403 403
 GET    /exports/acc-cases.json                  -      -                          login 200 200 403 403 403 403 403
@@ -481,7 +481,7 @@ GET    /exports/deadlines.csv                   -      -                        
 GET    /exports/deadlines.json                  -      -                          login 200 200 403 403 403 403 403
 GET    /exports/invoices.csv                    -      -                          login 200 200 403 403 403 403 403
 GET    /exports/invoices.json                   -      -                          login 200 200 403 403 403 403 403
-# Public pages (issue 7): an accredited organization's page (ACC-23), the prefecture view (REG-8), open data
+# Public pages: an accredited organization's page (ACC-23), the prefecture view (REG-8), open data
 GET    /directory/accreditations/{number}       own    -                          200   200 200 200 200 200 200 200
 GET    /directory/accreditations/{number}       other  -                          200   200 200 200 200 200 200 200
 GET    /prefectures                             -      -                          200   200 200 200 200 200 200 200

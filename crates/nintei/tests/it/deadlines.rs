@@ -1,4 +1,4 @@
-//! The one deadline model (issue 6): setting, moving and meeting deadlines, and the lists by person and by
+//! The one deadline model: setting, moving and meeting deadlines, and the lists by person and by
 //! organization (2026-11-20 is "today" in every test).
 
 use chrono::NaiveDate;

@@ -1,4 +1,4 @@
-//! `nintei demo --scale N` (issue 8's data generator): organizations, published registrations with their search
+//! `nintei demo --scale N` (the benchmark's data generator): organizations, published registrations with their search
 //! index, accreditation cases and active accreditations, the counters moved past the numbers it used, and a
 //! second run adds nothing.
 

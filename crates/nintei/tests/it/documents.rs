@@ -1,4 +1,4 @@
-//! Issue 6: the PDF documents of real cases, downloaded through the screens' links and read back with
+//! the PDF documents of real cases, downloaded through the screens' links and read back with
 //! `pdftotext` (Debian poppler-utils): the ACC acceptance notice (ACC-4), invoice (ACC-22), the result notice of
 //! each outcome (ACC-11/12) and the review report (ACC-12); the REG registration certificate (REG-5). Dates in
 //! wareki, with the western year when the office setting asks for it. Only the organization, the office and the

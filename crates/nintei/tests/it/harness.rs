@@ -245,10 +245,10 @@ impl Fixture {
 }
 
 /// Tables a rejected request (or a GET) may legitimately write: failed sign-ins and public-report attempts are
-/// recorded on purpose (throttling, REG-7), and certificate verifications are counted (issue 7).
+/// recorded on purpose (throttling, REG-7), and certificate verifications are counted.
 pub const MAY_CHANGE_ON_REJECTION: &[&str] = &["auth_events", "reg_report_attempts", "verification_counts"];
 
-/// GET routes whose success is itself audited (issue 3: every download of an uploaded file is an audit event):
+/// GET routes whose success is itself audited (every download of an uploaded file is an audit event):
 /// a successful answer may add to `audit_events`.
 pub const AUDITED_READS: &[&str] = &[
     "/api/v1/accreditation/cases/{id}/files/{file_id}",

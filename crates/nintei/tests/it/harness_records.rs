@@ -33,7 +33,7 @@ pub enum AccStage {
     Committee,
     /// Accredited 2025-12-10 (ACC-11).
     Accredited,
-    // Issue 4, part 2 (ACC-19, ACC-20, ACC-21):
+    // part 2 (ACC-19, ACC-20, ACC-21):
     /// Denied 2026-11-02, the result notice received 2026-11-05 (appealable, ACC-21).
     Denied,
     /// Accredited 2025-12-10 and revoked 2026-11-02 (appealable, ACC-21).
@@ -69,7 +69,7 @@ pub enum Need {
     Training,
     /// An appeal against a denial, filed 2026-11-20 (ACC-21).
     Appeal,
-    /// The accreditation after the decision (issue 4, part 1), in the state the route needs.
+    /// The accreditation after the decision, in the state the route needs.
     Accr(crate::acc_after::AccrStage),
 }
 
@@ -77,7 +77,7 @@ pub enum Need {
 pub fn need(route: &str) -> Need {
     use AccStage::*;
     let (method, path) = route.split_once(' ').unwrap_or(("", route));
-    // Issue 4, part 2: appeals, renewal, scope changes.
+    // appeals, renewal, scope changes.
     if path.starts_with("/api/v1/accreditation/appeals/{id}")
         || path.starts_with("/accreditation/appeals/{id}")
     {
@@ -107,11 +107,11 @@ pub fn need(route: &str) -> Need {
             (_, "/votes" | "/decision" | "/hold/documents" | "/hold/report") => Committee,
             (_, "/plan/dates") => SelfStudy,
             (_, "/notice") => Accredited,
-            // Documents (issue 6): the acceptance notice and invoice once accepted, the result notice and
+            // Documents: the acceptance notice and invoice once accepted, the result notice and
             // review report once accredited.
             (_, "/documents/acceptance-notice.pdf" | "/invoices/{invoice_id}/invoice.pdf") => Accepted,
             (_, "/documents/result-notice.pdf" | "/documents/review-report.pdf") => Accredited,
-            // The self-study (issue 3, ACC-6): written during the self-study, checked after the submission;
+            // The self-study (ACC-6): written during the self-study, checked after the submission;
             // files (ACC-3 attachments) from the application on.
             (
                 _,
@@ -126,7 +126,7 @@ pub fn need(route: &str) -> Need {
             (_, "/self-study/format-check" | "/self-study/resubmission" | "/self-study/binder.pdf") => {
                 SiteVisit
             }
-            // Impartiality (issue 3, ACC-7, ACC-8): the timetable once planned; objections to the assigned lead.
+            // Impartiality (ACC-7, ACC-8): the timetable once planned; objections to the assigned lead.
             (_, "/site-visit/schedule") => SelfStudy,
             (_, "/surveyors/{user_id}/objection" | "/surveyors/{user_id}/objection/decision") => SiteVisit,
             _ => Submitted,
@@ -200,14 +200,14 @@ pub struct Built {
     pub standard: String,
     pub invoice_id: String,
     pub request_id: String,
-    /// Issue 4 (accreditation after the decision): the annual report, question, review and review item.
+    /// The accreditation after the decision: the annual report, question, review and review item.
     pub report_id: String,
     pub question_id: String,
     pub review_id: String,
     pub item_id: String,
     /// An issued certificate of the accreditation (`{certificate_id}`).
     pub certificate_id: String,
-    /// A live calendar feed's secret address segment (`{token}`, issue 6).
+    /// A live calendar feed's secret address segment (`{token}`).
     pub feed_token: String,
     /// An uploaded file of the case (`{file_id}`).
     pub file_id: String,
@@ -232,11 +232,11 @@ impl Built {
         p.insert("review_id", self.review_id.clone());
         p.insert("item_id", self.item_id.clone());
         p.insert("certificate_id", self.certificate_id.clone());
-        // The prefecture view (REG-8, issue 7): Fukuoka, where the harness's organizations are.
+        // The prefecture view (REG-8): Fukuoka, where the harness's organizations are.
         p.insert("prefecture", "40".to_owned());
         p.insert("file_id", self.file_id.clone());
         p.insert("user_id", self.surveyor_id.clone());
-        // `{token}`: the questionnaire link where the record has one, else the calendar feed (issue 6).
+        // `{token}`: the questionnaire link where the record has one, else the calendar feed.
         p.insert(
             "token",
             if self.token.is_empty() {
@@ -306,7 +306,7 @@ impl Fixture {
             return b;
         }
         if route.path == "/calendar/{token}" {
-            // A live feed of an organization user of the record's organization (issue 6).
+            // A live feed of an organization user of the record's organization.
             let (user_id, _) = self.app.user(Role::Organization, Some(&org)).await;
             let secret = format!("harness{}", self.nonce());
             let mut tx = self.app.state.db.begin_write().await.expect("tx");
@@ -805,9 +805,9 @@ impl Fixture {
 }
 
 impl Fixture {
-    /// What the self-study routes need beyond the case's stage (issue 3, ACC-3, ACC-6): an uploaded file, a
+    /// What the self-study routes need beyond the case's stage (ACC-3, ACC-6): an uploaded file, a
     /// questionnaire link, a section in scope, a request for fixes.
-    /// Impartiality (issue 3, ACC-2, ACC-8): a department case the head has not decided yet; an open objection
+    /// Impartiality (ACC-2, ACC-8): a department case the head has not decided yet; an open objection
     /// to the lead surveyor for the office to decide.
     async fn build_impartiality(&self, b: &mut Built, path: &str) {
         let base = "/api/v1/accreditation/cases";

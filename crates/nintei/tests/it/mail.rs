@@ -1,4 +1,4 @@
-//! Mail (issue 6): the outbox written in the state change's transaction, delivery over real SMTP to a local sink
+//! Mail: the outbox written in the state change's transaction, delivery over real SMTP to a local sink
 //! (aiosmtpd, started here), Japanese headers and body, the stable Message-ID, attempts, retries, and the
 //! 送信メール screen when no SMTP server is configured.
 

@@ -1,4 +1,4 @@
-//! API.md "Public" on the backend under test (issue 7): the registration directory (REG-5, REG-8) and the
+//! API.md "Public" on the backend under test: the registration directory (REG-5, REG-8) and the
 //! accreditation directory and certificate verification (ACC-23), anonymous, with n-gram search, filters,
 //! paging and 400s for bad parameters. Listings are built through the REG and ACC flows.
 
@@ -367,7 +367,7 @@ async fn acc23_certificate_verification_reports_status_and_is_counted() {
     assert_eq!(app.count("verification_counts").await, 2);
 }
 
-// The public pages (issue 7): the directory finds both schemes, a listing page shows REG-5's items, and
+// The public pages: the directory finds both schemes, a listing page shows REG-5's items, and
 // /verify answers plainly, 404 for unknown numbers; all without an account.
 #[tokio::test]
 async fn public_pages_directory_listing_and_verification_render_without_login() {

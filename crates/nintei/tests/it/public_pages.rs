@@ -1,4 +1,4 @@
-//! Issue 7: the public pages without an account — an accredited organization's page with exactly ACC-23's items,
+//! the public pages without an account — an accredited organization's page with exactly ACC-23's items,
 //! the prefecture view of REG-8, the directory's days/hours filters over the disclosed counseling hours, and the
 //! directory as open data (CSV and JSON at stable URLs with a last-updated date).
 

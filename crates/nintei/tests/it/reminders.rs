@@ -1,4 +1,4 @@
-//! Deadline reminders across a year (issue 6): a fake clock moves day by day, two workers on two connection
+//! Deadline reminders across a year: a fake clock moves day by day, two workers on two connection
 //! pools run the daily job, and each reminder point goes out exactly once, on its day, to the right address.
 
 use std::collections::BTreeMap;

@@ -171,7 +171,7 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
         "POST /api/v1/accreditation/cases/{id}/invoices/{invoice_id}/payments" => {
             Body::Json(json!({"paid_on": "2025-09-30", "amount_yen": 682_000}))
         }
-        // The self-study and its files, and the questionnaires (issue 3: ACC-3, ACC-6)
+        // The self-study and its files, and the questionnaires (ACC-3, ACC-6)
         "POST /api/v1/accreditation/cases/{id}/self-study/narratives" => Body::Json(json!({
             "section": c.built.section, "body": "倫理綱領を定め、年2回の研修で周知している。",
         })),
@@ -193,7 +193,7 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
         "POST /api/v1/public/questionnaires/{token}" => Body::Json(json!({
             "answers": {"q1": 4, "q2": 5}, "comment": "相談しやすい職場です",
         })),
-        // Impartiality and the site-visit timetable (issue 3: ACC-2, ACC-7, ACC-8)
+        // Impartiality and the site-visit timetable (ACC-2, ACC-7, ACC-8)
         "POST /api/v1/accreditation/cases/{id}/unit-decision" => {
             Body::Json(json!({"qualifies": true, "decided_on": "2025-09-05", "reason": "3条件を確認"}))
         }
@@ -230,7 +230,7 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
             Some(pdf_file()),
         ),
         "POST /q/{token}" => Body::form(&[("csrf", csrf), ("q1", "4"), ("q2", "5"), ("comment", "")]),
-        // API.md "Registration cases (REG)" and its extensions (issue 5)
+        // API.md "Registration cases (REG)" and its extensions
         "POST /api/v1/registration/cases" => {
             Body::Json(reg_common::application(&c.org, &c.built.site_id, "2026-11-20"))
         }
@@ -297,7 +297,7 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
         "POST /api/v1/public/reports" => Body::Json(json!({
             "registration_number": c.built.number, "message": "相談室が閉まっています。",
         })),
-        // Issue 4, part 2: appeals (ACC-21), renewal (ACC-19), scope changes (ACC-20)
+        // appeals (ACC-21), renewal (ACC-19), scope changes (ACC-20)
         "POST /api/v1/accreditation/cases/{id}/appeals" | "POST /api/v1/accreditations/{number}/appeals" => {
             Body::Json(crate::harness_records::appeal_body())
         }
@@ -359,7 +359,7 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
         "POST /accreditation/cases/{id}/{step}" => {
             Body::form(&[("csrf", csrf), ("eligible", "yes"), ("decided_on", "2025-09-10")])
         }
-        // The accreditation after the decision (issue 4, part 1: ACC-13 … ACC-18)
+        // The accreditation after the decision (ACC-13 … ACC-18)
         r if r.starts_with("POST /api/v1/accreditations/") || r.starts_with("POST /accreditations/") => {
             crate::acc_after::valid_body(r, c)?
         }
@@ -443,7 +443,7 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
             ("contact_email", ""),
             ("website", ""),
         ]),
-        // The calendar feed (issue 6): made and revoked on the deadlines screen
+        // The calendar feed: made and revoked on the deadlines screen
         "POST /deadlines/calendar-feed" | "POST /deadlines/calendar-feed/revoke" => {
             Body::form(&[("csrf", csrf)])
         }

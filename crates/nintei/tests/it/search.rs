@@ -1,4 +1,4 @@
-//! The directory's n-gram search index on the backend under test (issue 7): 2-character words, width and kana
+//! The directory's n-gram search index on the backend under test: 2-character words, width and kana
 //! folding, and no false matches from bigrams spread apart.
 
 use nintei_store::search;

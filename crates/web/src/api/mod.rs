@@ -113,7 +113,7 @@ pub fn routes() -> Routes {
         .merge(acc_impartiality_routes())
 }
 
-/// ACC after the decision, part 2 (issue 4): appeals (ACC-21), renewal (ACC-19) and scope changes (ACC-20).
+/// ACC after the decision, part 2: appeals (ACC-21), renewal (ACC-19) and scope changes (ACC-20).
 fn acc_after_routes() -> Routes {
     use acc::appeal as ap;
     Routes::new()
@@ -152,7 +152,7 @@ fn acc_after_routes() -> Routes {
         )
 }
 
-/// The accreditation after the decision (issue 4, part 1: ACC-13 … ACC-18).
+/// The accreditation after the decision (ACC-13 … ACC-18).
 fn accreditation_routes() -> Routes {
     use acc::record as a;
     Routes::new()
@@ -213,7 +213,7 @@ fn accreditation_routes() -> Routes {
         )
 }
 
-/// The self-study and its files, and the anonymous questionnaires (issue 3: ACC-3, ACC-6).
+/// The self-study and its files, and the anonymous questionnaires (ACC-3, ACC-6).
 fn acc_study_routes() -> Routes {
     use acc::study as s;
     Routes::new()
@@ -256,7 +256,7 @@ fn acc_study_routes() -> Routes {
         )
 }
 
-/// Impartiality and the site-visit timetable (issue 3: ACC-2, ACC-7, ACC-8).
+/// Impartiality and the site-visit timetable (ACC-2, ACC-7, ACC-8).
 fn acc_impartiality_routes() -> Routes {
     use acc::impartiality as i;
     Routes::new()
@@ -282,7 +282,7 @@ fn acc_impartiality_routes() -> Routes {
         )
 }
 
-/// REG (API.md "Registration cases" and its extensions, issue 5).
+/// REG (API.md "Registration cases" and its extensions).
 fn registration_routes() -> Routes {
     use reg as r;
     Routes::new()

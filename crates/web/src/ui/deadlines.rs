@@ -1,5 +1,5 @@
 //! `GET /deadlines`: what is overdue and due this week, by person (staff), or the organization's own list; and
-//! each user's secret calendar feed of their deadlines (issue 6).
+//! each user's secret calendar feed of their deadlines.
 
 use std::collections::HashMap;
 
@@ -48,7 +48,7 @@ struct DeadlinesPage {
     feed: FeedView,
 }
 
-/// The calendar feed's part of the page (issue 6).
+/// The calendar feed's part of the page.
 pub struct FeedView {
     /// Set right after a feed was made: the secret address, shown this once.
     url: String,
@@ -246,7 +246,7 @@ async fn build_page(
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Calendar feed (issue 6): a secret, revocable iCalendar (RFC 5545) address per user; only its hash is stored.
+// Calendar feed: a secret, revocable iCalendar (RFC 5545) address per user; only its hash is stored.
 
 /// The feed's routes: making and revoking it on this screen, and the feed itself (no session: the secret is
 /// the credential, as calendar applications fetch it on their own).

@@ -1,4 +1,4 @@
-//! Public pages (issue 7), no account: the directory of registered counseling rooms (REG-5, REG-8) and
+//! Public pages, no account: the directory of registered counseling rooms (REG-5, REG-8) and
 //! accredited organizations (ACC-23) with one search, and certificate verification (`/verify`).
 
 use askama::Template;
@@ -55,7 +55,7 @@ struct DirectoryPage {
     errors: Errors,
     registrations: Vec<RegRow>,
     accreditations: Vec<AccRow>,
-    /// Issue 7: the days/hours filters (disclosed counseling hours) and the open data's last update.
+    /// the days/hours filters (disclosed counseling hours) and the open data's last update.
     days: Vec<Choice>,
     evening: bool,
     last_updated: String,
@@ -170,7 +170,7 @@ pub async fn directory(
         Ok(d) => page.last_updated = d.map(|d| d.to_string()).unwrap_or_default(),
         Err(e) => return WebError::from(e).into_response(),
     }
-    // Days/hours (issue 7) are facets of the disclosed hours in the search index: part of the registration filter.
+    // Days/hours are facets of the disclosed hours in the search index: part of the registration filter.
     let by_hours = !get("day").is_empty() || page.evening;
     let mut reg_params = params.clone();
     reg_params.remove("service");

@@ -67,7 +67,7 @@ pub fn routes() -> Routes {
         .route("/admin/settings", get(settings::show).post(settings::save))
         .route("/mail", get(mail::list))
         .route("/mail/{id}", get(mail::show))
-        // 不服申立て (ACC-21, issue 4 part 2)
+        // 不服申立て (ACC-21)
         .route("/accreditation/appeals", get(acc::appeal::list))
         .route("/accreditation/appeals/{id}", get(acc::appeal::show))
         .route("/accreditation/appeals/{id}/{action}", post(acc::appeal::step))
@@ -90,7 +90,7 @@ pub fn routes() -> Routes {
         .merge(acc_impartiality_routes())
 }
 
-/// The office's surveyor screens: engagements and cooling-off warnings (issue 3: ACC-8). The case page's
+/// The office's surveyor screens: engagements and cooling-off warnings (ACC-8). The case page's
 /// impartiality forms post to the case's step route.
 fn acc_impartiality_routes() -> Routes {
     use acc::impartiality as i;
@@ -100,7 +100,7 @@ fn acc_impartiality_routes() -> Routes {
     )
 }
 
-/// The accreditation after the decision (issue 4, part 1).
+/// The accreditation after the decision.
 fn accreditation_routes() -> Routes {
     use acc::record as a;
     Routes::new()
@@ -111,7 +111,7 @@ fn accreditation_routes() -> Routes {
         .route("/accreditation/logo", get(a::logo_terms))
 }
 
-/// The self-study screen, uploads and downloads, and the anonymous questionnaire (issue 3: ACC-3, ACC-6).
+/// The self-study screen, uploads and downloads, and the anonymous questionnaire (ACC-3, ACC-6).
 fn acc_study_routes() -> Routes {
     use acc::study as s;
     Routes::new()
@@ -125,7 +125,7 @@ fn acc_study_routes() -> Routes {
         )
 }
 
-/// REG screens (issue 5); the public report form needs no account.
+/// REG screens; the public report form needs no account.
 fn registration_routes() -> Routes {
     use reg as r;
     Routes::new()
@@ -314,7 +314,7 @@ pub const SOURCES_USING_KEYS: &[(&str, &str)] = &[
         "report_form.html",
         include_str!("../../templates/report_form.html"),
     ),
-    // Issues 6 and 7: documents, calendar feed, exports, public pages
+    // Documents, calendar feed, exports, public pages
     ("exports.html", include_str!("../../templates/exports.html")),
     ("exports.rs", include_str!("../exports.rs")),
     ("documents.rs", include_str!("../documents.rs")),
@@ -400,7 +400,7 @@ impl Page {
             key: "nav.acc_cases",
             current: false,
         });
-        // The accreditations after the decision (issue 4): the office, the head, admin and organizations.
+        // The accreditations after the decision: the office, the head, admin and organizations.
         if authz::accreditation::list(&actor).is_allowed() {
             nav.push(NavItem {
                 href: "/accreditations",
@@ -408,7 +408,7 @@ impl Page {
                 current: false,
             });
         }
-        // REG (issue 5): the registrar, organizations (their rooms) and the committee (referred cases).
+        // REG: the registrar, organizations (their rooms) and the committee (referred cases).
         if authz::reg::global(&actor, authz::reg::RegGlobalAction::ListAll).is_allowed()
             || matches!(actor.role, Role::Organization | Role::Committee)
         {
@@ -439,7 +439,7 @@ impl Page {
                 current: false,
             });
         }
-        // The office's exports (issue 6).
+        // The office's exports.
         if authz::export_data(&actor).is_allowed() {
             nav.push(NavItem {
                 href: "/exports",

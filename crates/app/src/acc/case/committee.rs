@@ -197,7 +197,7 @@ pub async fn decide(
         )
         .await?;
         crate::directory::reindex_accreditation(&mut tx, number).await?;
-        // ACC-14: the annual reports owed and their deadlines (issue 4).
+        // ACC-14: the annual reports owed and their deadlines.
         crate::acc::record::on_accredited(&mut tx, &calendar, number, now).await?;
     }
     // ACC-19, ACC-20: a renewal or scope addition changes the accreditation it names instead.

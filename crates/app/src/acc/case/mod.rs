@@ -98,7 +98,7 @@ pub(crate) async fn sync_deadlines(
     for (kind, due_on) in &due {
         store::add_deadline(tx, id, *kind, *due_on, now).await?;
     }
-    // The same deadlines in the one model of both schemes (issue 6): dashboard, reminders, calendar feed.
+    // The same deadlines in the one model of both schemes: dashboard, reminders, calendar feed.
     let items: Vec<_> = due
         .iter()
         .map(|(k, d)| (k.as_str(), k.owner(), k.title_ja(), *d))

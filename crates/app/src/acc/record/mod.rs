@@ -1,4 +1,4 @@
-//! The accreditation after the committee's decision (issue 4, part 1; seed 003 第7章): the record and its
+//! The accreditation after the committee's decision (seed 003 第7章): the record and its
 //! history, annual maintenance reports with the office's written questions (ACC-14), suspension, self-reports
 //! (ACC-15), compliance reviews (ACC-16), lapse (ACC-17, with the daily expiry job), revocation with its written
 //! notice (ACC-18), certificates (ACC-22) and the logo (ACC-13).

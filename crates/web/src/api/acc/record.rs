@@ -1,4 +1,4 @@
-//! `/api/v1/accreditations/...` (issue 4, part 1): the accreditation record after the decision and its
+//! `/api/v1/accreditations/...`: the accreditation record after the decision and its
 //! maintenance — annual reports and questions (ACC-14), suspension, self-reports (ACC-15), compliance reviews
 //! (ACC-16), lapse (ACC-17), revocation (ACC-18) and certificates. The logic is in [`nintei_app::acc::record`], shared with
 //! the screens.

@@ -1,4 +1,4 @@
-//! Accreditation screens (issue 3): the organization applies, follows its case, submits its self-study,
+//! Accreditation screens: the organization applies, follows its case, submits its self-study,
 //! answers the report and may withdraw; the office decides eligibility, plans, assigns surveyors, records
 //! decisions and notices; surveyors rate standard by standard; committee members vote. Every form posts to the
 //! same steps as the API ([`nintei_app::acc::case`]).
@@ -444,7 +444,7 @@ pub struct InvoiceRow {
     total: String,
     paid: bool,
     lines: Vec<(String, i64, String)>,
-    /// The invoice as PDF (issue 6), for those who may read the case's letters; empty otherwise.
+    /// The invoice as PDF, for those who may read the case's letters; empty otherwise.
     pdf: String,
 }
 
@@ -528,7 +528,7 @@ struct CasePage {
     errors: Errors,
     conflict: String,
     notice: String,
-    /// The case's letters as PDF (issue 6): (label, link).
+    /// The case's letters as PDF: (label, link).
     documents: Vec<(String, String)>,
     /// The renewal's accreditation (ACC-19, ACC-20): (number, kind label).
     renews: Option<(String, String)>,

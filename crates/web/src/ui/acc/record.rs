@@ -1,4 +1,4 @@
-//! Accreditation screens after the decision (issue 4, part 1): the list, the accreditation page with its history
+//! Accreditation screens after the decision: the list, the accreditation page with its history
 //! and every maintenance form for the office, the head and the organization (ACC-13 … ACC-18), the logo terms
 //! and the logo file. Every form posts to `/accreditations/{number}/{action}`, which runs the same steps as the
 //! API ([`nintei_app::acc::record`]); so do the organization's forms of part 2: the appeal against a revocation (ACC-21),
