@@ -548,6 +548,14 @@ impl Row {
             .find(|(_, e)| e.is_success())
             .map(|(w, _)| *w)
     }
+
+    /// The first caller the row answers 409: allowed to take the step, refused only by the record's state.
+    pub fn permitted_in_another_state(&self) -> Option<Option<Role>> {
+        WHO.iter()
+            .zip(&self.cells)
+            .find(|(_, e)| matches!(e, Expect::Status(409)))
+            .map(|(w, _)| *w)
+    }
 }
 
 /// The parsed table; a malformed line panics with its text.
