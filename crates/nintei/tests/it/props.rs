@@ -321,7 +321,10 @@ fn sender(route: &RouteInfo) -> Result<(Option<Role>, Record), String> {
     let rows = rows_for(&matrix(), route);
     rows.iter()
         .find_map(|r| r.allowed().map(|w| (w, r.record)))
-        .or_else(|| rows.iter().find_map(|r| r.permitted_in_another_state().map(|w| (w, r.record))))
+        .or_else(|| {
+            rows.iter()
+                .find_map(|r| r.permitted_in_another_state().map(|w| (w, r.record)))
+        })
         .ok_or_else(|| format!("{route}: MATRIX allows it to nobody"))
 }
 
