@@ -443,7 +443,9 @@ const journeys = {
     await look(page, j, '01-rooms');
     const row = page.locator('main tr', { hasText: '門司相談室' });
     await Promise.all([page.waitForURL(/\/registration\/apply\?site=/), row.locator('a.button').click()]);
-    await page.fill('#applied_on', '2026-11-02');
+    // An institution files online with today's date (REG-4: no back-dating); today in Japan.
+    const today = new Date(Date.now() + 9 * 3600e3).toISOString().slice(0, 10);
+    await page.fill('#applied_on', today);
     for (const q of await page.locator('input[type=radio][name^="eligibility."]').evaluateAll((l) => [...new Set(l.map((e) => e.name))])) {
       await page.check(`input[name="${q}"][value=${q.endsWith('is_medical_care_facility') ? 'no' : 'yes'}]`);
     }
@@ -472,10 +474,10 @@ const journeys = {
     await signIn(page, 'office@nintei.example');
     await page.goto(`${BASE}${regCase}`);
     await page.check('input[name=decision][value=register]');
-    await page.fill('#decided_on', '2026-11-10');
+    await page.fill('#decided_on', today);
     await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/review"] button[type=submit]')]);
     const text = await page.textContent('main');
-    const number = text?.match(/REG-2026-\d{4}/)?.[0];
+    const number = text?.match(/REG-\d{4}-\d{4}/)?.[0];
     check(number, 'no registration number after the review');
     shared.regNumber = number;
     await look(page, j, '04-registered');
