@@ -1,4 +1,4 @@
-//! Accreditation (ACC) rules of seed 003: see DOMAIN.md ACC-1 … ACC-23.
+//! Accreditation (ACC) rules of seed 003: see docs/rules.md ACC-1 … ACC-23.
 //!
 //! Pure: every date comes in as a parameter. Modules: the services ([`service`]), eligibility and the unit
 //! (ACC-1, ACC-2, [`eligibility`]), the standards catalog and its import ([`standards`]), ratings and the

@@ -1,4 +1,4 @@
-//! Pure calendar rules (DOMAIN.md "Periods and deadlines"): Japanese national holidays, the office's
+//! Pure calendar rules (docs/rules.md "Periods and deadlines"): Japanese national holidays, the office's
 //! business days, Civil Code periods (民法 arts. 140–143) and 和暦 / 西暦 date formatting.
 //!
 //! Everything takes dates as parameters; nothing here reads the clock.

@@ -1,6 +1,6 @@
 //! The pure domain of nintei: no web, no SQL, no clock reads (dates come in as parameters).
 //!
-//! Names follow the glossary of `shared/DOMAIN.md`; rule IDs (ACC-n, REG-n) are cited where a rule lives.
+//! Names follow the glossary of `shared/docs/rules.md`; rule IDs (ACC-n, REG-n) are cited where a rule lives.
 
 pub mod acc;
 pub mod authz;

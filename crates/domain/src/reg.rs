@@ -1,4 +1,4 @@
-//! Registration (REG) rules of seed 000: see DOMAIN.md REG-1 … REG-9.
+//! Registration (REG) rules of seed 000: see docs/rules.md REG-1 … REG-9.
 //!
 //! - [`criteria`]: the REG-3 checklist the applicant confirms (自己適合確認).
 //! - [`application`]: what an application carries (REG-1 eligibility, counselors, psychiatrists, disclosure).

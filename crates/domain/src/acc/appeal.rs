@@ -311,7 +311,7 @@ mod tests {
     #[test]
     fn acc_21_filing_period_counts_from_the_day_after_known() {
         let office = OfficeCalendar::default();
-        // DOMAIN.md: known 2026-01-15 → by 2026-02-15, a Sunday → 2026-02-16 (art. 142).
+        // docs/rules.md: known 2026-01-15 → by 2026-02-15, a Sunday → 2026-02-16 (art. 142).
         let f = check_filing(
             d(2026, 1, 10),
             d(2026, 1, 15),

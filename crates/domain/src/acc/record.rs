@@ -649,7 +649,7 @@ mod tests {
             Ok(Lapsed)
         );
         assert!(!LapseReason::Expiry.recorded_by_office());
-        // DOMAIN.md: accredited 2026-04-01 → valid through 2029-03-31; lapsed from 2029-04-01.
+        // docs/rules.md: accredited 2026-04-01 → valid through 2029-03-31; lapsed from 2029-04-01.
         assert!(!is_expired(d(2029, 3, 31), d(2029, 3, 31)));
         assert!(is_expired(d(2029, 3, 31), d(2029, 4, 1)));
     }

@@ -181,7 +181,7 @@ mod tests {
 
     #[test]
     fn acc_19_renewal_dates_from_the_day_after_the_pre_extension_expiry() {
-        // DOMAIN.md: accredited 2026-04-01 → valid through 2029-03-31.
+        // docs/rules.md: accredited 2026-04-01 → valid through 2029-03-31.
         assert_eq!(
             renewed_validity(d(2029, 2, 10), d(2029, 3, 31), false),
             Some((d(2029, 4, 1), d(2032, 3, 31)))

@@ -40,7 +40,7 @@ impl ServiceCode {
         Self::ALL.into_iter().find(|c| c.as_str() == s)
     }
 
-    /// DOMAIN.md's Japanese name (the seed appends サービス to each).
+    /// docs/rules.md's Japanese name (the seed appends サービス to each).
     pub const fn name_ja(self) -> &'static str {
         match self {
             ServiceCode::A => "相談窓口・ショートカウンセリング",

@@ -39,7 +39,7 @@ pub const GROUP_SERVICE_DELIVERY: &str = "サービス提供管理";
 pub const GROUP_SERVICES: &str = "サービス";
 pub const GROUPS: [&str; 3] = [GROUP_ADMINISTRATION, GROUP_SERVICE_DELIVERY, GROUP_SERVICES];
 
-/// The sections the seed names, with COA's codes (DOMAIN.md): the importer checks each is in its group.
+/// The sections the seed names, with COA's codes (docs/rules.md): the importer checks each is in its group.
 pub const FIXED_SECTIONS: [(&str, &str, &str); 9] = [
     ("ETH", "倫理実践", GROUP_ADMINISTRATION),
     ("FIN", "財務管理", GROUP_ADMINISTRATION),

@@ -1,4 +1,4 @@
-//! The office calendar (DOMAIN.md "Periods and deadlines"): business days (営業日) and the Civil Code
+//! The office calendar (docs/rules.md "Periods and deadlines"): business days (営業日) and the Civil Code
 //! art. 142 roll-forward of filing deadlines, with the office's closure days as a setting.
 
 use chrono::{Datelike, NaiveDate, Weekday};
@@ -61,7 +61,7 @@ pub struct OfficeCalendar {
 }
 
 impl Default for OfficeCalendar {
-    /// Closed 12-29..=01-03, art. 142 roll-forward on (DOMAIN.md: on by default for deadlines the
+    /// Closed 12-29..=01-03, art. 142 roll-forward on (docs/rules.md: on by default for deadlines the
     /// organization must meet).
     fn default() -> Self {
         Self {

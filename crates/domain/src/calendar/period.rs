@@ -1,4 +1,4 @@
-//! Periods under the Civil Code (民法 arts. 140–143, DOMAIN.md "Periods and deadlines"): when a
+//! Periods under the Civil Code (民法 arts. 140–143, docs/rules.md "Periods and deadlines"): when a
 //! period of days, weeks, months or years starts, when it ends, and the filing deadline after art. 142.
 
 use chrono::{Datelike, NaiveDate};
@@ -96,7 +96,7 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
-    // The examples of DOMAIN.md "Periods and deadlines".
+    // The examples of docs/rules.md "Periods and deadlines".
     #[test]
     fn accreditation_valid_three_years_from_the_day_itself() {
         assert_eq!(

@@ -173,7 +173,7 @@ mod tests {
         RegistrationNumber::parse(s).unwrap()
     }
 
-    // REG-4: the example of DOMAIN.md.
+    // REG-4: the example of docs/rules.md.
     #[test]
     fn valid_three_years_counting_the_registration_day() {
         assert_eq!(expires_on(d(2026, 9, 20)), Some(d(2029, 9, 19)));

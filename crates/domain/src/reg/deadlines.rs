@@ -43,7 +43,7 @@ mod tests {
 
     #[test]
     fn reg_4_renewal_is_due_on_the_last_day_of_validity() {
-        // DOMAIN.md: registered 2026-09-20 → valid through 2029-09-19.
+        // docs/rules.md: registered 2026-09-20 → valid through 2029-09-19.
         let expires = crate::reg::dates::expires_on(d("2026-09-20")).unwrap();
         assert_eq!(renewal_due(expires), d("2029-09-19"));
         assert!(crate::reg::dates::may_apply_for_renewal(

@@ -1,7 +1,7 @@
 //! The accreditation after the committee's decision: the record and its history, annual
 //! reports with questions and suspension (ACC-14), self-reports (ACC-15), compliance reviews (ACC-16), lapse
 //! with the daily expiry job (ACC-17), revocation with its notice (ACC-18), certificates (ACC-22) and the logo
-//! (ACC-13). Dates follow DOMAIN.md's examples: accredited 2026-04-01 → valid through 2029-03-31, annual
+//! (ACC-13). Dates follow docs/rules.md's examples: accredited 2026-04-01 → valid through 2029-03-31, annual
 //! reports due 2027-04-30 and 2028-05-01 (2028-04-30 is a Sunday).
 //!
 //! Also the harness side: the accreditation each route of `/api/v1/accreditations/{number}/...` and
@@ -368,7 +368,7 @@ async fn acc_15_self_reports_of_the_six_kinds_with_due_dates_and_late_ones_flagg
     r.assert_status(201);
     assert_eq!(r.json()["due_on"], "2026-12-02");
     assert_eq!(r.json()["late"], false);
-    // DOMAIN.md: decided 2026-01-30 is before this accreditation; a merger decided 2026-10-30 → 2026-11-30.
+    // docs/rules.md: decided 2026-01-30 is before this accreditation; a merger decided 2026-10-30 → 2026-11-30.
     let r = post(
         &app,
         &number,

@@ -97,7 +97,7 @@ fn filing<'a>(
 #[tokio::test]
 async fn acc_21_screens_file_an_appeal_on_the_case_page_and_handle_it_on_the_appeal_page() {
     let app = TestApp::new().await;
-    // Denied on 2026-01-10, the notice received 2026-01-15 (DOMAIN.md: appeal by 2026-02-16 with art. 142).
+    // Denied on 2026-01-10, the notice received 2026-01-15 (docs/rules.md: appeal by 2026-02-16 with art. 142).
     let acc = Acc::to_committee(&app, &[]).await;
     acc.post("votes", &acc.member, json!({"outcome": "deny"}))
         .await

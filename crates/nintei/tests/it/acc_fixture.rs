@@ -1,5 +1,5 @@
 //! Builders for accreditation-case tests: the people of a case and a walk through its steps with dates that
-//! follow DOMAIN.md's examples. Every step asserts its status code, so a broken step fails where it breaks.
+//! follow docs/rules.md's examples. Every step asserts its status code, so a broken step fails where it breaks.
 
 use nintei_domain::role::Role;
 use serde_json::{Value, json};

@@ -1,6 +1,6 @@
 //! ACC cases walked through every outcome: accredit, hold → accredit, hold → deny,
 //! defer → accredit, defer past the grace period → deny, deny with the appeal deadline, withdraw, ineligible.
-//! Dates are DOMAIN.md's examples.
+//! Dates are docs/rules.md's examples.
 
 use nintei_domain::role::Role;
 use nintei_store::ChainReport;
@@ -324,7 +324,7 @@ async fn acc_12_deny_appeal_due_one_month_after_receipt_moved_past_sunday() {
     )
     .await
     .assert_status(400);
-    // Known 2026-01-15 → 2026-02-15, a Sunday → 2026-02-16 (DOMAIN.md).
+    // Known 2026-01-15 → 2026-02-15, a Sunday → 2026-02-16 (docs/rules.md).
     let case = acc
         .post(
             "notice",

@@ -1,5 +1,5 @@
 //! appeals (ACC-21), renewal (ACC-19) and scope changes (ACC-20), through the API, with the
-//! dates of DOMAIN.md's examples (accredited 2026-04-01 → valid through 2029-03-31; decision known 2026-01-15 →
+//! dates of docs/rules.md's examples (accredited 2026-04-01 → valid through 2029-03-31; decision known 2026-01-15 →
 //! appeal by 2026-02-15, a Sunday → 2026-02-16 with the office's art. 142 setting).
 
 use chrono::{NaiveDate, TimeZone, Utc};
@@ -487,7 +487,7 @@ async fn acc_21_appeal_against_a_revocation_overturned_restores_the_accreditatio
 #[tokio::test]
 async fn acc_19_the_daily_job_sends_the_renewal_notice_twelve_months_before_expiry_once() {
     let app = TestApp::new().await;
-    // DOMAIN.md: accredited 2026-04-01 → valid through 2029-03-31 → the notice is due by 2028-03-31.
+    // docs/rules.md: accredited 2026-04-01 → valid through 2029-03-31 → the notice is due by 2028-03-31.
     let (acc, number) = accredited(&app, "2026-04-01").await;
     assert_eq!(public(&app, &number).await["expires_on"], "2029-03-31");
     at(&app, "2028-03-30");

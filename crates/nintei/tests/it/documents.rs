@@ -241,7 +241,7 @@ async fn acc_result_notices_for_hold_defer_and_deny() {
 async fn reg_5_registration_certificate_as_pdf() {
     let app = TestApp::new().await;
     let reg = setup(&app).await;
-    // DOMAIN.md REG-4: registered 2026-09-20 → valid through 2029-09-19.
+    // docs/rules.md REG-4: registered 2026-09-20 → valid through 2029-09-19.
     let (_, number) = register(&app, &reg, "2026-09-01", "2026-09-20").await;
     let mut org = Browser::new(&app);
     org.sign_in(&reg.org_email, PASSWORD).await.assert_status(303);

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use crate::harness::{Fixture, Record, Subject};
 use crate::reg_common;
 
-/// The ACC stages a route needs (DOMAIN.md's example dates, as in `acc_fixture.rs`).
+/// The ACC stages a route needs (docs/rules.md's example dates, as in `acc_fixture.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum AccStage {
     /// Applied 2025-09-01.

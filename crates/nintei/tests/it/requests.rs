@@ -120,7 +120,7 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
             ("organization_id", ""),
             ("password", "Hinoki-Kusunoki-2208"),
         ]),
-        // API.md "Accreditation cases (ACC)", DOMAIN.md's example dates (as in acc_fixture.rs)
+        // API.md "Accreditation cases (ACC)", docs/rules.md's example dates (as in acc_fixture.rs)
         "POST /api/v1/accreditation/cases" => {
             let mut body = crate::acc_fixture::application(&c.org, "2025-09-01");
             body["unit_name"] = format!("第{}相談部", c.nonce).into();
