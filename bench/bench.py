@@ -144,7 +144,7 @@ def wrk(port, name, paths, seconds, connections, cookie=None):
     errors = re.search(r"Socket errors: (.*)", out)
     return {"name": name, "p50_ms": pct(50), "p99_ms": pct(99), "rps": float(rps.group(1)) if rps else None,
             "non_2xx": int(bad.group(1)) if bad else 0, "socket_errors": errors.group(1) if errors else "",
-            "paths": len(paths)}
+            "paths": len(paths), "connections": connections}
 
 
 def sign_in(port, email):
@@ -203,19 +203,47 @@ def percentile(values, p):
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
 
 
-def bench(n, seconds, connections, lifecycles, keep):
+def pg(url, sql, db="postgres"):
+    """One statement through psql (the machine's client); its first value."""
+    out = subprocess.run(["psql", f"{url}/{db}", "-tAc", sql], check=True, capture_output=True, text=True).stdout
+    return out.strip()
+
+
+def prepare(n, database):
+    """The database URL of scale `n` (generated once and reused), the seconds generation took (None when reused)
+    and a function giving its size in MB."""
+    gen_cmd = lambda db: subprocess.run([BIN, "demo", "--scale", str(n), "--database", db], check=True,
+                                        stdout=subprocess.DEVNULL)
+    if database.startswith("postgres"):
+        base = database.rstrip("/")
+        name = f"nintei_bench_{n}"
+        db = f"{base}/{name}"
+        gen = None
+        if pg(base, f"SELECT 1 FROM pg_database WHERE datname = '{name}'") != "1":
+            pg(base, f"CREATE DATABASE {name}")
+            t = time.perf_counter()
+            gen_cmd(db)
+            gen = time.perf_counter() - t
+        return db, gen, lambda: int(pg(base, f"SELECT pg_database_size('{name}')")) / 1e6
     os.makedirs(DATA, exist_ok=True)
     path = os.path.join(DATA, f"scale-{n}.db")
     db = f"sqlite://{path}"
     gen = None
     if not os.path.exists(path):
         t = time.perf_counter()
-        subprocess.run([BIN, "demo", "--scale", str(n), "--database", db], check=True, stdout=subprocess.DEVNULL)
+        gen_cmd(db)
         gen = time.perf_counter() - t
-    size_mb = sum(os.path.getsize(os.path.join(DATA, f)) for f in os.listdir(DATA)
-                  if f.startswith(f"scale-{n}.db")) / 1e6
+    size = lambda: sum(os.path.getsize(os.path.join(DATA, f)) for f in os.listdir(DATA)
+                       if f.startswith(f"scale-{n}.db")) / 1e6
+    return db, gen, size
+
+
+def bench(n, seconds, connections, lifecycles, keep, database, pair):
+    db, gen, size = prepare(n, database)
+    size_mb = size()
     port = free_port()
     proc, startup = start_server(db, port)
+    second = None
     try:
         time.sleep(1.0)
         idle_rss = rss_kib(proc.pid)
@@ -230,22 +258,38 @@ def bench(n, seconds, connections, lifecycles, keep):
         q = urllib.parse.quote
         staff = sign_in(port, "office@nintei.example")
         cookie = "; ".join(f"{k}={v}" for k, v in staff.cookies.items())
-        runs = [
-            wrk(port, "livez", ["/livez"], seconds, connections),
-            wrk(port, "search API (registrations)",
-                [f"/api/v1/public/registrations?q={q(t)}" for t in QUERIES], seconds, connections),
-            wrk(port, "search API (accreditations)",
-                [f"/api/v1/public/accreditations?q={q(t)}" for t in QUERIES], seconds, connections),
-            wrk(port, "directory page", [f"/directory?q={q(t)}" for t in QUERIES], seconds, connections),
-            wrk(port, "verification API", [f"/api/v1/public/accreditations/{x}" for x in numbers] or ["/livez"],
-                seconds, connections),
-            wrk(port, "verify page", [f"/verify/{x}" for x in numbers + reg_numbers[:50]] or ["/livez"], seconds,
-                connections),
-            wrk(port, "staff case page", [f"/accreditation/cases/{x}" for x in case_ids], seconds, connections,
-                cookie=cookie),
-            wrk(port, "livez (again)", ["/livez"], seconds, connections),
+        rows = [
+            ("search API (registrations)", [f"/api/v1/public/registrations?q={q(t)}" for t in QUERIES], None),
+            ("search API (accreditations)", [f"/api/v1/public/accreditations?q={q(t)}" for t in QUERIES], None),
+            ("directory page", [f"/directory?q={q(t)}" for t in QUERIES], None),
+            ("verification API (accreditations)",
+             [f"/api/v1/public/accreditations/{x}" for x in numbers] or ["/livez"], None),
+            ("verification API (registrations)",
+             [f"/api/v1/public/registrations/{x}" for x in reg_numbers] or ["/livez"], None),
+            ("verify page", [f"/verify/{x}" for x in numbers + reg_numbers[:50]] or ["/livez"], None),
+            ("staff case page", [f"/accreditation/cases/{x}" for x in case_ids], cookie),
         ]
-
+        runs = []
+        for conns in connections:
+            base = wrk(port, "livez", ["/livez"], seconds, conns)
+            base["livez"] = base
+            runs.append(base)
+            for name, paths, ck in rows:
+                r = wrk(port, name, paths, seconds, conns, cookie=ck)
+                r["livez"] = base
+                runs.append(r)
+        if pair:
+            # A second instance on the same database: the pair's search throughput against one instance's.
+            port2 = free_port()
+            second, _ = start_server(db, port2)
+            time.sleep(1.0)
+            paths = rows[0][1]
+            conns = max(connections)
+            one = wrk(port, "search API (registrations), one instance", paths, seconds, conns)
+            both = wrk_pair([port, port2], "search API (registrations), two instances", paths, seconds, conns)
+            for r in (one, both):
+                r["livez"] = runs[0]
+                runs.append(r)
         # The API lifecycle: setup (organizations, their users and tokens) is not measured.
         admin = token(c, "admin@nintei.example", totp(ADMIN_TOTP))
         s, me = c.call("GET", "/api/v1/me", None, token(c, "coordinator@nintei.example"))
@@ -301,7 +345,7 @@ def bench(n, seconds, connections, lifecycles, keep):
         for th in threads:
             th.join()
         elapsed = time.perf_counter() - t
-        runs.append({"name": f"API lifecycle ({lifecycles} cases, {len(codes)} ratings each, 2 clients)",
+        runs.append({"livez": runs[0], "connections": 2, "name": f"API lifecycle ({lifecycles} cases, {len(codes)} ratings each, 2 clients)",
                      "p50_ms": percentile(latencies, 50) * 1000 if latencies else None,
                      "p99_ms": percentile(latencies, 99) * 1000 if latencies else None,
                      "rps": len(latencies) / elapsed if elapsed else None, "non_2xx": len(failures),
@@ -310,23 +354,56 @@ def bench(n, seconds, connections, lifecycles, keep):
         time.sleep(2.0)
         idle_rss_after = rss_kib(proc.pid)
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-    livez = runs[0]
+        for p in (proc, second):
+            if p:
+                p.terminate()
+                p.wait(timeout=30)
     for r in runs:
+        livez = r.pop("livez")
         r["throughput_ratio"] = r["rps"] / livez["rps"] if r["rps"] and livez["rps"] else None
         r["p50_ratio"] = r["p50_ms"] / livez["p50_ms"] if r["p50_ms"] and livez["p50_ms"] else None
         r["p99_ratio"] = r["p99_ms"] / livez["p99_ms"] if r["p99_ms"] and livez["p99_ms"] else None
-    result = {"scale": n, "generation_s": gen, "database_mb": size_mb, "startup_ms": startup * 1000,
+    backend = "postgres" if db.startswith("postgres") else "sqlite"
+    result = {"scale": n, "backend": backend, "commit": commit(), "generation_s": gen, "database_mb": size_mb,
+              "startup_ms": startup * 1000,
               "idle_rss_mb": idle_rss / 1024, "idle_rss_after_load_mb": idle_rss_after / 1024,
               "seconds": seconds, "connections": connections, "runs": runs,
               "machine": machine(), "at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     os.makedirs(RESULTS, exist_ok=True)
-    with open(os.path.join(RESULTS, f"{time.strftime('%Y%m%d-%H%M%S')}-{n}.json"), "w") as f:
+    with open(os.path.join(RESULTS, f"{time.strftime('%Y%m%d-%H%M%S')}-{backend}-{n}.json"), "w") as f:
         json.dump(result, f, ensure_ascii=False, indent=1)
-    if not keep and gen is not None and n >= 1_000_000:
-        os.remove(path)
+    if not keep and gen is not None and n >= 1_000_000 and backend == "sqlite":
+        os.remove(db.removeprefix("sqlite://"))
     return result
+
+
+def commit():
+    try:
+        return subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True).stdout.strip() or "?"
+    except OSError:
+        return "?"
+
+
+def wrk_pair(ports, name, paths, seconds, connections):
+    """Two wrk processes at once, one per instance, half the connections each: summed throughput, worse
+    percentile of the two."""
+    out = [None, None]
+
+    def one(i):
+        out[i] = wrk(ports[i], name, paths, seconds, max(1, connections // 2))
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    a, b = out
+    worst = lambda k: max(x[k] for x in out) if all(x[k] is not None for x in out) else None
+    return {"name": name, "p50_ms": worst("p50_ms"), "p99_ms": worst("p99_ms"),
+            "rps": (a["rps"] or 0) + (b["rps"] or 0), "non_2xx": a["non_2xx"] + b["non_2xx"],
+            "socket_errors": a["socket_errors"] + b["socket_errors"], "paths": len(paths),
+            "connections": connections}
 
 
 def machine():
@@ -351,16 +428,19 @@ def fmt(v, d=2):
 
 
 def table(r):
-    lines = [f"### {r['scale']:,} organizations ({r['at']})", "",
+    load = r["machine"]["load_before"]
+    lines = [f"### {r['scale']:,} organizations on {r['backend']} ({r['at']}, commit {r['commit']})", "",
+             f"{r['machine']['cores']} cores, load average before {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
              f"generation {fmt(r['generation_s'], 1)} s (– = reused), database {r['database_mb']:.0f} MB, "
              f"start-up {r['startup_ms']:.0f} ms, idle RSS {r['idle_rss_mb']:.1f} MB "
-             f"(after the load {r['idle_rss_after_load_mb']:.1f} MB); wrk -t1 -c{r['connections']} "
-             f"-d{r['seconds']}s per row", "",
-             "| what | p50 ms | p99 ms | req/s | throughput ÷ livez | p99 ÷ livez | non-2xx |",
-             "|---|---|---|---|---|---|---|"]
+             f"(after the load {r['idle_rss_after_load_mb']:.1f} MB); wrk -t1 -d{r['seconds']}s per row, ratios "
+             f"to /livez at the same connections", "",
+             "| what | conns | p50 ms | p99 ms | req/s | throughput ÷ livez | p99 ÷ livez | non-2xx |",
+             "|---|---|---|---|---|---|---|---|"]
     for x in r["runs"]:
-        lines.append(f"| {x['name']} | {fmt(x['p50_ms'])} | {fmt(x['p99_ms'])} | {fmt(x['rps'], 0)} | "
-                     f"{fmt(x['throughput_ratio'])} | {fmt(x['p99_ratio'], 1)} | {x['non_2xx']} |")
+        lines.append(f"| {x['name']} | {x.get('connections', '')} | {fmt(x['p50_ms'])} | {fmt(x['p99_ms'])} | "
+                     f"{fmt(x['rps'], 0)} | {fmt(x['throughput_ratio'])} | {fmt(x['p99_ratio'], 1)} | "
+                     f"{x['non_2xx']} |")
     return "\n".join(lines)
 
 
@@ -368,14 +448,20 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scale", type=int, action="append", help="organizations (repeatable; default 10000)")
     ap.add_argument("--seconds", type=int, default=10, help="wrk duration per endpoint")
-    ap.add_argument("--connections", type=int, default=8)
+    ap.add_argument("--connections", type=int, action="append",
+                    help="wrk connections (repeatable; default 8 and 64)")
+    ap.add_argument("--database", default="sqlite",
+                    help="sqlite (default: bench/data/scale-N.db) or a PostgreSQL server URL such as "
+                         "postgres://postgres@127.0.0.1:5432 (database nintei_bench_N, made once)")
+    ap.add_argument("--pair", action="store_true",
+                    help="also measure two instances on the same database (PostgreSQL)")
     ap.add_argument("--lifecycles", type=int, default=6)
     ap.add_argument("--keep", action="store_true", help="keep a generated 1M database")
     a = ap.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing (bench/run installs it: apt-get install wrk)")
     for n in a.scale or [10_000]:
-        r = bench(n, a.seconds, a.connections, a.lifecycles, a.keep)
+        r = bench(n, a.seconds, a.connections or [8, 64], a.lifecycles, a.keep, a.database, a.pair)
         print(table(r), flush=True)
         print(flush=True)
 

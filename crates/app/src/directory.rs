@@ -264,11 +264,13 @@ pub fn registration_doc(r: &Listed) -> (String, Vec<&'static str>) {
 }
 
 /// The search index's layout version; a database indexed under an older one is reindexed once at start-up.
-/// 2: registrations carry their hours facets (the days/hours filters).
-const SEARCH_INDEX_VERSION: &str = "2";
+/// 2: registrations carry their hours facets (the days/hours filters). 3: the compact layout (integer document
+/// ids, kind-tagged terms), which starts empty.
+const SEARCH_INDEX_VERSION: &str = "3";
 const SEARCH_INDEX_KEY: &str = "search.index_version";
 
-/// Brings the directory's search index to [`SEARCH_INDEX_VERSION`] (one transaction; a no-op when current).
+/// Brings the directory's search index to [`SEARCH_INDEX_VERSION`]: empties it and indexes every registration in
+/// force and every active accreditation again (one transaction; a no-op when current).
 pub async fn ensure_search_index(state: &crate::state::AppState) -> crate::error::AppResult<()> {
     use nintei_store::settings;
     if settings::get(&state.db, SEARCH_INDEX_KEY).await?.as_deref() == Some(SEARCH_INDEX_VERSION) {
@@ -278,11 +280,30 @@ pub async fn ensure_search_index(state: &crate::state::AppState) -> crate::error
         limit: i64::MAX,
         ..Default::default()
     };
-    let rows = registrations::public_list(state.db.pool(), &all).await?;
+    let registrations: Vec<(String, String, Vec<&'static str>)> =
+        registrations::public_list(state.db.pool(), &all)
+            .await?
+            .iter()
+            .map(|r| {
+                let (text, facets) = registration_doc(r);
+                (r.registration.number.clone(), text, facets)
+            })
+            .collect();
+    let all = acc_store::PublicFilter {
+        limit: i64::MAX,
+        ..Default::default()
+    };
+    // Accreditations past their expiry are not public and are never again (a renewal reindexes).
+    let accreditations: Vec<(String, String, Vec<&'static str>)> =
+        acc_store::public_accreditations(state.db.pool(), &all, state.clock.today())
+            .await?
+            .iter()
+            .map(|a| (a.number.clone(), accreditation_text(a), Vec::new()))
+            .collect();
     let mut tx = state.db.begin_write().await?;
-    for r in &rows {
-        index_registration(&mut tx, r).await?;
-    }
+    search::clear(&mut tx).await?;
+    search::index_new(&mut tx, REGISTRATION, &registrations).await?;
+    search::index_new(&mut tx, ACCREDITATION, &accreditations).await?;
     settings::set(&mut tx, SEARCH_INDEX_KEY, SEARCH_INDEX_VERSION).await?;
     tx.commit().await.map_err(StoreError::from)?;
     Ok(())
@@ -347,11 +368,13 @@ struct CacheInner {
     accreditations: HashMap<String, std::sync::Arc<Vec<PublicAccreditation>>>,
     /// When the published data last changed (Unix seconds), under the one key [`LAST_CHANGED`].
     last_changed: HashMap<String, Option<i64>>,
+    /// The API's answers, serialized once per generation (a hit sends these bytes as they are).
+    bodies: HashMap<String, std::sync::Arc<str>>,
 }
 
 impl CacheInner {
     fn len(&self) -> usize {
-        self.registrations.len() + self.accreditations.len() + self.last_changed.len()
+        self.registrations.len() + self.accreditations.len() + self.last_changed.len() + self.bodies.len()
     }
 }
 
@@ -442,4 +465,122 @@ where
     F: std::future::Future<Output = AppResult<Option<i64>>>,
 {
     through(state, |c| &mut c.last_changed, LAST_CHANGED.to_owned(), read).await
+}
+
+/// `GET /api/v1/public/registrations`' answer (`{"items": [...]}`, API.md) for `f`, serialized once per
+/// generation and day.
+pub async fn registrations_body(
+    state: &crate::state::AppState,
+    f: &registrations::PublicFilter,
+) -> AppResult<std::sync::Arc<str>> {
+    let key = format!("r {} {f:?}", state.clock.today());
+    let read = async {
+        let rows = cached_registrations(state, f).await?;
+        let items: Vec<Value> = rows.iter().map(registration_json).collect();
+        Ok(json!({ "items": items }).to_string().into())
+    };
+    through(state, |c| &mut c.bodies, key, read).await
+}
+
+/// `GET /api/v1/public/accreditations`' answer for `f` on `today`, serialized once per generation and day.
+pub async fn accreditations_body(
+    state: &crate::state::AppState,
+    f: &acc_store::PublicFilter,
+    today: NaiveDate,
+) -> AppResult<std::sync::Arc<str>> {
+    let key = format!("a {today} {f:?}");
+    let read = async {
+        let rows = cached_accreditations(state, f, today).await?;
+        let items: Vec<Value> = rows.iter().map(|a| accreditation_json(a, today)).collect();
+        Ok(json!({ "items": items }).to_string().into())
+    };
+    through(state, |c| &mut c.bodies, key, read).await
+}
+
+/// Verifications of certificates and registration numbers (ACC-23, REG-5), counted per number and day in memory
+/// and written in batches by [`flush_verifications`]: a check writes nothing on the request path. No address and
+/// no user agent are kept. A crash loses the counts since the last flush (at most [`FLUSH_EVERY`]).
+#[derive(Debug, Default)]
+pub struct VerificationCounts {
+    pending: std::sync::Mutex<HashMap<(String, String), i64>>,
+}
+
+/// How often the server writes the counted verifications.
+pub const FLUSH_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+impl VerificationCounts {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, String), i64>> {
+        self.pending
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Counts one verification of `number` on `day`.
+    pub fn add(&self, number: &str, day: NaiveDate) {
+        *self
+            .lock()
+            .entry((number.to_owned(), day.format("%Y-%m-%d").to_string()))
+            .or_insert(0) += 1;
+    }
+
+    /// Verifications counted and not yet written.
+    pub fn pending(&self) -> i64 {
+        self.lock().values().sum()
+    }
+
+    fn take(&self) -> Vec<(String, String, i64)> {
+        let mut sorted: Vec<_> = self.lock().drain().map(|((n, d), c)| (n, d, c)).collect();
+        // One order for every writer: two instances flushing at once never wait on each other's rows in a cycle.
+        sorted.sort();
+        sorted
+    }
+
+    fn put_back(&self, counts: Vec<(String, String, i64)>) {
+        let mut pending = self.lock();
+        for (n, d, c) in counts {
+            *pending.entry((n, d)).or_insert(0) += c;
+        }
+    }
+}
+
+/// Writes the counted verifications in one transaction; on failure they stay counted for the next flush.
+/// Returns how many were written.
+pub async fn flush_verifications(state: &crate::state::AppState) -> AppResult<i64> {
+    let counts = state.verifications.take();
+    if counts.is_empty() {
+        return Ok(0);
+    }
+    let written: i64 = counts.iter().map(|(_, _, n)| n).sum();
+    let result = async {
+        let mut tx = state.db.begin_write().await?;
+        search::add_verification_counts(&mut tx, &counts).await?;
+        tx.commit().await.map_err(StoreError::from)
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(written),
+        Err(e) => {
+            state.verifications.put_back(counts);
+            Err(e.into())
+        }
+    }
+}
+
+/// Flushes the counted verifications every [`FLUSH_EVERY`] until `shutdown`, then once more.
+pub async fn flush_verifications_loop(
+    state: crate::state::AppState,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(FLUSH_EVERY) => {}
+            _ = shutdown.changed() => break,
+        }
+        if let Err(e) = flush_verifications(&state).await {
+            tracing::warn!(error = %e, "writing the verification counts failed; kept for the next try");
+        }
+    }
+    if let Err(e) = flush_verifications(&state).await {
+        tracing::warn!(error = %e, "writing the verification counts at shutdown failed");
+    }
 }

@@ -60,4 +60,19 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Public directory query results (validated by the directory's generation in the database).
     pub public_cache: Arc<crate::directory::PublicCache>,
+    /// Verifications counted since the last flush (kept in memory: a check writes nothing on the request path).
+    pub verifications: Arc<crate::directory::VerificationCounts>,
+}
+
+impl AppState {
+    /// A state over `db` with empty caches and counters.
+    pub fn new(db: Db, clock: Arc<dyn Clock>, config: Config) -> Self {
+        AppState {
+            db,
+            clock,
+            config: Arc::new(config),
+            public_cache: Default::default(),
+            verifications: Default::default(),
+        }
+    }
 }

@@ -1,28 +1,124 @@
 //! The public directory's search index: n-gram terms per document, the same SQL on both backends.
+//!
+//! Layout (measured in docs/decisions.md, "A compact search index"): `search_docs` holds one row per document
+//! (an integer `doc_id`, its kind and key, its normalized text and facets); `search_terms` holds `(term, doc_id)`
+//! only, keyed by that pair, with the kind folded into the term as a one-letter tag. No second index: a document's
+//! terms are recomputed from its stored text and facets when it changes, and only the difference is written.
+
+use std::collections::BTreeSet;
 
 use nintei_domain::search::{document_terms, normalize, query_terms};
 use sqlx::{AssertSqlSafe, Row};
 
+use crate::bulk::{Value, insert_rows};
 use crate::{Db, Result, Tx};
 
-/// (Re)indexes one document of `kind` (e.g. `registration`, `accreditation`) under `doc_key`, with its facets
-/// (terms a filter looks up, such as `#open:saturday`; never produced by text normalization).
-pub async fn index(tx: &mut Tx, kind: &str, doc_key: &str, text: &str, facets: &[&str]) -> Result<()> {
-    remove(tx, kind, doc_key).await?;
-    sqlx::query("INSERT INTO search_docs (kind, doc_key, text) VALUES ($1, $2, $3)")
+/// `term` of a document of `kind` as stored: the kind's tag, then the term. The two public kinds have one-letter
+/// tags (every term row is a few bytes shorter: the index is the largest table); other kinds their name and `:`.
+/// Unambiguous: text terms are letters and digits only and facets start with `#`.
+fn tagged(kind: &str, term: &str) -> String {
+    match kind {
+        "registration" => format!("r{term}"),
+        "accreditation" => format!("a{term}"),
+        _ => format!("{kind}:{term}"),
+    }
+}
+
+/// The stored terms of a document: the n-grams of its (normalized) text and its facets, tagged with its kind.
+fn stored_terms<'a>(kind: &str, text: &str, facets: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
+    let mut terms: BTreeSet<String> = document_terms(text).iter().map(|t| tagged(kind, t)).collect();
+    terms.extend(facets.into_iter().map(|f| tagged(kind, f)));
+    terms
+}
+
+/// Facets are stored one per line beside the text (they never contain a line break).
+fn join_facets(facets: &[&str]) -> String {
+    facets.join("\n")
+}
+
+fn split_facets(facets: &str) -> impl Iterator<Item = &str> {
+    facets.split('\n').filter(|f| !f.is_empty())
+}
+
+/// Terms per DELETE statement (well under both backends' bind limits).
+const DELETE_CHUNK: usize = 400;
+
+async fn insert_terms(tx: &mut Tx, doc_id: i64, terms: impl Iterator<Item = String>) -> Result<()> {
+    let rows = terms.map(|t| vec![Value::from(t), Value::from(doc_id)]).collect();
+    insert_rows(tx, "search_terms", &["term", "doc_id"], rows).await
+}
+
+async fn delete_terms(tx: &mut Tx, doc_id: i64, terms: &[&String]) -> Result<()> {
+    for chunk in terms.chunks(DELETE_CHUNK) {
+        let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "DELETE FROM search_terms WHERE doc_id = $1 AND term IN ({})",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql)).bind(doc_id);
+        for t in chunk {
+            q = q.bind((*t).clone());
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// A stored document: its id, normalized text and facets.
+async fn stored(tx: &mut Tx, kind: &str, doc_key: &str) -> Result<Option<(i64, String, String)>> {
+    let row = sqlx::query("SELECT doc_id, text, facets FROM search_docs WHERE kind = $1 AND doc_key = $2")
         .bind(kind.to_owned())
         .bind(doc_key.to_owned())
-        .bind(normalize(text))
-        .execute(&mut **tx)
+        .fetch_optional(&mut **tx)
         .await?;
-    let facets = facets.iter().map(|f| (*f).to_owned());
-    for term in document_terms(text).into_iter().chain(facets) {
-        sqlx::query("INSERT INTO search_terms (kind, term, doc_key) VALUES ($1, $2, $3)")
+    row.map(|r| Ok((r.try_get("doc_id")?, r.try_get("text")?, r.try_get("facets")?)))
+        .transpose()
+}
+
+/// The next free document id. Safe against concurrent writers: every caller has moved the generation in its
+/// transaction first, which takes the settings row's lock (PostgreSQL) or the write lock (SQLite).
+async fn next_doc_id(tx: &mut Tx) -> Result<i64> {
+    let row = sqlx::query("SELECT CAST(COALESCE(MAX(doc_id), 0) + 1 AS BIGINT) AS n FROM search_docs")
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(row.try_get("n")?)
+}
+
+/// (Re)indexes one document of `kind` (e.g. `registration`, `accreditation`) under `doc_key`, with its facets
+/// (terms a filter looks up, such as `#open:saturday`; never produced by text normalization). Writes only the
+/// terms that changed.
+pub async fn index(tx: &mut Tx, kind: &str, doc_key: &str, text: &str, facets: &[&str]) -> Result<()> {
+    bump_generation(tx).await?;
+    let text = normalize(text);
+    let facet_text = join_facets(facets);
+    let new = stored_terms(kind, &text, facets.iter().copied());
+    match stored(tx, kind, doc_key).await? {
+        Some((doc_id, old_text, old_facets)) => {
+            let old = stored_terms(kind, &old_text, split_facets(&old_facets));
+            let gone: Vec<&String> = old.difference(&new).collect();
+            delete_terms(tx, doc_id, &gone).await?;
+            insert_terms(tx, doc_id, new.difference(&old).cloned()).await?;
+            sqlx::query("UPDATE search_docs SET text = $1, facets = $2 WHERE doc_id = $3")
+                .bind(text)
+                .bind(facet_text)
+                .bind(doc_id)
+                .execute(&mut **tx)
+                .await?;
+        }
+        None => {
+            let doc_id = next_doc_id(tx).await?;
+            sqlx::query(
+                "INSERT INTO search_docs (doc_id, kind, doc_key, text, facets) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(doc_id)
             .bind(kind.to_owned())
-            .bind(term)
             .bind(doc_key.to_owned())
+            .bind(text)
+            .bind(facet_text)
             .execute(&mut **tx)
             .await?;
+            insert_terms(tx, doc_id, new.into_iter()).await?;
+        }
     }
     Ok(())
 }
@@ -48,17 +144,29 @@ pub async fn generation(db: &Db) -> Result<Option<String>> {
     crate::settings::get(db, GENERATION_KEY).await
 }
 
+/// Removes the document `doc_key` of `kind` from the index (a no-op for the index when it is not there; the
+/// generation moves either way: the listing changed).
 pub async fn remove(tx: &mut Tx, kind: &str, doc_key: &str) -> Result<()> {
-    // Every index change goes through here first (`index` removes before it inserts).
     bump_generation(tx).await?;
-    for table in ["search_terms", "search_docs"] {
-        sqlx::query(AssertSqlSafe(format!(
-            "DELETE FROM {table} WHERE kind = $1 AND doc_key = $2"
-        )))
-        .bind(kind.to_owned())
-        .bind(doc_key.to_owned())
+    let Some((doc_id, text, facets)) = stored(tx, kind, doc_key).await? else {
+        return Ok(());
+    };
+    let terms = stored_terms(kind, &text, split_facets(&facets));
+    delete_terms(tx, doc_id, &terms.iter().collect::<Vec<_>>()).await?;
+    sqlx::query("DELETE FROM search_docs WHERE doc_id = $1")
+        .bind(doc_id)
         .execute(&mut **tx)
         .await?;
+    Ok(())
+}
+
+/// Empties the whole index (before a rebuild under a new layout version).
+pub async fn clear(tx: &mut Tx) -> Result<()> {
+    bump_generation(tx).await?;
+    for table in ["search_terms", "search_docs"] {
+        sqlx::query(AssertSqlSafe(format!("DELETE FROM {table}")))
+            .execute(&mut **tx)
+            .await?;
     }
     Ok(())
 }
@@ -66,14 +174,14 @@ pub async fn remove(tx: &mut Tx, kind: &str, doc_key: &str) -> Result<()> {
 /// Keys of the documents of `kind` whose text contains `query` (normalized), at most `limit`, in key order.
 /// None when the query has no searchable characters (the caller then lists without a text filter).
 pub async fn search(db: &Db, kind: &str, query: &str, limit: i64) -> Result<Option<Vec<String>>> {
-    let Some((cond, binds)) = matching(kind, query, "d.doc_key", 1) else {
+    let Some((cond, binds)) = matching(kind, query, "d.doc_key", 2) else {
         return Ok(None);
     };
     let sql = format!(
         "SELECT d.doc_key FROM search_docs d WHERE d.kind = $1 AND {cond} ORDER BY d.doc_key LIMIT {}",
         limit.max(0)
     );
-    let mut q = sqlx::query(AssertSqlSafe(sql));
+    let mut q = sqlx::query(AssertSqlSafe(sql)).bind(kind.to_owned());
     for b in binds {
         q = q.bind(b);
     }
@@ -109,26 +217,25 @@ pub fn matching(kind: &str, query: &str, column: &str, first: usize) -> Option<(
     if terms.is_empty() {
         return None;
     }
-    // One term table per term, each joined on its primary key (kind, term, doc_key): every lookup is an index
-    // seek on both databases, whatever the planner thinks of a GROUP BY (SQLite chose the (kind, doc_key) index
-    // for `term IN (…) GROUP BY doc_key` and read every term of the kind: 200 ms at 10k listings). Then the
-    // normalized text must contain the whole query (bigrams alone would match their parts spread apart); the query
-    // text has no LIKE wildcards: normalization keeps letters, digits and kana marks only.
+    // One term table per term, each joined on its primary key (term, doc_id): every lookup is an index seek on
+    // both databases, whatever the planner thinks of a GROUP BY. Then the normalized text must contain the whole
+    // query (bigrams alone would match their parts spread apart); the query text has no LIKE wildcards:
+    // normalization keeps letters, digits and kana marks only.
     let (k, l) = (first, first + 1);
     let mut joins = String::new();
     for i in 1..terms.len() {
         joins.push_str(&format!(
-            " JOIN search_terms t{i} ON t{i}.kind = t0.kind AND t{i}.term = ${} AND t{i}.doc_key = t0.doc_key",
+            " JOIN search_terms t{i} ON t{i}.term = ${} AND t{i}.doc_id = t0.doc_id",
             first + 2 + i
         ));
     }
     let sql = format!(
-        "{column} IN (SELECT d.doc_key FROM search_docs d WHERE d.kind = ${k} AND d.text LIKE ${l} AND d.doc_key IN \
-         (SELECT t0.doc_key FROM search_terms t0{joins} WHERE t0.kind = ${k} AND t0.term = ${}))",
+        "{column} IN (SELECT d.doc_key FROM search_docs d WHERE d.kind = ${k} AND d.text LIKE ${l} AND d.doc_id IN \
+         (SELECT t0.doc_id FROM search_terms t0{joins} WHERE t0.term = ${}))",
         first + 2
     );
     let mut binds = vec![kind.to_owned(), format!("%{}%", normalize(query))];
-    binds.extend(terms);
+    binds.extend(terms.iter().map(|t| tagged(kind, t)));
     Some((sql, binds))
 }
 
@@ -146,26 +253,30 @@ pub fn having_facets(
     let conds: Vec<String> = (0..facets.len())
         .map(|i| {
             format!(
-                "{column} IN (SELECT doc_key FROM search_terms WHERE kind = ${first} AND term = ${})",
-                first + 1 + i
+                "{column} IN (SELECT d.doc_key FROM search_terms t JOIN search_docs d ON d.doc_id = t.doc_id \
+                 WHERE t.term = ${})",
+                first + i
             )
         })
         .collect();
-    let mut binds = vec![kind.to_owned()];
-    binds.extend(facets.iter().cloned());
+    let binds = facets.iter().map(|f| tagged(kind, f)).collect();
     Some((conds.join(" AND "), binds))
 }
 
-/// Counts one verification of `number` on `day` (no IP, no user agent: ACC-23 publication without tracking).
-pub async fn count_verification(db: &Db, number: &str, day: &str) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO verification_counts (number, day, count) VALUES ($1, $2, 1) \
-         ON CONFLICT (number, day) DO UPDATE SET count = verification_counts.count + 1",
-    )
-    .bind(number.to_owned())
-    .bind(day.to_owned())
-    .execute(db.pool())
-    .await?;
+/// Adds verification counts `(number, day, n)` in one statement per row, in the caller's transaction (no IP, no
+/// user agent: ACC-23 publication without tracking). The counts are gathered in memory and flushed in batches.
+pub async fn add_verification_counts(tx: &mut Tx, counts: &[(String, String, i64)]) -> Result<()> {
+    for (number, day, n) in counts {
+        sqlx::query(
+            "INSERT INTO verification_counts (number, day, count) VALUES ($1, $2, $3) \
+             ON CONFLICT (number, day) DO UPDATE SET count = verification_counts.count + excluded.count",
+        )
+        .bind(number.clone())
+        .bind(day.clone())
+        .bind(*n)
+        .execute(&mut **tx)
+        .await?;
+    }
     Ok(())
 }
 
@@ -179,28 +290,28 @@ pub async fn verification_count(db: &Db, number: &str) -> Result<i64> {
     Ok(row.try_get("n")?)
 }
 
-/// Indexes many new documents of `kind` at once (generated data: the keys must not be indexed yet). The same
-/// normalization and terms as [`index`], written with multi-row inserts.
+/// Indexes many new documents of `kind` at once (generated data and rebuilds: the keys must not be indexed yet).
+/// The same normalization and terms as [`index`], written with multi-row inserts.
 pub async fn index_new(tx: &mut Tx, kind: &str, docs: &[(String, String, Vec<&'static str>)]) -> Result<()> {
-    use crate::bulk::{Value, insert_rows};
+    bump_generation(tx).await?;
+    let mut doc_id = next_doc_id(tx).await?;
     let mut doc_rows = Vec::with_capacity(docs.len());
     let mut term_rows = Vec::new();
     for (key, text, facets) in docs {
+        let text = normalize(text);
+        for term in stored_terms(kind, &text, facets.iter().copied()) {
+            term_rows.push(vec![Value::from(term), Value::from(doc_id)]);
+        }
         doc_rows.push(vec![
+            Value::from(doc_id),
             Value::from(kind),
             Value::from(key.clone()),
-            Value::from(normalize(text)),
+            Value::from(text),
+            Value::from(join_facets(facets)),
         ]);
-        let facets = facets.iter().map(|f| (*f).to_owned());
-        for term in document_terms(text).into_iter().chain(facets) {
-            term_rows.push(vec![
-                Value::from(kind),
-                Value::from(term),
-                Value::from(key.clone()),
-            ]);
-        }
+        doc_id += 1;
     }
-    bump_generation(tx).await?;
-    insert_rows(tx, "search_docs", &["kind", "doc_key", "text"], doc_rows).await?;
-    insert_rows(tx, "search_terms", &["kind", "term", "doc_key"], term_rows).await
+    let columns = ["doc_id", "kind", "doc_key", "text", "facets"];
+    insert_rows(tx, "search_docs", &columns, doc_rows).await?;
+    insert_rows(tx, "search_terms", &["term", "doc_id"], term_rows).await
 }

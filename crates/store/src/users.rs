@@ -109,6 +109,14 @@ pub async fn list<'c, E: Executor<'c, Database = Any>>(ex: E) -> Result<Vec<User
     rows.iter().map(from_row).collect()
 }
 
+/// Every user but the organizations' own (who can be many: one or more per organization): the staff a picker
+/// or a name on a staff page comes from.
+pub async fn staff<'c, E: Executor<'c, Database = Any>>(ex: E) -> Result<Vec<User>> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE role <> 'organization' ORDER BY role, email");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(ex).await?;
+    rows.iter().map(from_row).collect()
+}
+
 pub async fn count<'c, E: Executor<'c, Database = Any>>(ex: E) -> Result<i64> {
     let row = sqlx::query("SELECT COUNT(*) AS n FROM users")
         .fetch_one(ex)

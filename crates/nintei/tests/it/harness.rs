@@ -246,7 +246,7 @@ impl Fixture {
 
 /// Tables a rejected request (or a GET) may legitimately write: failed sign-ins and public-report attempts are
 /// recorded on purpose (throttling, REG-7), and certificate verifications are counted.
-pub const MAY_CHANGE_ON_REJECTION: &[&str] = &["auth_events", "reg_report_attempts", "verification_counts"];
+pub const MAY_CHANGE_ON_REJECTION: &[&str] = &["auth_events", "reg_report_attempts"];
 
 /// GET routes whose success is itself audited (every download of an uploaded file is an audit event):
 /// a successful answer may add to `audit_events`.

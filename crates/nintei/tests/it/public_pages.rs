@@ -202,7 +202,7 @@ async fn directory_filters_by_disclosed_days_and_hours() {
 
     // A database indexed before the facets existed is reindexed once at start-up.
     let st = &app.state;
-    crate::support::sqlx_exec(&st.db, "DELETE FROM search_terms WHERE term LIKE '#%'").await;
+    crate::support::sqlx_exec(&st.db, "DELETE FROM search_terms WHERE term LIKE 'r#%'").await;
     crate::support::sqlx_exec(&st.db, "DELETE FROM settings WHERE key = 'search.index_version'").await;
     // (behind the application's back: the directory generation is moved by hand so cached results are dropped)
     crate::support::sqlx_exec(&st.db, "UPDATE settings SET value = CAST(CAST(value AS BIGINT) + 1000 AS TEXT) WHERE key = 'directory.generation'")

@@ -2,7 +2,6 @@
 //! pools run the daily job, and each reminder point goes out exactly once, on its day, to the right address.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use nintei_domain::deadline::Owner;
@@ -46,12 +45,11 @@ async fn a_year_of_reminders_each_sent_once_on_its_day_to_the_right_organization
     }
     tx.commit().await.unwrap();
     // A second "instance": its own connection pool, the same clock.
-    let second = AppState {
-        db: Db::connect(&app.db.url).await.unwrap(),
-        clock: app.clock.clone(),
-        config: Arc::new(nintei_web::Config::default()),
-        public_cache: Default::default(),
-    };
+    let second = AppState::new(
+        Db::connect(&app.db.url).await.unwrap(),
+        app.clock.clone(),
+        nintei_web::Config::default(),
+    );
     let start = Utc.with_ymd_and_hms(2026, 11, 20, 0, 30, 0).unwrap(); // 09:30 JST
     let mut seen_per_day: BTreeMap<NaiveDate, i64> = BTreeMap::new();
     let mut last = 0;

@@ -60,9 +60,89 @@ async fn japanese_search_finds_short_words_and_folds_width_and_kana() {
 async fn verifications_are_counted_per_day_without_personal_data() {
     let app = TestApp::new().await;
     let db = &app.state.db;
+    let counts = &app.state.verifications;
     for day in ["2026-11-20", "2026-11-20", "2026-11-21"] {
-        search::count_verification(db, "MH-2026-0001", day).await.unwrap();
+        counts.add("MH-2026-0001", day.parse().unwrap());
     }
+    // Counted in memory: nothing is written on the request path.
+    assert_eq!(counts.pending(), 3);
+    assert_eq!(app.count("verification_counts").await, 0);
+    assert_eq!(
+        nintei_app::directory::flush_verifications(&app.state).await.unwrap(),
+        3
+    );
+    assert_eq!(counts.pending(), 0);
     assert_eq!(search::verification_count(db, "MH-2026-0001").await.unwrap(), 3);
     assert_eq!(app.count("verification_counts").await, 2);
+    // A later flush adds to the day's row.
+    counts.add("MH-2026-0001", "2026-11-21".parse().unwrap());
+    nintei_app::directory::flush_verifications(&app.state).await.unwrap();
+    assert_eq!(search::verification_count(db, "MH-2026-0001").await.unwrap(), 4);
+    assert_eq!(app.count("verification_counts").await, 2);
+}
+
+#[tokio::test]
+async fn reindexing_writes_only_the_changed_terms_and_removal_leaves_the_others() {
+    let app = TestApp::new().await;
+    let db = &app.state.db;
+    let mut tx = db.begin_write().await.unwrap();
+    search::index(&mut tx, "registration", "R1", "精神保健 相談室", &["#open:saturday"])
+        .await
+        .unwrap();
+    search::index(&mut tx, "registration", "R2", "精神科 相談室", &[]).await.unwrap();
+    search::index(&mut tx, "accreditation", "A1", "精神保健 相談室", &[]).await.unwrap();
+    tx.commit().await.unwrap();
+    let terms = app.count("search_terms").await;
+    let find = |kind: &'static str, q: &'static str| async move {
+        search::search(db, kind, q, 50).await.unwrap().unwrap()
+    };
+    assert_eq!(find("registration", "相談室").await, vec!["R1", "R2"]);
+    assert_eq!(find("accreditation", "相談室").await, vec!["A1"], "kinds are apart");
+    // The same text again changes no term row; a new text replaces exactly the old terms.
+    let mut tx = db.begin_write().await.unwrap();
+    search::index(&mut tx, "registration", "R1", "精神保健 相談室", &["#open:saturday"])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(app.count("search_terms").await, terms);
+    let mut tx = db.begin_write().await.unwrap();
+    search::index(&mut tx, "registration", "R1", "大阪 相談室", &[]).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(find("registration", "精神").await, vec!["R2"]);
+    assert_eq!(find("registration", "大阪").await, vec!["R1"]);
+    assert_eq!(find("accreditation", "精神").await, vec!["A1"]);
+    let mut tx = db.begin_write().await.unwrap();
+    search::remove(&mut tx, "registration", "R1").await.unwrap();
+    search::remove(&mut tx, "registration", "R1").await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(find("registration", "相談室").await, vec!["R2"]);
+    assert_eq!(find("accreditation", "相談室").await, vec!["A1"]);
+    assert_eq!(app.count("search_docs").await, 2);
+}
+
+#[tokio::test]
+async fn the_directory_cache_holds_across_two_instances_on_one_database() {
+    let app = TestApp::new().await;
+    let second = nintei_app::state::AppState::new(
+        nintei_store::Db::connect(&app.db.url).await.unwrap(),
+        app.clock.clone(),
+        nintei_web::Config::default(),
+    );
+    let f = nintei_store::registrations::PublicFilter {
+        limit: 50,
+        ..Default::default()
+    };
+    let first_body = nintei_app::directory::registrations_body(&second, &f).await.unwrap();
+    assert_eq!(&*first_body, r#"{"items":[]}"#);
+    // A change written through the first instance's pool moves the generation in the database ...
+    let mut tx = app.state.db.begin_write().await.unwrap();
+    search::bump_generation(&mut tx).await.unwrap();
+    tx.commit().await.unwrap();
+    // ... so the second instance's cached answer is not used for the next request.
+    let generation = search::generation(&second.db).await.unwrap();
+    assert!(generation.is_some());
+    let again = nintei_app::directory::registrations_body(&second, &f).await.unwrap();
+    assert!(!std::sync::Arc::ptr_eq(&first_body, &again), "read again after the change");
+    let cached = nintei_app::directory::registrations_body(&second, &f).await.unwrap();
+    assert!(std::sync::Arc::ptr_eq(&again, &cached), "served from the cache while nothing changed");
 }

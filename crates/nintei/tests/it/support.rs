@@ -190,12 +190,7 @@ impl TestApp {
         }
         let database = Db::open(&db.url).await.expect("open test database");
         let clock = Arc::new(FixedClock::new(t0()));
-        let state = AppState {
-            db: database,
-            clock: clock.clone(),
-            config: Arc::new(config),
-            public_cache: Default::default(),
-        };
+        let state = AppState::new(database, clock.clone(), config);
         nintei_app::acc::ensure_catalog(&state)
             .await
             .expect("load the sample standards catalog");

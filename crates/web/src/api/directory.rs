@@ -2,9 +2,12 @@
 //! REG-8), and certificate verification. `limit`/`offset` page through the results (an extension).
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
-use nintei_store::{acc as acc_store, search};
-use serde_json::{Value, json};
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
+use nintei_store::acc as acc_store;
+use serde_json::Value;
 
 use crate::error::{AppError, WebResult};
 use crate::extract::DirectoryQuery;
@@ -15,18 +18,28 @@ use nintei_app::state::AppState;
 pub async fn accreditations(
     State(state): State<AppState>,
     DirectoryQuery(params): DirectoryQuery,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Response> {
     let filter = directory::accreditation_filter(&params)?;
     let today = state.clock.today();
-    let rows = nintei_app::directory::cached_accreditations(&state, &filter, today).await?;
-    let items: Vec<Value> = rows
-        .iter()
-        .map(|a| directory::accreditation_json(a, today))
-        .collect();
-    Ok(Json(json!({ "items": items })))
+    Ok(json_body(directory::accreditations_body(&state, &filter, today).await?))
 }
 
-/// `GET /api/v1/public/accreditations/{number}`: certificate verification, counted per number and JST day.
+/// A JSON answer already serialized (the directory's cached bodies are sent without copying).
+fn json_body(body: std::sync::Arc<str>) -> Response {
+    ([(CONTENT_TYPE, "application/json")], Bytes::from_owner(ArcBytes(body))).into_response()
+}
+
+/// The cached body as bytes (`Bytes::from_owner` needs `AsRef<[u8]>`).
+struct ArcBytes(std::sync::Arc<str>);
+
+impl AsRef<[u8]> for ArcBytes {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+/// `GET /api/v1/public/accreditations/{number}`: certificate verification, counted per number and JST day
+/// (in memory, written in batches).
 pub async fn accreditation(
     State(state): State<AppState>,
     Path(number): Path<String>,
@@ -35,7 +48,7 @@ pub async fn accreditation(
     let a = acc_store::public_accreditation(state.db.pool(), &number)
         .await?
         .ok_or(AppError::NotFound)?;
-    search::count_verification(&state.db, &a.number, &today.format("%Y-%m-%d").to_string()).await?;
+    state.verifications.add(&a.number, today);
     Ok(Json(directory::accreditation_json(&a, today)))
 }
 
@@ -43,11 +56,9 @@ pub async fn accreditation(
 pub async fn registrations(
     State(state): State<AppState>,
     DirectoryQuery(params): DirectoryQuery,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Response> {
     let filter = directory::registration_filter(&params)?;
-    let rows = nintei_app::directory::cached_registrations(&state, &filter).await?;
-    let items: Vec<Value> = rows.iter().map(directory::registration_json).collect();
-    Ok(Json(json!({ "items": items })))
+    Ok(json_body(directory::registrations_body(&state, &filter).await?))
 }
 
 /// `GET /api/v1/public/registrations/{number}`: the verification of a registration number (REG-4, REG-5), its
@@ -60,5 +71,6 @@ pub async fn registration(
     let r = directory::verify_registration(&state, &number)
         .await?
         .ok_or(AppError::NotFound)?;
+    state.verifications.add(&r.registration.number, today);
     Ok(Json(directory::registration_verification_json(&r, today)))
 }

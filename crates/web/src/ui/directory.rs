@@ -11,7 +11,6 @@ use nintei_domain::reg::application::Method;
 use nintei_domain::reg::hours::Day;
 use nintei_store::acc::{self as acc_store, PublicAccreditation};
 use nintei_store::registrations::{self, Listed};
-use nintei_store::search;
 
 use crate::auth::lang_of;
 use crate::error::{AppError, WebError};
@@ -317,10 +316,7 @@ pub async fn verify(
     }
     match acc_store::public_accreditation(state.db.pool(), &number).await {
         Ok(Some(a)) => {
-            let day = today.format("%Y-%m-%d").to_string();
-            if let Err(e) = search::count_verification(&state.db, &a.number, &day).await {
-                return WebError::from(e).into_response();
-            }
+            state.verifications.add(&a.number, today);
             page.status = match directory::verified_status(&a, today) {
                 "active" => "pub.status_active",
                 "suspended" => "pub.status_suspended",
@@ -349,6 +345,7 @@ async fn verify_registration(
 ) -> Response {
     match directory::verify_registration(state, &page.number).await {
         Ok(Some(r)) => {
+            state.verifications.add(&r.registration.number, today);
             let v = directory::registration_verification_json(&r, today);
             let field = |k: &str| v[k].as_str().unwrap_or_default().to_owned();
             page.status = format!("pub.reg_{}", field("status"));

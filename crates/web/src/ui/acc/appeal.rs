@@ -154,7 +154,7 @@ async fn show_page(
     let may = |action| appeal_authz::appeal(&actor, action, &a.organization_id, false).is_allowed() && open;
     let may_decide = may(AppealAction::Decide);
     let everyone = if show_votes || may_decide {
-        users::list(pool).await?
+        users::staff(pool).await?
     } else {
         Vec::new()
     };

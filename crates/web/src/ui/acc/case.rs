@@ -671,7 +671,7 @@ async fn case_page(
         _ => None,
     };
     let all_users = if forms.plan || forms.surveyor || c.coordinator_id.is_some() {
-        users::list(pool).await.map_err(|e| err(e.into()))?
+        users::staff(pool).await.map_err(|e| err(e.into()))?
     } else {
         Vec::new()
     };

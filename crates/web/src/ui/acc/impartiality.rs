@@ -462,7 +462,7 @@ struct SurveyorsPage {
 pub async fn list(State(state): State<AppState>, WebUser(s): WebUser) -> Result<Response, PageError> {
     let err = in_lang(s.lang);
     AppError::check(engagements_authz(&s.caller.actor())).map_err(&err)?;
-    let rows = nintei_store::users::list(state.db.pool())
+    let rows = nintei_store::users::staff(state.db.pool())
         .await
         .map_err(|e| err(e.into()))?
         .into_iter()

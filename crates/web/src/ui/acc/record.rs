@@ -449,7 +449,7 @@ async fn record_page(
         .collect();
     let may_poll = may(RecordAction::RecordAnswers);
     let members = if may_poll {
-        users::list(pool)
+        users::staff(pool)
             .await?
             .into_iter()
             .filter(|u| u.role == Role::Committee)
