@@ -359,6 +359,7 @@ pub fn accreditation_text(a: &PublicAccreditation) -> String {
 #[derive(Default)]
 pub struct PublicCache {
     inner: std::sync::Mutex<CacheInner>,
+    reads: GenerationReads,
 }
 
 #[derive(Default)]
@@ -405,6 +406,77 @@ impl PublicCache {
     }
 }
 
+/// Reads of the directory's generation, shared: a request waits for a read that *started after it arrived* (so it
+/// sees every change committed before it, on any instance), but concurrent requests share that one read instead
+/// of each sending its own. Under load one read serves every request that arrived while the previous one ran.
+#[derive(Default)]
+struct GenerationReads {
+    state: std::sync::Mutex<ReadsState>,
+    finished: tokio::sync::Notify,
+}
+
+#[derive(Default)]
+struct ReadsState {
+    /// Reads started and finished so far (numbered from 1), whether one runs, and the newest value read.
+    started: u64,
+    finished: u64,
+    running: bool,
+    value: Option<String>,
+}
+
+/// Marks the running read as over when dropped, also when the request that ran it is cancelled.
+struct Running<'a>(&'a GenerationReads);
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.0.lock().running = false;
+        self.0.finished.notify_waiters();
+    }
+}
+
+impl GenerationReads {
+    fn lock(&self) -> std::sync::MutexGuard<'_, ReadsState> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    async fn read(&self, db: &nintei_store::Db) -> Result<Option<String>, StoreError> {
+        // The first read that starts from now on.
+        let need = self.lock().started + 1;
+        loop {
+            let notified = {
+                let mut s = self.lock();
+                if s.finished >= need {
+                    return Ok(s.value.clone());
+                }
+                if s.running {
+                    // Created under the lock: the wake-up of the running read cannot be missed.
+                    Some(self.finished.notified())
+                } else {
+                    s.running = true;
+                    s.started += 1;
+                    None
+                }
+            };
+            match notified {
+                Some(n) => n.await,
+                None => {
+                    let running = Running(self);
+                    let value = search::generation(db).await?;
+                    {
+                        let mut s = self.lock();
+                        s.finished = s.started;
+                        s.value = value.clone();
+                    }
+                    drop(running);
+                    return Ok(value);
+                }
+            }
+        }
+    }
+}
+
 /// `read` through the cache map `slot` under `key`, valid for the directory's generation now.
 async fn through<T, F>(
     state: &crate::state::AppState,
@@ -416,8 +488,8 @@ where
     T: Clone,
     F: std::future::Future<Output = AppResult<T>>,
 {
-    let generation = search::generation(&state.db).await?;
     let cache = &state.public_cache;
+    let generation = cache.reads.read(&state.db).await?;
     if let Some(hit) = cache.with(&generation, |c| slot(c).get(&key).cloned()) {
         return Ok(hit);
     }

@@ -62,6 +62,8 @@ pub struct AppState {
     pub public_cache: Arc<crate::directory::PublicCache>,
     /// Verifications counted since the last flush (kept in memory: a check writes nothing on the request path).
     pub verifications: Arc<crate::directory::VerificationCounts>,
+    /// Standards catalogs by version (immutable once stored).
+    pub catalogs: Arc<crate::acc::CatalogCache>,
 }
 
 impl AppState {
@@ -73,6 +75,7 @@ impl AppState {
             config: Arc::new(config),
             public_cache: Default::default(),
             verifications: Default::default(),
+            catalogs: Default::default(),
         }
     }
 }

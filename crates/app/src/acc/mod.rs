@@ -167,10 +167,39 @@ pub async fn catalog_in_force(state: &AppState) -> AppResult<Catalog> {
     catalog(state, &version).await
 }
 
+/// The catalog `version`, read once per process: a stored version never changes (a label used before is a
+/// conflict on import), so every instance may keep it. The case pages and steps read it on every request.
 pub async fn catalog(state: &AppState, version: &str) -> AppResult<Catalog> {
-    standards::load(state.db.pool(), version)
+    if let Some(c) = state.catalogs.get(version) {
+        return Ok(c);
+    }
+    let c = standards::load(state.db.pool(), version)
         .await?
-        .ok_or_else(|| AppError::Internal(format!("catalog {version} is missing")))
+        .ok_or_else(|| AppError::Internal(format!("catalog {version} is missing")))?;
+    state.catalogs.put(version, &c);
+    Ok(c)
+}
+
+/// The standards catalogs read so far, by version (see [`catalog`]).
+#[derive(Debug, Default)]
+pub struct CatalogCache {
+    by_version: std::sync::Mutex<std::collections::HashMap<String, Catalog>>,
+}
+
+impl CatalogCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Catalog>> {
+        self.by_version
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn get(&self, version: &str) -> Option<Catalog> {
+        self.lock().get(version).cloned()
+    }
+
+    fn put(&self, version: &str, catalog: &Catalog) {
+        self.lock().insert(version.to_owned(), catalog.clone());
+    }
 }
 
 /// The office calendar from the settings (art. 142 roll-forward on unless turned off; closures by default).

@@ -145,4 +145,18 @@ async fn the_directory_cache_holds_across_two_instances_on_one_database() {
     assert!(!std::sync::Arc::ptr_eq(&first_body, &again), "read again after the change");
     let cached = nintei_app::directory::registrations_body(&second, &f).await.unwrap();
     assert!(std::sync::Arc::ptr_eq(&again, &cached), "served from the cache while nothing changed");
+    // Concurrent requests share generation reads, but each waits for a read that started after it arrived: after
+    // another change, none of twenty requests at once gets the answer cached before it.
+    let mut tx = app.state.db.begin_write().await.unwrap();
+    search::bump_generation(&mut tx).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut requests = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let (state, f) = (second.clone(), f.clone());
+        requests.spawn(async move { nintei_app::directory::registrations_body(&state, &f).await });
+    }
+    while let Some(b) = requests.join_next().await {
+        let b = b.unwrap().unwrap();
+        assert!(!std::sync::Arc::ptr_eq(&b, &cached), "a stale answer after the change");
+    }
 }
