@@ -447,8 +447,15 @@ async fn serve(listen: SocketAddr, config: Config, url: &str) -> anyhow::Result<
         .with_context(|| format!("binding {listen}"))?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker_id = format!("{}-{}", std::process::id(), listen);
-    let worker = tokio::spawn(nintei_app::jobs::worker_loop(st.clone(), worker_id, stop_rx.clone()));
-    let counts = tokio::spawn(nintei_app::directory::flush_verifications_loop(st.clone(), stop_rx));
+    let worker = tokio::spawn(nintei_app::jobs::worker_loop(
+        st.clone(),
+        worker_id,
+        stop_rx.clone(),
+    ));
+    let counts = tokio::spawn(nintei_app::directory::flush_verifications_loop(
+        st.clone(),
+        stop_rx,
+    ));
     let app = nintei_web::router(st.clone()).into_make_service_with_connect_info::<SocketAddr>();
     println!("nintei is running: open http://{listen}/");
     match &st.config.smtp {

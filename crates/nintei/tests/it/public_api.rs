@@ -352,7 +352,9 @@ async fn acc23_certificate_verification_reports_status_and_is_counted() {
 
     // Counted in memory on the request path, written by the flush (every second when serving).
     assert_eq!(app.state.verifications.pending(), 4);
-    nintei_app::directory::flush_verifications(&app.state).await.unwrap();
+    nintei_app::directory::flush_verifications(&app.state)
+        .await
+        .unwrap();
     let db = &app.state.db;
     assert_eq!(
         nintei_store::search::verification_count(db, "MH-2026-0001")

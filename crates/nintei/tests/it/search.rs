@@ -68,7 +68,9 @@ async fn verifications_are_counted_per_day_without_personal_data() {
     assert_eq!(counts.pending(), 3);
     assert_eq!(app.count("verification_counts").await, 0);
     assert_eq!(
-        nintei_app::directory::flush_verifications(&app.state).await.unwrap(),
+        nintei_app::directory::flush_verifications(&app.state)
+            .await
+            .unwrap(),
         3
     );
     assert_eq!(counts.pending(), 0);
@@ -76,7 +78,9 @@ async fn verifications_are_counted_per_day_without_personal_data() {
     assert_eq!(app.count("verification_counts").await, 2);
     // A later flush adds to the day's row.
     counts.add("MH-2026-0001", "2026-11-21".parse().unwrap());
-    nintei_app::directory::flush_verifications(&app.state).await.unwrap();
+    nintei_app::directory::flush_verifications(&app.state)
+        .await
+        .unwrap();
     assert_eq!(search::verification_count(db, "MH-2026-0001").await.unwrap(), 4);
     assert_eq!(app.count("verification_counts").await, 2);
 }
@@ -86,27 +90,49 @@ async fn reindexing_writes_only_the_changed_terms_and_removal_leaves_the_others(
     let app = TestApp::new().await;
     let db = &app.state.db;
     let mut tx = db.begin_write().await.unwrap();
-    search::index(&mut tx, "registration", "R1", "精神保健 相談室", &["#open:saturday"])
+    search::index(
+        &mut tx,
+        "registration",
+        "R1",
+        "精神保健 相談室",
+        &["#open:saturday"],
+    )
+    .await
+    .unwrap();
+    search::index(&mut tx, "registration", "R2", "精神科 相談室", &[])
         .await
         .unwrap();
-    search::index(&mut tx, "registration", "R2", "精神科 相談室", &[]).await.unwrap();
-    search::index(&mut tx, "accreditation", "A1", "精神保健 相談室", &[]).await.unwrap();
+    search::index(&mut tx, "accreditation", "A1", "精神保健 相談室", &[])
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let terms = app.count("search_terms").await;
     let find = |kind: &'static str, q: &'static str| async move {
         search::search(db, kind, q, 50).await.unwrap().unwrap()
     };
     assert_eq!(find("registration", "相談室").await, vec!["R1", "R2"]);
-    assert_eq!(find("accreditation", "相談室").await, vec!["A1"], "kinds are apart");
+    assert_eq!(
+        find("accreditation", "相談室").await,
+        vec!["A1"],
+        "kinds are apart"
+    );
     // The same text again changes no term row; a new text replaces exactly the old terms.
     let mut tx = db.begin_write().await.unwrap();
-    search::index(&mut tx, "registration", "R1", "精神保健 相談室", &["#open:saturday"])
-        .await
-        .unwrap();
+    search::index(
+        &mut tx,
+        "registration",
+        "R1",
+        "精神保健 相談室",
+        &["#open:saturday"],
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(app.count("search_terms").await, terms);
     let mut tx = db.begin_write().await.unwrap();
-    search::index(&mut tx, "registration", "R1", "大阪 相談室", &[]).await.unwrap();
+    search::index(&mut tx, "registration", "R1", "大阪 相談室", &[])
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(find("registration", "精神").await, vec!["R2"]);
     assert_eq!(find("registration", "大阪").await, vec!["R1"]);
@@ -132,7 +158,9 @@ async fn the_directory_cache_holds_across_two_instances_on_one_database() {
         limit: 50,
         ..Default::default()
     };
-    let first_body = nintei_app::directory::registrations_body(&second, &f).await.unwrap();
+    let first_body = nintei_app::directory::registrations_body(&second, &f)
+        .await
+        .unwrap();
     assert_eq!(&*first_body, r#"{"items":[]}"#);
     // A change written through the first instance's pool moves the generation in the database ...
     let mut tx = app.state.db.begin_write().await.unwrap();
@@ -141,10 +169,20 @@ async fn the_directory_cache_holds_across_two_instances_on_one_database() {
     // ... so the second instance's cached answer is not used for the next request.
     let generation = search::generation(&second.db).await.unwrap();
     assert!(generation.is_some());
-    let again = nintei_app::directory::registrations_body(&second, &f).await.unwrap();
-    assert!(!std::sync::Arc::ptr_eq(&first_body, &again), "read again after the change");
-    let cached = nintei_app::directory::registrations_body(&second, &f).await.unwrap();
-    assert!(std::sync::Arc::ptr_eq(&again, &cached), "served from the cache while nothing changed");
+    let again = nintei_app::directory::registrations_body(&second, &f)
+        .await
+        .unwrap();
+    assert!(
+        !std::sync::Arc::ptr_eq(&first_body, &again),
+        "read again after the change"
+    );
+    let cached = nintei_app::directory::registrations_body(&second, &f)
+        .await
+        .unwrap();
+    assert!(
+        std::sync::Arc::ptr_eq(&again, &cached),
+        "served from the cache while nothing changed"
+    );
     // Concurrent requests share generation reads, but each waits for a read that started after it arrived: after
     // another change, none of twenty requests at once gets the answer cached before it.
     let mut tx = app.state.db.begin_write().await.unwrap();
@@ -157,6 +195,9 @@ async fn the_directory_cache_holds_across_two_instances_on_one_database() {
     }
     while let Some(b) = requests.join_next().await {
         let b = b.unwrap().unwrap();
-        assert!(!std::sync::Arc::ptr_eq(&b, &cached), "a stale answer after the change");
+        assert!(
+            !std::sync::Arc::ptr_eq(&b, &cached),
+            "a stale answer after the change"
+        );
     }
 }

@@ -21,12 +21,18 @@ pub async fn accreditations(
 ) -> WebResult<Response> {
     let filter = directory::accreditation_filter(&params)?;
     let today = state.clock.today();
-    Ok(json_body(directory::accreditations_body(&state, &filter, today).await?))
+    Ok(json_body(
+        directory::accreditations_body(&state, &filter, today).await?,
+    ))
 }
 
 /// A JSON answer already serialized (the directory's cached bodies are sent without copying).
 fn json_body(body: std::sync::Arc<str>) -> Response {
-    ([(CONTENT_TYPE, "application/json")], Bytes::from_owner(ArcBytes(body))).into_response()
+    (
+        [(CONTENT_TYPE, "application/json")],
+        Bytes::from_owner(ArcBytes(body)),
+    )
+        .into_response()
 }
 
 /// The cached body as bytes (`Bytes::from_owner` needs `AsRef<[u8]>`).
