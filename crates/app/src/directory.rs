@@ -171,12 +171,32 @@ pub fn registration_json(r: &Listed) -> Value {
     })
 }
 
-/// The registration `number` (typed in by hand: any case and surrounding spaces) with its names, if it exists.
+/// The registration `number` (typed in by hand: any case and surrounding spaces) with its names, if it exists;
+/// a found one is counted as verified today (REG-5, see [`VerificationCounts`]).
 pub async fn verify_registration(state: &crate::state::AppState, number: &str) -> AppResult<Option<Listed>> {
     let Ok(n) = nintei_domain::reg::dates::RegistrationNumber::parse(number) else {
         return Ok(None);
     };
-    Ok(registrations::listed_by_number(state.db.pool(), &n.to_string()).await?)
+    let found = registrations::listed_by_number(state.db.pool(), &n.to_string()).await?;
+    if let Some(r) = &found {
+        state
+            .verifications
+            .add(&r.registration.number, state.clock.today());
+    }
+    Ok(found)
+}
+
+/// The accreditation `number` as a certificate check sees it, if it exists; a found one is counted as verified
+/// today (ACC-23, see [`VerificationCounts`]).
+pub async fn verify_accreditation(
+    state: &crate::state::AppState,
+    number: &str,
+) -> AppResult<Option<PublicAccreditation>> {
+    let found = acc_store::public_accreditation(state.db.pool(), number).await?;
+    if let Some(a) = &found {
+        state.verifications.add(&a.number, state.clock.today());
+    }
+    Ok(found)
 }
 
 /// API.md's registration verification (REG-4, REG-5): the term in force on `today` (never a future one), the

@@ -104,15 +104,18 @@ pub async fn by_email<'c, E: Executor<'c, Database = Any>>(ex: E, email: &str) -
 }
 
 pub async fn list<'c, E: Executor<'c, Database = Any>>(ex: E) -> Result<Vec<User>> {
-    let sql = format!("SELECT {COLUMNS} FROM users ORDER BY role, email");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(ex).await?;
-    rows.iter().map(from_row).collect()
+    list_where(ex, "TRUE").await
 }
 
 /// Every user but the organizations' own (who can be many: one or more per organization): the staff a picker
 /// or a name on a staff page comes from.
 pub async fn staff<'c, E: Executor<'c, Database = Any>>(ex: E) -> Result<Vec<User>> {
-    let sql = format!("SELECT {COLUMNS} FROM users WHERE role <> 'organization' ORDER BY role, email");
+    list_where(ex, "role <> 'organization'").await
+}
+
+/// Users meeting `cond` (a code constant, never input), by role and e-mail.
+async fn list_where<'c, E: Executor<'c, Database = Any>>(ex: E, cond: &str) -> Result<Vec<User>> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE {cond} ORDER BY role, email");
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(ex).await?;
     rows.iter().map(from_row).collect()
 }

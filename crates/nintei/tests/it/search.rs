@@ -85,27 +85,21 @@ async fn verifications_are_counted_per_day_without_personal_data() {
     assert_eq!(app.count("verification_counts").await, 2);
 }
 
+/// Indexes one document in a transaction of its own.
+async fn index_one(db: &nintei_store::Db, kind: &str, key: &str, text: &str, facets: &[&str]) {
+    let mut tx = db.begin_write().await.unwrap();
+    search::index(&mut tx, kind, key, text, facets).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
 #[tokio::test]
 async fn reindexing_writes_only_the_changed_terms_and_removal_leaves_the_others() {
     let app = TestApp::new().await;
     let db = &app.state.db;
-    let mut tx = db.begin_write().await.unwrap();
-    search::index(
-        &mut tx,
-        "registration",
-        "R1",
-        "精神保健 相談室",
-        &["#open:saturday"],
-    )
-    .await
-    .unwrap();
-    search::index(&mut tx, "registration", "R2", "精神科 相談室", &[])
-        .await
-        .unwrap();
-    search::index(&mut tx, "accreditation", "A1", "精神保健 相談室", &[])
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    let saturday = ["#open:saturday"];
+    index_one(db, "registration", "R1", "精神保健 相談室", &saturday).await;
+    index_one(db, "registration", "R2", "精神科 相談室", &[]).await;
+    index_one(db, "accreditation", "A1", "精神保健 相談室", &[]).await;
     let terms = app.count("search_terms").await;
     let find = |kind: &'static str, q: &'static str| async move {
         search::search(db, kind, q, 50).await.unwrap().unwrap()
@@ -117,23 +111,9 @@ async fn reindexing_writes_only_the_changed_terms_and_removal_leaves_the_others(
         "kinds are apart"
     );
     // The same text again changes no term row; a new text replaces exactly the old terms.
-    let mut tx = db.begin_write().await.unwrap();
-    search::index(
-        &mut tx,
-        "registration",
-        "R1",
-        "精神保健 相談室",
-        &["#open:saturday"],
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    index_one(db, "registration", "R1", "精神保健 相談室", &saturday).await;
     assert_eq!(app.count("search_terms").await, terms);
-    let mut tx = db.begin_write().await.unwrap();
-    search::index(&mut tx, "registration", "R1", "大阪 相談室", &[])
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    index_one(db, "registration", "R1", "大阪 相談室", &[]).await;
     assert_eq!(find("registration", "精神").await, vec!["R2"]);
     assert_eq!(find("registration", "大阪").await, vec!["R1"]);
     assert_eq!(find("accreditation", "精神").await, vec!["A1"]);

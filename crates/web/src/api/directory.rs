@@ -6,7 +6,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
-use nintei_store::acc as acc_store;
 use serde_json::Value;
 
 use crate::error::{AppError, WebResult};
@@ -51,10 +50,9 @@ pub async fn accreditation(
     Path(number): Path<String>,
 ) -> WebResult<Json<Value>> {
     let today = state.clock.today();
-    let a = acc_store::public_accreditation(state.db.pool(), &number)
+    let a = directory::verify_accreditation(&state, &number)
         .await?
         .ok_or(AppError::NotFound)?;
-    state.verifications.add(&a.number, today);
     Ok(Json(directory::accreditation_json(&a, today)))
 }
 
@@ -77,6 +75,5 @@ pub async fn registration(
     let r = directory::verify_registration(&state, &number)
         .await?
         .ok_or(AppError::NotFound)?;
-    state.verifications.add(&r.registration.number, today);
     Ok(Json(directory::registration_verification_json(&r, today)))
 }

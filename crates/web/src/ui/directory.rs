@@ -9,7 +9,7 @@ use nintei_domain::acc::service::ServiceCode;
 use nintei_domain::org::Prefecture;
 use nintei_domain::reg::application::Method;
 use nintei_domain::reg::hours::Day;
-use nintei_store::acc::{self as acc_store, PublicAccreditation};
+use nintei_store::acc::PublicAccreditation;
 use nintei_store::registrations::{self, Listed};
 
 use crate::auth::lang_of;
@@ -314,9 +314,8 @@ pub async fn verify(
     if number.trim().to_ascii_uppercase().starts_with("REG-") {
         return verify_registration(&state, lang, today, page).await;
     }
-    match acc_store::public_accreditation(state.db.pool(), &number).await {
+    match directory::verify_accreditation(&state, &number).await {
         Ok(Some(a)) => {
-            state.verifications.add(&a.number, today);
             page.status = match directory::verified_status(&a, today) {
                 "active" => "pub.status_active",
                 "suspended" => "pub.status_suspended",
@@ -345,7 +344,6 @@ async fn verify_registration(
 ) -> Response {
     match directory::verify_registration(state, &page.number).await {
         Ok(Some(r)) => {
-            state.verifications.add(&r.registration.number, today);
             let v = directory::registration_verification_json(&r, today);
             let field = |k: &str| v[k].as_str().unwrap_or_default().to_owned();
             page.status = format!("pub.reg_{}", field("status"));
