@@ -1538,7 +1538,6 @@ pub async fn notify_change(
 pub struct AckForm {
     csrf: String,
     acknowledged_on: String,
-    number: String,
 }
 
 pub async fn acknowledge(
@@ -1548,19 +1547,22 @@ pub async fn acknowledge(
     UiForm(f): UiForm<AckForm>,
 ) -> Result<Response, PageError> {
     check_csrf(&s.session, &f.csrf)?;
+    // The page to return to is the notice's own registration, never a form field.
+    let (_, registration) = reg::visible_change(&state, &s.caller, &id)
+        .await
+        .map_err(in_lang(s.lang))?;
+    let number = registration.number;
     let input = AcknowledgeInput {
         acknowledged_on: f.acknowledged_on,
     };
     match reg::acknowledge_change(&state, &s.caller, &id, &input).await {
-        Ok(_) => {
-            Ok(Redirect::to(&format!("/registration/registrations/{}?done=ack", f.number)).into_response())
-        }
+        Ok(_) => Ok(Redirect::to(&format!("/registration/registrations/{number}?done=ack")).into_response()),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let errors = match e {
                 AppError::Validation(v) => v,
                 other => vec![FieldError::new("acknowledged_on", other.detail())],
             };
-            let page = registration_page(&state, &s, &f.number, None, Errors(errors), "").await?;
+            let page = registration_page(&state, &s, &number, None, Errors(errors), "").await?;
             Ok(render_status(StatusCode::BAD_REQUEST, &page))
         }
         Err(e) => Err(in_lang(s.lang)(e)),
@@ -1573,7 +1575,6 @@ pub struct RefuseForm {
     csrf: String,
     refused_on: String,
     reason: String,
-    number: String,
 }
 
 /// REG-6: the office refuses a change notice (one that breaks REG-3 cannot be acknowledged).
@@ -1584,20 +1585,24 @@ pub async fn refuse(
     UiForm(f): UiForm<RefuseForm>,
 ) -> Result<Response, PageError> {
     check_csrf(&s.session, &f.csrf)?;
+    let (_, registration) = reg::visible_change(&state, &s.caller, &id)
+        .await
+        .map_err(in_lang(s.lang))?;
+    let number = registration.number;
     let input = reg::RefusalInput {
         refused_on: f.refused_on,
         reason: f.reason,
     };
     match reg::refuse_change(&state, &s.caller, &id, &input).await {
-        Ok(_) => Ok(
-            Redirect::to(&format!("/registration/registrations/{}?done=refused", f.number)).into_response(),
-        ),
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/registration/registrations/{number}?done=refused")).into_response())
+        }
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let errors = match e {
                 AppError::Validation(v) => v,
                 other => vec![FieldError::new("refused_on", other.detail())],
             };
-            let page = registration_page(&state, &s, &f.number, None, Errors(errors), "").await?;
+            let page = registration_page(&state, &s, &number, None, Errors(errors), "").await?;
             Ok(render_status(StatusCode::BAD_REQUEST, &page))
         }
         Err(e) => Err(in_lang(s.lang)(e)),
