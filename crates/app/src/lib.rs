@@ -10,6 +10,7 @@ pub mod acc;
 pub mod account;
 pub mod caller;
 pub mod clock;
+pub mod conflicts;
 pub mod deadline;
 pub mod demo;
 pub mod demo_scale;

@@ -599,6 +599,8 @@ pub async fn put_vote(
     Ok((id, false))
 }
 
+/// The votes of every round (a member who declares a conflict loses the votes of the rounds not yet decided:
+/// [`remove_open_votes`]).
 pub async fn votes<'c, E: Executor<'c, Database = Any>>(ex: E, case_id: &str) -> Result<Vec<Vote>> {
     let rows = sqlx::query(
         "SELECT v.id, v.round, v.user_id, u.name, v.outcome FROM acc_votes v JOIN users u ON u.id = v.user_id \
@@ -618,6 +620,40 @@ pub async fn votes<'c, E: Executor<'c, Database = Any>>(ex: E, case_id: &str) ->
             })
         })
         .collect()
+}
+
+/// ACC-8: removes a member's votes in the rounds not yet decided of every case of `organization_id` (the member
+/// has just declared a conflict with it); returns them, `(vote id, case id, round, outcome)`, for the audit.
+pub async fn remove_open_votes(
+    tx: &mut Tx,
+    user_id: &str,
+    organization_id: &str,
+) -> Result<Vec<(String, String, i64, String)>> {
+    let rows = sqlx::query(
+        "SELECT id, case_id, round, outcome FROM acc_votes WHERE user_id = $1 \
+         AND case_id IN (SELECT id FROM acc_cases WHERE organization_id = $2) \
+         AND round >= (SELECT COUNT(*) FROM acc_decisions d WHERE d.case_id = acc_votes.case_id) \
+         ORDER BY case_id, round",
+    )
+    .bind(user_id.to_owned())
+    .bind(organization_id.to_owned())
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut removed = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let id: String = r.try_get("id")?;
+        sqlx::query("DELETE FROM acc_votes WHERE id = $1")
+            .bind(id.clone())
+            .execute(&mut **tx)
+            .await?;
+        removed.push((
+            id,
+            r.try_get("case_id")?,
+            r.try_get("round")?,
+            r.try_get("outcome")?,
+        ));
+    }
+    Ok(removed)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -836,6 +872,32 @@ pub async fn accreditation_by_number<'c, E: Executor<'c, Database = Any>>(
             })
         })
         .transpose()
+}
+
+/// The accreditations in force (active or suspended, not past their expiry on `on`) of an organization's unit
+/// (`None`: the organization as a whole), oldest first: `(number, services)`.
+pub async fn in_force_for_unit<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    organization_id: &str,
+    unit_name: Option<&str>,
+    on: NaiveDate,
+) -> Result<Vec<(String, Vec<ServiceCode>)>> {
+    let rows = sqlx::query(
+        "SELECT number, services FROM accreditations WHERE organization_id = $1 \
+         AND COALESCE(unit_name, '') = $2 AND status IN ('active', 'suspended') AND expires_on >= $3 \
+         ORDER BY accredited_on, number",
+    )
+    .bind(organization_id.to_owned())
+    .bind(unit_name.unwrap_or_default().to_owned())
+    .bind(iso(on))
+    .fetch_all(ex)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let services: String = r.try_get("services")?;
+            Ok((r.try_get("number")?, from_json(&services)?))
+        })
+        .collect()
 }
 
 /// An accreditation as ACC-23 publishes it, with the organization's name and prefecture.

@@ -399,9 +399,9 @@ pub fn engagement_json(e: &nintei_store::acc_impartiality::Engagement) -> Value 
 }
 
 /// `POST /api/v1/surveyors/{user_id}/engagements` (ACC-8): the office records a surveyor's consulting, service
-/// or research funds with an organization. Within a cooling-off (or while the surveyor is assigned to an open
-/// case of that organization) it is recorded all the same, with warnings the office sees at once and the audit
-/// keeps: the office records what happened and acts on it.
+/// or research funds with an organization. One starting within a cooling-off is refused (409); one while the
+/// surveyor is assigned to an open case of that organization is recorded with a warning the office sees at once
+/// and the audit keeps, so that the office declares the conflict and assigns another surveyor.
 pub async fn add_engagement(
     state: &AppState,
     caller: &Caller,
@@ -457,22 +457,18 @@ pub async fn add_engagement(
             })
         })
         .collect();
-    let mut warnings: Vec<Value> = cooling_offs_hit(started_on, &cooling)
-        .into_iter()
-        .map(|c| {
-            json!({
-                "rule": "ACC-8",
-                "kind": "cooling_off",
-                "case_id": c.case_id,
-                "decided_on": iso(c.decided_on),
-                "ends_on": iso(c.ends_on),
-                "message": format!(
-                    "ACC-8: {}は{}の判定（{}）から{}まで、この組織に{}をしてはなりません (within the 6-month cooling-off)",
-                    s.name, c.case_id, iso(c.decided_on), iso(c.ends_on), kind.label_ja()
-                ),
-            })
-        })
-        .collect();
+    // ACC-8: the cooling-off is a prohibition, so an engagement inside it is refused, not recorded with a warning.
+    if let Some(c) = cooling_offs_hit(started_on, &cooling).first() {
+        return Err(AppError::Conflict(format!(
+            "ACC-8: {}は{}の判定（{}）から{}まで、この組織に{}をしてはなりません (within the 6-month cooling-off)",
+            s.name,
+            c.case_id,
+            iso(c.decided_on),
+            iso(c.ends_on),
+            kind.label_ja()
+        )));
+    }
+    let mut warnings: Vec<Value> = Vec::new();
     for case_id in store::open_assignments(&mut *tx, user_id, &organization.id).await? {
         warnings.push(json!({
             "rule": "ACC-8",

@@ -58,6 +58,11 @@ pub fn visit_days(site_visit_on: NaiveDate) -> Vec<NaiveDate> {
         .collect()
 }
 
+/// ACC-10: the visit's last day; the site-visit report is written after the visit, so it is dated no earlier.
+pub fn last_visit_day(site_visit_on: NaiveDate) -> NaiveDate {
+    visit_days(site_visit_on).last().copied().unwrap_or(site_visit_on)
+}
+
 /// Seed 003 資料 実地調査の標準日程: (day 0 or 1, start, end, title).
 /// (day 0 or 1, start (h, m), end (h, m), title).
 type Slot = (u64, (u32, u32), (u32, u32), &'static str);
@@ -214,6 +219,12 @@ mod tests {
 
     fn t(h: u32, m: u32) -> NaiveTime {
         NaiveTime::from_hms_opt(h, m, 0).unwrap()
+    }
+
+    #[test]
+    fn acc_10_the_report_comes_after_the_visits_last_day() {
+        assert_eq!(last_visit_day(d(2027, 5, 20)), d(2027, 5, 21));
+        assert_eq!(last_visit_day(d(2027, 5, 31)), d(2027, 6, 1));
     }
 
     #[test]

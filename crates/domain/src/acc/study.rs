@@ -86,6 +86,12 @@ impl FormatStatus {
     pub fn awaits_check(self) -> bool {
         matches!(self, FormatStatus::Submitted | FormatStatus::Resubmitted)
     }
+
+    /// ACC-6, ACC-10: the office asked for fixes and has not yet accepted the fixed binder; the surveyors' report
+    /// rests on the self-study, so it waits.
+    pub fn holds_the_report(self) -> bool {
+        matches!(self, FormatStatus::FixesRequested | FormatStatus::Resubmitted)
+    }
 }
 
 /// May the organization change its self-study (narratives, evidence) now? While the case is in the self-study,

@@ -339,7 +339,7 @@ async fn acc_8_an_upheld_objection_removes_the_surveyor_and_another_is_assigned(
 }
 
 #[tokio::test]
-async fn acc_8_the_decision_starts_a_cooling_off_and_engagements_inside_it_are_warned() {
+async fn acc_8_the_decision_starts_a_cooling_off_and_engagements_inside_it_are_refused() {
     let app = TestApp::new().await;
     let acc = Acc::to_committee(&app, &[]).await;
     acc.decide(json!({"outcome": "accredit", "decided_on": "2025-12-10"}))
@@ -357,30 +357,27 @@ async fn acc_8_the_decision_starts_a_cooling_off_and_engagements_inside_it_are_w
     assert!(acc.get(&acc.org_user).await.json().get("cooling_offs").is_none());
     let path = format!("/api/v1/surveyors/{}/engagements", acc.lead_id);
     let body = |kind: &str, on: &str| json!({"organization_id": acc.org_id, "kind": kind, "started_on": on, "note": "研修講師"});
-    // Inside: recorded all the same, with the warning the office must see.
+    // Inside: a prohibition (ACC-8), refused with the period it falls in; nothing is recorded.
     let r = app
         .post_json(&path, Some(&acc.office), &body("consulting", "2026-03-01"))
         .await;
-    r.assert_status(201);
-    let first = r.json();
-    assert_eq!(first["warnings"].as_array().unwrap().len(), 1, "{first}");
-    assert_eq!(first["warnings"][0]["rule"], "ACC-8");
-    assert_eq!(first["warnings"][0]["kind"], "cooling_off");
-    assert_eq!(first["warnings"][0]["ends_on"], "2026-06-10");
-    assert_eq!(first["warnings"][0]["case_id"], acc.case_id.as_str());
-    // Both ends count; the day after does not warn.
+    r.assert_status(409);
+    let detail = r.json()["detail"].as_str().unwrap_or_default().to_owned();
+    assert!(
+        detail.contains("2026-06-10") && detail.contains("ACC-8"),
+        "{detail}"
+    );
+    // Both ends count; the day after is allowed.
+    app.post_json(&path, Some(&acc.office), &body("research_funds", "2026-06-10"))
+        .await
+        .assert_status(409);
     let r = app
-        .post_json(&path, Some(&acc.office), &body("research_funds", "2026-06-10"))
-        .await;
-    r.assert_status(201);
-    assert_eq!(r.json()["warnings"].as_array().unwrap().len(), 1);
-    let r = app
-        .post_json(&path, Some(&acc.office), &body("service", "2026-06-11"))
+        .post_json(&path, Some(&acc.office), &body("consulting", "2026-06-11"))
         .await;
     r.assert_status(201);
     assert!(r.json()["warnings"].as_array().unwrap().is_empty());
     // Twice the same: 409.
-    app.post_json(&path, Some(&acc.office), &body("consulting", "2026-03-01"))
+    app.post_json(&path, Some(&acc.office), &body("consulting", "2026-06-11"))
         .await
         .assert_status(409);
     // Bad input names its field.
@@ -423,28 +420,11 @@ async fn acc_8_the_decision_starts_a_cooling_off_and_engagements_inside_it_are_w
     let list = app.get(&path, Some(&acc.office)).await;
     list.assert_status(200);
     let list = list.json();
-    assert_eq!(list["items"].as_array().unwrap().len(), 3);
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
     assert_eq!(list["cooling_offs"][0]["ends_on"], "2026-06-10");
     assert_eq!(list["cooling_offs"][0]["active"], false);
-    let warned = list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["started_on"] == "2026-03-01")
-        .unwrap();
-    assert_eq!(warned["warnings"][0]["kind"], "cooling_off");
-    // Audited, the warning with it.
-    assert_eq!(audits(&app, "surveyor_engagement.create").await, 3);
-    let warned_events = app
-        .state
-        .db
-        .scalar_i64(
-            "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'surveyor_engagement.create' \
-             AND changes LIKE '%cooling_off%'",
-        )
-        .await
-        .unwrap();
-    assert_eq!(warned_events, 2);
+    // Only what was recorded is audited.
+    assert_eq!(audits(&app, "surveyor_engagement.create").await, 1);
     // Another surveyor, another organization: no cooling-off applies.
     let other = app.organization("株式会社ほか").await;
     let r = app

@@ -14,6 +14,7 @@ mod acc_rules;
 mod acc_rules_after_decision;
 mod acc_rules_appeal;
 mod acc_rules_decision;
+mod acc_rules_guards;
 mod acc_rules_hold;
 mod acc_rules_plan;
 mod acc_screens;

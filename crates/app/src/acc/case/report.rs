@@ -5,6 +5,8 @@ use crate::caller::Caller;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use nintei_domain::acc::case::{self as machine};
+use nintei_domain::acc::site_visit::last_visit_day;
+use nintei_domain::acc::study::FormatStatus;
 use nintei_domain::authz::acc::CaseAction;
 use nintei_store::acc::Set;
 use nintei_store::audit;
@@ -42,6 +44,16 @@ pub async fn issue_report(
                 .self_study_submitted_on
                 .map(|s| (s, "セルフスタディ資料の提出日")),
         );
+        // ACC-10: the report records what the visit found, so it is not dated before the visit has ended.
+        not_before(
+            &mut errors,
+            "issued_on",
+            d,
+            loaded
+                .case
+                .site_visit_on
+                .map(|v| (last_visit_day(v), "実地調査の最終日")),
+        );
     }
     invalid(errors)?;
     let issued_on = issued_on.ok_or_else(|| AppError::BadRequest("issued_on".into()))?;
@@ -52,6 +64,16 @@ pub async fn issue_report(
     check_version(&case, if_match)?;
     let assessment = assessment_in(&mut tx, &catalog, &case).await?;
     let status = machine::issue_report(case.status, &assessment).map_err(refused)?;
+    // ACC-6: while the office's request for fixes is open, the self-study the report rests on is not final.
+    let format = nintei_store::acc_study::self_study(&mut *tx, id)
+        .await?
+        .format_status;
+    if FormatStatus::parse(&format).is_some_and(FormatStatus::holds_the_report) {
+        return Err(AppError::Conflict(
+            "ACC-6: セルフスタディ資料の修正依頼が完了していません。書式確認で確認済みとしてから報告書を発行してください (the requested fixes to the self-study are not accepted yet)"
+                .into(),
+        ));
+    }
     apply_transition(
         &mut tx,
         &case,
@@ -135,4 +157,46 @@ pub async fn respond(
         ("response_action_plan", Value::Null, json!(action_plan)),
     ]);
     finish(tx, state, caller, "acc_case.response", id, changes).await
+}
+
+/// One standard rated 3 or 4 as the site-visit report states it (ACC-10): what the organization answers with its
+/// opinion and action plan, and what the committee weighs.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ReportFinding {
+    pub code: String,
+    pub section: String,
+    pub title: String,
+    pub rating: u8,
+    pub comment: Option<String>,
+}
+
+/// The report's standards rated 3 or 4 with the surveyors' comments, in catalog order; for those who may see the
+/// assessment (the organization once the report is issued).
+pub async fn report_findings(
+    state: &AppState,
+    caller: &Caller,
+    loaded: &crate::acc::Loaded,
+) -> AppResult<Vec<ReportFinding>> {
+    AppError::check(loaded.decide(caller, CaseAction::ViewAssessment))?;
+    let catalog = catalog(state, &loaded.case.catalog_version).await?;
+    let mut rated: std::collections::HashMap<String, nintei_store::acc::RatingRow> =
+        nintei_store::acc::ratings(state.db.pool(), &loaded.case.id, true)
+            .await?
+            .into_iter()
+            .filter(|r| r.rating >= 3)
+            .map(|r| (r.standard.clone(), r))
+            .collect();
+    Ok(catalog
+        .standards
+        .iter()
+        .filter_map(|s| {
+            rated.remove(&s.code).map(|r| ReportFinding {
+                code: s.code.clone(),
+                section: s.section.clone(),
+                title: s.title.clone(),
+                rating: r.rating,
+                comment: Some(r.comment).filter(|c| !c.trim().is_empty()),
+            })
+        })
+        .collect())
 }
