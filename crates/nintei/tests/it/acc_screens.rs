@@ -330,3 +330,38 @@ async fn the_standards_screen_marks_the_sample_and_english_works() {
     assert_eq!(anonymous.get("/accreditation/cases").await.location(), "/login");
     b.get("/accreditation/cases/new").await.assert_status(403);
 }
+
+#[tokio::test]
+async fn acc_10_the_organization_and_the_committee_read_the_reports_standards_rated_3_or_4_with_comments() {
+    let app = TestApp::new().await;
+    let acc = crate::acc_fixture::Acc::new(&app, "2025-09-01", None).await;
+    acc.accept("2025-09-10").await;
+    acc.plan("2025-10-31", "2025-11-10").await;
+    acc.submit_self_study("2025-10-20").await;
+    acc.assign_surveyors().await;
+    acc.rate_all(&[("RPM 2.01", 3)]).await;
+    let (mut org_b, _, _) = signed_in(&app, Role::Organization, Some(&acc.org_id)).await;
+    let (mut member_b, _, _) = signed_in(&app, Role::Committee, None).await;
+    let page = format!("/accreditation/cases/{}", acc.case_id);
+    // Before the report the organization sees no ratings.
+    let before = org_b.get(&page).await;
+    before.assert_status(200);
+    assert!(!before.text().contains("RPM 2.01: 確認しました"));
+    acc.report("2025-11-20").await;
+    let org_html = org_b.get(&page).await.text();
+    // The organization answers the report it reads; the committee reads the same when it votes.
+    acc.respond("2025-12-01").await;
+    let member_html = member_b.get(&page).await.text();
+    for html in [org_html, member_html] {
+        assert!(html.contains("実地調査報告書：3・4と評価された基準"), "{html}");
+        // The standard, its rating and the surveyors' comment, not only its code.
+        assert!(
+            html.contains("RPM 2.01") && html.contains("RPM 2.01: 確認しました"),
+            "{html}"
+        );
+        assert!(
+            !html.contains("ETH 1.01: 確認しました"),
+            "standards rated 1 or 2 are not listed"
+        );
+    }
+}

@@ -455,6 +455,8 @@ pub struct AssessmentView {
     needs_committee_judgement: bool,
     below_threshold: String,
     unrated: usize,
+    /// ACC-10: the report's standards rated 3 or 4 with the surveyors' comments.
+    findings: Vec<case::ReportFinding>,
 }
 
 /// Which forms the caller sees, by what they may do and the case's status.
@@ -803,6 +805,9 @@ async fn case_page(
             needs_committee_judgement: a.needs_committee_judgement,
             below_threshold: a.below_threshold.join(", "),
             unrated: a.unrated.len(),
+            findings: case::report_findings(state, caller, &loaded)
+                .await
+                .map_err(&err)?,
         })
     } else {
         None
