@@ -43,9 +43,15 @@ pub enum AppError {
     TooLargeWith(String),
     #[error("too many attempts")]
     TooManyRequests { retry_after: i64 },
+    /// The database is unreachable or locked past the wait limit; nothing was changed, try again shortly.
+    #[error("the database is unavailable; nothing was changed, please try again shortly")]
+    Unavailable,
     #[error("internal error")]
     Internal(String),
 }
+
+/// Seconds a client is told to wait before retrying after [`AppError::Unavailable`].
+pub const UNAVAILABLE_RETRY_AFTER: i64 = 5;
 
 pub type AppResult<T> = Result<T, AppError>;
 
@@ -60,6 +66,7 @@ impl AppError {
             AppError::Conflict(_) => "Conflict",
             AppError::TooLarge | AppError::TooLargeWith(_) => "Payload too large",
             AppError::TooManyRequests { .. } => "Too many requests",
+            AppError::Unavailable => "Service unavailable",
             AppError::Internal(_) => "Internal error",
         }
     }
@@ -97,6 +104,10 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Conflict(m) => AppError::Conflict(m),
+            StoreError::Unavailable(m) => {
+                tracing::warn!(error = %m, "database unavailable");
+                AppError::Unavailable
+            }
             other => AppError::Internal(other.to_string()),
         }
     }

@@ -442,6 +442,12 @@ async fn serve(listen: SocketAddr, config: Config, url: &str) -> anyhow::Result<
     if demo {
         nintei_app::demo::load(&st).await?;
     }
+    // Without the Japanese fonts everything but the PDF documents works: say so at once rather than at the first
+    // certificate.
+    if let Err(e) = nintei_web::health::fonts().await {
+        tracing::warn!(error = %e, "PDF documents are unavailable");
+        eprintln!("warning: PDF documents (certificates, notices, invoices) are unavailable: {e}");
+    }
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("binding {listen}"))?;

@@ -60,11 +60,47 @@ pub enum StoreError {
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("database error: {0}")]
-    Db(#[from] sqlx::Error),
+    Db(sqlx::Error),
+    /// The database could not be reached, or stayed locked past the wait limit: the same request may succeed
+    /// in a moment (503 with Retry-After at the edge), unlike a failed statement.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
     #[error("migration error: {0}")]
     Migration(String),
     #[error("corrupt data: {0}")]
     Corrupt(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> StoreError {
+        if is_unavailable(&e) {
+            StoreError::Unavailable(e.to_string())
+        } else {
+            StoreError::Db(e)
+        }
+    }
+}
+
+/// Whether an error means "not now" rather than "not so": no connection within the wait limit, a lost
+/// connection, a locked SQLite file (SQLITE_BUSY/SQLITE_LOCKED and their extended codes), or a PostgreSQL that is
+/// shutting down, starting up or out of connections (SQLSTATE class 08, 57P01–57P03, 53300).
+fn is_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(d) => {
+            let code = d.code().map(|c| c.into_owned()).unwrap_or_default();
+            let sqlite_busy = code.parse::<i64>().is_ok_and(|n| matches!(n & 0xff, 5 | 6));
+            sqlite_busy
+                || code.starts_with("08")
+                || matches!(code.as_str(), "57P01" | "57P02" | "57P03" | "53300")
+                || d.message().contains("database is locked")
+        }
+        _ => false,
+    }
 }
 
 impl StoreError {
@@ -92,6 +128,11 @@ pub struct Db {
     backend: Backend,
 }
 
+/// How long a request waits for a connection, or (SQLite, `busy_timeout`) for another writer's lock, before it
+/// is answered 503: long enough for any normal transaction to finish, short enough that a person is told at
+/// once that the system is unavailable instead of watching a page hang.
+pub const WAIT_LIMIT: Duration = Duration::from_secs(5);
+
 /// Where the embedded database lives when nothing else is configured.
 pub const DEFAULT_SQLITE_PATH: &str = "nintei-data/nintei.db";
 
@@ -117,14 +158,14 @@ impl Db {
             Backend::Sqlite => {
                 AnyPoolOptions::new()
                     .max_connections(8)
-                    .acquire_timeout(Duration::from_secs(30))
+                    .acquire_timeout(WAIT_LIMIT)
                     .after_connect(|conn, _meta| {
                         Box::pin(async move {
                             // WAL for concurrent readers, FULL so an acknowledged write survives a power cut,
                             // foreign keys on, and a busy timeout so writers queue instead of failing.
                             sqlx::raw_sql(
                                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
                             )
                             .execute(&mut *conn)
                             .await?;
@@ -137,7 +178,7 @@ impl Db {
             Backend::Postgres => {
                 AnyPoolOptions::new()
                     .max_connections(16)
-                    .acquire_timeout(Duration::from_secs(30))
+                    .acquire_timeout(WAIT_LIMIT)
                     .connect_with(options)
                     .await?
             }
@@ -183,6 +224,16 @@ impl Db {
     /// `SELECT 1` — used by `/healthz`.
     pub async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// `/healthz`: the database answers and, on SQLite, a write can begin within the wait limit (a file locked by
+    /// another process answers reads but no writes).
+    pub async fn probe(&self) -> Result<()> {
+        self.ping().await?;
+        if self.backend == Backend::Sqlite {
+            self.begin_write().await?.rollback().await?;
+        }
         Ok(())
     }
 

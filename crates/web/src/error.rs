@@ -36,6 +36,7 @@ pub fn status(e: &AppError) -> StatusCode {
         AppError::Conflict(_) => StatusCode::CONFLICT,
         AppError::TooLarge | AppError::TooLargeWith(_) => StatusCode::PAYLOAD_TOO_LARGE,
         AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -50,8 +51,19 @@ fn type_slug(e: &AppError) -> &'static str {
         AppError::Conflict(_) => "conflict",
         AppError::TooLarge | AppError::TooLargeWith(_) => "too-large",
         AppError::TooManyRequests { .. } => "too-many-requests",
+        AppError::Unavailable => "unavailable",
         AppError::Internal(_) => "internal",
     }
+}
+
+/// The `Retry-After` of an error that passes with time (throttling, an unavailable database).
+pub fn retry_after(e: &AppError) -> Option<HeaderValue> {
+    let seconds = match e {
+        AppError::TooManyRequests { retry_after } => *retry_after,
+        AppError::Unavailable => nintei_app::error::UNAVAILABLE_RETRY_AFTER,
+        _ => return None,
+    };
+    HeaderValue::from_str(&seconds.to_string()).ok()
 }
 
 #[derive(Serialize)]
@@ -88,9 +100,7 @@ impl IntoResponse for WebError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
-        if let AppError::TooManyRequests { retry_after } = e
-            && let Ok(v) = HeaderValue::from_str(&retry_after.to_string())
-        {
+        if let Some(v) = retry_after(&e) {
             resp.headers_mut().insert(header::RETRY_AFTER, v);
         }
         if matches!(e, AppError::Unauthorized) {

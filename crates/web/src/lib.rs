@@ -10,7 +10,7 @@ pub mod error;
 pub mod exports;
 pub mod extract;
 pub mod files;
-mod health;
+pub mod health;
 pub mod https;
 pub mod i18n;
 pub mod middleware;

@@ -214,7 +214,7 @@ async fn office_browser(app: &TestApp) -> Browser<'_> {
     b
 }
 
-fn org_fields(csrf: &str) -> Vec<(&'static str, String)> {
+pub fn org_fields(csrf: &str) -> Vec<(&'static str, String)> {
     vec![
         ("csrf", csrf.to_owned()),
         ("name", "株式会社フォーム".into()),
@@ -229,7 +229,7 @@ fn org_fields(csrf: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-fn as_refs<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+pub fn as_refs<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     v.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
 

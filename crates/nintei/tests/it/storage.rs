@@ -1,6 +1,10 @@
 //! Storage basics on the backend under test: migrations, health, backup.
 
-use crate::support::TestApp;
+use std::time::{Duration, Instant};
+
+use nintei_domain::role::Role;
+
+use crate::support::{Browser, PASSWORD, TestApp, backend, org_body};
 
 #[tokio::test]
 async fn migrations_are_idempotent_and_an_edited_one_stops_start_up() {
@@ -51,6 +55,76 @@ async fn livez_and_healthz() {
     app.state.db.close().await;
     app.get("/healthz", None).await.assert_status(503);
     app.get("/livez", None).await.assert_status(200);
+}
+
+/// A database that does not answer (a locked SQLite file, a stopped PostgreSQL) is told at once, as 503 with
+/// Retry-After — problem+json for the API, a page for the screens — and `/healthz` sees it; nothing is written.
+#[tokio::test]
+async fn an_unavailable_database_answers_503_within_seconds_and_healthz_sees_it() {
+    let app = TestApp::new().await;
+    let (_, office) = app.login(Role::Office, None).await;
+    let (_, email) = app.user(Role::Office, None).await;
+    let mut browser = Browser::new(&app);
+    browser.sign_in(&email, PASSWORD).await.assert_status(303);
+    let csrf = browser.csrf("/organizations/new").await;
+    let organizations = app.count("organizations").await;
+    // SQLite: another process holds the write lock. PostgreSQL: the pool is closed, which is how a stopped
+    // server looks to a request (the server itself cannot be stopped from a test).
+    let blocker = if backend() == "postgres" {
+        app.state.db.close().await;
+        None
+    } else {
+        let other = nintei_store::Db::connect(&app.db.url).await.unwrap();
+        let lock = other.begin_write().await.unwrap();
+        Some((other, lock))
+    };
+    let started = Instant::now();
+    let r = app
+        .post_json(
+            "/api/v1/organizations",
+            Some(&office),
+            &org_body("株式会社ロック"),
+        )
+        .await;
+    r.assert_status(503);
+    assert_eq!(r.header("content-type"), "application/problem+json");
+    assert_eq!(r.header("retry-after"), "5");
+    // Reads go on (SQLite's WAL); the form that writes is told.
+    let fields = crate::browser::org_fields(&csrf);
+    let page = browser
+        .post_form("/organizations", &crate::browser::as_refs(&fields))
+        .await;
+    page.assert_status(503);
+    assert!(
+        page.text().contains("データベースに接続できない"),
+        "{}",
+        page.text()
+    );
+    assert_eq!(page.header("retry-after"), "5");
+    app.get("/healthz", None).await.assert_status(503);
+    // Three requests, each told within the wait limit rather than after 10–30 s.
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    if let Some((other, lock)) = blocker {
+        lock.rollback().await.unwrap();
+        other.close().await;
+        assert_eq!(
+            app.count("organizations").await,
+            organizations,
+            "nothing was written"
+        );
+        app.get("/healthz", None).await.assert_status(200);
+        app.post_json(
+            "/api/v1/organizations",
+            Some(&office),
+            &org_body("株式会社ロック"),
+        )
+        .await
+        .assert_status(201);
+    }
 }
 
 #[tokio::test]

@@ -570,6 +570,7 @@ pub fn error_page(e: &AppError, lang: Lang) -> Response {
         | AppError::TooLarge
         | AppError::TooLargeWith(_) => "error.bad_request",
         AppError::Unauthorized => "error.unauthorized",
+        AppError::Unavailable => "error.unavailable",
         AppError::Internal(_) => "error.internal",
     };
     let detail = match e {
@@ -584,7 +585,11 @@ pub fn error_page(e: &AppError, lang: Lang) -> Response {
         message_key,
         detail,
     };
-    info.render(Page::public(lang, "error.title", "/"))
+    let mut resp = info.render(Page::public(lang, "error.title", "/"));
+    if let Some(v) = crate::error::retry_after(e) {
+        resp.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+    }
+    resp
 }
 
 /// What an error page says, kept on its response: the page is rendered where the error happens, which does
@@ -627,6 +632,10 @@ pub async fn error_pages_for_the_visitor(
     let Some(info) = resp.extensions().get::<ErrorInfo>().cloned() else {
         return resp;
     };
+    // The database did not answer: asking it again for the visitor's session would only make them wait twice.
+    if info.status == StatusCode::SERVICE_UNAVAILABLE {
+        return resp;
+    }
     let p = match signed_in(&state, secret.as_deref(), lang).await {
         Some(s) => Page::for_session(&s, "error.title", &path),
         None => Page::public(lang, "error.title", &path),
