@@ -38,6 +38,49 @@ pub async fn lookup(db: &Db, secret: &str, now: i64) -> Result<Option<(String, S
     }
 }
 
+/// A live token of a user, without its secret (only its hash is stored).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRow {
+    pub id: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+/// The user's live tokens (not revoked, not expired), newest first.
+pub async fn live_for_user(db: &Db, user_id: &str, now: i64) -> Result<Vec<TokenRow>> {
+    let rows = sqlx::query(
+        "SELECT id, created_at, expires_at FROM api_tokens WHERE user_id = $1 AND revoked_at IS NULL \
+         AND expires_at > $2 ORDER BY created_at DESC, id",
+    )
+    .bind(user_id.to_owned())
+    .bind(now)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(TokenRow {
+                id: r.try_get("id")?,
+                created_at: r.try_get("created_at")?,
+                expires_at: r.try_get("expires_at")?,
+            })
+        })
+        .collect()
+}
+
+/// Revokes one live token of `user_id`; false when there is none by that id (another user's included).
+pub async fn revoke_own(tx: &mut Tx, user_id: &str, token_id: &str, now: i64) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL \
+         AND expires_at > $1",
+    )
+    .bind(now)
+    .bind(token_id.to_owned())
+    .bind(user_id.to_owned())
+    .execute(&mut **tx)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
 pub async fn revoke(tx: &mut Tx, token_id: &str, now: i64) -> Result<bool> {
     let r = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
         .bind(now)

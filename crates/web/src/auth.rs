@@ -110,6 +110,10 @@ impl FromRequestParts<AppState> for ClientAddr {
 #[derive(Debug, Clone)]
 pub struct ApiCaller(pub Caller);
 
+/// The id of the bearer token a request was made with (set by [`ApiCaller`]).
+#[derive(Debug, Clone)]
+pub struct CurrentToken(pub String);
+
 impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = WebError;
 
@@ -122,9 +126,10 @@ impl FromRequestParts<AppState> for ApiCaller {
             .map(str::trim)
             .ok_or(AppError::Unauthorized)?;
         let now = state.clock.unix();
-        let (user_id, _token_id) = tokens::lookup(&state.db, token, now)
+        let (user_id, token_id) = tokens::lookup(&state.db, token, now)
             .await?
             .ok_or(AppError::Unauthorized)?;
+        parts.extensions.insert(CurrentToken(token_id));
         let user = users::by_id(state.db.pool(), &user_id)
             .await?
             .ok_or(AppError::Unauthorized)?;

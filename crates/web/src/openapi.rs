@@ -104,6 +104,13 @@ fn site_body() -> Value {
         &["name", "prefecture", "address"],
     )
 }
+fn token_list_response() -> Value {
+    let item = obj(
+        json!({"id": s("string"), "created_at": s("string"), "expires_at": s("string"), "current": s("boolean")}),
+        &["id", "created_at", "expires_at", "current"],
+    );
+    obj(json!({"items": {"type": "array", "items": item}}), &["items"])
+}
 fn conflict_body() -> Value {
     obj(
         json!({"user_id": s("string"), "organization_id": s("string"), "reason": s("string")}),
@@ -123,6 +130,29 @@ pub const FOUNDATION: &[Op] = &[
         ok: 200,
         response: token_response,
         errors: &[400, 401, 429],
+    },
+    Op {
+        method: "get",
+        path: "/api/v1/auth/tokens",
+        tag: "auth",
+        summary: "The caller's own live tokens (id, created_at, expires_at, current), never their secrets",
+        auth: true,
+        body: None,
+        ok: 200,
+        response: token_list_response,
+        errors: &[401],
+    },
+    Op {
+        method: "delete",
+        path: "/api/v1/auth/tokens/{id}",
+        tag: "auth",
+        summary: "Revoke one of the caller's own tokens (the current one included): 204; another user's or an \
+                  ended token is 404",
+        auth: true,
+        body: None,
+        ok: 204,
+        response: no_content,
+        errors: &[401, 404],
     },
     Op {
         method: "get",

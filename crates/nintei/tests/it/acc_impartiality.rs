@@ -470,8 +470,13 @@ async fn acc_8_every_decision_round_restricts_from_its_own_day() {
             &json!({"organization_id": acc.org_id, "kind": "service", "started_on": "2026-07-01"}),
         )
         .await;
-    r.assert_status(201);
-    assert_eq!(r.json()["warnings"][0]["decided_on"], "2026-02-01");
+    // Inside the later round's cooling-off only: refused, naming that round's decision.
+    r.assert_status(409);
+    assert!(
+        r.text().contains("2026-02-01") && r.text().contains("2026-08-01"),
+        "{}",
+        r.text()
+    );
 }
 
 #[tokio::test]

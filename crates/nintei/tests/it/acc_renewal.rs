@@ -657,7 +657,7 @@ async fn acc_20_adding_a_service_is_reviewed_on_its_standards_and_ending_one_upd
         .post_json(
             &path,
             Some(&acc.org_user),
-            &json!({"services": [{"code": "c", "started_on": "2026-05-01"}], "applied_on": "2026-11-20"}),
+            &json!({"services": [{"code": "c", "started_on": "2026-05-01"}], "applied_on": "2026-11-10"}),
         )
         .await;
     r.assert_status(201);
@@ -666,14 +666,14 @@ async fn acc_20_adding_a_service_is_reviewed_on_its_standards_and_ending_one_upd
     assert_eq!(case["kind"], "scope_addition");
     assert_eq!(case["eligibility"]["eligible"], true);
     assert_eq!(case["fees"]["total_yen"], 60_000);
-    acc.accept("2026-11-20").await;
+    acc.accept("2026-11-12").await;
     let invoice = &nintei_store::invoices::for_case(app.state.db.pool(), &acc.case_id)
         .await
         .unwrap()[0];
     assert_eq!(invoice.subtotal_yen, 60_000);
     assert_eq!(invoice.total_yen, 66_000);
-    acc.plan("2026-11-20", "2026-11-20").await;
-    acc.submit_self_study("2026-11-20").await;
+    acc.plan("2026-11-16", "2026-11-18").await;
+    acc.submit_self_study("2026-11-16").await;
     acc.assign_surveyors().await;
     // Restricted to the added service's standards.
     let standards = app
@@ -694,6 +694,7 @@ async fn acc_20_adding_a_service_is_reviewed_on_its_standards_and_ending_one_upd
     for code in &c_codes {
         acc.rate(&acc.lead, code, 1).await.assert_status(201);
     }
+    // ACC-10: the report follows the visit's last day (2026-11-19).
     assert_eq!(acc.report("2026-11-20").await["status"], "committee");
     acc.decide(json!({"outcome": "accredit", "decided_on": "2026-11-20"}))
         .await

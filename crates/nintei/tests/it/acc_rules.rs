@@ -567,7 +567,11 @@ async fn acc_10_report_needs_every_standard_rated_and_the_lead_or_office() {
     let r = acc
         .post("report", &acc.office, json!({"issued_on": "2026-02-24"}))
         .await;
-    assert_eq!(r.assert_status(400).error_fields(), vec!["issued_on"]);
+    // Before the self-study's submission and before the visit's last day: both named.
+    assert_eq!(
+        r.assert_status(400).error_fields(),
+        vec!["issued_on", "issued_on"]
+    );
     acc.rate_all(&[]).await;
     // All 1 or 2: straight to the committee; the office may issue it too.
     let case = acc

@@ -292,3 +292,66 @@ impl UnixNow for nintei_app::clock::FixedClock {
         nintei_app::clock::Clock::unix(self)
     }
 }
+
+/// A user lists their own live tokens (never the secrets) and revokes them one by one; the others keep working,
+/// and another user's token is 404 like one that does not exist.
+#[tokio::test]
+async fn own_tokens_are_listed_without_secrets_and_revoked_one_by_one() {
+    let app = TestApp::new().await;
+    let (_, email) = app.user(Role::Office, None).await;
+    let laptop = app.token_for(&email).await;
+    let script = app.token_for(&email).await;
+    let (_, stranger) = app.login(Role::Office, None).await;
+    let r = app.get("/api/v1/auth/tokens", Some(&laptop)).await;
+    r.assert_status(200);
+    let list = r.json();
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{list}");
+    assert!(
+        !r.text().contains(&laptop) && !r.text().contains(&script),
+        "no secrets"
+    );
+    let current: Vec<&serde_json::Value> = items.iter().filter(|t| t["current"] == true).collect();
+    assert_eq!(current.len(), 1);
+    let laptop_id = current[0]["id"].as_str().unwrap().to_owned();
+    let script_id = items.iter().find(|t| t["current"] == false).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Another user cannot revoke it, nor learn it exists.
+    let r = app
+        .delete(&format!("/api/v1/auth/tokens/{script_id}"), Some(&stranger))
+        .await;
+    r.assert_status(404);
+    let missing = app
+        .delete("/api/v1/auth/tokens/no-such-token", Some(&stranger))
+        .await;
+    missing.assert_status(404);
+    assert_eq!(r.text(), missing.text());
+    app.delete(&format!("/api/v1/auth/tokens/{script_id}"), None)
+        .await
+        .assert_status(401);
+    // The owner revokes the script's token from the laptop: it ends, the laptop's goes on.
+    app.delete(&format!("/api/v1/auth/tokens/{script_id}"), Some(&laptop))
+        .await
+        .assert_status(204);
+    app.get("/api/v1/me", Some(&script)).await.assert_status(401);
+    app.get("/api/v1/me", Some(&laptop)).await.assert_status(200);
+    app.delete(&format!("/api/v1/auth/tokens/{script_id}"), Some(&laptop))
+        .await
+        .assert_status(404);
+    let left = app.get("/api/v1/auth/tokens", Some(&laptop)).await.json();
+    assert_eq!(left["items"].as_array().unwrap().len(), 1);
+    // The current token too (signing out a script).
+    app.delete(&format!("/api/v1/auth/tokens/{laptop_id}"), Some(&laptop))
+        .await
+        .assert_status(204);
+    app.get("/api/v1/me", Some(&laptop)).await.assert_status(401);
+    let revoked = app
+        .state
+        .db
+        .scalar_i64("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'auth.token.revoke'")
+        .await
+        .unwrap();
+    assert_eq!(revoked, 2);
+}

@@ -234,6 +234,14 @@ impl TestApp {
         self.send(req.body(Body::empty()).expect("request")).await
     }
 
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> TestResponse {
+        let mut req = Request::delete(path);
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        self.send(req.body(Body::empty()).expect("request")).await
+    }
+
     pub async fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> TestResponse {
         self.post_raw(path, token, &body.to_string(), &[]).await
     }

@@ -1,18 +1,19 @@
-//! `POST /api/v1/auth/token`: e-mail and password (and a TOTP code when enrolled) for a bearer token.
+//! `POST /api/v1/auth/token`: e-mail and password (and a TOTP code when enrolled) for a bearer token; the
+//! caller's own tokens listed and revoked one by one.
 
 use axum::Json;
-use axum::extract::State;
-use chrono::{DateTime, SecondsFormat};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use nintei_domain::role::Role;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::api::ApiJson;
+use crate::auth::{ApiCaller, CurrentToken};
 use crate::error::{AppError, WebResult};
 use crate::middleware::RequestId;
 use nintei_app::caller::Caller;
 use nintei_app::login::{self, CodeOutcome, Credentials, LoginOutcome};
-use nintei_app::security::random_token;
 use nintei_app::state::AppState;
 
 #[derive(Deserialize)]
@@ -63,29 +64,30 @@ pub async fn issue(
         }
         LoginOutcome::Rejected => return Err(AppError::Unauthorized.into()),
     };
-    let now = state.clock.now();
-    let secret = random_token(32);
     let caller = Caller {
         user,
         request_id: rid.0,
     };
-    let mut tx = state.db.begin_write().await?;
-    let (token_id, expires_at) =
-        nintei_store::tokens::create(&mut tx, &secret, &caller.user.id, now.timestamp()).await?;
-    let event = caller.audit(
-        now,
-        "auth.token.issue",
-        "user",
-        &caller.user.id,
-        json!({"token_id": token_id}),
-    );
-    nintei_store::audit::append(&mut tx, &event).await?;
-    tx.commit().await.map_err(nintei_store::StoreError::from)?;
-    let expires = DateTime::from_timestamp(expires_at, 0)
-        .map(|t| {
-            t.with_timezone(&nintei_app::clock::jst())
-                .to_rfc3339_opts(SecondsFormat::Secs, false)
-        })
-        .unwrap_or_default();
+    let (secret, expires) = nintei_app::tokens::issue(&state, &caller).await?;
     Ok(Json(json!({ "token": secret, "expires_at": expires })))
+}
+
+/// `GET /api/v1/auth/tokens` (an addition): the caller's own live tokens, without their secrets.
+pub async fn list(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    axum::Extension(current): axum::Extension<CurrentToken>,
+) -> WebResult<Json<Value>> {
+    let items = nintei_app::tokens::list_own(&state, &caller, Some(&current.0)).await?;
+    Ok(Json(json!({ "items": items })))
+}
+
+/// `DELETE /api/v1/auth/tokens/{id}` (an addition) → 204: revokes one of the caller's own tokens.
+pub async fn revoke(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> WebResult<StatusCode> {
+    nintei_app::tokens::revoke_own(&state, &caller, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -16,11 +16,13 @@ use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 
 use crate::error::{AppError, WebError};
-use crate::routing::{Routes, get, post};
+use crate::routing::{Routes, delete, get, post};
 
 pub fn routes() -> Routes {
     Routes::new()
         .route("/api/v1/auth/token", post(auth_token::issue))
+        .route("/api/v1/auth/tokens", get(auth_token::list))
+        .route("/api/v1/auth/tokens/{id}", delete(auth_token::revoke))
         .route("/api/v1/me", get(me::show))
         .route("/api/v1/users", post(users::create))
         .route("/api/v1/organizations", post(org::create))
