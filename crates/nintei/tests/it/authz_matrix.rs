@@ -49,7 +49,8 @@ GET    /verify/{number}                        other  -                         
 # API.md: Authentication and accounts
 POST   /api/v1/auth/token                      -      -                         200    200           200    200  200   200  200  200
 GET    /api/v1/auth/tokens                     -      -                         401    200           200    200  200   200  200  200
-DELETE /api/v1/auth/tokens/{id}                -      -                         401    204           204    204  204   204  204  204
+DELETE /api/v1/auth/tokens/{id}                own    -                         401    204           204    204  204   204  204  204
+DELETE /api/v1/auth/tokens/{id}                other  -                         401    404           404    404  404   404  404  404
 POST   /api/v1/public/password-resets          -      -                         202    202           202    202  202   202  202  202
 POST   /api/v1/public/password-resets/{token}  -      -                         204    204           204    204  204   204  204  204
 GET    /api/v1/me                              -      -                         401    200           200    200  200   200  200  200

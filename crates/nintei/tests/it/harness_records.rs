@@ -336,9 +336,15 @@ impl Fixture {
             return b;
         }
         if route.path == "/api/v1/auth/tokens/{id}" {
-            // The caller's own token (an anonymous caller names none that exists).
+            // `own`: the caller's own token (an anonymous caller names none that exists); `other`: another
+            // user's, which the caller must not learn exists.
             let now = self.app.state.clock.unix();
-            b.id = nintei_store::tokens::lookup(&self.app.state.db, &subject.token, now)
+            let owner = if matches!(record, Record::Other) {
+                token(self, Role::Office).await.1
+            } else {
+                subject.token.clone()
+            };
+            b.id = nintei_store::tokens::lookup(&self.app.state.db, &owner, now)
                 .await
                 .expect("token lookup")
                 .map_or_else(|| "no-such-token".to_owned(), |(_, id)| id);
