@@ -1,11 +1,10 @@
 //! Guards at the edges of the ACC lifecycle: the site-visit report is not dated before the visit has ended
-//! (ACC-10), an organization already accredited renews or adds services instead of applying as new (ACC-19,
-//! ACC-20), and a committee member who declares a conflict after voting leaves the tally (ACC-8).
+//! (ACC-10), the report waits for accepted self-study fixes (ACC-6), and a committee member who declares a conflict after voting leaves the tally (ACC-8).
 
 use nintei_domain::role::Role;
 use serde_json::json;
 
-use crate::acc_fixture::{Acc, application};
+use crate::acc_fixture::Acc;
 use crate::support::TestApp;
 
 #[tokio::test]
@@ -27,47 +26,6 @@ async fn acc_10_the_report_is_not_dated_before_the_visits_last_day() {
     assert_eq!(acc.status().await, "site_visit");
     let after = acc.report("2025-11-11").await;
     assert_eq!(after["status"], "committee");
-}
-
-#[tokio::test]
-async fn acc_19_acc_20_an_accredited_organization_does_not_apply_again_as_new() {
-    let app = TestApp::new().await;
-    let acc = Acc::to_committee(&app, &[]).await;
-    acc.decide(json!({"outcome": "accredit", "decided_on": "2025-12-10"}))
-        .await
-        .assert_status(200);
-    let base = "/api/v1/accreditation/cases";
-    // The same services, or others: the accreditation in force is renewed or extended, never duplicated.
-    for services in [
-        json!([{"code": "a", "started_on": "2025-03-01"}]),
-        json!([{"code": "c", "started_on": "2025-03-01"}]),
-    ] {
-        let mut body = application(&acc.org_id, "2026-11-20");
-        body["services"] = services;
-        let r = app.post_json(base, Some(&acc.org_user), &body).await;
-        r.assert_status(409);
-        let detail = r.json()["detail"].as_str().unwrap_or_default().to_owned();
-        assert!(
-            detail.contains("MH-2025-0001") && detail.contains("更新申請") && detail.contains("追加申請"),
-            "{detail}"
-        );
-        // Not for the office either.
-        app.post_json(base, Some(&acc.office), &body)
-            .await
-            .assert_status(409);
-    }
-    assert_eq!(app.count("acc_cases").await, 1);
-    // Once the accreditation has lapsed, a first application is what remains.
-    app.post_json(
-        "/api/v1/accreditations/MH-2025-0001/lapse",
-        Some(&acc.office),
-        &json!({"reason": "withdrawal", "occurred_on": "2026-11-01"}),
-    )
-    .await
-    .assert_status(200);
-    app.post_json(base, Some(&acc.org_user), &application(&acc.org_id, "2026-11-20"))
-        .await
-        .assert_status(201);
 }
 
 #[tokio::test]
