@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::caller::Caller;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::input::required_text;
+use crate::input::{invalid, required_text};
 use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize, Clone)]
@@ -38,9 +38,7 @@ pub async fn declare(state: &AppState, caller: &Caller, input: &ConflictInput) -
             "該当する利用者がいません (no such user)",
         ));
     }
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
+    invalid(errors)?;
     if organizations::by_id(state.db.pool(), &input.organization_id)
         .await?
         .is_none()

@@ -227,16 +227,23 @@ impl<'a> Acc<'a> {
         self.post("decision", &self.office, body).await
     }
 
-    /// Walks a case applied 2025-09-01 up to the committee: accepted 2025-09-10, self-study due 2025-10-31 and
-    /// submitted 2025-10-20, site visit 2025-11-10, report 2025-11-20, and (when a standard is rated 3 or 4) the
-    /// organization's response 2025-12-01.
-    pub async fn to_committee(app: &'a TestApp, below: &[(&str, i64)]) -> Acc<'a> {
+    /// Walks a case applied 2025-09-01 to its site visit with every standard rated (1, except `below`): accepted
+    /// 2025-09-10, self-study due 2025-10-31 and submitted 2025-10-20, site visit 2025-11-10 (and 11-11).
+    pub async fn rated(app: &'a TestApp, below: &[(&str, i64)]) -> Acc<'a> {
         let acc = Acc::new(app, "2025-09-01", None).await;
         acc.accept("2025-09-10").await;
         acc.plan("2025-10-31", "2025-11-10").await;
         acc.submit_self_study("2025-10-20").await;
         acc.assign_surveyors().await;
         acc.rate_all(below).await;
+        acc
+    }
+
+    /// Walks a case applied 2025-09-01 up to the committee: accepted 2025-09-10, self-study due 2025-10-31 and
+    /// submitted 2025-10-20, site visit 2025-11-10, report 2025-11-20, and (when a standard is rated 3 or 4) the
+    /// organization's response 2025-12-01.
+    pub async fn to_committee(app: &'a TestApp, below: &[(&str, i64)]) -> Acc<'a> {
+        let acc = Acc::rated(app, below).await;
         let after = acc.report("2025-11-20").await;
         if below.iter().any(|(_, r)| *r >= 3) {
             assert_eq!(after["status"], "report_issued");

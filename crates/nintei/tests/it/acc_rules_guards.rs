@@ -10,12 +10,7 @@ use crate::support::TestApp;
 #[tokio::test]
 async fn acc_10_the_report_is_not_dated_before_the_visits_last_day() {
     let app = TestApp::new().await;
-    let acc = Acc::new(&app, "2025-09-01", None).await;
-    acc.accept("2025-09-10").await;
-    acc.plan("2025-10-31", "2025-11-10").await;
-    acc.submit_self_study("2025-10-20").await;
-    acc.assign_surveyors().await;
-    acc.rate_all(&[]).await;
+    let acc = Acc::rated(&app, &[]).await;
     // The visit takes 2025-11-10 and 11-11: a report dated on its first day, or before it, is refused.
     for early in ["2025-11-01", "2025-11-10"] {
         let r = acc.post("report", &acc.lead, json!({"issued_on": early})).await;
@@ -88,12 +83,7 @@ async fn acc_8_a_vote_leaves_the_tally_when_its_member_declares_a_conflict_after
 #[tokio::test]
 async fn acc_6_the_report_waits_while_the_requested_fixes_to_the_self_study_are_not_accepted() {
     let app = TestApp::new().await;
-    let acc = Acc::new(&app, "2025-09-01", None).await;
-    acc.accept("2025-09-10").await;
-    acc.plan("2025-10-31", "2025-11-10").await;
-    acc.submit_self_study("2025-10-20").await;
-    acc.assign_surveyors().await;
-    acc.rate_all(&[]).await;
+    let acc = Acc::rated(&app, &[]).await;
     let check = |result: &str, on: &str| json!({"result": result, "checked_on": on, "note": "目次に通しページ番号を付けてください"});
     acc.post(
         "self-study/format-check",

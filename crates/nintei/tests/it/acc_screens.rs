@@ -334,12 +334,7 @@ async fn the_standards_screen_marks_the_sample_and_english_works() {
 #[tokio::test]
 async fn acc_10_the_organization_and_the_committee_read_the_reports_standards_rated_3_or_4_with_comments() {
     let app = TestApp::new().await;
-    let acc = crate::acc_fixture::Acc::new(&app, "2025-09-01", None).await;
-    acc.accept("2025-09-10").await;
-    acc.plan("2025-10-31", "2025-11-10").await;
-    acc.submit_self_study("2025-10-20").await;
-    acc.assign_surveyors().await;
-    acc.rate_all(&[("RPM 2.01", 3)]).await;
+    let acc = crate::acc_fixture::Acc::rated(&app, &[("RPM 2.01", 3)]).await;
     let (mut org_b, _, _) = signed_in(&app, Role::Organization, Some(&acc.org_id)).await;
     let (mut member_b, _, _) = signed_in(&app, Role::Committee, None).await;
     let page = format!("/accreditation/cases/{}", acc.case_id);
