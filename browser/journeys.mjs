@@ -272,9 +272,10 @@ const journeys = {
   // They share one case (shared.accCase) and run in order: apply → accept and plan → self-study → rate → decide
   // → the public finds and verifies. Dates are fixed in the past so that every date check passes on any day.
 
-  /** The organization applies for accreditation (ACC-3) on its screen. */
+  /** The organization applies for accreditation (ACC-3) on its screen: はまなす, which holds no accreditation yet
+   *  (an accredited organization renews or adds services instead, ACC-19/20). */
   async organization_applies_for_accreditation(page, j, shared) {
-    await signIn(page, 'org@kokoro-care.example');
+    await signIn(page, 'org@hamanasu.example');
     await page.goto(`${BASE}/accreditation/cases/new`);
     await look(page, j, '01-form');
     await page.fill('#a-applied', '2026-08-01');
@@ -314,7 +315,7 @@ const journeys = {
   /** The organization submits its self-study (ACC-6); the office assigns the lead surveyor (ACC-7). */
   async organization_submits_self_study(page, j, shared) {
     check(shared.accCase, 'no case');
-    await signIn(page, 'org@kokoro-care.example');
+    await signIn(page, 'org@hamanasu.example');
     // The self-study screen (ACC-6): a narrative, evidence for a standard, the representative's confirmation,
     // and the binder that puts them together.
     await page.goto(`${BASE}${shared.accCase}/study`);
@@ -382,7 +383,9 @@ const journeys = {
     await look(page, j, '03-report-issued');
   },
 
-  /** A committee member votes; the office records the decision (ACC-11): accredited, with its number. */
+  /** A committee member votes; the office records a deferral (ACC-11) with its grace period and schedules the
+   *  additional site visit; the surveyor re-rates on it; the committee then holds the case for documents, the office
+   *  records their receipt, and the head — to whom a hold is left — accredits: the number is given. */
   async office_records_the_decision(page, j, shared) {
     check(shared.accCase, 'no case');
     await signIn(page, 'committee@nintei.example');
@@ -393,13 +396,53 @@ const journeys = {
     await page.context().clearCookies();
     await signIn(page, 'office@nintei.example');
     await page.goto(`${BASE}${shared.accCase}`);
-    await page.check('form[action$="/decision"] input[name=outcome][value=accredit]');
+    // Deferred until 2027-05-01 (at most a year from the first deferral).
+    await page.check('form[action$="/decision"] input[name=outcome][value=defer]');
     await page.fill('#dc-date', '2026-11-01');
+    await page.fill('#dc-grace', '2027-05-01');
+    await Promise.all([page.waitForURL(/done=/), page.click('form[action$="/decision"] button[type=submit]')]);
+    check((await page.getAttribute('#case-status', 'data-status')) === 'deferred', 'not deferred');
+    await look(page, j, '02-deferred');
+    // The additional site visit inside the grace period.
+    await page.fill('#pd-site', '2026-11-20');
+    await page.fill('#pd-reason', '委員会の指示による追加の実地調査');
+    await Promise.all([page.waitForURL(/done=/), page.click('form[action$="/plan-dates"] button[type=submit]')]);
+    check((await page.textContent('main'))?.includes('2026-11-20'), 'the additional visit is not shown');
+    await look(page, j, '03-additional-visit');
+    await page.context().clearCookies();
+    // The surveyor confirms the improvement on the visit: the first standard re-rated.
+    await signIn(page, 'surveyor@nintei.example');
+    await page.goto(`${BASE}${shared.accCase}/ratings`);
+    const first = page.locator('form[action$="/ratings"]').first();
+    await first.locator('input[name=rating][value="1"]').check();
+    await first.locator('textarea[name=comment]').fill('追加の実地調査で改善を確認しました');
+    await Promise.all([page.waitForLoadState('load'), first.locator('button[type=submit]').click()]);
+    await look(page, j, '04-re-rated', { fullPage: false });
+    await page.context().clearCookies();
+    // The committee holds the case for documents; the office records their receipt.
+    await signIn(page, 'office@nintei.example');
+    await page.goto(`${BASE}${shared.accCase}`);
+    await page.check('form[action$="/decision"] input[name=outcome][value=hold]');
+    await page.fill('#dc-date', '2026-11-25');
+    await page.fill('#dc-reason', '研修記録の追加提出を求める');
+    await Promise.all([page.waitForURL(/done=/), page.click('form[action$="/decision"] button[type=submit]')]);
+    check((await page.getAttribute('#case-status', 'data-status')) === 'on_hold', 'not on hold');
+    await page.fill('#hd-received', '2026-11-28');
+    await Promise.all([page.waitForURL(/done=/), page.click('form[action$="/hold-documents"] button[type=submit]')]);
+    await look(page, j, '05-on-hold-documents-received');
+    // Only the head decides a held case.
+    check((await page.locator('form[action$="/decision"] input[name=outcome][value=accredit]').count()) === 0,
+      'the office may record accreditation on hold');
+    await page.context().clearCookies();
+    await signIn(page, 'head@nintei.example');
+    await page.goto(`${BASE}${shared.accCase}`);
+    await page.check('form[action$="/decision"] input[name=outcome][value=accredit]');
+    await page.fill('#dc-date', '2026-12-01');
     await Promise.all([page.waitForURL(/done=/), page.click('form[action$="/decision"] button[type=submit]')]);
     check((await page.getAttribute('#case-status', 'data-status')) === 'accredited', 'not accredited');
     shared.accNumber = (await page.textContent('#accreditation-number'))?.trim();
     check(/^MH-2026-\d{4,}$/.test(shared.accNumber ?? ''), `accreditation number: ${shared.accNumber}`);
-    await look(page, j, '02-accredited');
+    await look(page, j, '06-accredited-by-the-head');
   },
 
   /** The public finds the organization in the directory and verifies its certificate (ACC-23), no sign-in. */
@@ -407,7 +450,7 @@ const journeys = {
     check(shared.accNumber, 'no accreditation number');
     await page.goto(`${BASE}/directory`);
     await look(page, j, '01-directory');
-    await page.fill('#q', 'こころケア');
+    await page.fill('#q', 'はまなす');
     await Promise.all([page.waitForURL(/[?&]q=/), page.locator('#q').press('Enter')]);
     const link = page.locator(`a[href="/directory/accreditations/${shared.accNumber}"]`);
     check((await link.count()) === 1, `the directory does not list ${shared.accNumber}`);
@@ -418,7 +461,7 @@ const journeys = {
     const verify = page.locator(`main a[href="/verify/${shared.accNumber}"]`);
     await Promise.all([page.waitForURL(new RegExp(`/verify/${shared.accNumber}$`)), verify.click()]);
     const body = await page.textContent('main');
-    check(body?.includes('株式会社こころケア北九州'), 'the certificate page does not name the organization');
+    check(body?.includes('NPO法人はまなすこころの相談室'), 'the certificate page does not name the organization');
     check(body?.includes('2029'), 'the certificate page does not show the expiry');
     await look(page, j, '03-verified');
     await page.goto(`${BASE}/verify/MH-1999-9999`);

@@ -62,8 +62,12 @@ impl DeadlineAccess {
         let org = d.organization_id.as_deref().unwrap_or("");
         match actor.role {
             Role::Office | Role::Head | Role::Admin => return Ok(true),
+            // The organization's list is what it must do: the office's own tasks about it (sending a notice,
+            // putting a lost eligibility to the committee) are not its items.
             Role::Organization => {
-                return Ok(!org.is_empty() && actor.organization_id.as_deref() == Some(org));
+                return Ok(!org.is_empty()
+                    && actor.organization_id.as_deref() == Some(org)
+                    && d.owner == nintei_domain::deadline::Owner::Organization.as_str());
             }
             Role::Coordinator | Role::Surveyor | Role::Committee => {}
         }

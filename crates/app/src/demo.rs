@@ -24,7 +24,12 @@ pub const DEMO_USERS: &[(&str, &str, Role)] = &[
     ("surveyor2@nintei.example", "調査 由美", Role::Surveyor),
     ("committee@nintei.example", "委員 誠", Role::Committee),
     ("org@kokoro-care.example", "心療 彩", Role::Organization),
+    ("org@hamanasu.example", "高橋 洋子", Role::Organization),
 ];
+
+/// The organization of each demo organization user: こころケア (with the demo cases and accreditation) and
+/// はまなす (no case yet: it applies for a first accreditation, which an accredited organization may not, ACC-19/20).
+const DEMO_ORG_USERS: &[(&str, usize)] = &[("org@kokoro-care.example", 0), ("org@hamanasu.example", 3)];
 
 pub fn account_lines() -> Vec<String> {
     DEMO_USERS
@@ -100,7 +105,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<bool> {
         return Ok(false);
     }
     let now = state.clock.now();
-    let mut first_org = None;
+    let mut org_ids: Vec<String> = Vec::new();
     for o in ORGS {
         let org = Organization {
             id: String::new(),
@@ -141,14 +146,14 @@ pub async fn load(state: &AppState) -> anyhow::Result<bool> {
         )
         .await?;
         tx.commit().await?;
-        first_org.get_or_insert(id);
+        org_ids.push(id);
     }
     for (email, name, role) in DEMO_USERS {
-        let org = if *role == Role::Organization {
-            first_org.as_deref()
-        } else {
-            None
-        };
+        let org = DEMO_ORG_USERS
+            .iter()
+            .find(|(e, _)| e == email)
+            .and_then(|(_, i)| org_ids.get(*i))
+            .map(String::as_str);
         let account = NewAccount {
             email,
             name,
@@ -233,6 +238,7 @@ async fn load_accreditation_cases(state: &AppState) -> anyhow::Result<()> {
             eligible: Some(true),
             decided_on: day(-290),
             reason: None,
+            board_decided: None,
         };
         case::decide_eligibility(state, &office, &id, &accept, None)
             .await
@@ -323,6 +329,7 @@ async fn load_accreditation_cases(state: &AppState) -> anyhow::Result<()> {
             eligible: Some(true),
             decided_on: day(-35),
             reason: None,
+            board_decided: None,
         };
         case::decide_eligibility(state, &office, &id, &accept, None)
             .await

@@ -157,6 +157,23 @@ impl BackgroundJob for AccExpiry {
     }
 }
 
+/// Daily: the self-study material of the reviews before a renewal is destroyed at the renewal date (ACC-6).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AccSelfStudyDestruction {
+    pub date: Option<NaiveDate>,
+}
+
+impl BackgroundJob for AccSelfStudyDestruction {
+    const KIND: &'static str = "acc_self_study_destruction";
+
+    async fn run(self, state: &AppState, _job: &Job) -> anyhow::Result<()> {
+        let day = judged_day(state, self.date);
+        let destroyed = crate::acc::study::destroy_due(state, day).await?;
+        tracing::info!(destroyed, %day, "self-study material destroyed");
+        Ok(())
+    }
+}
+
 /// Enqueues the recurring work: the clean-up once per hour and the daily jobs once per JST day, across all
 /// instances (the dedupe keys carry the hour or the day).
 pub async fn schedule_recurring(state: &AppState) -> anyhow::Result<()> {
@@ -186,6 +203,14 @@ pub async fn schedule_recurring(state: &AppState) -> anyhow::Result<()> {
     )
     .await?;
     enqueue(db, &AccExpiry { date }, Some(&key(AccExpiry::KIND)), now, now).await?;
+    enqueue(
+        db,
+        &AccSelfStudyDestruction { date },
+        Some(&key(AccSelfStudyDestruction::KIND)),
+        now,
+        now,
+    )
+    .await?;
     Ok(())
 }
 
@@ -204,6 +229,7 @@ pub async fn run_job(state: &AppState, job: &Job) -> anyhow::Result<()> {
         RegExpiry::KIND => run_as::<RegExpiry>(state, job).await,
         AccRenewalNotice::KIND => run_as::<AccRenewalNotice>(state, job).await,
         AccExpiry::KIND => run_as::<AccExpiry>(state, job).await,
+        AccSelfStudyDestruction::KIND => run_as::<AccSelfStudyDestruction>(state, job).await,
         other => anyhow::bail!("unknown job kind {other}"),
     }
 }

@@ -221,6 +221,11 @@ pub struct IdentityChangeInput {
     pub name: Option<String>,
     pub representative: Option<String>,
     pub contact: Option<ContactChangeInput>,
+    /// Corrections of the record (ACC-1(3), ACC-21: an overturned ineligibility decision is followed by the
+    /// corrected legal form or address, from which eligibility is computed again).
+    pub legal_form: Option<String>,
+    pub prefecture: Option<String>,
+    pub address: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -230,7 +235,7 @@ pub struct ContactChangeInput {
     pub phone: Option<String>,
 }
 
-/// REG-6: applies a notified change of the organization's name, representative or contact at once (one audited
+/// REG-6: applies a notified change of the organization's name, representative, contact, legal form or address at once (one audited
 /// transaction; the directory, which shows the name, is reindexed). A notice that changes nothing is refused.
 pub async fn notify_identity_change(
     state: &AppState,
@@ -267,6 +272,21 @@ pub async fn notify_identity_change(
     if let Some(v) = &input.representative {
         next.representative = text(&mut errors, "representative", v, 100);
     }
+    if let Some(v) = &input.legal_form {
+        match LegalForm::parse(v.trim()) {
+            Ok(f) => next.legal_form = f.as_str().to_owned(),
+            Err(e) => errors.push(FieldError::new("legal_form", e.to_string())),
+        }
+    }
+    if let Some(v) = &input.prefecture {
+        next.prefecture = prefecture(&mut errors, "prefecture", v);
+    }
+    if let Some(v) = &input.address {
+        next.address = text(&mut errors, "address", v, 300);
+    }
+    if input.prefecture.is_some() || input.address.is_some() {
+        prefecture_agrees(&mut errors, &next.prefecture, &next.address);
+    }
     if let Some(c) = &input.contact {
         if let Some(v) = &c.name {
             next.contact.name = text(&mut errors, "contact.name", v, 100);
@@ -300,9 +320,12 @@ pub async fn notify_identity_change(
             "組織が同時に変更されました。もう一度お試しください".into(),
         ));
     }
-    // The directory shows and searches the organization's name.
+    // The directory shows and searches the organization's name (and an accreditation's address).
     for number in organizations::registration_numbers(&mut *tx, id).await? {
         crate::directory::reindex_registration(&mut tx, &number).await?;
+    }
+    for number in organizations::accreditation_numbers(&mut *tx, id).await? {
+        crate::directory::reindex_accreditation(&mut tx, &number).await?;
     }
     let changes = nintei_store::audit::diff(&[
         ("name", json!(org.name), json!(next.name)),
@@ -312,6 +335,9 @@ pub async fn notify_identity_change(
             json!(next.representative),
         ),
         ("contact", json!(org.contact), json!(next.contact)),
+        ("legal_form", json!(org.legal_form), json!(next.legal_form)),
+        ("prefecture", json!(org.prefecture), json!(next.prefecture)),
+        ("address", json!(org.address), json!(next.address)),
         ("notified_on", serde_json::Value::Null, json!(notified_on)),
     ]);
     audit::append(

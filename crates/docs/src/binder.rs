@@ -1,6 +1,7 @@
 //! The self-study binder (ACC-6): one PDF in the order the seed sets — the representative's confirmation at the
-//! very front, then the standard-group index, the section index, the contents with continuous page numbers, the
-//! narrative of each section and the evidence in evidence-table order.
+//! very front, then the standard-group index, the section index and the contents with continuous page numbers, and
+//! then section by section its own index of standards, its narrative and its evidence in evidence-table order.
+//! Once the material has been destroyed (ACC-6: at the renewal date) the binder says so instead.
 
 use chrono::NaiveDate;
 use serde_json::{Value, json};
@@ -23,6 +24,8 @@ pub struct BinderSection {
     /// Standards of the section in scope.
     pub standards: usize,
     pub narrative: String,
+    /// The section's standards in scope, `(code, title)`, in catalog order: the section's own index.
+    pub items: Vec<(String, String)>,
 }
 
 /// An uploaded evidence file as submitted.
@@ -54,6 +57,9 @@ pub struct Binder {
     pub sections: Vec<BinderSection>,
     /// Standards with evidence, in evidence-table (catalog) order.
     pub evidence: Vec<BinderEvidence>,
+    /// ACC-6: the day the office destroyed the self-study material (narratives and files); the binder then holds
+    /// only its confirmation, the indexes and that statement.
+    pub destroyed_on: Option<NaiveDate>,
 }
 
 /// How a file goes into the binder: PDF pages, an image, or named only.
@@ -121,17 +127,40 @@ pub fn self_study_binder(b: &Binder, o: &DocOptions) -> Result<Vec<u8>, DocError
         }
     }
     let mut files = Vec::new();
-    let mut evidence = Vec::new();
     let mut index = 0;
-    for e in &b.evidence {
-        let mut placed = Vec::new();
-        for f in &e.files {
-            index += 1;
-            let (v, file) = placement(f, index);
-            placed.push(v);
-            files.extend(file);
+    let mut sections = Vec::new();
+    for s in &b.sections {
+        // The evidence of the section's standards, in the catalog order of its index.
+        let mut evidence = Vec::new();
+        for (code, _) in &s.items {
+            for e in b.evidence.iter().filter(|e| e.standard == *code) {
+                let mut placed = Vec::new();
+                for f in &e.files {
+                    index += 1;
+                    let (v, file) = placement(f, index);
+                    placed.push(v);
+                    files.extend(file);
+                }
+                evidence.push(json!({"standard": e.standard, "title": e.title, "files": placed}));
+            }
         }
-        evidence.push(json!({"standard": e.standard, "title": e.title, "files": placed}));
+        let items: Vec<Value> = s
+            .items
+            .iter()
+            .map(|(code, title)| {
+                let n = b
+                    .evidence
+                    .iter()
+                    .filter(|e| e.standard == *code)
+                    .map(|e| e.files.len())
+                    .sum::<usize>();
+                json!([code, title, n.to_string()])
+            })
+            .collect();
+        sections.push(
+            json!({"code": s.code, "name": s.name, "group": s.group, "standards": s.standards,
+            "narrative": s.narrative, "items": items, "evidence": evidence}),
+        );
     }
     let holder = match &b.unit_name {
         Some(u) if !u.trim().is_empty() => format!("{}　{}", b.organization_name, u),
@@ -150,9 +179,11 @@ pub fn self_study_binder(b: &Binder, o: &DocOptions) -> Result<Vec<u8>, DocError
             ["申請日", date(b.applied_on, o.date_style)],
         ],
         "groups": groups.iter().map(|(g, s)| json!({"name": g, "sections": s})).collect::<Vec<_>>(),
-        "sections": b.sections.iter().map(|s| json!({"code": s.code, "name": s.name, "group": s.group,
-            "standards": s.standards, "narrative": s.narrative})).collect::<Vec<_>>(),
-        "evidence": evidence,
+        "sections": sections,
+        "destroyed": b.destroyed_on.map(|on| format!(
+            "本セルフスタディの記述と根拠資料は、認定の更新日（{}）をもって事務局が廃棄しました。",
+            date(on, o.date_style)
+        )).unwrap_or_default(),
     });
     engine::render(TEMPLATE, &data, files)
 }

@@ -563,6 +563,92 @@ pub fn review_report(r: &ReviewReport, o: &DocOptions) -> Result<Vec<u8>, DocErr
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Site-visit report (実地調査報告書, ACC-10)
+
+/// 実地調査報告書 (ACC-10, seed 003 第5章5(2)): the office's report of the site visit from the surveyors' ratings
+/// and comments, a copy of which goes to the organization; with standards rated 3 or 4 it asks for the
+/// organization's written opinion and action plan (第5章5(3)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteVisitReport {
+    pub issued_on: NaiveDate,
+    pub recipient: Recipient,
+    pub issuer: Issuer,
+    /// The visit's first and last day (ACC-7: about 1.5 days).
+    pub visit_from: NaiveDate,
+    pub visit_to: NaiveDate,
+    /// The surveyors, lead first.
+    pub surveyors: Vec<String>,
+    pub services: Vec<String>,
+    /// Every standard in scope with its rating and comment, in the catalog's order.
+    pub ratings: Vec<RatingLine>,
+}
+
+pub fn site_visit_report(r: &SiteVisitReport, o: &DocOptions) -> Result<Vec<u8>, DocError> {
+    order("visit_to", r.visit_from, r.visit_to)?;
+    order("issued_on", r.visit_to, r.issued_on)?;
+    let d = |x| date(x, o.date_style);
+    let mut counts = [0usize; 4];
+    let mut rows = Vec::new();
+    for l in &r.ratings {
+        rows.push(json!([l.code, l.title, rating_label(l.rating)?, l.comment]));
+        counts[usize::from(l.rating.clamp(1, 4)) - 1] += 1;
+    }
+    let below = counts[2] + counts[3];
+    let mut paragraphs = vec![format!(
+        "{}から{}まで実施した実地調査の結果を、認定調査員のレーティングとコメントに基づき下記のとおり報告します。",
+        d(r.visit_from),
+        d(r.visit_to)
+    )];
+    paragraphs.push(if below > 0 {
+        format!(
+            "レーティング「3」または「4」の基準が{below}件あります。本報告書へのご意見と、これらの基準への対応計画を\
+             文書でご提出ください。ご意見と対応計画は認定委員会の審議資料となります。"
+        )
+    } else {
+        "すべての基準がレーティング「1」または「2」です。本報告書は認定委員会の審議資料となります。".to_owned()
+    });
+    let summary = vec![
+        format!("1 完全な実践：{}件", counts[0]),
+        format!("2 実質的な実践：{}件", counts[1]),
+        format!("3 部分的な実践：{}件", counts[2]),
+        format!("4 不十分な実践：{}件", counts[3]),
+    ];
+    let mut sections = vec![section("評価の内訳", &[], &summary)];
+    if !rows.is_empty() {
+        sections.push(json!({
+            "heading": "基準ごとの評価とコメント",
+            "paragraphs": [],
+            "items": [],
+            "table": {
+                "widths": ["22", "44", "30", "1fr"],
+                "header": ["基準", "項目", "評価", "コメント"],
+                "rows": rows,
+            },
+        }));
+    }
+    let letter = Letter {
+        title: "実地調査報告書",
+        subject: String::new(),
+        doc_number: "",
+        issued_on: r.issued_on,
+        recipient: &r.recipient,
+        issuer: &r.issuer,
+        paragraphs,
+        ki: vec![
+            (
+                "実地調査".to_owned(),
+                format!("{}〜{}", d(r.visit_from), d(r.visit_to)),
+            ),
+            ("認定調査員".to_owned(), r.surveyors.join("、")),
+            ("審査対象のサービス".to_owned(), r.services.join("、")),
+        ],
+        sections,
+        closing: String::new(),
+    };
+    render_letter(&letter, o)
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Revocation notice (認定取消通知書, ACC-18)
 
 /// 認定取消通知書: the written notice of a revocation (ACC-18), with the way to appeal (ACC-21).

@@ -15,8 +15,9 @@ pub mod invoice;
 pub use binder::{Binder, BinderEvidence, BinderFile, BinderSection, self_study_binder};
 pub use documents::{
     AcceptanceNotice, AccreditationCertificate, DocOptions, Issuer, Outcome, RatingLine, Recipient,
-    RegistrationCertificate, ResultNotice, ReviewReport, RevocationNotice, acceptance_notice,
-    accreditation_certificate, registration_certificate, result_notice, review_report, revocation_notice,
+    RegistrationCertificate, ResultNotice, ReviewReport, RevocationNotice, SiteVisitReport,
+    acceptance_notice, accreditation_certificate, registration_certificate, result_notice, review_report,
+    revocation_notice, site_visit_report,
 };
 pub use engine::check_fonts;
 pub use format::DateStyle;

@@ -9,7 +9,7 @@ use std::process::Command;
 use chrono::NaiveDate;
 use nintei_docs::{
     AcceptanceNotice, AccreditationCertificate, DateStyle, DocOptions, Invoice, InvoiceItem, Issuer, Outcome,
-    RatingLine, Recipient, RegistrationCertificate, ResultNotice, ReviewReport, TaxRate,
+    RatingLine, Recipient, RegistrationCertificate, ResultNotice, ReviewReport, SiteVisitReport, TaxRate,
 };
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -494,6 +494,55 @@ fn review_report_acc_12() {
     let mut bad = r.clone();
     bad.ratings[0].rating = 5;
     assert!(nintei_docs::review_report(&bad, &wareki()).is_err());
+}
+
+#[test]
+fn site_visit_report_acc_10() {
+    let line = |code: &str, rating: u8, comment: &str| RatingLine {
+        code: code.into(),
+        title: format!("{code}の項目"),
+        rating,
+        comment: comment.into(),
+    };
+    let r = SiteVisitReport {
+        issued_on: d(2026, 5, 25),
+        recipient: recipient(),
+        issuer: acc_issuer(),
+        visit_from: d(2026, 5, 20),
+        visit_to: d(2026, 5, 21),
+        surveyors: vec!["主任 調査一郎".into(), "調査花子".into()],
+        services: vec!["a. 相談窓口・ショートカウンセリング".into()],
+        ratings: vec![
+            line("ETH 1.01", 1, "倫理規程が周知されている。"),
+            line("CMR 3.02", 3, "評価指標が未整備。"),
+            line("CMR 3.03", 4, "記録がない。"),
+        ],
+    };
+    let pdf = nintei_docs::site_visit_report(&r, &wareki()).unwrap();
+    let t = squeezed(&pdf);
+    assert_has(
+        &t,
+        &[
+            "実地調査報告書",
+            "令和8年5月20日〜令和8年5月21日",
+            "主任 調査一郎、調査花子",
+            "1 完全な実践：1件",
+            "3 部分的な実践：1件",
+            "4 不十分な実践：1件",
+            "レーティング「3」または「4」の基準が2件",
+            "対応計画",
+            "ETH 1.01",
+            "倫理規程が周知されている。",
+            "評価指標が未整備。",
+        ],
+    );
+    // Not dated before the visit's last day, and ratings stay 1–4.
+    let mut early = r.clone();
+    early.issued_on = d(2026, 5, 20);
+    assert!(nintei_docs::site_visit_report(&early, &wareki()).is_err());
+    let mut bad = r.clone();
+    bad.ratings[0].rating = 0;
+    assert!(nintei_docs::site_visit_report(&bad, &wareki()).is_err());
 }
 
 #[test]

@@ -49,6 +49,11 @@ pub struct Case {
     pub first_deferred_on: Option<NaiveDate>,
     pub notice_sent_on: Option<NaiveDate>,
     pub notice_received_on: Option<NaiveDate>,
+    /// ACC-12: the day the office sent the review report.
+    pub review_report_sent_on: Option<NaiveDate>,
+    /// ACC-1: the day the review was stopped for lost eligibility, and the status it was stopped in.
+    pub stopped_on: Option<NaiveDate>,
+    pub stopped_from: Option<CaseStatus>,
     pub withdrawn_on: Option<NaiveDate>,
     pub accreditation_number: Option<String>,
     pub accredited_on: Option<NaiveDate>,
@@ -88,7 +93,7 @@ const COLUMNS: &str = "id, organization_id, unit_name, services, other_services,
     coordinator_id, coordinator_visit_on, self_study_due_on, site_visit_on, self_study_submitted_on, \
     report_issued_on, response_submitted_on, response_opinion, response_action_plan, outcome, decided_on, \
     decision_reason, grace_until, first_deferred_on, notice_sent_on, notice_received_on, withdrawn_on, \
-    accreditation_number, accredited_on, expires_on, created_at, kind, accreditation_id";
+    review_report_sent_on, stopped_on, stopped_from, accreditation_number, accredited_on, expires_on, created_at, kind, accreditation_id";
 
 pub(crate) fn date(row: &AnyRow, column: &str) -> Result<Option<NaiveDate>> {
     let text: Option<String> = row.try_get(column)?;
@@ -157,6 +162,17 @@ fn from_row(row: &AnyRow) -> Result<Case> {
         first_deferred_on: date(row, "first_deferred_on")?,
         notice_sent_on: date(row, "notice_sent_on")?,
         notice_received_on: date(row, "notice_received_on")?,
+        review_report_sent_on: date(row, "review_report_sent_on")?,
+        stopped_on: date(row, "stopped_on")?,
+        stopped_from: {
+            let from: Option<String> = row.try_get("stopped_from")?;
+            match from {
+                Some(f) => Some(
+                    CaseStatus::parse(&f).ok_or_else(|| StoreError::Corrupt(format!("stopped_from {f}")))?,
+                ),
+                None => None,
+            }
+        },
         withdrawn_on: date(row, "withdrawn_on")?,
         accreditation_number: row.try_get("accreditation_number")?,
         accredited_on: date(row, "accredited_on")?,
@@ -322,6 +338,7 @@ impl Set {
 
 /// Columns a transition may set (a fixed list, so that no caller text reaches the SQL).
 const SETTABLE: &[&str] = &[
+    "application",
     "eligibility_decision",
     "eligibility_decided_on",
     "eligibility_reason",
@@ -341,6 +358,9 @@ const SETTABLE: &[&str] = &[
     "first_deferred_on",
     "notice_sent_on",
     "notice_received_on",
+    "review_report_sent_on",
+    "stopped_on",
+    "stopped_from",
     "withdrawn_on",
     "accreditation_number",
     "accredited_on",

@@ -2,6 +2,7 @@
 //! named by their SHA-256; a row here says whose they are), narratives per section, the representative's
 //! confirmation and the office's format check, and the anonymous questionnaires.
 
+use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::{Any, Executor, Row};
 
@@ -111,12 +112,14 @@ pub struct SelfStudyRow {
     /// `draft`, `submitted`, `fixes_requested`, `resubmitted`, `accepted`.
     pub format_status: String,
     pub format_note: Option<String>,
+    /// ACC-6: the day the material was destroyed (at the renewal date).
+    pub destroyed_on: Option<String>,
 }
 
 pub async fn self_study<'c, E: Executor<'c, Database = Any>>(ex: E, case_id: &str) -> Result<SelfStudyRow> {
     let row = sqlx::query(
-        "SELECT confirmed_by_name, confirmed_on, confirmed_by, format_status, format_note FROM acc_self_study \
-         WHERE case_id = $1",
+        "SELECT confirmed_by_name, confirmed_on, confirmed_by, format_status, format_note, destroyed_on \
+         FROM acc_self_study WHERE case_id = $1",
     )
     .bind(case_id.to_owned())
     .fetch_optional(ex)
@@ -132,8 +135,109 @@ pub async fn self_study<'c, E: Executor<'c, Database = Any>>(ex: E, case_id: &st
             confirmed_by: r.try_get("confirmed_by")?,
             format_status: r.try_get("format_status")?,
             format_note: r.try_get("format_note")?,
+            destroyed_on: r.try_get("destroyed_on")?,
         }),
     }
+}
+
+// ---- destruction at the renewal date (ACC-6) ----
+
+/// Sets the day the self-study material of `case_id` is to be destroyed (not once it has been).
+pub async fn schedule_destruction(tx: &mut Tx, case_id: &str, on: NaiveDate, now: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO acc_self_study (case_id, format_status, updated_at, destroy_on) VALUES ($1, 'draft', $2, $3) \
+         ON CONFLICT (case_id) DO UPDATE SET destroy_on = $3, updated_at = $2 \
+         WHERE acc_self_study.destroyed_on IS NULL",
+    )
+    .bind(case_id.to_owned())
+    .bind(now)
+    .bind(on.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The cases whose self-study material is due for destruction on `today` and not yet destroyed.
+pub async fn due_for_destruction<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    today: NaiveDate,
+) -> Result<Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT case_id FROM acc_self_study WHERE destroy_on IS NOT NULL AND destroy_on <= $1 \
+         AND destroyed_on IS NULL ORDER BY case_id",
+    )
+    .bind(today.to_string())
+    .fetch_all(ex)
+    .await?;
+    rows.iter()
+        .map(|r| Ok(r.try_get::<String, _>("case_id")?))
+        .collect()
+}
+
+/// Destroys the self-study material of a case: its narratives and evidence file rows go, the row records the
+/// day. Returns the evidence files' hashes (the caller removes the stored bytes no other row still names) and
+/// how many narratives went; None when the material was destroyed already (another worker won).
+pub async fn destroy(
+    tx: &mut Tx,
+    case_id: &str,
+    on: NaiveDate,
+    now: i64,
+) -> Result<Option<(Vec<String>, u64)>> {
+    let marked = sqlx::query(
+        "UPDATE acc_self_study SET destroyed_on = $1, updated_at = $2 WHERE case_id = $3 AND destroyed_on IS NULL",
+    )
+    .bind(on.to_string())
+    .bind(now)
+    .bind(case_id.to_owned())
+    .execute(&mut **tx)
+    .await?;
+    if marked.rows_affected() != 1 {
+        return Ok(None);
+    }
+    let rows = sqlx::query("SELECT sha256 FROM acc_files WHERE case_id = $1 AND purpose = 'evidence'")
+        .bind(case_id.to_owned())
+        .fetch_all(&mut **tx)
+        .await?;
+    let hashes = rows
+        .iter()
+        .map(|r| Ok(r.try_get::<String, _>("sha256")?))
+        .collect::<Result<Vec<String>>>()?;
+    sqlx::query("DELETE FROM acc_files WHERE case_id = $1 AND purpose = 'evidence'")
+        .bind(case_id.to_owned())
+        .execute(&mut **tx)
+        .await?;
+    let narratives = sqlx::query("DELETE FROM acc_narratives WHERE case_id = $1")
+        .bind(case_id.to_owned())
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    Ok(Some((hashes, narratives)))
+}
+
+/// The cases of an accreditation other than `except`: the one that granted it, earlier renewals, scope additions.
+pub async fn cases_of_accreditation<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    accreditation_id: &str,
+    except: &str,
+) -> Result<Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT id FROM acc_cases WHERE (accreditation_id = $1 \
+         OR id = (SELECT case_id FROM accreditations WHERE id = $1)) AND id <> $2 ORDER BY id",
+    )
+    .bind(accreditation_id.to_owned())
+    .bind(except.to_owned())
+    .fetch_all(ex)
+    .await?;
+    rows.iter().map(|r| Ok(r.try_get::<String, _>("id")?)).collect()
+}
+
+/// Whether any stored file row still names the bytes `sha256` (files are stored once per hash).
+pub async fn hash_in_use<'c, E: Executor<'c, Database = Any>>(ex: E, sha256: &str) -> Result<bool> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM acc_files WHERE sha256 = $1")
+        .bind(sha256.to_owned())
+        .fetch_one(ex)
+        .await?;
+    Ok(row.try_get::<i64, _>("n")? > 0)
 }
 
 /// Writes the whole self-study row (insert or replace).

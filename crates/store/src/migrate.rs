@@ -36,6 +36,7 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
     migration!(14, "0014_reg_registrar"),
     migration!(15, "0015_acc_hold"),
     migration!(19, "0019_search_compact"),
+    migration!(20, "0020_acc_case_records"),
 ];
 
 /// Advisory lock key so that two `nintei serve` starting together on one PostgreSQL migrate one at a time.

@@ -156,7 +156,7 @@ pub async fn sites<'c, E: Executor<'c, Database = Any>>(ex: E, organization_id: 
         .collect()
 }
 
-/// REG-6: a notified change of the organization's name, representative or contact, if still at
+/// REG-6: a notified change of the organization's name, representative, contact, legal form or address, if still at
 /// `expected_version`; false otherwise.
 pub async fn update_identity(
     tx: &mut Tx,
@@ -166,7 +166,8 @@ pub async fn update_identity(
 ) -> Result<bool> {
     let r = sqlx::query(
         "UPDATE organizations SET name = $1, representative = $2, contact_name = $3, contact_email = $4, \
-         contact_phone = $5, version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8",
+         contact_phone = $5, version = version + 1, updated_at = $6, legal_form = $9, prefecture = $10, \
+         address = $11 WHERE id = $7 AND version = $8",
     )
     .bind(org.name.clone())
     .bind(org.representative.clone())
@@ -176,6 +177,9 @@ pub async fn update_identity(
     .bind(now)
     .bind(org.id.clone())
     .bind(expected_version)
+    .bind(org.legal_form.clone())
+    .bind(org.prefecture.clone())
+    .bind(org.address.clone())
     .execute(&mut **tx)
     .await?;
     Ok(r.rows_affected() == 1)
@@ -187,6 +191,20 @@ pub async fn registration_numbers<'c, E: Executor<'c, Database = Any>>(
     organization_id: &str,
 ) -> Result<Vec<String>> {
     let rows = sqlx::query("SELECT number FROM registrations WHERE organization_id = $1 ORDER BY number")
+        .bind(organization_id.to_owned())
+        .fetch_all(ex)
+        .await?;
+    rows.iter()
+        .map(|r| Ok(r.try_get::<String, _>("number")?))
+        .collect()
+}
+
+/// The accreditation numbers of an organization (the directory reindexes them when its name or address changes).
+pub async fn accreditation_numbers<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    organization_id: &str,
+) -> Result<Vec<String>> {
+    let rows = sqlx::query("SELECT number FROM accreditations WHERE organization_id = $1 ORDER BY number")
         .bind(organization_id.to_owned())
         .fetch_all(ex)
         .await?;

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use nintei_docs::{
     AcceptanceNotice, AccreditationCertificate, DocError, Invoice as DocInvoice, InvoiceItem, Issuer,
     Outcome as DocOutcome, RatingLine, Recipient, RegistrationCertificate, ResultNotice, ReviewReport,
-    RevocationNotice, TaxRate,
+    RevocationNotice, SiteVisitReport, TaxRate,
 };
 use nintei_domain::acc::case::Outcome;
 use nintei_domain::acc::service::ServiceCode;
@@ -44,6 +44,10 @@ pub fn routes() -> Routes {
         .route(
             "/accreditation/cases/{id}/documents/review-report.pdf",
             get(review_report),
+        )
+        .route(
+            "/accreditation/cases/{id}/documents/site-visit-report.pdf",
+            get(site_visit_report),
         )
         .route(
             "/accreditation/cases/{id}/invoices/{invoice_id}/invoice.pdf",
@@ -171,6 +175,9 @@ pub fn available(caller: &Caller, l: &Loaded) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     if c.eligibility_decision == Some(true) {
         out.push(("doc.acceptance_notice", format!("{base}/acceptance-notice.pdf")));
+    }
+    if c.report_issued_on.is_some() && c.site_visit_on.is_some() {
+        out.push(("doc.site_visit_report", format!("{base}/site-visit-report.pdf")));
     }
     if c.outcome.is_some() && c.decided_on.is_some() {
         out.push(("doc.result_notice", format!("{base}/result-notice.pdf")));
@@ -482,6 +489,42 @@ async fn review_report_pdf(state: &AppState, caller: &Caller, id: &str) -> AppRe
     let o = doc_options(state).await?;
     let pdf = render(move || nintei_docs::review_report(&report, &o)).await?;
     Ok(pdf_response(pdf, "review-report.pdf"))
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// ACC-10 site-visit report (実地調査報告書), once the report is issued
+
+pub async fn site_visit_report(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    site_visit_report_pdf(&state, &s.caller, &id)
+        .await
+        .map_err(in_lang(s.lang))
+}
+
+async fn site_visit_report_pdf(state: &AppState, caller: &Caller, id: &str) -> AppResult<Response> {
+    let l = case_for_documents(state, caller, id).await?;
+    let c = &l.case;
+    let (Some(issued_on), Some(visit_from)) = (c.report_issued_on, c.site_visit_on) else {
+        return Err(AppError::NotFound);
+    };
+    let mut surveyors = l.surveyors.clone();
+    surveyors.sort_by_key(|s| !s.lead);
+    let report = SiteVisitReport {
+        issued_on,
+        recipient: recipient(&l),
+        issuer: acc_issuer(state).await?,
+        visit_from,
+        visit_to: nintei_domain::acc::site_visit::last_visit_day(visit_from),
+        surveyors: surveyors.into_iter().map(|s| s.name).collect(),
+        services: services_of(c),
+        ratings: rating_lines(state, c).await?,
+    };
+    let o = doc_options(state).await?;
+    let pdf = render(move || nintei_docs::site_visit_report(&report, &o)).await?;
+    Ok(pdf_response(pdf, "site-visit-report.pdf"))
 }
 
 // ---------------------------------------------------------------------------------------------------------------

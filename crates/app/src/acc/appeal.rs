@@ -165,6 +165,8 @@ pub async fn file_against_case(
     let case = loaded.case;
     let (subject, decided_on) = match case.status {
         CaseStatus::Ineligible => (AppealSubject::Ineligibility, case.eligibility_decided_on),
+        // ACC-1, ACC-21: a review stopped for lost eligibility is a decision of no eligibility.
+        CaseStatus::Stopped => (AppealSubject::Ineligibility, case.stopped_on),
         CaseStatus::Denied => (AppealSubject::Denial, case.decided_on),
         other => {
             return Err(AppError::Conflict(format!(
@@ -751,6 +753,11 @@ pub async fn decide(
     let mut reopened = Value::Null;
     if outcome == AppealOutcome::Overturned {
         reopened = overturn(&mut tx, &appeal, &case, decided_on, caller, ts).await?;
+        if case.status == CaseStatus::Stopped {
+            // The resumed review owes again what it owed when it was stopped (the self-study's due date).
+            let calendar = office_calendar(state).await?;
+            crate::acc::case::sync_deadlines(&mut tx, &case.id, &calendar, ts).await?;
+        }
     }
     deadlines::meet(&mut tx, SUBJECT, id, "appeal_review", decided_on, ts).await?;
     let subject = AppealSubject::parse(&appeal.subject)
@@ -838,8 +845,12 @@ async fn overturn(
             Ok(json!({"accreditation_id": accreditation_id, "status": "active"}))
         }
         Some(subject) => {
-            let (expected, to) = match subject {
-                AppealSubject::Ineligibility => (CaseStatus::Ineligible, CaseStatus::Submitted),
+            let (expected, to) = match (subject, case.status, case.stopped_from) {
+                // A stop overturned: the review resumes where it was stopped.
+                (AppealSubject::Ineligibility, CaseStatus::Stopped, Some(from)) => {
+                    (CaseStatus::Stopped, from)
+                }
+                (AppealSubject::Ineligibility, _, _) => (CaseStatus::Ineligible, CaseStatus::Submitted),
                 _ => (CaseStatus::Denied, CaseStatus::Committee),
             };
             if case.status != expected {
@@ -856,6 +867,10 @@ async fn overturn(
                 ));
             }
             let fields: Vec<(&str, Set)> = match subject {
+                AppealSubject::Ineligibility if expected == CaseStatus::Stopped => vec![
+                    ("stopped_on", Set::opt_date(None)),
+                    ("stopped_from", Set::opt_text(None)),
+                ],
                 AppealSubject::Ineligibility => vec![
                     ("eligibility_decision", Set::Int(None)),
                     ("eligibility_decided_on", Set::opt_date(None)),
@@ -865,6 +880,7 @@ async fn overturn(
                     ("outcome", Set::opt_text(None)),
                     ("notice_sent_on", Set::opt_date(None)),
                     ("notice_received_on", Set::opt_date(None)),
+                    ("review_report_sent_on", Set::opt_date(None)),
                 ],
             };
             if !store::transition(tx, &case.id, case.version, to, &fields, now).await? {

@@ -7,7 +7,9 @@
 
 use chrono::{Months, NaiveDate};
 use nintei_domain::acc::record::{AccreditationStatus, renewal_may_be_accredited};
-use nintei_domain::acc::renewal::{CaseKind, check_extension, renewal_notice_is_due, renewed_validity};
+use nintei_domain::acc::renewal::{
+    CaseKind, check_extension, remaining_services_keep_eligibility, renewal_notice_is_due, renewed_validity,
+};
 use nintei_domain::acc::service::ServiceCode;
 use nintei_domain::authz::acc::CaseAction;
 use nintei_domain::deadline::Owner;
@@ -30,6 +32,10 @@ use crate::input::TEXT_MAX;
 pub const SUBJECT: &str = "accreditation";
 /// The organization's deadline to be renewed by: the end of the validity (ACC-17, ACC-19).
 pub const RENEWAL_DEADLINE: &str = "renewal";
+/// The office's deadline to put an accreditation left without a, c or d to the committee (ACC-1(1), ACC-18(1)).
+pub const ELIGIBILITY_REVIEW_DEADLINE: &str = "eligibility_review";
+/// The accreditation's event when ending services left none of a, c, d.
+pub const ELIGIBILITY_LOST_EVENT: &str = "eligibility_lost";
 
 /// An accreditation the caller may act on for its organization: the organization's own users and the office;
 /// another organization's accreditation is not revealed (404), other roles are refused (403).
@@ -201,7 +207,11 @@ pub async fn request_extension(
     case_id: &str,
     input: &ExtensionInput,
 ) -> AppResult<String> {
-    let loaded = super::load_for(state, caller, case_id, CaseAction::Withdraw).await?;
+    let loaded = super::load_for(state, caller, case_id, CaseAction::View).await?;
+    // The organization asks (the office decides): the organization's own step on its visible case.
+    if caller.user.role != Role::Organization {
+        return Err(AppError::Forbidden);
+    }
     let mut errors = Vec::new();
     let requested_on = past_day(
         &mut errors,
@@ -492,6 +502,7 @@ pub async fn on_accredit(
             }
             let services = case.service_codes();
             renewals::set_services(tx, &a.id, &services).await?;
+            eligibility_restored(tx, &a.id, &services, decided_on, now).await?;
             let detail = json!({
                 "case_id": case.id,
                 "accredited_on": {"before": iso(a.accredited_on), "after": iso(from)},
@@ -503,6 +514,11 @@ pub async fn on_accredit(
                 .await?;
             // Renewed: the organization's renewal deadline is met; the new validity gets its own notice later.
             deadlines::meet(tx, SUBJECT, &a.id, RENEWAL_DEADLINE, decided_on, now).await?;
+            // ACC-6: the earlier reviews' self-study material is kept until this renewal date, then destroyed.
+            for earlier in nintei_store::acc_study::cases_of_accreditation(&mut **tx, &a.id, &case.id).await?
+            {
+                nintei_store::acc_study::schedule_destruction(tx, &earlier, from, now).await?;
+            }
             detail
         }
         CaseKind::ScopeAddition => {
@@ -515,6 +531,7 @@ pub async fn on_accredit(
             services.extend(added.iter().copied());
             services.sort();
             renewals::set_services(tx, &a.id, &services).await?;
+            eligibility_restored(tx, &a.id, &services, decided_on, now).await?;
             let detail = json!({
                 "case_id": case.id,
                 "added": added,
@@ -548,6 +565,20 @@ pub async fn on_accredit(
     };
     crate::directory::reindex_accreditation(tx, &a.number).await?;
     Ok(changed)
+}
+
+/// A renewal or scope addition that brings back a, c or d ends the office's eligibility deadline (ACC-1(1)).
+async fn eligibility_restored(
+    tx: &mut Tx,
+    id: &str,
+    services: &[ServiceCode],
+    on: NaiveDate,
+    now: i64,
+) -> AppResult<()> {
+    if remaining_services_keep_eligibility(services) {
+        deadlines::meet(tx, SUBJECT, id, ELIGIBILITY_REVIEW_DEADLINE, on, now).await?;
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -733,6 +764,37 @@ pub async fn end_service(
         ts,
     )
     .await?;
+    if !remaining_services_keep_eligibility(&services) {
+        // ACC-1(1), ACC-18(1): no a, c or d left: the organization no longer meets the eligibility, a ground of
+        // revocation the committee decides; the office is told by an event and a deadline of its own.
+        accreditations::record_event(
+            &mut tx,
+            &a.id,
+            ELIGIBILITY_LOST_EVENT,
+            ended_on,
+            &json!({"services": services, "rule": "ACC-1(1)"}),
+            Some(&caller.user.id),
+            ts,
+        )
+        .await?;
+        deadlines::set(
+            &mut tx,
+            &deadlines::NewDeadline {
+                kind: ELIGIBILITY_REVIEW_DEADLINE,
+                subject: SUBJECT,
+                subject_id: &a.id,
+                organization_id: Some(&a.organization_id),
+                owner: Owner::Office,
+                assignee_id: None,
+                title: "受審資格の喪失（ACC-1・ACC-18）：a・c・dのサービスが残っていません。取消しを委員会に諮ってください",
+                due_on: notified_on
+                    .checked_add_months(Months::new(1))
+                    .unwrap_or(notified_on),
+            },
+            ts,
+        )
+        .await?;
+    }
     crate::directory::reindex_accreditation(&mut tx, &a.number).await?;
     audit::append(
         &mut tx,
@@ -763,6 +825,6 @@ pub async fn accreditation_json(state: &AppState, caller: &Caller, number: &str)
     Ok(
         json!({"number": a.number, "organization_id": a.organization_id, "services": a.services,
               "accredited_on": iso(a.accredited_on), "expires_on": iso(a.expires_on), "status": a.status,
-              "events": events}),
+              "keeps_eligibility": remaining_services_keep_eligibility(&a.services), "events": events}),
     )
 }

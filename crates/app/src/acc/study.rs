@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::NaiveDate;
 use nintei_domain::acc::CaseStatus;
 use nintei_domain::acc::study::{
-    self as rules, FormatStatus, Purpose, QuestionnaireKind, attachments_open, evidence_row, progress,
-    study_editable,
+    self as rules, FormatStatus, Purpose, QuestionnaireKind, SectionProgress, attachments_open, evidence_row,
+    progress, study_editable,
 };
 use nintei_domain::authz::Decision;
 use nintei_domain::authz::acc::CaseFacts;
@@ -308,19 +308,7 @@ pub async fn view(state: &AppState, caller: &Caller, loaded: &Loaded) -> AppResu
     let files = store::files(pool, id).await?;
     let narratives = store::narratives(pool, id).await?;
     let checks = store::format_checks(pool, id).await?;
-    let catalog = catalog(state, &loaded.case.catalog_version).await?;
-    let codes = loaded.case.service_codes();
-    let with_evidence: HashSet<String> = files
-        .iter()
-        .filter(|f| f.purpose == "evidence")
-        .filter_map(|f| f.standard.clone())
-        .collect();
-    let written: HashSet<String> = narratives
-        .iter()
-        .filter(|n| !n.body.trim().is_empty())
-        .map(|n| n.section.clone())
-        .collect();
-    let sections = progress(catalog.in_scope(&codes), &with_evidence, &written);
+    let sections = sections_of(state, loaded, &files, &narratives).await?;
     let standards = sections.iter().map(|s| s.standards).sum::<usize>();
     let covered = sections.iter().map(|s| s.with_evidence).sum::<usize>();
     let attachments: Vec<Value> = rules::ATTACHMENTS
@@ -343,6 +331,41 @@ pub async fn view(state: &AppState, caller: &Caller, loaded: &Loaded) -> AppResu
         "files": files.iter().map(|f| file_json(f, id)).collect::<Vec<_>>(),
         "format_checks": checks,
     }))
+}
+
+/// Progress per section over the case's standards in scope, from its stored evidence files and narratives.
+async fn sections_of(
+    state: &AppState,
+    loaded: &Loaded,
+    files: &[FileRow],
+    narratives: &[store::Narrative],
+) -> AppResult<Vec<SectionProgress>> {
+    let catalog = catalog(state, &loaded.case.catalog_version).await?;
+    let codes = loaded.case.service_codes();
+    let with_evidence: HashSet<String> = files
+        .iter()
+        .filter(|f| f.purpose == "evidence")
+        .filter_map(|f| f.standard.clone())
+        .collect();
+    let written: HashSet<String> = narratives
+        .iter()
+        .filter(|n| !n.body.trim().is_empty())
+        .map(|n| n.section.clone())
+        .collect();
+    Ok(progress(catalog.in_scope(&codes), &with_evidence, &written))
+}
+
+/// ACC-6: the sections still lacking their narrative or evidence for a standard, which the submission form shows
+/// before the self-study is submitted (a warning: the office's format check decides what must be fixed).
+pub async fn incomplete_sections(state: &AppState, loaded: &Loaded) -> AppResult<Vec<SectionProgress>> {
+    let pool = state.db.pool();
+    let files = store::files(pool, &loaded.case.id).await?;
+    let narratives = store::narratives(pool, &loaded.case.id).await?;
+    Ok(sections_of(state, loaded, &files, &narratives)
+        .await?
+        .into_iter()
+        .filter(|s| !s.has_narrative || !s.missing.is_empty())
+        .collect())
 }
 
 /// The evidence table of a case's standards in scope (ACC-6).
@@ -908,8 +931,12 @@ pub async fn binder(state: &AppState, caller: &Caller, id: &str) -> AppResult<ni
     let mut evidence = Vec::new();
     for s in catalog.in_scope(&codes) {
         let code = s.section_code();
+        let item = (s.code.clone(), s.title.clone());
         match sections.iter_mut().find(|x| x.code == code) {
-            Some(x) => x.standards += 1,
+            Some(x) => {
+                x.standards += 1;
+                x.items.push(item);
+            }
             None => sections.push(BinderSection {
                 code: code.to_owned(),
                 name: s.section.clone(),
@@ -920,6 +947,7 @@ pub async fn binder(state: &AppState, caller: &Caller, id: &str) -> AppResult<ni
                     .find(|n| n.section == code)
                     .map(|n| n.body.trim().to_owned())
                     .unwrap_or_default(),
+                items: vec![item],
             }),
         }
         let mut of_standard = Vec::new();
@@ -960,5 +988,53 @@ pub async fn binder(state: &AppState, caller: &Caller, id: &str) -> AppResult<ni
         applied_on: loaded.case.applied_on,
         sections,
         evidence,
+        destroyed_on: row
+            .destroyed_on
+            .as_deref()
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
     })
+}
+
+/// ACC-6, run by the daily job: destroys the self-study material (narratives and evidence files) of every case
+/// whose renewal date has come, one audited transaction per case; the stored bytes go once no file row names
+/// them. Returns how many cases' material was destroyed.
+pub async fn destroy_due(state: &AppState, today: NaiveDate) -> AppResult<usize> {
+    let mut destroyed = 0;
+    for case_id in store::due_for_destruction(state.db.pool(), today).await? {
+        let now = state.clock.now();
+        let mut tx = state.db.begin_write().await?;
+        let Some((hashes, narratives)) = store::destroy(&mut tx, &case_id, today, now.timestamp()).await?
+        else {
+            continue;
+        };
+        let changes = json!({"destroyed_on": iso(today), "evidence_files": hashes.len(), "narratives": narratives,
+                             "rule": "ACC-6"});
+        audit::append(
+            &mut tx,
+            &AuditEvent {
+                at: now,
+                actor_id: None,
+                actor_role: Some("system".into()),
+                action: "acc_self_study.destroy".into(),
+                entity: "acc_case".into(),
+                entity_id: case_id.clone(),
+                changes,
+                request_id: format!("job:acc_self_study_destruction:{today}"),
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        for sha in hashes {
+            if !store::hash_in_use(state.db.pool(), &sha).await? {
+                let path = files::path_of(&state.config.files_dir, &sha);
+                if let Err(e) = std::fs::remove_file(&path)
+                    && e.kind() != std::io::ErrorKind::NotFound
+                {
+                    tracing::warn!(file = %path.display(), error = %e, "destroyed file not removed");
+                }
+            }
+        }
+        destroyed += 1;
+    }
+    Ok(destroyed)
 }

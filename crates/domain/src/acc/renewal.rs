@@ -162,9 +162,26 @@ pub fn review_scope<'a>(
     })
 }
 
+/// ACC-1(1), ACC-18(1): the services left after ending some no longer make the organization eligible when none of
+/// them is a, c or d (a core service). Ending every service is a lapse (ACC-17), refused as a scope change.
+pub fn remaining_services_keep_eligibility(remaining: &[ServiceCode]) -> bool {
+    remaining.iter().any(|s| s.is_core())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn acc_1_1_acc_18_services_left_without_a_c_or_d_lose_eligibility() {
+        use ServiceCode::{A, B, C, D, E};
+        assert!(remaining_services_keep_eligibility(&[A]));
+        assert!(remaining_services_keep_eligibility(&[B, C]));
+        assert!(remaining_services_keep_eligibility(&[E, D]));
+        assert!(!remaining_services_keep_eligibility(&[B, E]));
+        assert!(!remaining_services_keep_eligibility(&[B]));
+        assert!(!remaining_services_keep_eligibility(&[]));
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -95,7 +95,9 @@ pub fn case(actor: &Actor, action: CaseAction, facts: &CaseFacts<'_>) -> Decisio
         DecideEligibility | Plan | AssignSurveyor | RecordNotice | ManageInvoices => {
             actor.role == Role::Office
         }
-        SubmitSelfStudy | Respond | Withdraw => actor.role == Role::Organization,
+        SubmitSelfStudy | Respond => actor.role == Role::Organization,
+        // ACC-3: the organization withdraws; the office records a withdrawal notice received on paper (辞退届).
+        Withdraw => matches!(actor.role, Role::Organization | Role::Office),
         Rate => actor.role == Role::Surveyor && facts.is_surveyor(me),
         IssueReport => actor.role == Role::Office || (actor.role == Role::Surveyor && facts.is_lead(me)),
         Vote => actor.role == Role::Committee,
@@ -176,6 +178,24 @@ mod tests {
             assert!(list_all_cases(&actor("x", role, None)));
         }
         assert!(!list_all_cases(&actor("x", Role::Committee, None)));
+    }
+
+    #[test]
+    fn acc_3_the_organization_withdraws_and_the_office_records_a_paper_withdrawal() {
+        let s = surveyors();
+        let f = facts(&s);
+        assert_eq!(
+            case(&actor("o", Role::Office, None), Withdraw, &f),
+            Decision::Allow
+        );
+        assert_eq!(
+            case(&actor("h", Role::Head, None), Withdraw, &f),
+            Decision::Forbidden
+        );
+        assert_eq!(
+            case(&actor("u", Role::Organization, Some("org-a")), Withdraw, &f),
+            Decision::Allow
+        );
     }
 
     #[test]

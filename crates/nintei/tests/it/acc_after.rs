@@ -11,7 +11,7 @@ use chrono::{TimeZone, Utc};
 use nintei_domain::role::Role;
 use serde_json::{Value, json};
 
-use crate::acc_fixture::Acc;
+use crate::acc_fixture::accredited;
 use crate::harness::{Body, Fixture};
 use crate::harness_records::Built;
 use crate::requests::Ctx;
@@ -42,17 +42,6 @@ impl Tokens {
             org_user: app.login(Role::Organization, Some(org_id)).await.1,
         }
     }
-}
-
-/// A case walked to the committee and accredited on `decided_on`; returns the case and the number.
-async fn accredited<'a>(app: &'a TestApp, decided_on: &str) -> (Acc<'a>, String) {
-    let acc = Acc::to_committee(app, &[]).await;
-    let r = acc
-        .decide(json!({"outcome": "accredit", "decided_on": decided_on}))
-        .await;
-    r.assert_status(200);
-    let number = r.json()["accreditation"]["number"].as_str().unwrap().to_owned();
-    (acc, number)
 }
 
 async fn record(app: &TestApp, number: &str, token: &str) -> Value {

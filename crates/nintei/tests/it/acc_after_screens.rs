@@ -9,7 +9,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use nintei_domain::role::Role;
 use serde_json::{Value, json};
 
-use crate::acc_fixture::Acc;
+use crate::acc_fixture::{Acc, accredited};
 use crate::documents::pdf_text;
 use crate::support::{Browser, PASSWORD, TestApp, TestResponse, hidden};
 
@@ -37,14 +37,6 @@ async fn page(b: &mut Browser<'_>, path: &str) -> (String, String) {
     let html = r.text();
     let csrf = hidden(&html, "csrf");
     (html, csrf)
-}
-
-async fn accredited<'a>(app: &'a TestApp, on: &str) -> (Acc<'a>, String) {
-    let acc = Acc::to_committee(app, &[]).await;
-    let r = acc.decide(json!({"outcome": "accredit", "decided_on": on})).await;
-    r.assert_status(200);
-    let number = r.json()["accreditation"]["number"].as_str().unwrap().to_owned();
-    (acc, number)
 }
 
 async fn record(app: &TestApp, number: &str, token: &str) -> Value {

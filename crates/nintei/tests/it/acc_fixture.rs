@@ -256,6 +256,15 @@ impl<'a> Acc<'a> {
     }
 }
 
+/// A case walked to the committee and accredited on `on` (ACC-11); returns it with the accreditation number.
+pub async fn accredited<'a>(app: &'a TestApp, on: &str) -> (Acc<'a>, String) {
+    let acc = Acc::to_committee(app, &[]).await;
+    let r = acc.decide(json!({"outcome": "accredit", "decided_on": on})).await;
+    r.assert_status(200);
+    let number = r.json()["accreditation"]["number"].as_str().unwrap().to_owned();
+    (acc, number)
+}
+
 /// `[(kind, due_on)]` of a case, sorted as the API gives them.
 pub fn deadlines(case: &Value) -> Vec<(String, String)> {
     case["deadlines"]

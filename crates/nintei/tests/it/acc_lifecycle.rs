@@ -340,7 +340,7 @@ async fn acc_12_deny_appeal_due_one_month_after_receipt_moved_past_sunday() {
     );
     assert_eq!(
         case["notice"],
-        json!({"sent_on": "2026-01-13", "received_on": "2026-01-15"})
+        json!({"sent_on": "2026-01-13", "received_on": "2026-01-15", "review_report_sent_on": null})
     );
     // Only the office records notices.
     acc.post("notice", &acc.org_user, json!({"received_on": "2026-01-15"}))
@@ -354,8 +354,9 @@ async fn acc_3_withdrawal_any_time_fees_stay_due() {
     let acc = Acc::new(&app, "2026-01-10", None).await;
     acc.accept("2026-01-20").await;
     acc.plan("2026-02-28", "2026-03-10").await;
-    // Only the organization withdraws; the office gets 403, another organization 404.
-    acc.post("withdrawal", &acc.office, json!({"withdrawn_on": "2026-02-01"}))
+    // The organization withdraws (the office records a paper notice, ACC-3); the head gets 403, another
+    // organization 404.
+    acc.post("withdrawal", &acc.head, json!({"withdrawn_on": "2026-02-01"}))
         .await
         .assert_status(403);
     let other_org = app.organization("別の株式会社").await;

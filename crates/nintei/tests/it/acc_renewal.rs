@@ -6,7 +6,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use nintei_domain::role::Role;
 use serde_json::{Value, json};
 
-use crate::acc_fixture::Acc;
+use crate::acc_fixture::{Acc, accredited};
 use crate::support::TestApp;
 
 fn d(s: &str) -> NaiveDate {
@@ -57,15 +57,6 @@ async fn denied(app: &TestApp) -> Acc<'_> {
     .await
     .assert_status(200);
     acc
-}
-
-/// A case accredited on `on` (ACC-11); returns it with the accreditation number.
-async fn accredited<'a>(app: &'a TestApp, on: &str) -> (Acc<'a>, String) {
-    let acc = Acc::to_committee(app, &[]).await;
-    let r = acc.decide(json!({"outcome": "accredit", "decided_on": on})).await;
-    r.assert_status(200);
-    let number = r.json()["accreditation"]["number"].as_str().unwrap().to_owned();
-    (acc, number)
 }
 
 async fn public(app: &TestApp, number: &str) -> Value {
@@ -403,6 +394,127 @@ async fn acc_21_an_overturned_ineligibility_decision_reopens_the_case() {
     // The office decides eligibility again.
     acc.accept("2026-11-20").await;
     assert_eq!(acc.status().await, "accepted");
+}
+
+/// Overturns the appeal `id` at a meeting on `decided_on` with a new committee member.
+async fn overturn(app: &TestApp, office: &str, id: &str, decided_on: &str) {
+    let (member, _) = app.login(Role::Committee, None).await;
+    app.post_json(
+        &format!("/api/v1/accreditation/appeals/{id}/decision"),
+        Some(office),
+        &json!({"outcome": "overturned", "decided_on": decided_on, "method": "meeting", "members": [member],
+                "reason": "資料により受審資格を確認できた"}),
+    )
+    .await
+    .assert_status(200);
+}
+
+#[tokio::test]
+async fn acc_1_acc_21_a_stop_for_lost_eligibility_is_appealed_and_the_review_resumes_where_it_stopped() {
+    let app = TestApp::new().await;
+    let acc = Acc::new(&app, "2026-09-01", None).await;
+    acc.accept("2026-09-10").await;
+    acc.plan("2026-11-30", "2026-12-01").await;
+    acc.post(
+        "stop",
+        &acc.office,
+        json!({"stopped_on": "2026-10-01", "reason": "サービスaの提供を終了したとの報告"}),
+    )
+    .await
+    .assert_status(200);
+    let case = acc.case().await;
+    assert_eq!(case["status"], "stopped");
+    assert!(crate::acc_fixture::deadlines(&case).is_empty());
+    // Appealed as a decision of no eligibility, the month counted from when it was known.
+    let r = app
+        .post_json(
+            &acc.path("appeals"),
+            Some(&acc.org_user),
+            &appeal_body("2026-10-03", "2026-10-20"),
+        )
+        .await;
+    r.assert_status(201);
+    assert_eq!(r.json()["subject"], "ineligibility");
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    overturn(&app, &acc.office, &id, "2026-11-10").await;
+    // The review resumes in the self-study, which is due again.
+    let case = acc.case().await;
+    assert_eq!(case["status"], "self_study");
+    assert_eq!(
+        crate::acc_fixture::deadlines(&case),
+        crate::acc_fixture::pairs(&[("self_study", "2026-11-30")])
+    );
+    acc.submit_self_study("2026-11-20").await;
+    assert_eq!(acc.status().await, "site_visit");
+}
+
+#[tokio::test]
+async fn acc_1_3_acc_21_after_an_overturned_ineligibility_the_corrected_legal_form_lets_the_office_accept() {
+    let app = TestApp::new().await;
+    let acc = Acc::new(&app, "2026-09-01", None).await;
+    let change = |legal_form: &str| json!({"notified_on": "2026-09-05", "legal_form": legal_form});
+    let org_path = format!("/api/v1/organizations/{}/changes", acc.org_id);
+    // Recorded as a limited liability partnership: computed not eligible (ACC-1(3)), so only a refusal is possible.
+    app.post_json(&org_path, Some(&acc.office), &change("llp"))
+        .await
+        .assert_status(200);
+    assert_eq!(acc.case().await["eligibility"]["eligible"], false);
+    acc.post(
+        "eligibility",
+        &acc.office,
+        json!({"eligible": true, "decided_on": "2026-09-30"}),
+    )
+    .await
+    .assert_status(409);
+    acc.post(
+        "eligibility",
+        &acc.office,
+        json!({"eligible": false, "decided_on": "2026-09-30"}),
+    )
+    .await
+    .assert_status(200);
+    let r = app
+        .post_json(
+            &acc.path("appeals"),
+            Some(&acc.org_user),
+            &appeal_body("2026-10-02", "2026-10-20"),
+        )
+        .await;
+    r.assert_status(201);
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    overturn(&app, &acc.office, &id, "2026-11-10").await;
+    assert_eq!(acc.status().await, "submitted");
+    // The record was wrong: the organization corrects its legal form (and address), and the office accepts.
+    let bad = app
+        .post_json(
+            &org_path,
+            Some(&acc.org_user),
+            &json!({"notified_on": "2026-11-11", "legal_form": "合同"}),
+        )
+        .await;
+    bad.assert_status(400);
+    assert_eq!(bad.error_fields(), vec!["legal_form"]);
+    let r = app
+        .post_json(
+            &org_path,
+            Some(&acc.org_user),
+            &json!({"notified_on": "2026-11-11", "legal_form": "kabushiki_kaisha",
+                    "prefecture": "40", "address": "福岡県北九州市小倉北区1-1"}),
+        )
+        .await;
+    r.assert_status(200);
+    assert_eq!(r.json()["legal_form"], "kabushiki_kaisha");
+    assert_eq!(r.json()["address"], "福岡県北九州市小倉北区1-1");
+    // A prefecture that contradicts the address is refused as on creation (REG-8).
+    app.post_json(
+        &org_path,
+        Some(&acc.org_user),
+        &json!({"notified_on": "2026-11-11", "prefecture": "13"}),
+    )
+    .await
+    .assert_status(400);
+    assert_eq!(acc.case().await["eligibility"]["eligible"], true);
+    assert_eq!(acc.accept("2026-11-20").await["status"], "accepted");
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use serde_json::{Value, json};
 
-use crate::acc_fixture::Acc;
+use crate::acc_fixture::{Acc, accredited};
 use crate::support::TestApp;
 
 const API: &str = "/api/v1/accreditations";
@@ -15,14 +15,6 @@ fn at(app: &TestApp, day: &str) {
     let day = NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
     app.clock
         .set(Utc.from_utc_datetime(&day.and_hms_opt(1, 0, 0).unwrap()));
-}
-
-async fn accredited<'a>(app: &'a TestApp, on: &str) -> (Acc<'a>, String) {
-    let acc = Acc::to_committee(app, &[]).await;
-    let r = acc.decide(json!({"outcome": "accredit", "decided_on": on})).await;
-    r.assert_status(200);
-    let number = r.json()["accreditation"]["number"].as_str().unwrap().to_owned();
-    (acc, number)
 }
 
 /// Pays in full every unpaid invoice of the case `acc.case_id`.

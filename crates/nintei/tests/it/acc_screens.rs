@@ -360,3 +360,44 @@ async fn acc_10_the_organization_and_the_committee_read_the_reports_standards_ra
         );
     }
 }
+
+#[tokio::test]
+async fn acc_6_the_submission_form_shows_the_sections_still_missing_a_narrative_or_evidence() {
+    let app = TestApp::new().await;
+    let acc = crate::acc_fixture::Acc::new(&app, "2025-09-01", None).await;
+    acc.accept("2025-09-10").await;
+    acc.plan("2025-10-31", "2025-11-10").await;
+    let study = app.get(&acc.path("self-study"), Some(&acc.org_user)).await.json();
+    let sections = study["progress"]["sections"].as_array().unwrap().clone();
+    let first = sections[0]["section_code"].as_str().unwrap().to_owned();
+    let (mut org, _, _) = signed_in(&app, Role::Organization, Some(&acc.org_id)).await;
+    let page = org
+        .get(&format!("/accreditation/cases/{}", acc.case_id))
+        .await
+        .text();
+    assert!(page.contains("id=\"study-missing\""), "the warning is shown");
+    assert!(
+        page.matches("<li>").count() >= sections.len(),
+        "every incomplete section is listed"
+    );
+    assert!(page.contains(&format!("{first} ")), "{first} is listed");
+    // Written: the section is no longer listed for its narrative (its evidence is still missing).
+    acc.post(
+        "self-study/narratives",
+        &acc.org_user,
+        json!({"section": first, "body": "倫理綱領を定め、年1回の研修で確認している。"}),
+    )
+    .await
+    .assert_status(200);
+    let page = org
+        .get(&format!("/accreditation/cases/{}", acc.case_id))
+        .await
+        .text();
+    let line = page
+        .split("<li>")
+        .find(|l| l.starts_with(&format!("{first} ")))
+        .expect("still listed for its evidence")
+        .to_owned();
+    assert!(!line.contains("未記入"), "{line}");
+    assert!(line.contains("エビデンス"), "{line}");
+}

@@ -13,7 +13,7 @@ use crate::acc_fixture::{Acc, BASE};
 use crate::harness::{BOUNDARY, multipart};
 use crate::support::{Browser, PASSWORD, TestApp, TestResponse, hidden};
 
-const PDF: &[u8] = b"%PDF-1.4\n% nintei test\n1 0 obj << >> endobj\n%%EOF\n";
+pub(crate) const PDF: &[u8] = b"%PDF-1.4\n% nintei test\n1 0 obj << >> endobj\n%%EOF\n";
 const DOCX_TYPES: &[u8] = br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#;
 
 /// A zip archive of `(name, content, deflate?)` entries, written the way Office writes them.
@@ -67,14 +67,14 @@ fn zip(entries: &[(&str, &[u8], bool)]) -> Vec<u8> {
     out
 }
 
-fn docx() -> Vec<u8> {
+pub(crate) fn docx() -> Vec<u8> {
     zip(&[
         ("[Content_Types].xml", DOCX_TYPES, true),
         ("word/document.xml", b"<w:document/>", true),
     ])
 }
 
-fn sha256(b: &[u8]) -> String {
+pub(crate) fn sha256(b: &[u8]) -> String {
     nintei_store::sha256_hex(b)
 }
 
@@ -94,7 +94,7 @@ fn files_on_disk(app: &TestApp) -> usize {
     walk(&app.state.config.files_dir)
 }
 
-async fn upload(
+pub(crate) async fn upload(
     app: &TestApp,
     case_id: &str,
     token: &str,
@@ -123,7 +123,7 @@ async fn upload(
 }
 
 /// A case accepted (2025-09-10) and planned: self-study due 2025-10-31, site visit 2025-11-10.
-async fn planned(app: &TestApp) -> Acc<'_> {
+pub(crate) async fn planned(app: &TestApp) -> Acc<'_> {
     let acc = Acc::new(app, "2025-09-01", None).await;
     acc.accept("2025-09-10").await;
     acc.plan("2025-10-31", "2025-11-10").await;
@@ -382,7 +382,7 @@ async fn acc_3_downloads_are_audited_attachments_and_404_for_anyone_who_may_not_
     assert_eq!(list["items"][0]["sha256"], sha256(PDF));
 }
 
-async fn study(app: &TestApp, acc: &Acc<'_>, token: &str) -> Value {
+pub(crate) async fn study(app: &TestApp, acc: &Acc<'_>, token: &str) -> Value {
     let r = app
         .get(&format!("{BASE}/{}/self-study", acc.case_id), Some(token))
         .await;
@@ -847,157 +847,4 @@ async fn acc_6_the_screens_upload_write_and_download() {
     let s = study(&app, &acc, &acc.office).await;
     assert_eq!(s["format_status"], "submitted");
     assert_eq!(s["confirmation"]["confirmed_on"], "2025-10-20");
-}
-
-/// The text of each page of a PDF (`pdftotext -f N -l N`), without white space.
-fn pdf_pages(pdf: &[u8]) -> Vec<String> {
-    let dir = std::env::temp_dir().join(format!("nintei-it-binder-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("binder.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let info = std::process::Command::new("pdfinfo")
-        .arg(&path)
-        .output()
-        .expect("pdfinfo (poppler-utils)");
-    let pages: usize = String::from_utf8_lossy(&info.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse().unwrap()))
-        .expect("a page count");
-    let texts = (1..=pages)
-        .map(|p| {
-            let out = std::process::Command::new("pdftotext")
-                .args(["-f", &p.to_string(), "-l", &p.to_string()])
-                .arg(&path)
-                .arg("-")
-                .output()
-                .unwrap();
-            String::from_utf8(out.stdout)
-                .unwrap()
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect()
-        })
-        .collect();
-    let _ = std::fs::remove_dir_all(&dir);
-    texts
-}
-
-#[tokio::test]
-async fn acc_6_the_binder_puts_the_confirmation_first_numbers_pages_and_embeds_the_evidence() {
-    let app = TestApp::new().await;
-    let acc = planned(&app).await;
-    let id = acc.case_id.clone();
-    let s = study(&app, &acc, &acc.org_user).await;
-    let section = s["progress"]["sections"][0]["section_code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let standard = s["evidence_table"][0]["standard"].as_str().unwrap().to_owned();
-    acc.post(
-        "self-study/narratives",
-        &acc.org_user,
-        json!({"section": section, "body": "倫理綱領を定め、毎年の研修で周知している。"}),
-    )
-    .await
-    .assert_status(200);
-    // Evidence: a real two-page PDF (made by the document engine) and a Word file (named only).
-    let evidence_pdf = nintei_docs::self_study_binder(
-        &nintei_docs::Binder {
-            organization_name: "証拠資料見本".into(),
-            unit_name: None,
-            representative: "見本".into(),
-            confirmed_on: chrono::NaiveDate::from_ymd_opt(2025, 10, 1).unwrap(),
-            applied_on: chrono::NaiveDate::from_ymd_opt(2025, 9, 1).unwrap(),
-            sections: Vec::new(),
-            evidence: Vec::new(),
-        },
-        &nintei_docs::DocOptions::default(),
-    )
-    .unwrap();
-    let embedded = pdf_pages(&evidence_pdf).len();
-    assert!(embedded >= 2);
-    for (name, ctype, bytes) in [
-        ("倫理規程.pdf", "application/pdf", evidence_pdf.clone()),
-        (
-            "研修記録.docx",
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            docx(),
-        ),
-    ] {
-        let bytes: Vec<u8> = bytes;
-        upload(
-            &app,
-            &id,
-            &acc.org_user,
-            &[("purpose", "evidence"), ("standard", &standard)],
-            name,
-            ctype,
-            &bytes,
-        )
-        .await
-        .assert_status(201);
-    }
-    let (_, email) = app.user(Role::Organization, Some(&acc.org_id)).await;
-    let mut org = Browser::new(&app);
-    org.sign_in(&email, PASSWORD).await.assert_status(303);
-    let binder = format!("/accreditation/cases/{id}/self-study/binder.pdf");
-    // ACC-6: no binder before the representative's confirmation (its first page).
-    org.get(&binder).await.assert_status(409);
-
-    acc.confirm("2025-10-19").await;
-    let audit = app.count("audit_events").await;
-    let r = org.get(&binder).await;
-    r.assert_status(200);
-    assert_eq!(r.header("content-type"), "application/pdf");
-    assert_eq!(
-        app.count("audit_events").await,
-        audit + 1,
-        "handing out the binder is audited"
-    );
-    // NINTEI_KEEP_BINDER=DIR keeps the binder to look at (pdftoppm).
-    if let Ok(dir) = std::env::var("NINTEI_KEEP_BINDER") {
-        std::fs::write(std::path::Path::new(&dir).join("binder.pdf"), &r.body).unwrap();
-    }
-    let pages = pdf_pages(&r.body);
-    // The confirmation first, unnumbered; then the group index (page 1), the section index, the contents.
-    assert!(pages[0].contains("セルフスタディ確認書"), "{}", pages[0]);
-    assert!(pages[0].contains("代表取締役山田太郎"), "{}", pages[0]);
-    assert!(
-        pages[1].contains("基準群一覧") && pages[1].ends_with('1'),
-        "{}",
-        pages[1]
-    );
-    assert!(pages[2].contains("セクション一覧"), "{}", pages[2]);
-    let contents = pages.iter().position(|p| p.contains("目次")).expect("contents");
-    assert!(pages[contents].contains("自己評価の記述") && pages[contents].contains("根拠資料"));
-    let narrative = pages
-        .iter()
-        .position(|p| p.contains("倫理綱領を定め、毎年の研修で周知している。"))
-        .unwrap();
-    assert!(narrative > contents);
-    // The evidence after the narratives: the PDF's pages one by one, then the Word file named with its hash.
-    let first_embedded = pages
-        .iter()
-        .position(|p| p.contains(&format!("倫理規程.pdf（1／{embedded}ページ）")))
-        .expect("the evidence PDF's first page");
-    assert!(first_embedded > narrative);
-    for k in 2..=embedded {
-        assert!(
-            pages[first_embedded + k - 1].contains(&format!("倫理規程.pdf（{k}／{embedded}ページ）")),
-            "page {k} of the evidence on the binder's next page: {}",
-            pages[first_embedded + k - 1]
-        );
-    }
-    let word = pages.iter().position(|p| p.contains("研修記録.docx")).unwrap();
-    assert!(pages[word].contains(&sha256(&docx())));
-    // Continuous numbers: the last page is numbered one less than its position (the confirmation has none).
-    let last = pages.len() - 1;
-    assert!(pages[last].ends_with(&last.to_string()), "{}", pages[last]);
-
-    // Whoever may not see the case: 404 (another organization).
-    let other_org = app.organization("別法人").await;
-    let (_, email) = app.user(Role::Organization, Some(&other_org)).await;
-    let mut other = Browser::new(&app);
-    other.sign_in(&email, PASSWORD).await.assert_status(303);
-    other.get(&binder).await.assert_status(404);
 }

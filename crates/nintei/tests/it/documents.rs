@@ -75,6 +75,7 @@ async fn acc_letters_of_an_accredited_case_carry_its_data() {
         format!("{base}/acceptance-notice.pdf"),
         format!("{base}/result-notice.pdf"),
         format!("{base}/review-report.pdf"),
+        format!("{base}/site-visit-report.pdf"),
         format!("/accreditation/cases/{id}/invoices/{invoice_id}/invoice.pdf"),
     ] {
         assert!(html.contains(&link), "the case screen links {link}");
@@ -130,6 +131,19 @@ async fn acc_letters_of_an_accredited_case_carry_its_data() {
     assert_has(
         &t,
         &["審査報告書", "機関の長所", "改善すべき分野", "令和7年12月10日"],
+    );
+    // ACC-10: the site-visit report of the visit 2025-11-10/11, issued 2025-11-20, every standard rated 1.
+    let t = pdf_text(&org.get(&format!("{base}/site-visit-report.pdf")).await);
+    assert_has(
+        &t,
+        &[
+            "実地調査報告書",
+            "令和7年11月10日〜令和7年11月11日",
+            "令和7年11月20日",
+            "基準ごとの評価とコメント",
+            "1 完全な実践",
+            "3 部分的な実践：0件",
+        ],
     );
 
     // The western year, when the office wants it.

@@ -107,9 +107,10 @@ pub fn need(route: &str) -> Need {
             (_, "/votes" | "/decision" | "/hold/documents" | "/hold/report") => Committee,
             (_, "/plan/dates") => SelfStudy,
             (_, "/notice") => Accredited,
-            // Documents: the acceptance notice and invoice once accepted, the result notice and
-            // review report once accredited.
+            // Documents: the acceptance notice and invoice once accepted, the site-visit report once issued,
+            // the result notice and review report once accredited.
             (_, "/documents/acceptance-notice.pdf" | "/invoices/{invoice_id}/invoice.pdf") => Accepted,
+            (_, "/documents/site-visit-report.pdf") => ReportIssued,
             (_, "/documents/result-notice.pdf" | "/documents/review-report.pdf") => Accredited,
             // The self-study (ACC-6): written during the self-study, checked after the submission;
             // files (ACC-3 attachments) from the application on.

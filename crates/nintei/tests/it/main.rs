@@ -4,6 +4,7 @@
 
 mod acc_after;
 mod acc_after_screens;
+mod acc_binder;
 mod acc_cli;
 mod acc_concurrency;
 mod acc_fixture;

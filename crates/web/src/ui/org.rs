@@ -275,6 +275,7 @@ struct ShowPage {
     may_notify_change: bool,
     today: String,
     prefectures: Vec<(String, String)>,
+    legal_forms: Vec<(String, String)>,
     errors: Errors,
     history: Option<Vec<HistoryRow>>,
     notice: &'static str,
@@ -321,6 +322,10 @@ async fn show_page(
         may_notify_change: authz::organization(&actor, OrganizationAction::NotifyChange, id).is_allowed(),
         today: state.clock.today().to_string(),
         prefectures: prefecture_options(),
+        legal_forms: LegalForm::ALL
+            .iter()
+            .map(|l| (l.as_str().to_owned(), l.label_ja().to_owned()))
+            .collect(),
         errors,
         history,
         notice,
@@ -394,6 +399,9 @@ pub struct IdentityForm {
     contact_name: String,
     contact_email: String,
     contact_phone: String,
+    legal_form: String,
+    prefecture: String,
+    address: String,
 }
 
 /// REG-6: the change form of the organization's name, representative and contact (prefilled; unchanged fields
@@ -421,6 +429,10 @@ pub async fn notify_change(
             email: Some(f.contact_email),
             phone: Some(f.contact_phone),
         }),
+        // Older forms without these fields change nothing there.
+        legal_form: Some(f.legal_form).filter(|v| !v.is_empty()),
+        prefecture: Some(f.prefecture).filter(|v| !v.is_empty()),
+        address: Some(f.address).filter(|v| !v.is_empty()),
     };
     match org::notify_identity_change(&state, &s.caller, &id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/organizations/{id}")).into_response()),

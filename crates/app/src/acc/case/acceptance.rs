@@ -25,6 +25,9 @@ pub struct EligibilityInput {
     #[serde(default)]
     pub decided_on: String,
     pub reason: Option<String>,
+    /// Optional addition to API.md (ACC-3): the office confirms, on accepting, that the organization's board
+    /// decided to apply when the application itself does not say so.
+    pub board_decided: Option<bool>,
 }
 
 /// The last day of the month after `issued_on`: the invoice's due date (翌月末払い).
@@ -163,11 +166,13 @@ pub async fn decide_eligibility(
     // the head found it does not qualify records that reason unless the office gives its own.
     let unit_reason = crate::acc::impartiality::check_unit_for_eligibility(&mut tx, &case, eligible).await?;
     let reason = reason.or(unit_reason);
-    let fields = [
+    let mut fields = vec![
         ("eligibility_decision", Set::flag(eligible)),
         ("eligibility_decided_on", Set::date(decided_on)),
         ("eligibility_reason", Set::opt_text(reason.clone())),
     ];
+    let board_confirmed =
+        eligible && board_confirmation(&case, input.board_decided, decided_on, &mut fields)?;
     apply_transition(&mut tx, &case, status, &fields, now).await?;
     let mut changes = audit::diff(&[
         ("status", json!(case.status.as_str()), json!(status.as_str())),
@@ -175,6 +180,12 @@ pub async fn decide_eligibility(
         ("eligibility_decided_on", Value::Null, json!(iso(decided_on))),
         ("eligibility_reason", Value::Null, json!(reason)),
     ]);
+    if board_confirmed && let Some(obj) = changes.as_object_mut() {
+        obj.insert(
+            "board_decided".into(),
+            json!({"before": case.application.get("board_decided"), "after": true}),
+        );
+    }
     if status == CaseStatus::Accepted {
         // ACC-4, ACC-22: the acceptance notice goes with the invoice of base + add-on fees, dated the decision.
         let invoice = issue_invoice(
@@ -195,4 +206,36 @@ pub async fn decide_eligibility(
         }
     }
     finish(tx, state, caller, "acc_case.eligibility", id, changes).await
+}
+
+/// ACC-3: a case is accepted only when its board decided to apply. An application that says it did not (the form's
+/// `board_decided: false`) needs the office's confirmation on accepting; an API application that does not say
+/// (API.md has no such field) is taken as the applicant's declaration. Returns whether the office confirmed it now,
+/// adding the application's new text to `fields`.
+fn board_confirmation(
+    case: &Case,
+    confirmed: Option<bool>,
+    decided_on: NaiveDate,
+    fields: &mut Vec<(&'static str, Set)>,
+) -> AppResult<bool> {
+    let stated = case.application.get("board_decided").and_then(Value::as_bool);
+    match (stated, confirmed) {
+        (Some(true), _) | (None, None | Some(false)) => return Ok(false),
+        (Some(false), None | Some(false)) => {
+            return Err(AppError::Conflict(
+                "ACC-3: 理事会等が申請を決定したことが確認されていません。議事録等で確認してから受理してください \
+                 (the board's decision to apply is not on record)"
+                    .into(),
+            ));
+        }
+        (_, Some(true)) => {}
+    }
+    let mut application = case.application.clone();
+    if let Some(obj) = application.as_object_mut() {
+        obj.insert("board_decided".into(), json!(true));
+        obj.insert("board_confirmed_on".into(), json!(iso(decided_on)));
+    }
+    let text = serde_json::to_string(&application).map_err(|e| AppError::Internal(e.to_string()))?;
+    fields.push(("application", Set::text(text)));
+    Ok(true)
 }

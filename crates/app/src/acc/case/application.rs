@@ -260,6 +260,21 @@ pub(crate) async fn apply_linked(
                 .into(),
         ));
     }
+    // ACC-19, ACC-20: an organization (unit) that holds an accreditation in force renews it or adds services to
+    // it; a second first application would give it two accreditations, both published.
+    if link.is_none()
+        && let Some((number, held)) =
+            store::in_force_for_unit(&mut *tx, organization_id, unit_name.as_deref(), today)
+                .await?
+                .into_iter()
+                .next()
+    {
+        let held: Vec<&str> = held.iter().map(|c| c.as_str()).collect();
+        return Err(AppError::Conflict(format!(
+            "この組織（部門）は認定（認定番号 {number}、サービス {}）を受けています。有効期間内の更新は更新申請で、サービスの追加は認定範囲の追加申請で行ってください (already accredited: apply for renewal or for added services instead)",
+            held.join("・")
+        )));
+    }
     let new = NewCase {
         organization_id,
         unit_name: unit_name.as_deref(),

@@ -141,6 +141,7 @@ pub async fn decide(
         // A new decision has its own notice (ACC-12).
         ("notice_sent_on", Set::opt_date(None)),
         ("notice_received_on", Set::opt_date(None)),
+        ("review_report_sent_on", Set::opt_date(None)),
     ];
     let mut accreditation = None;
     if outcome == Outcome::Accredit && case.kind == CaseKind::Initial {
@@ -314,6 +315,8 @@ pub fn decision_mail(
 pub struct NoticeInput {
     pub sent_on: Option<String>,
     pub received_on: Option<String>,
+    /// ACC-12, after an accreditation or a denial: the day the review report (審査報告書) was sent.
+    pub review_report_sent_on: Option<String>,
 }
 
 /// `POST …/notice` (ACC-12, an addition to API.md): the office records when the result notice (for a hold: the
@@ -337,7 +340,12 @@ pub async fn record_notice(
     };
     let sent_on = pick(&input.sent_on).and_then(|v| past_day(&mut errors, "sent_on", &v, today));
     let received_on = pick(&input.received_on).and_then(|v| past_day(&mut errors, "received_on", &v, today));
-    if pick(&input.sent_on).is_none() && pick(&input.received_on).is_none() {
+    let report_sent_on = pick(&input.review_report_sent_on)
+        .and_then(|v| past_day(&mut errors, "review_report_sent_on", &v, today));
+    if pick(&input.sent_on).is_none()
+        && pick(&input.received_on).is_none()
+        && pick(&input.review_report_sent_on).is_none()
+    {
         errors.push(FieldError::new(
             "sent_on",
             "送付日または受領日を入力してください (sent_on or received_on)",
@@ -359,7 +367,23 @@ pub async fn record_notice(
     }
     let sent = sent_on.or(case.notice_sent_on);
     let received = received_on.or(case.notice_received_on);
+    let report_sent = report_sent_on.or(case.review_report_sent_on);
     let mut errors = Vec::new();
+    if let Some(r) = report_sent_on {
+        // ACC-12: only an accreditation or a denial has a review report.
+        if !matches!(case.status, CaseStatus::Accredited | CaseStatus::Denied) {
+            errors.push(FieldError::new(
+                "review_report_sent_on",
+                "審査報告書は認定または否認の後に送付します (no review report for this outcome)",
+            ));
+        }
+        not_before(
+            &mut errors,
+            "review_report_sent_on",
+            r,
+            case.decided_on.map(|d| (d, "判定日")),
+        );
+    }
     if let Some(s) = sent {
         not_before(&mut errors, "sent_on", s, case.decided_on.map(|d| (d, "判定日")));
     }
@@ -380,6 +404,7 @@ pub async fn record_notice(
         &[
             ("notice_sent_on", Set::opt_date(sent)),
             ("notice_received_on", Set::opt_date(received)),
+            ("review_report_sent_on", Set::opt_date(report_sent)),
         ],
         now,
     )
@@ -395,6 +420,11 @@ pub async fn record_notice(
             "notice_received_on",
             json!(case.notice_received_on.map(iso)),
             json!(received.map(iso)),
+        ),
+        (
+            "review_report_sent_on",
+            json!(case.review_report_sent_on.map(iso)),
+            json!(report_sent.map(iso)),
         ),
     ]);
     finish(tx, state, caller, "acc_case.notice", id, changes).await

@@ -144,6 +144,7 @@ pub fn deadlines_of(case: &Case, calendar: &OfficeCalendar) -> Vec<(DeadlineKind
                 .into_iter()
                 // Once the office records the notice as sent, its own deadline for it is met.
                 .filter(|d| !(d.kind == DeadlineKind::ResultNotice && case.notice_sent_on.is_some()))
+                .filter(|d| !(d.kind == DeadlineKind::ReviewReport && case.review_report_sent_on.is_some()))
                 .map(|d| (d.kind, d.due_on))
                 .collect()
         }

@@ -66,6 +66,16 @@ pub async fn withdraw(
         ("status", json!(case.status.as_str()), json!(status.as_str())),
         ("withdrawn_on", Value::Null, json!(iso(withdrawn_on))),
         ("reason", Value::Null, json!(reason)),
+        // ACC-3: a notice in any form; the office records one received on paper (辞退届), dated as received.
+        (
+            "notice",
+            Value::Null,
+            json!(if caller.user.role == nintei_domain::role::Role::Office {
+                "paper"
+            } else {
+                "online"
+            }),
+        ),
     ]);
     finish(tx, state, caller, "acc_case.withdraw", id, changes).await
 }
@@ -110,7 +120,12 @@ pub async fn stop(
         &mut tx,
         &case,
         status,
-        &[("decision_reason", Set::text(reason.clone()))],
+        &[
+            ("decision_reason", Set::text(reason.clone())),
+            ("stopped_on", Set::date(stopped_on)),
+            // ACC-21: an overturned stop resumes the review here.
+            ("stopped_from", Set::text(case.status.as_str())),
+        ],
         now,
     )
     .await?;

@@ -219,6 +219,8 @@ async fn close_open_deadlines(tx: &mut Tx, record: &Record, on: NaiveDate, now: 
         .iter()
         .map(|r| (SUBJECT_ANNUAL_REPORT, r.id.clone()))
         .collect();
+    // The accreditation's own: the renewal deadline and the office's eligibility review (ACC-1(1)).
+    subjects.push((crate::acc::renewal::SUBJECT, record.id.clone()));
     for q in store::questions(&mut **tx, &record.id).await? {
         subjects.push((SUBJECT_QUESTION, q.id));
     }

@@ -472,12 +472,16 @@ pub struct Forms {
     vote: bool,
     decision: bool,
     notice: bool,
+    /// ACC-12: the review report's sending, after an accreditation or a denial.
+    review_report: bool,
     /// ACC-5, ACC-11: moving the planned dates; in a deferral, the additional site visit.
     plan_dates: bool,
     /// ACC-11 hold: the office records the documents' receipt; the head reports when they did not come.
     hold_documents: bool,
     hold_report: bool,
     withdraw: bool,
+    /// ACC-3: the office's withdrawal form records a notice received on paper (辞退届).
+    withdraw_on_paper: bool,
     payment: bool,
     /// ACC-21: an appeal against the ineligibility decision or the denial (the organization, or the office
     /// entering a paper filing).
@@ -506,6 +510,8 @@ struct CasePage {
     eligible: bool,
     reasons: Vec<String>,
     notes: Vec<String>,
+    /// ACC-3: the application does not say the board decided to apply; accepting asks the office to confirm it.
+    board_unconfirmed: bool,
     eligibility_decision: String,
     fees: Vec<(String, String)>,
     fees_total: String,
@@ -514,6 +520,8 @@ struct CasePage {
     plan: Vec<(String, String)>,
     surveyors: Vec<(String, bool)>,
     progress: Vec<(String, String)>,
+    /// ACC-6: before submission, the sections still lacking a narrative or evidence ("1.1 名前：…").
+    study_missing: Vec<String>,
     decision: Vec<(String, String)>,
     accreditation: Option<(String, String, String)>,
     catalog_version: String,
@@ -616,6 +624,8 @@ async fn case_page(
                 status,
                 CaseStatus::OnHold | CaseStatus::Deferred | CaseStatus::Accredited | CaseStatus::Denied
             ),
+        review_report: may(CaseAction::RecordNotice)
+            && matches!(status, CaseStatus::Accredited | CaseStatus::Denied),
         plan_dates: may(CaseAction::Plan)
             && matches!(
                 status,
@@ -624,6 +634,7 @@ async fn case_page(
         hold_documents: may(CaseAction::RecordNotice) && status == CaseStatus::OnHold,
         hold_report: caller.user.role == Role::Head && status == CaseStatus::OnHold,
         withdraw: may(CaseAction::Withdraw) && OPEN.contains(&status),
+        withdraw_on_paper: caller.user.role == Role::Office,
         payment: may(CaseAction::ManageInvoices),
         appeal: nintei_domain::authz::appeal::file(&caller.actor(), &c.organization_id).is_allowed()
             && matches!(status, CaseStatus::Ineligible | CaseStatus::Denied),
@@ -755,6 +766,24 @@ async fn case_page(
             plan.push((tr(lang, "acc.site_visit_on"), d.to_string()));
         }
     }
+    let study_missing = if forms.self_study {
+        nintei_app::acc::study::incomplete_sections(state, &loaded)
+            .await?
+            .into_iter()
+            .map(|s| {
+                let mut gaps = Vec::new();
+                if !s.has_narrative {
+                    gaps.push(tr(lang, "study.not_written"));
+                }
+                if !s.missing.is_empty() {
+                    gaps.push(format!("{}: {}", tr(lang, "study.missing"), s.missing.join("、")));
+                }
+                format!("{} {} — {}", s.section_code, s.section, gaps.join(" / "))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut progress = Vec::new();
     for (key, date) in [
         ("acc.self_study_submitted_on", c.self_study_submitted_on),
@@ -790,6 +819,9 @@ async fn case_page(
         }
         if let Some(d) = c.notice_received_on {
             decision.push((tr(lang, "acc.notice_received_on"), d.to_string()));
+        }
+        if let Some(d) = c.review_report_sent_on {
+            decision.push((tr(lang, "acc.review_report_sent_on"), d.to_string()));
         }
     }
     let assessment = if may(CaseAction::ViewAssessment)
@@ -908,6 +940,11 @@ async fn case_page(
         eligible: eligibility.eligible,
         reasons: eligibility.reasons,
         notes: eligibility.notes,
+        board_unconfirmed: c
+            .application
+            .get("board_decided")
+            .and_then(serde_json::Value::as_bool)
+            != Some(true),
         eligibility_decision,
         fees: vec![
             (tr(lang, "acc.fee_base"), money(fees.base_yen)),
@@ -924,6 +961,7 @@ async fn case_page(
             .map(|x| (x.name.clone(), x.lead))
             .collect(),
         progress,
+        study_missing,
         decision,
         accreditation: match (&c.accreditation_number, c.accredited_on, c.expires_on) {
             (Some(n), Some(on), Some(exp)) => Some((n.clone(), on.to_string(), exp.to_string())),
@@ -936,8 +974,17 @@ async fn case_page(
         forms,
         coordinators,
         surveyor_options,
+        // ACC-11: a held case is not held again, and only the head accredits it.
         outcomes: nintei_domain::acc::Outcome::ALL
             .iter()
+            .filter(|o| {
+                status != CaseStatus::OnHold
+                    || match o {
+                        nintei_domain::acc::Outcome::Hold => false,
+                        nintei_domain::acc::Outcome::Accredit => caller.user.role == Role::Head,
+                        _ => true,
+                    }
+            })
             .map(|o| (o.as_str(), tr(lang, &format!("acc.outcome.{}", o.as_str()))))
             .collect(),
         today: state.clock.today().to_string(),
@@ -1050,6 +1097,7 @@ async fn run_step(
                 },
                 decided_on: f.get("decided_on"),
                 reason: f.opt("reason"),
+                board_decided: (!f.get("board_decided").is_empty()).then_some(true),
             };
             case::decide_eligibility(state, caller, id, &input, None).await
         }
@@ -1139,6 +1187,7 @@ async fn run_step(
             let input = case::NoticeInput {
                 sent_on: f.opt("sent_on"),
                 received_on: f.opt("received_on"),
+                review_report_sent_on: f.opt("review_report_sent_on"),
             };
             case::record_notice(state, caller, id, &input, None).await
         }

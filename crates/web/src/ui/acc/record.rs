@@ -69,6 +69,17 @@ fn event_ja(kind: &str) -> &'static str {
         "certificate_issued" => "認定証の発行",
         "certificate_reissue_invoiced" => "認定証の追加発行の請求",
         "certificate_returned" => "認定証の返納",
+        "certificate_return_requested" => "認定証の返納の依頼",
+        "certificate_reissue_requested" => "認定証の再交付の依頼",
+        "service_added" => "サービスの追加",
+        "service_ended" => "サービスの中止",
+        "eligibility_lost" => "受審資格の喪失（a・c・dのサービスなし）",
+        "renewed" => "認定の更新",
+        "renewal_notice_sent" => "更新の案内の送付",
+        "extension_requested" => "有効期間の延長の申出",
+        "extended" => "有効期間の延長",
+        "extension_refused" => "有効期間の延長の不承認",
+        "appeal_filed" => "不服申立て",
         _ => "記録",
     }
 }
@@ -229,6 +240,8 @@ struct RecordPage {
     /// The organization's own users and the office: the renewal, scope and appeal forms (ACC-19, ACC-20, ACC-21).
     may_file: bool,
     revoked: bool,
+    /// ACC-1(1): in force without any of a, c, d — shown to the office as a revocation ground (ACC-18).
+    eligibility_lost: bool,
     renewable: bool,
     appeal_action: String,
     /// Every service: (code, label, accredited now).
@@ -545,6 +558,9 @@ async fn record_page(
         submitted_reports,
         may_file,
         revoked,
+        eligibility_lost: may(RecordAction::Review)
+            && !stored.is_none_or(AccreditationStatus::is_final)
+            && !nintei_domain::acc::renewal::remaining_services_keep_eligibility(&current),
         renewable: matches!(
             stored,
             Some(AccreditationStatus::Active | AccreditationStatus::Suspended)
