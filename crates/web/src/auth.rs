@@ -30,6 +30,58 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
+/// The page a visitor opened before signing in (a path on this site, percent-encoded), for ten minutes.
+pub const NEXT_COOKIE: &str = "nintei_next";
+
+/// Whether `path` may be returned to after signing in: a path on this site (not `//host`, no backslash or control
+/// character), and not the sign-in pages themselves.
+pub fn safe_return_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.chars().any(char::is_control)
+        && !path.starts_with("/login")
+        && !path.starts_with("/logout")
+        && path != "/"
+        && path.len() <= 1000
+}
+
+fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn decode_path(raw: &str) -> Option<String> {
+    let mut bytes = Vec::with_capacity(raw.len());
+    let mut it = raw.bytes();
+    while let Some(b) = it.next() {
+        if b == b'%' {
+            let hex = [it.next()?, it.next()?];
+            bytes.push(u8::from_str_radix(std::str::from_utf8(&hex).ok()?, 16).ok()?);
+        } else {
+            bytes.push(b);
+        }
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// Where a completed sign-in goes: the page asked for before it (if any, and safe), else the dashboard; with the
+/// `Set-Cookie` that forgets it.
+pub fn after_sign_in(state: &AppState, headers: &HeaderMap) -> (String, String) {
+    let to = cookie(headers, NEXT_COOKIE)
+        .and_then(decode_path)
+        .filter(|p| safe_return_path(p))
+        .unwrap_or_else(|| "/dashboard".to_owned());
+    (to, set_cookie(state, NEXT_COOKIE, "", 0))
+}
+
 /// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Path=/, Secure behind HTTPS.
 pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: i64) -> String {
     let secure = if state.config.secure_cookies {
@@ -155,16 +207,25 @@ impl FromRequestParts<AppState> for AnySession {
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let secret = cookie(&parts.headers, SESSION_COOKIE).ok_or(PageError::Login)?;
+        // A page asked for before signing in is where the sign-in returns.
+        let login = || {
+            let wanted = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+            if parts.method == axum::http::Method::GET && safe_return_path(wanted) {
+                PageError::LoginReturn(set_cookie(state, NEXT_COOKIE, &encode_path(wanted), 600))
+            } else {
+                PageError::Login
+            }
+        };
+        let secret = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(login)?;
         let now = state.clock.unix();
         let session = sessions::touch(&state.db, secret, now)
             .await?
-            .ok_or(PageError::Login)?;
+            .ok_or_else(login)?;
         let user = users::by_id(state.db.pool(), &session.user_id)
             .await?
-            .ok_or(PageError::Login)?;
+            .ok_or_else(login)?;
         if !user.active {
-            return Err(PageError::Login);
+            return Err(login());
         }
         Ok(AnySession {
             caller: Caller {

@@ -121,6 +121,8 @@ impl From<WebError> for PageError {
 #[derive(Debug)]
 pub enum PageError {
     Login,
+    /// To the sign-in page, remembering the page asked for (the `Set-Cookie` value).
+    LoginReturn(String),
     Redirect(String),
     /// The form token or the origin did not match (CSRF): 403.
     Csrf,
@@ -146,6 +148,13 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         match self {
             PageError::Login => Redirect::to("/login").into_response(),
+            PageError::LoginReturn(set_cookie) => {
+                let mut resp = Redirect::to("/login").into_response();
+                if let Ok(v) = set_cookie.parse() {
+                    resp.headers_mut().append(axum::http::header::SET_COOKIE, v);
+                }
+                resp
+            }
             PageError::Redirect(to) => Redirect::to(&to).into_response(),
             PageError::Csrf => crate::ui::csrf_refused(),
             PageError::App(e, lang) => {

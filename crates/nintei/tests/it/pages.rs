@@ -1,6 +1,6 @@
 //! Screens found wanting in the browser journeys' screenshots: error pages keep the signed-in visitor's
 //! navigation and return to the same address after a language switch; histories read as Japan time, names
-//! and "before → after".
+//! and "before → after"; a sign-in returns to the page asked for; a form's address opened again leads back.
 
 use nintei_domain::role::Role;
 
@@ -49,4 +49,48 @@ async fn a_history_reads_as_japan_time_names_and_changes() {
         html.contains("— → 株式会社れきし"),
         "the change is not before → after"
     );
+}
+
+#[tokio::test]
+async fn a_page_opened_before_signing_in_is_where_the_sign_in_returns() {
+    let app = TestApp::new().await;
+    let (_, email) = app.user(Role::Office, None).await;
+    let mut b = Browser::new(&app);
+    let r = b.get("/accreditation/cases?status=committee").await;
+    r.assert_status(303);
+    assert_eq!(r.location(), "/login");
+    let r = b.sign_in(&email, PASSWORD).await;
+    r.assert_status(303);
+    assert_eq!(r.location(), "/accreditation/cases?status=committee");
+    // Once only: the next sign-in lands on the dashboard.
+    let r = b.sign_in(&email, PASSWORD).await;
+    assert_eq!(r.location(), "/dashboard");
+    // Never another site, nor the sign-in page itself.
+    for wanted in ["//evil.example/x", "/login/totp"] {
+        let mut c = Browser::new(&app);
+        c.cookies.insert("nintei_next".into(), wanted.replace('/', "%2F"));
+        let r = c.sign_in(&email, PASSWORD).await;
+        assert_eq!(r.location(), "/dashboard", "{wanted}");
+    }
+}
+
+#[tokio::test]
+async fn a_forms_address_opened_again_leads_back_to_its_record_not_to_a_405() {
+    let app = TestApp::new().await;
+    let (_, email) = app.user(Role::Office, None).await;
+    let org = app.organization("株式会社フォーム確認").await;
+    let mut b = Browser::new(&app);
+    b.sign_in(&email, PASSWORD).await.assert_status(303);
+    let r = b.get(&format!("/organizations/{org}/changes")).await;
+    r.assert_status(303);
+    assert_eq!(r.location(), format!("/organizations/{org}"));
+    // The API keeps its 405.
+    let api = app
+        .send(
+            axum::http::Request::get("/api/v1/organizations")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(api.status.as_u16(), 405);
 }

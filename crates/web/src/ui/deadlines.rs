@@ -29,7 +29,6 @@ pub struct Row {
     due_on: String,
     due_label: String,
     title: String,
-    kind: String,
     organization: String,
     owner_key: &'static str,
     assignee: String,
@@ -191,7 +190,6 @@ async fn build_page(
             due_label: wareki(due).unwrap_or_else(|| d.due_on.clone()),
             due_on: d.due_on.clone(),
             title: d.title.clone(),
-            kind: d.kind.clone(),
             organization,
             owner_key: if d.owner == "office" {
                 "deadline.owner_office"

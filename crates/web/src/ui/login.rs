@@ -137,10 +137,16 @@ pub async fn submit(
         "session.login",
     )
     .await?;
-    let to = if pending { "/login/totp" } else { "/dashboard" };
+    if pending {
+        return Ok(with_session_cookie(
+            &state,
+            Redirect::to("/login/totp").into_response(),
+            &cookie_value,
+        ));
+    }
     Ok(with_session_cookie(
         &state,
-        Redirect::to(to).into_response(),
+        returned(&state, &headers),
         &cookie_value,
     ))
 }
@@ -278,11 +284,17 @@ pub async fn totp_submit(
         "session.second_factor",
     )
     .await?;
-    Ok(with_session_cookie(
-        &state,
-        Redirect::to("/dashboard").into_response(),
-        &secret,
-    ))
+    Ok(with_session_cookie(&state, returned(&state, &headers), &secret))
+}
+
+/// The redirect of a completed sign-in: back to the page asked for before it, or the dashboard.
+fn returned(state: &AppState, headers: &HeaderMap) -> Response {
+    let (to, forget) = crate::auth::after_sign_in(state, headers);
+    let mut resp = Redirect::to(&to).into_response();
+    if let Ok(v) = forget.parse() {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
 }
 
 /// Ends a half-signed-in session after too many wrong codes; audited; back to the sign-in page.

@@ -18,7 +18,7 @@ mod users;
 
 use askama::Template;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use nintei_domain::authz::{self, GlobalAction};
 use nintei_domain::role::Role;
 
@@ -628,7 +628,20 @@ pub async fn error_pages_for_the_visitor(
     let secret = crate::auth::cookie(req.headers(), crate::auth::SESSION_COOKIE).map(str::to_owned);
     let lang = lang_of(req.headers());
     let path = req.uri().path().to_owned();
+    let get = req.method() == axum::http::Method::GET;
     let resp = next.run(req).await;
+    // A form's address opened again (a reload or a bookmark after a form error) leads back to the record the form
+    // belongs to, not to a blank "405".
+    if get && resp.status() == StatusCode::METHOD_NOT_ALLOWED {
+        let parent = path.rsplit_once('/').map_or("/", |(p, _)| p);
+        // Only a path on this site ("//host" would leave it).
+        let parent = if parent.starts_with('/') && !parent.starts_with("//") && !parent.contains('\\') {
+            parent
+        } else {
+            "/"
+        };
+        return Redirect::to(parent).into_response();
+    }
     let Some(info) = resp.extensions().get::<ErrorInfo>().cloned() else {
         return resp;
     };
