@@ -71,9 +71,21 @@ fn paging(p: &Params, errors: &mut Vec<FieldError>) -> (i64, i64) {
             }
         },
     };
+    // API.md: `page` (from 1) and `per_page`; `limit`/`offset` (our earlier extension) still work.
+    if param(p, "page").is_some() || param(p, "per_page").is_some() {
+        let per_page = number("per_page", DEFAULT_LIMIT, 1, MAX_LIMIT);
+        let page = number("page", 1, 1, 1_000_000);
+        return (per_page, (page - 1) * per_page);
+    }
     let limit = number("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     let offset = number("offset", 0, 0, 1_000_000);
     (limit, offset)
+}
+
+/// API.md's page fields beside `items`: the total on every page, the page (from 1) and its size.
+fn page_fields(total: i64, limit: i64, offset: i64) -> Value {
+    let per_page = limit.max(1);
+    json!({"total": total, "page": offset / per_page + 1, "per_page": per_page})
 }
 
 /// `?day=` and `?evening=` (an extension of API.md): the facets of the disclosed hours a listing must
@@ -391,11 +403,17 @@ struct CacheInner {
     last_changed: HashMap<String, Option<i64>>,
     /// The API's answers, serialized once per generation (a hit sends these bytes as they are).
     bodies: HashMap<String, std::sync::Arc<str>>,
+    /// How many listings a filter finds on every page together (API.md `total`).
+    totals: HashMap<String, i64>,
 }
 
 impl CacheInner {
     fn len(&self) -> usize {
-        self.registrations.len() + self.accreditations.len() + self.last_changed.len() + self.bodies.len()
+        self.registrations.len()
+            + self.accreditations.len()
+            + self.last_changed.len()
+            + self.bodies.len()
+            + self.totals.len()
     }
 }
 
@@ -550,6 +568,36 @@ pub async fn cached_accreditations(
     through(state, |c| &mut c.accreditations, format!("{today} {f:?}"), read).await
 }
 
+/// How many registrations `f` lists on every page together (REG-5), through the cache like the pages.
+pub async fn registration_total(
+    state: &crate::state::AppState,
+    f: &registrations::PublicFilter,
+) -> AppResult<i64> {
+    let f = &registrations::PublicFilter {
+        today: Some(state.clock.today()),
+        limit: 0,
+        offset: 0,
+        ..f.clone()
+    };
+    let read = async { Ok(registrations::public_count(state.db.pool(), f).await?) };
+    through(state, |c| &mut c.totals, format!("r {f:?}"), read).await
+}
+
+/// How many accreditations `f` lists on `today` on every page together (ACC-23), through the cache.
+pub async fn accreditation_total(
+    state: &crate::state::AppState,
+    f: &acc_store::PublicFilter,
+    today: NaiveDate,
+) -> AppResult<i64> {
+    let f = &acc_store::PublicFilter {
+        limit: 0,
+        offset: 0,
+        ..f.clone()
+    };
+    let read = async { Ok(acc_store::public_accreditations_count(state.db.pool(), f, today).await?) };
+    through(state, |c| &mut c.totals, format!("a {today} {f:?}"), read).await
+}
+
 /// When the published data last changed (Unix seconds), through the cache: `read` runs once per generation (it
 /// takes the maximum over every listing, which no index serves).
 pub async fn cached_last_changed<F>(state: &crate::state::AppState, read: F) -> AppResult<Option<i64>>
@@ -569,7 +617,10 @@ pub async fn registrations_body(
     let read = async {
         let rows = cached_registrations(state, f).await?;
         let items: Vec<Value> = rows.iter().map(registration_json).collect();
-        Ok(json!({ "items": items }).to_string().into())
+        let total = registration_total(state, f).await?;
+        let mut body = page_fields(total, f.limit, f.offset);
+        body["items"] = json!(items);
+        Ok(body.to_string().into())
     };
     through(state, |c| &mut c.bodies, key, read).await
 }
@@ -584,7 +635,10 @@ pub async fn accreditations_body(
     let read = async {
         let rows = cached_accreditations(state, f, today).await?;
         let items: Vec<Value> = rows.iter().map(|a| accreditation_json(a, today)).collect();
-        Ok(json!({ "items": items }).to_string().into())
+        let total = accreditation_total(state, f, today).await?;
+        let mut body = page_fields(total, f.limit, f.offset);
+        body["items"] = json!(items);
+        Ok(body.to_string().into())
     };
     through(state, |c| &mut c.bodies, key, read).await
 }

@@ -967,6 +967,37 @@ pub async fn public_accreditations<'c, E: Executor<'c, Database = Any>>(
     f: &PublicFilter,
     today: NaiveDate,
 ) -> Result<Vec<PublicAccreditation>> {
+    let (from, binds) = public_accreditations_where(f, today);
+    let sql = format!(
+        "SELECT {PUBLIC_COLUMNS} {from} ORDER BY a.number LIMIT {} OFFSET {}",
+        f.limit.max(0),
+        f.offset.max(0)
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for b in binds {
+        q = q.bind(b);
+    }
+    let rows = q.fetch_all(ex).await?;
+    rows.iter().map(public_from_row).collect()
+}
+
+/// How many accreditations the directory lists for `f` on `today`, on every page together.
+pub async fn public_accreditations_count<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    f: &PublicFilter,
+    today: NaiveDate,
+) -> Result<i64> {
+    let (from, binds) = public_accreditations_where(f, today);
+    let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n {from}");
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for b in binds {
+        q = q.bind(b);
+    }
+    Ok(q.fetch_one(ex).await?.try_get("n")?)
+}
+
+/// The `FROM … WHERE …` of the accreditation directory and its binds (no caller text reaches the SQL).
+fn public_accreditations_where(f: &PublicFilter, today: NaiveDate) -> (String, Vec<String>) {
     let mut binds: Vec<String> = vec![
         iso(today),
         f.prefecture.clone().unwrap_or_default(),
@@ -980,19 +1011,14 @@ pub async fn public_accreditations<'c, E: Executor<'c, Database = Any>>(
         text = format!(" AND {cond}");
         binds.extend(more);
     }
-    let sql = format!(
-        "SELECT {PUBLIC_COLUMNS} FROM accreditations a JOIN organizations o ON o.id = a.organization_id \
-         WHERE a.status = 'active' AND a.expires_on >= $1 AND ($2 = '' OR o.prefecture = $2) \
-         AND a.services LIKE $3{text} ORDER BY a.number LIMIT {} OFFSET {}",
-        f.limit.max(0),
-        f.offset.max(0)
-    );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for b in binds {
-        q = q.bind(b);
-    }
-    let rows = q.fetch_all(ex).await?;
-    rows.iter().map(public_from_row).collect()
+    (
+        format!(
+            "FROM accreditations a JOIN organizations o ON o.id = a.organization_id \
+             WHERE a.status = 'active' AND a.expires_on >= $1 AND ($2 = '' OR o.prefecture = $2) \
+             AND a.services LIKE $3{text}"
+        ),
+        binds,
+    )
 }
 
 /// One accreditation as published, whatever its status (certificate verification).

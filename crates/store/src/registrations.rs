@@ -552,6 +552,40 @@ pub async fn public_list<'c, E: Executor<'c, Database = Any>>(
     ex: E,
     f: &PublicFilter,
 ) -> Result<Vec<Listed>> {
+    let (from, binds) = public_where(f);
+    let sql = format!(
+        "SELECT {COLUMNS}, o.name AS organization_name, s.name AS site_name, s.prefecture AS prefecture, \
+         s.address AS address {from} ORDER BY r.number LIMIT {} OFFSET {}",
+        f.limit.max(0),
+        f.offset.max(0)
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for b in binds {
+        q = q.bind(b);
+    }
+    let rows = q.fetch_all(ex).await?;
+    let mut listed = rows.iter().map(listed_from_row).collect::<Result<Vec<_>>>()?;
+    if let Some(today) = f.today {
+        for l in &mut listed {
+            as_of(&mut l.registration, today);
+        }
+    }
+    Ok(listed)
+}
+
+/// How many registrations the directory lists for `f`, on every page together.
+pub async fn public_count<'c, E: Executor<'c, Database = Any>>(ex: E, f: &PublicFilter) -> Result<i64> {
+    let (from, binds) = public_where(f);
+    let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n {from}");
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for b in binds {
+        q = q.bind(b);
+    }
+    Ok(q.fetch_one(ex).await?.try_get("n")?)
+}
+
+/// The `FROM … WHERE …` of the registration directory and its binds (no caller text reaches the SQL).
+fn public_where(f: &PublicFilter) -> (String, Vec<String>) {
     let mut binds: Vec<String> = vec![
         f.prefecture.clone().unwrap_or_default(),
         // Methods are stored as JSON strings; the quotes keep `phone` from matching inside other text.
@@ -580,27 +614,14 @@ pub async fn public_list<'c, E: Executor<'c, Database = Any>>(
         ));
         binds.push(iso(today));
     }
-    let sql = format!(
-        "SELECT {COLUMNS}, o.name AS organization_name, s.name AS site_name, s.prefecture AS prefecture, \
-         s.address AS address FROM registrations r JOIN organizations o ON o.id = r.organization_id \
-         JOIN sites s ON s.id = r.site_id WHERE (r.status || '') IN ('registered', 'under_investigation', \
-         'deregistration_review') AND ($1 = '' OR s.prefecture = $1) AND r.disclosure LIKE $2{text} \
-         ORDER BY r.number LIMIT {} OFFSET {}",
-        f.limit.max(0),
-        f.offset.max(0)
-    );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for b in binds {
-        q = q.bind(b);
-    }
-    let rows = q.fetch_all(ex).await?;
-    let mut listed = rows.iter().map(listed_from_row).collect::<Result<Vec<_>>>()?;
-    if let Some(today) = f.today {
-        for l in &mut listed {
-            as_of(&mut l.registration, today);
-        }
-    }
-    Ok(listed)
+    (
+        format!(
+            "FROM registrations r JOIN organizations o ON o.id = r.organization_id \
+             JOIN sites s ON s.id = r.site_id WHERE (r.status || '') IN ('registered', 'under_investigation', \
+             'deregistration_review') AND ($1 = '' OR s.prefecture = $1) AND r.disclosure LIKE $2{text}"
+        ),
+        binds,
+    )
 }
 
 /// Shows `r` with the term in force on `today` as its current term (REG-4: a scheduled next term once begun).

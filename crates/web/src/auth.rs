@@ -218,9 +218,7 @@ impl FromRequestParts<AppState> for AnySession {
         };
         let secret = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(login)?;
         let now = state.clock.unix();
-        let session = sessions::touch(&state.db, secret, now)
-            .await?
-            .ok_or_else(login)?;
+        let session = sessions::touch(&state.db, secret, now).await?.ok_or_else(login)?;
         let user = users::by_id(state.db.pool(), &session.user_id)
             .await?
             .ok_or_else(login)?;

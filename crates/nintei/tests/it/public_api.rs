@@ -95,7 +95,12 @@ async fn reg5_reg8_public_registrations_list_disclosure_only_with_search_and_fil
 
     let r = app.get("/api/v1/public/registrations", None).await;
     r.assert_status(200);
-    assert_eq!(keys(&r.json()), set(&["items"]));
+    // API.md: the page fields beside the items.
+    assert_eq!(keys(&r.json()), set(&["items", "total", "page", "per_page"]));
+    assert_eq!(
+        (&r.json()["total"], &r.json()["page"], &r.json()["per_page"]),
+        (&json!(2), &json!(1), &json!(50))
+    );
     let items = r.json()["items"].as_array().unwrap().clone();
     assert_eq!(items.len(), 2);
     let first = &items[0];
@@ -183,7 +188,28 @@ async fn reg5_reg8_public_registrations_list_disclosure_only_with_search_and_fil
             .await
             .is_empty()
     );
-    // Paging extension.
+    // API.md paging: `page` from 1 and `per_page`, the total on every page.
+    let p2 = app.get(&format!("{base}?page=2&per_page=1"), None).await.json();
+    assert_eq!(p2["items"].as_array().unwrap().len(), 1);
+    assert_eq!(p2["items"][0]["number"], json!(tokyo));
+    assert_eq!(
+        (&p2["total"], &p2["page"], &p2["per_page"]),
+        (&json!(2), &json!(2), &json!(1))
+    );
+    let past = app.get(&format!("{base}?page=3&per_page=1"), None).await.json();
+    assert!(past["items"].as_array().unwrap().is_empty());
+    assert_eq!(past["total"], 2);
+    assert_problem(&app.get(&format!("{base}?page=0"), None).await, "page");
+    assert_problem(&app.get(&format!("{base}?per_page=201"), None).await, "per_page");
+    // The directory page says how many there are and links the next page.
+    let html = app.get("/directory?per_page=1", None).await.text();
+    assert!(html.contains("（2）"), "the total is shown");
+    assert!(
+        html.contains("href=\"/directory?page=2&amp;per_page=1\"")
+            || html.contains("href=\"/directory?page=2&per_page=1\""),
+        "next page link"
+    );
+    // The earlier paging extension still works.
     assert_eq!(list(&app, &format!("{base}?limit=1")).await, vec![kokura.clone()]);
     assert_eq!(
         list(&app, &format!("{base}?limit=1&offset=1")).await,
@@ -267,7 +293,7 @@ async fn acc23_public_accreditations_list_active_only_with_acc23_fields() {
             "accredited_on": "2026-04-01",
             "expires_on": "2029-03-31",
             "status": "active"
-        }]})
+        }], "total": 1, "page": 1, "per_page": 50})
     );
     assert!(!r.text().contains("87000000"), "never revenue");
     assert_eq!(

@@ -54,6 +54,12 @@ struct DirectoryPage {
     errors: Errors,
     registrations: Vec<RegRow>,
     accreditations: Vec<AccRow>,
+    /// How many each list finds on every page together, and the links to the pages before and after this one
+    /// (empty when there is none).
+    reg_total: i64,
+    acc_total: i64,
+    prev_href: String,
+    next_href: String,
     /// the days/hours filters (disclosed counseling hours) and the open data's last update.
     days: Vec<Choice>,
     evening: bool,
@@ -150,6 +156,10 @@ pub async fn directory(
         errors: Errors::default(),
         registrations: Vec::new(),
         accreditations: Vec::new(),
+        reg_total: 0,
+        acc_total: 0,
+        prev_href: String::new(),
+        next_href: String::new(),
         days: Day::ALL
             .iter()
             .map(|d| Choice {
@@ -193,6 +203,10 @@ pub async fn directory(
             Ok(rows) => page.registrations = rows.iter().map(|r| reg_row(lang, r)).collect(),
             Err(e) => return WebError::from(e).into_response(),
         }
+        match directory::registration_total(&state, &reg_filter).await {
+            Ok(n) => page.reg_total = n,
+            Err(e) => return WebError::from(e).into_response(),
+        }
     }
     // Hours are disclosed by registered rooms only: an hours filter keeps to them, as `method` does.
     if get("method").is_empty() && !by_hours {
@@ -200,8 +214,52 @@ pub async fn directory(
             Ok(rows) => page.accreditations = rows.iter().map(|a| acc_row(lang, a)).collect(),
             Err(e) => return WebError::from(e).into_response(),
         }
+        match directory::accreditation_total(&state, &acc_filter, today).await {
+            Ok(n) => page.acc_total = n,
+            Err(e) => return WebError::from(e).into_response(),
+        }
+    }
+    // One page number for both lists: the next page exists while either list has more.
+    let (size, offset) = (reg_filter.limit.max(1), reg_filter.offset);
+    let current = offset / size + 1;
+    if offset > 0 {
+        page.prev_href = page_href(&params, current - 1, size);
+    }
+    if offset + size < page.reg_total.max(page.acc_total) {
+        page.next_href = page_href(&params, current + 1, size);
     }
     render_status(StatusCode::OK, &page)
+}
+
+/// `/directory?…` with the same filters on page `n` (`limit`/`offset` become `page`/`per_page`).
+fn page_href(params: &directory::Params, n: i64, per_page: i64) -> String {
+    let enc = |s: &str| {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    char::from(b).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    let mut pairs: Vec<(String, String)> = params
+        .iter()
+        .filter(|(k, v)| {
+            !matches!(k.as_str(), "page" | "per_page" | "limit" | "offset") && !v.trim().is_empty()
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    pairs.sort();
+    pairs.push(("page".into(), n.to_string()));
+    if per_page != directory::DEFAULT_LIMIT {
+        pairs.push(("per_page".into(), per_page.to_string()));
+    }
+    let query: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect();
+    format!("/directory?{}", query.join("&"))
 }
 
 #[derive(Template)]
