@@ -1,7 +1,9 @@
-//! Creating accounts: one path for the API, the admin screens, `nintei user add` and the demo data.
+//! Creating and changing accounts: one path for the API, the admin screens, `nintei user add` and the demo data.
 
+use nintei_domain::authz::{self, GlobalAction};
 use nintei_domain::role::Role;
-use nintei_store::{AuditEvent, audit, organizations, users};
+use nintei_store::{AuditEvent, StoreError, audit, organizations, sessions, tokens, users};
+use serde::Deserialize;
 use serde_json::json;
 
 use crate::caller::Caller;
@@ -121,4 +123,175 @@ pub async fn create_account(state: &AppState, by: Option<&Caller>, a: &NewAccoun
     audit::append(&mut tx, &event).await?;
     tx.commit().await.map_err(nintei_store::StoreError::from)?;
     Ok(id)
+}
+
+/// The body of `PATCH /api/v1/users/{id}` and of the account's form: only what is given changes.
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct AccountChange {
+    pub name: Option<String>,
+    pub role: Option<String>,
+    /// An organization user's organization; `""` or null for staff.
+    pub organization_id: Option<String>,
+    pub active: Option<bool>,
+}
+
+/// An administrator changes an account: name, role (with the organization an organization user belongs to) and
+/// whether it may sign in. Disabling an account or changing its role ends its sessions and API tokens at once.
+/// Administrators do not disable or demote themselves, and the last active administrator stays one (409).
+pub async fn change_account(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    input: &AccountChange,
+) -> AppResult<users::User> {
+    AppError::check(authz::global(&caller.actor(), GlobalAction::CreateUser))?;
+    let user = users::by_id(state.db.pool(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut errors = Vec::new();
+    let name = match &input.name {
+        Some(n) => {
+            let n = n.trim();
+            if n.is_empty() || n.chars().count() > 100 {
+                errors.push(FieldError::new(
+                    "name",
+                    "氏名を100文字以内で入力してください (1 to 100 characters)",
+                ));
+            }
+            n.to_owned()
+        }
+        None => user.name.clone(),
+    };
+    let role = match &input.role {
+        Some(r) => Role::parse(r.trim()).unwrap_or_else(|| {
+            errors.push(FieldError::new(
+                "role",
+                "admin, office, head, coordinator, surveyor, committee, organization のいずれかです",
+            ));
+            user.role
+        }),
+        None => user.role,
+    };
+    let organization_id = match &input.organization_id {
+        Some(o) if o.trim().is_empty() => None,
+        Some(o) => Some(o.trim().to_owned()),
+        None if role == Role::Organization => user.organization_id.clone(),
+        None => None,
+    };
+    match (role, &organization_id) {
+        (Role::Organization, None) => errors.push(FieldError::new(
+            "organization_id",
+            "組織の利用者には所属組織が必要です (required for organization users)",
+        )),
+        (r, Some(_)) if r != Role::Organization => errors.push(FieldError::new(
+            "organization_id",
+            "事務局・委員の利用者は組織に所属しません (only organization users belong to one)",
+        )),
+        _ => {}
+    }
+    if let Some(org) = &organization_id
+        && organizations::by_id(state.db.pool(), org).await?.is_none()
+    {
+        errors.push(FieldError::new(
+            "organization_id",
+            "該当する組織がありません (no such organization)",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let active = input.active.unwrap_or(user.active);
+    let demoted_admin = user.role == Role::Admin && user.active && (role != Role::Admin || !active);
+    if demoted_admin && user.id == caller.user.id {
+        return Err(AppError::Conflict(
+            "自分自身を無効にしたり管理者から外したりはできません (not your own account)".into(),
+        ));
+    }
+    let now = state.clock.now();
+    let ts = now.timestamp();
+    let mut tx = state.db.begin_write().await?;
+    if demoted_admin && users::active_admins(&mut *tx).await? <= 1 {
+        return Err(AppError::Conflict(
+            "有効な管理者が1人もいなくなります (the last active administrator)".into(),
+        ));
+    }
+    if !users::update_account(
+        &mut tx,
+        id,
+        &name,
+        role,
+        organization_id.as_deref(),
+        active,
+        user.version,
+        ts,
+    )
+    .await?
+    {
+        return Err(AppError::Conflict(
+            "利用者が同時に変更されました。再読み込みしてください (changed concurrently)".into(),
+        ));
+    }
+    // A disabled account, or one whose role changed, signs in again (and gets new tokens) before acting.
+    let (mut ended_sessions, mut ended_tokens) = (0, 0);
+    if !active || role != user.role || organization_id != user.organization_id {
+        ended_sessions = sessions::delete_for_user(&mut tx, id, None).await?;
+        ended_tokens = tokens::revoke_for_user(&mut tx, id, ts).await?;
+    }
+    let mut changes = audit::diff(&[
+        ("name", json!(user.name), json!(name)),
+        ("role", json!(user.role.as_str()), json!(role.as_str())),
+        (
+            "organization_id",
+            json!(user.organization_id),
+            json!(organization_id),
+        ),
+        ("active", json!(user.active), json!(active)),
+    ]);
+    if let Some(obj) = changes.as_object_mut()
+        && ended_sessions + ended_tokens > 0
+    {
+        obj.insert(
+            "ended".into(),
+            json!({"sessions": ended_sessions, "tokens": ended_tokens}),
+        );
+    }
+    audit::append(&mut tx, &caller.audit(now, "user.change", "user", id, changes)).await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    users::by_id(state.db.pool(), id).await?.ok_or(AppError::NotFound)
+}
+
+/// An administrator sends an account the password-reset mail (the same one-hour, one-use link as the public
+/// request), audited as the administrator's; 409 for a disabled account.
+pub async fn send_password_reset(state: &AppState, caller: &Caller, id: &str) -> AppResult<()> {
+    AppError::check(authz::global(&caller.actor(), GlobalAction::CreateUser))?;
+    let user = users::by_id(state.db.pool(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !user.active {
+        return Err(AppError::Conflict(
+            "無効な利用者にはパスワード再設定のメールを送れません (the account is disabled)".into(),
+        ));
+    }
+    crate::recovery::request(
+        state,
+        &user.email,
+        &format!("admin:{}", caller.user.id),
+        &caller.request_id,
+    )
+    .await?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    audit::append(
+        &mut tx,
+        &caller.audit(
+            now,
+            "user.password_reset_sent",
+            "user",
+            id,
+            json!({"email": user.email}),
+        ),
+    )
+    .await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(())
 }

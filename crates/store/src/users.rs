@@ -127,6 +127,44 @@ pub async fn count<'c, E: Executor<'c, Database = Any>>(ex: E) -> Result<i64> {
     Ok(row.try_get("n")?)
 }
 
+/// An administrator's change of an account's name, role, organization and whether it is active, if still at
+/// `expected_version`; false otherwise.
+#[allow(clippy::too_many_arguments)]
+pub async fn update_account(
+    tx: &mut Tx,
+    id: &str,
+    name: &str,
+    role: Role,
+    organization_id: Option<&str>,
+    active: bool,
+    expected_version: i64,
+    now: i64,
+) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE users SET name = $1, role = $2, organization_id = $3, active = $4, updated_at = $5, \
+         version = version + 1 WHERE id = $6 AND version = $7",
+    )
+    .bind(name.to_owned())
+    .bind(role.as_str())
+    .bind(organization_id.map(str::to_owned))
+    .bind(flag(active))
+    .bind(now)
+    .bind(id.to_owned())
+    .bind(expected_version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// How many active administrators there are (the last one is not disabled or demoted).
+pub async fn active_admins<'c, E: Executor<'c, Database = Any>>(ex: E) -> Result<i64> {
+    let row =
+        sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM users WHERE role = 'admin' AND active = 1")
+            .fetch_one(ex)
+            .await?;
+    Ok(row.try_get("n")?)
+}
+
 pub async fn set_password(tx: &mut Tx, id: &str, password_hash: &str, now: i64) -> Result<()> {
     sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2, version = version + 1 WHERE id = $3")
         .bind(password_hash.to_owned())

@@ -37,6 +37,19 @@ fn text() -> Value {
     s("string")
 }
 
+fn account_change_body() -> Value {
+    obj(
+        json!({"name": text(), "role": text(), "organization_id": text(), "active": s("boolean")}),
+        &[],
+    )
+}
+fn account_response() -> Value {
+    obj(
+        json!({"id": text(), "email": text(), "name": text(), "role": text(), "organization_id": text(),
+               "active": s("boolean"), "totp_enabled": s("boolean")}),
+        &["id", "email", "name", "role", "active"],
+    )
+}
 fn organization_body() -> Value {
     obj(
         json!({
@@ -175,6 +188,29 @@ pub const FOUNDATION: &[Op] = &[
         ok: 201,
         response: id,
         errors: &[400, 401, 403, 409],
+    },
+    Op {
+        method: "patch",
+        path: "/api/v1/users/{id}",
+        tag: "auth",
+        summary: "Change a user's name, role, organization or whether it may sign in (admin); disabling it or \
+                  changing its role ends its sessions and API tokens; the last active administrator stays one (409)",
+        auth: true,
+        body: Some(account_change_body),
+        ok: 200,
+        response: account_response,
+        errors: &[400, 401, 403, 404, 409],
+    },
+    Op {
+        method: "post",
+        path: "/api/v1/users/{id}/password-reset",
+        tag: "auth",
+        summary: "Mail a user a password-reset link (admin): 202; 409 for a disabled account",
+        auth: true,
+        body: None,
+        ok: 202,
+        response: no_content,
+        errors: &[401, 403, 404, 409, 429],
     },
     Op {
         method: "post",

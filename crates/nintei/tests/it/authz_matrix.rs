@@ -55,6 +55,10 @@ POST   /api/v1/public/password-resets          -      -                         
 POST   /api/v1/public/password-resets/{token}  -      -                         204    204           204    204  204   204  204  204
 GET    /api/v1/me                              -      -                         401    200           200    200  200   200  200  200
 POST   /api/v1/users                           -      -                         401    201           403    403  403   403  403  403
+PATCH  /api/v1/users/{id}                      own    -                         401    200           403    403  403   403  403  403
+PATCH  /api/v1/users/{id}                      other  -                         401    200           403    403  403   403  403  403
+POST   /api/v1/users/{id}/password-reset       own    -                         401    202           403    403  403   403  403  403
+POST   /api/v1/users/{id}/password-reset       other  -                         401    202           403    403  403   403  403  403
 
 # API.md: Organizations (staff outside the office see organizations only through assigned cases)
 POST   /api/v1/organizations                   -      -                         401    201           201    403  403   403  403  403
@@ -104,6 +108,12 @@ POST   /organizations/{id}/changes             other  /organizations/*          
 # Screens: administration
 GET    /admin/users                            -      -                         login  200           403    403  403   403  403  403
 POST   /admin/users                            -      /admin/users?created=1    login  303           403    403  403   403  403  403
+GET    /admin/users/{id}                       own    -                         login  200           403    403  403   403  403  403
+GET    /admin/users/{id}                       other  -                         login  200           403    403  403   403  403  403
+POST   /admin/users/{id}                       own    /admin/users/*            login  303           403    403  403   403  403  403
+POST   /admin/users/{id}                       other  /admin/users/*            login  303           403    403  403   403  403  403
+POST   /admin/users/{id}/password-reset        own    /admin/users/*            login  303           403    403  403   403  403  403
+POST   /admin/users/{id}/password-reset        other  /admin/users/*            login  303           403    403  403   403  403  403
 GET    /admin/settings                         -      -                         login  200           200    403  403   403  403  403
 POST   /admin/settings                         -      /admin/settings?saved=1   login  303           303    403  403   403  403  403
 

@@ -20,6 +20,7 @@ mod acc_rules_hold;
 mod acc_rules_plan;
 mod acc_screens;
 mod acc_selfstudy;
+mod admin_users;
 mod api_auth;
 mod api_organizations;
 mod audit;

@@ -43,6 +43,8 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
             "role": "surveyor",
             "password": "Hinoki-Kusunoki-2208",
         })),
+        "PATCH /api/v1/users/{id}" => Body::Json(json!({"name": "変更後 利用者"})),
+        "POST /api/v1/users/{id}/password-reset" => Body::Json(json!({})),
         // API.md "Organizations"
         "POST /api/v1/organizations" => Body::Json(org_body("株式会社あたらしい相談室")),
         "POST /api/v1/organizations/{id}/sites" => Body::Json(json!({
@@ -112,6 +114,14 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
             ("reg_organization", "相談機関登録事務局"),
             ("reg_title", "登録事務局長"),
         ]),
+        "POST /admin/users/{id}" => Body::form(&[
+            ("csrf", csrf),
+            ("name", "変更後 利用者"),
+            ("role", "surveyor"),
+            ("organization_id", ""),
+            ("active", "1"),
+        ]),
+        "POST /admin/users/{id}/password-reset" => Body::form(&[("csrf", csrf)]),
         "POST /admin/users" => Body::form(&[
             ("csrf", csrf),
             ("email", &format!("new-{}@harness.example", c.nonce)),

@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 
 use crate::error::{AppError, WebError};
-use crate::routing::{Routes, delete, get, post};
+use crate::routing::{Routes, delete, get, patch, post};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -25,6 +25,8 @@ pub fn routes() -> Routes {
         .route("/api/v1/auth/tokens/{id}", delete(auth_token::revoke))
         .route("/api/v1/me", get(me::show))
         .route("/api/v1/users", post(users::create))
+        .route("/api/v1/users/{id}", patch(users::change))
+        .route("/api/v1/users/{id}/password-reset", post(users::password_reset))
         .route("/api/v1/organizations", post(org::create))
         .route("/api/v1/organizations/{id}", get(org::show))
         .route("/api/v1/organizations/{id}/sites", post(org::add_site))

@@ -1,4 +1,5 @@
-//! `POST /api/v1/users` (admin): create an account.
+//! `POST /api/v1/users` (admin): create an account; `PATCH /api/v1/users/{id}`: change its name, role,
+//! organization or whether it is active; `POST /api/v1/users/{id}/password-reset`: mail it a reset link.
 
 use axum::extract::State;
 use nintei_domain::authz::{self, GlobalAction};
@@ -34,4 +35,28 @@ pub async fn create(
     };
     let id = create_account(&state, Some(&caller), &account).await?;
     Ok(created(&id))
+}
+
+/// `PATCH /api/v1/users/{id}` (admin) → 200 the account (never its password hash or second-factor secret).
+pub async fn change(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    ApiJson(input): ApiJson<nintei_app::account::AccountChange>,
+) -> WebResult<axum::Json<serde_json::Value>> {
+    let u = nintei_app::account::change_account(&state, &caller, &id, &input).await?;
+    Ok(axum::Json(serde_json::json!({
+        "id": u.id, "email": u.email, "name": u.name, "role": u.role.as_str(),
+        "organization_id": u.organization_id, "active": u.active, "totp_enabled": u.totp_enabled,
+    })))
+}
+
+/// `POST /api/v1/users/{id}/password-reset` (admin) → 202: the reset mail is queued.
+pub async fn password_reset(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> WebResult<axum::http::StatusCode> {
+    nintei_app::account::send_password_reset(&state, &caller, &id).await?;
+    Ok(axum::http::StatusCode::ACCEPTED)
 }

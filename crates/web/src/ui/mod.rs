@@ -64,6 +64,8 @@ pub fn routes() -> Routes {
         .route("/organizations/{id}/sites", post(org::add_site))
         .route("/organizations/{id}/changes", post(org::notify_change))
         .route("/admin/users", get(users::list).post(users::create))
+        .route("/admin/users/{id}", get(users::show).post(users::change))
+        .route("/admin/users/{id}/password-reset", post(users::password_reset))
         .route("/admin/settings", get(settings::show).post(settings::save))
         .route("/mail", get(mail::list))
         .route("/mail/{id}", get(mail::show))
@@ -194,6 +196,7 @@ pub const SOURCES_USING_KEYS: &[(&str, &str)] = &[
         include_str!("../../templates/organization.html"),
     ),
     ("users.html", include_str!("../../templates/users.html")),
+    ("user.html", include_str!("../../templates/user.html")),
     (
         "fee_estimate.html",
         include_str!("../../templates/fee_estimate.html"),

@@ -1,4 +1,5 @@
-//! Administrators' account screen: the list of users and the form to add one.
+//! Administrators' account screens: the list of users, the form to add one, and one user's page to change the
+//! name, role and organization, disable or re-enable the account, and send a password-reset mail.
 
 use askama::Template;
 use axum::extract::State;
@@ -31,11 +32,20 @@ pub struct UserForm {
     password: String,
 }
 
+pub struct UserRow {
+    id: String,
+    email: String,
+    name: String,
+    role_key: &'static str,
+    totp: bool,
+    active: bool,
+}
+
 #[derive(Template)]
 #[template(path = "users.html")]
 struct UsersPage {
     p: Page,
-    rows: Vec<(String, String, &'static str, bool)>,
+    rows: Vec<UserRow>,
     roles: Vec<(&'static str, &'static str)>,
     organizations: Vec<(String, String)>,
     form: UserForm,
@@ -55,7 +65,14 @@ async fn page(
         .await
         .map_err(|e| err(e.into()))?
         .into_iter()
-        .map(|u| (u.email, u.name, role_key(u.role), u.totp_enabled))
+        .map(|u| UserRow {
+            id: u.id,
+            email: u.email,
+            name: u.name,
+            role_key: role_key(u.role),
+            totp: u.totp_enabled,
+            active: u.active,
+        })
         .collect();
     let organizations = organizations::list(state.db.pool(), 1000)
         .await
@@ -142,5 +159,149 @@ pub async fn create(
             Ok(render_status(StatusCode::CONFLICT, &p))
         }
         Err(e) => Err(err(e)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// One user
+
+#[derive(Template)]
+#[template(path = "user.html")]
+struct UserPage {
+    p: Page,
+    id: String,
+    email: String,
+    name: String,
+    role: String,
+    organization_id: String,
+    active: bool,
+    roles: Vec<(&'static str, &'static str)>,
+    organizations: Vec<(String, String)>,
+    errors: Errors,
+    message: String,
+    notice: &'static str,
+}
+
+#[derive(Deserialize, Default)]
+pub struct AccountForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    organization_id: String,
+    #[serde(default)]
+    active: String,
+}
+
+#[derive(Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+async fn user_page(
+    state: &AppState,
+    s: &AnySession,
+    id: &str,
+    form: Option<&AccountForm>,
+    errors: Errors,
+    message: String,
+    notice: &'static str,
+) -> Result<UserPage, PageError> {
+    let err = in_lang(s.lang);
+    AppError::check(authz::global(&s.caller.actor(), GlobalAction::ListUsers)).map_err(&err)?;
+    let user = users::by_id(state.db.pool(), id)
+        .await
+        .map_err(|e| err(e.into()))?
+        .ok_or_else(|| err(AppError::NotFound))?;
+    let organizations = organizations::list(state.db.pool(), 1000)
+        .await
+        .map_err(|e| err(e.into()))?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    Ok(UserPage {
+        p: Page::for_session(s, "users.edit_title", &format!("/admin/users/{id}")),
+        id: user.id,
+        email: user.email,
+        name: form.map_or(user.name, |f| f.name.clone()),
+        role: form.map_or_else(|| user.role.as_str().to_owned(), |f| f.role.clone()),
+        organization_id: form.map_or_else(
+            || user.organization_id.unwrap_or_default(),
+            |f| f.organization_id.clone(),
+        ),
+        active: form.map_or(user.active, |f| !f.active.is_empty()),
+        roles: Role::ALL.iter().map(|r| (r.as_str(), role_key(*r))).collect(),
+        organizations,
+        errors,
+        message,
+        notice,
+    })
+}
+
+/// `GET /admin/users/{id}`: the user's page.
+pub async fn show(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    axum::extract::Query(q): axum::extract::Query<Done>,
+) -> Result<Response, PageError> {
+    let notice = match q.done.as_deref() {
+        Some("saved") => "users.saved",
+        Some("reset") => "users.reset_sent",
+        _ => "",
+    };
+    let p = user_page(&state, &s, &id, None, Errors::default(), String::new(), notice).await?;
+    Ok(render_status(StatusCode::OK, &p))
+}
+
+/// `POST /admin/users/{id}`: saves the name, role, organization and whether the account is active.
+pub async fn change(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    UiForm(f): UiForm<AccountForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&s.session, &f.csrf)?;
+    let input = nintei_app::account::AccountChange {
+        name: Some(f.name.clone()),
+        role: Some(f.role.clone()),
+        organization_id: Some(f.organization_id.clone()),
+        active: Some(!f.active.is_empty()),
+    };
+    let (status, errors, message) =
+        match nintei_app::account::change_account(&state, &s.caller, &id, &input).await {
+            Ok(_) => return Ok(Redirect::to(&format!("/admin/users/{id}?done=saved")).into_response()),
+            Err(AppError::Validation(errors)) => (StatusCode::BAD_REQUEST, Errors(errors), String::new()),
+            Err(AppError::Conflict(m)) => (StatusCode::CONFLICT, Errors::default(), m),
+            Err(e) => return Err(in_lang(s.lang)(e)),
+        };
+    let p = user_page(&state, &s, &id, Some(&f), errors, message, "").await?;
+    Ok(render_status(status, &p))
+}
+
+#[derive(Deserialize, Default)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /admin/users/{id}/password-reset`: mails the user a password-reset link.
+pub async fn password_reset(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    UiForm(f): UiForm<CsrfOnly>,
+) -> Result<Response, PageError> {
+    check_csrf(&s.session, &f.csrf)?;
+    match nintei_app::account::send_password_reset(&state, &s.caller, &id).await {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/users/{id}?done=reset")).into_response()),
+        Err(AppError::Conflict(m)) => {
+            let p = user_page(&state, &s, &id, None, Errors::default(), m, "").await?;
+            Ok(render_status(StatusCode::CONFLICT, &p))
+        }
+        Err(e) => Err(in_lang(s.lang)(e)),
     }
 }
