@@ -383,20 +383,21 @@ const journeys = {
     await look(page, j, '03-report-issued');
   },
 
-  /** A committee member votes; the office records a deferral (ACC-11) with its grace period and schedules the
+  /** A committee member votes to defer; the office records the deferral (ACC-11) with its grace period and schedules the
    *  additional site visit; the surveyor re-rates on it; the committee then holds the case for documents, the office
    *  records their receipt, and the head — to whom a hold is left — accredits: the number is given. */
   async office_records_the_decision(page, j, shared) {
     check(shared.accCase, 'no case');
     await signIn(page, 'committee@nintei.example');
     await page.goto(`${BASE}${shared.accCase}`);
-    await page.check('form[action$="/votes"] input[name=outcome][value=accredit]');
+    await page.check('form[action$="/votes"] input[name=outcome][value=defer]');
     await Promise.all([page.waitForURL(/done=/), page.click('form[action$="/votes"] button[type=submit]')]);
     await look(page, j, '01-voted');
     await page.context().clearCookies();
     await signIn(page, 'office@nintei.example');
     await page.goto(`${BASE}${shared.accCase}`);
-    // Deferred until 2027-05-01 (at most a year from the first deferral).
+    // The committee's vote carries a deferral (the form shows the tally); deferred until 2027-05-01.
+    check((await page.textContent('#decision-tally'))?.includes('延期1'), 'the tally is not shown');
     await page.check('form[action$="/decision"] input[name=outcome][value=defer]');
     await page.fill('#dc-date', '2026-11-01');
     await page.fill('#dc-grace', '2027-05-01');

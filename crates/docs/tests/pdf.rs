@@ -298,6 +298,11 @@ fn invoice_has_the_qualified_invoice_items_acc_22() {
         ],
     );
     assert_eq!(pages(&pdf), 1);
+    // One honorific: a person named at the organization is 様, and then the organization is not also 御中.
+    let mut named = invoice();
+    named.recipient.person = "経理部 鈴木 花子".into();
+    let t = squeezed(&nintei_docs::invoice(&named, &wareki()).unwrap());
+    assert!(t.contains("経理部鈴木花子様") && !t.contains("御中"), "{t}");
 }
 
 #[test]

@@ -8,6 +8,7 @@
 pub mod appeal;
 pub mod assessment;
 pub mod case;
+pub mod committee;
 mod csv;
 pub mod dates;
 pub mod deadlines;

@@ -578,6 +578,41 @@ pub async fn decision_count<'c, E: Executor<'c, Database = Any>>(ex: E, case_id:
     Ok(row.try_get("n")?)
 }
 
+/// ACC-8, ACC-11: how many committee members may vote on a case of `organization_id` (active, no declared
+/// conflict with it) — the base of the round's quorum.
+pub async fn voting_members<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    organization_id: &str,
+) -> Result<i64> {
+    let row = sqlx::query(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM users u WHERE u.role = 'committee' AND u.active = 1 \
+         AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.user_id = u.id AND c.organization_id = $1)",
+    )
+    .bind(organization_id.to_owned())
+    .fetch_one(ex)
+    .await?;
+    Ok(row.try_get("n")?)
+}
+
+/// The outcomes voted in `round` of a case.
+pub async fn round_votes<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    case_id: &str,
+    round: i64,
+) -> Result<Vec<Outcome>> {
+    let rows = sqlx::query("SELECT outcome FROM acc_votes WHERE case_id = $1 AND round = $2")
+        .bind(case_id.to_owned())
+        .bind(round)
+        .fetch_all(ex)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let o: String = r.try_get("outcome")?;
+            Outcome::parse(&o).ok_or_else(|| StoreError::Corrupt(format!("vote outcome {o}")))
+        })
+        .collect()
+}
+
 /// Records (or, within the same round, replaces) a member's vote; returns the vote id and whether it replaced
 /// an earlier vote.
 pub async fn put_vote(

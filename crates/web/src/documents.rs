@@ -588,7 +588,12 @@ async fn registration_certificate_pdf(
         number: reg.number.clone(),
         organization_name: listed.organization_name,
         site_name: listed.site_name,
-        site_address: format!("{prefecture}{}", listed.address),
+        // The address names its prefecture already as a rule; the prefecture goes first only when it does not.
+        site_address: if listed.address.starts_with(&prefecture) {
+            listed.address.clone()
+        } else {
+            format!("{prefecture}{}", listed.address)
+        },
         registered_on: reg.registered_on,
         expires_on: reg.expires_on,
         issued_on: state.clock.today(),

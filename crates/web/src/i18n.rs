@@ -73,6 +73,31 @@ mod tests {
         assert!(ja.len() > 20);
     }
 
+    /// Rule IDs are the office's reference, not words for people: no screen text carries one, except the notes
+    /// only staff read (listed here).
+    #[test]
+    fn no_screen_text_names_a_rule_id() {
+        const STAFF_ONLY: &[&str] = &["accr.eligibility_lost"];
+        for (lang, source) in [("ja", JA_SOURCE), ("en", EN_SOURCE)] {
+            for (key, text) in parse(source) {
+                if STAFF_ONLY.contains(&key) {
+                    continue;
+                }
+                let named = ["ACC-", "REG-"].iter().any(|p| {
+                    text.match_indices(p).any(|(i, _)| {
+                        let digits: String = text[i + p.len()..]
+                            .chars()
+                            .take_while(char::is_ascii_digit)
+                            .collect();
+                        // `REG-2026-0001` is a registration number, not a rule.
+                        !digits.is_empty() && digits.len() <= 2
+                    })
+                });
+                assert!(!named, "{lang} {key} names a rule: {text}");
+            }
+        }
+    }
+
     #[test]
     fn every_key_used_in_templates_and_code_exists() {
         let ja = parse(JA_SOURCE);

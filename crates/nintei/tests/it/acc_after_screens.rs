@@ -564,7 +564,7 @@ async fn acc_20_screens_add_a_service_and_end_one() {
     assert!(kinds.contains(&"service_ended") && kinds.contains(&"certificate_return_requested"));
     // One service left: no ending form (ending it is a lapse).
     let (html, _) = page(&mut org, &path).await;
-    assert!(!html.contains("認定サービスを中止する（ACC-20）</h3>"));
+    assert!(!html.contains("認定サービスを中止する</h3>"));
 }
 
 #[tokio::test]

@@ -408,3 +408,45 @@ async fn acc_12_recording_the_review_reports_sending_meets_its_deadline() {
             .and_then(|d| d.met_on);
     assert!(met.is_some(), "the review_report deadline is met");
 }
+
+#[tokio::test]
+async fn acc_11_a_decision_must_be_carried_by_the_rounds_votes_quorum_and_majority() {
+    let app = TestApp::new().await;
+    let acc = Acc::to_committee(&app, &[]).await;
+    let (_, second) = app.login(Role::Committee, None).await;
+    let (_, third) = app.login(Role::Committee, None).await;
+    // A member with a conflict does not count towards the quorum (ACC-8).
+    let (conflicted_id, _) = app.login(Role::Committee, None).await;
+    app.post_json(
+        "/api/v1/conflicts",
+        Some(&acc.office),
+        &json!({"user_id": conflicted_id, "organization_id": acc.org_id, "reason": "元顧問"}),
+    )
+    .await
+    .assert_status(201);
+    let accredit = json!({"outcome": "accredit", "decided_on": "2025-12-10"});
+    acc.post("votes", &acc.member, json!({"outcome": "accredit"}))
+        .await
+        .assert_status(201);
+    // One of three members voted: no quorum.
+    let r = acc.decide(accredit.clone()).await;
+    r.assert_status(409);
+    assert!(r.text().contains("定足数"), "{}", r.text());
+    // Two voted, one each way: no majority for either.
+    acc.post("votes", &second, json!({"outcome": "deny"}))
+        .await
+        .assert_status(201);
+    let r = acc.decide(accredit.clone()).await;
+    r.assert_status(409);
+    assert!(r.text().contains("過半数"), "{}", r.text());
+    acc.decide(json!({"outcome": "deny", "decided_on": "2025-12-10"}))
+        .await
+        .assert_status(409);
+    assert_eq!(acc.status().await, "committee");
+    // The third carries it.
+    acc.post("votes", &third, json!({"outcome": "accredit"}))
+        .await
+        .assert_status(201);
+    acc.decide(accredit).await.assert_status(200);
+    assert_eq!(acc.status().await, "accredited");
+}

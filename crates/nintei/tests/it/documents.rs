@@ -275,9 +275,13 @@ async fn reg_5_registration_certificate_as_pdf() {
             &number,
             "株式会社こころ相談センター",
             "小倉相談室",
-            "福岡県",
+            "福岡県北九州市小倉北区",
             "令和8年9月20日から令和11年9月19日まで",
         ],
+    );
+    assert!(
+        !t.contains("福岡県福岡県"),
+        "the prefecture is not repeated before the address"
     );
     let other_org = app.organization("株式会社よその相談室").await;
     let mut other = signed_in(&app, Role::Organization, Some(&other_org)).await;

@@ -275,6 +275,32 @@ async fn token(fx: &Fixture, role: Role) -> (String, String) {
     (s.user_id, s.token)
 }
 
+/// ACC-11: every committee member who may vote on a case of `org` (active, no conflict) votes `outcome`, so that
+/// the open round carries it whatever members the matrix has made so far. Stored directly: some members' passwords
+/// are changed by the routes under test.
+async fn carry(fx: &Fixture, case_id: &str, org: &str, outcome: &str) {
+    let pool = fx.app.state.db.pool();
+    let outcome = nintei_domain::acc::Outcome::parse(outcome).expect("outcome");
+    let round = nintei_store::acc::decision_count(pool, case_id)
+        .await
+        .expect("round");
+    let mut tx = fx.app.state.db.begin_write().await.expect("tx");
+    for u in nintei_store::users::list(pool).await.expect("users") {
+        if u.role != Role::Committee
+            || !u.active
+            || nintei_store::conflicts::exists(pool, &u.id, org)
+                .await
+                .expect("conflict")
+        {
+            continue;
+        }
+        nintei_store::acc::put_vote(&mut tx, case_id, round, &u.id, outcome, 0)
+            .await
+            .expect("vote");
+    }
+    tx.commit().await.expect("commit");
+}
+
 /// An organization user's token for `org`.
 async fn org_token(fx: &Fixture, org: &str) -> String {
     let (_, email) = fx.app.user(Role::Organization, Some(org)).await;
@@ -731,19 +757,9 @@ impl Fixture {
         if stage == ReportIssued {
             return;
         }
-        let (_, member) = token(self, Role::Committee).await;
-        ok(
-            self,
-            &format!("{case}/votes"),
-            &member,
-            json!({"outcome": "accredit"}),
-            201,
-        )
-        .await;
-        if stage == Committee {
-            return;
-        }
         if stage == Denied {
+            // Decided at a meeting whose votes were not entered (ACC-11 compares nothing then): no member is
+            // involved in the denial, so every member may review the appeal against it (ACC-21).
             ok(
                 self,
                 &format!("{case}/decision"),
@@ -762,6 +778,21 @@ impl Fixture {
             .await;
             return;
         }
+        let (_, member) = token(self, Role::Committee).await;
+        ok(
+            self,
+            &format!("{case}/votes"),
+            &member,
+            json!({"outcome": "accredit"}),
+            201,
+        )
+        .await;
+        if stage == Committee {
+            // The round carries an accreditation (ACC-11): the decision route's body records it.
+            carry(self, &b.id, &b.org, "accredit").await;
+            return;
+        }
+        carry(self, &b.id, &b.org, "accredit").await;
         let decided = ok(
             self,
             &format!("{case}/decision"),

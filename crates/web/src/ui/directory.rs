@@ -86,7 +86,11 @@ fn reg_row(lang: Lang, r: &Listed) -> RegRow {
         number: r.registration.number.clone(),
         organization_name: r.organization_name.clone(),
         site_name: r.site_name.clone(),
-        prefecture: prefecture_label(lang, &r.prefecture),
+        // The address usually names its prefecture already: 「東京都 東京都千代田区…」 says it twice.
+        prefecture: match Prefecture::from_code(&r.prefecture) {
+            Ok(p) if lang == Lang::Ja && r.address.starts_with(p.name_ja()) => String::new(),
+            _ => prefecture_label(lang, &r.prefecture),
+        },
         address: r.address.clone(),
         methods: r
             .registration

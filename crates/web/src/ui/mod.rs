@@ -73,16 +73,16 @@ pub fn routes() -> Routes {
         .route("/accreditation/appeals", get(acc::appeal::list))
         .route("/accreditation/appeals/{id}", get(acc::appeal::show))
         .route("/accreditation/appeals/{id}/{action}", post(acc::appeal::step))
-        .route("/accreditation/standards", get(acc::case::standards))
+        .route("/accreditation/standards", get(acc::ratings::standards))
         .route(
             "/accreditation/cases",
-            get(acc::case::list).post(acc::case::apply_submit),
+            get(acc::case::list).post(acc::apply::apply_submit),
         )
-        .route("/accreditation/cases/new", get(acc::case::apply_form))
+        .route("/accreditation/cases/new", get(acc::apply::apply_form))
         .route("/accreditation/cases/{id}", get(acc::case::show))
         .route(
             "/accreditation/cases/{id}/ratings",
-            get(acc::case::ratings).post(acc::case::rate),
+            get(acc::ratings::ratings).post(acc::ratings::rate),
         )
         .route("/accreditation/cases/{id}/{step}", post(acc::case::step))
         .merge(registration_routes())
@@ -250,6 +250,8 @@ pub const SOURCES_USING_KEYS: &[(&str, &str)] = &[
         include_str!("../../templates/acc_standards.html"),
     ),
     ("ui/acc/case.rs", include_str!("acc/case.rs")),
+    ("ui/acc/apply.rs", include_str!("acc/apply.rs")),
+    ("ui/acc/ratings.rs", include_str!("acc/ratings.rs")),
     ("acc_study.html", include_str!("../../templates/acc_study.html")),
     (
         "questionnaire.html",

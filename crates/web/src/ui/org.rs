@@ -25,7 +25,7 @@ fn prefecture_label(code: &str) -> String {
 fn prefecture_options() -> Vec<(String, String)> {
     Prefecture::ALL
         .iter()
-        .map(|p| (p.code().to_owned(), format!("{} {}", p.code(), p.name_ja())))
+        .map(|p| (p.code().to_owned(), p.name_ja().to_owned()))
         .collect()
 }
 

@@ -5,12 +5,14 @@ use crate::caller::Caller;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::state::AppState;
 use nintei_domain::acc::case::{self as machine, TransitionError};
+use nintei_domain::acc::committee::{NotCarried, Tally, check_carried};
 use nintei_domain::acc::dates::accreditation_expires_on;
 use nintei_domain::acc::renewal::CaseKind;
 use nintei_domain::acc::{Action, CaseStatus, Decision, Outcome};
 use nintei_domain::authz::acc::CaseAction;
 use nintei_domain::role::Role;
-use nintei_store::acc::{self as store, Set};
+use nintei_store::Tx;
+use nintei_store::acc::{self as store, Case, Set};
 use nintei_store::audit;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -110,6 +112,16 @@ pub async fn decide(
         let hold = hold_of(&mut tx, &case, &calendar).await?;
         nintei_domain::acc::hold::check_decision(&hold, outcome, caller.user.role == Role::Head)
             .map_err(hold_refused)?;
+    }
+    // ACC-11: the committee's decision is what its recorded votes carry (the head's accreditation of a held case
+    // is the head's own).
+    let heads_own =
+        case.status == CaseStatus::OnHold && caller.user.role == Role::Head && outcome == Outcome::Accredit;
+    if !heads_own {
+        let tally = round_tally(&mut tx, &case).await?;
+        let members = store::voting_members(&mut *tx, &case.organization_id).await?;
+        let members = usize::try_from(members).unwrap_or(0);
+        check_carried(outcome, &tally, members).map_err(|e| not_carried(e, outcome, &tally))?;
     }
     let mut errors = Vec::new();
     let previous = latest(&[
@@ -428,4 +440,42 @@ pub async fn record_notice(
         ),
     ]);
     finish(tx, state, caller, "acc_case.notice", id, changes).await
+}
+
+/// The open round's votes and how many members may vote, for the decision form (ACC-11).
+pub async fn decision_tally(state: &AppState, case: &Case) -> AppResult<(Tally, usize)> {
+    let pool = state.db.pool();
+    let round = store::decision_count(pool, &case.id).await?;
+    let tally = Tally::of(&store::round_votes(pool, &case.id, round).await?);
+    let members = store::voting_members(pool, &case.organization_id).await?;
+    Ok((tally, usize::try_from(members).unwrap_or(0)))
+}
+
+/// The votes of the round now open on the case (the rounds before were decided).
+pub async fn round_tally(tx: &mut Tx, case: &Case) -> AppResult<Tally> {
+    let round = store::decision_count(&mut **tx, &case.id).await?;
+    Ok(Tally::of(&store::round_votes(&mut **tx, &case.id, round).await?))
+}
+
+fn not_carried(e: NotCarried, outcome: Outcome, t: &Tally) -> AppError {
+    let counts = format!(
+        "認定{}・保留{}・延期{}・否認{}",
+        t.accredit, t.hold, t.defer, t.deny
+    );
+    AppError::Conflict(match e {
+        NotCarried::NoQuorum {
+            cast,
+            needed,
+            members,
+        } => format!(
+            "ACC-11: 投票した委員は{cast}人で、定足数（委員{members}人の過半数、{needed}人）に達していません（{counts}） \
+             (no quorum: {cast} of {members} voted, {needed} needed)"
+        ),
+        NotCarried::NoMajority { for_it, cast } => format!(
+            "ACC-11: 「{}」は投票{cast}票中{for_it}票で、過半数ではありません（{counts}） \
+             (the votes do not carry {}: {for_it} of {cast})",
+            outcome.label_ja(),
+            outcome.as_str()
+        ),
+    })
 }

@@ -9,10 +9,9 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use nintei_domain::acc::CaseStatus;
 use nintei_domain::acc::renewal::CaseKind;
 use nintei_domain::acc::service::ServiceCode;
-use nintei_domain::acc::standards::Catalog;
-use nintei_domain::acc::{CaseStatus, Rating};
 use nintei_domain::authz::acc::CaseAction;
 use nintei_domain::fees::Yen;
 use nintei_domain::role::Role;
@@ -28,19 +27,19 @@ use nintei_app::Caller;
 use nintei_app::acc::{self, Loaded, case};
 use nintei_app::state::AppState;
 
-fn tr(lang: Lang, key: &str) -> String {
+pub(super) fn tr(lang: Lang, key: &str) -> String {
     i18n::t(lang, key).to_owned()
 }
 
-fn yen(v: i64) -> String {
+pub(super) fn yen(v: i64) -> String {
     Yen::new(u64::try_from(v).unwrap_or(0)).to_string()
 }
 
-fn status_label(lang: Lang, status: CaseStatus) -> String {
+pub(super) fn status_label(lang: Lang, status: CaseStatus) -> String {
     tr(lang, &format!("acc.status.{}", status.as_str()))
 }
 
-fn service_label(lang: Lang, code: ServiceCode) -> String {
+pub(super) fn service_label(lang: Lang, code: ServiceCode) -> String {
     match lang {
         Lang::Ja => format!("{} {}", code.as_str(), code.name_ja()),
         Lang::En => format!("{} {}", code.as_str(), code.name_en()),
@@ -97,335 +96,6 @@ pub async fn list(State(state): State<AppState>, WebUser(s): WebUser) -> Result<
         may_apply,
     };
     Ok(render_status(StatusCode::OK, &page))
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Application form (seed 003 見本)
-
-/// The flat form of the application (HTML forms have no nesting); field names follow the API where they can.
-#[derive(Deserialize, Default, Clone)]
-pub struct ApplyForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    organization_id: String,
-    #[serde(default)]
-    applied_on: String,
-    #[serde(default)]
-    unit_name: String,
-    #[serde(default)]
-    service_a: String,
-    #[serde(default)]
-    started_a: String,
-    #[serde(default)]
-    service_b: String,
-    #[serde(default)]
-    started_b: String,
-    #[serde(default)]
-    service_c: String,
-    #[serde(default)]
-    started_c: String,
-    #[serde(default)]
-    service_d: String,
-    #[serde(default)]
-    started_d: String,
-    #[serde(default)]
-    service_e: String,
-    #[serde(default)]
-    started_e: String,
-    #[serde(default)]
-    other_services: String,
-    #[serde(default)]
-    annual_revenue_yen: String,
-    #[serde(default)]
-    contact_department: String,
-    #[serde(default)]
-    contact_name: String,
-    #[serde(default)]
-    contact_phone: String,
-    #[serde(default)]
-    contact_fax: String,
-    #[serde(default)]
-    contact_email: String,
-    #[serde(default)]
-    att_pamphlets: String,
-    #[serde(default)]
-    att_philosophy: String,
-    #[serde(default)]
-    att_audit_report: String,
-    #[serde(default)]
-    att_pre_check_sheet: String,
-    #[serde(default)]
-    att_organization_chart: String,
-    #[serde(default)]
-    board_decided: String,
-    #[serde(default)]
-    unit_c1: String,
-    #[serde(default)]
-    unit_c2: String,
-    #[serde(default)]
-    unit_c3: String,
-}
-
-impl ApplyForm {
-    fn service(&self, code: ServiceCode) -> (bool, &str) {
-        let (checked, started) = match code {
-            ServiceCode::A => (&self.service_a, &self.started_a),
-            ServiceCode::B => (&self.service_b, &self.started_b),
-            ServiceCode::C => (&self.service_c, &self.started_c),
-            ServiceCode::D => (&self.service_d, &self.started_d),
-            ServiceCode::E => (&self.service_e, &self.started_e),
-        };
-        (!checked.is_empty(), started.as_str())
-    }
-
-    fn attachment(&self, name: &str) -> bool {
-        let v = match name {
-            "pamphlets" => &self.att_pamphlets,
-            "philosophy" => &self.att_philosophy,
-            "audit_report" => &self.att_audit_report,
-            "pre_check_sheet" => &self.att_pre_check_sheet,
-            _ => &self.att_organization_chart,
-        };
-        !v.is_empty()
-    }
-}
-
-pub struct ServiceRow {
-    code: &'static str,
-    label: String,
-    checked: bool,
-    started_on: String,
-    error: String,
-}
-
-#[derive(Template)]
-#[template(path = "acc_apply.html")]
-struct ApplyPage {
-    p: Page,
-    f: ApplyForm,
-    errors: Errors,
-    services: Vec<ServiceRow>,
-    attachments: Vec<(&'static str, String, bool)>,
-    organizations: Vec<(String, String)>,
-    own_organization: Option<(String, String, String)>,
-    /// (name, label key, value, input type, error)
-    contact_fields: Vec<(&'static str, &'static str, String, &'static str, String)>,
-}
-
-async fn apply_page(
-    state: &AppState,
-    s: &AnySession,
-    f: ApplyForm,
-    errors: Errors,
-) -> Result<ApplyPage, PageError> {
-    let err = in_lang(s.lang);
-    let (organizations, own_organization) = match (&s.caller.user.role, &s.caller.user.organization_id) {
-        (Role::Organization, Some(org_id)) => {
-            let org = organizations::by_id(state.db.pool(), org_id)
-                .await
-                .map_err(|e| err(e.into()))?
-                .ok_or_else(|| err(AppError::NotFound))?;
-            (Vec::new(), Some((org.id, org.name, org.address)))
-        }
-        (Role::Office, _) => (
-            organizations::list(state.db.pool(), 1000)
-                .await
-                .map_err(|e| err(e.into()))?
-                .into_iter()
-                .map(|o| (o.id, o.name))
-                .collect(),
-            None,
-        ),
-        _ => return Err(err(AppError::Forbidden)),
-    };
-    let services = ServiceCode::ALL
-        .iter()
-        .map(|c| {
-            let (checked, started) = f.service(*c);
-            ServiceRow {
-                code: c.as_str(),
-                label: service_label(s.lang, *c),
-                checked,
-                started_on: started.to_owned(),
-                error: errors
-                    .get(&format!("started_{}", c.as_str()))
-                    .unwrap_or_default()
-                    .to_owned(),
-            }
-        })
-        .collect();
-    let attachments = case::ATTACHMENTS
-        .iter()
-        .map(|a| (*a, tr(s.lang, &format!("acc.attachment.{a}")), f.attachment(a)))
-        .collect();
-    let field_error = |name: &str| errors.get(name).unwrap_or_default().to_owned();
-    let contact_fields = vec![
-        (
-            "contact_department",
-            "acc.contact_department",
-            f.contact_department.clone(),
-            "text",
-            field_error("contact_department"),
-        ),
-        (
-            "contact_name",
-            "acc.contact_name",
-            f.contact_name.clone(),
-            "text",
-            field_error("contact_name"),
-        ),
-        (
-            "contact_phone",
-            "acc.contact_phone",
-            f.contact_phone.clone(),
-            "tel",
-            field_error("contact_phone"),
-        ),
-        (
-            "contact_fax",
-            "acc.contact_fax",
-            f.contact_fax.clone(),
-            "tel",
-            field_error("contact_fax"),
-        ),
-        (
-            "contact_email",
-            "acc.contact_email",
-            f.contact_email.clone(),
-            "email",
-            field_error("contact_email"),
-        ),
-    ];
-    Ok(ApplyPage {
-        p: Page::for_session(s, "acc.apply_title", "/accreditation/cases/new"),
-        f,
-        errors,
-        services,
-        attachments,
-        organizations,
-        own_organization,
-        contact_fields,
-    })
-}
-
-pub async fn apply_form(State(state): State<AppState>, WebUser(s): WebUser) -> Result<Response, PageError> {
-    let f = ApplyForm {
-        applied_on: state.clock.today().to_string(),
-        ..ApplyForm::default()
-    };
-    let page = apply_page(&state, &s, f, Errors::default()).await?;
-    Ok(render_status(StatusCode::OK, &page))
-}
-
-/// `services[i].x` of the API input → the form's `started_{code}` / `services`, so errors land by their field.
-fn rename_service_errors(errors: Vec<FieldError>, codes: &[ServiceCode]) -> Vec<FieldError> {
-    errors
-        .into_iter()
-        .map(|e| {
-            let renamed = e
-                .field
-                .strip_prefix("services[")
-                .and_then(|rest| rest.split_once(']'))
-                .and_then(|(i, _)| i.parse::<usize>().ok())
-                .and_then(|i| codes.get(i))
-                .map(|c| format!("started_{}", c.as_str()));
-            match renamed {
-                Some(field) => FieldError::new(field, e.message),
-                None if e.field.starts_with("other_services") => FieldError::new("other_services", e.message),
-                None => FieldError::new(e.field.replace("contact.", "contact_"), e.message),
-            }
-        })
-        .collect()
-}
-
-pub async fn apply_submit(
-    State(state): State<AppState>,
-    WebUser(s): WebUser,
-    UiForm(f): UiForm<ApplyForm>,
-) -> Result<Response, PageError> {
-    check_csrf(&s.session, &f.csrf)?;
-    let err = in_lang(s.lang);
-    let organization_id = match (&s.caller.user.role, &s.caller.user.organization_id) {
-        (Role::Organization, Some(own)) => own.clone(),
-        _ => f.organization_id.trim().to_owned(),
-    };
-    let codes: Vec<ServiceCode> = ServiceCode::ALL.into_iter().filter(|c| f.service(*c).0).collect();
-    let mut ui_errors = Vec::new();
-    // ACC-3: the board must have decided to apply; the screen asks for that confirmation.
-    if f.board_decided.is_empty() {
-        ui_errors.push(FieldError::new(
-            "board_decided",
-            i18n::t(s.lang, "acc.board_required").to_owned(),
-        ));
-    }
-    let revenue = f.annual_revenue_yen.trim().replace([',', '，'], "");
-    let revenue_value = if revenue.is_empty() {
-        None
-    } else {
-        match revenue.parse::<i64>() {
-            Ok(v) => Some(v),
-            Err(_) => {
-                ui_errors.push(FieldError::new(
-                    "annual_revenue_yen",
-                    i18n::t(s.lang, "acc.revenue_number").to_owned(),
-                ));
-                Some(0)
-            }
-        }
-    };
-    let input = case::ApplicationInput {
-        organization_id,
-        unit_name: Some(f.unit_name.clone()),
-        services: codes
-            .iter()
-            .map(|c| case::ServiceInput {
-                code: c.as_str().to_owned(),
-                started_on: f.service(*c).1.to_owned(),
-            })
-            .collect(),
-        other_services: Some(f.other_services.lines().map(str::to_owned).collect()),
-        annual_revenue_yen: revenue_value,
-        applied_on: f.applied_on.clone(),
-        contact: Some(case::ApplicationContact {
-            department: Some(f.contact_department.clone()),
-            name: Some(f.contact_name.clone()),
-            phone: Some(f.contact_phone.clone()),
-            fax: Some(f.contact_fax.clone()),
-            email: Some(f.contact_email.clone()),
-        }),
-        attachments: Some(
-            case::ATTACHMENTS
-                .iter()
-                .filter(|a| f.attachment(a))
-                .map(|a| (*a).to_owned())
-                .collect(),
-        ),
-        board_decided: Some(!f.board_decided.is_empty()),
-        unit_conditions: (!f.unit_name.trim().is_empty()).then_some(nintei_domain::acc::UnitConditions {
-            has_departments_with_different_services: !f.unit_c1.is_empty(),
-            independent_policy_and_budget: !f.unit_c2.is_empty(),
-            recognized_as_independent: !f.unit_c3.is_empty(),
-        }),
-    };
-    let result = if ui_errors.is_empty() {
-        case::apply(&state, &s.caller, &input).await
-    } else {
-        Err(AppError::Validation(Vec::new()))
-    };
-    match result {
-        Ok(id) => Ok(Redirect::to(&format!("/accreditation/cases/{id}?done=apply")).into_response()),
-        Err(AppError::Validation(errors)) => {
-            ui_errors.extend(rename_service_errors(errors, &codes));
-            let page = apply_page(&state, &s, f, Errors(ui_errors)).await?;
-            Ok(render_status(StatusCode::BAD_REQUEST, &page))
-        }
-        Err(AppError::Conflict(m)) => {
-            let page = apply_page(&state, &s, f, Errors(vec![FieldError::new("unit_name", m)])).await?;
-            Ok(render_status(StatusCode::CONFLICT, &page))
-        }
-        Err(e) => Err(err(e)),
-    }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -501,7 +171,6 @@ struct CasePage {
     unit: String,
     status: String,
     status_code: &'static str,
-    version: i64,
     applied_on: String,
     services: Vec<String>,
     other_services: String,
@@ -520,11 +189,12 @@ struct CasePage {
     plan: Vec<(String, String)>,
     surveyors: Vec<(String, bool)>,
     progress: Vec<(String, String)>,
+    /// ACC-11: the open round's votes, beside the decision form.
+    tally: String,
     /// ACC-6: before submission, the sections still lacking a narrative or evidence ("1.1 名前：…").
     study_missing: Vec<String>,
     decision: Vec<(String, String)>,
     accreditation: Option<(String, String, String)>,
-    catalog_version: String,
     catalog_sample: bool,
     assessment: Option<AssessmentView>,
     votes: Option<Vec<(String, String)>>,
@@ -784,6 +454,31 @@ async fn case_page(
     } else {
         Vec::new()
     };
+    // ACC-11: the open round's tally beside the decision form (a decision the votes do not carry is refused).
+    let tally = if forms.decision {
+        let (t, members) = case::decision_tally(state, &loaded.case).await?;
+        let quorum = nintei_domain::acc::committee::quorum(members);
+        match lang {
+            Lang::Ja => format!(
+                "この回の投票：{}人（委員{members}人、定足数{quorum}人）— 認定{}・保留{}・延期{}・否認{}",
+                t.cast(),
+                t.accredit,
+                t.hold,
+                t.defer,
+                t.deny
+            ),
+            Lang::En => format!(
+                "Votes this round: {} (of {members} members, quorum {quorum}) — accredit {}, hold {}, defer {}, deny {}",
+                t.cast(),
+                t.accredit,
+                t.hold,
+                t.defer,
+                t.deny
+            ),
+        }
+    } else {
+        String::new()
+    };
     let mut progress = Vec::new();
     for (key, date) in [
         ("acc.self_study_submitted_on", c.self_study_submitted_on),
@@ -920,7 +615,6 @@ async fn case_page(
         unit: c.unit_name.clone().unwrap_or_default(),
         status: status_label(lang, status),
         status_code: status.as_str(),
-        version: c.version,
         applied_on: c.applied_on.to_string(),
         services: c
             .services
@@ -961,13 +655,13 @@ async fn case_page(
             .map(|x| (x.name.clone(), x.lead))
             .collect(),
         progress,
+        tally,
         study_missing,
         decision,
         accreditation: match (&c.accreditation_number, c.accredited_on, c.expires_on) {
             (Some(n), Some(on), Some(exp)) => Some((n.clone(), on.to_string(), exp.to_string())),
             _ => None,
         },
-        catalog_version: c.catalog_version.clone(),
         catalog_sample,
         assessment,
         votes,
@@ -1057,24 +751,24 @@ pub async fn show(
 #[derive(Deserialize, Default, Clone)]
 pub struct StepForm {
     #[serde(default)]
-    csrf: String,
+    pub(super) csrf: String,
     #[serde(flatten)]
     fields: HashMap<String, String>,
 }
 
 impl StepForm {
-    fn get(&self, name: &str) -> String {
+    pub(super) fn get(&self, name: &str) -> String {
         self.fields.get(name).cloned().unwrap_or_default()
     }
 
-    fn opt(&self, name: &str) -> Option<String> {
+    pub(super) fn opt(&self, name: &str) -> Option<String> {
         self.fields
             .get(name)
             .map(|v| v.trim().to_owned())
             .filter(|v| !v.is_empty())
     }
 
-    fn checked(&self, name: &str) -> bool {
+    pub(super) fn checked(&self, name: &str) -> bool {
         self.fields.get(name).is_some_and(|v| !v.is_empty())
     }
 }
@@ -1315,206 +1009,4 @@ pub async fn step(
         }
         Err(e) => Err(err(e)),
     }
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Ratings (ACC-9): one small form per standard, saved as you go; `?unrated=1` filters.
-
-pub struct StandardRow {
-    code: String,
-    anchor: String,
-    section: String,
-    kind: String,
-    fundamental: String,
-    title: String,
-    rating: u8,
-    comment: String,
-}
-
-#[derive(Template)]
-#[template(path = "acc_ratings.html")]
-struct RatingsPage {
-    p: Page,
-    id: String,
-    organization: String,
-    rows: Vec<StandardRow>,
-    rated: usize,
-    total: usize,
-    unrated_only: bool,
-    sample: bool,
-    may_rate: bool,
-    error_code: String,
-    errors: Errors,
-    labels: Vec<(u8, String)>,
-}
-
-#[derive(Deserialize, Default)]
-pub struct RatingsQuery {
-    unrated: Option<String>,
-}
-
-fn anchor(code: &str) -> String {
-    format!("s-{}", code.replace([' ', '.'], "-"))
-}
-
-async fn ratings_page(
-    state: &AppState,
-    s: &AnySession,
-    id: &str,
-    unrated_only: bool,
-    error_code: String,
-    errors: Errors,
-) -> Result<RatingsPage, PageError> {
-    let err = in_lang(s.lang);
-    let loaded = acc::load_for(state, &s.caller, id, CaseAction::ViewAssessment)
-        .await
-        .map_err(&err)?;
-    let catalog: Catalog = acc::catalog(state, &loaded.case.catalog_version)
-        .await
-        .map_err(&err)?;
-    let current = store::ratings(state.db.pool(), id, true)
-        .await
-        .map_err(|e| err(e.into()))?;
-    let by_code: HashMap<&str, (u8, &str)> = current
-        .iter()
-        .map(|r| (r.standard.as_str(), (r.rating, r.comment.as_str())))
-        .collect();
-    let codes = loaded.case.service_codes();
-    let in_scope: Vec<_> =
-        nintei_domain::acc::renewal::review_scope(&catalog, loaded.case.kind, &codes).collect();
-    let total = in_scope.len();
-    let rated = in_scope
-        .iter()
-        .filter(|st| by_code.contains_key(st.code.as_str()))
-        .count();
-    let rows = in_scope
-        .into_iter()
-        .filter(|st| !unrated_only || !by_code.contains_key(st.code.as_str()))
-        .map(|st| {
-            let (rating, comment) = by_code.get(st.code.as_str()).copied().unwrap_or((0, ""));
-            StandardRow {
-                anchor: anchor(&st.code),
-                code: st.code.clone(),
-                section: st.section.clone(),
-                kind: tr(s.lang, &format!("acc.kind.{}", st.kind.as_str())),
-                fundamental: st
-                    .fundamental
-                    .map(|f| tr(s.lang, &format!("acc.fundamental.{}", f.as_str())))
-                    .unwrap_or_default(),
-                title: st.title.clone(),
-                rating,
-                comment: comment.to_owned(),
-            }
-        })
-        .collect();
-    let may_rate = loaded.may(&s.caller, CaseAction::Rate)
-        && matches!(loaded.case.status, CaseStatus::SiteVisit | CaseStatus::Deferred);
-    Ok(RatingsPage {
-        p: Page::for_session(
-            s,
-            "acc.ratings_title",
-            &format!("/accreditation/cases/{id}/ratings"),
-        ),
-        id: id.to_owned(),
-        organization: loaded.organization.name.clone(),
-        rows,
-        rated,
-        total,
-        unrated_only,
-        sample: catalog.sample,
-        may_rate,
-        error_code,
-        errors,
-        labels: (1..=4)
-            .filter_map(|v| Rating::new(v).ok())
-            .map(|r| (r.get(), tr(s.lang, &format!("acc.rating.{}", r.get()))))
-            .collect(),
-    })
-}
-
-pub async fn ratings(
-    State(state): State<AppState>,
-    WebUser(s): WebUser,
-    Path(id): Path<String>,
-    Query(q): Query<RatingsQuery>,
-) -> Result<Response, PageError> {
-    let unrated_only = q.unrated.is_some_and(|u| !u.is_empty());
-    let page = ratings_page(&state, &s, &id, unrated_only, String::new(), Errors::default()).await?;
-    Ok(render_status(StatusCode::OK, &page))
-}
-
-pub async fn rate(
-    State(state): State<AppState>,
-    WebUser(s): WebUser,
-    Path(id): Path<String>,
-    UiForm(f): UiForm<StepForm>,
-) -> Result<Response, PageError> {
-    check_csrf(&s.session, &f.csrf)?;
-    let err = in_lang(s.lang);
-    let code = f.get("standard");
-    let rating = f
-        .get("rating")
-        .trim()
-        .parse::<i64>()
-        .map(serde_json::Value::from)
-        .unwrap_or_default();
-    let input = case::RatingInput {
-        standard: code.clone(),
-        rating,
-        comment: f.opt("comment"),
-    };
-    let unrated_only = f.checked("unrated");
-    let back = format!(
-        "/accreditation/cases/{id}/ratings{}#{}",
-        if unrated_only { "?unrated=1" } else { "" },
-        anchor(&code)
-    );
-    match case::rate(&state, &s.caller, &id, &input).await {
-        Ok(_) => Ok(Redirect::to(&back).into_response()),
-        Err(AppError::Validation(errors)) => {
-            let page = ratings_page(&state, &s, &id, unrated_only, code, Errors(errors)).await?;
-            Ok(render_status(StatusCode::BAD_REQUEST, &page))
-        }
-        Err(e) => Err(err(e)),
-    }
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// The catalog in force
-
-#[derive(Template)]
-#[template(path = "acc_standards.html")]
-struct StandardsPage {
-    p: Page,
-    version: String,
-    sample: bool,
-    rows: Vec<(String, String, String, String, String, String)>,
-}
-
-pub async fn standards(State(state): State<AppState>, WebUser(s): WebUser) -> Result<Response, PageError> {
-    let err = in_lang(s.lang);
-    let catalog = acc::catalog_in_force(&state).await.map_err(&err)?;
-    let rows = catalog
-        .standards
-        .iter()
-        .map(|st| {
-            (
-                st.code.clone(),
-                st.group.clone(),
-                st.section.clone(),
-                tr(s.lang, &format!("acc.kind.{}", st.kind.as_str())),
-                st.fundamental
-                    .map(|f| tr(s.lang, &format!("acc.fundamental.{}", f.as_str())))
-                    .unwrap_or_default(),
-                st.title.clone(),
-            )
-        })
-        .collect();
-    let page = StandardsPage {
-        p: Page::for_session(&s, "acc.standards_title", "/accreditation/standards"),
-        version: catalog.version,
-        sample: catalog.sample,
-        rows,
-    };
-    Ok(render_status(StatusCode::OK, &page))
 }

@@ -1419,7 +1419,7 @@ async fn registration_page(
         oh: oh_options(),
         prefectures: Prefecture::ALL
             .iter()
-            .map(|p| (p.code().to_owned(), format!("{} {}", p.code(), p.name_ja())))
+            .map(|p| (p.code().to_owned(), p.name_ja().to_owned()))
             .collect(),
         site_prefecture: listed.prefecture.clone(),
         investigations,
