@@ -168,7 +168,7 @@ impl BackgroundJob for AccSelfStudyDestruction {
 
     async fn run(self, state: &AppState, _job: &Job) -> anyhow::Result<()> {
         let day = judged_day(state, self.date);
-        let destroyed = crate::acc::study::destroy_due(state, day).await?;
+        let destroyed = crate::acc::retention::destroy_due(state, day).await?;
         tracing::info!(destroyed, %day, "self-study material destroyed");
         Ok(())
     }

@@ -116,7 +116,7 @@ fn json_text<T: Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-fn from_json<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T> {
+pub(crate) fn from_json<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T> {
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
@@ -955,127 +955,5 @@ pub async fn in_force_for_unit<'c, E: Executor<'c, Database = Any>>(
         .collect()
 }
 
-/// An accreditation as ACC-23 publishes it, with the organization's name and prefecture.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PublicAccreditation {
-    pub number: String,
-    pub organization_name: String,
-    /// The organization's JIS prefecture code (the directory's `?prefecture=` filter).
-    pub prefecture: String,
-    pub services: Vec<ServiceCode>,
-    pub accredited_on: NaiveDate,
-    pub expires_on: NaiveDate,
-    /// As stored (`active`, `suspended`, `revoked`, `lapsed`); callers derive `lapsed` from the dates.
-    pub status: String,
-}
-
-/// The public directory's accreditation query (API.md "Public", ACC-23).
-#[derive(Debug, Clone, Default)]
-pub struct PublicFilter {
-    pub q: String,
-    pub prefecture: Option<String>,
-    pub service: Option<ServiceCode>,
-    pub limit: i64,
-    pub offset: i64,
-}
-
-const PUBLIC_COLUMNS: &str = "a.number, o.name AS organization_name, o.prefecture AS prefecture, a.services, \
-    a.accredited_on, a.expires_on, a.status";
-
-fn public_from_row(r: &AnyRow) -> Result<PublicAccreditation> {
-    let services: String = r.try_get("services")?;
-    Ok(PublicAccreditation {
-        number: r.try_get("number")?,
-        organization_name: r.try_get("organization_name")?,
-        prefecture: r.try_get("prefecture")?,
-        services: from_json(&services)?,
-        accredited_on: date(r, "accredited_on")?
-            .ok_or_else(|| StoreError::Corrupt("accredited_on".into()))?,
-        expires_on: date(r, "expires_on")?.ok_or_else(|| StoreError::Corrupt("expires_on".into()))?,
-        status: r.try_get("status")?,
-    })
-}
-
-/// Active accreditations not past their expiry on `today` matching `f`, by number (ACC-23).
-pub async fn public_accreditations<'c, E: Executor<'c, Database = Any>>(
-    ex: E,
-    f: &PublicFilter,
-    today: NaiveDate,
-) -> Result<Vec<PublicAccreditation>> {
-    let (from, binds) = public_accreditations_where(f, today);
-    let sql = format!(
-        "SELECT {PUBLIC_COLUMNS} {from} ORDER BY a.number LIMIT {} OFFSET {}",
-        f.limit.max(0),
-        f.offset.max(0)
-    );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for b in binds {
-        q = q.bind(b);
-    }
-    let rows = q.fetch_all(ex).await?;
-    rows.iter().map(public_from_row).collect()
-}
-
-/// How many accreditations the directory lists for `f` on `today`, on every page together.
-pub async fn public_accreditations_count<'c, E: Executor<'c, Database = Any>>(
-    ex: E,
-    f: &PublicFilter,
-    today: NaiveDate,
-) -> Result<i64> {
-    let (from, binds) = public_accreditations_where(f, today);
-    let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n {from}");
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for b in binds {
-        q = q.bind(b);
-    }
-    Ok(q.fetch_one(ex).await?.try_get("n")?)
-}
-
-/// The `FROM … WHERE …` of the accreditation directory and its binds (no caller text reaches the SQL).
-fn public_accreditations_where(f: &PublicFilter, today: NaiveDate) -> (String, Vec<String>) {
-    let mut binds: Vec<String> = vec![
-        iso(today),
-        f.prefecture.clone().unwrap_or_default(),
-        // Services are stored as a JSON array of quoted codes.
-        f.service
-            .map(|c| format!("%\"{}\"%", c.as_str()))
-            .unwrap_or_else(|| "%".into()),
-    ];
-    let mut text = String::new();
-    if let Some((cond, more)) = crate::search::matching("accreditation", &f.q, "a.number", binds.len() + 1) {
-        text = format!(" AND {cond}");
-        binds.extend(more);
-    }
-    (
-        format!(
-            "FROM accreditations a JOIN organizations o ON o.id = a.organization_id \
-             WHERE a.status = 'active' AND a.expires_on >= $1 AND ($2 = '' OR o.prefecture = $2) \
-             AND a.services LIKE $3{text}"
-        ),
-        binds,
-    )
-}
-
-/// One accreditation as published, whatever its status (certificate verification).
-pub async fn public_accreditation<'c, E: Executor<'c, Database = Any>>(
-    ex: E,
-    number: &str,
-) -> Result<Option<PublicAccreditation>> {
-    let sql = format!(
-        "SELECT {PUBLIC_COLUMNS} FROM accreditations a JOIN organizations o ON o.id = a.organization_id \
-         WHERE a.number = $1"
-    );
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(number.to_owned())
-        .fetch_optional(ex)
-        .await?;
-    row.as_ref().map(public_from_row).transpose()
-}
-
-/// When an accreditation was last added (Unix seconds), for the open data's last-updated date.
-pub async fn accreditations_last_changed<'c, E: Executor<'c, Database = Any>>(ex: E) -> Result<Option<i64>> {
-    let row = sqlx::query("SELECT CAST(MAX(created_at) AS BIGINT) AS t FROM accreditations")
-        .fetch_one(ex)
-        .await?;
-    Ok(row.try_get("t")?)
-}
+// The public directory's queries (ACC-23) live in `acc_public`; re-exported for the callers of this module.
+pub use crate::acc_public::*;

@@ -7,6 +7,7 @@ pub mod acc;
 pub mod acc_appeals;
 pub mod acc_hold;
 pub mod acc_impartiality;
+pub mod acc_public;
 pub mod acc_records;
 pub mod acc_renewal;
 pub mod acc_study;

@@ -11,6 +11,7 @@ pub mod files;
 pub mod impartiality;
 pub mod record;
 pub mod renewal;
+pub mod retention;
 pub mod study;
 
 use chrono::{Datelike, NaiveDate};

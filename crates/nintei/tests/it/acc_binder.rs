@@ -84,7 +84,7 @@ async fn acc_6_the_self_study_material_is_destroyed_at_the_renewal_date_and_the_
         .await
         .assert_status(200);
     // Kept until the renewal date, destroyed on it, once.
-    let destroy = |day: &str| nintei_app::acc::study::destroy_due(&app.state, d(day));
+    let destroy = |day: &str| nintei_app::acc::retention::destroy_due(&app.state, d(day));
     assert_eq!(destroy("2028-12-09").await.unwrap(), 0);
     let study = app
         .get(

@@ -437,20 +437,7 @@ async fn case_page(
         }
     }
     let study_missing = if forms.self_study {
-        nintei_app::acc::study::incomplete_sections(state, &loaded)
-            .await?
-            .into_iter()
-            .map(|s| {
-                let mut gaps = Vec::new();
-                if !s.has_narrative {
-                    gaps.push(tr(lang, "study.not_written"));
-                }
-                if !s.missing.is_empty() {
-                    gaps.push(format!("{}: {}", tr(lang, "study.missing"), s.missing.join("、")));
-                }
-                format!("{} {} — {}", s.section_code, s.section, gaps.join(" / "))
-            })
-            .collect()
+        super::study::missing_lines(state, &loaded, lang).await?
     } else {
         Vec::new()
     };

@@ -584,3 +584,26 @@ pub async fn questionnaire_submit(
         Err(e) => Err(in_lang(lang)(e)),
     }
 }
+
+/// ACC-6: the sections still lacking their narrative or evidence, one line each, for the submission form.
+pub(super) async fn missing_lines(
+    state: &AppState,
+    loaded: &nintei_app::acc::Loaded,
+    lang: crate::i18n::Lang,
+) -> Result<Vec<String>, AppError> {
+    let tr = |key: &str| crate::i18n::t(lang, key).to_owned();
+    Ok(nintei_app::acc::study::incomplete_sections(state, loaded)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let mut gaps = Vec::new();
+            if !s.has_narrative {
+                gaps.push(tr("study.not_written"));
+            }
+            if !s.missing.is_empty() {
+                gaps.push(format!("{}: {}", tr("study.missing"), s.missing.join("、")));
+            }
+            format!("{} {} — {}", s.section_code, s.section, gaps.join(" / "))
+        })
+        .collect())
+}
