@@ -34,6 +34,57 @@ pub fn valid_email(email: &str) -> bool {
         && !email.chars().any(char::is_whitespace)
 }
 
+/// A person's name: 1 to 100 characters.
+fn check_name(errors: &mut Vec<FieldError>, name: &str) {
+    if name.is_empty() || name.chars().count() > 100 {
+        errors.push(FieldError::new(
+            "name",
+            "氏名を100文字以内で入力してください (1 to 100 characters)",
+        ));
+    }
+}
+
+fn parse_role(errors: &mut Vec<FieldError>, raw: &str) -> Option<Role> {
+    let role = Role::parse(raw);
+    if role.is_none() {
+        errors.push(FieldError::new(
+            "role",
+            "admin, office, head, coordinator, surveyor, committee, organization のいずれかです",
+        ));
+    }
+    role
+}
+
+/// An organization user belongs to an existing organization; nobody else belongs to one (the role, when it
+/// could be read).
+async fn check_membership(
+    state: &AppState,
+    errors: &mut Vec<FieldError>,
+    role: Option<Role>,
+    organization_id: Option<&str>,
+) -> AppResult<()> {
+    match (role, organization_id) {
+        (Some(Role::Organization), None) => errors.push(FieldError::new(
+            "organization_id",
+            "組織の利用者には所属組織が必要です (required for organization users)",
+        )),
+        (Some(r), Some(_)) if r != Role::Organization => errors.push(FieldError::new(
+            "organization_id",
+            "事務局・委員の利用者は組織に所属しません (only organization users belong to one)",
+        )),
+        _ => {}
+    }
+    if let Some(org) = organization_id
+        && organizations::by_id(state.db.pool(), org).await?.is_none()
+    {
+        errors.push(FieldError::new(
+            "organization_id",
+            "該当する組織がありません (no such organization)",
+        ));
+    }
+    Ok(())
+}
+
 /// Validates and creates an account; `by` is None for the command line.
 pub async fn create_account(state: &AppState, by: Option<&Caller>, a: &NewAccount<'_>) -> AppResult<String> {
     let mut errors = Vec::new();
@@ -45,36 +96,9 @@ pub async fn create_account(state: &AppState, by: Option<&Caller>, a: &NewAccoun
             "メールアドレスの形式が正しくありません (not a valid e-mail address)",
         ));
     }
-    if name.is_empty() || name.chars().count() > 100 {
-        errors.push(FieldError::new(
-            "name",
-            "氏名を100文字以内で入力してください (1 to 100 characters)",
-        ));
-    }
-    let role = Role::parse(a.role);
-    match role {
-        None => errors.push(FieldError::new(
-            "role",
-            "admin, office, head, coordinator, surveyor, committee, organization のいずれかです",
-        )),
-        Some(Role::Organization) if a.organization_id.is_none() => errors.push(FieldError::new(
-            "organization_id",
-            "組織の利用者には所属組織が必要です (required for organization users)",
-        )),
-        Some(r) if r != Role::Organization && a.organization_id.is_some() => errors.push(FieldError::new(
-            "organization_id",
-            "事務局・委員の利用者は組織に所属しません (only organization users belong to one)",
-        )),
-        _ => {}
-    }
-    if let Some(org) = a.organization_id
-        && organizations::by_id(state.db.pool(), org).await?.is_none()
-    {
-        errors.push(FieldError::new(
-            "organization_id",
-            "該当する組織がありません (no such organization)",
-        ));
-    }
+    check_name(&mut errors, name);
+    let role = parse_role(&mut errors, a.role);
+    check_membership(state, &mut errors, role, a.organization_id).await?;
     if let Err(e) = nintei_domain::password::check_password(a.password, email, name) {
         errors.push(FieldError::new("password", e.to_string()));
     }
@@ -152,24 +176,13 @@ pub async fn change_account(
     let name = match &input.name {
         Some(n) => {
             let n = n.trim();
-            if n.is_empty() || n.chars().count() > 100 {
-                errors.push(FieldError::new(
-                    "name",
-                    "氏名を100文字以内で入力してください (1 to 100 characters)",
-                ));
-            }
+            check_name(&mut errors, n);
             n.to_owned()
         }
         None => user.name.clone(),
     };
     let role = match &input.role {
-        Some(r) => Role::parse(r.trim()).unwrap_or_else(|| {
-            errors.push(FieldError::new(
-                "role",
-                "admin, office, head, coordinator, surveyor, committee, organization のいずれかです",
-            ));
-            user.role
-        }),
+        Some(r) => parse_role(&mut errors, r.trim()).unwrap_or(user.role),
         None => user.role,
     };
     let organization_id = match &input.organization_id {
@@ -178,25 +191,7 @@ pub async fn change_account(
         None if role == Role::Organization => user.organization_id.clone(),
         None => None,
     };
-    match (role, &organization_id) {
-        (Role::Organization, None) => errors.push(FieldError::new(
-            "organization_id",
-            "組織の利用者には所属組織が必要です (required for organization users)",
-        )),
-        (r, Some(_)) if r != Role::Organization => errors.push(FieldError::new(
-            "organization_id",
-            "事務局・委員の利用者は組織に所属しません (only organization users belong to one)",
-        )),
-        _ => {}
-    }
-    if let Some(org) = &organization_id
-        && organizations::by_id(state.db.pool(), org).await?.is_none()
-    {
-        errors.push(FieldError::new(
-            "organization_id",
-            "該当する組織がありません (no such organization)",
-        ));
-    }
+    check_membership(state, &mut errors, Some(role), organization_id.as_deref()).await?;
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }

@@ -519,6 +519,24 @@ fn rating_label(r: u8) -> Result<&'static str, DocError> {
     }
 }
 
+/// A section holding the table of standards with their rating and the surveyors' comment (ratings 1–4 only).
+fn ratings_table(heading: &str, ratings: &[RatingLine]) -> Result<Value, DocError> {
+    let mut rows = Vec::new();
+    for l in ratings {
+        rows.push(json!([l.code, l.title, rating_label(l.rating)?, l.comment]));
+    }
+    Ok(json!({
+        "heading": heading,
+        "paragraphs": [],
+        "items": [],
+        "table": {
+            "widths": ["22", "44", "30", "1fr"],
+            "header": ["基準", "項目", "評価", "コメント"],
+            "rows": rows,
+        },
+    }))
+}
+
 pub fn review_report(r: &ReviewReport, o: &DocOptions) -> Result<Vec<u8>, DocError> {
     order("issued_on", r.decided_on, r.issued_on)?;
     let d = |x| date(x, o.date_style);
@@ -527,20 +545,7 @@ pub fn review_report(r: &ReviewReport, o: &DocOptions) -> Result<Vec<u8>, DocErr
         section("改善すべき分野", &[], &r.improvements),
     ];
     if !r.ratings.is_empty() {
-        let mut rows = Vec::new();
-        for l in &r.ratings {
-            rows.push(json!([l.code, l.title, rating_label(l.rating)?, l.comment]));
-        }
-        sections.push(json!({
-            "heading": "基準ごとの評価",
-            "paragraphs": [],
-            "items": [],
-            "table": {
-                "widths": ["22", "44", "30", "1fr"],
-                "header": ["基準", "項目", "評価", "コメント"],
-                "rows": rows,
-            },
-        }));
+        sections.push(ratings_table("基準ごとの評価", &r.ratings)?);
     }
     let letter = Letter {
         title: "審査報告書",
@@ -588,9 +593,7 @@ pub fn site_visit_report(r: &SiteVisitReport, o: &DocOptions) -> Result<Vec<u8>,
     order("issued_on", r.visit_to, r.issued_on)?;
     let d = |x| date(x, o.date_style);
     let mut counts = [0usize; 4];
-    let mut rows = Vec::new();
     for l in &r.ratings {
-        rows.push(json!([l.code, l.title, rating_label(l.rating)?, l.comment]));
         counts[usize::from(l.rating.clamp(1, 4)) - 1] += 1;
     }
     let below = counts[2] + counts[3];
@@ -614,17 +617,8 @@ pub fn site_visit_report(r: &SiteVisitReport, o: &DocOptions) -> Result<Vec<u8>,
         format!("4 不十分な実践：{}件", counts[3]),
     ];
     let mut sections = vec![section("評価の内訳", &[], &summary)];
-    if !rows.is_empty() {
-        sections.push(json!({
-            "heading": "基準ごとの評価とコメント",
-            "paragraphs": [],
-            "items": [],
-            "table": {
-                "widths": ["22", "44", "30", "1fr"],
-                "header": ["基準", "項目", "評価", "コメント"],
-                "rows": rows,
-            },
-        }));
+    if !r.ratings.is_empty() {
+        sections.push(ratings_table("基準ごとの評価とコメント", &r.ratings)?);
     }
     let letter = Letter {
         title: "実地調査報告書",

@@ -190,13 +190,12 @@ pub async fn registration_numbers<'c, E: Executor<'c, Database = Any>>(
     ex: E,
     organization_id: &str,
 ) -> Result<Vec<String>> {
-    let rows = sqlx::query("SELECT number FROM registrations WHERE organization_id = $1 ORDER BY number")
-        .bind(organization_id.to_owned())
-        .fetch_all(ex)
-        .await?;
-    rows.iter()
-        .map(|r| Ok(r.try_get::<String, _>("number")?))
-        .collect()
+    numbers(
+        ex,
+        "SELECT number FROM registrations WHERE organization_id = $1 ORDER BY number",
+        organization_id,
+    )
+    .await
 }
 
 /// The accreditation numbers of an organization (the directory reindexes them when its name or address changes).
@@ -204,7 +203,21 @@ pub async fn accreditation_numbers<'c, E: Executor<'c, Database = Any>>(
     ex: E,
     organization_id: &str,
 ) -> Result<Vec<String>> {
-    let rows = sqlx::query("SELECT number FROM accreditations WHERE organization_id = $1 ORDER BY number")
+    numbers(
+        ex,
+        "SELECT number FROM accreditations WHERE organization_id = $1 ORDER BY number",
+        organization_id,
+    )
+    .await
+}
+
+/// The `number` column of `sql` (a constant of this module) for the organization.
+async fn numbers<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    sql: &'static str,
+    organization_id: &str,
+) -> Result<Vec<String>> {
+    let rows = sqlx::query(sql)
         .bind(organization_id.to_owned())
         .fetch_all(ex)
         .await?;

@@ -36,9 +36,7 @@ pub const NEXT_COOKIE: &str = "nintei_next";
 /// Whether `path` may be returned to after signing in: a path on this site (not `//host`, no backslash or control
 /// character), and not the sign-in pages themselves.
 pub fn safe_return_path(path: &str) -> bool {
-    path.starts_with('/')
-        && !path.starts_with("//")
-        && !path.contains('\\')
+    crate::ui::is_local_path(path)
         && !path.chars().any(char::is_control)
         && !path.starts_with("/login")
         && !path.starts_with("/logout")
@@ -47,15 +45,7 @@ pub fn safe_return_path(path: &str) -> bool {
 }
 
 fn encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    crate::ui::percent_encode(path, b"/-_.~")
 }
 
 fn decode_path(raw: &str) -> Option<String> {

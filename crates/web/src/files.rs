@@ -72,17 +72,7 @@ pub fn attachment(file: &FileRow, bytes: Vec<u8>) -> axum::response::Response {
             }
         })
         .collect();
-    let encoded: String = file
-        .original_name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_') {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
+    let encoded = crate::ui::percent_encode(&file.original_name, b".-_");
     let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
     let mut resp = axum::response::IntoResponse::into_response((axum::http::StatusCode::OK, bytes));
     let h = resp.headers_mut();

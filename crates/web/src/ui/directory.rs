@@ -237,16 +237,7 @@ pub async fn directory(
 
 /// `/directory?…` with the same filters on page `n` (`limit`/`offset` become `page`/`per_page`).
 fn page_href(params: &directory::Params, n: i64, per_page: i64) -> String {
-    let enc = |s: &str| {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                    char::from(b).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect::<String>()
-    };
+    let enc = |s: &str| crate::ui::percent_encode(s, b"-_.~");
     let mut pairs: Vec<(String, String)> = params
         .iter()
         .filter(|(k, v)| {

@@ -509,14 +509,25 @@ fn lang_href(lang: Lang, path: &str) -> String {
         Lang::Ja => "en",
         Lang::En => "ja",
     };
-    let next: String = path
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
-    format!("/lang/{other}?next={next}")
+    format!("/lang/{other}?next={}", percent_encode(path, b"/-_."))
+}
+
+/// Percent-encodes every byte of `s` but ASCII letters, digits and those in `keep`.
+pub(crate) fn percent_encode(s: &str, keep: &[u8]) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || keep.contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A path on this site: not `//host` (another site) and no backslash (which browsers read as a slash).
+pub(crate) fn is_local_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
 }
 
 /// Renders a template into a response; a template error is logged and becomes a plain 500 page.
@@ -639,12 +650,7 @@ pub async fn error_pages_for_the_visitor(
     // belongs to, not to a blank "405".
     if get && resp.status() == StatusCode::METHOD_NOT_ALLOWED {
         let parent = path.rsplit_once('/').map_or("/", |(p, _)| p);
-        // Only a path on this site ("//host" would leave it).
-        let parent = if parent.starts_with('/') && !parent.starts_with("//") && !parent.contains('\\') {
-            parent
-        } else {
-            "/"
-        };
+        let parent = if is_local_path(parent) { parent } else { "/" };
         return Redirect::to(parent).into_response();
     }
     let Some(info) = resp.extensions().get::<ErrorInfo>().cloned() else {
