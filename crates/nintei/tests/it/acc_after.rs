@@ -1,26 +1,21 @@
 //! The accreditation after the committee's decision: the record and its history, annual
-//! reports with questions and suspension (ACC-14), self-reports (ACC-15), compliance reviews (ACC-16), lapse
-//! with the daily expiry job (ACC-17), revocation with its notice (ACC-18), certificates (ACC-22) and the logo
-//! (ACC-13). Dates follow docs/rules.md's examples: accredited 2026-04-01 → valid through 2029-03-31, annual
-//! reports due 2027-04-30 and 2028-05-01 (2028-04-30 is a Sunday).
-//!
-//! Also the harness side: the accreditation each route of `/api/v1/accreditations/{number}/...` and
-//! `/accreditations/{number}/...` needs, and the valid bodies of those routes.
+//! reports with questions and suspension (ACC-14), self-reports (ACC-15), lapse with the daily expiry job
+//! (ACC-17), revocation with its notice (ACC-18), certificates (ACC-22) and the logo (ACC-13). Compliance reviews
+//! (ACC-16) are in `acc_compliance`, the routes' fixtures in `acc_after_harness`. Dates follow docs/rules.md's
+//! examples: accredited 2026-04-01 → valid through 2029-03-31, annual reports due 2027-04-30 and 2028-05-01
+//! (2028-04-30 is a Sunday).
 
 use chrono::{TimeZone, Utc};
 use nintei_domain::role::Role;
 use serde_json::{Value, json};
 
 use crate::acc_fixture::accredited;
-use crate::harness::{Body, Fixture};
-use crate::harness_records::Built;
-use crate::requests::Ctx;
 use crate::support::{Browser, PASSWORD, TestApp, hidden};
 
-const API: &str = "/api/v1/accreditations";
+pub(crate) const API: &str = "/api/v1/accreditations";
 
 /// Sets the test clock to 10:00 JST on `day`.
-fn set_day(app: &TestApp, day: &str) {
+pub(crate) fn set_day(app: &TestApp, day: &str) {
     let d = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
     let at = Utc.from_utc_datetime(&d.and_hms_opt(1, 0, 0).unwrap());
     app.clock.set(at);
@@ -28,14 +23,14 @@ fn set_day(app: &TestApp, day: &str) {
 
 /// Fresh tokens of the office, the head and the organization's user: tokens expire, and these tests move the
 /// clock by months.
-struct Tokens {
-    office: String,
-    head: String,
-    org_user: String,
+pub(crate) struct Tokens {
+    pub(crate) office: String,
+    pub(crate) head: String,
+    pub(crate) org_user: String,
 }
 
 impl Tokens {
-    async fn new(app: &TestApp, org_id: &str) -> Tokens {
+    pub(crate) async fn new(app: &TestApp, org_id: &str) -> Tokens {
         Tokens {
             office: app.login(Role::Office, None).await.1,
             head: app.login(Role::Head, None).await.1,
@@ -44,13 +39,13 @@ impl Tokens {
     }
 }
 
-async fn record(app: &TestApp, number: &str, token: &str) -> Value {
+pub(crate) async fn record(app: &TestApp, number: &str, token: &str) -> Value {
     let r = app.get(&format!("{API}/{number}"), Some(token)).await;
     r.assert_status(200);
     r.json()
 }
 
-async fn post(
+pub(crate) async fn post(
     app: &TestApp,
     number: &str,
     step: &str,
@@ -61,7 +56,7 @@ async fn post(
         .await
 }
 
-fn kinds(record: &Value) -> Vec<String> {
+pub(crate) fn kinds(record: &Value) -> Vec<String> {
     record["history"]
         .as_array()
         .unwrap()
@@ -70,7 +65,7 @@ fn kinds(record: &Value) -> Vec<String> {
         .collect()
 }
 
-fn annual_content() -> Value {
+pub(crate) fn annual_content() -> Value {
     json!({
         "services_provided": "相談窓口 420件、教育・研修 18回",
         "organization_changes": "なし",
@@ -80,7 +75,7 @@ fn annual_content() -> Value {
     })
 }
 
-async fn public_status(app: &TestApp, number: &str) -> String {
+pub(crate) async fn public_status(app: &TestApp, number: &str) -> String {
     let r = app
         .get(&format!("/api/v1/public/accreditations/{number}"), None)
         .await;
@@ -88,7 +83,7 @@ async fn public_status(app: &TestApp, number: &str) -> String {
     r.json()["status"].as_str().unwrap().to_owned()
 }
 
-async fn publicly_listed(app: &TestApp, number: &str) -> bool {
+pub(crate) async fn publicly_listed(app: &TestApp, number: &str) -> bool {
     let r = app.get("/api/v1/public/accreditations", None).await;
     r.assert_status(200);
     r.json()["items"]
@@ -646,311 +641,6 @@ async fn acc_18_revocation_on_its_grounds_with_the_written_notice() {
 }
 
 #[tokio::test]
-async fn acc_16_compliance_review_requests_findings_site_visit_and_a_poll_of_members_without_conflict() {
-    let app = TestApp::new().await;
-    let (acc, number) = accredited(&app, "2026-04-01").await;
-    set_day(&app, "2027-04-20");
-    let t = Tokens::new(&app, &acc.org_id).await;
-    let r = post(
-        &app,
-        &number,
-        "annual-reports",
-        &t.org_user,
-        json!({"submitted_on": "2027-04-20", "content": annual_content()}),
-    )
-    .await;
-    r.assert_status(201);
-    let report_id = r.json()["id"].as_str().unwrap().to_owned();
-    // Trigger (1) names the report; an unknown one is refused.
-    post(
-        &app,
-        &number,
-        "reviews",
-        &t.office,
-        json!({
-        "trigger": "annual_report", "opened_on": "2027-05-06", "reason": "x"}),
-    )
-    .await
-    .assert_status(400);
-    set_day(&app, "2027-05-06");
-    let t = Tokens::new(&app, &acc.org_id).await;
-    post(
-        &app,
-        &number,
-        "reviews",
-        &t.office,
-        json!({
-        "trigger": "annual_report", "trigger_ref": "nope", "opened_on": "2027-05-06", "reason": "x"}),
-    )
-    .await
-    .assert_status(400);
-    let r = post(
-        &app,
-        &number,
-        "reviews",
-        &t.office,
-        json!({
-        "trigger": "annual_report", "trigger_ref": report_id, "opened_on": "2027-05-06",
-        "reason": "報告書から相談記録の保存期間が基準に適合していない疑いがある"}),
-    )
-    .await;
-    r.assert_status(201);
-    let review = r.json()["id"].as_str().unwrap().to_owned();
-    // One open review at a time.
-    post(
-        &app,
-        &number,
-        "reviews",
-        &t.office,
-        json!({
-        "trigger": "site_visit_explanation", "opened_on": "2027-05-06", "reason": "x"}),
-    )
-    .await
-    .assert_status(409);
-    let base = format!("reviews/{review}");
-    let r = post(&app, &number, &format!("{base}/requests"), &t.office, json!({
-        "kind": "documents", "requested_on": "2027-05-06", "due_on": "2027-06-07", "description": "相談記録の保存規程"})).await;
-    r.assert_status(201);
-    let docs = r.json()["id"].as_str().unwrap().to_owned();
-    let r = post(&app, &number, &format!("{base}/requests"), &t.office, json!({
-        "kind": "finding", "requested_on": "2027-05-06", "due_on": "2027-07-06", "description": "保存期間を5年に改めること"})).await;
-    r.assert_status(201);
-    let finding = r.json()["id"].as_str().unwrap().to_owned();
-    post(
-        &app,
-        &number,
-        &format!("{base}/site-visit"),
-        &t.office,
-        json!({"site_visit_on": "2027-05-25"}),
-    )
-    .await
-    .assert_status(200);
-    // Conforming while a finding is open: refused.
-    post(
-        &app,
-        &number,
-        &format!("{base}/closure"),
-        &t.office,
-        json!({
-        "closed_on": "2027-05-06", "outcome": "corrected"}),
-    )
-    .await
-    .assert_status(409);
-    set_day(&app, "2027-06-01");
-    let t = Tokens::new(&app, &acc.org_id).await;
-    post(
-        &app,
-        &number,
-        &format!("{base}/requests/{docs}/fulfilment"),
-        &t.office,
-        json!({"met_on": "2027-05-30"}),
-    )
-    .await
-    .assert_status(200);
-    post(
-        &app,
-        &number,
-        &format!("{base}/requests/{docs}/fulfilment"),
-        &t.office,
-        json!({"met_on": "2027-05-30"}),
-    )
-    .await
-    .assert_status(409);
-    post(
-        &app,
-        &number,
-        &format!("{base}/requests/{finding}/fulfilment"),
-        &t.office,
-        json!({"met_on": "2027-06-01"}),
-    )
-    .await
-    .assert_status(200);
-    // The office asks the committee to revoke; the head polls each member.
-    post(
-        &app,
-        &number,
-        &format!("{base}/revocation-request"),
-        &t.office,
-        json!({
-        "requested_on": "2027-06-01", "method": "poll", "reason": "虚偽の説明が判明した"}),
-    )
-    .await
-    .assert_status(200);
-    let (m1, _) = app.login(Role::Committee, None).await;
-    let (m2, _) = app.login(Role::Committee, None).await;
-    let (m3, _) = app.login(Role::Committee, None).await;
-    let (m4, m4_token) = app.login(Role::Committee, None).await;
-    // m4 declares a conflict with the organization (ACC-8): takes no part.
-    app.post_json(
-        "/api/v1/conflicts",
-        Some(&m4_token),
-        &json!({"user_id": m4, "organization_id": acc.org_id, "reason": "元顧問"}),
-    )
-    .await
-    .assert_status(201);
-    let answer =
-        |member: &str, a: &str| json!({"member_id": member, "answer": a, "answered_on": "2027-06-01"});
-    post(
-        &app,
-        &number,
-        &format!("{base}/answers"),
-        &t.office,
-        answer(&m1, "revoke"),
-    )
-    .await
-    .assert_status(403);
-    post(
-        &app,
-        &number,
-        &format!("{base}/answers"),
-        &t.head,
-        answer(&m4, "revoke"),
-    )
-    .await
-    .assert_status(409);
-    post(
-        &app,
-        &number,
-        &format!("{base}/answers"),
-        &t.head,
-        answer(&acc.lead_id, "revoke"),
-    )
-    .await
-    .assert_status(400);
-    post(
-        &app,
-        &number,
-        &format!("{base}/answers"),
-        &t.head,
-        answer(&m1, "revoke"),
-    )
-    .await
-    .assert_status(201);
-    post(
-        &app,
-        &number,
-        &format!("{base}/answers"),
-        &t.head,
-        answer(&m1, "maintain"),
-    )
-    .await
-    .assert_status(409);
-    post(
-        &app,
-        &number,
-        &format!("{base}/answers"),
-        &t.head,
-        answer(&m2, "maintain"),
-    )
-    .await
-    .assert_status(201);
-    // One for, one against: no majority yet.
-    let revoke = json!({"decided_on": "2027-06-01", "ground": "compliance_review", "method": "poll",
-                        "reason": "適合状況の調査の結果", "review_id": review});
-    post(&app, &number, "revocation", &t.head, revoke.clone())
-        .await
-        .assert_status(409);
-    post(
-        &app,
-        &number,
-        &format!("{base}/answers"),
-        &t.head,
-        answer(&m3, "revoke"),
-    )
-    .await
-    .assert_status(201);
-    let r = post(&app, &number, "revocation", &t.head, revoke).await;
-    r.assert_status(200);
-    let v = r.json();
-    assert_eq!(v["status"], "revoked");
-    let rv = &v["reviews"][0];
-    assert_eq!(rv["status"], "closed");
-    assert_eq!(rv["outcome"], "revoked");
-    assert_eq!(rv["site_visit_on"], "2027-05-25");
-    assert_eq!(rv["answers"].as_array().unwrap().len(), 3);
-    assert_eq!(rv["items"].as_array().unwrap().len(), 2);
-    assert_eq!(
-        v["history"].as_array().unwrap().last().unwrap()["detail"]["answers"],
-        json!({"revoke": 2, "maintain": 1})
-    );
-}
-
-#[tokio::test]
-async fn acc_16_a_review_closed_without_revocation_after_the_finding_is_corrected() {
-    let app = TestApp::new().await;
-    let (acc, number) = accredited(&app, "2026-04-01").await;
-    let r = post(
-        &app,
-        &number,
-        "self-reports",
-        &acc.org_user,
-        json!({
-        "kind": "client_harm", "event_on": "2026-11-02", "submitted_on": "2026-11-10",
-        "content": {"situation": "面談後に体調悪化", "prevention": "手順の見直し"}}),
-    )
-    .await;
-    r.assert_status(201);
-    let sid = r.json()["id"].as_str().unwrap().to_owned();
-    let r = post(&app, &number, "reviews", &acc.office, json!({
-        "trigger": "self_report", "trigger_ref": sid, "opened_on": "2026-11-12", "reason": "健康被害の自己申告"})).await;
-    r.assert_status(201);
-    let review = r.json()["id"].as_str().unwrap().to_owned();
-    let r = post(&app, &number, &format!("reviews/{review}/requests"), &acc.office, json!({
-        "kind": "finding", "requested_on": "2026-11-12", "due_on": "2026-12-14", "description": "緊急時対応手順の周知"})).await;
-    let item = r.json()["id"].as_str().unwrap().to_owned();
-    post(
-        &app,
-        &number,
-        &format!("reviews/{review}/requests/{item}/fulfilment"),
-        &acc.office,
-        json!({"met_on": "2026-11-19", "note": "研修記録を確認"}),
-    )
-    .await
-    .assert_status(200);
-    // not_revoked needs a revocation request; corrected is right here.
-    post(
-        &app,
-        &number,
-        &format!("reviews/{review}/closure"),
-        &acc.office,
-        json!({"closed_on": "2026-11-20", "outcome": "not_revoked"}),
-    )
-    .await
-    .assert_status(409);
-    let r = post(
-        &app,
-        &number,
-        &format!("reviews/{review}/closure"),
-        &acc.office,
-        json!({"closed_on": "2026-11-20", "outcome": "corrected"}),
-    )
-    .await;
-    r.assert_status(200);
-    assert_eq!(r.json()["reviews"][0]["outcome"], "corrected");
-    assert_eq!(r.json()["status"], "active");
-    // Closed: nothing more is recorded on it, and a new review may open.
-    post(
-        &app,
-        &number,
-        &format!("reviews/{review}/site-visit"),
-        &acc.office,
-        json!({"site_visit_on": "2026-11-25"}),
-    )
-    .await
-    .assert_status(409);
-    post(
-        &app,
-        &number,
-        "reviews",
-        &acc.office,
-        json!({
-        "trigger": "site_visit_explanation", "opened_on": "2026-11-20", "reason": "説明の誤り"}),
-    )
-    .await
-    .assert_status(201);
-}
-
-#[tokio::test]
 async fn certificates_only_when_every_fee_is_paid_and_a_reissue_is_a_paid_additional_copy() {
     let app = TestApp::new().await;
     let (acc, number) = accredited(&app, "2026-04-01").await;
@@ -1196,267 +886,4 @@ async fn screens_show_the_accreditation_in_japanese_and_post_the_same_steps() {
     assert_eq!(public_status(&app, &number).await, "lapsed");
     let html = ob.get(&format!("/accreditations/{number}")).await.text();
     assert!(html.contains("失効") && html.contains("機関の閉鎖"));
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// The harness side (authorization matrix, CSRF sweep, property tests)
-
-/// The state of the accreditation a route needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AccrStage {
-    /// Accredited 2025-12-10 (expires 2028-12-09): the year-1 report (due 2026-12-31 → 2027-01-04) is open.
-    Active,
-    /// With the year-1 annual report submitted.
-    Reported,
-    /// With a written question on it.
-    Questioned,
-    /// With the year-1 report past its due date (moved to 2026-10-30).
-    LateReport,
-    Suspended,
-    /// With an open compliance review.
-    Review,
-    /// With a document request on the review.
-    ReviewItem,
-    /// With the review's revocation request decided by a poll.
-    Poll,
-    /// With a certificate issued 2026-11-20.
-    Certified,
-    /// Revoked 2026-11-20 (ACC-18).
-    Revoked,
-}
-
-/// The stage for the part of the path after `/accreditations/{number}`.
-pub fn stage_for(rest: &str) -> AccrStage {
-    use AccrStage::*;
-    match rest {
-        "/questions" => Reported,
-        "/questions/{question_id}/answer" => Questioned,
-        "/suspension" => LateReport,
-        "/suspension/lift" => Suspended,
-        "/reviews/{review_id}/requests"
-        | "/reviews/{review_id}/site-visit"
-        | "/reviews/{review_id}/revocation-request"
-        | "/reviews/{review_id}/closure" => Review,
-        "/reviews/{review_id}/requests/{item_id}/fulfilment" => ReviewItem,
-        "/reviews/{review_id}/answers" => Poll,
-        "/certificates/{certificate_id}/certificate.pdf" | "/certificates/reissue-invoice" => Certified,
-        "/revocation-notice.pdf" => Revoked,
-        _ => Active,
-    }
-}
-
-async fn call(fx: &Fixture, path: &str, token: &str, body: Value, expect: u16) -> Value {
-    let r = fx.app.post_json(path, Some(token), &body).await;
-    assert_eq!(
-        r.status.as_u16(),
-        expect,
-        "fixture: POST {path} {body}: {}",
-        r.text()
-    );
-    r.json()
-}
-
-/// An accreditation of `b.org` in `stage`: a case applied through the API, accredited directly in the store
-/// (the case's review is not what these routes are about), then the stage's steps through the API.
-pub async fn build(fx: &Fixture, b: &mut Built, stage: AccrStage, office: &str) {
-    use AccrStage::*;
-    let (_, email) = fx.app.user(Role::Organization, Some(&b.org)).await;
-    let org_user = fx.app.token_for(&email).await;
-    let mut application = crate::acc_fixture::application(&b.org, "2025-09-01");
-    application["unit_name"] = format!("第{}相談部", fx.nonce()).into();
-    let r = call(fx, "/api/v1/accreditation/cases", &org_user, application, 201).await;
-    let case_id = r["id"].as_str().unwrap().to_owned();
-    b.number = accredit_directly(&fx.app, &case_id, &b.org).await;
-    let base = format!("{API}/{}", b.number);
-    let db = &fx.app.state.db;
-    if matches!(stage, Reported | Questioned) {
-        let r = call(
-            fx,
-            &format!("{base}/annual-reports"),
-            &org_user,
-            json!({"submitted_on": "2026-11-20", "content": annual_content()}),
-            201,
-        )
-        .await;
-        b.report_id = r["id"].as_str().unwrap().to_owned();
-    }
-    if stage == Questioned {
-        let r = call(fx, &format!("{base}/questions"), office, json!({
-            "subject": "annual_report", "subject_id": b.report_id, "asked_on": "2026-11-20", "question": "実績の内訳を示してください。"}), 201).await;
-        b.question_id = r["id"].as_str().unwrap().to_owned();
-    }
-    if stage == LateReport {
-        crate::support::sqlx_exec(
-            db,
-            &format!(
-                "UPDATE acc_annual_reports SET due_on = '2026-10-30' WHERE year = 1 AND accreditation_id = \
-             (SELECT id FROM accreditations WHERE number = '{}')",
-                b.number
-            ),
-        )
-        .await;
-    }
-    if stage == Suspended {
-        crate::support::sqlx_exec(
-            db,
-            &format!(
-                "UPDATE accreditations SET status = 'suspended' WHERE number = '{}'",
-                b.number
-            ),
-        )
-        .await;
-    }
-    if matches!(stage, Review | ReviewItem | Poll) {
-        let r = call(fx, &format!("{base}/reviews"), office, json!({
-            "trigger": "site_visit_explanation", "opened_on": "2026-11-20", "reason": "実地調査での説明の誤り"}), 201).await;
-        b.review_id = r["id"].as_str().unwrap().to_owned();
-    }
-    if stage == ReviewItem {
-        let r = call(fx, &format!("{base}/reviews/{}/requests", b.review_id), office, json!({
-            "kind": "documents", "requested_on": "2026-11-20", "due_on": "2026-12-21", "description": "相談記録"}), 201).await;
-        b.item_id = r["id"].as_str().unwrap().to_owned();
-    }
-    if stage == Poll {
-        call(
-            fx,
-            &format!("{base}/reviews/{}/revocation-request", b.review_id),
-            office,
-            json!({
-            "requested_on": "2026-11-20", "method": "poll", "reason": "委員会の判定が必要"}),
-            200,
-        )
-        .await;
-        let (member, _) = fx.app.user(Role::Committee, None).await;
-        b.user_ref = member;
-    }
-    if stage == Certified {
-        let r = call(
-            fx,
-            &format!("{base}/certificates"),
-            office,
-            json!({"issued_on": "2026-11-20"}),
-            201,
-        )
-        .await;
-        b.certificate_id = r["id"].as_str().unwrap().to_owned();
-    }
-    if stage == Revoked {
-        call(
-            fx,
-            &format!("{base}/revocation"),
-            office,
-            json!({"decided_on": "2026-11-20",
-            "ground": "eligibility_lost", "method": "meeting", "reason": "受審資格を失った"}),
-            200,
-        )
-        .await;
-    }
-}
-
-/// Inserts an accreditation of the case, accredited 2025-12-10 (valid through 2028-12-09), with its history
-/// and annual reports as the accredit decision makes them; returns its number.
-pub async fn accredit_directly(app: &TestApp, case_id: &str, org: &str) -> String {
-    let state = &app.state;
-    let now = state.clock.unix();
-    let on = chrono::NaiveDate::from_ymd_opt(2025, 12, 10).unwrap();
-    let calendar = nintei_app::acc::office_calendar(state).await.unwrap();
-    let mut tx = state.db.begin_write().await.unwrap();
-    let n = nintei_store::acc::next_number(&mut tx, "accreditation", 2025)
-        .await
-        .unwrap();
-    let number = format!("MH-2025-{n:04}");
-    let record = nintei_store::acc::Accreditation {
-        number: number.clone(),
-        organization_id: org.to_owned(),
-        case_id: case_id.to_owned(),
-        unit_name: None,
-        services: vec![
-            nintei_domain::acc::ServiceCode::A,
-            nintei_domain::acc::ServiceCode::B,
-        ],
-        accredited_on: on,
-        expires_on: chrono::NaiveDate::from_ymd_opt(2028, 12, 9).unwrap(),
-        status: "active".into(),
-    };
-    let id = nintei_store::acc::insert_accreditation(&mut tx, &record, now)
-        .await
-        .unwrap();
-    nintei_store::accreditations::record_event(
-        &mut tx,
-        &id,
-        "accredited",
-        on,
-        &json!({"case_id": case_id}),
-        None,
-        now,
-    )
-    .await
-    .unwrap();
-    nintei_app::acc::record::on_accredited(&mut tx, &calendar, &number, now)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    number
-}
-
-/// The valid body of one of this module's POST routes.
-pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
-    let b = &c.built;
-    let csrf = c.csrf.as_str();
-    let path = route
-        .strip_prefix("POST /api/v1/accreditations/{number}")
-        .map(|r| (true, r))
-        .or_else(|| {
-            route
-                .strip_prefix("POST /accreditations/{number}")
-                .map(|r| (false, r))
-        })?;
-    let body = match path {
-        (true, "/annual-reports") => json!({"submitted_on": "2026-11-20", "content": annual_content()}),
-        (true, "/questions") => json!({"subject": "annual_report", "subject_id": b.report_id,
-            "asked_on": "2026-11-20", "question": "実績の内訳を示してください。", "answer_due_on": "2026-12-21"}),
-        (true, "/questions/{question_id}/answer") => {
-            json!({"answered_on": "2026-11-20", "answer": "別紙のとおりです。"})
-        }
-        (true, "/suspension") => json!({"suspended_on": "2026-11-20", "reason": "認定維持報告書の未提出"}),
-        (true, "/suspension/lift") => json!({"lifted_on": "2026-11-20", "reason": "報告書を受領"}),
-        (true, "/self-reports") => {
-            json!({"kind": "change_of_head", "event_on": "2026-11-02", "submitted_on": "2026-11-20",
-            "content": {"position": "代表取締役", "new_name": "山田 花子", "changed_on": "2026-11-02"}})
-        }
-        (true, "/lapse") => json!({"reason": "withdrawal", "occurred_on": "2026-11-20"}),
-        (true, "/revocation") => {
-            json!({"decided_on": "2026-11-20", "ground": "eligibility_lost", "method": "meeting",
-            "reason": "受審資格を失った"})
-        }
-        (true, "/reviews") => {
-            json!({"trigger": "site_visit_explanation", "opened_on": "2026-11-20", "reason": "説明の誤り"})
-        }
-        (true, "/reviews/{review_id}/requests") => json!({"kind": "finding", "requested_on": "2026-11-20",
-            "due_on": "2026-12-21", "description": "保存期間を改めること"}),
-        (true, "/reviews/{review_id}/requests/{item_id}/fulfilment") => json!({"met_on": "2026-11-20"}),
-        (true, "/reviews/{review_id}/site-visit") => json!({"site_visit_on": "2026-12-01"}),
-        (true, "/reviews/{review_id}/revocation-request") => {
-            json!({"requested_on": "2026-11-20", "method": "meeting",
-            "reason": "委員会の判定が必要"})
-        }
-        (true, "/reviews/{review_id}/answers") => {
-            json!({"member_id": b.user_ref, "answer": "revoke", "answered_on": "2026-11-20"})
-        }
-        (true, "/reviews/{review_id}/closure") => json!({"closed_on": "2026-11-20", "outcome": "conforming"}),
-        (true, "/certificates" | "/certificates/reissue-invoice") => json!({"issued_on": "2026-11-20"}),
-        (false, "/{action}") => {
-            return Some(Body::form(&[
-                ("csrf", csrf),
-                ("kind", "change_of_head"),
-                ("event_on", "2026-11-02"),
-                ("submitted_on", "2026-11-20"),
-                ("change_of_head.position", "代表取締役"),
-                ("change_of_head.new_name", "山田 花子"),
-                ("change_of_head.changed_on", "2026-11-02"),
-            ]));
-        }
-        _ => return None,
-    };
-    Some(Body::Json(body))
 }

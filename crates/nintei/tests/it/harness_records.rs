@@ -70,7 +70,7 @@ pub enum Need {
     /// An appeal against a denial, filed 2026-11-20 (ACC-21).
     Appeal,
     /// The accreditation after the decision, in the state the route needs.
-    Accr(crate::acc_after::AccrStage),
+    Accr(crate::acc_after_harness::AccrStage),
 }
 
 /// The record `route` (as "METHOD /path") names.
@@ -137,7 +137,7 @@ pub fn need(route: &str) -> Need {
         .strip_prefix("/api/v1/accreditations/{number}")
         .or_else(|| path.strip_prefix("/accreditations/{number}"))
     {
-        return Need::Accr(crate::acc_after::stage_for(rest));
+        return Need::Accr(crate::acc_after_harness::stage_for(rest));
     }
     // An anonymous questionnaire link of a case in its self-study (ACC-6).
     if path.starts_with("/q/") || path.starts_with("/api/v1/public/questionnaires/") {
@@ -446,7 +446,7 @@ impl Fixture {
                 self.build_impartiality(&mut b, route.path).await;
             }
             Need::Accr(stage) => {
-                crate::acc_after::build(self, &mut b, stage, &office).await;
+                crate::acc_after_harness::build(self, &mut b, stage, &office).await;
             }
             Need::RegCase => {
                 // Entered by the office: a paper application dated in the past (REG-4).

@@ -3,9 +3,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod acc_after;
+mod acc_after_harness;
 mod acc_after_screens;
 mod acc_binder;
 mod acc_cli;
+mod acc_compliance;
 mod acc_concurrency;
 mod acc_fixture;
 mod acc_impartiality;

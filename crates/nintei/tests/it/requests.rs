@@ -371,7 +371,7 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
         }
         // The accreditation after the decision (ACC-13 … ACC-18)
         r if r.starts_with("POST /api/v1/accreditations/") || r.starts_with("POST /accreditations/") => {
-            crate::acc_after::valid_body(r, c)?
+            crate::acc_after_harness::valid_body(r, c)?
         }
         // Screens: registration (the investigation step route is sent for its `records` step)
         "POST /registration/cases" => Body::Form(reg_application_form(csrf, &c.built.site_id)),

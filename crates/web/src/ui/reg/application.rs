@@ -1,0 +1,602 @@
+//! The application form per counseling room with the REG-3 checklist, and one case with its findings and the office's review.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use nintei_domain::authz::reg::{self as authz, CaseAction};
+use nintei_domain::reg::criteria::criteria;
+use nintei_domain::reg::status::{ReviewDecision, Status};
+use nintei_domain::role::Role;
+use nintei_store::organizations::{self, Organization, Site};
+use nintei_store::reg_cases::RegCase;
+use nintei_store::registrations::{self, Registration};
+use serde::Deserialize;
+
+use super::*;
+use crate::auth::{AnySession, WebUser, check_csrf};
+use crate::error::{AppError, FieldError, PageError};
+use crate::ui::{Errors, Page, UiForm, in_lang, render_status};
+use nintei_app::reg::{self, ApplicationInput, DisclosureInput, ReviewInput};
+use nintei_app::state::AppState;
+
+// ---------------------------------------------------------------------------------------------------------------
+// The application form: /registration/apply?site=… or ?renewal_of=…
+
+pub struct CriterionRow {
+    code: &'static str,
+    title: &'static str,
+    answer: &'static str,
+}
+
+pub struct SectionRows {
+    title: &'static str,
+    items: Vec<CriterionRow>,
+}
+
+pub struct YesNo {
+    name: &'static str,
+    key: &'static str,
+    answer: &'static str,
+    error: Option<String>,
+}
+
+pub struct DocRow {
+    name: &'static str,
+    label: &'static str,
+    codes: &'static str,
+    checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "reg_apply.html")]
+struct ApplyPage {
+    p: Page,
+    org_name: String,
+    site_id: String,
+    site_name: String,
+    renewal_of: String,
+    applied_on: String,
+    eligibility: Vec<YesNo>,
+    sections: Vec<SectionRows>,
+    counselors: Vec<CounselorRow>,
+    psychiatrists: Vec<PsychiatristRow>,
+    qualifications: Vec<(&'static str, &'static str)>,
+    oh: Vec<(&'static str, &'static str)>,
+    disclosure: DisclosureInput,
+    methods: Vec<(&'static str, &'static str, bool)>,
+    documents: Vec<DocRow>,
+    errors: Errors,
+}
+
+fn yes_no(b: Option<bool>) -> &'static str {
+    match b {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "",
+    }
+}
+
+fn sections(answers: &std::collections::BTreeMap<String, bool>) -> Vec<SectionRows> {
+    let mut out: Vec<SectionRows> = Vec::new();
+    for c in criteria() {
+        let row = CriterionRow {
+            code: c.code,
+            title: c.title,
+            answer: yes_no(answers.get(c.code).copied()),
+        };
+        match out.last_mut() {
+            Some(s) if s.title == c.section => s.items.push(row),
+            _ => out.push(SectionRows {
+                title: c.section,
+                items: vec![row],
+            }),
+        }
+    }
+    out
+}
+
+fn apply_page(
+    s: &AnySession,
+    org: &Organization,
+    site: &Site,
+    renewal_of: &str,
+    input: &ApplicationInput,
+    errors: Errors,
+    today: chrono::NaiveDate,
+) -> ApplyPage {
+    let elig = input.eligibility.unwrap_or_default();
+    let answered = !input.applied_on.is_empty();
+    let eligibility = ELIGIBILITY
+        .iter()
+        .map(|(name, key)| {
+            let v = match *name {
+                "contracts_with_employers_for_fee" => elig.contracts_with_employers_for_fee,
+                "face_to_face_counseling" => elig.face_to_face_counseling,
+                "referral_to_medical_institutions" => elig.referral_to_medical_institutions,
+                _ => elig.is_medical_care_facility,
+            };
+            let error = errors.get(&format!("eligibility.{name}")).map(str::to_owned);
+            YesNo {
+                name,
+                key,
+                answer: if answered && error.is_none() {
+                    yes_no(Some(v))
+                } else {
+                    ""
+                },
+                error,
+            }
+        })
+        .collect();
+    let docs = input.documents.unwrap_or_default();
+    let documents = docs
+        .items()
+        .into_iter()
+        .map(|(name, label, codes, checked)| DocRow {
+            name,
+            label,
+            codes,
+            checked,
+        })
+        .collect();
+    ApplyPage {
+        p: Page::for_session(s, "reg.apply_title", "/registration/apply"),
+        org_name: org.name.clone(),
+        site_id: site.id.clone(),
+        site_name: site.name.clone(),
+        renewal_of: renewal_of.to_owned(),
+        applied_on: if input.applied_on.is_empty() {
+            today.to_string()
+        } else {
+            input.applied_on.clone()
+        },
+        eligibility,
+        sections: sections(&input.criteria),
+        counselors: counselor_rows(&input.counselors, &errors),
+        psychiatrists: psychiatrist_rows(&input.psychiatrists, &errors),
+        qualifications: qualification_options(),
+        oh: oh_options(),
+        methods: method_options(&input.disclosure.methods),
+        disclosure: input.disclosure.clone(),
+        documents,
+        errors,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ApplyQuery {
+    site: String,
+    renewal_of: String,
+}
+
+/// The organization and room of the form, authorized for `Apply`; a renewal starts from the registered data.
+async fn apply_target(
+    state: &AppState,
+    s: &AnySession,
+    site_id: &str,
+    renewal_of: &str,
+) -> Result<(Organization, Site, Option<Registration>), AppError> {
+    let reg = if renewal_of.is_empty() {
+        None
+    } else {
+        Some(reg::visible_registration(state, &s.caller, renewal_of).await?)
+    };
+    let site_id = reg.as_ref().map_or(site_id, |r| r.site_id.as_str());
+    let org_id = match &reg {
+        Some(r) => r.organization_id.clone(),
+        None => match (&s.caller.user.organization_id, s.caller.user.role) {
+            (Some(o), Role::Organization) => o.clone(),
+            // The office files for any organization: find the room's.
+            _ => site_organization(state, site_id).await?,
+        },
+    };
+    AppError::check(authz::case(&s.caller.actor(), CaseAction::Apply, &org_id))?;
+    let org = organizations::by_id(state.db.pool(), &org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let site = organizations::sites(state.db.pool(), &org_id)
+        .await?
+        .into_iter()
+        .find(|x| x.id == site_id)
+        .ok_or(AppError::NotFound)?;
+    Ok((org, site, reg))
+}
+
+async fn site_organization(state: &AppState, site_id: &str) -> Result<String, AppError> {
+    for o in organizations::list(state.db.pool(), 10_000).await? {
+        if organizations::sites(state.db.pool(), &o.id)
+            .await?
+            .iter()
+            .any(|x| x.id == site_id)
+        {
+            return Ok(o.id);
+        }
+    }
+    Err(AppError::NotFound)
+}
+
+pub async fn apply_form(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Query(q): Query<ApplyQuery>,
+) -> Result<Response, PageError> {
+    let err = in_lang(s.lang);
+    let (org, site, reg) = apply_target(&state, &s, &q.site, &q.renewal_of)
+        .await
+        .map_err(&err)?;
+    // A renewal form starts from the registered data; a first one is blank.
+    let input = match &reg {
+        Some(r) => ApplicationInput {
+            counselors: counselors_as_input(&r.counselors),
+            psychiatrists: psychiatrists_as_input(&r.psychiatrists),
+            disclosure: disclosure_as_input(&r.disclosure_answers),
+            ..ApplicationInput::default()
+        },
+        None => ApplicationInput::default(),
+    };
+    let number = reg.map(|r| r.number).unwrap_or_default();
+    let page = apply_page(
+        &s,
+        &org,
+        &site,
+        &number,
+        &input,
+        Errors::default(),
+        state.clock.today(),
+    );
+    Ok(render_status(StatusCode::OK, &page))
+}
+
+pub async fn apply_submit(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    UiForm(pairs): UiForm<Pairs>,
+) -> Result<Response, PageError> {
+    check_csrf(&s.session, value(&pairs, "csrf"))?;
+    let err = in_lang(s.lang);
+    let (org, site, reg) = apply_target(&state, &s, value(&pairs, "site_id"), value(&pairs, "renewal_of"))
+        .await
+        .map_err(&err)?;
+    let (mut input, form_errors) = application_input(&pairs);
+    input.organization_id = org.id.clone();
+    input.site_id = site.id.clone();
+    let number = reg.map(|r| r.number).unwrap_or_default();
+    let result = if form_errors.is_empty() {
+        reg::apply(&state, &s.caller, &input).await.map(Some)
+    } else {
+        Err(AppError::Validation(form_errors))
+    };
+    match result {
+        Ok(Some(applied)) => {
+            Ok(Redirect::to(&format!("/registration/cases/{}?submitted=1", applied.id)).into_response())
+        }
+        Ok(None) => Err(err(AppError::Internal("no case".into()))),
+        Err(AppError::Validation(errors)) => {
+            let page = apply_page(
+                &s,
+                &org,
+                &site,
+                &number,
+                &input,
+                Errors(errors),
+                state.clock.today(),
+            );
+            Ok(render_status(StatusCode::BAD_REQUEST, &page))
+        }
+        Err(AppError::Conflict(m)) => {
+            let page = apply_page(
+                &s,
+                &org,
+                &site,
+                &number,
+                &input,
+                Errors(vec![FieldError::new("form", m)]),
+                state.clock.today(),
+            );
+            Ok(render_status(StatusCode::CONFLICT, &page))
+        }
+        Err(e) => Err(err(e)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// One case: findings next to the items, and the office's review
+
+pub struct CaseItem {
+    code: &'static str,
+    title: &'static str,
+    answer_key: &'static str,
+    findings: Vec<String>,
+}
+
+pub struct CaseSection {
+    title: &'static str,
+    items: Vec<CaseItem>,
+}
+
+#[derive(Template)]
+#[template(path = "reg_case.html")]
+struct CasePage {
+    p: Page,
+    id: String,
+    org_name: String,
+    site_name: String,
+    status_key: &'static str,
+    applied_on: String,
+    renewal_of: String,
+    eligibility: Vec<(&'static str, &'static str)>,
+    eligibility_findings: Vec<String>,
+    sections: Vec<CaseSection>,
+    counselors: Vec<(String, &'static str, &'static str, u32)>,
+    psychiatrists: Vec<(String, u32, &'static str, String, String)>,
+    disclosure: Vec<(&'static str, String)>,
+    documents: Vec<(&'static str, &'static str, bool)>,
+    document_findings: Vec<String>,
+    findings_count: usize,
+    decision: Option<(&'static str, String, String)>,
+    registration: Option<(String, String, String, &'static str)>,
+    may_review: bool,
+    today: String,
+    errors: Errors,
+    notice: &'static str,
+}
+
+fn finding_code(f: &str) -> &str {
+    f.trim_start_matches('【').split('】').next().unwrap_or("")
+}
+
+fn answer_key(b: Option<bool>) -> &'static str {
+    match b {
+        Some(true) => "reg.answer.yes",
+        Some(false) => "reg.answer.no",
+        None => "reg.answer.none",
+    }
+}
+
+fn case_page(
+    s: &AnySession,
+    case: &RegCase,
+    names: &Names,
+    renewal_of: String,
+    registration: Option<&Registration>,
+    (errors, notice): (Errors, &'static str),
+    today: chrono::NaiveDate,
+) -> CasePage {
+    let mut sections: Vec<CaseSection> = Vec::new();
+    for c in criteria() {
+        let item = CaseItem {
+            code: c.code,
+            title: c.title,
+            answer_key: answer_key(case.criteria.get(c.code).copied()),
+            findings: case
+                .findings
+                .iter()
+                .filter(|f| finding_code(f) == c.code)
+                .cloned()
+                .collect(),
+        };
+        match sections.last_mut() {
+            Some(sec) if sec.title == c.section => sec.items.push(item),
+            _ => sections.push(CaseSection {
+                title: c.section,
+                items: vec![item],
+            }),
+        }
+    }
+    let eligibility = match &case.eligibility {
+        Some(e) => vec![
+            (
+                "reg.elig.contracts",
+                answer_key(Some(e.contracts_with_employers_for_fee)),
+            ),
+            (
+                "reg.elig.face_to_face",
+                answer_key(Some(e.face_to_face_counseling)),
+            ),
+            (
+                "reg.elig.referral",
+                answer_key(Some(e.referral_to_medical_institutions)),
+            ),
+            (
+                "reg.elig.medical_facility",
+                answer_key(Some(e.is_medical_care_facility)),
+            ),
+        ],
+        None => Vec::new(),
+    };
+    let by = |code: &str| -> Vec<String> {
+        case.findings
+            .iter()
+            .filter(|f| finding_code(f) == code)
+            .cloned()
+            .collect()
+    };
+    let d = &case.disclosure;
+    let actor = s.caller.actor();
+    CasePage {
+        p: Page::for_session(s, "reg.case_title", &format!("/registration/cases/{}", case.id)),
+        id: case.id.clone(),
+        org_name: names.org(&case.organization_id),
+        site_name: names.site(&case.site_id),
+        status_key: status_key(case.status),
+        applied_on: case.applied_on.to_string(),
+        renewal_of,
+        eligibility,
+        eligibility_findings: by("登録対象"),
+        sections,
+        counselors: case
+            .counselors
+            .iter()
+            .map(|c| {
+                (
+                    c.name.clone(),
+                    c.qualification.label_ja(),
+                    if c.full_time {
+                        "reg.full_time"
+                    } else {
+                        "reg.part_time"
+                    },
+                    c.years_of_practice,
+                )
+            })
+            .collect(),
+        psychiatrists: case
+            .psychiatrists
+            .iter()
+            .map(|p| {
+                (
+                    p.name.clone(),
+                    p.clinical_years,
+                    p.oh_qualification.label_ja(),
+                    p.institution_name.clone(),
+                    p.institution_address.clone(),
+                )
+            })
+            .collect(),
+        disclosure: vec![
+            ("reg.disc.fee_structure", d.fee_structure.clone()),
+            ("reg.disc.hours", d.hours.clone()),
+            (
+                "reg.disc.methods",
+                d.methods
+                    .iter()
+                    .map(|m| m.label_ja())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            ),
+            ("reg.disc.other_services", d.other_services.clone()),
+            ("reg.disc.track_record", d.track_record.clone()),
+        ],
+        documents: case
+            .documents
+            .map(|docs| {
+                docs.items()
+                    .into_iter()
+                    .map(|(_, label, codes, enclosed)| (label, codes, enclosed))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        document_findings: by("書類"),
+        findings_count: case.findings.len(),
+        decision: case.decision.map(|dec| {
+            (
+                match dec {
+                    ReviewDecision::Register => "reg.decision.register",
+                    ReviewDecision::Return => "reg.decision.return",
+                },
+                case.decided_on.map(|d| d.to_string()).unwrap_or_default(),
+                case.decision_reason.clone().unwrap_or_default(),
+            )
+        }),
+        registration: registration.map(|r| {
+            (
+                r.number.clone(),
+                r.registered_on.to_string(),
+                r.expires_on.to_string(),
+                status_key(r.status),
+            )
+        }),
+        may_review: case.status == Status::Submitted
+            && authz::case(&actor, CaseAction::Review, &case.organization_id).is_allowed(),
+        today: today.to_string(),
+        errors,
+        notice,
+    }
+}
+
+async fn show_case_page(
+    state: &AppState,
+    s: &AnySession,
+    id: &str,
+    errors: Errors,
+    notice: &'static str,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let err = in_lang(s.lang);
+    let case = reg::visible_case(state, &s.caller, id).await.map_err(&err)?;
+    let mut names = Names::new();
+    names.load(state, &case.organization_id).await.map_err(&err)?;
+    let renewal_of = match &case.renewal_of {
+        Some(rid) => registrations::by_id(state.db.pool(), rid)
+            .await
+            .map_err(|e| err(e.into()))?
+            .map(|r| r.number)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let registration = match &case.registration_id {
+        Some(rid) => registrations::by_id(state.db.pool(), rid)
+            .await
+            .map_err(|e| err(e.into()))?,
+        None => None,
+    };
+    let page = case_page(
+        s,
+        &case,
+        &names,
+        renewal_of,
+        registration.as_ref(),
+        (errors, notice),
+        state.clock.today(),
+    );
+    Ok(render_status(status, &page))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NoticeQuery {
+    submitted: Option<String>,
+    done: Option<String>,
+}
+
+pub async fn show_case(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Path(id): Path<String>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
+    let notice = if q.submitted.is_some() {
+        "reg.notice.submitted"
+    } else if q.done.is_some() {
+        "reg.notice.reviewed"
+    } else {
+        ""
+    };
+    show_case_page(&state, &s, &id, Errors::default(), notice, StatusCode::OK).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReviewForm {
+    csrf: String,
+    decision: String,
+    decided_on: String,
+    reason: String,
+}
+
+pub async fn review(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Path(id): Path<String>,
+    UiForm(f): UiForm<ReviewForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&s.session, &f.csrf)?;
+    let input = ReviewInput {
+        decision: f.decision,
+        decided_on: f.decided_on,
+        reason: Some(f.reason).filter(|r| !r.trim().is_empty()),
+    };
+    match reg::review(&state, &s.caller, &id, &input, None).await {
+        Ok(_) => Ok(Redirect::to(&format!("/registration/cases/{id}?done=1")).into_response()),
+        Err(AppError::Validation(errors)) => {
+            show_case_page(&state, &s, &id, Errors(errors), "", StatusCode::BAD_REQUEST).await
+        }
+        Err(AppError::Conflict(m)) => {
+            let errors = Errors(vec![FieldError::new("review", m)]);
+            show_case_page(&state, &s, &id, errors, "", StatusCode::CONFLICT).await
+        }
+        Err(e) => Err(in_lang(s.lang)(e)),
+    }
+}

@@ -1,0 +1,543 @@
+//! The public reports inbox, deregistration cases (REG-7) and the public report form.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use nintei_domain::authz::reg::{self as authz, DeregistrationAction, RegGlobalAction};
+use nintei_domain::role::Role;
+use nintei_store::organizations::{self};
+use nintei_store::reg_investigations as inv;
+use nintei_store::registrations::{self};
+use nintei_store::{reg_reports, users};
+use serde::Deserialize;
+
+use super::*;
+use crate::auth::{AnySession, ClientAddr, PRE_CSRF_COOKIE, WebUser, check_csrf, cookie, lang_of};
+use crate::error::{AppError, FieldError, PageError};
+use crate::ui::{Errors, Page, UiForm, in_lang, render_status};
+use nintei_app::reg::{
+    self, CaseStep, DocumentRequestInput, OpenInvestigationInput, ReceiptInput, RecordInput, ReportInput,
+    StepInput, VoteInput,
+};
+use nintei_app::security::{constant_time_eq, random_token};
+use nintei_app::state::AppState;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Public reports inbox and deregistration cases (REG-7)
+
+pub struct ReportRow {
+    id: String,
+    number: String,
+    message: String,
+    contact: String,
+    received_at: String,
+    status_key: &'static str,
+    investigation_id: String,
+}
+
+#[derive(Template)]
+#[template(path = "reg_reports.html")]
+struct ReportsPage {
+    p: Page,
+    rows: Vec<ReportRow>,
+    office: bool,
+    today: String,
+    errors: Errors,
+}
+
+fn jst_time(unix: i64) -> String {
+    chrono::DateTime::from_timestamp(unix, 0)
+        .map(|t| {
+            t.with_timezone(&nintei_app::clock::jst())
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+async fn reports_page(state: &AppState, s: &AnySession, errors: Errors) -> Result<ReportsPage, PageError> {
+    let err = in_lang(s.lang);
+    let actor = s.caller.actor();
+    AppError::check(authz::global(&actor, RegGlobalAction::ReadReports)).map_err(&err)?;
+    let with_contact = authz::sees_reporter_contact(&actor);
+    let rows = reg_reports::list(state.db.pool(), None, 500)
+        .await
+        .map_err(|e| err(e.into()))?
+        .into_iter()
+        .map(|r| ReportRow {
+            status_key: match r.status.as_str() {
+                "new" => "reg.report.new",
+                "investigating" => "reg.report.investigating",
+                _ => "reg.report.filed",
+            },
+            id: r.id,
+            number: r.registration_number,
+            message: r.message,
+            contact: if with_contact {
+                r.contact_email.unwrap_or_default()
+            } else {
+                String::new()
+            },
+            received_at: jst_time(r.received_at),
+            investigation_id: r.investigation_id.unwrap_or_default(),
+        })
+        .collect();
+    Ok(ReportsPage {
+        p: Page::for_session(s, "reg.reports_title", "/registration/reports"),
+        rows,
+        office: actor.role == Role::Office,
+        today: state.clock.today().to_string(),
+        errors,
+    })
+}
+
+pub async fn reports(State(state): State<AppState>, WebUser(s): WebUser) -> Result<Response, PageError> {
+    let page = reports_page(&state, &s, Errors::default()).await?;
+    Ok(render_status(StatusCode::OK, &page))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+pub async fn file_report(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Path(id): Path<String>,
+    UiForm(f): UiForm<CsrfForm>,
+) -> Result<Response, PageError> {
+    check_csrf(&s.session, &f.csrf)?;
+    reg::file_report(&state, &s.caller, &id)
+        .await
+        .map_err(in_lang(s.lang))?;
+    Ok(Redirect::to("/registration/reports").into_response())
+}
+
+pub async fn open_investigation(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    UiForm(pairs): UiForm<Pairs>,
+) -> Result<Response, PageError> {
+    check_csrf(&s.session, value(&pairs, "csrf"))?;
+    let input = OpenInvestigationInput {
+        registration_number: value(&pairs, "registration_number").to_owned(),
+        opened_on: value(&pairs, "opened_on").to_owned(),
+        reason: value(&pairs, "reason").to_owned(),
+        report_ids: values(&pairs, "report_ids")
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+    };
+    match reg::open_investigation(&state, &s.caller, &input).await {
+        Ok(case) => Ok(Redirect::to(&format!("/registration/investigations/{}", case.id)).into_response()),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let errors = match e {
+                AppError::Validation(v) => v,
+                other => vec![FieldError::new("reason", other.detail())],
+            };
+            let page = reports_page(&state, &s, Errors(errors)).await?;
+            Ok(render_status(StatusCode::BAD_REQUEST, &page))
+        }
+        Err(e) => Err(in_lang(s.lang)(e)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "reg_investigation.html")]
+struct InvestigationPage {
+    p: Page,
+    id: String,
+    number: String,
+    org_name: String,
+    registration_status_key: &'static str,
+    status: String,
+    status_key: &'static str,
+    opened_on: String,
+    internals: bool,
+    reason: String,
+    referred: Option<(String, String)>,
+    closed: Option<(String, String)>,
+    decision: Option<(&'static str, String, String)>,
+    reports: Vec<ReportRow>,
+    requests: Vec<(String, String, String, String, String)>,
+    records: Vec<(&'static str, String, String)>,
+    /// REG-7: the hearings notified to the institution (day, place), shown to it too.
+    hearings: Vec<(String, String)>,
+    votes: Vec<(String, &'static str, String)>,
+    tally: (usize, usize),
+    may_manage: bool,
+    may_vote: bool,
+    may_decide: bool,
+    record_kinds: Vec<(&'static str, &'static str)>,
+    today: String,
+    errors: Errors,
+}
+
+fn outcome_key(o: nintei_domain::reg::status::CommitteeOutcome) -> &'static str {
+    match o {
+        nintei_domain::reg::status::CommitteeOutcome::Deregister => "reg.outcome.deregister",
+        nintei_domain::reg::status::CommitteeOutcome::Maintain => "reg.outcome.maintain",
+    }
+}
+
+async fn investigation_page(
+    state: &AppState,
+    s: &AnySession,
+    id: &str,
+    errors: Errors,
+) -> Result<InvestigationPage, PageError> {
+    let err = in_lang(s.lang);
+    let case = reg::authorized_investigation(state, &s.caller, id, DeregistrationAction::View)
+        .await
+        .map_err(&err)?;
+    let pool = state.db.pool();
+    let actor = s.caller.actor();
+    let reg = registrations::by_id(pool, &case.registration_id)
+        .await
+        .map_err(|e| err(e.into()))?
+        .ok_or_else(|| err(AppError::NotFound))?;
+    let org_name = organizations::by_id(pool, &case.organization_id)
+        .await
+        .map_err(|e| err(e.into()))?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let internals = authz::sees_deregistration_internals(&actor);
+    let with_contact = authz::sees_reporter_contact(&actor);
+    let (reports, records, votes) = if internals {
+        let reports = reg_reports::for_investigation(pool, &case.id)
+            .await
+            .map_err(|e| err(e.into()))?
+            .into_iter()
+            .map(|r| ReportRow {
+                id: r.id,
+                number: r.registration_number,
+                message: r.message,
+                contact: if with_contact {
+                    r.contact_email.unwrap_or_default()
+                } else {
+                    String::new()
+                },
+                received_at: jst_time(r.received_at),
+                status_key: "reg.report.investigating",
+                investigation_id: case.id.clone(),
+            })
+            .collect();
+        let records = inv::records(pool, &case.id)
+            .await
+            .map_err(|e| err(e.into()))?
+            .into_iter()
+            .map(|r| {
+                let label = reg::RECORD_KINDS
+                    .iter()
+                    .find(|(k, _)| *k == r.kind)
+                    .map(|(_, l)| *l)
+                    .unwrap_or(if r.kind == reg::HEARING_NOTICE {
+                        "聴聞の通知"
+                    } else {
+                        "その他"
+                    });
+                (label, r.held_on.to_string(), r.summary)
+            })
+            .collect();
+        let mut votes = Vec::new();
+        for v in inv::votes(pool, &case.id).await.map_err(|e| err(e.into()))? {
+            let name = users::by_id(pool, &v.member_id)
+                .await
+                .map_err(|e| err(e.into()))?
+                .map(|u| u.name)
+                .unwrap_or_default();
+            votes.push((name, outcome_key(v.outcome), v.comment));
+        }
+        (reports, records, votes)
+    } else {
+        (Vec::new(), Vec::new(), Vec::new())
+    };
+    let tally = (
+        votes.iter().filter(|v| v.1 == "reg.outcome.deregister").count(),
+        votes.iter().filter(|v| v.1 == "reg.outcome.maintain").count(),
+    );
+    let requests = inv::document_requests(pool, &case.id)
+        .await
+        .map_err(|e| err(e.into()))?
+        .into_iter()
+        .map(|r| {
+            (
+                r.id,
+                r.requested_on.to_string(),
+                r.due_on.to_string(),
+                r.items,
+                r.received_on.map(|d| d.to_string()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let ctx = authz::DeregistrationContext {
+        organization_id: &case.organization_id,
+        referred: matches!(case.status.as_str(), "referred" | "decided"),
+        caller_has_conflict: false,
+    };
+    Ok(InvestigationPage {
+        p: Page::for_session(
+            s,
+            "reg.investigation_title",
+            &format!("/registration/investigations/{id}"),
+        ),
+        id: case.id.clone(),
+        number: reg.number.clone(),
+        org_name,
+        registration_status_key: status_key(reg.status),
+        status_key: investigation_key(&case.status),
+        opened_on: case.opened_on.to_string(),
+        internals,
+        reason: if internals {
+            case.reason.clone()
+        } else {
+            String::new()
+        },
+        referred: case
+            .referred_on
+            .filter(|_| internals)
+            .map(|d| (d.to_string(), case.referral_reason.clone().unwrap_or_default())),
+        closed: case
+            .closed_on
+            .map(|d| (d.to_string(), case.close_reason.clone().unwrap_or_default())),
+        decision: case.outcome.map(|o| {
+            (
+                outcome_key(o),
+                case.decided_on.map(|d| d.to_string()).unwrap_or_default(),
+                case.decision_reason.clone().unwrap_or_default(),
+            )
+        }),
+        reports,
+        requests,
+        records,
+        hearings: inv::records(pool, &case.id)
+            .await
+            .map_err(|e| err(e.into()))?
+            .into_iter()
+            .filter(|r| r.kind == reg::HEARING_NOTICE)
+            .map(|r| (r.held_on.to_string(), r.summary))
+            .collect(),
+        votes,
+        tally,
+        may_manage: authz::deregistration(&actor, DeregistrationAction::Manage, ctx).is_allowed()
+            && matches!(case.status.as_str(), "open" | "referred"),
+        may_vote: authz::deregistration(&actor, DeregistrationAction::Vote, ctx).is_allowed()
+            && case.status == "referred",
+        may_decide: authz::deregistration(&actor, DeregistrationAction::Decide, ctx).is_allowed()
+            && case.status == "referred",
+        status: case.status,
+        record_kinds: reg::RECORD_KINDS.to_vec(),
+        today: state.clock.today().to_string(),
+        errors,
+    })
+}
+
+pub async fn show_investigation(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let page = investigation_page(&state, &s, &id, Errors::default()).await?;
+    Ok(render_status(StatusCode::OK, &page))
+}
+
+/// One form of the deregistration case page; `step` names it in the path.
+pub async fn investigation_action(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Path((id, step)): Path<(String, String)>,
+    UiForm(pairs): UiForm<Pairs>,
+) -> Result<Response, PageError> {
+    check_csrf(&s.session, value(&pairs, "csrf"))?;
+    let v = |n: &str| value(&pairs, n).to_owned();
+    let result = match step.as_str() {
+        "document-requests" => reg::request_documents(
+            &state,
+            &s.caller,
+            &id,
+            &DocumentRequestInput {
+                requested_on: v("requested_on"),
+                due_on: v("due_on"),
+                items: v("items"),
+            },
+        )
+        .await
+        .map(|_| ()),
+        "receipt" => {
+            reg::receive_documents(
+                &state,
+                &s.caller,
+                &id,
+                value(&pairs, "request_id"),
+                &ReceiptInput {
+                    received_on: v("received_on"),
+                },
+            )
+            .await
+        }
+        "records" => reg::add_record(
+            &state,
+            &s.caller,
+            &id,
+            &RecordInput {
+                kind: v("kind"),
+                held_on: v("held_on"),
+                summary: v("summary"),
+            },
+        )
+        .await
+        .map(|_| ()),
+        "referral" | "closure" | "decision" => {
+            let which = match step.as_str() {
+                "referral" => CaseStep::Refer,
+                "closure" => CaseStep::Close,
+                _ => CaseStep::Decide,
+            };
+            let input = StepInput {
+                on: v("on"),
+                reason: v("reason"),
+                outcome: Some(v("outcome")).filter(|o| !o.is_empty()),
+            };
+            reg::case_step(&state, &s.caller, &id, which, &input)
+                .await
+                .map(|_| ())
+        }
+        "votes" => {
+            reg::vote(
+                &state,
+                &s.caller,
+                &id,
+                &VoteInput {
+                    outcome: v("outcome"),
+                    comment: Some(v("comment")),
+                },
+            )
+            .await
+        }
+        _ => Err(AppError::NotFound),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/registration/investigations/{id}")).into_response()),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let status = crate::error::status(&e);
+            let errors = match e {
+                AppError::Validation(v) => v,
+                other => vec![FieldError::new("case", other.detail())],
+            };
+            let page = investigation_page(&state, &s, &id, Errors(errors)).await?;
+            Ok(render_status(status, &page))
+        }
+        Err(e) => Err(in_lang(s.lang)(e)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The public report form (no account; CSRF by a double-submit cookie as on the login form; honeypot)
+
+#[derive(Template)]
+#[template(path = "report_form.html")]
+struct ReportFormPage {
+    p: Page,
+    csrf: String,
+    number: String,
+    message: String,
+    contact_email: String,
+    errors: Errors,
+    throttled: bool,
+    done: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReportFormQuery {
+    number: String,
+}
+
+fn report_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    mut page: ReportFormPage,
+) -> Response {
+    let csrf = random_token(24);
+    page.csrf = csrf.clone();
+    let mut resp = render_status(status, &page);
+    if let Ok(v) = crate::auth::set_cookie(state, PRE_CSRF_COOKIE, &csrf, 3600).parse() {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    let _ = headers;
+    resp
+}
+
+fn blank_report(headers: &HeaderMap, number: &str) -> ReportFormPage {
+    ReportFormPage {
+        p: Page::public(lang_of(headers), "reg.report_form_title", "/report"),
+        csrf: String::new(),
+        number: number.to_owned(),
+        message: String::new(),
+        contact_email: String::new(),
+        errors: Errors::default(),
+        throttled: false,
+        done: false,
+    }
+}
+
+pub async fn report_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<ReportFormQuery>,
+) -> Response {
+    let page = blank_report(&headers, &q.number);
+    report_page(&state, &headers, StatusCode::OK, page)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReportForm {
+    csrf: String,
+    registration_number: String,
+    message: String,
+    contact_email: String,
+    website: String,
+}
+
+pub async fn report_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientAddr(address): ClientAddr,
+    UiForm(f): UiForm<ReportForm>,
+) -> Result<Response, PageError> {
+    let expected = cookie(&headers, PRE_CSRF_COOKIE).unwrap_or("");
+    if expected.is_empty() || !constant_time_eq(expected, &f.csrf) {
+        return Err(PageError::Csrf);
+    }
+    let input = ReportInput {
+        registration_number: f.registration_number.clone(),
+        message: f.message.clone(),
+        contact_email: Some(f.contact_email.clone()),
+        website: Some(f.website.clone()),
+    };
+    let mut page = blank_report(&headers, &f.registration_number);
+    match reg::receive_report(&state, &address, &input).await {
+        Ok(_) => {
+            page.done = true;
+            Ok(report_page(&state, &headers, StatusCode::ACCEPTED, page))
+        }
+        Err(AppError::Validation(errors)) => {
+            page.message = f.message;
+            page.contact_email = f.contact_email;
+            page.errors = Errors(errors);
+            Ok(report_page(&state, &headers, StatusCode::BAD_REQUEST, page))
+        }
+        Err(AppError::TooManyRequests { .. }) => {
+            page.throttled = true;
+            page.message = f.message;
+            page.contact_email = f.contact_email;
+            Ok(report_page(&state, &headers, StatusCode::TOO_MANY_REQUESTS, page))
+        }
+        Err(e) => Err(PageError::App(e, lang_of(&headers))),
+    }
+}
