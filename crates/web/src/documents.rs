@@ -278,7 +278,7 @@ async fn invoice_pdf(state: &AppState, caller: &Caller, id: &str, invoice_id: &s
         registration_number: inv.registration_number.clone(),
         items,
         bank: String::new(),
-        note: "メンタルヘルスサービス機関機能認定に係る料金（ACC-22）".into(),
+        note: "メンタルヘルスサービス機関機能認定に係る料金".into(),
     };
     let o = doc_options(state).await?;
     let pdf = render(move || nintei_docs::invoice(&doc, &o)).await?;

@@ -55,9 +55,61 @@ pub fn t(lang: Lang, key: &str) -> &str {
     table.get(key).copied().unwrap_or(key)
 }
 
+/// A message from the use cases in `lang`. Their messages are written Japanese first with an English gloss in
+/// ASCII parentheses — 「日付を入力してください (not a date)」 — and the API sends them whole; a screen shows only
+/// its own language: the Japanese without the gloss, or the gloss alone. A message without a gloss is shown as it is.
+pub fn say(lang: Lang, message: &str) -> String {
+    let Some((ja, en, tail)) = gloss(message) else {
+        return message.to_owned();
+    };
+    match lang {
+        Lang::Ja => format!("{ja}{tail}"),
+        Lang::En => {
+            let mut cs = en.chars();
+            let first = cs.next().map(|c| c.to_ascii_uppercase()).into_iter();
+            format!("{}{}{tail}", first.collect::<String>(), cs.as_str())
+        }
+    }
+}
+
+/// Splits 「ja (en)tail」 at the last ASCII-only parenthesis that follows Japanese text.
+fn gloss(message: &str) -> Option<(&str, &str, &str)> {
+    let mut search = message.len();
+    while let Some(open) = message[..search].rfind(" (") {
+        let before = &message[..open];
+        let rest = &message[open + 2..];
+        if let Some(close) = rest.find(')') {
+            let en = &rest[..close];
+            let japanese_before = before.chars().last().is_some_and(|c| !c.is_ascii());
+            if japanese_before && !en.is_empty() && en.is_ascii() && en.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                return Some((before, en, &rest[close + 1..]));
+            }
+        }
+        search = open;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_language_shows_its_own_part_of_a_message() {
+        let m = "はい・いいえのどちらかを選んでください (please answer)";
+        assert_eq!(say(Lang::Ja, m), "はい・いいえのどちらかを選んでください");
+        assert_eq!(say(Lang::En, m), "Please answer");
+        let m = "展開後の大きさが上限を超えています (zip bomb refused): a.zip";
+        assert_eq!(say(Lang::Ja, m), "展開後の大きさが上限を超えています: a.zip");
+        assert_eq!(say(Lang::En, m), "Zip bomb refused: a.zip");
+        // a Japanese message quoting a name in parentheses keeps it
+        let m = "日付はYYYY-MM-DDの形で入力してください（2026/1/1） (not a date)";
+        assert_eq!(say(Lang::Ja, m), "日付はYYYY-MM-DDの形で入力してください（2026/1/1）");
+        for plain in ["必須です", "name (x) is required", ""] {
+            assert_eq!(say(Lang::Ja, plain), plain);
+            assert_eq!(say(Lang::En, plain), plain);
+        }
+    }
     use std::collections::BTreeSet;
 
     #[test]

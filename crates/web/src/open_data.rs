@@ -416,7 +416,7 @@ pub async fn registrations_json(State(state): State<AppState>) -> Response {
         Err(e) => return WebError::from(e).into_response(),
     };
     let items = rows.iter().map(registration_json).collect();
-    let body = envelope("登録相談機関名簿（REG-5）", updated, items);
+    let body = envelope("登録相談機関名簿", updated, items);
     download(body, json_type(), "registrations.json", changed)
 }
 
@@ -445,6 +445,6 @@ pub async fn accreditations_json(State(state): State<AppState>) -> Response {
     };
     let today = state.clock.today();
     let items = rows.iter().map(|a| accreditation_json(a, today)).collect();
-    let body = envelope("認定機関名簿（ACC-23）", updated, items);
+    let body = envelope("認定機関名簿", updated, items);
     download(body, json_type(), "accreditations.json", changed)
 }

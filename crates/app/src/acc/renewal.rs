@@ -65,7 +65,7 @@ async fn set_renewal_deadline(
             organization_id: Some(&a.organization_id),
             owner: Owner::Organization,
             assignee_id: None,
-            title: "認定の更新（ACC-19）：認定期限までに更新の認定を受けてください",
+            title: "認定の更新：認定期限までに更新の認定を受けてください",
             due_on,
         },
         now,
@@ -786,7 +786,7 @@ pub async fn end_service(
                 organization_id: Some(&a.organization_id),
                 owner: Owner::Office,
                 assignee_id: None,
-                title: "受審資格の喪失（ACC-1・ACC-18）：a・c・dのサービスが残っていません。取消しを委員会に諮ってください",
+                title: "受審資格の喪失：a・c・dのサービスが残っていません。取消しを委員会に諮ってください",
                 due_on: notified_on
                     .checked_add_months(Months::new(1))
                     .unwrap_or(notified_on),

@@ -70,16 +70,16 @@ impl DeadlineKind {
     /// The deadline's name in Japanese, as lists and reminders show it.
     pub const fn title_ja(self) -> &'static str {
         match self {
-            DeadlineKind::SelfStudy => "セルフスタディの提出（ACC-6）",
-            DeadlineKind::ResultNotice => "認定審査結果通知書の送付（ACC-12）",
-            DeadlineKind::ReviewReport => "審査報告書の送付（ACC-12）",
-            DeadlineKind::DocumentsDue => "保留に係る追加資料の提出（ACC-11）",
-            DeadlineKind::GracePeriod => "延期の猶予期間の終了（ACC-11）",
-            DeadlineKind::Appeal => "不服申立ての期限（ACC-21）",
-            DeadlineKind::AppealReview => "不服申立ての審査（ACC-21）",
-            DeadlineKind::AnnualReport => "認定維持報告書の提出（ACC-14）",
-            DeadlineKind::SelfReport => "自己申告の提出（ACC-15）",
-            DeadlineKind::RenewalNotice => "更新の案内（ACC-19）",
+            DeadlineKind::SelfStudy => "セルフスタディの提出",
+            DeadlineKind::ResultNotice => "認定審査結果通知書の送付",
+            DeadlineKind::ReviewReport => "審査報告書の送付",
+            DeadlineKind::DocumentsDue => "保留に係る追加資料の提出",
+            DeadlineKind::GracePeriod => "延期の猶予期間の終了",
+            DeadlineKind::Appeal => "不服申立ての期限",
+            DeadlineKind::AppealReview => "不服申立ての審査",
+            DeadlineKind::AnnualReport => "認定維持報告書の提出",
+            DeadlineKind::SelfReport => "自己申告の提出",
+            DeadlineKind::RenewalNotice => "更新の案内",
         }
     }
 }

@@ -16,7 +16,7 @@ pub fn renewal_due(expires_on: NaiveDate) -> NaiveDate {
 
 /// The title shown on the deadline lists, the calendar feed and the reminder mail.
 pub fn renewal_title(number: &str) -> String {
-    format!("登録{number}の更新申請（REG-4）")
+    format!("登録{number}の更新申請")
 }
 
 /// REG-7: of the open document requests `(due_on, received)`, the earliest not yet received is what is due
@@ -30,7 +30,7 @@ pub fn documents_due(requests: &[(NaiveDate, bool)]) -> Option<NaiveDate> {
 }
 
 pub fn documents_title(number: &str) -> String {
-    format!("登録{number}に関する資料の提出（REG-7）")
+    format!("登録{number}に関する資料の提出")
 }
 
 #[cfg(test)]
@@ -52,7 +52,7 @@ mod tests {
         ));
         assert_eq!(
             renewal_title("REG-2026-0001"),
-            "登録REG-2026-0001の更新申請（REG-4）"
+            "登録REG-2026-0001の更新申請"
         );
     }
 

@@ -886,4 +886,6 @@ async fn screens_show_the_accreditation_in_japanese_and_post_the_same_steps() {
     assert_eq!(public_status(&app, &number).await, "lapsed");
     let html = ob.get(&format!("/accreditations/{number}")).await.text();
     assert!(html.contains("失効") && html.contains("機関の閉鎖"));
+    // the history row says the reason in Japanese only, never its code
+    assert!(!html.contains("/ closure"), "a reason code on the Japanese page");
 }

@@ -563,7 +563,7 @@ async fn reg_4_renewal_deadline_and_notices_through_a_registrations_life() {
         "http://127.0.0.1:8080/registration/registrations/{number}/certificate.pdf"
     )));
 
-    assert_eq!(d[0].title, format!("登録{number}の更新申請（REG-4）"));
+    assert_eq!(d[0].title, format!("登録{number}の更新申請"));
 
     // The reminder job mails it 30 days before (2029-08-20), once.
     crate::reg_common::set_day(&app, "2029-08-20");

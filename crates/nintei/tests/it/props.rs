@@ -306,6 +306,14 @@ async fn check(
             "{route} answered {status} but changed the database: {changed:?}"
         );
     }
+    if (400..500).contains(&status) && !route.is_api() {
+        let html = r.text();
+        prop_assert!(
+            english_gloss(&html).is_none(),
+            "{route} → {status}: an English gloss on a Japanese page: {:?}",
+            english_gloss(&html)
+        );
+    }
     if (400..500).contains(&status) && route.is_api() {
         prop_assert_eq!(r.header("content-type"), "application/problem+json");
         let problem: Value = serde_json::from_slice(&r.body).unwrap_or(Value::Null);
@@ -536,4 +544,28 @@ async fn the_language_switch_ignores_a_next_that_cannot_be_a_location() {
     }
     let r = app.get("/lang/en?next=/organizations%3Fx%3D1", None).await;
     assert_eq!(r.location(), "/organizations?x=1");
+}
+
+/// The first 「…日本語 (english words)」 in the page's error texts, if any: a Japanese page shows each use-case
+/// message in Japanese only (the gloss is for the API and the English pages).
+fn english_gloss(html: &str) -> Option<String> {
+    let errors: Vec<&str> = html
+        .split("class=\"error")
+        .skip(1)
+        .chain(html.split("class=\"hint\"").skip(1))
+        .filter_map(|rest| rest.split_once('>').and_then(|(_, t)| t.split("</").next()))
+        .collect();
+    errors.into_iter().find_map(|text| {
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if !c.is_ascii() && text[i + c.len_utf8()..].starts_with(" (") {
+                let inner = &text[i + c.len_utf8() + 2..];
+                let word: String = inner.chars().take_while(char::is_ascii_lowercase).collect();
+                if word.len() >= 2 {
+                    return Some(text.to_owned());
+                }
+            }
+        }
+        None
+    })
 }

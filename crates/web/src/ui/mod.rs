@@ -365,6 +365,11 @@ impl Page {
         i18n::t(self.lang, key)
     }
 
+    /// A use case's message (field error, refusal) in this page's language only.
+    pub fn say(&self, message: &str) -> String {
+        i18n::say(self.lang, message)
+    }
+
     /// A page for an anonymous visitor.
     pub fn public(lang: Lang, title_key: &str, path: &str) -> Page {
         Page {

@@ -177,7 +177,7 @@ pub async fn ask_question(
     )
     .await?;
     if let Some(due) = answer_due_on {
-        let title = format!("疑義への回答（ACC-14） {}", record.number);
+        let title = format!("疑義への回答 {}", record.number);
         set_deadline(
             &mut tx,
             SUBJECT_QUESTION,

@@ -177,9 +177,9 @@ pub async fn add_review_item(
     let id =
         store::add_review_item(&mut tx, review_id, &kind, requested_on, due_on, &description, now).await?;
     let title = if kind == "documents" {
-        format!("適合状況の調査：資料の提出（ACC-16） {}", record.number)
+        format!("適合状況の調査：資料の提出 {}", record.number)
     } else {
-        format!("適合状況の調査：不適合事項の是正（ACC-16） {}", record.number)
+        format!("適合状況の調査：不適合事項の是正 {}", record.number)
     };
     set_deadline(
         &mut tx,

@@ -286,7 +286,7 @@ pub async fn on_accredited(tx: &mut Tx, calendar: &OfficeCalendar, number: &str,
     }
     for report in store::annual_reports(&mut **tx, &record.id).await? {
         let title = format!(
-            "認定維持報告書の提出（ACC-14） {} 第{}年",
+            "認定維持報告書の提出 {} 第{}年",
             record.number, report.year
         );
         set_deadline(
@@ -329,7 +329,7 @@ pub async fn on_renewed(
             continue;
         }
         let title = format!(
-            "認定維持報告書の提出（ACC-14） {} 第{}年",
+            "認定維持報告書の提出 {} 第{}年",
             record.number, report.year
         );
         set_deadline(

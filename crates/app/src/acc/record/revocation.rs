@@ -248,9 +248,9 @@ pub async fn revoke(state: &AppState, caller: &Caller, number: &str, input: &Inp
     if let Some(org) = org {
         let subject = format!("【MH認定】認定取消通知書（{}）", record.number);
         let body = format!(
-            "{} 御中\n\n認定番号 {} の認定を、{}をもって取り消しましたので通知します（ACC-18）。\n\n\
+            "{} 御中\n\n認定番号 {} の認定を、{}をもって取り消しましたので通知します。\n\n\
              取消しの理由：{}\n{}\n判定の方法：{}\n\n\
-             この処分に不服がある場合は、本通知を受け取った日の翌日から起算して1ヶ月以内に不服申立てをすることができます（ACC-21）。\n\
+             この処分に不服がある場合は、本通知を受け取った日の翌日から起算して1ヶ月以内に不服申立てをすることができます。\n\
              認定証は認定業務本部へ返送してください。\n\n産業医科大学 認定業務本部",
             org.name,
             record.number,

@@ -281,19 +281,7 @@ async fn record_page(
         .await?
         .into_iter()
         .map(|e| {
-            let detail = [
-                "reason_ja",
-                "ground_ja",
-                "reason",
-                "serial",
-                "kind",
-                "outcome",
-                "answer",
-            ]
-            .iter()
-            .filter_map(|k| e.detail.get(*k).and_then(Value::as_str).map(str::to_owned))
-            .collect::<Vec<_>>()
-            .join(" / ");
+            let detail = history_detail(&e.detail);
             HistoryRow {
                 on: e.occurred_on.to_string(),
                 what: event_ja(&e.kind).to_owned(),
@@ -881,4 +869,36 @@ pub async fn logo_file(
         record::logo_svg(&record.number),
     )
         .into_response())
+}
+
+/// The words of a history row: the recorded Japanese texts and the labels of coded values, never the codes
+/// themselves (a Japanese page shows no English).
+fn history_detail(detail: &Value) -> String {
+    let text = |k: &str| detail.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
+    let mut parts: Vec<String> = Vec::new();
+    match (text("reason_ja"), text("reason")) {
+        (Some(ja), _) => parts.push(ja.to_owned()),
+        (None, Some(code)) => {
+            if let Some(r) = nintei_domain::acc::record::LapseReason::parse(code) {
+                parts.push(r.label_ja().to_owned());
+            } else if !code.is_ascii() {
+                parts.push(code.to_owned());
+            }
+        }
+        (None, None) => {}
+    }
+    parts.extend(text("ground_ja").map(str::to_owned));
+    parts.extend(text("serial").map(str::to_owned));
+    match text("kind") {
+        Some("documents") => parts.push("書類の提出".to_owned()),
+        Some("finding") => parts.push("指摘事項".to_owned()),
+        _ => {}
+    }
+    parts.extend(
+        text("outcome")
+            .and_then(nintei_domain::acc::record::ReviewOutcome::parse)
+            .map(|o| o.label_ja().to_owned()),
+    );
+    parts.extend(text("answer").map(str::to_owned));
+    parts.join(" / ")
 }

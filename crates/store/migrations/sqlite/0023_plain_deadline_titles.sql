@@ -1,0 +1,35 @@
+-- Deadline titles name what is due in words only: the rule IDs they carried (「…（ACC-14）」) are internal
+-- references, not text for the people who read the lists, calendar feeds and reminders.
+UPDATE deadlines SET title = replace(title, '（ACC-1・ACC-18）', '') WHERE title LIKE '%（ACC-1・ACC-18）%';
+UPDATE deadlines SET title = replace(title, '（ACC-23）', '') WHERE title LIKE '%（ACC-23）%';
+UPDATE deadlines SET title = replace(title, '（ACC-22）', '') WHERE title LIKE '%（ACC-22）%';
+UPDATE deadlines SET title = replace(title, '（ACC-21）', '') WHERE title LIKE '%（ACC-21）%';
+UPDATE deadlines SET title = replace(title, '（ACC-20）', '') WHERE title LIKE '%（ACC-20）%';
+UPDATE deadlines SET title = replace(title, '（ACC-19）', '') WHERE title LIKE '%（ACC-19）%';
+UPDATE deadlines SET title = replace(title, '（ACC-18）', '') WHERE title LIKE '%（ACC-18）%';
+UPDATE deadlines SET title = replace(title, '（ACC-17）', '') WHERE title LIKE '%（ACC-17）%';
+UPDATE deadlines SET title = replace(title, '（ACC-16）', '') WHERE title LIKE '%（ACC-16）%';
+UPDATE deadlines SET title = replace(title, '（ACC-15）', '') WHERE title LIKE '%（ACC-15）%';
+UPDATE deadlines SET title = replace(title, '（ACC-14）', '') WHERE title LIKE '%（ACC-14）%';
+UPDATE deadlines SET title = replace(title, '（ACC-13）', '') WHERE title LIKE '%（ACC-13）%';
+UPDATE deadlines SET title = replace(title, '（ACC-12）', '') WHERE title LIKE '%（ACC-12）%';
+UPDATE deadlines SET title = replace(title, '（ACC-11）', '') WHERE title LIKE '%（ACC-11）%';
+UPDATE deadlines SET title = replace(title, '（ACC-10）', '') WHERE title LIKE '%（ACC-10）%';
+UPDATE deadlines SET title = replace(title, '（ACC-9）', '') WHERE title LIKE '%（ACC-9）%';
+UPDATE deadlines SET title = replace(title, '（ACC-8）', '') WHERE title LIKE '%（ACC-8）%';
+UPDATE deadlines SET title = replace(title, '（ACC-7）', '') WHERE title LIKE '%（ACC-7）%';
+UPDATE deadlines SET title = replace(title, '（ACC-6）', '') WHERE title LIKE '%（ACC-6）%';
+UPDATE deadlines SET title = replace(title, '（ACC-5）', '') WHERE title LIKE '%（ACC-5）%';
+UPDATE deadlines SET title = replace(title, '（ACC-4）', '') WHERE title LIKE '%（ACC-4）%';
+UPDATE deadlines SET title = replace(title, '（ACC-3）', '') WHERE title LIKE '%（ACC-3）%';
+UPDATE deadlines SET title = replace(title, '（ACC-2）', '') WHERE title LIKE '%（ACC-2）%';
+UPDATE deadlines SET title = replace(title, '（ACC-1）', '') WHERE title LIKE '%（ACC-1）%';
+UPDATE deadlines SET title = replace(title, '（REG-9）', '') WHERE title LIKE '%（REG-9）%';
+UPDATE deadlines SET title = replace(title, '（REG-8）', '') WHERE title LIKE '%（REG-8）%';
+UPDATE deadlines SET title = replace(title, '（REG-7）', '') WHERE title LIKE '%（REG-7）%';
+UPDATE deadlines SET title = replace(title, '（REG-6）', '') WHERE title LIKE '%（REG-6）%';
+UPDATE deadlines SET title = replace(title, '（REG-5）', '') WHERE title LIKE '%（REG-5）%';
+UPDATE deadlines SET title = replace(title, '（REG-4）', '') WHERE title LIKE '%（REG-4）%';
+UPDATE deadlines SET title = replace(title, '（REG-3）', '') WHERE title LIKE '%（REG-3）%';
+UPDATE deadlines SET title = replace(title, '（REG-2）', '') WHERE title LIKE '%（REG-2）%';
+UPDATE deadlines SET title = replace(title, '（REG-1）', '') WHERE title LIKE '%（REG-1）%';
