@@ -56,6 +56,13 @@ async function look(page, journey, name, { fullPage = true } = {}) {
   }
 }
 
+/** Submits an irreversible action's form, checks the confirmation step restates it (入力→確認→完了), and confirms. */
+async function submitConfirmed(page, form, j, name) {
+  await Promise.all([page.waitForSelector('#confirm-what'), page.click(`${form} button[type=submit]`)]);
+  if (j && name) await look(page, j, name);
+  await Promise.all([page.waitForURL(/done=/), page.click('#confirm-submit')]);
+}
+
 async function signIn(page, email) {
   await page.goto(`${BASE}/login`);
   await page.fill('#email', email);
@@ -391,7 +398,7 @@ const journeys = {
     await signIn(page, 'committee@nintei.example');
     await page.goto(`${BASE}${shared.accCase}`);
     await page.check('form[action$="/votes"] input[name=outcome][value=defer]');
-    await Promise.all([page.waitForURL(/done=/), page.click('form[action$="/votes"] button[type=submit]')]);
+    await submitConfirmed(page, 'form[action$="/votes"]', j, '01-vote-confirmation');
     await look(page, j, '01-voted');
     await page.context().clearCookies();
     await signIn(page, 'office@nintei.example');
@@ -401,7 +408,7 @@ const journeys = {
     await page.check('form[action$="/decision"] input[name=outcome][value=defer]');
     await page.fill('#dc-date', '2026-11-01');
     await page.fill('#dc-grace', '2027-05-01');
-    await Promise.all([page.waitForURL(/done=/), page.click('form[action$="/decision"] button[type=submit]')]);
+    await submitConfirmed(page, 'form[action$="/decision"]', j, '02-decision-confirmation');
     check((await page.getAttribute('#case-status', 'data-status')) === 'deferred', 'not deferred');
     await look(page, j, '02-deferred');
     // The additional site visit inside the grace period.
@@ -426,7 +433,7 @@ const journeys = {
     await page.check('form[action$="/decision"] input[name=outcome][value=hold]');
     await page.fill('#dc-date', '2026-11-25');
     await page.fill('#dc-reason', '研修記録の追加提出を求める');
-    await Promise.all([page.waitForURL(/done=/), page.click('form[action$="/decision"] button[type=submit]')]);
+    await submitConfirmed(page, 'form[action$="/decision"]');
     check((await page.getAttribute('#case-status', 'data-status')) === 'on_hold', 'not on hold');
     await page.fill('#hd-received', '2026-11-28');
     await Promise.all([page.waitForURL(/done=/), page.click('form[action$="/hold-documents"] button[type=submit]')]);
@@ -439,7 +446,7 @@ const journeys = {
     await page.goto(`${BASE}${shared.accCase}`);
     await page.check('form[action$="/decision"] input[name=outcome][value=accredit]');
     await page.fill('#dc-date', '2026-12-01');
-    await Promise.all([page.waitForURL(/done=/), page.click('form[action$="/decision"] button[type=submit]')]);
+    await submitConfirmed(page, 'form[action$="/decision"]');
     check((await page.getAttribute('#case-status', 'data-status')) === 'accredited', 'not accredited');
     shared.accNumber = (await page.textContent('#accreditation-number'))?.trim();
     check(/^MH-2026-\d{4,}$/.test(shared.accNumber ?? ''), `accreditation number: ${shared.accNumber}`);

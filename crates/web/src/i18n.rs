@@ -81,7 +81,11 @@ fn gloss(message: &str) -> Option<(&str, &str, &str)> {
         if let Some(close) = rest.find(')') {
             let en = &rest[..close];
             let japanese_before = before.chars().last().is_some_and(|c| !c.is_ascii());
-            if japanese_before && !en.is_empty() && en.is_ascii() && en.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            if japanese_before
+                && !en.is_empty()
+                && en.is_ascii()
+                && en.starts_with(|c: char| c.is_ascii_alphabetic())
+            {
                 return Some((before, en, &rest[close + 1..]));
             }
         }
@@ -104,7 +108,10 @@ mod tests {
         assert_eq!(say(Lang::En, m), "Zip bomb refused: a.zip");
         // a Japanese message quoting a name in parentheses keeps it
         let m = "日付はYYYY-MM-DDの形で入力してください（2026/1/1） (not a date)";
-        assert_eq!(say(Lang::Ja, m), "日付はYYYY-MM-DDの形で入力してください（2026/1/1）");
+        assert_eq!(
+            say(Lang::Ja, m),
+            "日付はYYYY-MM-DDの形で入力してください（2026/1/1）"
+        );
         for plain in ["必須です", "name (x) is required", ""] {
             assert_eq!(say(Lang::Ja, plain), plain);
             assert_eq!(say(Lang::En, plain), plain);

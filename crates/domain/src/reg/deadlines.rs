@@ -50,10 +50,7 @@ mod tests {
             expires,
             renewal_due(expires)
         ));
-        assert_eq!(
-            renewal_title("REG-2026-0001"),
-            "登録REG-2026-0001の更新申請"
-        );
+        assert_eq!(renewal_title("REG-2026-0001"), "登録REG-2026-0001の更新申請");
     }
 
     #[test]

@@ -872,15 +872,44 @@ async fn screens_show_the_accreditation_in_japanese_and_post_the_same_steps() {
             && html.contains("認定証を発行する")
     );
     let csrf = hidden(&html, "csrf");
+    // A lapse cannot be undone: the first post restates it (reason in words, date) and changes nothing.
+    let lapse = [
+        ("csrf", csrf.as_str()),
+        ("reason", "closure"),
+        ("occurred_on", "2026-11-20"),
+    ];
     let r = ob
+        .post_form(&format!("/accreditations/{number}/lapse"), &lapse)
+        .await;
+    r.assert_status(200);
+    let html = r.text();
+    assert!(
+        html.contains("失効の記録の確認") && html.contains("機関の閉鎖") && html.contains("2026-11-20"),
+        "{html}"
+    );
+    assert_eq!(public_status(&app, &number).await, "active");
+    // Someone who may not lapse it gets no confirmation page either.
+    let (_, org_email) = app.user(Role::Organization, Some(&acc.org_id)).await;
+    let mut orgb = Browser::new(&app);
+    orgb.sign_in(&org_email, PASSWORD).await;
+    let org_csrf = hidden(
+        &orgb.get(&format!("/accreditations/{number}")).await.text(),
+        "csrf",
+    );
+    let r = orgb
         .post_form(
             &format!("/accreditations/{number}/lapse"),
             &[
-                ("csrf", &csrf),
+                ("csrf", org_csrf.as_str()),
                 ("reason", "closure"),
                 ("occurred_on", "2026-11-20"),
             ],
         )
+        .await;
+    assert!(matches!(r.status.as_u16(), 403 | 404), "{}", r.status);
+    let confirmed = [lapse.as_slice(), &[("confirmed", "1")]].concat();
+    let r = ob
+        .post_form(&format!("/accreditations/{number}/lapse"), &confirmed)
         .await;
     r.assert_status(303);
     assert_eq!(public_status(&app, &number).await, "lapsed");

@@ -125,6 +125,7 @@ async fn each_role_does_its_step_on_screen_from_application_to_accreditation() {
                 ("invoice_id", &invoice_id),
                 ("paid_on", "2025-09-30"),
                 ("amount_yen", "682,001"),
+                ("confirmed", "1"),
             ],
         )
         .await;
@@ -137,6 +138,7 @@ async fn each_role_does_its_step_on_screen_from_application_to_accreditation() {
                 ("invoice_id", &invoice_id),
                 ("paid_on", "2025-09-30"),
                 ("amount_yen", "682,000"),
+                ("confirmed", "1"),
             ],
         )
         .await
@@ -266,11 +268,27 @@ async fn each_role_does_its_step_on_screen_from_application_to_accreditation() {
         .assert_status(303);
 
     // A committee member votes; the office records the decision.
+    // A vote is irreversible: the first post restates it and records nothing; the confirmed one records it.
     let csrf = member_b.csrf(&case_path).await;
-    member_b
+    let r = member_b
         .post_form(
             &format!("{case_path}/votes"),
             &[("csrf", &csrf), ("outcome", "accredit")],
+        )
+        .await;
+    r.assert_status(200);
+    let html = r.text();
+    assert!(
+        html.contains("投票の確認")
+            && html.contains("認定")
+            && html.contains("name=\"confirmed\" value=\"1\"")
+    );
+    let votes = nintei_store::acc::votes(app.state.db.pool(), &id).await.unwrap();
+    assert!(votes.is_empty(), "nothing is recorded before the confirmation");
+    member_b
+        .post_form(
+            &format!("{case_path}/votes"),
+            &[("csrf", &csrf), ("outcome", "accredit"), ("confirmed", "1")],
         )
         .await
         .assert_status(303);
@@ -282,6 +300,7 @@ async fn each_role_does_its_step_on_screen_from_application_to_accreditation() {
                 ("csrf", &csrf),
                 ("outcome", "accredit"),
                 ("decided_on", "2026-04-01"),
+                ("confirmed", "1"),
             ],
         )
         .await;
@@ -295,7 +314,12 @@ async fn each_role_does_its_step_on_screen_from_application_to_accreditation() {
     let r = office_b
         .post_form(
             &format!("{case_path}/decision"),
-            &[("csrf", &csrf), ("outcome", "deny"), ("decided_on", "2026-04-02")],
+            &[
+                ("csrf", &csrf),
+                ("outcome", "deny"),
+                ("decided_on", "2026-04-02"),
+                ("confirmed", "1"),
+            ],
         )
         .await;
     r.assert_status(409);

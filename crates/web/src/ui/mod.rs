@@ -2,6 +2,7 @@
 
 mod acc;
 mod account;
+pub(crate) mod confirm;
 mod dashboard;
 mod deadlines;
 mod directory;

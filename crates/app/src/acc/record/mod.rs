@@ -285,10 +285,7 @@ pub async fn on_accredited(tx: &mut Tx, calendar: &OfficeCalendar, number: &str,
         store::add_annual_report(tx, &record.id, i64::from(due.year), due.due_on, now).await?;
     }
     for report in store::annual_reports(&mut **tx, &record.id).await? {
-        let title = format!(
-            "認定維持報告書の提出 {} 第{}年",
-            record.number, report.year
-        );
+        let title = format!("認定維持報告書の提出 {} 第{}年", record.number, report.year);
         set_deadline(
             tx,
             SUBJECT_ANNUAL_REPORT,
@@ -328,10 +325,7 @@ pub async fn on_renewed(
         if report.year <= offset {
             continue;
         }
-        let title = format!(
-            "認定維持報告書の提出 {} 第{}年",
-            record.number, report.year
-        );
+        let title = format!("認定維持報告書の提出 {} 第{}年", record.number, report.year);
         set_deadline(
             tx,
             SUBJECT_ANNUAL_REPORT,

@@ -949,10 +949,35 @@ pub async fn step(
     State(state): State<AppState>,
     WebUser(s): WebUser,
     Path((id, step)): Path<(String, String)>,
-    UiForm(f): UiForm<StepForm>,
+    UiForm(mut f): UiForm<StepForm>,
 ) -> Result<Response, PageError> {
     check_csrf(&s.session, &f.csrf)?;
     let err = in_lang(s.lang);
+    if let Some(spec) = crate::ui::confirm::case_step(&step) {
+        if !crate::ui::confirm::confirmed(&f.fields) {
+            let may = match step.as_str() {
+                "decision" => CaseAction::Decide,
+                "votes" => CaseAction::Vote,
+                "withdrawal" => CaseAction::Withdraw,
+                _ => CaseAction::ManageInvoices,
+            };
+            let loaded = nintei_app::acc::load_for(&state, &s.caller, &id, may)
+                .await
+                .map_err(&err)?;
+            let back = format!("/accreditation/cases/{}", loaded.case.id);
+            let p = Page::for_session(&s, &spec.title_key(), &back);
+            let action = format!("{back}/{step}");
+            return Ok(crate::ui::confirm::page(
+                p,
+                spec,
+                &loaded.organization.name,
+                &action,
+                &f.fields,
+                &back,
+            ));
+        }
+        f.fields.remove(crate::ui::confirm::CONFIRMED);
+    }
     // ACC-21: a filed appeal is shown on its own page.
     let result = if step == "appeal" {
         let input = crate::ui::acc::appeal::filing_input(&f.fields);

@@ -25,7 +25,7 @@ use serde_json::Value;
 
 use crate::auth::{AnySession, WebUser, check_csrf};
 use crate::error::{AppError, FieldError, PageError};
-use crate::ui::{Errors, Page, UiForm, in_lang, render_status};
+use crate::ui::{Errors, Page, UiForm, confirm, in_lang, render_status};
 use nintei_app::acc::case::{ApplicationInput, ServiceInput};
 use nintei_app::acc::record::{self, Input};
 use nintei_app::acc::{appeal, renewal};
@@ -785,10 +785,34 @@ pub async fn step(
     State(state): State<AppState>,
     WebUser(s): WebUser,
     Path((number, action)): Path<(String, String)>,
-    UiForm(f): UiForm<StepForm>,
+    UiForm(mut f): UiForm<StepForm>,
 ) -> Result<Response, PageError> {
     check_csrf(&s.session, &f.csrf)?;
     let err = in_lang(s.lang);
+    if let Some(spec) = confirm::record_action(&action) {
+        if !confirm::confirmed(&f.fields) {
+            let may = match action.as_str() {
+                "suspend" => RecordAction::Suspend,
+                "lapse" => RecordAction::Lapse,
+                _ => RecordAction::Revoke,
+            };
+            let record = record::load(&state, &s.caller, &number, may)
+                .await
+                .map_err(&err)?;
+            let back = format!("/accreditations/{}", record.number);
+            let p = Page::for_session(&s, &spec.title_key(), &back);
+            let subject = format!("{}（{}）", record.number, record.organization_name);
+            return Ok(confirm::page(
+                p,
+                spec,
+                &subject,
+                &format!("{back}/{action}"),
+                &f.fields,
+                &back,
+            ));
+        }
+        f.fields.remove(confirm::CONFIRMED);
+    }
     let outcome = run_part2(&state, &s, &number, &action, &f).await;
     let (status, errors, message) = match outcome {
         Ok(Some(to)) => return Ok(Redirect::to(&to).into_response()),
