@@ -119,3 +119,43 @@ impl DeadlineAccess {
         })
     }
 }
+
+/// Where a record is shown on the screens (a deadline's subject, a work-queue item); empty for the accreditation's own
+/// records, which `subject_link` finds by number.
+pub fn record_link(subject: &str, id: &str) -> String {
+    match subject {
+        "reg_report" => "/registration/reports".to_owned(),
+        "acc_case" => format!("/accreditation/cases/{id}"),
+        "reg_case" => format!("/registration/cases/{id}"),
+        "registration" => format!("/registration/registrations/{id}"),
+        "reg_investigation" => format!("/registration/investigations/{id}"),
+        "organization" => format!("/organizations/{id}"),
+        "acc_appeal" => format!("/accreditation/appeals/{id}"),
+        _ => String::new(),
+    }
+}
+
+/// Where a deadline's subject is shown; the accreditation's own deadlines (renewal ACC-19, annual report ACC-14,
+/// the answers to questions on reports and self-reports ACC-14/15, review items ACC-16) lead to the
+/// accreditation page, found by the subject's id (cached per accreditation subject).
+pub async fn subject_link(
+    state: &AppState,
+    cache: &mut HashMap<(String, String), String>,
+    subject: &str,
+    id: &str,
+) -> AppResult<String> {
+    let href = record_link(subject, id);
+    if !href.is_empty() {
+        return Ok(href);
+    }
+    let key = (subject.to_owned(), id.to_owned());
+    if let Some(h) = cache.get(&key) {
+        return Ok(h.clone());
+    }
+    let href = nintei_store::acc_records::number_of_deadline_subject(state.db.pool(), subject, id)
+        .await?
+        .map(|n| format!("/accreditations/{n}"))
+        .unwrap_or_default();
+    cache.insert(key, href.clone());
+    Ok(href)
+}

@@ -29,6 +29,7 @@ pub mod reminders;
 pub mod security;
 pub mod settings;
 pub mod state;
+pub mod tasks;
 pub mod tokens;
 
 pub use caller::Caller;

@@ -34,6 +34,7 @@ pub mod search;
 pub mod sessions;
 pub mod settings;
 pub mod standards;
+pub mod tasks;
 pub mod throttle;
 pub mod throttle_reserve;
 pub mod tokens;

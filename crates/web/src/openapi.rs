@@ -91,6 +91,25 @@ fn me_response() -> Value {
         &["id", "email", "name", "role", "organization_id"],
     )
 }
+fn tasks_response() -> Value {
+    let item = obj(
+        json!({"kind": s("string"), "title": s("string"), "record_type": s("string"), "record_id": s("string"),
+               "due_on": {"type": ["string", "null"], "format": "date"}, "overdue": s("boolean"), "link": s("string")}),
+        &[
+            "kind",
+            "title",
+            "record_type",
+            "record_id",
+            "due_on",
+            "overdue",
+            "link",
+        ],
+    );
+    obj(
+        json!({"items": {"type": "array", "items": item}, "counts": {"type": "object", "additionalProperties": s("integer")}}),
+        &["items", "counts"],
+    )
+}
 fn reset_request_body() -> Value {
     obj(json!({"email": s("string")}), &["email"])
 }
@@ -176,6 +195,19 @@ pub const FOUNDATION: &[Op] = &[
         body: None,
         ok: 200,
         response: me_response,
+        errors: &[401],
+    },
+    Op {
+        method: "get",
+        path: "/api/v1/me/tasks",
+        tag: "auth",
+        summary: "The caller's work queue: every item whose next step is the caller's (applications to check, \
+                  votes to cast, ratings to make, deadlines to meet …), overdue first, with the count per kind; each \
+                  item only if the caller may see its record",
+        auth: true,
+        body: None,
+        ok: 200,
+        response: tasks_response,
         errors: &[401],
     },
     Op {

@@ -54,6 +54,7 @@ DELETE /api/v1/auth/tokens/{id}                other  -                         
 POST   /api/v1/public/password-resets          -      -                         202    202           202    202  202   202  202  202
 POST   /api/v1/public/password-resets/{token}  -      -                         204    204           204    204  204   204  204  204
 GET    /api/v1/me                              -      -                         401    200           200    200  200   200  200  200
+GET    /api/v1/me/tasks                        -      -                         401    200           200    200  200   200  200  200
 POST   /api/v1/users                           -      -                         401    201           403    403  403   403  403  403
 PATCH  /api/v1/users/{id}                      own    -                         401    200           403    403  403   403  403  403
 PATCH  /api/v1/users/{id}                      other  -                         401    200           403    403  403   403  403  403
@@ -826,10 +827,10 @@ async fn page_as(fx: &Fixture, subject: &crate::harness::Subject, path: &str) ->
 }
 
 /// The dashboard's two deadline counts, as shown (overdue, due this week).
-fn dashboard_counts(html: &str) -> (usize, usize) {
+pub(crate) fn dashboard_counts(html: &str) -> (usize, usize) {
     let i = html
-        .find("href=\"/deadlines\"")
-        .expect("the dashboard links the deadline list");
+        .find("id=\"deadline-summary\"")
+        .expect("the dashboard sums up the deadline list");
     let digits: Vec<usize> = html[i..]
         .split(['<', '>', ' ', '、', '：'])
         .filter_map(|w| w.trim().parse().ok())

@@ -64,3 +64,4 @@ mod signin_throttle;
 mod signin_visibility;
 mod storage;
 mod support;
+mod work_queue;

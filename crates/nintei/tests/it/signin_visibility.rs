@@ -13,6 +13,7 @@ use nintei_store::sessions;
 use serde_json::json;
 
 use crate::acc_fixture::Acc;
+use crate::authz_matrix::dashboard_counts;
 use crate::support::{Browser, PASSWORD, TestApp, TestResponse, hidden};
 
 /// A signed-in browser session for `user_id`, made directly (second factor done).
@@ -85,17 +86,6 @@ async fn a_conflict_declared_after_assignment_takes_the_case_away() {
     page(&app, &s, &format!("/accreditation/cases/{}", acc.case_id))
         .await
         .assert_status(404);
-}
-
-/// The dashboard's deadline counts (overdue, due this week).
-fn dashboard_counts(html: &str) -> (usize, usize) {
-    let i = html.find("href=\"/deadlines\"").unwrap();
-    let n: Vec<usize> = html[i..]
-        .split(['<', '>', ' ', '、', '：'])
-        .filter_map(|w| w.trim().parse().ok())
-        .take(2)
-        .collect();
-    (n[0], n[1])
 }
 
 fn d(s: &str) -> NaiveDate {

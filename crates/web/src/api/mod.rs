@@ -24,6 +24,7 @@ pub fn routes() -> Routes {
         .route("/api/v1/auth/tokens", get(auth_token::list))
         .route("/api/v1/auth/tokens/{id}", delete(auth_token::revoke))
         .route("/api/v1/me", get(me::show))
+        .route("/api/v1/me/tasks", get(me::tasks))
         .route("/api/v1/users", post(users::create))
         .route("/api/v1/users/{id}", patch(users::change))
         .route("/api/v1/users/{id}/password-reset", post(users::password_reset))

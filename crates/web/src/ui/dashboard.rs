@@ -40,6 +40,23 @@ struct DashboardPage {
     own_organization: Option<(String, String)>,
     overdue: usize,
     due_this_week: usize,
+    tasks: Vec<TaskRow>,
+    task_counts: Vec<(String, usize)>,
+}
+
+/// One line of the work queue.
+pub struct TaskRow {
+    label: String,
+    link: String,
+    due_on: String,
+    overdue: bool,
+}
+
+/// A queue kind's name in the page's language; a deadline keeps its own title.
+fn kind_label(lang: crate::i18n::Lang, kind: &str) -> Option<String> {
+    nintei_app::tasks::KINDS
+        .contains(&kind)
+        .then(|| crate::i18n::t(lang, &format!("tasks.kind.{kind}")).to_owned())
 }
 
 pub async fn dashboard(State(state): State<AppState>, WebUser(s): WebUser) -> Result<Response, PageError> {
@@ -79,7 +96,40 @@ pub async fn dashboard(State(state): State<AppState>, WebUser(s): WebUser) -> Re
         .await
         .map_err(&err)?;
     let overdue = open.iter().filter(|d| d.due_on < today.to_string()).count();
+    let queue = nintei_app::tasks::for_caller(&state, &s.caller)
+        .await
+        .map_err(&err)?;
+    let tasks = queue
+        .items
+        .iter()
+        .map(|t| TaskRow {
+            label: match kind_label(s.lang, &t.kind) {
+                Some(k) if !t.about.is_empty() => format!("{k}：{}", t.about),
+                _ => t.title.clone(),
+            },
+            link: t.link.clone(),
+            due_on: t.due_on.map(|d| d.to_string()).unwrap_or_default(),
+            overdue: t.overdue,
+        })
+        .collect();
+    let task_counts = queue
+        .counts
+        .iter()
+        .map(|(k, n)| {
+            let label = kind_label(s.lang, k)
+                .unwrap_or_else(|| crate::i18n::t(s.lang, "tasks.kind.deadline").to_owned());
+            (label, *n)
+        })
+        .fold(Vec::<(String, usize)>::new(), |mut acc, (label, n)| {
+            match acc.iter_mut().find(|(l, _)| *l == label) {
+                Some((_, m)) => *m += n,
+                None => acc.push((label, n)),
+            }
+            acc
+        });
     let page = DashboardPage {
+        tasks,
+        task_counts,
         overdue,
         due_this_week: open.len() - overdue,
         p: Page::for_session(&s, "dashboard.title", "/dashboard"),

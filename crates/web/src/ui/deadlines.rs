@@ -67,44 +67,6 @@ pub struct Filter {
     feed: Option<String>,
 }
 
-/// Where a deadline's subject is shown.
-fn subject_href(subject: &str, id: &str) -> String {
-    match subject {
-        "acc_case" => format!("/accreditation/cases/{id}"),
-        "reg_case" => format!("/registration/cases/{id}"),
-        "registration" => format!("/registration/registrations/{id}"),
-        "reg_investigation" => format!("/registration/investigations/{id}"),
-        "organization" => format!("/organizations/{id}"),
-        "acc_appeal" => format!("/accreditation/appeals/{id}"),
-        _ => String::new(),
-    }
-}
-
-/// Where a deadline's subject is shown; the accreditation's own deadlines (renewal ACC-19, annual report ACC-14,
-/// the answers to questions on reports and self-reports ACC-14/15, review items ACC-16) lead to the
-/// accreditation page, found by the subject's id (cached per accreditation subject).
-async fn subject_href_of(
-    state: &AppState,
-    cache: &mut HashMap<(String, String), String>,
-    subject: &str,
-    id: &str,
-) -> Result<String, AppError> {
-    let href = subject_href(subject, id);
-    if !href.is_empty() {
-        return Ok(href);
-    }
-    let key = (subject.to_owned(), id.to_owned());
-    if let Some(h) = cache.get(&key) {
-        return Ok(h.clone());
-    }
-    let href = nintei_store::acc_records::number_of_deadline_subject(state.db.pool(), subject, id)
-        .await?
-        .map(|n| format!("/accreditations/{n}"))
-        .unwrap_or_default();
-    cache.insert(key, href.clone());
-    Ok(href)
-}
-
 pub async fn page(
     State(state): State<AppState>,
     WebUser(s): WebUser,
@@ -183,7 +145,7 @@ async fn build_page(
             None => String::new(),
         };
         let status = status_on(due, None, false, today);
-        let href = subject_href_of(state, &mut hrefs, &d.subject, &d.subject_id)
+        let href = nintei_app::deadline::subject_link(state, &mut hrefs, &d.subject, &d.subject_id)
             .await
             .map_err(&err)?;
         let row = Row {
@@ -426,7 +388,7 @@ async fn feed_body(state: &AppState, token: &str) -> Result<Option<String>, AppE
         } else {
             "機関"
         };
-        let href = subject_href_of(state, &mut hrefs, &d.subject, &d.subject_id).await?;
+        let href = nintei_app::deadline::subject_link(state, &mut hrefs, &d.subject, &d.subject_id).await?;
         events.push(ical::Event {
             uid: format!("deadline-{}@{host}", d.id),
             date,
