@@ -88,7 +88,7 @@ pub struct NewCase<'a> {
     pub created_by: &'a str,
 }
 
-const COLUMNS: &str = "id, organization_id, unit_name, services, other_services, annual_revenue_yen, applied_on, \
+pub(crate) const COLUMNS: &str = "id, organization_id, unit_name, services, other_services, annual_revenue_yen, applied_on, \
     application, catalog_version, status, version, eligibility_decision, eligibility_decided_on, eligibility_reason, \
     coordinator_id, coordinator_visit_on, self_study_due_on, site_visit_on, self_study_submitted_on, \
     report_issued_on, response_submitted_on, response_opinion, response_action_plan, outcome, decided_on, \
@@ -120,7 +120,7 @@ pub(crate) fn from_json<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T> {
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-fn from_row(row: &AnyRow) -> Result<Case> {
+pub(crate) fn from_row(row: &AnyRow) -> Result<Case> {
     let status: String = row.try_get("status")?;
     let outcome: Option<String> = row.try_get("outcome")?;
     let services: String = row.try_get("services")?;
@@ -254,31 +254,38 @@ pub enum CaseScope<'a> {
     Committee(&'a str),
 }
 
+impl CaseScope<'_> {
+    /// The SQL condition (on `acc_cases` columns, `$1` bound to the returned text) of the cases in scope.
+    pub(crate) fn condition(&self) -> (&'static str, String) {
+        match self {
+            CaseScope::All => ("$1 = ''", String::new()),
+            CaseScope::Organization(id) => ("organization_id = $1", (*id).to_owned()),
+            // ACC-8: an assigned coordinator or surveyor with a conflict no longer sees the case.
+            CaseScope::Coordinator(id) => (
+                "coordinator_id = $1 AND organization_id NOT IN (SELECT organization_id FROM conflicts WHERE user_id = $1)",
+                (*id).to_owned(),
+            ),
+            CaseScope::Surveyor(id) => (
+                "id IN (SELECT case_id FROM acc_case_surveyors WHERE user_id = $1) AND organization_id NOT IN \
+                 (SELECT organization_id FROM conflicts WHERE user_id = $1)",
+                (*id).to_owned(),
+            ),
+            CaseScope::Committee(id) => (
+                "status IN ('committee', 'on_hold', 'deferred', 'accredited', 'denied') AND organization_id NOT IN \
+                 (SELECT organization_id FROM conflicts WHERE user_id = $1)",
+                (*id).to_owned(),
+            ),
+        }
+    }
+}
+
 /// Cases, newest application first.
 pub async fn list<'c, E: Executor<'c, Database = Any>>(
     ex: E,
     scope: CaseScope<'_>,
     limit: i64,
 ) -> Result<Vec<Case>> {
-    let (filter, arg) = match scope {
-        CaseScope::All => ("$1 = ''", String::new()),
-        CaseScope::Organization(id) => ("organization_id = $1", id.to_owned()),
-        // ACC-8: an assigned coordinator or surveyor with a conflict no longer sees the case.
-        CaseScope::Coordinator(id) => (
-            "coordinator_id = $1 AND organization_id NOT IN (SELECT organization_id FROM conflicts WHERE user_id = $1)",
-            id.to_owned(),
-        ),
-        CaseScope::Surveyor(id) => (
-            "id IN (SELECT case_id FROM acc_case_surveyors WHERE user_id = $1) AND organization_id NOT IN \
-             (SELECT organization_id FROM conflicts WHERE user_id = $1)",
-            id.to_owned(),
-        ),
-        CaseScope::Committee(id) => (
-            "status IN ('committee', 'on_hold', 'deferred', 'accredited', 'denied') AND organization_id NOT IN \
-             (SELECT organization_id FROM conflicts WHERE user_id = $1)",
-            id.to_owned(),
-        ),
-    };
+    let (filter, arg) = scope.condition();
     let sql = format!(
         "SELECT {COLUMNS} FROM acc_cases WHERE {filter} ORDER BY applied_on DESC, created_at DESC LIMIT $2"
     );

@@ -89,6 +89,57 @@ pub async fn list<'c, E: Executor<'c, Database = Any>>(
     rows.iter().map(record_from).collect()
 }
 
+/// A page of accreditations (every one, or one organization's): `q` in the number, organization or unit name,
+/// `only` the status as shown on `today` (an active or suspended one past its expiry shows as lapsed, ACC-17);
+/// newest first (default), by expiry or by organization; with the number of matches.
+pub async fn page<'c, E>(
+    ex: E,
+    organization_id: Option<&str>,
+    f: &crate::listing::Filter<'_>,
+    today: NaiveDate,
+) -> Result<(Vec<Record>, i64)>
+where
+    E: Executor<'c, Database = Any> + Copy,
+{
+    let order = match f.sort {
+        "expires" => "a.expires_on, a.number",
+        "organization" => "o.name, a.number",
+        _ => "a.accredited_on DESC, a.number DESC",
+    };
+    let cond = "($1 = '' OR a.organization_id = $1) \
+        AND ($2 = '' OR LOWER(a.number) LIKE $3 ESCAPE '\\' OR LOWER(o.name) LIKE $3 ESCAPE '\\' \
+             OR LOWER(COALESCE(a.unit_name, '')) LIKE $3 ESCAPE '\\') \
+        AND ($4 = '' \
+             OR ($4 IN ('active', 'suspended') AND a.status = $4 AND a.expires_on >= $5) \
+             OR ($4 = 'lapsed' AND (a.status = 'lapsed' OR (a.status IN ('active', 'suspended') AND a.expires_on < $5))) \
+             OR ($4 = 'revoked' AND a.status = 'revoked'))";
+    let pattern = crate::listing::contains(f.q);
+    let from = "accreditations a JOIN organizations o ON o.id = a.organization_id";
+    let sql = format!("SELECT {RECORD_COLUMNS} FROM {from} WHERE {cond} ORDER BY {order} LIMIT $6 OFFSET $7");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(organization_id.unwrap_or("").to_owned())
+        .bind(f.q.to_owned())
+        .bind(pattern.clone())
+        .bind(f.only.to_owned())
+        .bind(iso(today))
+        .bind(f.limit)
+        .bind(f.offset)
+        .fetch_all(ex)
+        .await?;
+    let total = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) AS n FROM {from} WHERE {cond}"
+    )))
+    .bind(organization_id.unwrap_or("").to_owned())
+    .bind(f.q.to_owned())
+    .bind(pattern)
+    .bind(f.only.to_owned())
+    .bind(iso(today))
+    .fetch_one(ex)
+    .await?
+    .try_get("n")?;
+    Ok((rows.iter().map(record_from).collect::<Result<_>>()?, total))
+}
+
 /// Locks the accreditation row for the rest of the transaction (PostgreSQL waits on a concurrent change;
 /// SQLite's `BEGIN IMMEDIATE` serializes writers already) and reads it afresh.
 pub async fn lock(tx: &mut Tx, number: &str) -> Result<Option<Record>> {

@@ -254,3 +254,37 @@ pub async fn record_attempt(
 fn truncate(s: &str) -> String {
     s.chars().take(2000).collect()
 }
+
+/// A page of the outbox: `q` in the recipient or subject, `only` a status; newest first (default) or oldest
+/// first; with the number of matches.
+pub async fn page<'c, E>(ex: E, f: &crate::listing::Filter<'_>) -> Result<(Vec<OutboxMail>, i64)>
+where
+    E: Executor<'c, Database = Any> + Copy,
+{
+    let order = match f.sort {
+        "oldest" => "created_at, id",
+        _ => "created_at DESC, id",
+    };
+    let cond = "($1 = '' OR LOWER(to_address) LIKE $2 ESCAPE '\\' OR LOWER(subject) LIKE $2 ESCAPE '\\') \
+                AND ($3 = '' OR status = $3)";
+    let pattern = crate::listing::contains(f.q);
+    let sql = format!("SELECT {COLUMNS} FROM mail_outbox WHERE {cond} ORDER BY {order} LIMIT $4 OFFSET $5");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(f.q.to_owned())
+        .bind(pattern.clone())
+        .bind(f.only.to_owned())
+        .bind(f.limit)
+        .bind(f.offset)
+        .fetch_all(ex)
+        .await?;
+    let total = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) AS n FROM mail_outbox WHERE {cond}"
+    )))
+    .bind(f.q.to_owned())
+    .bind(pattern)
+    .bind(f.only.to_owned())
+    .fetch_one(ex)
+    .await?
+    .try_get("n")?;
+    Ok((rows.iter().map(from_row).collect::<Result<_>>()?, total))
+}

@@ -225,3 +225,38 @@ async fn numbers<'c, E: Executor<'c, Database = Any>>(
         .map(|r| Ok(r.try_get::<String, _>("number")?))
         .collect()
 }
+
+/// A page of organizations for the staff list: `q` in the name, 法人番号 or address, `only` a prefecture code;
+/// sorted by name (default), prefecture or newest first; with the number of matches.
+pub async fn page<'c, E>(ex: E, f: &crate::listing::Filter<'_>) -> Result<(Vec<Organization>, i64)>
+where
+    E: Executor<'c, Database = Any> + Copy,
+{
+    let order = match f.sort {
+        "prefecture" => "prefecture, name, id",
+        "newest" => "created_at DESC, id",
+        _ => "name, id",
+    };
+    let cond = "($1 = '' OR LOWER(name) LIKE $2 ESCAPE '\\' OR COALESCE(corporate_number, '') LIKE $2 ESCAPE '\\' \
+                OR LOWER(address) LIKE $2 ESCAPE '\\') AND ($3 = '' OR prefecture = $3)";
+    let pattern = crate::listing::contains(f.q);
+    let sql = format!("SELECT {COLUMNS} FROM organizations WHERE {cond} ORDER BY {order} LIMIT $4 OFFSET $5");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(f.q.to_owned())
+        .bind(pattern.clone())
+        .bind(f.only.to_owned())
+        .bind(f.limit)
+        .bind(f.offset)
+        .fetch_all(ex)
+        .await?;
+    let total = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) AS n FROM organizations WHERE {cond}"
+    )))
+    .bind(f.q.to_owned())
+    .bind(pattern)
+    .bind(f.only.to_owned())
+    .fetch_one(ex)
+    .await?
+    .try_get("n")?;
+    Ok((rows.iter().map(from_row).collect::<Result<_>>()?, total))
+}

@@ -199,3 +199,38 @@ pub async fn advance_totp_step(tx: &mut Tx, id: &str, step: i64) -> Result<bool>
         .await?;
     Ok(r.rows_affected() == 1)
 }
+
+/// A page of users for the administrator's list: `q` in the name or e-mail, `only` a role; sorted by role
+/// (default), name or e-mail; with the number of matches.
+pub async fn page<'c, E>(ex: E, f: &crate::listing::Filter<'_>) -> Result<(Vec<User>, i64)>
+where
+    E: Executor<'c, Database = Any> + Copy,
+{
+    let order = match f.sort {
+        "name" => "name, email",
+        "email" => "email",
+        _ => "role, email",
+    };
+    let cond = "($1 = '' OR LOWER(name) LIKE $2 ESCAPE '\\' OR LOWER(email) LIKE $2 ESCAPE '\\') \
+                AND ($3 = '' OR role = $3)";
+    let pattern = crate::listing::contains(f.q);
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE {cond} ORDER BY {order} LIMIT $4 OFFSET $5");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(f.q.to_owned())
+        .bind(pattern.clone())
+        .bind(f.only.to_owned())
+        .bind(f.limit)
+        .bind(f.offset)
+        .fetch_all(ex)
+        .await?;
+    let total = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) AS n FROM users WHERE {cond}"
+    )))
+    .bind(f.q.to_owned())
+    .bind(pattern)
+    .bind(f.only.to_owned())
+    .fetch_one(ex)
+    .await?
+    .try_get("n")?;
+    Ok((rows.iter().map(from_row).collect::<Result<_>>()?, total))
+}

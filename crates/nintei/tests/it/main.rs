@@ -62,6 +62,7 @@ mod search;
 mod signin_input;
 mod signin_throttle;
 mod signin_visibility;
+mod staff_lists;
 mod storage;
 mod support;
 mod work_queue;

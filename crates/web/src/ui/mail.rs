@@ -11,11 +11,9 @@ use nintei_store::mail::{self, MailStatus};
 
 use crate::auth::WebUser;
 use crate::error::{AppError, PageError};
+use crate::ui::list::{Controls, ListQuery, Pager};
 use crate::ui::{Page, in_lang, render_status};
 use nintei_app::state::AppState;
-
-/// How many of the newest mails the list shows.
-const LIST_LIMIT: i64 = 300;
 
 /// A Unix time as JST "2026-11-20 10:00".
 fn jst_time(secs: i64) -> String {
@@ -51,14 +49,22 @@ struct ListPage {
     p: Page,
     rows: Vec<Row>,
     smtp_configured: bool,
+    controls: Controls,
+    pager: Pager,
 }
 
-pub async fn list(State(state): State<AppState>, WebUser(s): WebUser) -> Result<Response, PageError> {
+pub async fn list(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    axum::extract::Query(query): axum::extract::Query<ListQuery>,
+) -> Result<Response, PageError> {
     let err = in_lang(s.lang);
     AppError::check(authz::global(&s.caller.actor(), GlobalAction::ViewMail)).map_err(&err)?;
-    let rows = mail::list(state.db.pool(), LIST_LIMIT)
+    let text = query.text();
+    let (mails, total) = mail::page(state.db.pool(), &query.filter(&text))
         .await
-        .map_err(|e| err(e.into()))?
+        .map_err(|e| err(e.into()))?;
+    let rows: Vec<Row> = mails
         .into_iter()
         .map(|m| Row {
             created: jst_time(m.created_at),
@@ -69,10 +75,28 @@ pub async fn list(State(state): State<AppState>, WebUser(s): WebUser) -> Result<
             subject: m.subject,
         })
         .collect();
+    let lang = s.lang;
+    let tr = |k: &str| crate::i18n::t(lang, k).to_owned();
+    let controls = Controls::new(
+        "/mail",
+        &query,
+        tr("mail.status"),
+        [MailStatus::Queued, MailStatus::Sent, MailStatus::Failed]
+            .iter()
+            .map(|m| (m.as_str().to_owned(), tr(status_key(*m))))
+            .collect(),
+        vec![
+            ("".into(), tr("list.sort_newest")),
+            ("oldest".into(), tr("list.sort_oldest")),
+        ],
+    );
+    let pager = Pager::new("/mail", &query, total, rows.len());
     let page = ListPage {
         p: Page::for_session(&s, "mail.title", "/mail"),
         rows,
         smtp_configured: state.config.smtp.is_some(),
+        controls,
+        pager,
     };
     Ok(render_status(StatusCode::OK, &page))
 }

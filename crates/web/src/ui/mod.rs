@@ -9,6 +9,7 @@ mod directory;
 mod fee_estimate;
 pub mod history;
 mod lang;
+pub(crate) mod list;
 mod login;
 mod mail;
 mod org;
@@ -77,7 +78,7 @@ pub fn routes() -> Routes {
         .route("/accreditation/standards", get(acc::ratings::standards))
         .route(
             "/accreditation/cases",
-            get(acc::case::list).post(acc::apply::apply_submit),
+            get(acc::cases::list).post(acc::apply::apply_submit),
         )
         .route("/accreditation/cases/new", get(acc::apply::apply_form))
         .route("/accreditation/cases/{id}", get(acc::case::show))

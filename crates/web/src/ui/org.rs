@@ -1,7 +1,7 @@
 //! Organization screens: the office's list and form, and one organization's page with its sites and history.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use nintei_domain::authz::{self, GlobalAction, OrganizationAction};
@@ -12,6 +12,7 @@ use serde::Deserialize;
 use crate::auth::{WebUser, check_csrf};
 use crate::error::{AppError, PageError};
 use crate::ui::history::{self, HistoryRow};
+use crate::ui::list::{Controls, ListQuery, Pager};
 use crate::ui::{Errors, Page, UiForm, in_lang, render_status};
 use nintei_app::org::{self, ContactInput, OrganizationInput, SiteInput};
 use nintei_app::state::AppState;
@@ -43,16 +44,23 @@ struct ListPage {
     p: Page,
     rows: Vec<Row>,
     may_create: bool,
+    controls: Controls,
+    pager: Pager,
 }
 
-pub async fn list(State(state): State<AppState>, WebUser(s): WebUser) -> Result<Response, PageError> {
+pub async fn list(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, PageError> {
     let err = in_lang(s.lang);
     let actor = s.caller.actor();
     AppError::check(authz::global(&actor, GlobalAction::ListOrganizations)).map_err(&err)?;
-    let orgs = organizations::list(state.db.pool(), 500)
+    let text = query.text();
+    let (orgs, total) = organizations::page(state.db.pool(), &query.filter(&text))
         .await
         .map_err(|e| err(e.into()))?;
-    let rows = orgs
+    let rows: Vec<Row> = orgs
         .into_iter()
         .map(|o| Row {
             legal_form: LegalForm::parse(&o.legal_form)
@@ -65,10 +73,28 @@ pub async fn list(State(state): State<AppState>, WebUser(s): WebUser) -> Result<
         })
         .collect();
     let may_create = authz::global(&actor, GlobalAction::CreateOrganization).is_allowed();
+    let lang = s.lang;
+    let controls = Controls::new(
+        "/organizations",
+        &query,
+        crate::i18n::t(lang, "org.prefecture").to_owned(),
+        prefecture_options(),
+        [
+            ("", "list.sort_name"),
+            ("prefecture", "list.sort_prefecture"),
+            ("newest", "list.sort_newest"),
+        ]
+        .iter()
+        .map(|(v, k)| ((*v).to_owned(), crate::i18n::t(lang, k).to_owned()))
+        .collect(),
+    );
+    let pager = Pager::new("/organizations", &query, total, rows.len());
     let page = ListPage {
         p: Page::for_session(&s, "org.list_title", "/organizations"),
         rows,
         may_create,
+        controls,
+        pager,
     };
     Ok(render_status(StatusCode::OK, &page))
 }

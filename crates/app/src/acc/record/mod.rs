@@ -356,6 +356,21 @@ pub async fn list(state: &AppState, caller: &Caller) -> AppResult<Vec<Record>> {
     Ok(store::list(state.db.pool(), org.as_deref(), 2000).await?)
 }
 
+/// A page of the accreditations the caller may list (an organization: its own), searched, filtered and sorted.
+pub async fn page(
+    state: &AppState,
+    caller: &Caller,
+    filter: &nintei_store::listing::Filter<'_>,
+) -> AppResult<(Vec<Record>, i64)> {
+    let actor = caller.actor();
+    AppError::check(authz::list(&actor))?;
+    let org = match caller.user.role {
+        Role::Organization => Some(caller.user.organization_id.clone().unwrap_or_default()),
+        _ => None,
+    };
+    Ok(store::page(state.db.pool(), org.as_deref(), filter, state.clock.today()).await?)
+}
+
 pub fn summary_json(record: &Record, today: NaiveDate) -> Value {
     json!({
         "number": record.number,

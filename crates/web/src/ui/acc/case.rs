@@ -16,7 +16,7 @@ use nintei_domain::authz::acc::CaseAction;
 use nintei_domain::fees::Yen;
 use nintei_domain::role::Role;
 use nintei_store::acc as store;
-use nintei_store::{invoices, organizations, users};
+use nintei_store::{invoices, users};
 use serde::Deserialize;
 
 use crate::auth::{AnySession, WebUser, check_csrf};
@@ -44,58 +44,6 @@ pub(super) fn service_label(lang: Lang, code: ServiceCode) -> String {
         Lang::Ja => format!("{} {}", code.as_str(), code.name_ja()),
         Lang::En => format!("{} {}", code.as_str(), code.name_en()),
     }
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// List
-
-pub struct ListRow {
-    id: String,
-    organization: String,
-    unit: String,
-    applied_on: String,
-    status: String,
-}
-
-#[derive(Template)]
-#[template(path = "acc_cases.html")]
-struct ListPage {
-    p: Page,
-    rows: Vec<ListRow>,
-    may_apply: bool,
-}
-
-pub async fn list(State(state): State<AppState>, WebUser(s): WebUser) -> Result<Response, PageError> {
-    let err = in_lang(s.lang);
-    let cases = store::list(state.db.pool(), acc::scope_of(&s.caller), 500)
-        .await
-        .map_err(|e| err(e.into()))?;
-    let mut names: HashMap<String, String> = HashMap::new();
-    let mut rows = Vec::new();
-    for c in cases {
-        if !names.contains_key(&c.organization_id) {
-            let name = organizations::by_id(state.db.pool(), &c.organization_id)
-                .await
-                .map_err(|e| err(e.into()))?
-                .map(|o| o.name)
-                .unwrap_or_default();
-            names.insert(c.organization_id.clone(), name);
-        }
-        rows.push(ListRow {
-            organization: names.get(&c.organization_id).cloned().unwrap_or_default(),
-            unit: c.unit_name.clone().unwrap_or_default(),
-            applied_on: c.applied_on.to_string(),
-            status: status_label(s.lang, c.status),
-            id: c.id,
-        });
-    }
-    let may_apply = matches!(s.caller.user.role, Role::Office | Role::Organization);
-    let page = ListPage {
-        p: Page::for_session(&s, "acc.list_title", "/accreditation/cases"),
-        rows,
-        may_apply,
-    };
-    Ok(render_status(StatusCode::OK, &page))
 }
 
 // ---------------------------------------------------------------------------------------------------------

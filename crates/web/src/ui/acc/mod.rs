@@ -3,6 +3,7 @@
 pub(crate) mod appeal;
 pub(crate) mod apply;
 pub(crate) mod case;
+pub(crate) mod cases;
 pub(crate) mod impartiality;
 pub(crate) mod ratings;
 pub(crate) mod record;

@@ -25,6 +25,7 @@ use serde_json::Value;
 
 use crate::auth::{AnySession, WebUser, check_csrf};
 use crate::error::{AppError, FieldError, PageError};
+use crate::ui::list::{Controls, ListQuery, Pager};
 use crate::ui::{Errors, Page, UiForm, confirm, in_lang, render_status};
 use nintei_app::acc::case::{ApplicationInput, ServiceInput};
 use nintei_app::acc::record::{self, Input};
@@ -101,13 +102,22 @@ pub struct ListRow {
 struct ListPage {
     p: Page,
     rows: Vec<ListRow>,
+    controls: Controls,
+    pager: Pager,
 }
 
-pub async fn list(State(state): State<AppState>, WebUser(s): WebUser) -> Result<Response, PageError> {
+pub async fn list(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, PageError> {
     let err = in_lang(s.lang);
     let today = state.clock.today();
-    let records = record::list(&state, &s.caller).await.map_err(&err)?;
-    let rows = records
+    let text = query.text();
+    let (records, total) = record::page(&state, &s.caller, &query.filter(&text))
+        .await
+        .map_err(&err)?;
+    let rows: Vec<ListRow> = records
         .iter()
         .map(|r| ListRow {
             number: r.number.clone(),
@@ -121,9 +131,27 @@ pub async fn list(State(state): State<AppState>, WebUser(s): WebUser) -> Result<
             status: status_ja(record::shown_status(r, today)),
         })
         .collect();
+    let tr = |k: &str| crate::i18n::t(s.lang, k).to_owned();
+    let controls = Controls::new(
+        "/accreditations",
+        &query,
+        tr("acc.status"),
+        ["active", "suspended", "lapsed", "revoked"]
+            .iter()
+            .map(|st| ((*st).to_owned(), status_ja(st)))
+            .collect(),
+        vec![
+            ("".into(), tr("list.sort_newest")),
+            ("expires".into(), tr("list.sort_expires")),
+            ("organization".into(), tr("list.sort_organization")),
+        ],
+    );
+    let pager = Pager::new("/accreditations", &query, total, rows.len());
     let page = ListPage {
         p: Page::for_session(&s, "accr.list_title", "/accreditations"),
         rows,
+        controls,
+        pager,
     };
     Ok(render_status(StatusCode::OK, &page))
 }
