@@ -49,6 +49,7 @@ mod reg_deregistration;
 mod reg_lifecycle;
 mod reg_rules_address;
 mod reg_rules_changes;
+mod reg_rules_counselors;
 mod reg_rules_deregistration;
 mod reg_rules_institution;
 mod reg_rules_screens;

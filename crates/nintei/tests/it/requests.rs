@@ -491,6 +491,8 @@ fn reg_application_form(csrf: &str, site_id: &str) -> Vec<(String, String)> {
         ("counselors[0].qualification", "clinical_psychologist"),
         ("counselors[0].full_time", "on"),
         ("counselors[0].years_of_practice", "8"),
+        ("counselors[0].main_duty", "on"),
+        ("counselors[0].three_days_a_week", "on"),
         ("psychiatrists[0].name", "鈴木 次郎"),
         ("psychiatrists[0].clinical_years", "12"),
         ("psychiatrists[0].oh_qualification", "ishl_13_2"),

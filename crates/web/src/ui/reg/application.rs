@@ -329,7 +329,16 @@ struct CasePage {
     eligibility: Vec<(&'static str, &'static str)>,
     eligibility_findings: Vec<String>,
     sections: Vec<CaseSection>,
-    counselors: Vec<(String, &'static str, &'static str, u32)>,
+    /// Name, qualification, employment key, practice (years and months), REG-3 1(2)イ main duty and 3 days a
+    /// week (keys: stated yes, no, not stated).
+    counselors: Vec<(
+        String,
+        &'static str,
+        &'static str,
+        String,
+        &'static str,
+        &'static str,
+    )>,
     psychiatrists: Vec<(String, u32, &'static str, String, String)>,
     disclosure: Vec<(&'static str, String)>,
     documents: Vec<(&'static str, &'static str, bool)>,
@@ -438,7 +447,9 @@ fn case_page(
                     } else {
                         "reg.part_time"
                     },
-                    c.years_of_practice,
+                    c.practice_ja(),
+                    condition_key(c.main_duty),
+                    condition_key(c.three_days_a_week),
                 )
             })
             .collect(),
@@ -598,5 +609,14 @@ pub async fn review(
             show_case_page(&state, &s, &id, errors, "", StatusCode::CONFLICT).await
         }
         Err(e) => Err(in_lang(s.lang)(e)),
+    }
+}
+
+/// How a REG-3 1(2)イ condition stated per counselor reads on the case page.
+fn condition_key(v: Option<bool>) -> &'static str {
+    match v {
+        Some(true) => "reg.cond_yes",
+        Some(false) => "reg.cond_no",
+        None => "reg.cond_not_stated",
     }
 }
