@@ -396,6 +396,30 @@ impl Documents {
         ]
     }
 
+    /// `(Japanese label, REG-3 items)` of the document named `name` (API `purpose`), or `None`.
+    pub fn describe(name: &str) -> Option<(&'static str, &'static str)> {
+        Self::default()
+            .items()
+            .into_iter()
+            .find(|(n, ..)| *n == name)
+            .map(|(_, label, codes, _)| (label, codes))
+    }
+
+    /// The same declaration with the document `name` enclosed (REG-3: uploaded with the application).
+    pub fn with_enclosed(mut self, name: &str) -> Self {
+        let flag = match name {
+            "basic_policies" => &mut self.basic_policies,
+            "privacy_regulation" => &mut self.privacy_regulation,
+            "confidentiality_pledges" => &mut self.confidentiality_pledges,
+            "floor_plan" => &mut self.floor_plan,
+            "psychiatrist_contract" => &mut self.psychiatrist_contract,
+            "psychiatrist_records" => &mut self.psychiatrist_records,
+            _ => return self,
+        };
+        *flag = true;
+        self
+    }
+
     /// All six enclosed.
     pub fn all() -> Self {
         Self {

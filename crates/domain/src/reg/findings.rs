@@ -63,11 +63,16 @@ pub fn supplementary_findings(
             d.items()
                 .into_iter()
                 .filter(|(_, _, _, enclosed)| !enclosed)
-                .map(|(_, label, codes, _)| format!("【書類】{label}（{codes}）：添付されていません"))
+                .map(|(_, label, codes, _)| document_finding(label, codes))
                 .collect()
         })
         .unwrap_or_default();
     (before, after)
+}
+
+/// The finding of a document not enclosed (REG-3, seed 000 別紙2); it goes when the document is uploaded.
+pub fn document_finding(label: &str, codes: &str) -> String {
+    format!("【書類】{label}（{codes}）：添付されていません")
 }
 
 /// [`findings`] with the supplementary ones around it: eligibility, then the checklist, then the documents.

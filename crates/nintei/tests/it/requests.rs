@@ -244,6 +244,9 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
         "POST /api/v1/registration/cases" => {
             Body::Json(reg_common::application(&c.org, &c.built.site_id, "2026-11-20"))
         }
+        "POST /api/v1/registration/cases/{id}/files" => {
+            Body::Multipart(vec![("purpose".into(), "floor_plan".into())], Some(pdf_file()))
+        }
         "POST /api/v1/registration/cases/{id}/review" => {
             Body::Json(json!({"decision": "register", "decided_on": "2026-11-10"}))
         }
@@ -375,6 +378,13 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
         }
         // Screens: registration (the investigation step route is sent for its `records` step)
         "POST /registration/cases" => Body::Form(reg_application_form(csrf, &c.built.site_id)),
+        "POST /registration/cases/{id}/files" => Body::Multipart(
+            vec![
+                ("csrf".into(), csrf.to_owned()),
+                ("purpose".into(), "floor_plan".into()),
+            ],
+            Some(pdf_file()),
+        ),
         "POST /registration/cases/{id}/review" => Body::form(&[
             ("csrf", csrf),
             ("decision", "register"),

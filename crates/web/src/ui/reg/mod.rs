@@ -6,6 +6,7 @@
 mod application;
 mod changes;
 mod deregistration;
+pub mod files;
 mod training;
 
 pub use application::*;
