@@ -404,12 +404,18 @@ async fn load_registrations(state: &AppState) -> anyhow::Result<()> {
                     qualification: "certified_public_psychologist".into(),
                     full_time: true,
                     years_of_practice: 9,
+                    months_of_practice: 0,
+                    main_duty: Some(true),
+                    three_days_a_week: Some(true),
                 },
                 CounselorInput {
                     name: "林 拓也".into(),
                     qualification: if *finding { "other" } else { "industrial_counselor" }.into(),
                     full_time: false,
                     years_of_practice: 3,
+                    months_of_practice: 0,
+                    main_duty: Some(true),
+                    three_days_a_week: Some(true),
                 },
             ],
             psychiatrists: vec![PsychiatristInput {

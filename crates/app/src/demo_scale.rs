@@ -493,6 +493,9 @@ fn build_chunk(
                 qualification: *rng.pick(&Qualification::ALL[..5]),
                 full_time: k == 0,
                 years_of_practice: u32::try_from(rng.range(if k == 0 { 5 } else { 1 }, 20)).unwrap_or(5),
+                months_of_practice: 0,
+                main_duty: Some(true),
+                three_days_a_week: Some(true),
             })
             .collect();
         let psychiatrists = vec![Psychiatrist {

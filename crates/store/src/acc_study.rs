@@ -233,7 +233,10 @@ pub async fn cases_of_accreditation<'c, E: Executor<'c, Database = Any>>(
 
 /// Whether any stored file row still names the bytes `sha256` (files are stored once per hash).
 pub async fn hash_in_use<'c, E: Executor<'c, Database = Any>>(ex: E, sha256: &str) -> Result<bool> {
-    let row = sqlx::query("SELECT COUNT(*) AS n FROM acc_files WHERE sha256 = $1")
+    // REG files are stored by the same hash (store/reg_files.rs): bytes they name are in use too.
+    let row = sqlx::query(
+        "SELECT (SELECT COUNT(*) FROM acc_files WHERE sha256 = $1) + (SELECT COUNT(*) FROM reg_files WHERE sha256 = $1) AS n",
+    )
         .bind(sha256.to_owned())
         .fetch_one(ex)
         .await?;

@@ -28,6 +28,7 @@ pub mod organizations;
 pub mod password_resets;
 pub mod reg_cases;
 pub mod reg_changes;
+pub mod reg_files;
 pub mod reg_investigations;
 pub mod reg_reports;
 pub mod reg_trainings;

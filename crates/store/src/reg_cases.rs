@@ -231,3 +231,27 @@ pub async fn set_registration(tx: &mut Tx, id: &str, registration_id: &str) -> R
         .await?;
     Ok(())
 }
+
+/// Records the documents now enclosed and the findings that follow (REG-3: a document uploaded with the
+/// application), if the case is still submitted at `expected_version`; false when it changed meanwhile.
+pub async fn set_documents(
+    tx: &mut Tx,
+    id: &str,
+    expected_version: i64,
+    documents: Option<&Documents>,
+    findings: &[String],
+    now: i64,
+) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE reg_cases SET documents = $1, findings = $2, version = version + 1, updated_at = $3 \
+         WHERE id = $4 AND status = 'submitted' AND version = $5",
+    )
+    .bind(documents.map(to_json).transpose()?)
+    .bind(to_json(&findings)?)
+    .bind(now)
+    .bind(id.to_owned())
+    .bind(expected_version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}

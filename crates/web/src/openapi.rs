@@ -475,6 +475,18 @@ const SUMMARIES: &[(&str, &str, &str)] = &[
         "Registration cases and review (REG-1 … REG-5)",
     ),
     (
+        "/api/v1/registration/cases/{id}/files",
+        "registration",
+        "Registration documents uploaded with the application (multipart: file, purpose = basic_policies, \
+         privacy_regulation, confidentiality_pledges, floor_plan, psychiatrist_contract, psychiatrist_records; \
+         PDF/DOCX/XLSX/JPEG/PNG; REG-3) or their list; a document uploaded counts as enclosed",
+    ),
+    (
+        "/api/v1/registration/cases/{id}/files/{file_id}",
+        "registration",
+        "Download a registration document (attachment, nosniff; audited)",
+    ),
+    (
         "/api/v1/registration/changes",
         "registration",
         "Change notices (REG-6)",

@@ -27,6 +27,8 @@ use crate::state::AppState;
 // Applications (REG-1 … REG-3)
 
 /// A counselor as sent (API.md `counselors[]`); enums as strings so that a wrong one is a named field error.
+/// `months_of_practice` (0–11, beside the whole `years_of_practice`) and the REG-3 1(2)イ conditions
+/// `main_duty` and `three_days_a_week` extend API.md's original four fields, which alone are still accepted.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct CounselorInput {
@@ -34,6 +36,9 @@ pub struct CounselorInput {
     pub qualification: String,
     pub full_time: bool,
     pub years_of_practice: i64,
+    pub months_of_practice: i64,
+    pub main_duty: Option<bool>,
+    pub three_days_a_week: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -88,6 +93,15 @@ fn years(check: &mut Check, field: &str, v: i64) -> u32 {
     u32::try_from(v).unwrap_or(0)
 }
 
+/// Months beyond the whole years (REG-3 1(2)イ counts the five years to the month).
+fn months(check: &mut Check, field: &str, v: i64) -> u32 {
+    if !(0..=11).contains(&v) {
+        check.add(field, "0〜11の整数で入力してください (0 to 11)");
+        return 0;
+    }
+    u32::try_from(v).unwrap_or(0)
+}
+
 /// Parses the people and disclosure of an application or a change notice; errors name `prefix` fields.
 pub fn parse_counselors(check: &mut Check, input: &[CounselorInput]) -> Vec<Counselor> {
     if input.len() > MAX_PEOPLE {
@@ -117,6 +131,13 @@ pub fn parse_counselors(check: &mut Check, input: &[CounselorInput]) -> Vec<Coun
                     &format!("counselors[{i}].years_of_practice"),
                     c.years_of_practice,
                 ),
+                months_of_practice: months(
+                    check,
+                    &format!("counselors[{i}].months_of_practice"),
+                    c.months_of_practice,
+                ),
+                main_duty: c.main_duty,
+                three_days_a_week: c.three_days_a_week,
             }
         })
         .collect()

@@ -6,6 +6,7 @@
 pub mod application;
 pub mod changes;
 pub mod deregistration;
+pub mod files;
 pub mod notices;
 pub mod training;
 pub mod validity;
@@ -137,8 +138,6 @@ async fn commit(tx: Tx) -> AppResult<()> {
     tx.commit().await.map_err(StoreError::from)?;
     Ok(())
 }
-
-/// What `apply` answers: the new case's id and its findings.
 
 /// Japanese labels used by API views and screens.
 pub fn status_label(s: Status) -> &'static str {

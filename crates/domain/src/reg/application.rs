@@ -185,20 +185,69 @@ pub struct Counselor {
     pub full_time: bool,
     /// Years of face-to-face mental-health counseling of workers as main duty (REG-3 1(2)イ).
     pub years_of_practice: u32,
+    /// Months beyond the whole years, 0–11 (REG-3 1(2)イ's five years are counted to the month). Absent in data
+    /// recorded before months were asked for: whole years only.
+    #[serde(default)]
+    pub months_of_practice: u32,
+    /// REG-3 1(2)イ: the counseling is the counselor's main duty (主たる業務). `None`: not stated per counselor
+    /// (an API client that sends only API.md's original fields); the applicant's checklist answer then stands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub main_duty: Option<bool>,
+    /// REG-3 1(2)イ: normally on 3 or more days a week (１週間に３日以上従事). `None` as for `main_duty`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub three_days_a_week: Option<bool>,
 }
 
+/// REG-3 1(2)イ and 1(4)イ(ア): five years, counted in months.
+pub const FIVE_YEARS_IN_MONTHS: u32 = 60;
+
 impl Counselor {
-    /// REG-3 1(2)イ: the experienced full-time counselor the criteria require at least one of.
-    pub const fn is_experienced_full_time(&self) -> bool {
-        self.full_time && self.years_of_practice >= 5
+    /// The practice in months (years × 12 + months).
+    pub const fn practice_months(&self) -> u32 {
+        self.years_of_practice
+            .saturating_mul(12)
+            .saturating_add(self.months_of_practice)
+    }
+
+    /// Full time with five years or more of practice: the counselor REG-3 1(2)イ's conditions are asked of.
+    pub const fn is_full_time_with_five_years(&self) -> bool {
+        self.full_time && self.practice_months() >= FIVE_YEARS_IN_MONTHS
+    }
+
+    /// The 1(2)イ conditions this counselor is stated not to meet (main duty, 3 days a week), in Japanese;
+    /// a condition not stated (`None`) is not one of them.
+    pub fn unmet_conditions_ja(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.main_duty == Some(false) {
+            out.push("相談対応を主たる業務としていません");
+        }
+        if self.three_days_a_week == Some(false) {
+            out.push("１週間に３日以上従事していません");
+        }
+        out
+    }
+
+    /// REG-3 1(2)イ: the experienced full-time counselor the criteria require at least one of — full time, five
+    /// years or more, as main duty, normally on 3 or more days a week.
+    pub fn is_experienced_full_time(&self) -> bool {
+        self.is_full_time_with_five_years() && self.unmet_conditions_ja().is_empty()
+    }
+
+    /// The practice as the screens and the directory show it: `5年`, `4年11か月`.
+    pub fn practice_ja(&self) -> String {
+        if self.months_of_practice == 0 {
+            format!("{}年", self.years_of_practice)
+        } else {
+            format!("{}年{}か月", self.years_of_practice, self.months_of_practice)
+        }
     }
 
     /// The career line the directory discloses (REG-3 1(3)イ(イ), REG-5).
     pub fn career_ja(&self) -> String {
         let employment = if self.full_time { "常勤" } else { "非常勤" };
         format!(
-            "{employment}・面接によるメンタルヘルス相談の実務経験{}年",
-            self.years_of_practice
+            "{employment}・面接によるメンタルヘルス相談の実務経験{}",
+            self.practice_ja()
         )
     }
 }
@@ -347,6 +396,30 @@ impl Documents {
         ]
     }
 
+    /// `(Japanese label, REG-3 items)` of the document named `name` (API `purpose`), or `None`.
+    pub fn describe(name: &str) -> Option<(&'static str, &'static str)> {
+        Self::default()
+            .items()
+            .into_iter()
+            .find(|(n, ..)| *n == name)
+            .map(|(_, label, codes, _)| (label, codes))
+    }
+
+    /// The same declaration with the document `name` enclosed (REG-3: uploaded with the application).
+    pub fn with_enclosed(mut self, name: &str) -> Self {
+        let flag = match name {
+            "basic_policies" => &mut self.basic_policies,
+            "privacy_regulation" => &mut self.privacy_regulation,
+            "confidentiality_pledges" => &mut self.confidentiality_pledges,
+            "floor_plan" => &mut self.floor_plan,
+            "psychiatrist_contract" => &mut self.psychiatrist_contract,
+            "psychiatrist_records" => &mut self.psychiatrist_records,
+            _ => return self,
+        };
+        *flag = true;
+        self
+    }
+
     /// All six enclosed.
     pub fn all() -> Self {
         Self {
@@ -436,6 +509,9 @@ mod tests {
             qualification: Qualification::ClinicalPsychologist,
             full_time: true,
             years_of_practice: 5,
+            months_of_practice: 0,
+            main_duty: Some(true),
+            three_days_a_week: Some(true),
         }
     }
 
@@ -511,9 +587,24 @@ mod tests {
         assert!(c.is_experienced_full_time());
         c.years_of_practice = 4;
         assert!(!c.is_experienced_full_time());
+        // Counted to the month: 4 years 11 months is short, 4 years 12 months is not a thing but 5 years is.
+        c.months_of_practice = 11;
+        assert!(!c.is_experienced_full_time());
         c.years_of_practice = 20;
         c.full_time = false;
         assert!(!c.is_experienced_full_time());
+
+        // REG-3 1(2)イ: main duty and 3 days a week, each stated per counselor; not stated leaves the applicant's
+        // checklist answer to speak for it.
+        let mut c = counselor("丙");
+        c.main_duty = Some(false);
+        assert!(!c.is_experienced_full_time());
+        assert_eq!(c.unmet_conditions_ja(), ["相談対応を主たる業務としていません"]);
+        c.main_duty = None;
+        c.three_days_a_week = Some(false);
+        assert!(!c.is_experienced_full_time());
+        c.three_days_a_week = None;
+        assert!(c.is_experienced_full_time());
 
         let mut p = psychiatrist("乙");
         p.clinical_years = 5;
@@ -526,6 +617,11 @@ mod tests {
     fn career_lines_for_the_directory() {
         let mut c = counselor("甲");
         assert_eq!(c.career_ja(), "常勤・面接によるメンタルヘルス相談の実務経験5年");
+        c.months_of_practice = 3;
+        assert_eq!(
+            c.career_ja(),
+            "常勤・面接によるメンタルヘルス相談の実務経験5年3か月"
+        );
         c.full_time = false;
         assert!(c.career_ja().starts_with("非常勤"));
         assert_eq!(psychiatrist("乙").career_ja(), "精神科医としての臨床歴10年");

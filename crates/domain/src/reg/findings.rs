@@ -63,11 +63,16 @@ pub fn supplementary_findings(
             d.items()
                 .into_iter()
                 .filter(|(_, _, _, enclosed)| !enclosed)
-                .map(|(_, label, codes, _)| format!("【書類】{label}（{codes}）：添付されていません"))
+                .map(|(_, label, codes, _)| document_finding(label, codes))
                 .collect()
         })
         .unwrap_or_default();
     (before, after)
+}
+
+/// The finding of a document not enclosed (REG-3, seed 000 別紙2); it goes when the document is uploaded.
+pub fn document_finding(label: &str, codes: &str) -> String {
+    format!("【書類】{label}（{codes}）：添付されていません")
 }
 
 /// [`findings`] with the supplementary ones around it: eligibility, then the checklist, then the documents.
@@ -119,8 +124,24 @@ fn shortfalls(
             }
         }
         // REG-3 1(2)イ
+        // REG-3 1(2)イ: five years counted to the month; main duty and 3 days a week as stated per counselor.
         "1-2-b" if !counselors.iter().any(Counselor::is_experienced_full_time) => {
-            out.push("実務経験５年以上の常勤の相談対応者がいません".to_owned());
+            let experienced: Vec<&Counselor> = counselors
+                .iter()
+                .filter(|c| c.is_full_time_with_five_years())
+                .collect();
+            if experienced.is_empty() {
+                out.push("実務経験５年以上の常勤の相談対応者がいません".to_owned());
+            }
+            for c in experienced {
+                for unmet in c.unmet_conditions_ja() {
+                    out.push(format!(
+                        "常勤の相談対応者「{}」（実務経験{}）は{unmet}",
+                        c.name.trim(),
+                        c.practice_ja()
+                    ));
+                }
+            }
         }
         // REG-3 1(3)イ (ア)–(キ): what the directory publishes must be there.
         "1-3-b-1" if blank(&disclosure.fee_structure) => out.push("料金体系が記載されていません".to_owned()),
@@ -206,6 +227,9 @@ mod tests {
             qualification,
             full_time,
             years_of_practice: years,
+            months_of_practice: 0,
+            main_duty: Some(true),
+            three_days_a_week: Some(true),
         }
     }
 
@@ -357,6 +381,41 @@ mod tests {
         ];
         assert_eq!(codes(&run(&app)), ["1-2-b"]);
         app.counselors[0].years_of_practice = 5;
+        assert_eq!(run(&app), Vec::<String>::new());
+    }
+
+    // REG-3 1(2)イ: five years counted to the month, and the conditions stated per counselor.
+    #[test]
+    fn reg_3_experience_in_months_and_per_counselor_conditions() {
+        let mut app = good();
+        app.counselors = vec![counselor(
+            "山田花子",
+            Qualification::ClinicalPsychologist,
+            true,
+            4,
+        )];
+        app.counselors[0].months_of_practice = 11;
+        assert_eq!(codes(&run(&app)), ["1-2-b"]);
+        app.counselors[0].years_of_practice = 5;
+        app.counselors[0].months_of_practice = 0;
+        assert_eq!(run(&app), Vec::<String>::new());
+        app.counselors[0].main_duty = Some(false);
+        app.counselors[0].three_days_a_week = Some(false);
+        let found = run(&app);
+        assert_eq!(codes(&found), ["1-2-b", "1-2-b"]);
+        assert!(
+            found[0].ends_with(
+                "：常勤の相談対応者「山田花子」（実務経験5年）は相談対応を主たる業務としていません"
+            )
+        );
+        assert!(found[1].ends_with("は１週間に３日以上従事していません"));
+        // Another full-time counselor who meets both is enough.
+        app.counselors.push(counselor(
+            "佐藤一郎",
+            Qualification::ClinicalPsychologist,
+            true,
+            6,
+        ));
         assert_eq!(run(&app), Vec::<String>::new());
     }
 

@@ -83,6 +83,9 @@ mod tests {
             qualification: Qualification::ClinicalPsychologist,
             full_time: true,
             years_of_practice: 8,
+            months_of_practice: 0,
+            main_duty: Some(true),
+            three_days_a_week: Some(true),
         }];
         let p = [Psychiatrist {
             name: "鈴木次郎".into(),

@@ -273,6 +273,14 @@ GET    /api/v1/registration/cases/{id}                        own   -  401 200 2
 GET    /api/v1/registration/cases/{id}                        other -  401 200 200 200 404 404 404 404
 POST   /api/v1/registration/cases/{id}/review                 own   -  401 403 200 403 404 404 404 403
 POST   /api/v1/registration/cases/{id}/review                 other -  401 403 200 403 404 404 404 404
+# REG-3 documents uploaded with the application: the institution and the office upload; whoever sees the case
+# lists and downloads them (others 404).
+GET    /api/v1/registration/cases/{id}/files                  own   -  401 200 200 200 404 404 404 200
+GET    /api/v1/registration/cases/{id}/files                  other -  401 200 200 200 404 404 404 404
+POST   /api/v1/registration/cases/{id}/files                  own   -  401 403 201 403 404 404 404 201
+POST   /api/v1/registration/cases/{id}/files                  other -  401 403 201 403 404 404 404 404
+GET    /api/v1/registration/cases/{id}/files/{file_id}        own   -  401 200 200 200 404 404 404 200
+GET    /api/v1/registration/cases/{id}/files/{file_id}        other -  401 200 200 200 404 404 404 404
 
 # Registrations (REG-4 renewal, REG-6 change and abolition notices): a registration near its expiry
 GET    /api/v1/registrations                                  -     -  401 200 200 200 403 403 403 200
@@ -345,6 +353,10 @@ GET    /registration/cases/{id}                own    -                         
 GET    /registration/cases/{id}                other  -                          login 200 200 200 404 404 404 404
 POST   /registration/cases/{id}/review         own    /registration/cases/*      login 403 303 403 404 404 404 403
 POST   /registration/cases/{id}/review         other  /registration/cases/*      login 403 303 403 404 404 404 404
+POST   /registration/cases/{id}/files          own    /registration/cases/*      login 403 303 403 404 404 404 303
+POST   /registration/cases/{id}/files          other  /registration/cases/*      login 403 303 403 404 404 404 404
+GET    /registration/cases/{id}/files/{file_id} own   -                          login 200 200 200 404 404 404 200
+GET    /registration/cases/{id}/files/{file_id} other -                          login 200 200 200 404 404 404 404
 GET    /registration/registrations/{number}    own    -                          login 200 200 200 404 404 404 200
 GET    /registration/registrations/{number}    other  -                          login 200 200 200 404 404 404 404
 POST   /registration/registrations/{number}/changes own /registration/registrations/* login 403 303 403 404 404 404 303

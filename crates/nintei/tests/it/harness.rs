@@ -253,6 +253,8 @@ pub const MAY_CHANGE_ON_REJECTION: &[&str] = &["auth_events", "reg_report_attemp
 pub const AUDITED_READS: &[&str] = &[
     "/api/v1/accreditation/cases/{id}/files/{file_id}",
     "/accreditation/cases/{id}/files/{file_id}",
+    "/api/v1/registration/cases/{id}/files/{file_id}",
+    "/registration/cases/{id}/files/{file_id}",
     "/accreditation/cases/{id}/self-study/binder.pdf",
 ];
 

@@ -459,6 +459,30 @@ impl Fixture {
                 )
                 .await;
                 b.id = r["id"].as_str().unwrap_or_default().to_owned();
+                // REG-3: a registration document uploaded with the application (`{file_id}`).
+                if route.path.contains("{file_id}") {
+                    let body = crate::harness::Body::Multipart(
+                        vec![("purpose".into(), "floor_plan".into())],
+                        Some((
+                            "file".into(),
+                            "floor_plan.pdf".into(),
+                            "application/pdf".into(),
+                            b"%PDF-1.4\n% nintei harness\n".to_vec(),
+                        )),
+                    );
+                    let (ctype, bytes) = body.encode();
+                    let r = self
+                        .app
+                        .post_raw_bytes(
+                            &format!("/api/v1/registration/cases/{}/files", b.id),
+                            Some(&office),
+                            ctype.as_deref(),
+                            bytes,
+                        )
+                        .await;
+                    assert_eq!(r.status.as_u16(), 201, "fixture: upload: {}", r.text());
+                    b.file_id = r.json()["id"].as_str().unwrap_or_default().to_owned();
+                }
             }
             Need::Registration | Need::Change | Need::Report | Need::Investigation(_) | Need::Training => {
                 b.number = self.register(&b, &office).await;

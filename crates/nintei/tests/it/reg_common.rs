@@ -64,7 +64,8 @@ pub fn all_confirmed() -> Value {
     Value::Object(map)
 }
 
-/// A complete application without findings, exactly in API.md's shape.
+/// A complete application without findings, in API.md's shape with the REG-3 1(2)イ conditions stated per
+/// counselor (as the screens state them).
 pub fn application(org_id: &str, site_id: &str, applied_on: &str) -> Value {
     json!({
         "organization_id": org_id,
@@ -72,8 +73,10 @@ pub fn application(org_id: &str, site_id: &str, applied_on: &str) -> Value {
         "applied_on": applied_on,
         "criteria": all_confirmed(),
         "counselors": [
-            {"name": "山田 花子", "qualification": "clinical_psychologist", "full_time": true, "years_of_practice": 8},
-            {"name": "佐藤 一郎", "qualification": "industrial_counselor", "full_time": false, "years_of_practice": 2}
+            {"name": "山田 花子", "qualification": "clinical_psychologist", "full_time": true, "years_of_practice": 8,
+             "months_of_practice": 0, "main_duty": true, "three_days_a_week": true},
+            {"name": "佐藤 一郎", "qualification": "industrial_counselor", "full_time": false, "years_of_practice": 2,
+             "months_of_practice": 0, "main_duty": false, "three_days_a_week": false}
         ],
         "psychiatrists": [
             {"name": "鈴木 次郎", "clinical_years": 12, "oh_qualification": "training_zaidan",

@@ -244,6 +244,9 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
         "POST /api/v1/registration/cases" => {
             Body::Json(reg_common::application(&c.org, &c.built.site_id, "2026-11-20"))
         }
+        "POST /api/v1/registration/cases/{id}/files" => {
+            Body::Multipart(vec![("purpose".into(), "floor_plan".into())], Some(pdf_file()))
+        }
         "POST /api/v1/registration/cases/{id}/review" => {
             Body::Json(json!({"decision": "register", "decided_on": "2026-11-10"}))
         }
@@ -375,6 +378,13 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
         }
         // Screens: registration (the investigation step route is sent for its `records` step)
         "POST /registration/cases" => Body::Form(reg_application_form(csrf, &c.built.site_id)),
+        "POST /registration/cases/{id}/files" => Body::Multipart(
+            vec![
+                ("csrf".into(), csrf.to_owned()),
+                ("purpose".into(), "floor_plan".into()),
+            ],
+            Some(pdf_file()),
+        ),
         "POST /registration/cases/{id}/review" => Body::form(&[
             ("csrf", csrf),
             ("decision", "register"),
@@ -491,6 +501,8 @@ fn reg_application_form(csrf: &str, site_id: &str) -> Vec<(String, String)> {
         ("counselors[0].qualification", "clinical_psychologist"),
         ("counselors[0].full_time", "on"),
         ("counselors[0].years_of_practice", "8"),
+        ("counselors[0].main_duty", "on"),
+        ("counselors[0].three_days_a_week", "on"),
         ("psychiatrists[0].name", "鈴木 次郎"),
         ("psychiatrists[0].clinical_years", "12"),
         ("psychiatrists[0].oh_qualification", "ishl_13_2"),

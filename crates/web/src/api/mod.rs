@@ -298,6 +298,14 @@ fn registration_routes() -> Routes {
         )
         .route("/api/v1/registration/cases/{id}", get(r::show_case))
         .route("/api/v1/registration/cases/{id}/review", post(r::review))
+        .route(
+            "/api/v1/registration/cases/{id}/files",
+            get(r::files::list).post(r::files::upload),
+        )
+        .route(
+            "/api/v1/registration/cases/{id}/files/{file_id}",
+            get(r::files::download),
+        )
         .route("/api/v1/registrations", get(r::list_registrations))
         .route("/api/v1/registrations/{number}", get(r::show_registration))
         .route("/api/v1/registrations/{number}/renewal", post(r::renewal))

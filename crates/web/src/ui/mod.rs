@@ -138,6 +138,11 @@ fn registration_routes() -> Routes {
         .route("/registration/cases", post(r::apply_submit))
         .route("/registration/cases/{id}", get(r::show_case))
         .route("/registration/cases/{id}/review", post(r::review))
+        .route("/registration/cases/{id}/files", post(r::files::upload))
+        .route(
+            "/registration/cases/{id}/files/{file_id}",
+            get(r::files::download),
+        )
         .route("/registration/registrations/{number}", get(r::show_registration))
         .route(
             "/registration/registrations/{number}/changes",

@@ -26,6 +26,8 @@ use nintei_app::clock::jst;
 use nintei_app::reg::{self, ApplicationInput};
 use nintei_app::state::AppState;
 
+pub mod files;
+
 const LIST_LIMIT: i64 = 500;
 
 fn rfc3339(unix: i64) -> String {

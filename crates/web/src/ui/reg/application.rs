@@ -5,6 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use nintei_domain::authz::reg::{self as authz, CaseAction};
+use nintei_domain::reg::application::Documents;
 use nintei_domain::reg::criteria::criteria;
 use nintei_domain::reg::status::{ReviewDecision, Status};
 use nintei_domain::role::Role;
@@ -329,7 +330,16 @@ struct CasePage {
     eligibility: Vec<(&'static str, &'static str)>,
     eligibility_findings: Vec<String>,
     sections: Vec<CaseSection>,
-    counselors: Vec<(String, &'static str, &'static str, u32)>,
+    /// Name, qualification, employment key, practice (years and months), REG-3 1(2)イ main duty and 3 days a
+    /// week (keys: stated yes, no, not stated).
+    counselors: Vec<(
+        String,
+        &'static str,
+        &'static str,
+        String,
+        &'static str,
+        &'static str,
+    )>,
     psychiatrists: Vec<(String, u32, &'static str, String, String)>,
     disclosure: Vec<(&'static str, String)>,
     documents: Vec<(&'static str, &'static str, bool)>,
@@ -338,6 +348,12 @@ struct CasePage {
     decision: Option<(&'static str, String, String)>,
     registration: Option<(String, String, String, &'static str)>,
     may_review: bool,
+    /// REG-3: the registration documents uploaded with the application (label, file name, download link).
+    doc_files: Vec<(&'static str, String, String)>,
+    /// The six documents (`purpose`, label) and whether the caller may upload while the case is submitted.
+    doc_kinds: Vec<(&'static str, &'static str)>,
+    may_upload: bool,
+    upload_limit_mib: usize,
     today: String,
     errors: Errors,
     notice: &'static str,
@@ -362,7 +378,7 @@ fn case_page(
     renewal_of: String,
     registration: Option<&Registration>,
     (errors, notice): (Errors, &'static str),
-    today: chrono::NaiveDate,
+    (today, files, upload_limit): (chrono::NaiveDate, &[nintei_store::reg_files::FileRow], usize),
 ) -> CasePage {
     let mut sections: Vec<CaseSection> = Vec::new();
     for c in criteria() {
@@ -438,7 +454,9 @@ fn case_page(
                     } else {
                         "reg.part_time"
                     },
-                    c.years_of_practice,
+                    c.practice_ja(),
+                    condition_key(c.main_duty),
+                    condition_key(c.three_days_a_week),
                 )
             })
             .collect(),
@@ -500,13 +518,31 @@ fn case_page(
         }),
         may_review: case.status == Status::Submitted
             && authz::case(&actor, CaseAction::Review, &case.organization_id).is_allowed(),
+        doc_files: files
+            .iter()
+            .map(|f| {
+                (
+                    Documents::describe(&f.purpose).map_or("", |d| d.0),
+                    f.original_name.clone(),
+                    format!("/registration/cases/{}/files/{}", case.id, f.id),
+                )
+            })
+            .collect(),
+        doc_kinds: Documents::default()
+            .items()
+            .into_iter()
+            .map(|(name, label, ..)| (name, label))
+            .collect(),
+        may_upload: case.status == Status::Submitted
+            && authz::case(&actor, CaseAction::Apply, &case.organization_id).is_allowed(),
+        upload_limit_mib: upload_limit / 1024 / 1024,
         today: today.to_string(),
         errors,
         notice,
     }
 }
 
-async fn show_case_page(
+pub(super) async fn show_case_page(
     state: &AppState,
     s: &AnySession,
     id: &str,
@@ -532,6 +568,9 @@ async fn show_case_page(
             .map_err(|e| err(e.into()))?,
         None => None,
     };
+    let files = reg::files::case_documents(state, &s.caller, id)
+        .await
+        .map_err(&err)?;
     let page = case_page(
         s,
         &case,
@@ -539,7 +578,7 @@ async fn show_case_page(
         renewal_of,
         registration.as_ref(),
         (errors, notice),
-        state.clock.today(),
+        (state.clock.today(), &files, state.config.upload_limit),
     );
     Ok(render_status(status, &page))
 }
@@ -548,6 +587,7 @@ async fn show_case_page(
 #[serde(default)]
 pub struct NoticeQuery {
     submitted: Option<String>,
+    uploaded: Option<String>,
     done: Option<String>,
 }
 
@@ -559,6 +599,8 @@ pub async fn show_case(
 ) -> Result<Response, PageError> {
     let notice = if q.submitted.is_some() {
         "reg.notice.submitted"
+    } else if q.uploaded.is_some() {
+        "reg.notice.document_uploaded"
     } else if q.done.is_some() {
         "reg.notice.reviewed"
     } else {
@@ -598,5 +640,14 @@ pub async fn review(
             show_case_page(&state, &s, &id, errors, "", StatusCode::CONFLICT).await
         }
         Err(e) => Err(in_lang(s.lang)(e)),
+    }
+}
+
+/// How a REG-3 1(2)イ condition stated per counselor reads on the case page.
+fn condition_key(v: Option<bool>) -> &'static str {
+    match v {
+        Some(true) => "reg.cond_yes",
+        Some(false) => "reg.cond_no",
+        None => "reg.cond_not_stated",
     }
 }

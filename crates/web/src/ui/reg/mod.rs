@@ -6,6 +6,7 @@
 mod application;
 mod changes;
 mod deregistration;
+pub mod files;
 mod training;
 
 pub use application::*;
@@ -130,9 +131,13 @@ fn counselor_inputs(pairs: &Pairs) -> Vec<CounselorInput> {
                 qualification: f("qualification"),
                 full_time: checked(pairs, &format!("counselors[{i}].full_time")),
                 years_of_practice: int(&f("years_of_practice")),
+                months_of_practice: int(&f("months_of_practice")),
+                // REG-3 1(2)イ: the screen always states both conditions (an unticked box is "no").
+                main_duty: Some(checked(pairs, &format!("counselors[{i}].main_duty"))),
+                three_days_a_week: Some(checked(pairs, &format!("counselors[{i}].three_days_a_week"))),
             }
         })
-        .filter(|c| !c.name.trim().is_empty() || c.years_of_practice != 0)
+        .filter(|c| !c.name.trim().is_empty() || c.years_of_practice != 0 || c.months_of_practice != 0)
         .collect()
 }
 
@@ -242,6 +247,9 @@ pub struct CounselorRow {
     qualification: String,
     full_time: bool,
     years: String,
+    months: String,
+    main_duty: bool,
+    three_days_a_week: bool,
     errors: Vec<String>,
 }
 
@@ -280,6 +288,13 @@ fn counselor_rows(input: &[CounselorInput], errors: &Errors) -> Vec<CounselorRow
                 } else {
                     String::new()
                 },
+                months: if input.get(i).is_some() {
+                    c.months_of_practice.to_string()
+                } else {
+                    String::new()
+                },
+                main_duty: c.main_duty == Some(true),
+                three_days_a_week: c.three_days_a_week == Some(true),
                 errors: row_errors(errors, &format!("counselors[{i}].")),
             }
         })
@@ -315,6 +330,9 @@ fn counselors_as_input(c: &[Counselor]) -> Vec<CounselorInput> {
             qualification: c.qualification.as_str().to_owned(),
             full_time: c.full_time,
             years_of_practice: i64::from(c.years_of_practice),
+            months_of_practice: i64::from(c.months_of_practice),
+            main_duty: c.main_duty,
+            three_days_a_week: c.three_days_a_week,
         })
         .collect()
 }
