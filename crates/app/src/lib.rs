@@ -20,6 +20,7 @@ pub mod hashing;
 pub mod input;
 pub mod jobs;
 pub mod login;
+pub mod lookup;
 pub mod org;
 pub mod outbox;
 pub mod proxy;

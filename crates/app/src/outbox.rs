@@ -137,6 +137,44 @@ pub async fn enqueue_mail(
     Ok(mail::enqueue(tx, &mail, now).await?)
 }
 
+/// Queues a step's notice to an organization's contact inside the step's transaction: addressed to the
+/// organization and its contact by name, `lead` as the message, and where to read more (`path` on this site). A
+/// contact address the mailer refuses is logged and skipped: the step itself stands.
+pub async fn notify_contact(
+    tx: &mut Tx,
+    state: &crate::state::AppState,
+    organization_id: &str,
+    subject: &str,
+    lead: &str,
+    path: &str,
+) -> Result<(), AppError> {
+    let Some(org) = nintei_store::organizations::by_id(&mut **tx, organization_id).await? else {
+        return Ok(());
+    };
+    if org.contact.email.trim().is_empty() {
+        return Ok(());
+    }
+    let body = format!(
+        "{} {}様\n\n{lead}\n\nこのメールは nintei（認定・登録システム）から自動で送信しています。\n\
+         詳しくはログインしてご確認ください：{}{path}\n",
+        org.name,
+        org.contact.name,
+        state.config.base_url.trim_end_matches('/')
+    );
+    match enqueue_mail(tx, state.clock.unix(), &org.contact.email, subject, &body).await {
+        Ok(_) => Ok(()),
+        Err(AppError::Validation(e)) => {
+            tracing::warn!(
+                organization = organization_id,
+                ?e,
+                "notice not queued: contact address"
+            );
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Sends one outbox row unless it went out already (the `SendMail` job). An error makes the job table retry it
 /// with backoff; with `last_try` the mail is marked `failed`.
 pub async fn send(state: &AppState, outbox_id: &str, last_try: bool) -> anyhow::Result<()> {

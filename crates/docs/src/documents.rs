@@ -205,6 +205,8 @@ pub struct RegistrationCertificate {
     pub expires_on: NaiveDate,
     pub issued_on: NaiveDate,
     pub issuer: Issuer,
+    /// The site's address: the QR code and the printed address lead to `/verify/{number}` (REG-5).
+    pub base_url: String,
 }
 
 pub fn registration_certificate(c: &RegistrationCertificate, o: &DocOptions) -> Result<Vec<u8>, DocError> {
@@ -212,6 +214,9 @@ pub fn registration_certificate(c: &RegistrationCertificate, o: &DocOptions) -> 
     required("organization_name", &c.organization_name)?;
     required("site_name", &c.site_name)?;
     order("expires_on", c.registered_on, c.expires_on)?;
+    required("base_url", &c.base_url)?;
+    let url = verify_url(&c.base_url, &c.number);
+    let qr = qr_svg(&url)?;
     let data = json!({
         "title": "登録証",
         "footer": "",
@@ -229,10 +234,10 @@ pub fn registration_certificate(c: &RegistrationCertificate, o: &DocOptions) -> 
         ],
         "issued_on": date(c.issued_on, o.date_style),
         "issuer": issuer_json(&c.issuer),
-        "verify_note": "",
-        "verify_url": "",
+        "verify_note": "登録の状況は、次のアドレスで確認できます。",
+        "verify_url": url,
     });
-    engine::render(CERTIFICATE, &data, Vec::new())
+    engine::render(CERTIFICATE, &data, vec![("/qr.svg".to_owned(), qr.into_bytes())])
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -184,8 +184,13 @@ fn the_western_year_is_a_setting() {
 #[test]
 fn the_certificates_qr_code_decodes_to_the_verification_url() {
     let pdf = nintei_docs::accreditation_certificate(&certificate(), &wareki()).unwrap();
+    assert_eq!(qr_of(&pdf), "https://nintei.example.jp/verify/MH-2026-0001");
+}
+
+/// The one QR code on the PDF's page, decoded.
+fn qr_of(pdf: &[u8]) -> String {
     let s = Scratch::new();
-    let p = s.write("cert.pdf", &pdf);
+    let p = s.write("cert.pdf", pdf);
     let prefix = s.0.join("page");
     // A greyscale PGM at 150 dpi: simple enough to read without an image library.
     tool(
@@ -205,7 +210,7 @@ fn the_certificates_qr_code_decodes_to_the_verification_url() {
     let grids = img.detect_grids();
     assert_eq!(grids.len(), 1, "one QR code on the page");
     let (_, content) = grids[0].decode().unwrap();
-    assert_eq!(content, "https://nintei.example.jp/verify/MH-2026-0001");
+    content
 }
 
 fn parse_pgm(data: &[u8]) -> (usize, usize, Vec<u8>) {
@@ -567,8 +572,11 @@ fn registration_certificate_reg_5() {
             address: String::new(),
             phone: String::new(),
         },
+        base_url: "https://nintei.example.jp".into(),
     };
     let pdf = nintei_docs::registration_certificate(&c, &wareki()).unwrap();
+    // REG-5: the QR code and the printed address lead to the public verification of the number.
+    assert_eq!(qr_of(&pdf), "https://nintei.example.jp/verify/REG-2026-0001");
     let t = squeezed(&pdf);
     assert_has(
         &t,

@@ -22,6 +22,7 @@ mod inspect;
 pub mod invoices;
 pub mod jobs;
 pub mod listing;
+pub mod lookup;
 pub mod mail;
 mod migrate;
 pub mod organizations;

@@ -598,6 +598,7 @@ async fn registration_certificate_pdf(
         expires_on: reg.expires_on,
         issued_on: state.clock.today(),
         issuer: reg_issuer(state).await?,
+        base_url: state.config.base_url.clone(),
     };
     let o = doc_options(state).await?;
     let pdf = render(move || nintei_docs::registration_certificate(&cert, &o)).await?;

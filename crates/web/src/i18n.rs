@@ -59,6 +59,7 @@ pub fn t(lang: Lang, key: &str) -> &str {
 /// ASCII parentheses — 「日付を入力してください (not a date)」 — and the API sends them whole; a screen shows only
 /// its own language: the Japanese without the gloss, or the gloss alone. A message without a gloss is shown as it is.
 pub fn say(lang: Lang, message: &str) -> String {
+    let message = without_rule_id(message);
     let Some((ja, en, tail)) = gloss(message) else {
         return message.to_owned();
     };
@@ -70,6 +71,27 @@ pub fn say(lang: Lang, message: &str) -> String {
             format!("{}{}{tail}", first.collect::<String>(), cs.as_str())
         }
     }
+}
+
+/// A message opening with the rule it applies (「ACC-7: …」) reads without it: rule IDs are references for the
+/// office's documents, not text for the people on the screens.
+fn without_rule_id(message: &str) -> &str {
+    let Some(end) = message.find(": ") else {
+        return message;
+    };
+    let head = &message[..end];
+    let is_rule_id = !head.is_empty()
+        && head
+            .split([',', '・', '/', ' '])
+            .filter(|t| !t.is_empty())
+            .all(|t| {
+                let digits = t
+                    .strip_prefix("ACC-")
+                    .or_else(|| t.strip_prefix("REG-"))
+                    .unwrap_or("");
+                (1..=2).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+            });
+    if is_rule_id { &message[end + 2..] } else { message }
 }
 
 /// Splits 「ja (en)tail」 at the last ASCII-only parenthesis that follows Japanese text.
@@ -112,7 +134,10 @@ mod tests {
             say(Lang::Ja, m),
             "日付はYYYY-MM-DDの形で入力してください（2026/1/1）"
         );
-        for plain in ["必須です", "name (x) is required", ""] {
+        let m = "ACC-7: 認定調査員は2名までです (the case has two surveyors already)";
+        assert_eq!(say(Lang::Ja, m), "認定調査員は2名までです");
+        assert_eq!(say(Lang::En, m), "The case has two surveyors already");
+        for plain in ["必須です", "name (x) is required", "", "ACC-2026-1: 番号"] {
             assert_eq!(say(Lang::Ja, plain), plain);
             assert_eq!(say(Lang::En, plain), plain);
         }

@@ -17,10 +17,9 @@ use nintei_domain::deadline::Owner;
 use nintei_domain::reg::deadlines as regd;
 use nintei_store::deadlines::{self, NewDeadline};
 use nintei_store::registrations::Registration;
-use nintei_store::{Tx, organizations, reg_investigations as inv, registrations};
+use nintei_store::{Tx, reg_investigations as inv, registrations};
 
 use crate::error::AppResult;
-use crate::outbox::enqueue_mail;
 use crate::state::AppState;
 
 const SUBJECT_REGISTRATION: &str = "registration";
@@ -115,28 +114,7 @@ async fn notify(
     subject: &str,
     lead: &str,
 ) -> AppResult<()> {
-    let Some(org) = organizations::by_id(&mut **tx, organization_id).await? else {
-        return Ok(());
-    };
-    let body = format!(
-        "{} {}様\n\n{lead}\n\nこのメールは nintei（認定・登録システム）から自動で送信しています。\n\
-         詳しくはログインしてご確認ください：{}/registration\n",
-        org.name,
-        org.contact.name,
-        state.config.base_url.trim_end_matches('/')
-    );
-    match enqueue_mail(tx, state.clock.unix(), &org.contact.email, subject, &body).await {
-        Ok(_) => Ok(()),
-        Err(crate::error::AppError::Validation(e)) => {
-            tracing::warn!(
-                organization = organization_id,
-                ?e,
-                "REG notice not queued: contact address"
-            );
-            Ok(())
-        }
-        Err(e) => Err(e),
-    }
+    crate::outbox::notify_contact(tx, state, organization_id, subject, lead, "/registration").await
 }
 
 fn link(state: &AppState, path: &str) -> String {

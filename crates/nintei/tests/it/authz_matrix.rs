@@ -88,6 +88,7 @@ POST   /password-reset/{token}                 -      -                         
 POST   /logout                                 -      /                         login  303           303    303  303   303  303  303
 GET    /dashboard                              -      -                         login  200           200    200  200   200  200  200
 GET    /deadlines                              -      -                         login  200           200    200  200   200  200  200
+GET    /search                                 -      -                         login  200           200    200  200   200  200  404
 
 # Screens: the account (an administrator who has TOTP already is sent back to the enrolment page)
 GET    /account/password                       -      -                         login  200           200    200  200   200  200  200

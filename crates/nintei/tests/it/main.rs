@@ -12,6 +12,7 @@ mod acc_concurrency;
 mod acc_fixture;
 mod acc_impartiality;
 mod acc_lifecycle;
+mod acc_mails;
 mod acc_renewal;
 mod acc_rules;
 mod acc_rules_after_decision;

@@ -11,6 +11,7 @@ pub mod history;
 mod lang;
 pub(crate) mod list;
 mod login;
+mod lookup;
 mod mail;
 mod org;
 mod recovery;
@@ -70,6 +71,7 @@ pub fn routes() -> Routes {
         .route("/admin/users/{id}/password-reset", post(users::password_reset))
         .route("/admin/settings", get(settings::show).post(settings::save))
         .route("/mail", get(mail::list))
+        .route("/search", get(lookup::page))
         .route("/mail/{id}", get(mail::show))
         // 不服申立て (ACC-21)
         .route("/accreditation/appeals", get(acc::appeal::list))
@@ -182,6 +184,10 @@ pub const SOURCES_USING_KEYS: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("home.html", include_str!("../../templates/home.html")),
     ("dashboard.html", include_str!("../../templates/dashboard.html")),
+    ("search.html", include_str!("../../templates/search.html")),
+    ("confirm.html", include_str!("../../templates/confirm.html")),
+    ("_list_form.html", include_str!("../../templates/_list_form.html")),
+    ("_pager.html", include_str!("../../templates/_pager.html")),
     ("login.html", include_str!("../../templates/login.html")),
     ("totp_login.html", include_str!("../../templates/totp_login.html")),
     (
@@ -405,6 +411,14 @@ impl Page {
                 current: false,
             },
         ];
+        // One search box for staff (organizations have their own lists).
+        if actor.role != Role::Organization {
+            nav.push(NavItem {
+                href: "/search",
+                key: "nav.search",
+                current: false,
+            });
+        }
         if authz::global(&actor, GlobalAction::ListOrganizations).is_allowed() {
             nav.push(NavItem {
                 href: "/organizations",

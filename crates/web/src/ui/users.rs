@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use crate::auth::{AnySession, WebUser, check_csrf};
 use crate::error::{AppError, PageError};
+use crate::ui::list::{Controls, ListQuery, Pager};
 use crate::ui::{Errors, Page, UiForm, in_lang, render_status, role_key};
 use nintei_app::account::{NewAccount, create_account};
 use nintei_app::state::AppState;
@@ -51,6 +52,8 @@ struct UsersPage {
     form: UserForm,
     errors: Errors,
     notice: &'static str,
+    controls: Controls,
+    pager: Pager,
 }
 
 async fn page(
@@ -59,11 +62,14 @@ async fn page(
     form: UserForm,
     errors: Errors,
     notice: &'static str,
+    query: &ListQuery,
 ) -> Result<UsersPage, PageError> {
     let err = in_lang(s.lang);
-    let rows = users::list(state.db.pool())
+    let text = query.text();
+    let (found, total) = users::page(state.db.pool(), &query.filter(&text))
         .await
-        .map_err(|e| err(e.into()))?
+        .map_err(|e| err(e.into()))?;
+    let rows: Vec<UserRow> = found
         .into_iter()
         .map(|u| UserRow {
             id: u.id,
@@ -80,7 +86,25 @@ async fn page(
         .into_iter()
         .map(|o| (o.id, o.name))
         .collect();
+    let tr = |k: &str| crate::i18n::t(s.lang, k).to_owned();
+    let controls = Controls::new(
+        "/admin/users",
+        query,
+        tr("users.role"),
+        Role::ALL
+            .iter()
+            .map(|r| (r.as_str().to_owned(), tr(role_key(*r))))
+            .collect(),
+        vec![
+            ("".into(), tr("list.sort_role")),
+            ("name".into(), tr("list.sort_name")),
+            ("email".into(), tr("list.sort_email")),
+        ],
+    );
+    let pager = Pager::new("/admin/users", query, total, rows.len());
     Ok(UsersPage {
+        controls,
+        pager,
         p: Page::for_session(s, "users.title", "/admin/users"),
         rows,
         roles: Role::ALL.iter().map(|r| (r.as_str(), role_key(*r))).collect(),
@@ -94,6 +118,8 @@ async fn page(
 #[derive(Deserialize)]
 pub struct Created {
     created: Option<String>,
+    #[serde(flatten)]
+    list: ListQuery,
 }
 
 pub async fn list(
@@ -112,6 +138,7 @@ pub async fn list(
         },
         Errors::default(),
         notice,
+        &q.list,
     )
     .await?;
     Ok(render_status(StatusCode::OK, &p))
@@ -140,7 +167,7 @@ pub async fn create(
                 password: String::new(),
                 ..f
             };
-            let p = page(&state, &s, form, Errors(errors), "").await?;
+            let p = page(&state, &s, form, Errors(errors), "", &ListQuery::default()).await?;
             Ok(render_status(StatusCode::BAD_REQUEST, &p))
         }
         Err(AppError::Conflict(m)) => {
@@ -154,6 +181,7 @@ pub async fn create(
                 form,
                 Errors(vec![crate::error::FieldError::new("email", m)]),
                 "",
+                &ListQuery::default(),
             )
             .await?;
             Ok(render_status(StatusCode::CONFLICT, &p))

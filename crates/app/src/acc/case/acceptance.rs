@@ -186,6 +186,7 @@ pub async fn decide_eligibility(
             json!({"before": case.application.get("board_decided"), "after": true}),
         );
     }
+    let mut issued = None;
     if status == CaseStatus::Accepted {
         // ACC-4, ACC-22: the acceptance notice goes with the invoice of base + add-on fees, dated the decision.
         let invoice = issue_invoice(
@@ -204,7 +205,9 @@ pub async fn decide_eligibility(
                 json!({"after": {"number": invoice.number, "total_yen": invoice.total_yen}}),
             );
         }
+        issued = Some(invoice);
     }
+    super::notices::eligibility_decided(&mut tx, state, &case, issued.as_ref(), reason.as_deref()).await?;
     finish(tx, state, caller, "acc_case.eligibility", id, changes).await
 }
 

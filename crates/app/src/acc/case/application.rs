@@ -303,6 +303,9 @@ pub(crate) async fn apply_linked(
         ("application", application),
         ("status", json!(CaseStatus::Submitted.as_str())),
     ]);
+    if let Some(case) = store::by_id(&mut *tx, &id).await? {
+        super::notices::application_received(&mut tx, state, &case).await?;
+    }
     finish(tx, state, caller, "acc_case.apply", &id, changes).await?;
     Ok(id)
 }

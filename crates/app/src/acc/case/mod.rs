@@ -19,6 +19,7 @@ mod application;
 mod committee;
 mod hold;
 mod invoice;
+mod notices;
 mod plan;
 mod replan;
 mod report;

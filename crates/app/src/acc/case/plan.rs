@@ -117,6 +117,7 @@ pub async fn plan(
         ("self_study_due_on", Value::Null, json!(iso(due))),
         ("site_visit_on", Value::Null, json!(iso(site))),
     ]);
+    super::notices::planned(&mut tx, state, &case, due, site, visit).await?;
     finish(tx, state, caller, "acc_case.plan", id, changes).await
 }
 

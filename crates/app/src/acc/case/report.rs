@@ -88,6 +88,8 @@ pub async fn issue_report(
         ("report_issued_on", Value::Null, json!(iso(issued_on))),
         ("below_threshold", Value::Null, json!(assessment.below_threshold)),
     ]);
+    let response_needed = status == CaseStatus::ReportIssued;
+    super::notices::report_issued(&mut tx, state, &case, issued_on, response_needed).await?;
     finish(tx, state, caller, "acc_case.report", id, changes).await
 }
 

@@ -101,6 +101,9 @@ pub async fn add_surveyor(
         ("lead", json!(input.lead)),
         ("assignment_id", json!(assignment)),
     ]);
+    if let Some(surveyor) = nintei_store::users::by_id(&mut *tx, user_id).await? {
+        super::notices::surveyor_assigned(&mut tx, state, &case, &surveyor.name).await?;
+    }
     finish(tx, state, caller, "acc_case.surveyor_assign", id, changes).await?;
     Ok(assignment)
 }

@@ -35,7 +35,7 @@ pub(super) fn yen(v: i64) -> String {
     Yen::new(u64::try_from(v).unwrap_or(0)).to_string()
 }
 
-pub(super) fn status_label(lang: Lang, status: CaseStatus) -> String {
+pub(crate) fn status_label(lang: Lang, status: CaseStatus) -> String {
     tr(lang, &format!("acc.status.{}", status.as_str()))
 }
 

@@ -70,7 +70,7 @@ fn prefecture_name(code: &str) -> String {
         .unwrap_or_else(|_| code.to_owned())
 }
 
-fn status_key(s: Status) -> &'static str {
+pub(crate) fn status_key(s: Status) -> &'static str {
     match s {
         Status::Submitted => "reg.status.submitted",
         Status::Returned => "reg.status.returned",
