@@ -505,6 +505,9 @@ const journeys = {
     await page.selectOption('#c0-q', 'certified_public_psychologist');
     await page.fill('#c0-y', '9');
     await page.check('input[name="counselors[0].full_time"]');
+    // REG-3 1(2)イ per counselor: counseling is the main duty, at least three days a week.
+    await page.check('input[name="counselors[0].main_duty"]');
+    await page.check('input[name="counselors[0].three_days_a_week"]');
     await page.fill('#p0-name', '森 一成');
     await page.fill('#p0-y', '15');
     await page.selectOption('#p0-oh', 'ishl_13_2');

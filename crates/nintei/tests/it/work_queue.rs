@@ -152,3 +152,61 @@ async fn reg_5_the_office_sees_a_registration_application_until_it_reviews_it() 
     .assert_status(200);
     assert!(kinds_for(&tasks(&app, &reg.office).await, &id).is_empty());
 }
+
+#[tokio::test]
+async fn the_case_page_shows_the_steps_so_far_the_current_one_and_what_the_next_waits_for() {
+    let app = TestApp::new().await;
+    let acc = Acc::new(&app, "2025-09-01", None).await;
+    acc.accept("2025-09-10").await;
+    acc.plan("2025-10-31", "2025-11-10").await;
+    let (_, org_email) = app.user(Role::Organization, Some(&acc.org_id)).await;
+    let mut b = Browser::new(&app);
+    b.sign_in(&org_email, PASSWORD).await;
+    let html = b
+        .get(&format!("/accreditation/cases/{}", acc.case_id))
+        .await
+        .text();
+    let line = html
+        .split("id=\"case-line\"")
+        .nth(1)
+        .unwrap()
+        .split("</ol>")
+        .next()
+        .unwrap();
+    // 申込 and 受理 are done with their dates; the self-study is where the case stands.
+    assert!(
+        line.contains("class=\"done\">申込<br><small>2025-09-01"),
+        "{line}"
+    );
+    assert!(
+        line.contains("class=\"done\">受理<br><small>2025-09-10"),
+        "{line}"
+    );
+    assert!(
+        line.contains("class=\"current\" aria-current=\"step\">セルフスタディ"),
+        "{line}"
+    );
+    let next = html
+        .split("id=\"case-next\">")
+        .nth(1)
+        .unwrap()
+        .split("</p>")
+        .next()
+        .unwrap();
+    assert!(
+        next.contains("セルフスタディ資料") && next.contains("2025-10-31"),
+        "{next}"
+    );
+    // The office reads its own next step on the same case.
+    let (_, office_email) = app.user(Role::Office, None).await;
+    let mut o = Browser::new(&app);
+    o.sign_in(&office_email, PASSWORD).await;
+    let html = o
+        .get(&format!("/accreditation/cases/{}", acc.case_id))
+        .await
+        .text();
+    assert!(
+        html.contains("id=\"case-next\">セルフスタディ資料の提出を待っています"),
+        "{html}"
+    );
+}

@@ -137,6 +137,8 @@ struct CasePage {
     plan: Vec<(String, String)>,
     surveyors: Vec<(String, bool)>,
     progress: Vec<(String, String)>,
+    /// Seed 第6章: where the case stands on the line of steps, and what the next step waits for.
+    line: super::progress::Progress,
     /// ACC-11: the open round's votes, beside the decision form.
     tally: String,
     /// ACC-6: before submission, the sections still lacking a narrative or evidence ("1.1 名前：…").
@@ -590,6 +592,7 @@ async fn case_page(
             .map(|x| (x.name.clone(), x.lead))
             .collect(),
         progress,
+        line: super::progress::of(c, caller.user.role, s.lang),
         tally,
         study_missing,
         decision,

@@ -5,6 +5,7 @@ pub(crate) mod apply;
 pub(crate) mod case;
 pub(crate) mod cases;
 pub(crate) mod impartiality;
+pub(crate) mod progress;
 pub(crate) mod ratings;
 pub(crate) mod record;
 pub(crate) mod study;
