@@ -99,7 +99,9 @@ pub async fn create_account(state: &AppState, by: Option<&Caller>, a: &NewAccoun
     check_name(&mut errors, name);
     let role = parse_role(&mut errors, a.role);
     check_membership(state, &mut errors, role, a.organization_id).await?;
-    if let Err(e) = nintei_domain::password::check_password(a.password, email, name) {
+    // Without a password the account is invited to set its own (the link mailed in this transaction).
+    let invited = a.password.is_empty();
+    if !invited && let Err(e) = nintei_domain::password::check_password(a.password, email, name) {
         errors.push(FieldError::new("password", e.to_string()));
     }
     let Some(role) = role else {
@@ -108,7 +110,12 @@ pub async fn create_account(state: &AppState, by: Option<&Caller>, a: &NewAccoun
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let pw = a.password.to_owned();
+    // An invited account's hash is of a secret nobody knows: it cannot sign in until the invitation is used.
+    let pw = if invited {
+        security::random_token(32)
+    } else {
+        a.password.to_owned()
+    };
     let hash = crate::hashing::run(move || security::hash_password(&pw))
         .await
         .ok_or(AppError::TooManyRequests {
@@ -130,7 +137,12 @@ pub async fn create_account(state: &AppState, by: Option<&Caller>, a: &NewAccoun
         ("name", json!(name)),
         ("role", json!(role.as_str())),
         ("organization_id", json!(a.organization_id)),
+        ("invited", json!(invited)),
     ]);
+    if invited {
+        let by_id = by.map_or("cli", |c| c.user.id.as_str());
+        crate::recovery::invite(&mut tx, state, &id, &users::normalize_email(email), name, by_id).await?;
+    }
     let event = match by {
         Some(c) => c.audit(now, "user.create", "user", &id, changes),
         None => AuditEvent {

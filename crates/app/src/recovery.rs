@@ -46,6 +46,7 @@ pub async fn request(state: &AppState, email: &str, address: &str, request_id: &
         address,
         user_id: user.as_ref().map(|u| u.id.as_str()),
         token: token.as_deref(),
+        ttl_secs: password_resets::TOKEN_TTL_SECS,
     };
     password_resets::insert(&mut tx, &row, ts).await?;
     if let (Some(user), Some(token)) = (&user, &token) {
@@ -83,6 +84,48 @@ pub async fn request(state: &AppState, email: &str, address: &str, request_id: &
         audit::append(&mut tx, &event).await?;
     }
     tx.commit().await.map_err(StoreError::from)?;
+    Ok(())
+}
+
+/// Inside the transaction that creates an account without a password: an invitation link (seven days, once) to
+/// set its first password, mailed to the account's address. The account cannot sign in until then.
+pub async fn invite(
+    tx: &mut nintei_store::Tx,
+    state: &AppState,
+    user_id: &str,
+    email: &str,
+    name: &str,
+    invited_by: &str,
+) -> AppResult<()> {
+    let token = security::random_token(32);
+    let now = state.clock.unix();
+    let row = password_resets::NewRequest {
+        email,
+        address: &format!("invitation:{invited_by}"),
+        user_id: Some(user_id),
+        token: Some(&token),
+        ttl_secs: password_resets::INVITATION_TTL_SECS,
+    };
+    password_resets::insert(tx, &row, now).await?;
+    let link = format!(
+        "{}{}",
+        state.config.base_url.trim_end_matches('/'),
+        link_path(&token)
+    );
+    let body = format!(
+        "{name} 様\n\nnintei（相談機関登録・認定システム）のアカウントを作成しました。\n\
+         次のリンクから7日以内にご自身のパスワードを設定してください（1回のみ有効）。\n\n{link}\n\n\
+         期限を過ぎた場合は、ログイン画面の「パスワードを忘れた方」から設定できます。\n\n\
+         An account was created for you in nintei. Open the link above within seven days to set your password.\n"
+    );
+    enqueue_mail(
+        tx,
+        now,
+        email,
+        "【nintei】アカウントのご案内 / Your nintei account",
+        &body,
+    )
+    .await?;
     Ok(())
 }
 

@@ -7,6 +7,8 @@ use crate::{Db, Result, Tx, new_id, sha256_hex};
 
 /// A reset link is valid this long.
 pub const TOKEN_TTL_SECS: i64 = 60 * 60;
+/// An invitation (an account made by an administrator sets its own first password) lives seven days.
+pub const INVITATION_TTL_SECS: i64 = 7 * 24 * 60 * 60;
 
 /// One request to record: `token` and `user_id` only for a known, active account.
 pub struct NewRequest<'a> {
@@ -14,6 +16,8 @@ pub struct NewRequest<'a> {
     pub address: &'a str,
     pub user_id: Option<&'a str>,
     pub token: Option<&'a str>,
+    /// How long the link lives: a reset one hour, an invitation to set the first password seven days.
+    pub ttl_secs: i64,
 }
 
 pub async fn insert(tx: &mut Tx, r: &NewRequest<'_>, now: i64) -> Result<()> {
@@ -27,7 +31,7 @@ pub async fn insert(tx: &mut Tx, r: &NewRequest<'_>, now: i64) -> Result<()> {
     .bind(r.user_id.map(str::to_owned))
     .bind(r.token.map(|t| sha256_hex(t.as_bytes())))
     .bind(now)
-    .bind(now + TOKEN_TTL_SECS)
+    .bind(now + r.ttl_secs)
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -127,7 +127,7 @@ fn user_body() -> Value {
     obj(
         json!({"email": s("string"), "name": s("string"), "role": {"type": "string", "enum": ["admin", "office", "head", "coordinator", "surveyor", "committee", "organization"]},
                "organization_id": {"type": ["string", "null"]}, "password": {"type": "string", "minLength": 12, "maxLength": 128}}),
-        &["email", "name", "role", "password"],
+        &["email", "name", "role"],
     )
 }
 fn site_body() -> Value {

@@ -128,3 +128,63 @@ async fn an_administrator_changes_disables_and_re_enables_an_account_whose_sessi
         .await
         .assert_status(403);
 }
+
+#[tokio::test]
+async fn an_account_made_without_a_password_is_invited_to_set_its_own() {
+    let app = TestApp::new().await;
+    let (_, admin) = app.login(Role::Admin, None).await;
+    let r = app
+        .post_json(
+            "/api/v1/users",
+            Some(&admin),
+            &json!({"email": "new.office@example.jp", "name": "新人 事務", "role": "office"}),
+        )
+        .await;
+    r.assert_status(201);
+    let mails: Vec<_> = nintei_store::mail::list(app.state.db.pool(), 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.to == "new.office@example.jp")
+        .collect();
+    assert_eq!(mails.len(), 1, "one invitation");
+    assert!(mails[0].subject.contains("アカウントのご案内") && mails[0].body.contains("7日以内"));
+    let at = mails[0].body.find("/password-reset/").expect("a link");
+    let token = mails[0].body[at + "/password-reset/".len()..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+    // Nobody can sign in before the invitation is used.
+    let r = app
+        .post_json(
+            "/api/v1/auth/token",
+            None,
+            &json!({"email": "new.office@example.jp", "password": "Hinoki-Tsubaki-Koyomi-8841"}),
+        )
+        .await;
+    r.assert_status(401);
+    // Six days later the link still works; the user sets their password and signs in with it.
+    app.clock.advance(chrono::Duration::days(6));
+    app.get(&format!("/password-reset/{token}"), None)
+        .await
+        .assert_status(200);
+    app.post_json(
+        &format!("/api/v1/public/password-resets/{token}"),
+        None,
+        &json!({"password": "Hinoki-Tsubaki-Koyomi-8841"}),
+    )
+    .await
+    .assert_status(204);
+    app.post_json(
+        "/api/v1/auth/token",
+        None,
+        &json!({"email": "new.office@example.jp", "password": "Hinoki-Tsubaki-Koyomi-8841"}),
+    )
+    .await
+    .assert_status(200);
+    // Used once only.
+    app.get(&format!("/password-reset/{token}"), None)
+        .await
+        .assert_status(404);
+}

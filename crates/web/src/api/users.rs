@@ -17,6 +17,8 @@ pub struct CreateUser {
     name: String,
     role: String,
     organization_id: Option<String>,
+    /// Absent or empty: the user is mailed an invitation to set their own password.
+    #[serde(default)]
     password: String,
 }
 
