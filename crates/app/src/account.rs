@@ -124,14 +124,48 @@ pub async fn create_account(state: &AppState, by: Option<&Caller>, a: &NewAccoun
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let now = state.clock.now();
     let mut tx = state.db.begin_write().await?;
+    let account = Inserted {
+        email,
+        name,
+        role,
+        organization_id: a.organization_id,
+        hash: &hash,
+        invited,
+    };
+    let id = insert_account(&mut tx, state, by, &account, now).await?;
+    tx.commit().await.map_err(nintei_store::StoreError::from)?;
+    Ok(id)
+}
+
+/// A checked account, its password hash made.
+pub(crate) struct Inserted<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub role: Role,
+    pub organization_id: Option<&'a str>,
+    pub hash: &'a str,
+    /// Without a password of its own: mailed an invitation to set it.
+    pub invited: bool,
+}
+
+/// Inserts a checked account inside `tx`, audits it and, when `invited`, mails the invitation in the same
+/// transaction.
+pub(crate) async fn insert_account(
+    tx: &mut nintei_store::Tx,
+    state: &AppState,
+    by: Option<&Caller>,
+    a: &Inserted<'_>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<String> {
+    let (email, name, role, invited) = (a.email, a.name, a.role, a.invited);
     let new = users::NewUser {
         email,
         name,
         role,
         organization_id: a.organization_id,
-        password_hash: &hash,
+        password_hash: a.hash,
     };
-    let id = users::insert(&mut tx, &new, now.timestamp()).await?;
+    let id = users::insert(tx, &new, now.timestamp()).await?;
     let changes = audit::created(&[
         ("email", json!(users::normalize_email(email))),
         ("name", json!(name)),
@@ -141,7 +175,7 @@ pub async fn create_account(state: &AppState, by: Option<&Caller>, a: &NewAccoun
     ]);
     if invited {
         let by_id = by.map_or("cli", |c| c.user.id.as_str());
-        crate::recovery::invite(&mut tx, state, &id, &users::normalize_email(email), name, by_id).await?;
+        crate::recovery::invite(tx, state, &id, &users::normalize_email(email), name, by_id).await?;
     }
     let event = match by {
         Some(c) => c.audit(now, "user.create", "user", &id, changes),
@@ -156,8 +190,7 @@ pub async fn create_account(state: &AppState, by: Option<&Caller>, a: &NewAccoun
             request_id: "cli".into(),
         },
     };
-    audit::append(&mut tx, &event).await?;
-    tx.commit().await.map_err(nintei_store::StoreError::from)?;
+    audit::append(tx, &event).await?;
     Ok(id)
 }
 

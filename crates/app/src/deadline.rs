@@ -125,6 +125,7 @@ impl DeadlineAccess {
 pub fn record_link(subject: &str, id: &str) -> String {
     match subject {
         "reg_report" => "/registration/reports".to_owned(),
+        "account_request" => "/admin/account-requests".to_owned(),
         "acc_case" => format!("/accreditation/cases/{id}"),
         "reg_case" => format!("/registration/cases/{id}"),
         "registration" => format!("/registration/registrations/{id}"),

@@ -21,6 +21,7 @@ pub mod input;
 pub mod jobs;
 pub mod login;
 pub mod lookup;
+pub mod onboarding;
 pub mod org;
 pub mod outbox;
 pub mod proxy;

@@ -41,7 +41,7 @@ pub struct Tasks {
 }
 
 /// The queue kinds (the rest are deadlines).
-pub const KINDS: [&str; 14] = [
+pub const KINDS: [&str; 15] = [
     "acc_eligibility",
     "acc_format_check",
     "invoice_unpaid",
@@ -56,6 +56,7 @@ pub const KINDS: [&str; 14] = [
     "reg_review",
     "reg_change",
     "reg_report",
+    "account_request",
 ];
 
 /// The Japanese name of a queue kind.
@@ -75,6 +76,7 @@ pub fn kind_title_ja(kind: &str) -> &'static str {
         "reg_review" => "登録申請の審査",
         "reg_change" => "変更の届出の確認",
         "reg_report" => "寄せられた情報の確認",
+        "account_request" => "アカウントの申請",
         _ => "期限",
     }
 }
@@ -118,7 +120,11 @@ pub async fn for_caller(state: &AppState, caller: &Caller) -> AppResult<Tasks> {
             waiting.extend(store::unpaid_invoices(pool, &today.to_string()).await?);
             waiting.extend(store::reg_applications(pool).await?);
             waiting.extend(store::change_notices(pool).await?);
-            for (mut w, received_at) in store::new_reports(pool).await? {
+            let arrived = store::new_reports(pool)
+                .await?
+                .into_iter()
+                .chain(store::account_requests(pool).await?);
+            for (mut w, received_at) in arrived {
                 w.since = chrono::DateTime::from_timestamp(received_at, 0)
                     .map(|t| t.with_timezone(&crate::clock::jst()).date_naive().to_string());
                 waiting.push(w);

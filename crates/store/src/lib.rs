@@ -12,6 +12,7 @@ pub mod acc_public;
 pub mod acc_records;
 pub mod acc_renewal;
 pub mod acc_study;
+pub mod account_requests;
 pub mod accreditations;
 pub mod audit;
 pub mod bulk;

@@ -39,6 +39,7 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
     migration!(20, "0020_acc_case_records"),
     migration!(21, "0021_reg_files"),
     migration!(23, "0023_plain_deadline_titles"),
+    migration!(24, "0024_account_requests"),
 ];
 
 /// Advisory lock key so that two `nintei serve` starting together on one PostgreSQL migrate one at a time.

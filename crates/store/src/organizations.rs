@@ -102,6 +102,19 @@ pub async fn by_id<'c, E: Executor<'c, Database = Any>>(ex: E, id: &str) -> Resu
     row.as_ref().map(from_row).transpose()
 }
 
+/// The organization with this 法人番号, if any.
+pub async fn by_corporate_number<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    number: &str,
+) -> Result<Option<Organization>> {
+    let sql = format!("SELECT {COLUMNS} FROM organizations WHERE corporate_number = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(number.to_owned())
+        .fetch_optional(ex)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
 pub async fn list<'c, E: Executor<'c, Database = Any>>(ex: E, limit: i64) -> Result<Vec<Organization>> {
     let sql = format!("SELECT {COLUMNS} FROM organizations ORDER BY name LIMIT $1");
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))

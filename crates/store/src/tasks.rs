@@ -274,3 +274,34 @@ pub async fn new_reports<'c, E: Executor<'c, Database = Any>>(ex: E) -> Result<V
         })
         .collect()
 }
+
+/// Onboarding: verified requests for an organization account that the office has not decided.
+pub async fn account_requests<'c, E: Executor<'c, Database = Any>>(ex: E) -> Result<Vec<(Waiting, i64)>> {
+    let rows = sqlx::query(
+        "SELECT id, organization, verified_at FROM account_requests WHERE status = 'verified' \
+         ORDER BY verified_at, id LIMIT 500",
+    )
+    .fetch_all(ex)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let organization: String = r.try_get("organization")?;
+            let name = serde_json::from_str::<serde_json::Value>(&organization)
+                .ok()
+                .and_then(|v| v.get("name").and_then(|n| n.as_str()).map(str::to_owned))
+                .unwrap_or_default();
+            Ok((
+                Waiting {
+                    kind: "account_request",
+                    record_type: "account_request",
+                    record_id: r.try_get("id")?,
+                    about: name,
+                    since: None,
+                    due_on: None,
+                    count: None,
+                },
+                r.try_get::<Option<i64>, _>("verified_at")?.unwrap_or(0),
+            ))
+        })
+        .collect()
+}

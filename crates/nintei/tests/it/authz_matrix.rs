@@ -121,6 +121,17 @@ POST   /admin/settings                         -      /admin/settings?saved=1   
 
 # Screens: the outbox (送信メール) holds notices to every organization: office and admin only
 GET    /mail                                   -      -                         login  200           200    403  403   403  403  403
+# Self-service onboarding: anyone asks for an account and confirms the mailed link; the office (and
+# administrators) approve or refuse a verified request; nobody else learns that a request exists.
+GET    /signup                                 -      -                         200    200           200    200  200   200  200  200
+POST   /signup                                 -      -                         202    202           202    202  202   202  202  202
+GET    /signup/verify/{token}                  -      -                         200    200           200    200  200   200  200  200
+POST   /signup/verify/{token}                  -      -                         200    200           200    200  200   200  200  200
+GET    /admin/account-requests                 -      -                         login  200           200    403  403   403  403  403
+POST   /admin/account-requests/{id}/approve    own    /organizations/*          login  303           303    404  404   404  404  404
+POST   /admin/account-requests/{id}/approve    other  /organizations/*          login  303           303    404  404   404  404  404
+POST   /admin/account-requests/{id}/refuse     own    /admin/account-requests   login  303           303    404  404   404  404  404
+POST   /admin/account-requests/{id}/refuse     other  /admin/account-requests   login  303           303    404  404   404  404  404
 GET    /mail/{id}                              own    -                         login  200           200    403  403   403  403  403
 GET    /mail/{id}                              other  -                         login  200           200    403  403   403  403  403
 

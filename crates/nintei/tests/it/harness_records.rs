@@ -344,6 +344,14 @@ impl Fixture {
             b.feed_token = format!("{secret}.ics");
             return b;
         }
+        if route.path.starts_with("/signup/verify/") {
+            b.token = crate::harness_onboarding::link(self).await;
+            return b;
+        }
+        if route.path.starts_with("/admin/account-requests/{id}") {
+            b.id = crate::harness_onboarding::verified(self).await;
+            return b;
+        }
         if route.path.ends_with("{token}") && route.path.contains("password-reset") {
             // A live reset link mailed to the subject's account (its token read back from the outbox).
             let address = format!("harness-{}", self.nonce());

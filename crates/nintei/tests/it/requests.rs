@@ -59,6 +59,23 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
         // Screens: signing in and out, the account
         "POST /login" => Body::form(&[("csrf", csrf), ("email", &c.email), ("password", PASSWORD)]),
         "POST /password-reset" => Body::form(&[("csrf", csrf), ("email", &c.email)]),
+        "POST /signup" => Body::form(&[
+            ("csrf", csrf),
+            ("name", "株式会社あおば相談"),
+            ("legal_form", "kabushiki_kaisha"),
+            ("prefecture", "40"),
+            ("address", "福岡県北九州市小倉北区浅野1-2-3"),
+            ("representative", "代表取締役 青葉 一郎"),
+            ("contact.name", "担当 青葉"),
+            ("contact.email", "signup@example.jp"),
+            ("contact.phone", "093-555-0101"),
+        ]),
+        "POST /signup/verify/{token}" | "POST /admin/account-requests/{id}/approve" => {
+            Body::form(&[("csrf", csrf)])
+        }
+        "POST /admin/account-requests/{id}/refuse" => {
+            Body::form(&[("csrf", csrf), ("reason", "法人の実在が確認できませんでした")])
+        }
         "POST /password-reset/{token}" => {
             Body::form(&[("csrf", csrf), ("password", "Hinoki-Tsubaki-Koyomi-8841")])
         }

@@ -13,6 +13,7 @@ pub(crate) mod list;
 mod login;
 mod lookup;
 mod mail;
+mod onboarding;
 mod org;
 mod recovery;
 mod reg;
@@ -176,6 +177,14 @@ fn registration_routes() -> Routes {
             post(r::record_attendance),
         )
         .route("/report", get(r::report_form).post(r::report_submit))
+        .route("/signup", get(onboarding::form).post(onboarding::submit))
+        .route(
+            "/signup/verify/{token}",
+            get(onboarding::verify_form).post(onboarding::verify),
+        )
+        .route("/admin/account-requests", get(onboarding::list))
+        .route("/admin/account-requests/{id}/approve", post(onboarding::approve))
+        .route("/admin/account-requests/{id}/refuse", post(onboarding::refuse))
 }
 
 #[cfg(test)]
@@ -185,6 +194,19 @@ pub const SOURCES_USING_KEYS: &[(&str, &str)] = &[
     ("home.html", include_str!("../../templates/home.html")),
     ("dashboard.html", include_str!("../../templates/dashboard.html")),
     ("search.html", include_str!("../../templates/search.html")),
+    ("signup.html", include_str!("../../templates/signup.html")),
+    (
+        "signup_verify.html",
+        include_str!("../../templates/signup_verify.html"),
+    ),
+    (
+        "account_requests.html",
+        include_str!("../../templates/account_requests.html"),
+    ),
+    (
+        "_org_fields.html",
+        include_str!("../../templates/_org_fields.html"),
+    ),
     ("confirm.html", include_str!("../../templates/confirm.html")),
     ("_list_form.html", include_str!("../../templates/_list_form.html")),
     ("_pager.html", include_str!("../../templates/_pager.html")),

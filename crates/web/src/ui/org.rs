@@ -100,14 +100,14 @@ pub async fn list(
 }
 
 pub struct FormField {
-    id: &'static str,
-    name: &'static str,
-    label_key: &'static str,
-    hint_key: &'static str,
-    kind: &'static str,
-    required: bool,
-    value: String,
-    options: Vec<(String, String)>,
+    pub(crate) id: &'static str,
+    pub(crate) name: &'static str,
+    pub(crate) label_key: &'static str,
+    pub(crate) hint_key: &'static str,
+    pub(crate) kind: &'static str,
+    pub(crate) required: bool,
+    pub(crate) value: String,
+    pub(crate) options: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -118,7 +118,7 @@ struct NewPage {
     errors: Errors,
 }
 
-fn fields(f: &OrgForm) -> Vec<FormField> {
+pub(crate) fn fields(f: &OrgForm) -> Vec<FormField> {
     let field = |id, name, label_key, hint_key, kind, required, value: &str| FormField {
         id,
         name,
@@ -223,7 +223,10 @@ pub async fn new_form(WebUser(s): WebUser) -> Result<Response, PageError> {
 #[derive(Deserialize, Default)]
 pub struct OrgForm {
     #[serde(default)]
-    csrf: String,
+    pub(crate) csrf: String,
+    /// The public request form's honeypot (a person never sees it).
+    #[serde(default)]
+    pub(crate) website: String,
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -244,6 +247,25 @@ pub struct OrgForm {
     contact_phone: String,
 }
 
+impl OrgForm {
+    /// The use case's input, as the API's body names it.
+    pub(crate) fn input(&self) -> OrganizationInput {
+        OrganizationInput {
+            name: self.name.clone(),
+            legal_form: self.legal_form.clone(),
+            corporate_number: Some(self.corporate_number.clone()),
+            prefecture: self.prefecture.clone(),
+            address: self.address.clone(),
+            representative: self.representative.clone(),
+            contact: ContactInput {
+                name: self.contact_name.clone(),
+                email: self.contact_email.clone(),
+                phone: self.contact_phone.clone(),
+            },
+        }
+    }
+}
+
 pub async fn create(
     State(state): State<AppState>,
     WebUser(s): WebUser,
@@ -252,19 +274,7 @@ pub async fn create(
     check_csrf(&s.session, &f.csrf)?;
     let err = in_lang(s.lang);
     AppError::check(authz::global(&s.caller.actor(), GlobalAction::CreateOrganization)).map_err(&err)?;
-    let input = OrganizationInput {
-        name: f.name.clone(),
-        legal_form: f.legal_form.clone(),
-        corporate_number: Some(f.corporate_number.clone()),
-        prefecture: f.prefecture.clone(),
-        address: f.address.clone(),
-        representative: f.representative.clone(),
-        contact: ContactInput {
-            name: f.contact_name.clone(),
-            email: f.contact_email.clone(),
-            phone: f.contact_phone.clone(),
-        },
-    };
+    let input = f.input();
     match org::create(&state, &s.caller, &input).await {
         Ok(id) => Ok(Redirect::to(&format!("/organizations/{id}")).into_response()),
         Err(AppError::Validation(errors)) => {
