@@ -572,6 +572,59 @@ const journeys = {
     check((await page.textContent('main'))?.includes(number), 'the office does not see the report');
     await look(page, j, '03-office-sees-it');
   },
+
+  /** An organization asks for an account, confirms its address from the mail, the office approves it from its
+   *  queue, and the new user sets a password from the invitation and signs in. Mails are read on the office's
+   *  outbox screen. */
+  async account_request_is_approved(page, j) {
+    const email = `wakaba-${Date.now()}@example.jp`;
+    await page.goto(`${BASE}/login`);
+    await Promise.all([page.waitForURL(/\/signup$/), page.click('a[href="/signup"]')]);
+    await page.fill('#name', '株式会社わかば相談室');
+    await page.selectOption('#legal_form', 'kabushiki_kaisha');
+    await page.selectOption('#prefecture', '40');
+    await page.fill('#address', '福岡県北九州市小倉北区浅野1-2-3');
+    await page.fill('#representative', '代表取締役 若葉 一郎');
+    await page.fill('#contact_name', '担当 若葉');
+    await page.fill('#contact_email', email);
+    await page.fill('#contact_phone', '093-555-0101');
+    await look(page, j, '01-request');
+    await Promise.all([page.waitForSelector('#signup-done'), page.click('main form button[type=submit]')]);
+    const readLink = async (marker) => {
+      await page.goto(`${BASE}/mail?q=${encodeURIComponent(email)}`);
+      await Promise.all([page.waitForURL(/\/mail\/[0-9a-f-]{36}/), page.locator('main tbody a').first().click()]);
+      const body = (await page.textContent('pre.mail-body')) ?? '';
+      const at = body.indexOf(marker);
+      check(at >= 0, `no ${marker} link in the mail`);
+      return body.slice(at).split(/\s/)[0];
+    };
+    await signIn(page, 'office@nintei.example');
+    const verify = await readLink('/signup/verify/');
+    await page.context().clearCookies();
+    await page.goto(`${BASE}${verify}`);
+    await Promise.all([page.waitForSelector('#verify-done'), page.click('#verify-submit')]);
+    await look(page, j, '02-address-confirmed');
+    await signIn(page, 'office@nintei.example');
+    await page.goto(`${BASE}/dashboard`);
+    const item = page.locator('#tasks a', { hasText: '株式会社わかば相談室' }).first();
+    check((await item.count()) === 1, 'the request is not in the office\'s queue');
+    await look(page, j, '03-queue');
+    await Promise.all([page.waitForURL(/\/admin\/account-requests$/), item.click()]);
+    const card = page.locator('main section', { hasText: '株式会社わかば相談室' });
+    await Promise.all([page.waitForURL(/\/organizations\/[0-9a-f-]{36}$/), card.locator('form[action$="/approve"] button').click()]);
+    await look(page, j, '04-organization-created');
+    const invitation = await readLink('/password-reset/');
+    await page.context().clearCookies();
+    await page.goto(`${BASE}${invitation}`);
+    await page.fill('#password', 'Wakaba-Kaede-Hinoki-2291');
+    await Promise.all([page.waitForLoadState('load'), page.click('main form button[type=submit]')]);
+    await page.goto(`${BASE}/login`);
+    await page.fill('#email', email);
+    await page.fill('#password', 'Wakaba-Kaede-Hinoki-2291');
+    await Promise.all([page.waitForURL(/\/dashboard$/), page.click('main form button[type=submit]')]);
+    check((await page.textContent('main'))?.includes('株式会社わかば相談室'), 'the new user does not see its organization');
+    await look(page, j, '05-signed-in');
+  },
 };
 
 const args = [
