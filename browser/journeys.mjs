@@ -302,7 +302,13 @@ const journeys = {
   async office_accepts_and_plans(page, j, shared) {
     check(shared.accCase, 'no case from organization_applies_for_accreditation');
     await signIn(page, 'office@nintei.example');
-    await page.goto(`${BASE}${shared.accCase}`);
+    // The office's day starts from its queue: the new application waits there; no menu is needed.
+    await page.goto(`${BASE}/dashboard`);
+    const waiting = page.locator(`#tasks a[href="${shared.accCase}"]`).first();
+    check((await waiting.count()) === 1, 'the new application is not in the office\'s queue');
+    await look(page, j, '00-queue');
+    await Promise.all([page.waitForURL((u) => u.pathname === shared.accCase), waiting.click()]);
+    check((await page.textContent('#case-next'))?.includes('受審資格と料金を判定'), 'the case page does not say what is next');
     await look(page, j, '01-case');
     await page.check('form[action$="/eligibility"] input[name=eligible][value=yes]');
     await page.fill('#el-date', '2026-08-05');
@@ -323,6 +329,12 @@ const journeys = {
   async organization_submits_self_study(page, j, shared) {
     check(shared.accCase, 'no case');
     await signIn(page, 'org@hamanasu.example');
+    // The applicant follows its next step from its dashboard: the self-study due, then the case says what to do.
+    await page.goto(`${BASE}/dashboard`);
+    const next = page.locator(`#tasks a[href="${shared.accCase}"]`).first();
+    check((await next.count()) >= 1, 'the self-study is not among the organization\'s next steps');
+    await Promise.all([page.waitForURL((u) => u.pathname === shared.accCase), next.click()]);
+    check((await page.textContent('#case-next'))?.includes('セルフスタディ資料'), 'the case page does not say what is next');
     // The self-study screen (ACC-6): a narrative, evidence for a standard, the representative's confirmation,
     // and the binder that puts them together.
     await page.goto(`${BASE}${shared.accCase}/study`);

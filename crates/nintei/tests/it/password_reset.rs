@@ -244,3 +244,39 @@ async fn the_screens_lead_from_the_sign_in_page_to_a_new_password_and_the_second
     let r = b.sign_in(&email, NEW_PASSWORD).await;
     assert_eq!(r.location(), "/login/totp");
 }
+
+#[tokio::test]
+async fn the_reset_link_arrives_through_the_real_smtp_sink_and_sets_the_password() {
+    let sink = crate::mail::Sink::start();
+    let app = crate::mail::app_with_smtp(sink.port).await;
+    let (_, email) = app.user(Role::Office, None).await;
+    let mut b = Browser::new(&app);
+    let csrf = hidden(&b.get("/password-reset").await.text(), "csrf");
+    b.post_form("/password-reset", &[("csrf", &csrf), ("email", &email)])
+        .await
+        .assert_status(200);
+    // Delivered by the send_mail job queued in the request's transaction.
+    while nintei_app::jobs::run_due(&app.state, "w").await.unwrap() > 0 {}
+    let got = sink.received();
+    let m = got
+        .iter()
+        .find(|m| m["rcpt_tos"] == json!([email.to_lowercase()]))
+        .expect("the reset mail at the sink");
+    assert!(m["subject"].as_str().unwrap().contains("パスワード再設定"));
+    let body = m["body"].as_str().unwrap();
+    let link = body
+        .split("/password-reset/")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .expect("a link in the delivered mail")
+        .to_owned();
+    let csrf = hidden(&b.get(&format!("/password-reset/{link}")).await.text(), "csrf");
+    b.post_form(
+        &format!("/password-reset/{link}"),
+        &[("csrf", &csrf), ("password", NEW_PASSWORD)],
+    )
+    .await
+    .assert_status(200);
+    let r = b.sign_in(&email, NEW_PASSWORD).await;
+    assert_eq!(r.location(), "/dashboard");
+}
