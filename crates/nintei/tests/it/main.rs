@@ -51,6 +51,7 @@ mod reg_rules_address;
 mod reg_rules_changes;
 mod reg_rules_counselors;
 mod reg_rules_deregistration;
+mod reg_rules_hearing;
 mod reg_rules_documents;
 mod reg_rules_institution;
 mod reg_rules_screens;
