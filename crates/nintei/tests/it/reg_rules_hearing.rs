@@ -156,11 +156,13 @@ async fn reg_7_the_institution_answers_a_document_request_with_files_and_the_off
     r.assert_status(200);
     let answers = r.json()["items"][0]["answers"].clone();
     assert_eq!(answers.as_array().unwrap().len(), 2, "{answers}");
-    assert_eq!(answers[0]["note"], "11月分の相談記録です");
-    assert_eq!(answers[1]["answered_on"], "2026-11-19");
-    let file_id = answers[0]["file"]["id"].as_str().unwrap().to_owned();
+    // By the date answered: the duty roster (dated 2026-11-19) first.
+    assert_eq!(answers[0]["answered_on"], "2026-11-19");
+    assert_eq!(answers[0]["file"]["name"], "勤務表.pdf");
+    assert_eq!(answers[1]["note"], "11月分の相談記録です");
+    let file_id = answers[1]["file"]["id"].as_str().unwrap().to_owned();
     let download = format!("{base}/files/{file_id}");
-    assert_eq!(answers[0]["file"]["download"], json!(download));
+    assert_eq!(answers[1]["file"]["download"], json!(download));
     // The case itself carries them too.
     let v = app.get(&base, Some(&reg.office)).await.json();
     assert_eq!(v["document_requests"][0]["answers"].as_array().unwrap().len(), 2, "{v}");
