@@ -7,7 +7,9 @@
 use nintei_domain::authz::reg::DeregistrationAction;
 use nintei_store::audit;
 use nintei_store::reg_files::{self, FileRow, NewRegFile};
-use nintei_store::reg_investigations::{self as inv, DocumentAnswer, DocumentRequest, Investigation, NewAnswer};
+use nintei_store::reg_investigations::{
+    self as inv, DocumentAnswer, DocumentRequest, Investigation, NewAnswer,
+};
 use serde_json::json;
 
 use super::files::{check_and_store, stored_bytes};
@@ -101,16 +103,16 @@ pub async fn answer_request(
         .ok_or(AppError::NotFound)?;
     let today = state.clock.today();
     let mut check = Check::default();
-    let answered_on = match fields.get("answered_on").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+    let answered_on = match fields
+        .get("answered_on")
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+    {
         Some(s) => check.past_date("answered_on", s, today),
         None => Some(today),
     };
     check.not_before("answered_on", answered_on, request.requested_on, "依頼日");
-    let note = check.optional_text(
-        "note",
-        fields.get("note").map_or("", String::as_str),
-        LONG_TEXT,
-    );
+    let note = check.optional_text("note", fields.get("note").map_or("", String::as_str), LONG_TEXT);
     check.finish()?;
     let Some(answered_on) = answered_on else {
         return Err(AppError::BadRequest("invalid date".into()));

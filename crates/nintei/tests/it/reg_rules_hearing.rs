@@ -64,7 +64,9 @@ async fn reg_7_the_institution_answers_a_document_request_with_files_and_the_off
     let rid = r.json()["id"].as_str().unwrap().to_owned();
 
     // The institution sees the request addressed to it, not yet answered.
-    let r = app.get(&format!("{base}/document-requests"), Some(&reg.org)).await;
+    let r = app
+        .get(&format!("{base}/document-requests"), Some(&reg.org))
+        .await;
     r.assert_status(200);
     let items = r.json()["items"].clone();
     assert_eq!(items.as_array().unwrap().len(), 1, "{items}");
@@ -74,16 +76,40 @@ async fn reg_7_the_institution_answers_a_document_request_with_files_and_the_off
 
     // Dates in order (not before the request, not in the future), a file at all, content as named: 400 naming
     // the field, nothing stored.
-    let r = answer(&app, &reg.org, &case, &rid, &[("answered_on", "2026-11-11")], Some(("記録.pdf", PDF))).await;
+    let r = answer(
+        &app,
+        &reg.org,
+        &case,
+        &rid,
+        &[("answered_on", "2026-11-11")],
+        Some(("記録.pdf", PDF)),
+    )
+    .await;
     r.assert_status(400);
     assert_eq!(r.error_fields(), vec!["answered_on"]);
-    let r = answer(&app, &reg.org, &case, &rid, &[("answered_on", "2026-11-21")], Some(("記録.pdf", PDF))).await;
+    let r = answer(
+        &app,
+        &reg.org,
+        &case,
+        &rid,
+        &[("answered_on", "2026-11-21")],
+        Some(("記録.pdf", PDF)),
+    )
+    .await;
     r.assert_status(400);
     assert_eq!(r.error_fields(), vec!["answered_on"]);
     let r = answer(&app, &reg.org, &case, &rid, &[("note", "記録です")], None).await;
     r.assert_status(400);
     assert_eq!(r.error_fields(), vec!["file"]);
-    let r = answer(&app, &reg.org, &case, &rid, &[], Some(("記録.pdf", b"MZ\x90\x00 not a pdf"))).await;
+    let r = answer(
+        &app,
+        &reg.org,
+        &case,
+        &rid,
+        &[],
+        Some(("記録.pdf", b"MZ\x90\x00 not a pdf")),
+    )
+    .await;
     r.assert_status(400);
     assert_eq!(r.error_fields(), vec!["file"]);
     assert_eq!(app.count("reg_files").await, 0);
@@ -105,9 +131,16 @@ async fn reg_7_the_institution_answers_a_document_request_with_files_and_the_off
             .await
             .assert_status(404);
     }
-    answer(&app, &reg.org, &case, "no-such-request", &[], Some(("記録.pdf", PDF)))
-        .await
-        .assert_status(404);
+    answer(
+        &app,
+        &reg.org,
+        &case,
+        "no-such-request",
+        &[],
+        Some(("記録.pdf", PDF)),
+    )
+    .await
+    .assert_status(404);
 
     // The answer: a note and a file, dated today by default; the same upload sent twice is stored once.
     let audits = app.count("audit_events").await;
@@ -152,7 +185,9 @@ async fn reg_7_the_institution_answers_a_document_request_with_files_and_the_off
     .assert_status(201);
 
     // The office sees both answers with their files and downloads them (an attachment, audited).
-    let r = app.get(&format!("{base}/document-requests"), Some(&reg.office)).await;
+    let r = app
+        .get(&format!("{base}/document-requests"), Some(&reg.office))
+        .await;
     r.assert_status(200);
     let answers = r.json()["items"][0]["answers"].clone();
     assert_eq!(answers.as_array().unwrap().len(), 2, "{answers}");
@@ -165,7 +200,11 @@ async fn reg_7_the_institution_answers_a_document_request_with_files_and_the_off
     assert_eq!(answers[1]["file"]["download"], json!(download));
     // The case itself carries them too.
     let v = app.get(&base, Some(&reg.office)).await.json();
-    assert_eq!(v["document_requests"][0]["answers"].as_array().unwrap().len(), 2, "{v}");
+    assert_eq!(
+        v["document_requests"][0]["answers"].as_array().unwrap().len(),
+        2,
+        "{v}"
+    );
     let audits = app.count("audit_events").await;
     let r = app.get(&download, Some(&reg.office)).await;
     r.assert_status(200);
@@ -192,11 +231,23 @@ async fn reg_7_the_institution_answers_a_document_request_with_files_and_the_off
     // Screens: the institution's page of its case shows the request, its answers and the upload form, and takes
     // an upload; the office's page lists the answers with download links.
     let mut org = signed_in(&app, &reg.org_email).await;
-    let page = org.get(&format!("/registration/investigations/{case}")).await.text();
-    assert!(page.contains("相談記録と勤務表") && page.contains("11月分の相談記録です"), "{page}");
+    let page = org
+        .get(&format!("/registration/investigations/{case}"))
+        .await
+        .text();
+    assert!(
+        page.contains("相談記録と勤務表") && page.contains("11月分の相談記録です"),
+        "{page}"
+    );
     let action = format!("/registration/investigations/{case}/document-requests/{rid}/files");
-    assert!(page.contains(&action) && page.contains("enctype=\"multipart/form-data\""), "{page}");
-    assert!(!page.contains("通報：勤務実態の疑い"), "the case's internal reason stays internal");
+    assert!(
+        page.contains(&action) && page.contains("enctype=\"multipart/form-data\""),
+        "{page}"
+    );
+    assert!(
+        !page.contains("通報：勤務実態の疑い"),
+        "the case's internal reason stays internal"
+    );
     let csrf = hidden(&page, "csrf");
     let cookie = org
         .cookies
@@ -228,10 +279,19 @@ async fn reg_7_the_institution_answers_a_document_request_with_files_and_the_off
         .unwrap();
     let r = app.send(req).await;
     r.assert_status(303);
-    assert_eq!(r.location(), format!("/registration/investigations/{case}?answered=1"));
+    assert_eq!(
+        r.location(),
+        format!("/registration/investigations/{case}?answered=1")
+    );
     let mut office = signed_in(&app, &reg.office_email).await;
-    let page = office.get(&format!("/registration/investigations/{case}")).await.text();
-    assert!(page.contains("資格証の写し") && page.contains("資格証.pdf"), "{page}");
+    let page = office
+        .get(&format!("/registration/investigations/{case}"))
+        .await
+        .text();
+    assert!(
+        page.contains("資格証の写し") && page.contains("資格証.pdf"),
+        "{page}"
+    );
     let href = format!("/registration/investigations/{case}/files/{file_id}");
     assert!(page.contains(&href), "{page}");
     assert!(!page.contains(&action), "the office does not answer");
@@ -247,8 +307,15 @@ async fn reg_7_the_institution_answers_a_document_request_with_files_and_the_off
     )
     .await
     .assert_status(200);
-    answer(&app, &reg.org, &case, &rid, &[], Some(("追加.pdf", b"%PDF-1.4\n% late\n")))
-        .await
-        .assert_status(409);
+    answer(
+        &app,
+        &reg.org,
+        &case,
+        &rid,
+        &[],
+        Some(("追加.pdf", b"%PDF-1.4\n% late\n")),
+    )
+    .await
+    .assert_status(409);
     app.get(&download, Some(&reg.org)).await.assert_status(200);
 }

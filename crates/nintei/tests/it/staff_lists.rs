@@ -18,7 +18,11 @@ async fn the_organization_list_pages_searches_filters_and_sorts() {
     let (_, office) = app.login(Role::Office, None).await;
     for i in 0..57 {
         let r = app
-            .post_json("/api/v1/organizations", Some(&office), &org_body(&format!("株式会社いちょう{i:02}")))
+            .post_json(
+                "/api/v1/organizations",
+                Some(&office),
+                &org_body(&format!("株式会社いちょう{i:02}")),
+            )
             .await;
         r.assert_status(201);
     }
@@ -40,7 +44,9 @@ async fn the_organization_list_pages_searches_filters_and_sorts() {
     assert!(html.contains("href=\"/organizations?page=2\""), "{html}");
     let html = b.get("/organizations?page=2").await.text();
     assert_eq!(rows(&html), 8);
-    assert!(html.contains("該当 58（51–58）") && html.contains("rel=\"prev\"") && !html.contains("rel=\"next\""));
+    assert!(
+        html.contains("該当 58（51–58）") && html.contains("rel=\"prev\"") && !html.contains("rel=\"next\"")
+    );
 
     // Search by part of the name, filter by prefecture, and both kept in the page links.
     let html = b.get("/organizations?q=%E3%81%95%E3%81%8F%E3%82%89").await.text();
@@ -48,16 +54,31 @@ async fn the_organization_list_pages_searches_filters_and_sorts() {
     assert!(html.contains("医療法人さくら会"));
     let html = b.get("/organizations?only=13").await.text();
     assert_eq!(rows(&html), 1);
-    let html = b.get("/organizations?q=%E3%81%84%E3%81%A1%E3%82%87%E3%81%86&sort=newest").await.text();
+    let html = b
+        .get("/organizations?q=%E3%81%84%E3%81%A1%E3%82%87%E3%81%86&sort=newest")
+        .await
+        .text();
     assert!(html.contains("該当 57"), "{html}");
     assert!(
-        html.contains("href=\"/organizations?q=%E3%81%84%E3%81%A1%E3%82%87%E3%81%86&amp;sort=newest&amp;page=2\"")
-            || html.contains("href=\"/organizations?q=%E3%81%84%E3%81%A1%E3%82%87%E3%81%86&sort=newest&page=2\""),
+        html.contains(
+            "href=\"/organizations?q=%E3%81%84%E3%81%A1%E3%82%87%E3%81%86&amp;sort=newest&amp;page=2\""
+        ) || html
+            .contains("href=\"/organizations?q=%E3%81%84%E3%81%A1%E3%82%87%E3%81%86&sort=newest&page=2\""),
         "the next page keeps the search and the sort: {html}"
     );
     let html = b.get("/organizations?sort=prefecture").await.text();
-    let first = html.split("<tbody>").nth(1).unwrap().split("</tr>").next().unwrap().to_owned();
-    assert!(first.contains("さくら会"), "東京都 (13) before 福岡県 (40): {first}");
+    let first = html
+        .split("<tbody>")
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(
+        first.contains("さくら会"),
+        "東京都 (13) before 福岡県 (40): {first}"
+    );
     // A wildcard in the search text matches itself only; nonsense input is no error.
     let html = b.get("/organizations?q=%25&only=zz&sort=x&page=-3").await.text();
     assert_eq!(rows(&html), 1, "only the 'none' row");
@@ -82,7 +103,10 @@ async fn the_case_list_searches_within_what_the_caller_may_see() {
     b.sign_in(&email, PASSWORD).await;
     let html = b.get("/accreditation/cases").await.text();
     assert_eq!(rows(&html), 2);
-    let html = b.get("/accreditation/cases?q=%E3%81%8B%E3%81%88%E3%81%A7").await.text();
+    let html = b
+        .get("/accreditation/cases?q=%E3%81%8B%E3%81%88%E3%81%A7")
+        .await
+        .text();
     assert_eq!(rows(&html), 1);
     assert!(html.contains("社会福祉法人かえで"));
     let html = b.get("/accreditation/cases?only=accepted").await.text();
@@ -91,8 +115,14 @@ async fn the_case_list_searches_within_what_the_caller_may_see() {
     let (_, org_email) = app.user(Role::Organization, Some(&acc.org_id)).await;
     let mut o = Browser::new(&app);
     o.sign_in(&org_email, PASSWORD).await;
-    let html = o.get("/accreditation/cases?q=%E3%81%8B%E3%81%88%E3%81%A7").await.text();
-    assert!(html.contains("該当 0") && !html.contains("社会福祉法人かえで"), "{html}");
+    let html = o
+        .get("/accreditation/cases?q=%E3%81%8B%E3%81%88%E3%81%A7")
+        .await
+        .text();
+    assert!(
+        html.contains("該当 0") && !html.contains("社会福祉法人かえで"),
+        "{html}"
+    );
     let html = o.get("/accreditation/cases").await.text();
     assert_eq!(rows(&html), 1);
 }

@@ -42,11 +42,7 @@ pub async fn request_rows(state: &AppState, case_id: &str) -> AppResult<Vec<Requ
             requested_on: r.request.requested_on.to_string(),
             due_on: r.request.due_on.to_string(),
             items: r.request.items,
-            received_on: r
-                .request
-                .received_on
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
+            received_on: r.request.received_on.map(|d| d.to_string()).unwrap_or_default(),
             answers: r
                 .answers
                 .into_iter()
@@ -75,9 +71,7 @@ pub async fn answer(
         .await
         .map_err(&err)?;
     let mp = mp.map_err(|e| err(AppError::BadRequest(e.body_text())))?;
-    let (up, fields) = crate::files::read_multipart(&state, mp)
-        .await
-        .map_err(&err)?;
+    let (up, fields) = crate::files::read_multipart(&state, mp).await.map_err(&err)?;
     check_csrf(&s.session, fields.get("csrf").map_or("", String::as_str))?;
     match hearing::answer_request(&state, &s.caller, &id, &rid, &up, &fields).await {
         Ok(_) => Ok(Redirect::to(&format!("/registration/investigations/{id}?answered=1")).into_response()),
