@@ -126,3 +126,56 @@ async fn the_case_list_searches_within_what_the_caller_may_see() {
     let html = o.get("/accreditation/cases").await.text();
     assert_eq!(rows(&html), 1);
 }
+
+#[tokio::test]
+async fn one_search_box_finds_organizations_cases_and_registrations_by_name_or_number() {
+    let app = TestApp::new().await;
+    let reg = crate::reg_common::setup(&app).await;
+    let (_, number) = crate::reg_common::register(&app, &reg, "2026-11-02", "2026-11-10").await;
+    let acc = crate::acc_fixture::Acc::new(&app, "2025-09-01", None).await;
+    let (_, email) = app.user(Role::Office, None).await;
+    let mut b = Browser::new(&app);
+    b.sign_in(&email, PASSWORD).await;
+    // By the registration number: the registration.
+    let html = b.get(&format!("/search?q={number}")).await.text();
+    assert!(
+        html.contains(&format!("href=\"/registration/registrations/{number}\"")),
+        "{html}"
+    );
+    // By part of an organization's name: the organization, its application and its registration.
+    let html = b
+        .get("/search?q=%E3%81%93%E3%81%93%E3%82%8D%E7%9B%B8%E8%AB%87")
+        .await
+        .text();
+    assert!(
+        html.contains(&format!("href=\"/organizations/{}\"", reg.org_id)),
+        "{html}"
+    );
+    assert!(html.contains(&format!("href=\"/registration/registrations/{number}\"")));
+    let html = b
+        .get("/search?q=%E3%81%93%E3%81%93%E3%82%8D%E8%AA%8D%E5%AE%9A")
+        .await
+        .text();
+    assert!(
+        html.contains(&format!("href=\"/accreditation/cases/{}\"", acc.case_id)),
+        "{html}"
+    );
+    let html = b.get("/search?q=zzzz").await.text();
+    assert!(html.contains("id=\"search-none\""));
+    // A surveyor not on the case finds no case and no organization; an organization's user has no search.
+    let (_, surveyor) = app.user(Role::Surveyor, None).await;
+    let mut sb = Browser::new(&app);
+    sb.sign_in(&surveyor, PASSWORD).await;
+    let html = sb
+        .get("/search?q=%E3%81%93%E3%81%93%E3%82%8D%E8%AA%8D%E5%AE%9A")
+        .await
+        .text();
+    assert!(
+        !html.contains(&acc.case_id) && html.contains("id=\"search-none\""),
+        "{html}"
+    );
+    let (_, org_email) = app.user(Role::Organization, Some(&acc.org_id)).await;
+    let mut ob = Browser::new(&app);
+    ob.sign_in(&org_email, PASSWORD).await;
+    ob.get("/search?q=x").await.assert_status(404);
+}
