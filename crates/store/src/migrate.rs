@@ -38,6 +38,7 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
     migration!(19, "0019_search_compact"),
     migration!(20, "0020_acc_case_records"),
     migration!(21, "0021_reg_files"),
+    migration!(22, "0022_reg_document_answers"),
     migration!(23, "0023_plain_deadline_titles"),
     migration!(24, "0024_account_requests"),
 ];

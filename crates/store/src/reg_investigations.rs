@@ -409,3 +409,85 @@ pub async fn votes<'c, E: Executor<'c, Database = Any>>(ex: E, investigation_id:
         })
         .collect()
 }
+
+/// The institution's answer to a document request (REG-7): one file uploaded in the system with its note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocumentAnswer {
+    pub id: String,
+    pub request_id: String,
+    pub file_id: String,
+    pub answered_on: NaiveDate,
+    pub note: String,
+    pub answered_by: String,
+    pub answered_at: i64,
+}
+
+pub struct NewAnswer<'a> {
+    pub investigation_id: &'a str,
+    pub request_id: &'a str,
+    pub file_id: &'a str,
+    pub answered_on: NaiveDate,
+    pub note: &'a str,
+    pub answered_by: &'a str,
+}
+
+pub async fn insert_answer(tx: &mut Tx, a: &NewAnswer<'_>, now: i64) -> Result<String> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO reg_document_answers (id, investigation_id, request_id, file_id, answered_on, note, \
+         answered_by, answered_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(id.clone())
+    .bind(a.investigation_id.to_owned())
+    .bind(a.request_id.to_owned())
+    .bind(a.file_id.to_owned())
+    .bind(iso(a.answered_on))
+    .bind(a.note.to_owned())
+    .bind(a.answered_by.to_owned())
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+fn answer_row(r: &AnyRow) -> Result<DocumentAnswer> {
+    Ok(DocumentAnswer {
+        id: r.try_get("id")?,
+        request_id: r.try_get("request_id")?,
+        file_id: r.try_get("file_id")?,
+        answered_on: date(r, "answered_on")?,
+        note: r.try_get("note")?,
+        answered_by: r.try_get("answered_by")?,
+        answered_at: r.try_get("answered_at")?,
+    })
+}
+
+/// The answers to every document request of a case, by the date answered.
+pub async fn answers<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    investigation_id: &str,
+) -> Result<Vec<DocumentAnswer>> {
+    let rows = sqlx::query(
+        "SELECT id, request_id, file_id, answered_on, note, answered_by, answered_at FROM reg_document_answers \
+         WHERE investigation_id = $1 ORDER BY answered_on, answered_at, id",
+    )
+    .bind(investigation_id.to_owned())
+    .fetch_all(ex)
+    .await?;
+    rows.iter().map(answer_row).collect()
+}
+
+/// The answer a stored file belongs to (`None` when the file answers nothing).
+pub async fn answer_for_file<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    file_id: &str,
+) -> Result<Option<DocumentAnswer>> {
+    let r = sqlx::query(
+        "SELECT id, request_id, file_id, answered_on, note, answered_by, answered_at FROM reg_document_answers \
+         WHERE file_id = $1",
+    )
+    .bind(file_id.to_owned())
+    .fetch_optional(ex)
+    .await?;
+    r.as_ref().map(answer_row).transpose()
+}

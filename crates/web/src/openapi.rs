@@ -497,6 +497,23 @@ const SUMMARIES: &[(&str, &str, &str)] = &[
         "Public reports received (REG-7)",
     ),
     (
+        "/api/v1/registration/investigations/{id}/document-requests",
+        "registration",
+        "A deregistration case's document requests with the institution's answers (GET, whoever sees the case), \
+         or a new request (POST, office; REG-7)",
+    ),
+    (
+        "/api/v1/registration/investigations/{id}/document-requests/{rid}/files",
+        "registration",
+        "The institution answers a document request with one file (multipart: file, note?, answered_on? not \
+         before the request nor in the future; PDF/DOCX/XLSX/JPEG/PNG; REG-7)",
+    ),
+    (
+        "/api/v1/registration/investigations/{id}/files/{file_id}",
+        "registration",
+        "Download a file answering a document request (attachment, nosniff; audited)",
+    ),
+    (
         "/api/v1/registration/investigations",
         "registration",
         "Deregistration cases (REG-7)",

@@ -7,6 +7,7 @@ pub mod application;
 pub mod changes;
 pub mod deregistration;
 pub mod files;
+pub mod hearing;
 pub mod notices;
 pub mod training;
 pub mod validity;

@@ -55,6 +55,9 @@ pub enum DeregistrationAction {
     Vote,
     /// Recording the committee's decision: office or head.
     Decide,
+    /// Answering a document request with files in the system: the institution's own users (the office records
+    /// the receipt instead).
+    Answer,
 }
 
 /// What the deregistration rules need to know about the case and the caller.
@@ -142,6 +145,7 @@ pub fn deregistration(
         DeregistrationAction::Manage => actor.role == Role::Office,
         DeregistrationAction::Vote => actor.role == Role::Committee,
         DeregistrationAction::Decide => matches!(actor.role, Role::Office | Role::Head),
+        DeregistrationAction::Answer => actor.role == Role::Organization,
     })
 }
 
@@ -292,6 +296,16 @@ mod tests {
         assert_eq!(
             deregistration(&own, DeregistrationAction::Decide, c),
             Decision::Forbidden
+        );
+        // REG-7: the institution answers its document requests; the registrar records receipt instead.
+        assert!(deregistration(&own, DeregistrationAction::Answer, c).is_allowed());
+        assert_eq!(
+            deregistration(&office, DeregistrationAction::Answer, c),
+            Decision::Forbidden
+        );
+        assert_eq!(
+            deregistration(&other, DeregistrationAction::Answer, c),
+            Decision::NotFound
         );
         assert_eq!(
             deregistration(&other, DeregistrationAction::View, c),

@@ -330,6 +330,14 @@ POST   /api/v1/registration/investigations/{id}/document-requests own - 401 403 
 POST   /api/v1/registration/investigations/{id}/document-requests other - 401 403 201 403 404 404 404 404
 POST   /api/v1/registration/investigations/{id}/document-requests/{rid}/receipt own - 401 403 200 403 404 404 404 403
 POST   /api/v1/registration/investigations/{id}/document-requests/{rid}/receipt other - 401 403 200 403 404 404 404 404
+# REG-7: the institution answers its document requests with files (one per upload); whoever sees the case
+# lists the requests with their answers and downloads the files (others 404).
+GET    /api/v1/registration/investigations/{id}/document-requests own - 401 200 200 200 404 404 404 200
+GET    /api/v1/registration/investigations/{id}/document-requests other - 401 200 200 200 404 404 404 404
+POST   /api/v1/registration/investigations/{id}/document-requests/{rid}/files own - 401 403 403 403 404 404 404 201
+POST   /api/v1/registration/investigations/{id}/document-requests/{rid}/files other - 401 403 403 403 404 404 404 404
+GET    /api/v1/registration/investigations/{id}/files/{file_id} own - 401 200 200 200 404 404 404 200
+GET    /api/v1/registration/investigations/{id}/files/{file_id} other - 401 200 200 200 404 404 404 404
 POST   /api/v1/registration/investigations/{id}/records      own   -  401 403 201 403 404 404 404 403
 POST   /api/v1/registration/investigations/{id}/records      other -  401 403 201 403 404 404 404 404
 POST   /api/v1/registration/investigations/{id}/hearing-notice own  -  401 403 201 403 404 404 404 403
@@ -388,6 +396,10 @@ POST   /registration/investigations            -      /registration/investigatio
 GET    /registration/investigations/{id}       own    -                          login 200 200 200 404 404 404 200
 GET    /registration/investigations/{id}       other  -                          login 200 200 200 404 404 404 404
 # The step forms, sent for the `records` step (the office)
+POST   /registration/investigations/{id}/document-requests/{rid}/files own /registration/investigations/* login 403 403 403 404 404 404 303
+POST   /registration/investigations/{id}/document-requests/{rid}/files other /registration/investigations/* login 403 403 403 404 404 404 404
+GET    /registration/investigations/{id}/files/{file_id} own -                 login 200 200 200 404 404 404 200
+GET    /registration/investigations/{id}/files/{file_id} other -               login 200 200 200 404 404 404 404
 POST   /registration/investigations/{id}/{step} own   /registration/investigations/* login 403 303 403 404 404 404 403
 POST   /registration/investigations/{id}/{step} other /registration/investigations/* login 403 303 403 404 404 404 404
 GET    /registration/trainings                 -      -                          login 200 200 200 403 403 403 200

@@ -255,6 +255,8 @@ pub const AUDITED_READS: &[&str] = &[
     "/accreditation/cases/{id}/files/{file_id}",
     "/api/v1/registration/cases/{id}/files/{file_id}",
     "/registration/cases/{id}/files/{file_id}",
+    "/api/v1/registration/investigations/{id}/files/{file_id}",
+    "/registration/investigations/{id}/files/{file_id}",
     "/accreditation/cases/{id}/self-study/binder.pdf",
 ];
 

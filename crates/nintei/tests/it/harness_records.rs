@@ -50,6 +50,8 @@ pub enum InvStage {
     Open,
     /// Open with a document request.
     Requested,
+    /// Open with a document request the institution answered with a file (`{file_id}`).
+    Answered,
     /// Referred to the committee, one member voted to maintain.
     Referred,
 }
@@ -170,7 +172,9 @@ pub fn need(route: &str) -> Need {
         return Need::Report;
     }
     if path.contains("/investigations/{id}") {
-        return Need::Investigation(if path.ends_with("/receipt") {
+        return Need::Investigation(if path.contains("/files/{file_id}") {
+            InvStage::Answered
+        } else if path.ends_with("/receipt") || path.contains("{rid}") {
             InvStage::Requested
         } else if path.ends_with("/votes") || path.ends_with("/decision") {
             InvStage::Referred
@@ -259,7 +263,7 @@ impl Built {
     }
 }
 
-async fn ok(fx: &Fixture, path: &str, token: &str, body: Value, expect: u16) -> Value {
+pub(crate) async fn ok(fx: &Fixture, path: &str, token: &str, body: Value, expect: u16) -> Value {
     let r = fx.app.post_json(path, Some(token), &body).await;
     assert_eq!(
         r.status.as_u16(),
@@ -270,7 +274,7 @@ async fn ok(fx: &Fixture, path: &str, token: &str, body: Value, expect: u16) -> 
     if r.body.is_empty() { Value::Null } else { r.json() }
 }
 
-async fn token(fx: &Fixture, role: Role) -> (String, String) {
+pub(crate) async fn token(fx: &Fixture, role: Role) -> (String, String) {
     let s = fx.subject(Some(role)).await;
     (s.user_id, s.token)
 }
@@ -302,7 +306,7 @@ async fn carry(fx: &Fixture, case_id: &str, org: &str, outcome: &str) {
 }
 
 /// An organization user's token for `org`.
-async fn org_token(fx: &Fixture, org: &str) -> String {
+pub(crate) async fn org_token(fx: &Fixture, org: &str) -> String {
     let (_, email) = fx.app.user(Role::Organization, Some(org)).await;
     fx.app.token_for(&email).await
 }
@@ -579,52 +583,7 @@ impl Fixture {
                     .unwrap_or_default()
                     .to_owned();
             }
-            Need::Investigation(stage) => {
-                let r = ok(
-                    self,
-                    "/api/v1/registration/investigations",
-                    office,
-                    json!({"registration_number": number, "opened_on": "2026-11-19",
-                           "reason": "通報に基づく調査", "report_ids": []}),
-                    201,
-                )
-                .await;
-                b.id = r["id"].as_str().unwrap_or_default().to_owned();
-                let base = format!("/api/v1/registration/investigations/{}", b.id);
-                match stage {
-                    InvStage::Open => {}
-                    InvStage::Requested => {
-                        let r = ok(
-                            self,
-                            &format!("{base}/document-requests"),
-                            office,
-                            json!({"requested_on": "2026-11-19", "due_on": "2026-12-19", "items": "相談記録"}),
-                            201,
-                        )
-                        .await;
-                        b.request_id = r["id"].as_str().unwrap_or_default().to_owned();
-                    }
-                    InvStage::Referred => {
-                        ok(
-                            self,
-                            &format!("{base}/referral"),
-                            office,
-                            json!({"referred_on": "2026-11-20", "reason": "委員会の審議が必要"}),
-                            200,
-                        )
-                        .await;
-                        let (_, member) = token(self, Role::Committee).await;
-                        ok(
-                            self,
-                            &format!("{base}/votes"),
-                            &member,
-                            json!({"outcome": "maintain"}),
-                            201,
-                        )
-                        .await;
-                    }
-                }
-            }
+            Need::Investigation(stage) => self.build_investigation(b, &number, stage, office).await,
             Need::Training => {
                 let r = ok(
                     self,

@@ -556,8 +556,8 @@ fn english_gloss(html: &str) -> Option<String> {
         .filter_map(|rest| rest.split_once('>').and_then(|(_, t)| t.split("</").next()))
         .collect();
     errors.into_iter().find_map(|text| {
-        let mut chars = text.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
+        let chars = text.char_indices().peekable();
+        for (i, c) in chars {
             if !c.is_ascii() && text[i + c.len_utf8()..].starts_with(" (") {
                 let inner = &text[i + c.len_utf8() + 2..];
                 let word: String = inner.chars().take_while(char::is_ascii_lowercase).collect();

@@ -299,6 +299,9 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
         "POST /api/v1/registration/investigations/{id}/document-requests/{rid}/receipt" => {
             Body::Json(json!({"received_on": "2026-11-20"}))
         }
+        "POST /api/v1/registration/investigations/{id}/document-requests/{rid}/files" => {
+            Body::Multipart(vec![("note".into(), "相談記録です".into())], Some(pdf_file()))
+        }
         "POST /api/v1/registration/investigations/{id}/hearing-notice" => Body::Json(json!({
             "notified_on": "2026-11-20", "hearing_on": "2026-12-01", "place": "事務局 第1会議室",
         })),
@@ -451,6 +454,13 @@ pub fn valid_body(route: &str, c: &Ctx) -> Option<Body> {
             ("opened_on", "2026-11-19"),
             ("reason", "通報に基づく調査"),
         ]),
+        "POST /registration/investigations/{id}/document-requests/{rid}/files" => Body::Multipart(
+            vec![
+                ("csrf".into(), csrf.to_owned()),
+                ("note".into(), "相談記録です".into()),
+            ],
+            Some(pdf_file()),
+        ),
         "POST /registration/investigations/{id}/{step}" => Body::form(&[
             ("csrf", csrf),
             ("kind", "hearing"),

@@ -333,7 +333,15 @@ fn registration_routes() -> Routes {
         )
         .route(
             "/api/v1/registration/investigations/{id}/document-requests",
-            post(r::request_documents),
+            get(r::hearing::list).post(r::request_documents),
+        )
+        .route(
+            "/api/v1/registration/investigations/{id}/document-requests/{rid}/files",
+            post(r::hearing::answer),
+        )
+        .route(
+            "/api/v1/registration/investigations/{id}/files/{file_id}",
+            get(r::hearing::download),
         )
         .route(
             "/api/v1/registration/investigations/{id}/document-requests/{rid}/receipt",

@@ -167,6 +167,14 @@ fn registration_routes() -> Routes {
             post(r::investigation_action),
         )
         .route(
+            "/registration/investigations/{id}/document-requests/{rid}/files",
+            post(r::hearing::answer),
+        )
+        .route(
+            "/registration/investigations/{id}/files/{file_id}",
+            get(r::hearing::download),
+        )
+        .route(
             "/registration/trainings",
             get(r::trainings).post(r::create_training),
         )

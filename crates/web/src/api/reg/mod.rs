@@ -27,6 +27,7 @@ use nintei_app::reg::{self, ApplicationInput};
 use nintei_app::state::AppState;
 
 pub mod files;
+pub mod hearing;
 
 const LIST_LIMIT: i64 = 500;
 
@@ -513,7 +514,12 @@ pub async fn investigation_json(state: &AppState, caller: &Caller, case: &Invest
     let reg = registrations::by_id(state.db.pool(), &case.registration_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let requests = inv::document_requests(state.db.pool(), &case.id).await?;
+    // REG-7: each request with the institution's answers (files uploaded in the system).
+    let requests: Vec<Value> = reg::hearing::requests_with_answers(state, &case.id)
+        .await?
+        .iter()
+        .map(|r| hearing::request_json(r, &case.id))
+        .collect();
     // REG-7: the hearings the institution was notified of (date and place) are its to see.
     let hearings: Vec<Value> = inv::records(state.db.pool(), &case.id)
         .await?

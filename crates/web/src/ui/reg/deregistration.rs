@@ -147,7 +147,7 @@ pub async fn open_investigation(
 
 #[derive(Template)]
 #[template(path = "reg_investigation.html")]
-struct InvestigationPage {
+pub(super) struct InvestigationPage {
     p: Page,
     id: String,
     number: String,
@@ -162,7 +162,10 @@ struct InvestigationPage {
     closed: Option<(String, String)>,
     decision: Option<(&'static str, String, String)>,
     reports: Vec<ReportRow>,
-    requests: Vec<(String, String, String, String, String)>,
+    /// REG-7: the document requests with the institution's answers and their files.
+    requests: Vec<super::hearing::RequestRow>,
+    /// The institution's user may answer the requests still open (upload form per request).
+    may_answer: bool,
     records: Vec<(&'static str, String, String)>,
     /// REG-7: the hearings notified to the institution (day, place), shown to it too.
     hearings: Vec<(String, String)>,
@@ -183,7 +186,7 @@ fn outcome_key(o: nintei_domain::reg::status::CommitteeOutcome) -> &'static str 
     }
 }
 
-async fn investigation_page(
+pub(super) async fn investigation_page(
     state: &AppState,
     s: &AnySession,
     id: &str,
@@ -259,20 +262,9 @@ async fn investigation_page(
         votes.iter().filter(|v| v.1 == "reg.outcome.deregister").count(),
         votes.iter().filter(|v| v.1 == "reg.outcome.maintain").count(),
     );
-    let requests = inv::document_requests(pool, &case.id)
+    let requests = super::hearing::request_rows(state, &case.id)
         .await
-        .map_err(|e| err(e.into()))?
-        .into_iter()
-        .map(|r| {
-            (
-                r.id,
-                r.requested_on.to_string(),
-                r.due_on.to_string(),
-                r.items,
-                r.received_on.map(|d| d.to_string()).unwrap_or_default(),
-            )
-        })
-        .collect();
+        .map_err(&err)?;
     let ctx = authz::DeregistrationContext {
         organization_id: &case.organization_id,
         referred: matches!(case.status.as_str(), "referred" | "decided"),
@@ -323,6 +315,8 @@ async fn investigation_page(
         votes,
         tally,
         may_manage: authz::deregistration(&actor, DeregistrationAction::Manage, ctx).is_allowed()
+            && matches!(case.status.as_str(), "open" | "referred"),
+        may_answer: authz::deregistration(&actor, DeregistrationAction::Answer, ctx).is_allowed()
             && matches!(case.status.as_str(), "open" | "referred"),
         may_vote: authz::deregistration(&actor, DeregistrationAction::Vote, ctx).is_allowed()
             && case.status == "referred",

@@ -7,6 +7,7 @@ mod application;
 mod changes;
 mod deregistration;
 pub mod files;
+pub mod hearing;
 mod training;
 
 pub use application::*;
