@@ -143,7 +143,10 @@ async fn reg_5_the_office_sees_a_registration_application_until_it_reviews_it() 
     let mut b = Browser::new(&app);
     b.sign_in(&reg.office_email, PASSWORD).await;
     let html = b.get(&format!("/registration/cases/{id}")).await.text();
-    assert!(html.contains("class=\"current\" aria-current=\"step\">審査"), "{html}");
+    assert!(
+        html.contains("class=\"current\" aria-current=\"step\">審査"),
+        "{html}"
+    );
     assert!(html.contains("id=\"case-next\">申請内容と所見を確かめ"), "{html}");
     // The head's, a member's and the organization's queues do not hold it (nor fail on an empty database).
     let (_, head) = app.login(Role::Head, None).await;
