@@ -376,15 +376,27 @@ const journeys = {
     page.setDefaultTimeout(30_000); // the ratings page lists every standard in scope: a long screenshot
     await signIn(page, 'surveyor@nintei.example');
     await page.goto(`${BASE}${shared.accCase}/ratings`);
-    // One form per standard in scope: a very tall page, so the screenshot is of the first screen.
+    // One sheet per section (the first with standards left to rate), the section's narrative beside it.
     await look(page, j, '01-ratings', { fullPage: false });
+    const url = page.url();
+    // A standard saved in place (htmx): no reload, the standard says it was saved and the count moves.
+    const first = page.locator('form[action$="/ratings"]').first();
+    await first.locator('input[name=rating][value="3"]').check();
+    await first.locator('button[type=submit]').click();
+    // A 3 without its comment: the cursor goes to the comment.
+    await page.waitForSelector('textarea[name=comment][aria-invalid=true]');
+    check(await page.evaluate(() => document.activeElement?.getAttribute('name') === 'comment'), 'the comment field is not focused');
+    const again = page.locator('form[action$="/ratings"]').first();
+    await again.locator('input[name=rating][value="1"]').check();
+    await again.locator('textarea[name=comment]').fill('手順書と記録を確認しました');
+    await again.locator('button[type=submit]').click();
+    await page.waitForSelector('.saved');
+    check(page.url() === url, 'the page was reloaded');
+    check((await page.textContent('#rated-count'))?.includes('1 /'), 'the count did not move');
+    await look(page, j, '01b-saved-in-place', { fullPage: false });
+    await page.goto(`${BASE}${shared.accCase}/ratings?section=all`);
     const standards = await page.locator('form[action$="/ratings"] input[name=standard]').evaluateAll((l) => l.map((e) => e.value));
     check(standards.length > 10, `only ${standards.length} standards in scope`);
-    // The first standard through the form, the others as the same form posts (the form per standard is the UI).
-    const first = page.locator('form[action$="/ratings"]').first();
-    await first.locator('input[name=rating][value="1"]').check();
-    await first.locator('textarea[name=comment]').fill('手順書と記録を確認しました');
-    await Promise.all([page.waitForLoadState('load'), first.locator('button[type=submit]').click()]);
     const csrf = await page.locator('form[action$="/ratings"] input[name=csrf]').first().inputValue();
     for (const code of standards.slice(1)) {
       const r = await page.request.post(`${BASE}${shared.accCase}/ratings`, {
@@ -621,6 +633,12 @@ const journeys = {
     const item = page.locator('#tasks a', { hasText: '株式会社わかば相談室' }).first();
     check((await item.count()) === 1, 'the request is not in the office\'s queue');
     await look(page, j, '03-queue');
+    // The queue reads on a phone too: no horizontal scrolling, the item still a link.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await look(page, j, '03-queue-phone', { fullPage: false });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    check(overflow <= 1, `the queue scrolls sideways on a phone (${overflow}px)`);
+    await page.setViewportSize({ width: 1280, height: 900 });
     await Promise.all([page.waitForURL(/\/admin\/account-requests$/), item.click()]);
     const card = page.locator('main section', { hasText: '株式会社わかば相談室' });
     await Promise.all([page.waitForURL(/\/organizations\/[0-9a-f-]{36}$/), card.locator('form[action$="/approve"] button').click()]);

@@ -264,7 +264,8 @@ pub async fn refuse(state: &AppState, caller: &Caller, id: &str, reason: &str) -
         .unwrap_or("");
     let body = format!(
         "{name} ご担当者様\n\nnintei へのアカウントの申請について、認定業務本部で確認した結果、今回はお受けできませんでした。\n\n\
-         理由：{reason}\n\nご不明な点は認定業務本部までお問い合わせください。\n"
+         理由：{reason}\n\nご不明な点は認定業務本部までお問い合わせください。\n\n\
+         Your request for a nintei account was not accepted; the reason is given above.\n"
     );
     enqueue_mail(
         &mut tx,

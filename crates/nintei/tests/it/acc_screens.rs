@@ -216,6 +216,54 @@ async fn each_role_does_its_step_on_screen_from_application_to_accreditation() {
         )
         .await;
     r.assert_status(400);
+    // The sheet shows one section at a time with each section's progress.
+    assert!(
+        page.text().contains("aria-current=\"page\">ETH"),
+        "the first section is shown"
+    );
+    // Saved in place (htmx): the answer is the standard's part of the sheet; a 3 without its comment puts the
+    // cursor on the comment, a good save says so and moves the sheet's count.
+    let htmx = [
+        ("origin", "http://nintei.test"),
+        ("sec-fetch-site", "same-origin"),
+        ("hx-request", "true"),
+    ];
+    let r = lead_b
+        .post_form_with(
+            &ratings_path,
+            &[
+                ("csrf", &csrf),
+                ("standard", "ETH 1.01"),
+                ("rating", "4"),
+                ("comment", ""),
+            ],
+            &htmx,
+        )
+        .await;
+    r.assert_status(200);
+    let part = r.text();
+    assert!(part.starts_with("<section") && !part.contains("<html"), "{part}");
+    assert!(
+        part.contains("autofocus aria-invalid=\"true\"") && part.contains("role=\"alert\""),
+        "{part}"
+    );
+    let r = lead_b
+        .post_form_with(
+            &ratings_path,
+            &[
+                ("csrf", &csrf),
+                ("standard", "ETH 1.01"),
+                ("rating", "1"),
+                ("comment", ""),
+            ],
+            &htmx,
+        )
+        .await;
+    let part = r.text();
+    assert!(
+        part.contains("保存しました") && part.contains("hx-swap-oob=\"true\">評価済み 1 /"),
+        "{part}"
+    );
     let r = lead_b
         .post_form(
             &ratings_path,

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use nintei_domain::acc::standards::Catalog;
 use nintei_domain::acc::{CaseStatus, Rating};
@@ -26,12 +26,27 @@ use super::case::{StepForm, tr};
 pub struct StandardRow {
     code: String,
     anchor: String,
-    section: String,
     kind: String,
     fundamental: String,
     title: String,
     rating: u8,
     comment: String,
+    /// ACC-6: the evidence uploaded for this standard (file id, name), opened beside the rating.
+    evidence: Vec<(String, String)>,
+    /// The use case's refusal of the last save of this standard.
+    error: String,
+    /// A 3 or 4 saved without its comment: the cursor goes to the comment.
+    focus_comment: bool,
+    saved: bool,
+}
+
+/// One section of the sheet, with its progress.
+pub struct SectionTab {
+    name: String,
+    href: String,
+    rated: usize,
+    total: usize,
+    current: bool,
 }
 
 #[derive(Template)]
@@ -46,14 +61,36 @@ struct RatingsPage {
     unrated_only: bool,
     sample: bool,
     may_rate: bool,
-    error_code: String,
-    errors: Errors,
     labels: Vec<(u8, String)>,
+    sections: Vec<SectionTab>,
+    /// The section shown (its code), empty when every section is.
+    section: String,
+    /// ACC-6: the organization's narrative of the section shown.
+    narrative: String,
+    fragment: bool,
+}
+
+/// One standard's part of the sheet after a save through htmx, with the sheet's count out of band.
+#[derive(Template)]
+#[template(path = "_rating_row.html")]
+struct RowFragment {
+    p: Page,
+    id: String,
+    r: StandardRow,
+    may_rate: bool,
+    unrated_only: bool,
+    labels: Vec<(u8, String)>,
+    section: String,
+    rated: usize,
+    total: usize,
+    fragment: bool,
 }
 
 #[derive(Deserialize, Default)]
 pub struct RatingsQuery {
     unrated: Option<String>,
+    /// A section code, or `all`; absent: the first section with a standard left to rate.
+    section: Option<String>,
 }
 
 fn anchor(code: &str) -> String {
@@ -65,6 +102,7 @@ async fn ratings_page(
     s: &AnySession,
     id: &str,
     unrated_only: bool,
+    section: Option<&str>,
     error_code: String,
     errors: Errors,
 ) -> Result<RatingsPage, PageError> {
@@ -90,15 +128,75 @@ async fn ratings_page(
         .iter()
         .filter(|st| by_code.contains_key(st.code.as_str()))
         .count();
+    // The sections in catalog order, each with its progress; the sheet shows one at a time.
+    let mut sections: Vec<SectionTab> = Vec::new();
+    let mut codes_of: Vec<String> = Vec::new();
+    for st in &in_scope {
+        let code = st.section_code().to_owned();
+        let done = usize::from(by_code.contains_key(st.code.as_str()));
+        match codes_of.iter().position(|c| *c == code) {
+            Some(i) => {
+                sections[i].total += 1;
+                sections[i].rated += done;
+            }
+            None => {
+                sections.push(SectionTab {
+                    name: format!("{code} {}", st.section),
+                    href: format!("/accreditation/cases/{id}/ratings?section={code}"),
+                    rated: done,
+                    total: 1,
+                    current: false,
+                });
+                codes_of.push(code);
+            }
+        }
+    }
+    let shown = match section {
+        Some("all") => String::new(),
+        Some(c) if codes_of.iter().any(|x| x == c) => c.to_owned(),
+        _ if unrated_only => String::new(),
+        _ => codes_of
+            .iter()
+            .zip(&sections)
+            .find(|(_, t)| t.rated < t.total)
+            .or_else(|| codes_of.iter().zip(&sections).next())
+            .map(|(c, _)| c.clone())
+            .unwrap_or_default(),
+    };
+    for (c, t) in codes_of.iter().zip(sections.iter_mut()) {
+        t.current = *c == shown;
+    }
+    let files = nintei_store::acc_study::files(state.db.pool(), id)
+        .await
+        .map_err(|e| err(e.into()))?;
+    let narrative = if shown.is_empty() {
+        String::new()
+    } else {
+        nintei_store::acc_study::narratives(state.db.pool(), id)
+            .await
+            .map_err(|e| err(e.into()))?
+            .into_iter()
+            .find(|n| n.section == shown)
+            .map(|n| n.body)
+            .unwrap_or_default()
+    };
+    let message = errors
+        .0
+        .iter()
+        .map(|e| e.message.clone())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let comment_refused = errors.0.iter().any(|e| e.field == "comment");
     let rows = in_scope
         .into_iter()
         .filter(|st| !unrated_only || !by_code.contains_key(st.code.as_str()))
+        .filter(|st| shown.is_empty() || st.section_code() == shown)
         .map(|st| {
             let (rating, comment) = by_code.get(st.code.as_str()).copied().unwrap_or((0, ""));
+            let refused = error_code == st.code;
             StandardRow {
                 anchor: anchor(&st.code),
                 code: st.code.clone(),
-                section: st.section.clone(),
                 kind: tr(s.lang, &format!("acc.kind.{}", st.kind.as_str())),
                 fundamental: st
                     .fundamental
@@ -107,6 +205,14 @@ async fn ratings_page(
                 title: st.title.clone(),
                 rating,
                 comment: comment.to_owned(),
+                evidence: files
+                    .iter()
+                    .filter(|f| f.standard.as_deref() == Some(st.code.as_str()))
+                    .map(|f| (f.id.clone(), f.original_name.clone()))
+                    .collect(),
+                error: if refused { message.clone() } else { String::new() },
+                focus_comment: refused && comment_refused,
+                saved: false,
             }
         })
         .collect();
@@ -126,8 +232,10 @@ async fn ratings_page(
         unrated_only,
         sample: catalog.sample,
         may_rate,
-        error_code,
-        errors,
+        sections,
+        section: shown,
+        narrative,
+        fragment: false,
         labels: (1..=4)
             .filter_map(|v| Rating::new(v).ok())
             .map(|r| (r.get(), tr(s.lang, &format!("acc.rating.{}", r.get()))))
@@ -142,7 +250,16 @@ pub async fn ratings(
     Query(q): Query<RatingsQuery>,
 ) -> Result<Response, PageError> {
     let unrated_only = q.unrated.is_some_and(|u| !u.is_empty());
-    let page = ratings_page(&state, &s, &id, unrated_only, String::new(), Errors::default()).await?;
+    let page = ratings_page(
+        &state,
+        &s,
+        &id,
+        unrated_only,
+        q.section.as_deref(),
+        String::new(),
+        Errors::default(),
+    )
+    .await?;
     Ok(render_status(StatusCode::OK, &page))
 }
 
@@ -150,6 +267,7 @@ pub async fn rate(
     State(state): State<AppState>,
     WebUser(s): WebUser,
     Path(id): Path<String>,
+    headers: HeaderMap,
     UiForm(f): UiForm<StepForm>,
 ) -> Result<Response, PageError> {
     check_csrf(&s.session, &f.csrf)?;
@@ -167,15 +285,62 @@ pub async fn rate(
         comment: f.opt("comment"),
     };
     let unrated_only = f.checked("unrated");
+    let section = f.opt("section");
+    // htmx saves the standard in place: the answer is its part of the sheet (200 also when refused, so that the
+    // part shows why and the cursor goes to the comment).
+    let in_place = headers.get("hx-request").is_some_and(|v| v == "true");
+    let outcome = case::rate(&state, &s.caller, &id, &input).await;
+    if in_place {
+        let (errors, saved) = match outcome {
+            Ok(_) => (Errors::default(), true),
+            Err(AppError::Validation(errors)) => (Errors(errors), false),
+            Err(e) => return Err(err(e)),
+        };
+        let all = ratings_page(&state, &s, &id, false, Some("all"), code.clone(), errors).await?;
+        let Some(mut r) = all.rows.into_iter().find(|r| r.code == code) else {
+            return Err(err(AppError::NotFound));
+        };
+        r.saved = saved;
+        let fragment = RowFragment {
+            p: all.p,
+            id: all.id,
+            r,
+            may_rate: all.may_rate,
+            unrated_only,
+            labels: all.labels,
+            section: section.unwrap_or_default(),
+            rated: all.rated,
+            total: all.total,
+            fragment: true,
+        };
+        return Ok(render_status(StatusCode::OK, &fragment));
+    }
+    let mut query = Vec::new();
+    if unrated_only {
+        query.push("unrated=1".to_owned());
+    }
+    if let Some(sec) = &section {
+        query.push(format!("section={}", crate::ui::percent_encode(sec, b"-_.")));
+    }
     let back = format!(
-        "/accreditation/cases/{id}/ratings{}#{}",
-        if unrated_only { "?unrated=1" } else { "" },
+        "/accreditation/cases/{id}/ratings{}{}#{}",
+        if query.is_empty() { "" } else { "?" },
+        query.join("&"),
         anchor(&code)
     );
-    match case::rate(&state, &s.caller, &id, &input).await {
+    match outcome {
         Ok(_) => Ok(Redirect::to(&back).into_response()),
         Err(AppError::Validation(errors)) => {
-            let page = ratings_page(&state, &s, &id, unrated_only, code, Errors(errors)).await?;
+            let page = ratings_page(
+                &state,
+                &s,
+                &id,
+                unrated_only,
+                section.as_deref(),
+                code,
+                Errors(errors),
+            )
+            .await?;
             Ok(render_status(StatusCode::BAD_REQUEST, &page))
         }
         Err(e) => Err(err(e)),
