@@ -544,7 +544,14 @@ const journeys = {
     await page.fill('#d-track', '契約事業場 12社');
     for (const d of await page.locator('input[type=checkbox][name^="documents."]').all()) await d.check();
     await look(page, j, '02-application');
-    await Promise.all([page.waitForURL(/\/registration\/cases\/[0-9a-f-]{36}/), page.click('main form.card > button[type=submit]')]);
+    // A draft first: saved and resumed as typed.
+    await Promise.all([page.waitForSelector('#draft-note'), page.click('main form.card button[value=draft]')]);
+    check((await page.inputValue('#c0-name')) === '木村 さくら', 'the draft lost what was typed');
+    await look(page, j, '02b-draft-resumed', { fullPage: false });
+    // 入力→確認→完了: the application is restated before it is filed.
+    await Promise.all([page.waitForSelector('#confirm-what'), page.click('#apply-submit')]);
+    await look(page, j, '02c-confirm');
+    await Promise.all([page.waitForURL(/\/registration\/cases\/[0-9a-f-]{36}/), page.click('#confirm-submit')]);
     const regCase = new URL(page.url()).pathname;
     await look(page, j, '03-submitted');
     await page.context().clearCookies();

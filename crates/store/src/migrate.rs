@@ -41,6 +41,7 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
     migration!(22, "0022_reg_document_answers"),
     migration!(23, "0023_plain_deadline_titles"),
     migration!(24, "0024_account_requests"),
+    migration!(25, "0025_reg_drafts"),
 ];
 
 /// Advisory lock key so that two `nintei serve` starting together on one PostgreSQL migrate one at a time.

@@ -255,3 +255,51 @@ pub async fn set_documents(
     .await?;
     Ok(r.rows_affected() == 1)
 }
+
+/// Saves the room's application draft (the form's fields as JSON), replacing an earlier one.
+pub async fn put_draft(
+    tx: &mut Tx,
+    site_id: &str,
+    organization_id: &str,
+    fields: &str,
+    by: &str,
+    now: i64,
+) -> Result<()> {
+    sqlx::query("DELETE FROM reg_drafts WHERE site_id = $1")
+        .bind(site_id.to_owned())
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO reg_drafts (site_id, organization_id, fields, saved_by, saved_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(site_id.to_owned())
+    .bind(organization_id.to_owned())
+    .bind(fields.to_owned())
+    .bind(by.to_owned())
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The room's draft: its fields (JSON) and when it was saved.
+pub async fn draft<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    site_id: &str,
+) -> Result<Option<(String, i64)>> {
+    let row = sqlx::query("SELECT fields, saved_at FROM reg_drafts WHERE site_id = $1")
+        .bind(site_id.to_owned())
+        .fetch_optional(ex)
+        .await?;
+    row.map(|r| Ok((r.try_get("fields")?, r.try_get("saved_at")?)))
+        .transpose()
+}
+
+/// Removes the room's draft (its application was submitted).
+pub async fn delete_draft(tx: &mut Tx, site_id: &str) -> Result<()> {
+    sqlx::query("DELETE FROM reg_drafts WHERE site_id = $1")
+        .bind(site_id.to_owned())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

@@ -412,6 +412,8 @@ pub async fn apply(state: &AppState, caller: &Caller, input: &ApplicationInput) 
         "reg_case.submit"
     };
     audit::append(&mut tx, &caller.audit(now, action, "reg_case", &id, changes)).await?;
+    // The room's draft is done with once its application is in.
+    reg_cases::delete_draft(&mut tx, &site_id).await?;
     commit(tx).await?;
     Ok(Applied { id, findings: found })
 }
@@ -673,4 +675,57 @@ pub async fn review(
         status: to,
         registration,
     })
+}
+
+/// Saves the application form of a room as a draft (the fields as sent), for the organization or the office to
+/// resume; at most 200 KB of fields. One transaction, audited.
+pub async fn save_draft(
+    state: &AppState,
+    caller: &Caller,
+    organization_id: &str,
+    site_id: &str,
+    fields: &[(String, String)],
+) -> AppResult<()> {
+    AppError::check(authz::case(&caller.actor(), CaseAction::Apply, organization_id))?;
+    let kept: Vec<&(String, String)> = fields
+        .iter()
+        .filter(|(k, _)| k != "csrf" && k != "intent")
+        .collect();
+    let text = serde_json::to_string(&kept).map_err(|e| AppError::Internal(e.to_string()))?;
+    if text.len() > 200_000 {
+        return Err(AppError::TooLarge);
+    }
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    reg_cases::put_draft(
+        &mut tx,
+        site_id,
+        organization_id,
+        &text,
+        &caller.user.id,
+        now.timestamp(),
+    )
+    .await?;
+    let changes = json!({"site_id": site_id, "fields": kept.len()});
+    audit::append(
+        &mut tx,
+        &caller.audit(now, "reg_draft.save", "site", site_id, changes),
+    )
+    .await?;
+    commit(tx).await
+}
+
+/// The room's draft (its fields and when it was saved), for whoever may apply for the organization.
+pub async fn draft(
+    state: &AppState,
+    caller: &Caller,
+    organization_id: &str,
+    site_id: &str,
+) -> AppResult<Option<(Vec<(String, String)>, i64)>> {
+    AppError::check(authz::case(&caller.actor(), CaseAction::Apply, organization_id))?;
+    let Some((text, saved_at)) = reg_cases::draft(state.db.pool(), site_id).await? else {
+        return Ok(None);
+    };
+    let fields: Vec<(String, String)> = serde_json::from_str(&text).unwrap_or_default();
+    Ok(Some((fields, saved_at)))
 }

@@ -19,6 +19,8 @@ pub(crate) async fn signed_in<'a>(app: &'a TestApp, email: &str) -> Browser<'a> 
 pub(crate) fn application_form(csrf: &str, site_id: &str, not_met: &[&str]) -> Vec<(String, String)> {
     let mut f: Vec<(String, String)> = vec![
         ("csrf".into(), csrf.into()),
+        // Past the confirmation step (入力→確認→完了), which its own test covers.
+        ("confirmed".into(), "1".into()),
         ("site_id".into(), site_id.into()),
         ("renewal_of".into(), String::new()),
         // An institution files online on the day itself (REG-4).
@@ -119,12 +121,46 @@ async fn organization_applies_on_screen_sees_findings_and_the_office_reviews() {
     let r = org.post_form("/registration/cases", &refs(&missing)).await;
     r.assert_status(400);
     assert!(r.text().contains("はい・いいえのどちらかを選んでください"));
+    // Started from /registration without a room: the rooms are listed there.
+    let r = org.get("/registration/apply").await;
+    r.assert_status(303);
+    assert_eq!(r.location(), "/registration");
+    // A draft is saved and resumed as typed; nothing is filed.
+    let mut draft = application_form(&csrf, &reg.site_id, &[]);
+    draft.retain(|(k, _)| k != "confirmed");
+    draft.push(("intent".into(), "draft".into()));
+    for (k, v) in &mut draft {
+        if k == "counselors[0].name" {
+            *v = "下書き 太郎".into();
+        }
+    }
+    let r = org.post_form("/registration/cases", &refs(&draft)).await;
+    r.assert_status(303);
+    assert_eq!(app.count("reg_cases").await, 0);
+    let resumed = org.get(&r.location()).await.text();
+    assert!(
+        resumed.contains("id=\"draft-note\"") && resumed.contains("下書き 太郎"),
+        "{resumed}"
+    );
+    // 入力→確認→完了: the first post restates the application and files nothing.
+    let mut unconfirmed = application_form(&csrf, &reg.site_id, &[]);
+    unconfirmed.retain(|(k, _)| k != "confirmed");
+    let r = org.post_form("/registration/cases", &refs(&unconfirmed)).await;
+    r.assert_status(200);
+    let page = r.text();
+    assert!(
+        page.contains("申請内容の確認") && page.contains("name=\"confirmed\" value=\"1\""),
+        "{page}"
+    );
+    assert_eq!(app.count("reg_cases").await, 0);
     // One item answered "does not meet": the case page shows the finding under that item.
     let fields = application_form(&csrf, &reg.site_id, &["3-3"]);
     let r = org.post_form("/registration/cases", &refs(&fields)).await;
     r.assert_status(303);
     let case_path = r.location();
     assert!(case_path.starts_with("/registration/cases/"), "{case_path}");
+    // Filing it ends the room's draft.
+    assert_eq!(app.count("reg_drafts").await, 0);
     let page = org.get(&case_path).await;
     page.assert_status(200);
     let html = page.text();

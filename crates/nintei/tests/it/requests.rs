@@ -517,6 +517,7 @@ fn code(now: i64) -> String {
 fn reg_application_form(csrf: &str, site_id: &str) -> Vec<(String, String)> {
     let mut f: Vec<(String, String)> = [
         ("csrf", csrf),
+        ("confirmed", "1"),
         ("site_id", site_id),
         ("renewal_of", ""),
         ("applied_on", "2026-11-20"),

@@ -202,6 +202,10 @@ pub const SOURCES_USING_KEYS: &[(&str, &str)] = &[
     ("home.html", include_str!("../../templates/home.html")),
     ("dashboard.html", include_str!("../../templates/dashboard.html")),
     ("search.html", include_str!("../../templates/search.html")),
+    (
+        "reg_apply_confirm.html",
+        include_str!("../../templates/reg_apply_confirm.html"),
+    ),
     ("signup.html", include_str!("../../templates/signup.html")),
     (
         "signup_verify.html",

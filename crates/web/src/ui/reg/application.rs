@@ -68,6 +68,23 @@ struct ApplyPage {
     methods: Vec<(&'static str, &'static str, bool)>,
     documents: Vec<DocRow>,
     errors: Errors,
+    /// Set when the form was resumed from a saved draft: when it was saved.
+    draft_note: String,
+}
+
+/// The restatement before an application is submitted: what goes in, and every field again for the second post.
+#[derive(Template)]
+#[template(path = "reg_apply_confirm.html")]
+struct ConfirmPage {
+    p: Page,
+    org_name: String,
+    site_name: String,
+    renewal_of: String,
+    applied_on: String,
+    counselors: Vec<String>,
+    psychiatrists: Vec<String>,
+    confirmed_items: usize,
+    hidden: Vec<(String, String)>,
 }
 
 fn yes_no(b: Option<bool>) -> &'static str {
@@ -162,6 +179,7 @@ fn apply_page(
         disclosure: input.disclosure.clone(),
         documents,
         errors,
+        draft_note: String::new(),
     }
 }
 
@@ -224,9 +242,40 @@ pub async fn apply_form(
     Query(q): Query<ApplyQuery>,
 ) -> Result<Response, PageError> {
     let err = in_lang(s.lang);
+    // Started without a room: the rooms are listed on /registration, each with its application.
+    if q.site.trim().is_empty() && q.renewal_of.trim().is_empty() {
+        return Ok(Redirect::to("/registration").into_response());
+    }
     let (org, site, reg) = apply_target(&state, &s, &q.site, &q.renewal_of)
         .await
         .map_err(&err)?;
+    // A saved draft of a first application is resumed as it was typed.
+    if reg.is_none()
+        && let Some((fields, saved_at)) = reg::draft(&state, &s.caller, &org.id, &site.id)
+            .await
+            .map_err(&err)?
+    {
+        let (mut input, _) = application_input(&fields);
+        input.organization_id = org.id.clone();
+        let mut page = apply_page(
+            &s,
+            &org,
+            &site,
+            "",
+            &input,
+            Errors::default(),
+            state.clock.today(),
+        );
+        let at = chrono::DateTime::from_timestamp(saved_at, 0)
+            .map(|t| {
+                t.with_timezone(&nintei_app::clock::jst())
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_default();
+        page.draft_note = format!("{}（{at}）", crate::i18n::t(s.lang, "reg.draft_resumed"));
+        return Ok(render_status(StatusCode::OK, &page));
+    }
     // A renewal form starts from the registered data; a first one is blank.
     let input = match &reg {
         Some(r) => ApplicationInput {
@@ -260,10 +309,58 @@ pub async fn apply_submit(
     let (org, site, reg) = apply_target(&state, &s, value(&pairs, "site_id"), value(&pairs, "renewal_of"))
         .await
         .map_err(&err)?;
+    let intent = value(&pairs, "intent");
+    if intent == "draft" {
+        reg::save_draft(&state, &s.caller, &org.id, &site.id, &pairs)
+            .await
+            .map_err(&err)?;
+        return Ok(Redirect::to(&format!("/registration/apply?site={}", site.id)).into_response());
+    }
     let (mut input, form_errors) = application_input(&pairs);
     input.organization_id = org.id.clone();
     input.site_id = site.id.clone();
     let number = reg.map(|r| r.number).unwrap_or_default();
+    if intent == "edit" {
+        let page = apply_page(
+            &s,
+            &org,
+            &site,
+            &number,
+            &input,
+            Errors::default(),
+            state.clock.today(),
+        );
+        return Ok(render_status(StatusCode::OK, &page));
+    }
+    // 入力→確認→完了: the first post restates the application; the confirmed one files it.
+    if form_errors.is_empty() && value(&pairs, "confirmed") != "1" {
+        let page = ConfirmPage {
+            p: Page::for_session(&s, "reg.confirm_title", "/registration/apply"),
+            org_name: org.name.clone(),
+            site_name: site.name.clone(),
+            renewal_of: number,
+            applied_on: input.applied_on.clone(),
+            counselors: input
+                .counselors
+                .iter()
+                .map(|c| c.name.clone())
+                .filter(|n| !n.trim().is_empty())
+                .collect(),
+            psychiatrists: input
+                .psychiatrists
+                .iter()
+                .map(|x| x.name.clone())
+                .filter(|n| !n.trim().is_empty())
+                .collect(),
+            confirmed_items: input.criteria.values().filter(|v| **v).count(),
+            hidden: pairs
+                .iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "csrf" | "intent" | "confirmed"))
+                .cloned()
+                .collect(),
+        };
+        return Ok(render_status(StatusCode::OK, &page));
+    }
     let result = if form_errors.is_empty() {
         reg::apply(&state, &s.caller, &input).await.map(Some)
     } else {
