@@ -335,3 +335,39 @@ pub async fn send_password_reset(state: &AppState, caller: &Caller, id: &str) ->
     tx.commit().await.map_err(StoreError::from)?;
     Ok(())
 }
+
+/// The caller's own password changed (checked and hashed by the caller of this): every session and API token of the
+/// account ends, this one included. Returns how many sessions and tokens ended.
+pub async fn set_own_password(state: &AppState, caller: &Caller, hash: &str) -> AppResult<(u64, u64)> {
+    let now = state.clock.now();
+    let user = &caller.user;
+    let mut tx = state.db.begin_write().await?;
+    users::set_password(&mut tx, &user.id, hash, now.timestamp()).await?;
+    let ended = sessions::delete_for_user(&mut tx, &user.id, None).await?;
+    let revoked = tokens::revoke_for_user(&mut tx, &user.id, now.timestamp()).await?;
+    let changes = json!({"password": "changed", "sessions_ended": ended, "tokens_revoked": revoked});
+    audit::append(
+        &mut tx,
+        &caller.audit(now, "user.password_change", "user", &user.id, changes),
+    )
+    .await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok((ended, revoked))
+}
+
+/// The caller enrolls a second factor whose code at `step` was checked by the caller of this.
+pub async fn enable_totp(state: &AppState, caller: &Caller, secret: &str, step: i64) -> AppResult<()> {
+    let now = state.clock.now();
+    let id = &caller.user.id;
+    let mut tx = state.db.begin_write().await?;
+    users::set_totp(&mut tx, id, Some(secret), true, now.timestamp()).await?;
+    users::advance_totp_step(&mut tx, id, step).await?;
+    let changes = json!({"totp_enabled": {"before": false, "after": true}});
+    audit::append(
+        &mut tx,
+        &caller.audit(now, "user.totp_enable", "user", id, changes),
+    )
+    .await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(())
+}

@@ -160,3 +160,40 @@ pub async fn subject_link(
     cache.insert(key, href.clone());
     Ok(href)
 }
+
+/// Makes the caller's calendar feed (ending an earlier one: its address stops working); returns its secret, which
+/// is shown once and kept only as a hash.
+pub async fn create_feed(state: &AppState, caller: &crate::caller::Caller) -> AppResult<String> {
+    let secret = crate::security::random_token(32);
+    let now = state.clock.now();
+    let user_id = caller.user.id.as_str();
+    let mut tx = state.db.begin_write().await?;
+    let replaced = nintei_store::deadlines::revoke_feeds(&mut tx, user_id, now.timestamp()).await?;
+    nintei_store::deadlines::create_feed(&mut tx, &secret, user_id, now.timestamp()).await?;
+    let before = if replaced > 0 { "live" } else { "none" };
+    let changes = serde_json::json!({"calendar_feed": {"before": before, "after": "live"}});
+    nintei_store::audit::append(
+        &mut tx,
+        &caller.audit(now, "calendar_feed.create", "user", user_id, changes),
+    )
+    .await?;
+    tx.commit().await.map_err(nintei_store::StoreError::from)?;
+    Ok(secret)
+}
+
+/// Revokes the caller's calendar feed (audited when there was one).
+pub async fn revoke_feed(state: &AppState, caller: &crate::caller::Caller) -> AppResult<()> {
+    let now = state.clock.now();
+    let user_id = caller.user.id.as_str();
+    let mut tx = state.db.begin_write().await?;
+    if nintei_store::deadlines::revoke_feeds(&mut tx, user_id, now.timestamp()).await? > 0 {
+        let changes = serde_json::json!({"calendar_feed": {"before": "live", "after": "revoked"}});
+        nintei_store::audit::append(
+            &mut tx,
+            &caller.audit(now, "calendar_feed.revoke", "user", user_id, changes),
+        )
+        .await?;
+    }
+    tx.commit().await.map_err(nintei_store::StoreError::from)?;
+    Ok(())
+}

@@ -29,6 +29,7 @@ pub mod recovery;
 pub mod reg;
 pub mod reminders;
 pub mod security;
+pub mod session;
 pub mod settings;
 pub mod state;
 pub mod tasks;

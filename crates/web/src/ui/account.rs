@@ -5,9 +5,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use nintei_domain::role::Role;
-use nintei_store::{audit, sessions, tokens, users};
 use serde::Deserialize;
-use serde_json::json;
 
 use crate::auth::{AnySession, WebUser, check_csrf};
 use crate::error::{AppError, FieldError, PageError};
@@ -105,20 +103,10 @@ pub async fn password_submit(
             })
         })?
         .map_err(|e| err(AppError::Internal(e.to_string())))?;
-    let now = state.clock.now();
-    let mut tx = state.db.begin_write().await?;
-    users::set_password(&mut tx, &user.id, &hash, now.timestamp()).await?;
     // A changed password ends every session and API token of the account, this one included.
-    let ended = sessions::delete_for_user(&mut tx, &user.id, None).await?;
-    let revoked = tokens::revoke_for_user(&mut tx, &user.id, now.timestamp()).await?;
-    let changes = json!({"password": "changed", "sessions_ended": ended, "tokens_revoked": revoked});
-    audit::append(
-        &mut tx,
-        &s.caller
-            .audit(now, "user.password_change", "user", &user.id, changes),
-    )
-    .await?;
-    tx.commit().await.map_err(nintei_store::StoreError::from)?;
+    nintei_app::account::set_own_password(&state, &s.caller, &hash)
+        .await
+        .map_err(&err)?;
     let ua = headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
@@ -220,16 +208,8 @@ pub async fn totp_submit(
             StatusCode::BAD_REQUEST,
         ));
     };
-    let mut tx = state.db.begin_write().await?;
-    users::set_totp(&mut tx, &s.caller.user.id, Some(&f.secret), true, now.timestamp()).await?;
-    users::advance_totp_step(&mut tx, &s.caller.user.id, step).await?;
-    let changes = json!({"totp_enabled": {"before": false, "after": true}});
-    audit::append(
-        &mut tx,
-        &s.caller
-            .audit(now, "user.totp_enable", "user", &s.caller.user.id, changes),
-    )
-    .await?;
-    tx.commit().await.map_err(nintei_store::StoreError::from)?;
+    nintei_app::account::enable_totp(&state, &s.caller, &f.secret, step)
+        .await
+        .map_err(in_lang(s.lang))?;
     Ok(Redirect::to("/dashboard").into_response())
 }

@@ -13,16 +13,14 @@ use nintei_domain::calendar::wareki;
 use nintei_domain::deadline::{Status, status_on};
 use nintei_domain::role::Role;
 use nintei_store::users::User;
-use nintei_store::{audit, deadlines, organizations, users};
+use nintei_store::{deadlines, organizations, users};
 use serde::Deserialize;
-use serde_json::json;
 
 use crate::auth::{AnySession, WebUser, check_csrf};
 use crate::error::{AppError, PageError};
 use crate::routing::{Routes, get, post};
 use crate::ui::{Page, UiForm, in_lang, render_status};
 use nintei_app::deadline::DeadlineAccess;
-use nintei_app::security::random_token;
 use nintei_app::state::AppState;
 
 pub struct Row {
@@ -231,28 +229,9 @@ pub async fn create_feed(
 ) -> Result<Response, PageError> {
     check_csrf(&s.session, &f.csrf)?;
     let err = in_lang(s.lang);
-    let secret = random_token(32);
-    let now = state.clock.now();
-    let user_id = s.caller.user.id.clone();
-    let write = async {
-        let mut tx = state.db.begin_write().await?;
-        let replaced = deadlines::revoke_feeds(&mut tx, &user_id, now.timestamp()).await?;
-        deadlines::create_feed(&mut tx, &secret, &user_id, now.timestamp()).await?;
-        audit::append(
-            &mut tx,
-            &s.caller.audit(
-                now,
-                "calendar_feed.create",
-                "user",
-                &user_id,
-                json!({"calendar_feed": {"before": if replaced > 0 { "live" } else { "none" }, "after": "live"}}),
-            ),
-        )
-        .await?;
-        tx.commit().await.map_err(nintei_store::StoreError::from)?;
-        Ok::<(), AppError>(())
-    };
-    write.await.map_err(&err)?;
+    let secret = nintei_app::deadline::create_feed(&state, &s.caller)
+        .await
+        .map_err(&err)?;
     let url = format!(
         "{}/calendar/{secret}.ics",
         state.config.base_url.trim_end_matches('/')
@@ -269,28 +248,9 @@ pub async fn revoke_feed(
 ) -> Result<Response, PageError> {
     check_csrf(&s.session, &f.csrf)?;
     let err = in_lang(s.lang);
-    let now = state.clock.now();
-    let user_id = s.caller.user.id.clone();
-    let write = async {
-        let mut tx = state.db.begin_write().await?;
-        let revoked = deadlines::revoke_feeds(&mut tx, &user_id, now.timestamp()).await?;
-        if revoked > 0 {
-            audit::append(
-                &mut tx,
-                &s.caller.audit(
-                    now,
-                    "calendar_feed.revoke",
-                    "user",
-                    &user_id,
-                    json!({"calendar_feed": {"before": "live", "after": "revoked"}}),
-                ),
-            )
-            .await?;
-        }
-        tx.commit().await.map_err(nintei_store::StoreError::from)?;
-        Ok::<(), AppError>(())
-    };
-    write.await.map_err(&err)?;
+    nintei_app::deadline::revoke_feed(&state, &s.caller)
+        .await
+        .map_err(&err)?;
     Ok(Redirect::to("/deadlines?feed=revoked").into_response())
 }
 

@@ -4,7 +4,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use nintei_store::{audit, sessions};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -161,29 +160,10 @@ pub(crate) async fn start_session(
     user_agent: &str,
     action: &str,
 ) -> Result<String, PageError> {
-    let now = state.clock.now();
-    let secret = random_token(32);
-    let csrf = random_token(24);
-    let mut tx = state.db.begin_write().await?;
-    if let Some(old) = old {
-        sessions::delete(&mut tx, old).await?;
-    }
-    let new = sessions::NewSession {
-        secret: &secret,
-        user_id: &caller.user.id,
-        csrf_token: &csrf,
-        mfa_pending,
-        address,
-        user_agent,
-    };
-    sessions::create(&mut tx, &new, now.timestamp()).await?;
-    let changes = json!({"mfa_pending": {"before": null, "after": mfa_pending}});
-    audit::append(
-        &mut tx,
-        &caller.audit(now, action, "user", &caller.user.id, changes),
-    )
-    .await?;
-    tx.commit().await.map_err(nintei_store::StoreError::from)?;
+    let origin = nintei_app::session::Origin { address, user_agent };
+    let secret = nintei_app::session::start(state, caller, old, mfa_pending, &origin, action)
+        .await
+        .map_err(PageError::from)?;
     Ok(secret)
 }
 
@@ -299,21 +279,16 @@ fn returned(state: &AppState, headers: &HeaderMap) -> Response {
 
 /// Ends a half-signed-in session after too many wrong codes; audited; back to the sign-in page.
 async fn end_pending_session(state: &AppState, s: &AnySession) -> Result<Response, PageError> {
-    let now = state.clock.now();
-    let mut tx = state.db.begin_write().await?;
-    sessions::delete(&mut tx, &s.session.id_hash).await?;
-    audit::append(
-        &mut tx,
-        &s.caller.audit(
-            now,
-            "session.second_factor_failed",
-            "user",
-            &s.caller.user.id,
-            json!({"session": {"before": "mfa_pending", "after": "ended"}}),
-        ),
+    let changes = json!({"session": {"before": "mfa_pending", "after": "ended"}});
+    nintei_app::session::end(
+        state,
+        &s.caller,
+        &s.session.id_hash,
+        "session.second_factor_failed",
+        changes,
     )
-    .await?;
-    tx.commit().await.map_err(nintei_store::StoreError::from)?;
+    .await
+    .map_err(PageError::from)?;
     let mut resp = Redirect::to("/login").into_response();
     if let Ok(v) = auth::set_cookie(state, SESSION_COOKIE, "", 0).parse() {
         resp.headers_mut().append(header::SET_COOKIE, v);
@@ -333,16 +308,9 @@ pub async fn logout(
     UiForm(f): UiForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
     check_csrf(&s.session, &f.csrf)?;
-    let now = state.clock.now();
-    let mut tx = state.db.begin_write().await?;
-    sessions::delete(&mut tx, &s.session.id_hash).await?;
-    audit::append(
-        &mut tx,
-        &s.caller
-            .audit(now, "session.logout", "user", &s.caller.user.id, json!({})),
-    )
-    .await?;
-    tx.commit().await.map_err(nintei_store::StoreError::from)?;
+    nintei_app::session::end(&state, &s.caller, &s.session.id_hash, "session.logout", json!({}))
+        .await
+        .map_err(PageError::from)?;
     let mut resp = Redirect::to("/").into_response();
     if let Ok(v) = auth::set_cookie(&state, SESSION_COOKIE, "", 0).parse() {
         resp.headers_mut().append(header::SET_COOKIE, v);
