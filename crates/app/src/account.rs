@@ -371,3 +371,13 @@ pub async fn enable_totp(state: &AppState, caller: &Caller, secret: &str, step: 
     tx.commit().await.map_err(StoreError::from)?;
     Ok(())
 }
+
+/// A page of the administrator's user list (searched, filtered by role, sorted) with the number of matches.
+pub async fn page(
+    state: &AppState,
+    caller: &Caller,
+    filter: &nintei_store::listing::Filter<'_>,
+) -> AppResult<(Vec<users::User>, i64)> {
+    AppError::check(authz::global(&caller.actor(), GlobalAction::ListUsers))?;
+    Ok(users::page(state.db.pool(), filter).await?)
+}

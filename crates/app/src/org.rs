@@ -350,3 +350,16 @@ pub async fn notify_identity_change(
         .await?
         .ok_or(AppError::NotFound)
 }
+
+/// A page of the staff's organization list (searched, filtered by prefecture, sorted) with the number of matches.
+pub async fn page(
+    state: &AppState,
+    caller: &Caller,
+    filter: &nintei_store::listing::Filter<'_>,
+) -> AppResult<(Vec<nintei_store::organizations::Organization>, i64)> {
+    AppError::check(nintei_domain::authz::global(
+        &caller.actor(),
+        nintei_domain::authz::GlobalAction::ListOrganizations,
+    ))?;
+    Ok(organizations::page(state.db.pool(), filter).await?)
+}

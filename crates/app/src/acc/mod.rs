@@ -475,6 +475,15 @@ pub fn scope_of(caller: &Caller) -> nintei_store::acc::CaseScope<'_> {
     }
 }
 
+/// A page of the cases the caller may see, each with its organization's name, and the number of matches.
+pub async fn cases_page(
+    state: &AppState,
+    caller: &Caller,
+    filter: &nintei_store::listing::Filter<'_>,
+) -> AppResult<(Vec<(Case, String)>, i64)> {
+    Ok(nintei_store::acc_list::page(state.db.pool(), scope_of(caller), filter).await?)
+}
+
 /// Money owed is the office's and the organization's business, not the surveyors' or the committee's.
 pub fn sees_invoices(caller: &Caller) -> bool {
     acc_authz::list_all_cases(&caller.actor()) || caller.user.role == nintei_domain::role::Role::Organization

@@ -61,9 +61,9 @@ pub async fn list(
     let err = in_lang(s.lang);
     AppError::check(authz::global(&s.caller.actor(), GlobalAction::ViewMail)).map_err(&err)?;
     let text = query.text();
-    let (mails, total) = mail::page(state.db.pool(), &query.filter(&text))
+    let (mails, total) = nintei_app::outbox::page(&state, &s.caller, &query.filter(&text))
         .await
-        .map_err(|e| err(e.into()))?;
+        .map_err(&err)?;
     let rows: Vec<Row> = mails
         .into_iter()
         .map(|m| Row {

@@ -57,9 +57,9 @@ pub async fn list(
     let actor = s.caller.actor();
     AppError::check(authz::global(&actor, GlobalAction::ListOrganizations)).map_err(&err)?;
     let text = query.text();
-    let (orgs, total) = organizations::page(state.db.pool(), &query.filter(&text))
+    let (orgs, total) = org::page(&state, &s.caller, &query.filter(&text))
         .await
-        .map_err(|e| err(e.into()))?;
+        .map_err(&err)?;
     let rows: Vec<Row> = orgs
         .into_iter()
         .map(|o| Row {

@@ -66,9 +66,9 @@ async fn page(
 ) -> Result<UsersPage, PageError> {
     let err = in_lang(s.lang);
     let text = query.text();
-    let (found, total) = users::page(state.db.pool(), &query.filter(&text))
+    let (found, total) = nintei_app::account::page(state, &s.caller, &query.filter(&text))
         .await
-        .map_err(|e| err(e.into()))?;
+        .map_err(&err)?;
     let rows: Vec<UserRow> = found
         .into_iter()
         .map(|u| UserRow {

@@ -42,10 +42,9 @@ pub async fn list(
 ) -> Result<Response, PageError> {
     let err = in_lang(s.lang);
     let text = query.text();
-    let (cases, total) =
-        nintei_store::acc_list::page(state.db.pool(), acc::scope_of(&s.caller), &query.filter(&text))
-            .await
-            .map_err(|e| err(e.into()))?;
+    let (cases, total) = acc::cases_page(&state, &s.caller, &query.filter(&text))
+        .await
+        .map_err(&err)?;
     let rows: Vec<ListRow> = cases
         .into_iter()
         .map(|(c, organization)| ListRow {
