@@ -279,6 +279,19 @@ pub async fn outbox_mail(state: &AppState, id: &str) -> Result<OutboxMail, AppEr
     mail::by_id(state.db.pool(), id).await?.ok_or(AppError::NotFound)
 }
 
+/// A page of the outbox for those who read the sent mail (searched, filtered by status, sorted).
+pub async fn page(
+    state: &crate::state::AppState,
+    caller: &crate::caller::Caller,
+    filter: &nintei_store::listing::Filter<'_>,
+) -> Result<(Vec<nintei_store::mail::OutboxMail>, i64), AppError> {
+    AppError::check(nintei_domain::authz::global(
+        &caller.actor(),
+        nintei_domain::authz::GlobalAction::ViewMail,
+    ))?;
+    Ok(nintei_store::mail::page(state.db.pool(), filter).await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,17 +328,4 @@ mod tests {
     fn bodies_get_crlf_line_ends() {
         assert_eq!(normalize_newlines("a\nb\r\nc\rd"), "a\r\nb\r\nc\r\nd");
     }
-}
-
-/// A page of the outbox for those who read the sent mail (searched, filtered by status, sorted).
-pub async fn page(
-    state: &crate::state::AppState,
-    caller: &crate::caller::Caller,
-    filter: &nintei_store::listing::Filter<'_>,
-) -> Result<(Vec<nintei_store::mail::OutboxMail>, i64), AppError> {
-    AppError::check(nintei_domain::authz::global(
-        &caller.actor(),
-        nintei_domain::authz::GlobalAction::ViewMail,
-    ))?;
-    Ok(nintei_store::mail::page(state.db.pool(), filter).await?)
 }

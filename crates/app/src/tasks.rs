@@ -94,9 +94,14 @@ fn from_waiting(w: Waiting, today: NaiveDate) -> Task {
     {
         title.push_str(&format!("（評定済み {n} 件）"));
     }
+    // A surveyor's item opens the rating sheet itself.
+    let mut link = record_link(w.record_type, &w.record_id);
+    if w.kind == "acc_rate" {
+        link.push_str("/ratings");
+    }
     Task {
         kind: w.kind.to_owned(),
-        link: record_link(w.record_type, &w.record_id),
+        link,
         record_type: w.record_type.to_owned(),
         record_id: w.record_id,
         overdue: due_on.is_some_and(|d| d < today),

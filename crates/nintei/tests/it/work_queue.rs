@@ -107,6 +107,11 @@ async fn surveyors_see_their_cases_to_rate_with_the_count_and_the_dashboard_list
         t["items"][0]["title"].as_str().unwrap().contains("評定済み 0 件"),
         "{t}"
     );
+    assert_eq!(
+        t["items"][0]["link"],
+        format!("/accreditation/cases/{}/ratings", acc.case_id),
+        "the sheet itself"
+    );
     // Another surveyor, not on the case, sees nothing of it.
     let (_, stranger) = app.login(Role::Surveyor, None).await;
     assert!(kinds_for(&tasks(&app, &stranger).await, &acc.case_id).is_empty());
