@@ -486,6 +486,12 @@ const journeys = {
     await Promise.all([page.waitForURL(/[?&]q=/), page.locator('#q').press('Enter')]);
     const link = page.locator(`a[href="/directory/accreditations/${shared.accNumber}"]`);
     check((await link.count()) === 1, `the directory does not list ${shared.accNumber}`);
+    // On a phone the results come right after the keyword box: the other filters are folded.
+    await page.setViewportSize({ width: 390, height: 844 });
+    check((await page.locator('details.filters').getAttribute('open')) === null, 'the filters are not folded');
+    check(await link.isVisible(), 'the result is not shown');
+    await look(page, j, '01b-phone', { fullPage: false });
+    await page.setViewportSize({ width: 1280, height: 900 });
     await look(page, j, '02-search-results');
     // The listing page (ACC-23 items only), then its link to the certificate verification.
     await Promise.all([page.waitForURL(new RegExp(`/directory/accreditations/${shared.accNumber}$`)), link.click()]);

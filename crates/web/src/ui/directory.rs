@@ -64,6 +64,8 @@ struct DirectoryPage {
     days: Vec<Choice>,
     evening: bool,
     last_updated: String,
+    /// The filters beyond the keyword fold away (results first on a phone) unless one of them is in use.
+    filters_open: bool,
 }
 
 fn prefecture_label(lang: Lang, code: &str) -> String {
@@ -178,6 +180,9 @@ pub async fn directory(
             .collect(),
         evening: !get("evening").is_empty(),
         last_updated: String::new(),
+        filters_open: ["prefecture", "service", "method", "day", "evening"]
+            .iter()
+            .any(|k| !get(k).is_empty()),
     };
     match crate::open_data::last_updated(&state).await {
         Ok(d) => page.last_updated = d.map(|d| d.to_string()).unwrap_or_default(),
