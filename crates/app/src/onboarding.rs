@@ -173,23 +173,8 @@ pub async fn approve(state: &AppState, caller: &Caller, id: &str) -> AppResult<S
     let organization_id = match existing {
         Some(o) => o.id,
         None => {
-            let oid = organizations::insert(&mut tx, &org, now.timestamp()).await?;
-            let changes = audit::created(&[
-                ("name", json!(org.name)),
-                ("legal_form", json!(org.legal_form)),
-                ("corporate_number", json!(org.corporate_number)),
-                ("prefecture", json!(org.prefecture)),
-                ("address", json!(org.address)),
-                ("representative", json!(org.representative)),
-                ("contact", json!(org.contact)),
-                ("account_request", json!(req.id)),
-            ]);
-            audit::append(
-                &mut tx,
-                &caller.audit(now, "organization.create", "organization", &oid, changes),
-            )
-            .await?;
-            oid
+            let extra = [("account_request", json!(req.id))];
+            crate::org::insert_audited(&mut tx, caller, &org, now, &extra).await?
         }
     };
     let account = crate::account::Inserted {

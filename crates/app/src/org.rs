@@ -139,8 +139,21 @@ pub async fn create(state: &AppState, caller: &Caller, input: &OrganizationInput
     let org = validate(input).map_err(AppError::Validation)?;
     let now = state.clock.now();
     let mut tx = state.db.begin_write().await?;
-    let id = organizations::insert(&mut tx, &org, now.timestamp()).await?;
-    let changes = audit::created(&[
+    let id = insert_audited(&mut tx, caller, &org, now, &[]).await?;
+    tx.commit().await.map_err(nintei_store::StoreError::from)?;
+    Ok(id)
+}
+
+/// Inserts a checked organization inside `tx` and audits it (with `extra` changes, e.g. the request it came from).
+pub(crate) async fn insert_audited(
+    tx: &mut nintei_store::Tx,
+    caller: &Caller,
+    org: &Organization,
+    now: chrono::DateTime<chrono::Utc>,
+    extra: &[(&str, serde_json::Value)],
+) -> AppResult<String> {
+    let id = organizations::insert(tx, org, now.timestamp()).await?;
+    let mut fields = vec![
         ("name", json!(org.name)),
         ("legal_form", json!(org.legal_form)),
         ("corporate_number", json!(org.corporate_number)),
@@ -148,13 +161,14 @@ pub async fn create(state: &AppState, caller: &Caller, input: &OrganizationInput
         ("address", json!(org.address)),
         ("representative", json!(org.representative)),
         ("contact", json!(org.contact)),
-    ]);
+    ];
+    fields.extend(extra.iter().cloned());
+    let changes = audit::created(&fields);
     audit::append(
-        &mut tx,
+        tx,
         &caller.audit(now, "organization.create", "organization", &id, changes),
     )
     .await?;
-    tx.commit().await.map_err(nintei_store::StoreError::from)?;
     Ok(id)
 }
 

@@ -4,7 +4,7 @@ use sqlx::{Any, Executor, Row};
 
 use crate::Result;
 use crate::acc::{COLUMNS, Case, CaseScope, from_row};
-use crate::listing::{Filter, contains};
+use crate::listing::{Filter, contains, fetch_page};
 
 /// A page of the cases `scope` lets the caller see, each with its organization's name: `q` in the organization's
 /// name, the unit or the accreditation number, `only` a case status; newest application first (default), oldest
@@ -27,32 +27,10 @@ where
          OR LOWER(COALESCE(unit_name, '')) LIKE $3 ESCAPE '\\' \
          OR LOWER(COALESCE(accreditation_number, '')) LIKE $3 ESCAPE '\\') AND ($4 = '' OR status = $4)"
     );
-    let pattern = contains(f.q);
-    let sql = format!(
-        "SELECT {COLUMNS}, organization_name FROM {from} WHERE {cond} ORDER BY {order} LIMIT $5 OFFSET $6"
-    );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(arg.clone())
-        .bind(f.q.to_owned())
-        .bind(pattern.clone())
-        .bind(f.only.to_owned())
-        .bind(f.limit)
-        .bind(f.offset)
-        .fetch_all(ex)
-        .await?;
-    let total = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT COUNT(*) AS n FROM {from} WHERE {cond}"
-    )))
-    .bind(arg)
-    .bind(f.q.to_owned())
-    .bind(pattern)
-    .bind(f.only.to_owned())
-    .fetch_one(ex)
-    .await?
-    .try_get("n")?;
-    let cases = rows
-        .iter()
-        .map(|r| Ok((from_row(r)?, r.try_get("organization_name")?)))
-        .collect::<Result<_>>()?;
-    Ok((cases, total))
+    let args = [arg, f.q.to_owned(), contains(f.q), f.only.to_owned()];
+    let select = format!("{COLUMNS}, organization_name");
+    fetch_page(ex, &select, from, &cond, order, &args, f, |r| {
+        Ok((from_row(r)?, r.try_get("organization_name")?))
+    })
+    .await
 }

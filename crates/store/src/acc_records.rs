@@ -113,31 +113,15 @@ where
              OR ($4 IN ('active', 'suspended') AND a.status = $4 AND a.expires_on >= $5) \
              OR ($4 = 'lapsed' AND (a.status = 'lapsed' OR (a.status IN ('active', 'suspended') AND a.expires_on < $5))) \
              OR ($4 = 'revoked' AND a.status = 'revoked'))";
-    let pattern = crate::listing::contains(f.q);
+    let args = [
+        organization_id.unwrap_or("").to_owned(),
+        f.q.to_owned(),
+        crate::listing::contains(f.q),
+        f.only.to_owned(),
+        iso(today),
+    ];
     let from = "accreditations a JOIN organizations o ON o.id = a.organization_id";
-    let sql = format!("SELECT {RECORD_COLUMNS} FROM {from} WHERE {cond} ORDER BY {order} LIMIT $6 OFFSET $7");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(organization_id.unwrap_or("").to_owned())
-        .bind(f.q.to_owned())
-        .bind(pattern.clone())
-        .bind(f.only.to_owned())
-        .bind(iso(today))
-        .bind(f.limit)
-        .bind(f.offset)
-        .fetch_all(ex)
-        .await?;
-    let total = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT COUNT(*) AS n FROM {from} WHERE {cond}"
-    )))
-    .bind(organization_id.unwrap_or("").to_owned())
-    .bind(f.q.to_owned())
-    .bind(pattern)
-    .bind(f.only.to_owned())
-    .bind(iso(today))
-    .fetch_one(ex)
-    .await?
-    .try_get("n")?;
-    Ok((rows.iter().map(record_from).collect::<Result<_>>()?, total))
+    crate::listing::fetch_page(ex, RECORD_COLUMNS, from, cond, order, &args, f, record_from).await
 }
 
 /// Locks the accreditation row for the rest of the transaction (PostgreSQL waits on a concurrent change;

@@ -213,24 +213,6 @@ where
     };
     let cond = "($1 = '' OR LOWER(name) LIKE $2 ESCAPE '\\' OR LOWER(email) LIKE $2 ESCAPE '\\') \
                 AND ($3 = '' OR role = $3)";
-    let pattern = crate::listing::contains(f.q);
-    let sql = format!("SELECT {COLUMNS} FROM users WHERE {cond} ORDER BY {order} LIMIT $4 OFFSET $5");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(f.q.to_owned())
-        .bind(pattern.clone())
-        .bind(f.only.to_owned())
-        .bind(f.limit)
-        .bind(f.offset)
-        .fetch_all(ex)
-        .await?;
-    let total = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT COUNT(*) AS n FROM users WHERE {cond}"
-    )))
-    .bind(f.q.to_owned())
-    .bind(pattern)
-    .bind(f.only.to_owned())
-    .fetch_one(ex)
-    .await?
-    .try_get("n")?;
-    Ok((rows.iter().map(from_row).collect::<Result<_>>()?, total))
+    let args = [f.q.to_owned(), crate::listing::contains(f.q), f.only.to_owned()];
+    crate::listing::fetch_page(ex, COLUMNS, "users", cond, order, &args, f, from_row).await
 }
