@@ -200,7 +200,10 @@ async fn acc_21_screens_file_an_appeal_on_the_case_page_and_handle_it_on_the_app
     let (html, csrf) = page(&mut involved, &path).await;
     assert!(html.contains("賛否を回答する"));
     let r = involved
-        .post_form(&format!("{path}/vote"), &[("csrf", &csrf), ("outcome", "upheld")])
+        .post_form(
+            &format!("{path}/vote"),
+            &[("csrf", &csrf), ("outcome", "upheld"), ("confirmed", "1")],
+        )
         .await;
     r.assert_status(409);
     // The refusal is shown in words, without the rule's ID.
@@ -212,9 +215,22 @@ async fn acc_21_screens_file_an_appeal_on_the_case_page_and_handle_it_on_the_app
     for _ in 0..2 {
         let mut m = signed_in(&app, Role::Committee, None).await;
         let (_, csrf) = page(&mut m, &path).await;
-        m.post_form(&format!("{path}/vote"), &[("csrf", &csrf), ("outcome", "upheld")])
-            .await
-            .assert_status(303);
+        // A vote is restated first and counts only once confirmed.
+        let r = m
+            .post_form(&format!("{path}/vote"), &[("csrf", &csrf), ("outcome", "upheld")])
+            .await;
+        r.assert_status(200);
+        assert!(
+            r.text().contains("不服申立てへの投票の確認") && r.text().contains("棄却"),
+            "{}",
+            r.text()
+        );
+        m.post_form(
+            &format!("{path}/vote"),
+            &[("csrf", &csrf), ("outcome", "upheld"), ("confirmed", "1")],
+        )
+        .await
+        .assert_status(303);
     }
 
     // The head records the decision by polling; no justifiable reason: the cost is charged.
@@ -224,6 +240,7 @@ async fn acc_21_screens_file_an_appeal_on_the_case_page_and_handle_it_on_the_app
     let decision = |cost: &'static str| {
         vec![
             ("csrf", csrf.clone()),
+            ("confirmed", "1".to_owned()),
             ("outcome", "upheld".to_owned()),
             ("method", "polling".to_owned()),
             ("decided_on", "2026-05-20".to_owned()),
@@ -303,6 +320,7 @@ async fn acc_21_a_meeting_decision_names_its_members_on_the_screen_and_overturns
             &format!("{path}/decision"),
             &[
                 ("csrf", &csrf),
+                ("confirmed", "1"),
                 ("outcome", "overturned"),
                 ("method", "meeting"),
                 ("decided_on", "2026-11-10"),
@@ -317,6 +335,7 @@ async fn acc_21_a_meeting_decision_names_its_members_on_the_screen_and_overturns
             &format!("{path}/decision"),
             &[
                 ("csrf", &csrf),
+                ("confirmed", "1"),
                 ("outcome", "overturned"),
                 ("method", "meeting"),
                 ("decided_on", "2026-11-10"),

@@ -25,6 +25,7 @@ enum Kind {
     LapseReason,
     Ground,
     Method,
+    AppealOutcome,
 }
 
 /// A gated action: the i18n key of its heading and consequence (`confirm.<key>` and `confirm.<key>.what`), and the
@@ -90,6 +91,29 @@ impl Spec {
     /// The page title's i18n key.
     pub fn title_key(&self) -> String {
         format!("confirm.{}", self.key)
+    }
+}
+
+const APPEAL_VOTE: Spec = Spec {
+    key: "appeal_vote",
+    fields: &[("outcome", "appeal.outcome", Kind::AppealOutcome)],
+};
+const APPEAL_DECISION: Spec = Spec {
+    key: "appeal_decision",
+    fields: &[
+        ("outcome", "appeal.outcome", Kind::AppealOutcome),
+        ("decided_on", "acc.decided_on", Kind::Date),
+        ("reason", "acc.reason", Kind::Text),
+        ("cost_yen", "appeal.cost_yen", Kind::Yen),
+    ],
+};
+
+/// The appeal steps (`/accreditation/appeals/{id}/{action}`) that ask for confirmation (ACC-21).
+pub fn appeal_action(action: &str) -> Option<&'static Spec> {
+    match action {
+        "vote" => Some(&APPEAL_VOTE),
+        "decision" => Some(&APPEAL_DECISION),
+        _ => None,
     }
 }
 
@@ -180,6 +204,9 @@ fn restate(p: &Page, kind: Kind, raw: &str) -> String {
         Kind::Outcome => Outcome::parse(raw).map(|o| p.t(&format!("acc.outcome.{}", o.as_str())).to_owned()),
         Kind::LapseReason => LapseReason::parse(raw).map(|r| r.label_ja().to_owned()),
         Kind::Ground => RevocationGround::parse(raw).map(|g| g.label_ja().to_owned()),
+        Kind::AppealOutcome => {
+            nintei_domain::acc::appeal::AppealOutcome::parse(raw).map(|o| o.label_ja().to_owned())
+        }
         Kind::Method => match raw {
             "meeting" => Some(p.t("accr.method_meeting").to_owned()),
             "poll" => Some(p.t("accr.method_poll").to_owned()),

@@ -330,10 +330,32 @@ pub async fn step(
     State(state): State<AppState>,
     WebUser(s): WebUser,
     Path((id, action)): Path<(String, String)>,
-    UiForm(f): UiForm<StepForm>,
+    UiForm(mut f): UiForm<StepForm>,
 ) -> Result<Response, PageError> {
     check_csrf(&s.session, &f.csrf)?;
     let err = in_lang(s.lang);
+    if let Some(spec) = crate::ui::confirm::appeal_action(&action) {
+        if !crate::ui::confirm::confirmed(&f.fields) {
+            let may = if action == "vote" {
+                AppealAction::Vote
+            } else {
+                AppealAction::Decide
+            };
+            let appeal = ops::load_for(&state, &s.caller, &id, may).await.map_err(&err)?;
+            let back = format!("/accreditation/appeals/{}", appeal.id);
+            let p = Page::for_session(&s, &spec.title_key(), &back);
+            let action_url = format!("{back}/{action}");
+            return Ok(crate::ui::confirm::page(
+                p,
+                spec,
+                &appeal.organization_name,
+                &action_url,
+                &f.fields,
+                &back,
+            ));
+        }
+        f.fields.remove(crate::ui::confirm::CONFIRMED);
+    }
     let (status, errors, message) = match run_action(&state, &s, &id, &action, &f).await {
         Ok(()) => {
             return Ok(Redirect::to(&format!("/accreditation/appeals/{id}?done={action}")).into_response());
