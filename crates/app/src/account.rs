@@ -8,7 +8,6 @@ use serde_json::json;
 
 use crate::caller::Caller;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::security;
 use crate::state::AppState;
 
 pub struct NewAccount<'a> {
@@ -111,17 +110,7 @@ pub async fn create_account(state: &AppState, by: Option<&Caller>, a: &NewAccoun
         return Err(AppError::Validation(errors));
     }
     // An invited account's hash is of a secret nobody knows: it cannot sign in until the invitation is used.
-    let pw = if invited {
-        security::random_token(32)
-    } else {
-        a.password.to_owned()
-    };
-    let hash = crate::hashing::run(move || security::hash_password(&pw))
-        .await
-        .ok_or(AppError::TooManyRequests {
-            retry_after: crate::hashing::BUSY_RETRY_AFTER,
-        })?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let hash = crate::hashing::hash_password((!invited).then_some(a.password)).await?;
     let now = state.clock.now();
     let mut tx = state.db.begin_write().await?;
     let account = Inserted {

@@ -85,6 +85,18 @@ where
 /// The "too busy" answer's Retry-After, seconds.
 pub const BUSY_RETRY_AFTER: i64 = 1;
 
+/// Hashes `password` (or, for an account invited to set its own, a random secret nobody knows) under the same bound
+/// as every hash: a full house answers 429.
+pub async fn hash_password(password: Option<&str>) -> crate::error::AppResult<String> {
+    let pw = password.map_or_else(|| crate::security::random_token(32), str::to_owned);
+    run(move || crate::security::hash_password(&pw))
+        .await
+        .ok_or(crate::error::AppError::TooManyRequests {
+            retry_after: BUSY_RETRY_AFTER,
+        })?
+        .map_err(|e| crate::error::AppError::Internal(e.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -156,11 +156,11 @@ pub async fn notify_contact(
     }
     let body = format!(
         "{} {}様\n\n{lead}\n\nこのメールは nintei（認定・登録システム）から自動で送信しています。\n\
-         詳しくはログインしてご確認ください：{}{path}\n\n\
+         詳しくはログインしてご確認ください：{}\n\n\
          This is an automatic notice from nintei about the step above; sign in to read the details.\n",
         org.name,
         org.contact.name,
-        state.config.base_url.trim_end_matches('/')
+        state.config.url(path)
     );
     match enqueue_mail(tx, state.clock.unix(), &org.contact.email, subject, &body).await {
         Ok(_) => Ok(()),

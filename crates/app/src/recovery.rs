@@ -50,11 +50,7 @@ pub async fn request(state: &AppState, email: &str, address: &str, request_id: &
     };
     password_resets::insert(&mut tx, &row, ts).await?;
     if let (Some(user), Some(token)) = (&user, &token) {
-        let link = format!(
-            "{}{}",
-            state.config.base_url.trim_end_matches('/'),
-            link_path(token)
-        );
+        let link = state.config.url(&link_path(token));
         let body = format!(
             "{name} 様\n\nnintei（相談機関登録・認定システム）のパスワード再設定のご依頼を受け付けました。\n\
              次のリンクから1時間以内に新しいパスワードを設定してください（1回のみ有効）。\n\n{link}\n\n\
@@ -107,11 +103,7 @@ pub async fn invite(
         ttl_secs: password_resets::INVITATION_TTL_SECS,
     };
     password_resets::insert(tx, &row, now).await?;
-    let link = format!(
-        "{}{}",
-        state.config.base_url.trim_end_matches('/'),
-        link_path(&token)
-    );
+    let link = state.config.url(&link_path(&token));
     let body = format!(
         "{name} 様\n\nnintei（相談機関登録・認定システム）のアカウントを作成しました。\n\
          次のリンクから7日以内にご自身のパスワードを設定してください（1回のみ有効）。\n\n{link}\n\n\
@@ -155,14 +147,8 @@ pub async fn reset(state: &AppState, token: &str, password: &str, request_id: &s
             e.to_string(),
         )]));
     }
-    let pw = password.to_owned();
     // Hashing is bounded like every other (memory: 19 MiB each); a full house answers 429.
-    let hash = crate::hashing::run(move || security::hash_password(&pw))
-        .await
-        .ok_or(AppError::TooManyRequests {
-            retry_after: crate::hashing::BUSY_RETRY_AFTER,
-        })?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let hash = crate::hashing::hash_password(Some(password)).await?;
     let mut tx = state.db.begin_write().await?;
     if !password_resets::use_token(&mut tx, token, &user.id, ts).await? {
         return Err(AppError::NotFound);

@@ -36,6 +36,13 @@ pub struct Config {
     pub trusted_proxies: crate::proxy::TrustedProxies,
 }
 
+impl Config {
+    /// The public address of `path` on this site (for links in mail, feeds and documents).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url.trim_end_matches('/'))
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {

@@ -246,6 +246,28 @@ impl FromRequestParts<AppState> for WebUser {
     }
 }
 
+/// Checks a form token of a page without a session (sign-in, recovery, public forms): the double-submit cookie
+/// must be there and equal the form's field.
+pub fn check_form_token(headers: &HeaderMap, submitted: &str) -> Result<(), PageError> {
+    let expected = cookie(headers, PRE_CSRF_COOKIE).unwrap_or("");
+    if expected.is_empty() || !nintei_app::security::constant_time_eq(expected, submitted) {
+        return Err(PageError::Csrf);
+    }
+    Ok(())
+}
+
+/// Sets the double-submit cookie carrying `csrf`, the token the page's form sends back (one hour).
+pub fn with_form_token(
+    state: &AppState,
+    mut resp: axum::response::Response,
+    csrf: &str,
+) -> axum::response::Response {
+    if let Ok(v) = set_cookie(state, PRE_CSRF_COOKIE, csrf, 3600).parse() {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
 /// Checks the per-session form token (CSRF synchronizer token).
 pub fn check_csrf(session: &Session, submitted: &str) -> Result<(), PageError> {
     if nintei_app::security::constant_time_eq(&session.csrf_token, submitted) {

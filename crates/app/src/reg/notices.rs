@@ -118,7 +118,7 @@ async fn notify(
 }
 
 fn link(state: &AppState, path: &str) -> String {
-    format!("{}{path}", state.config.base_url.trim_end_matches('/'))
+    state.config.url(path)
 }
 
 /// REG-5 (and REG-4 renewal): the registration and its validity.

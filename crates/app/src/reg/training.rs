@@ -247,14 +247,15 @@ pub async fn enrol(
     if let Some(to) = reg_trainings::creator_email(&mut *tx, &training.id).await? {
         let body = format!(
             "研修「{}」（{}、{}）に申込みがありました。\n\n登録番号：{}\n相談対応者：{}\n\n\
-             出席は研修の画面で記録してください：{}/registration/trainings/{}\n",
+             出席は研修の画面で記録してください：{}\n",
             training.title,
             training.held_on,
             training.place,
             reg.number,
             name,
-            state.config.base_url.trim_end_matches('/'),
-            training.id
+            state
+                .config
+                .url(&format!("/registration/trainings/{}", training.id)),
         );
         let subject = format!("研修の申込み：{}", training.title);
         match crate::outbox::enqueue_mail(&mut tx, now.timestamp(), &to, &subject, &body).await {

@@ -94,15 +94,9 @@ pub async fn password_submit(
             },
         ));
     }
-    let pw = f.new.clone();
-    let hash = nintei_app::hashing::run(move || security::hash_password(&pw))
+    let hash = nintei_app::hashing::hash_password(Some(&f.new))
         .await
-        .ok_or_else(|| {
-            err(AppError::TooManyRequests {
-                retry_after: nintei_app::hashing::BUSY_RETRY_AFTER,
-            })
-        })?
-        .map_err(|e| err(AppError::Internal(e.to_string())))?;
+        .map_err(&err)?;
     // A changed password ends every session and API token of the account, this one included.
     nintei_app::account::set_own_password(&state, &s.caller, &hash)
         .await

@@ -232,10 +232,7 @@ pub async fn create_feed(
     let secret = nintei_app::deadline::create_feed(&state, &s.caller)
         .await
         .map_err(&err)?;
-    let url = format!(
-        "{}/calendar/{secret}.ics",
-        state.config.base_url.trim_end_matches('/')
-    );
+    let url = state.config.url(&format!("/calendar/{secret}.ics"));
     let page = build_page(&state, &s, &Filter::default(), Some(url)).await?;
     Ok(render_status(StatusCode::OK, &page))
 }

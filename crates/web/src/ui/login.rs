@@ -12,7 +12,7 @@ use crate::error::PageError;
 use crate::ui::{Page, UiForm, render_status};
 use nintei_app::Caller;
 use nintei_app::login::{self as checks, CodeOutcome, Credentials, LoginOutcome};
-use nintei_app::security::{constant_time_eq, random_token};
+use nintei_app::security::random_token;
 use nintei_app::state::AppState;
 
 #[derive(Template)]
@@ -47,11 +47,7 @@ fn login_page(
             Vec::new()
         },
     };
-    let mut resp = render_status(status, &page);
-    if let Ok(v) = auth::set_cookie(state, PRE_CSRF_COOKIE, &csrf, 3600).parse() {
-        resp.headers_mut().append(header::SET_COOKIE, v);
-    }
-    resp
+    crate::auth::with_form_token(state, render_status(status, &page), &csrf)
 }
 
 pub async fn form(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -78,10 +74,7 @@ pub async fn submit(
     rid: axum::Extension<crate::middleware::RequestId>,
     UiForm(f): UiForm<LoginForm>,
 ) -> Result<Response, PageError> {
-    let expected = cookie(&headers, PRE_CSRF_COOKIE).unwrap_or("");
-    if expected.is_empty() || !constant_time_eq(expected, &f.csrf) {
-        return Err(PageError::Csrf);
-    }
+    crate::auth::check_form_token(&headers, &f.csrf)?;
     let code = f.code.trim();
     let creds = Credentials {
         email: &f.email,

@@ -4,16 +4,16 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::org::{FormField, OrgForm, fields};
-use crate::auth::{ClientAddr, PRE_CSRF_COOKIE, WebUser, check_csrf, cookie, lang_of};
+use crate::auth::{ClientAddr, WebUser, check_csrf, lang_of};
 use crate::error::{AppError, PageError};
 use crate::ui::{Errors, Page, UiForm, in_lang, render_status};
 use nintei_app::onboarding;
-use nintei_app::security::{constant_time_eq, random_token};
+use nintei_app::security::random_token;
 use nintei_app::state::AppState;
 
 #[derive(Template)]
@@ -31,11 +31,7 @@ struct SignupPage {
 fn public_form(state: &AppState, status: StatusCode, mut page: SignupPage) -> Response {
     let csrf = random_token(24);
     page.csrf = csrf.clone();
-    let mut resp = render_status(status, &page);
-    if let Ok(v) = crate::auth::set_cookie(state, PRE_CSRF_COOKIE, &csrf, 3600).parse() {
-        resp.headers_mut().append(header::SET_COOKIE, v);
-    }
-    resp
+    crate::auth::with_form_token(state, render_status(status, &page), &csrf)
 }
 
 fn blank(headers: &HeaderMap, form: &OrgForm) -> SignupPage {
@@ -49,14 +45,6 @@ fn blank(headers: &HeaderMap, form: &OrgForm) -> SignupPage {
     }
 }
 
-fn pre_csrf(headers: &HeaderMap, sent: &str) -> Result<(), PageError> {
-    let expected = cookie(headers, PRE_CSRF_COOKIE).unwrap_or("");
-    if expected.is_empty() || !constant_time_eq(expected, sent) {
-        return Err(PageError::Csrf);
-    }
-    Ok(())
-}
-
 pub async fn form(State(state): State<AppState>, headers: HeaderMap) -> Response {
     public_form(&state, StatusCode::OK, blank(&headers, &OrgForm::default()))
 }
@@ -67,7 +55,7 @@ pub async fn submit(
     ClientAddr(address): ClientAddr,
     UiForm(f): UiForm<OrgForm>,
 ) -> Result<Response, PageError> {
-    pre_csrf(&headers, &f.csrf)?;
+    crate::auth::check_form_token(&headers, &f.csrf)?;
     let mut page = blank(&headers, &f);
     match onboarding::request(&state, &f.input(), &address, &f.website).await {
         Ok(()) => {
@@ -117,11 +105,11 @@ pub async fn verify_form(
         token,
         done: false,
     };
-    let mut resp = render_status(StatusCode::OK, &page);
-    if let Ok(v) = crate::auth::set_cookie(&state, PRE_CSRF_COOKIE, &csrf, 3600).parse() {
-        resp.headers_mut().append(header::SET_COOKIE, v);
-    }
-    Ok(resp)
+    Ok(crate::auth::with_form_token(
+        &state,
+        render_status(StatusCode::OK, &page),
+        &csrf,
+    ))
 }
 
 pub async fn verify(
@@ -130,7 +118,7 @@ pub async fn verify(
     Path(token): Path<String>,
     UiForm(f): UiForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
-    pre_csrf(&headers, &f.csrf)?;
+    crate::auth::check_form_token(&headers, &f.csrf)?;
     onboarding::verify(&state, &token, "signup")
         .await
         .map_err(|e| PageError::App(e, lang_of(&headers)))?;

@@ -3,14 +3,14 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use nintei_app::recovery;
-use nintei_app::security::{constant_time_eq, random_token};
+use nintei_app::security::random_token;
 use nintei_app::state::AppState;
 use serde::Deserialize;
 
-use crate::auth::{self, ClientAddr, PRE_CSRF_COOKIE, cookie, lang_of};
+use crate::auth::{ClientAddr, lang_of};
 use crate::error::{AppError, FieldError, PageError};
 use crate::middleware::RequestId;
 use crate::ui::{Errors, Page, UiForm, render_status};
@@ -37,19 +37,7 @@ struct ResetPage {
 
 /// A page with a fresh double-submit form token (there is no session to keep it in).
 fn with_form_token<T: Template>(state: &AppState, status: StatusCode, page: &T, csrf: &str) -> Response {
-    let mut resp = render_status(status, page);
-    if let Ok(v) = auth::set_cookie(state, PRE_CSRF_COOKIE, csrf, 3600).parse() {
-        resp.headers_mut().append(header::SET_COOKIE, v);
-    }
-    resp
-}
-
-fn form_token_ok(headers: &HeaderMap, submitted: &str) -> Result<(), PageError> {
-    let expected = cookie(headers, PRE_CSRF_COOKIE).unwrap_or("");
-    if expected.is_empty() || !constant_time_eq(expected, submitted) {
-        return Err(PageError::Csrf);
-    }
-    Ok(())
+    crate::auth::with_form_token(state, render_status(status, page), csrf)
 }
 
 fn request_page(
@@ -92,7 +80,7 @@ pub async fn request_submit(
     rid: axum::Extension<RequestId>,
     UiForm(f): UiForm<RequestForm>,
 ) -> Result<Response, PageError> {
-    form_token_ok(&headers, &f.csrf)?;
+    crate::auth::check_form_token(&headers, &f.csrf)?;
     match recovery::request(&state, &f.email, &address, &rid.0.0).await {
         Ok(()) => Ok(request_page(
             &state,
@@ -179,7 +167,7 @@ pub async fn reset_submit(
     rid: axum::Extension<RequestId>,
     UiForm(f): UiForm<ResetForm>,
 ) -> Result<Response, PageError> {
-    form_token_ok(&headers, &f.csrf)?;
+    crate::auth::check_form_token(&headers, &f.csrf)?;
     match recovery::reset(&state, &token, &f.password, &rid.0.0).await {
         Ok(()) => Ok(reset_page(
             &state,

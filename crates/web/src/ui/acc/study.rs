@@ -16,12 +16,12 @@ use nintei_store::acc_study as store;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::auth::{AnySession, ClientAddr, PRE_CSRF_COOKIE, WebUser, check_csrf, cookie, lang_of};
+use crate::auth::{AnySession, ClientAddr, WebUser, check_csrf, lang_of};
 use crate::error::{AppError, PageError};
 use crate::i18n::{self, Lang};
 use crate::ui::{Errors, Page, UiForm, in_lang, render_status};
 use nintei_app::acc::{self, study};
-use nintei_app::security::{constant_time_eq, random_token};
+use nintei_app::security::random_token;
 use nintei_app::state::AppState;
 
 fn tr(lang: Lang, key: &str) -> String {
@@ -478,10 +478,7 @@ struct QuestionnairePage {
 fn questionnaire_response(state: &AppState, status: StatusCode, mut page: QuestionnairePage) -> Response {
     let csrf = random_token(24);
     page.csrf = csrf.clone();
-    let mut resp = render_status(status, &page);
-    if let Ok(v) = crate::auth::set_cookie(state, PRE_CSRF_COOKIE, &csrf, 3600).parse() {
-        resp.headers_mut().append(header::SET_COOKIE, v);
-    }
+    let mut resp = crate::auth::with_form_token(state, render_status(status, &page), &csrf);
     // The address carries the token: keep it out of other sites' logs.
     resp.headers_mut().insert(
         header::REFERRER_POLICY,
@@ -537,10 +534,7 @@ pub async fn questionnaire_submit(
     UiForm(f): UiForm<ActionForm>,
 ) -> Result<Response, PageError> {
     let lang = lang_of(&headers);
-    let expected = cookie(&headers, PRE_CSRF_COOKIE).unwrap_or("");
-    if expected.is_empty() || !constant_time_eq(expected, &f.csrf) {
-        return Err(PageError::Csrf);
-    }
+    crate::auth::check_form_token(&headers, &f.csrf)?;
     let answers: BTreeMap<String, Value> = f
         .fields
         .iter()

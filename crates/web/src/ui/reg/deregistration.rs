@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use nintei_domain::authz::reg::{self as authz, DeregistrationAction, RegGlobalAction};
 use nintei_domain::role::Role;
@@ -13,14 +13,14 @@ use nintei_store::{reg_reports, users};
 use serde::Deserialize;
 
 use super::*;
-use crate::auth::{AnySession, ClientAddr, PRE_CSRF_COOKIE, WebUser, check_csrf, cookie, lang_of};
+use crate::auth::{AnySession, ClientAddr, WebUser, check_csrf, lang_of};
 use crate::error::{AppError, FieldError, PageError};
 use crate::ui::{Errors, Page, UiForm, in_lang, render_status};
 use nintei_app::reg::{
     self, CaseStep, DocumentRequestInput, OpenInvestigationInput, ReceiptInput, RecordInput, ReportInput,
     StepInput, VoteInput,
 };
-use nintei_app::security::{constant_time_eq, random_token};
+use nintei_app::security::random_token;
 use nintei_app::state::AppState;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -458,10 +458,7 @@ fn report_page(
 ) -> Response {
     let csrf = random_token(24);
     page.csrf = csrf.clone();
-    let mut resp = render_status(status, &page);
-    if let Ok(v) = crate::auth::set_cookie(state, PRE_CSRF_COOKIE, &csrf, 3600).parse() {
-        resp.headers_mut().append(header::SET_COOKIE, v);
-    }
+    let resp = crate::auth::with_form_token(state, render_status(status, &page), &csrf);
     let _ = headers;
     resp
 }
@@ -504,10 +501,7 @@ pub async fn report_submit(
     ClientAddr(address): ClientAddr,
     UiForm(f): UiForm<ReportForm>,
 ) -> Result<Response, PageError> {
-    let expected = cookie(&headers, PRE_CSRF_COOKIE).unwrap_or("");
-    if expected.is_empty() || !constant_time_eq(expected, &f.csrf) {
-        return Err(PageError::Csrf);
-    }
+    crate::auth::check_form_token(&headers, &f.csrf)?;
     let input = ReportInput {
         registration_number: f.registration_number.clone(),
         message: f.message.clone(),
