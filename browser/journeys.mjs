@@ -63,6 +63,13 @@ async function submitConfirmed(page, form, j, name) {
   await Promise.all([page.waitForURL(/done=/), page.click('#confirm-submit')]);
 }
 
+/** Opens every folded part of a form by its heading, as a person would. */
+async function openParts(page) {
+  for (const part of await page.locator('details.part').all()) {
+    if ((await part.getAttribute('open')) === null) await part.locator('summary').first().click();
+  }
+}
+
 async function signIn(page, email) {
   await page.goto(`${BASE}/login`);
   await page.fill('#email', email);
@@ -511,7 +518,10 @@ const journeys = {
    *  office registers it, and the directory lists it. */
   async counseling_room_is_registered(page, j, shared) {
     await signIn(page, 'office@nintei.example');
+    // Among 300 organizations: found with the list's search box.
     await page.goto(`${BASE}/organizations`);
+    await page.fill('#l-q', 'こころケア北九州');
+    await Promise.all([page.waitForURL(/\/organizations\?q=/), page.click('form.list-controls button[type=submit]')]);
     await Promise.all([page.waitForURL(/\/organizations\/[0-9a-f-]{36}$/), page.click('main a:has-text("株式会社こころケア北九州")')]);
     await page.fill('#site-name', '門司相談室');
     await page.selectOption('#site-prefecture', '40');
@@ -527,6 +537,11 @@ const journeys = {
     // An institution files online with today's date (REG-4: no back-dating); today in Japan.
     const today = new Date(Date.now() + 9 * 3600e3).toISOString().slice(0, 10);
     await page.fill('#applied_on', today);
+    // The form reads a part at a time: each part opens under its heading.
+    const parts = await page.locator('details.part').count();
+    check(parts === 5, `the application is not in parts (${parts})`);
+    check((await page.locator('details.part[open]').count()) === 1, 'more than the first part open at the start');
+    await openParts(page);
     for (const q of await page.locator('input[type=radio][name^="eligibility."]').evaluateAll((l) => [...new Set(l.map((e) => e.name))])) {
       await page.check(`input[name="${q}"][value=${q.endsWith('is_medical_care_facility') ? 'no' : 'yes'}]`);
     }
@@ -552,6 +567,7 @@ const journeys = {
     await look(page, j, '02-application');
     // A draft first: saved and resumed as typed.
     await Promise.all([page.waitForSelector('#draft-note'), page.click('main form.card button[value=draft]')]);
+    await openParts(page);
     check((await page.inputValue('#c0-name')) === '木村 さくら', 'the draft lost what was typed');
     await look(page, j, '02b-draft-resumed', { fullPage: false });
     // 入力→確認→完了: the application is restated before it is filed.
@@ -667,6 +683,67 @@ const journeys = {
     await Promise.all([page.waitForURL(/\/dashboard$/), page.click('main form button[type=submit]')]);
     check((await page.textContent('main'))?.includes('株式会社わかば相談室'), 'the new user does not see its organization');
     await look(page, j, '05-signed-in');
+  },
+  /** The office's day through its lists at 300 organizations: each searched, filtered, sorted and paged. */
+  async office_day_through_lists(page, j) {
+    await signIn(page, 'office@nintei.example');
+    const heights = [];
+    const measure = async (label) => {
+      heights.push(`${label} ${await page.evaluate(() => document.documentElement.scrollHeight)}px`);
+    };
+    const count = async () => Number((await page.textContent('#list-count'))?.match(/\d+/)?.[0] ?? -1);
+    const apply = async () => {
+      await Promise.all([page.waitForLoadState('load'), page.click('form.list-controls button[type=submit]')]);
+    };
+    // Organizations: 300 and more, 50 a page, the next page linked; a search narrows them.
+    await page.goto(`${BASE}/organizations`);
+    const all = await count();
+    check(all >= 300, `the organization list says ${all}`);
+    check((await page.locator('main table tbody tr').count()) === 50, 'not 50 organizations on the first page');
+    await measure('organizations');
+    await look(page, j, '01-organizations');
+    await Promise.all([page.waitForURL(/page=2/), page.click('a[rel=next]')]);
+    check((await page.textContent('#list-count'))?.includes('51–100'), 'the second page does not say 51–100');
+    await page.fill('#l-q', 'メンタルヘルス協会');
+    await apply();
+    const found = await count();
+    check(found > 0 && found < all, `the search found ${found} of ${all}`);
+    check((await page.inputValue('#l-q')) === 'メンタルヘルス協会', 'the search box forgot the search');
+    await look(page, j, '02-organizations-searched');
+    // ACC cases: one status at a time, oldest first.
+    await page.goto(`${BASE}/accreditation/cases`);
+    const cases = await count();
+    await page.selectOption('#l-only', { index: 1 });
+    await page.selectOption('#l-sort', 'oldest');
+    await apply();
+    check((await count()) < cases, 'the status filter kept every case');
+    await measure('accreditation cases (one status)');
+    await look(page, j, '03-cases-filtered');
+    // Accreditations by expiry; registrations searched by number and paged.
+    await page.goto(`${BASE}/accreditations?sort=expires`);
+    check((await count()) > 50, 'fewer accreditations than one page');
+    await measure('accreditations');
+    await look(page, j, '04-accreditations');
+    await page.goto(`${BASE}/registration`);
+    const regs = await count();
+    check(regs >= 300, `the registration list says ${regs}`);
+    await measure('registration');
+    await page.fill('#l-q', 'REG-');
+    await page.selectOption('#l-sort', 'expires');
+    await apply();
+    check((await page.locator('a[rel=next]').count()) === 1, 'the registrations are not paged');
+    await look(page, j, '05-registrations');
+    // Deadlines: only the overdue ones; the mail list.
+    await page.goto(`${BASE}/deadlines`);
+    await measure('deadlines');
+    await page.selectOption('#l-only', 'overdue');
+    await apply();
+    check(!(await page.textContent('main'))?.includes('7日以内'), 'the overdue filter shows this week');
+    await look(page, j, '06-deadlines-overdue');
+    await page.goto(`${BASE}/mail`);
+    await measure('mail');
+    await look(page, j, '07-mail');
+    console.log(`     page heights: ${heights.join('; ')}`);
   },
 };
 

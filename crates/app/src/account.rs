@@ -65,11 +65,11 @@ async fn check_membership(
     match (role, organization_id) {
         (Some(Role::Organization), None) => errors.push(FieldError::new(
             "organization_id",
-            "組織の利用者には所属組織が必要です (required for organization users)",
+            "機関の利用者には所属機関が必要です (required for organization users)",
         )),
         (Some(r), Some(_)) if r != Role::Organization => errors.push(FieldError::new(
             "organization_id",
-            "事務局・委員の利用者は組織に所属しません (only organization users belong to one)",
+            "事務局・委員の利用者は機関に所属しません (only organization users belong to one)",
         )),
         _ => {}
     }
@@ -78,7 +78,7 @@ async fn check_membership(
     {
         errors.push(FieldError::new(
             "organization_id",
-            "該当する組織がありません (no such organization)",
+            "該当する機関がありません (no such organization)",
         ));
     }
     Ok(())

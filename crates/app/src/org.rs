@@ -331,7 +331,7 @@ pub async fn notify_identity_change(
     let mut tx = state.db.begin_write().await?;
     if !organizations::update_identity(&mut tx, &next, org.version, now.timestamp()).await? {
         return Err(AppError::Conflict(
-            "組織が同時に変更されました。もう一度お試しください".into(),
+            "機関が同時に変更されました。もう一度お試しください".into(),
         ));
     }
     // The directory shows and searches the organization's name (and an accreditation's address).

@@ -4,7 +4,6 @@
 //! The recipient follows the deadline's owner: an organization's deadline goes to that organization's contact
 //! address (never another's); an office deadline goes to its assigned staff member, if any.
 
-use nintei_domain::calendar::wareki;
 use nintei_domain::deadline::{Owner, Reminder, ReminderPlan};
 use nintei_store::deadlines::{self, Deadline};
 use nintei_store::{organizations, users};
@@ -31,8 +30,7 @@ async fn recipient(state: &AppState, d: &Deadline) -> anyhow::Result<Option<(Str
     })
 }
 
-fn message(d: &Deadline, due: chrono::NaiveDate, reminder: Reminder, greeting: &str) -> (String, String) {
-    let due_label = wareki(due).unwrap_or_else(|| d.due_on.clone());
+fn message(d: &Deadline, due_label: &str, reminder: Reminder, greeting: &str) -> (String, String) {
     let (subject, lead) = match reminder {
         Reminder::Before(days) => (
             format!("【nintei】期限のお知らせ：{}（{}まで）", d.title, due_label),
@@ -56,6 +54,7 @@ pub async fn run(state: &AppState) -> anyhow::Result<usize> {
     let today = state.clock.today();
     let plan = ReminderPlan::default();
     let mut sent = 0;
+    let jp = crate::settings::dates(state).await;
     for d in deadlines::all_open(state.db.pool()).await? {
         let Ok(due) = d.due_on.parse::<chrono::NaiveDate>() else {
             continue;
@@ -66,7 +65,7 @@ pub async fn run(state: &AppState) -> anyhow::Result<usize> {
         let Some((to, greeting)) = recipient(state, &d).await? else {
             continue;
         };
-        let (subject, body) = message(&d, due, reminder, &greeting);
+        let (subject, body) = message(&d, &jp(due), reminder, &greeting);
         let mut tx = state.db.begin_write().await?;
         if deadlines::claim_reminder(&mut tx, &d.id, &reminder.key(), today, &to).await? {
             let outbox = enqueue_mail(&mut tx, state.clock.unix(), &to, &subject, &body)

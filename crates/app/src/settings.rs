@@ -5,7 +5,10 @@
 use nintei_docs::{DateStyle, DocOptions, Issuer};
 use nintei_domain::authz::{self, GlobalAction};
 use nintei_store::{StoreError, audit, settings};
+use chrono::NaiveDate;
 use serde_json::{Map, Value};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use crate::acc::{SETTING_INVOICE_REGISTRATION, SETTING_ROLL_FORWARD, valid_registration_number};
 use crate::caller::Caller;
@@ -77,7 +80,48 @@ pub async fn doc_options(state: &AppState) -> AppResult<DocOptions> {
         .await?
         .and_then(|v| DateStyle::parse(v.trim()))
         .unwrap_or_default();
+    state.date_style.put(style);
     Ok(DocOptions { date_style: style })
+}
+
+/// How long a screen may keep writing dates in the style it last read: every page needs the style, and a
+/// change of it is rare and not a listing (another instance follows within this time; this one at once).
+const STYLE_FRESH: Duration = Duration::from_secs(10);
+
+/// The office's date style as the screens last read it.
+#[derive(Debug, Default)]
+pub struct DateStyleCache(Mutex<Option<(DateStyle, Instant)>>);
+
+impl DateStyleCache {
+    fn fresh(&self) -> Option<DateStyle> {
+        let held = *self.0.lock().ok()?;
+        held.filter(|(_, at)| at.elapsed() < STYLE_FRESH)
+            .map(|(style, _)| style)
+    }
+
+    fn put(&self, style: DateStyle) {
+        if let Ok(mut held) = self.0.lock() {
+            *held = Some((style, Instant::now()));
+        }
+    }
+}
+
+/// Writes a date as the office writes dates in mail (the documents' style).
+pub async fn dates(state: &AppState) -> impl Fn(NaiveDate) -> String + use<> {
+    let style = date_style(state).await;
+    move |d| nintei_docs::format::date(d, style)
+}
+
+/// The date style screens and mail write dates in (the documents' setting; wareki when unset, unknown or
+/// unreadable — a page is not refused for want of it).
+pub async fn date_style(state: &AppState) -> DateStyle {
+    if let Some(style) = state.date_style.fresh() {
+        return style;
+    }
+    doc_options(state)
+        .await
+        .map(|o| o.date_style)
+        .unwrap_or_default()
 }
 
 /// The settings as the screen shows and sends them.
@@ -197,5 +241,8 @@ pub async fn save(state: &AppState, caller: &Caller, input: &OfficeSettings) -> 
         audit::append(&mut tx, &event).await?;
     }
     tx.commit().await.map_err(StoreError::from)?;
+    if let Some(style) = DateStyle::parse(input.date_style.trim()) {
+        state.date_style.put(style);
+    }
     Ok(())
 }

@@ -71,6 +71,8 @@ pub struct AppState {
     pub verifications: Arc<crate::directory::VerificationCounts>,
     /// Standards catalogs by version (immutable once stored).
     pub catalogs: Arc<crate::acc::CatalogCache>,
+    /// The office's date style as screens last read it (`settings::date_style`).
+    pub date_style: Arc<crate::settings::DateStyleCache>,
 }
 
 impl AppState {
@@ -83,6 +85,7 @@ impl AppState {
             public_cache: Default::default(),
             verifications: Default::default(),
             catalogs: Default::default(),
+            date_style: Default::default(),
         }
     }
 }

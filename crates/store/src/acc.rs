@@ -224,7 +224,7 @@ pub async fn insert(tx: &mut Tx, case: &NewCase<'_>, now: i64) -> Result<String>
             let e = StoreError::from(e);
             if e.is_unique_violation() {
                 Err(StoreError::Conflict(
-                    "この組織（部門）には審査中の申請があります (an open case exists for this organization and unit)"
+                    "この機関（部門）には審査中の申請があります (an open case exists for this organization and unit)"
                         .into(),
                 ))
             } else {

@@ -360,7 +360,7 @@ pub async fn insert_engagement(tx: &mut Tx, e: &NewEngagement<'_>, now: i64) -> 
     .map_err(|err| {
         conflict_on_duplicate(
             err,
-            "この関与（認定調査員・組織・種類・開始日）はすでに記録されています (already recorded)",
+            "この関与（認定調査員・機関・種類・開始日）はすでに記録されています (already recorded)",
         )
     })?;
     Ok(id)

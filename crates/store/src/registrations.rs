@@ -13,6 +13,7 @@ use sqlx::{Any, Executor, Row};
 
 use crate::cols::{date, iso, json, opt_date, to_json};
 use crate::{Result, StoreError, Tx, new_id};
+use crate::listing::{Filter, contains, fetch_page};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Registration {
@@ -363,6 +364,36 @@ pub async fn list<'c, E: Executor<'c, Database = Any>>(
         .fetch_all(ex)
         .await?;
     rows.iter().map(listed_from_row).collect()
+}
+
+/// A page of the registrations (of one organization, or all when `organization_id` is `None`) with their names:
+/// `q` in the number, the organization's or the room's name, `only` a status; by number (default), by expiry, by
+/// organization or newest registration first; with the number of matches.
+pub async fn page<'c, E>(ex: E, organization_id: Option<&str>, f: &Filter<'_>) -> Result<(Vec<Listed>, i64)>
+where
+    E: Executor<'c, Database = Any> + Copy,
+{
+    let order = match f.sort {
+        "expires" => "r.expires_on, r.number",
+        "organization" => "o.name, r.number",
+        "newest" => "r.registered_on DESC, r.number",
+        _ => "r.number",
+    };
+    let from = "registrations r JOIN organizations o ON o.id = r.organization_id JOIN sites s ON s.id = r.site_id";
+    let cond = "($1 = '' OR r.organization_id = $1) AND ($2 = '' OR LOWER(r.number) LIKE $3 ESCAPE '\\' \
+                OR LOWER(o.name) LIKE $3 ESCAPE '\\' OR LOWER(s.name) LIKE $3 ESCAPE '\\') \
+                AND ($4 = '' OR r.status = $4)";
+    let args = [
+        organization_id.unwrap_or_default().to_owned(),
+        f.q.to_owned(),
+        contains(f.q),
+        f.only.to_owned(),
+    ];
+    let select = format!(
+        "{COLUMNS}, o.name AS organization_name, s.name AS site_name, s.prefecture AS prefecture, \
+         s.address AS address"
+    );
+    fetch_page(ex, &select, from, cond, order, &args, f, listed_from_row).await
 }
 
 /// One registration with its names.

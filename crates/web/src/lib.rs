@@ -56,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn(utf8::reject_invalid_utf8))
         .layer(from_fn(middleware::origin_check))
         .layer(from_fn_with_state(state.clone(), ui::error_pages_for_the_visitor))
+        .layer(from_fn_with_state(state.clone(), ui::dates::with_office_style))
         // The body limit is ours (per route, `middleware::body_limit`); axum's default would cap uploads at 2 MB.
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(from_fn_with_state(state.clone(), middleware::body_limit))

@@ -862,7 +862,7 @@ async fn overturn(
             }
             if store::has_open_case(&mut **tx, &case.organization_id, case.unit_name.as_deref()).await? {
                 return Err(AppError::Conflict(
-                    "この組織（部門）には審査中の申請があり、審査を再開できません (another case is open)"
+                    "この機関（部門）には審査中の申請があり、審査を再開できません (another case is open)"
                         .into(),
                 ));
             }

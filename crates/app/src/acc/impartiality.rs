@@ -415,7 +415,7 @@ pub async fn add_engagement(
     let organization = if organization_id.is_empty() {
         errors.push(FieldError::new(
             "organization_id",
-            "組織を選んでください (required)",
+            "機関を選んでください (required)",
         ));
         None
     } else {
@@ -423,7 +423,7 @@ pub async fn add_engagement(
         if o.is_none() {
             errors.push(FieldError::new(
                 "organization_id",
-                "該当する組織がありません (no such organization)",
+                "該当する機関がありません (no such organization)",
             ));
         }
         o
@@ -460,7 +460,7 @@ pub async fn add_engagement(
     // ACC-8: the cooling-off is a prohibition, so an engagement inside it is refused, not recorded with a warning.
     if let Some(c) = cooling_offs_hit(started_on, &cooling).first() {
         return Err(AppError::Conflict(format!(
-            "ACC-8: {}は{}の判定（{}）から{}まで、この組織に{}をしてはなりません (within the 6-month cooling-off)",
+            "ACC-8: {}は{}の判定（{}）から{}まで、この機関に{}をしてはなりません (within the 6-month cooling-off)",
             s.name,
             c.case_id,
             iso(c.decided_on),
@@ -475,7 +475,7 @@ pub async fn add_engagement(
             "kind": "assigned",
             "case_id": case_id,
             "message": format!(
-                "ACC-8: {}はこの組織の審査中の案件（{case_id}）の認定調査員です (assigned to an open case of this organization)",
+                "ACC-8: {}はこの機関の審査中の案件（{case_id}）の認定調査員です (assigned to an open case of this organization)",
                 s.name
             ),
         }));

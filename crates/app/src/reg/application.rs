@@ -243,7 +243,7 @@ pub async fn apply(state: &AppState, caller: &Caller, input: &ApplicationInput) 
     if organization_id.is_empty() {
         return Err(AppError::field(
             "organization_id",
-            "組織を指定してください (required)",
+            "機関を指定してください (required)",
         ));
     }
     AppError::check(authz::case(&actor, CaseAction::Apply, &organization_id))?;
@@ -254,7 +254,7 @@ pub async fn apply(state: &AppState, caller: &Caller, input: &ApplicationInput) 
         // Only the office gets here for an unknown id (an organization user only passes for their own).
         return Err(AppError::field(
             "organization_id",
-            "該当する組織がありません (no such organization)",
+            "該当する機関がありません (no such organization)",
         ));
     }
     let sites = organizations::sites(state.db.pool(), &organization_id).await?;
@@ -264,7 +264,7 @@ pub async fn apply(state: &AppState, caller: &Caller, input: &ApplicationInput) 
     } else if !sites.iter().any(|s| s.id == site_id) {
         check.add(
             "site_id",
-            "この組織の相談室ではありません (not a counseling room of this organization)",
+            "この機関の相談室ではありません (not a counseling room of this organization)",
         );
     }
     if let Some(r) = &renewal
@@ -272,7 +272,7 @@ pub async fn apply(state: &AppState, caller: &Caller, input: &ApplicationInput) 
     {
         check.add(
             "renewal_of",
-            "更新する登録の組織・相談室と一致しません (the registration is of another room)",
+            "更新する登録の機関・相談室と一致しません (the registration is of another room)",
         );
     }
     let applied_on = check.past_date("applied_on", &input.applied_on, today);

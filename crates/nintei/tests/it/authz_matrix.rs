@@ -955,7 +955,7 @@ async fn deadline_rows(record: Record) {
                     let office = fx.subject(Some(Role::Office)).await;
                     let all = page_as(&fx, &office, "/deadlines").await.text();
                     all.split("<tr")
-                        .any(|row| row.contains(&format!("href=\"{path}\"")) && row.contains("<td>組織</td>"))
+                        .any(|row| row.contains(&format!("href=\"{path}\"")) && row.contains("<td>機関</td>"))
                 } else {
                     opened
                 };

@@ -748,6 +748,15 @@ async fn office_settings_name_the_letters_issuer_and_date_style_and_refuse_bad_v
         "the defaults are shown"
     );
     let csrf = crate::support::hidden(&page.text(), "csrf");
+    // Screens write dates as documents do: 和暦 by default, the ISO date kept for machines.
+    let record = office
+        .get(&format!("/registration/registrations/{number}"))
+        .await
+        .text();
+    assert!(
+        record.contains(r#"<time datetime="2026-09-20">令和8年9月20日</time>"#),
+        "{record}"
+    );
     let form = |phone: &'static str, number: &'static str| -> Vec<(&'static str, String)> {
         vec![
             ("csrf", csrf.clone()),
@@ -797,6 +806,21 @@ async fn office_settings_name_the_letters_issuer_and_date_style_and_refuse_bad_v
         ],
     );
     assert!(!text.contains("令和"), "western dates only: {text}");
+    // So do the screens, in Japanese; English pages write the western date whatever the style.
+    let record = org
+        .get(&format!("/registration/registrations/{number}"))
+        .await
+        .text();
+    assert!(
+        record.contains(r#"<time datetime="2026-09-20">2026年9月20日</time>"#) && !record.contains("令和"),
+        "{record}"
+    );
+    org.cookies.insert("nintei_lang".into(), "en".into());
+    let english = org
+        .get(&format!("/registration/registrations/{number}"))
+        .await
+        .text();
+    assert!(english.contains(">20 Sep 2026</time>"), "{english}");
     // Nobody else may change them.
     let mut surveyor = signed_in(&app, Role::Surveyor, None).await;
     surveyor.get("/admin/settings").await.assert_status(403);

@@ -202,6 +202,36 @@ async fn organization_applies_on_screen_sees_findings_and_the_office_reviews() {
         .await;
     r.assert_status(303);
     assert!(office.get(&case_path).await.text().contains("返戻"));
+    assert!(
+        !office.get(&case_path).await.text().contains("id=\"resubmit\""),
+        "only the applicant files again"
+    );
+
+    // The organization reads the findings at the top of its returned application and corrects it from there.
+    let page = org.get(&case_path).await.text();
+    let top = page.find("id=\"findings\"").expect("the findings at the top");
+    assert!(top < page.find("id=\"h-basic\"").unwrap() && page[top..].contains("【3-3】"));
+    let at = page.find("id=\"resubmit\" href=\"").expect("the correct-and-resubmit action");
+    let href = page[at + 19..].split('"').next().unwrap().replace("&amp;", "&");
+    let form = org.get(&href).await;
+    form.assert_status(200);
+    let form = form.text();
+    assert!(
+        form.contains("id=\"earlier-findings\"") && form.contains("山田 花子"),
+        "the returned application's contents and findings: {form}"
+    );
+    assert!(
+        form.contains(r#"name="criteria.3-3" value="no" checked"#),
+        "the answer that was returned is shown as it was"
+    );
+    // Another organization cannot load it.
+    let stranger_org = app.organization("合同会社よそ").await;
+    let (_, stranger_email) = app.user(Role::Organization, Some(&stranger_org)).await;
+    signed_in(&app, &stranger_email)
+        .await
+        .get(&href)
+        .await
+        .assert_status(404);
 
     // The fixed application is registered on screen; the certificate follows.
     let csrf = hidden(

@@ -9,8 +9,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use nintei_docs::ical;
 use nintei_domain::authz::Actor;
-use nintei_domain::calendar::wareki;
-use nintei_domain::deadline::{Status, status_on};
+use nintei_domain::deadline::Owner;
 use nintei_domain::role::Role;
 use nintei_store::users::User;
 use nintei_store::{deadlines, organizations, users};
@@ -19,13 +18,13 @@ use serde::Deserialize;
 use crate::auth::{AnySession, WebUser, check_csrf};
 use crate::error::{AppError, PageError};
 use crate::routing::{Routes, get, post};
+use crate::ui::list::{Controls, ListQuery, Pager};
 use crate::ui::{Page, UiForm, in_lang, render_status};
-use nintei_app::deadline::DeadlineAccess;
+use nintei_app::deadline::{self, DeadlineAccess, When};
 use nintei_app::state::AppState;
 
 pub struct Row {
     due_on: String,
-    due_label: String,
     title: String,
     organization: String,
     owner_key: &'static str,
@@ -39,9 +38,9 @@ pub struct Row {
 #[template(path = "deadlines.html")]
 struct DeadlinesPage {
     p: Page,
+    controls: Controls,
+    pager: Pager,
     sections: Vec<Section>,
-    mine_only: bool,
-    staff: bool,
     feed: FeedView,
 }
 
@@ -60,6 +59,9 @@ pub struct Section {
 
 #[derive(Deserialize, Default)]
 pub struct Filter {
+    #[serde(flatten)]
+    list: ListQuery,
+    /// `mine=1`: the staff member's own (kept for old links; `only=mine` says the same).
     mine: Option<String>,
     /// `revoked` after the feed was revoked.
     feed: Option<String>,
@@ -83,118 +85,74 @@ async fn build_page(
 ) -> Result<DeadlinesPage, PageError> {
     let err = in_lang(s.lang);
     let today = state.clock.today();
-    let until = today.checked_add_days(chrono::Days::new(30)).unwrap_or(today);
-    let actor = s.caller.actor();
-    let staff = actor.role.is_staff();
-    // An organization's user sees its own organization's deadlines; staff see all, or only theirs.
-    let org_filter = if actor.role == Role::Organization {
-        Some(actor.organization_id.clone().unwrap_or_else(|| "-".into()))
-    } else {
-        None
-    };
-    let mine_only = staff && f.mine.is_some();
-    let rows = deadlines::open_until(state.db.pool(), until, org_filter.as_deref())
-        .await
-        .map_err(|e| err(e.into()))?;
-    // Each row passes the same check as the record it belongs to (a recused member sees none of it).
-    let rows = DeadlineAccess::new(actor.clone())
-        .filter(state, rows)
+    let staff = s.caller.actor().role.is_staff();
+    let mut query = f.list.clone();
+    if f.mine.is_some() && query.only.trim().is_empty() {
+        query.only = "mine".into();
+    }
+    let text = query.text();
+    let listed = deadline::list(state, &s.caller, today, &query.filter(&text))
         .await
         .map_err(&err)?;
-    let mut names: HashMap<String, String> = HashMap::new();
-    let mut org_names: HashMap<String, String> = HashMap::new();
-    let mut hrefs = HashMap::new();
-    let (mut overdue, mut this_week, mut later) = (Vec::new(), Vec::new(), Vec::new());
-    for d in rows {
-        if mine_only && d.assignee_id.as_deref() != Some(actor.user_id.as_str()) {
-            continue;
-        }
-        let Ok(due) = d.due_on.parse::<chrono::NaiveDate>() else {
-            continue;
-        };
-        let assignee = match &d.assignee_id {
-            Some(id) => match names.get(id) {
-                Some(n) => n.clone(),
-                None => {
-                    let n = users::by_id(state.db.pool(), id)
-                        .await
-                        .map_err(|e| err(e.into()))?
-                        .map(|u| u.name)
-                        .unwrap_or_default();
-                    names.insert(id.clone(), n.clone());
-                    n
-                }
-            },
-            None => String::new(),
-        };
-        let organization = match &d.organization_id {
-            Some(id) => match org_names.get(id) {
-                Some(n) => n.clone(),
-                None => {
-                    let n = organizations::by_id(state.db.pool(), id)
-                        .await
-                        .map_err(|e| err(e.into()))?
-                        .map(|o| o.name)
-                        .unwrap_or_default();
-                    org_names.insert(id.clone(), n.clone());
-                    n
-                }
-            },
-            None => String::new(),
-        };
-        let status = status_on(due, None, false, today);
-        let href = nintei_app::deadline::subject_link(state, &mut hrefs, &d.subject, &d.subject_id)
-            .await
-            .map_err(&err)?;
+    let mut sections = [
+        (When::Overdue, "deadline.overdue"),
+        (When::ThisWeek, "deadline.this_week"),
+        (When::Later, "deadline.later"),
+    ]
+    .map(|(when, heading_key)| (when, Section { heading_key, rows: Vec::new() }));
+    let shown = listed.rows.len();
+    for r in listed.rows {
         let row = Row {
-            due_label: wareki(due).unwrap_or_else(|| d.due_on.clone()),
-            due_on: d.due_on.clone(),
-            title: d.title.clone(),
-            organization,
-            owner_key: if d.owner == "office" {
-                "deadline.owner_office"
-            } else {
-                "deadline.owner_organization"
+            due_on: r.due_on.to_string(),
+            title: r.title,
+            organization: r.organization,
+            owner_key: match r.owner {
+                Owner::Office => "deadline.owner_office",
+                Owner::Organization => "deadline.owner_organization",
             },
-            assignee,
-            status_key: if status == Status::Late {
-                "deadline.late"
-            } else {
-                "deadline.open"
-            },
-            days: (due - today).num_days(),
-            href,
+            assignee: r.assignee,
+            status_key: if r.late { "deadline.late" } else { "deadline.open" },
+            days: r.days,
+            href: r.href,
         };
-        if due < today {
-            overdue.push(row);
-        } else if (due - today).num_days() <= 7 {
-            this_week.push(row);
-        } else {
-            later.push(row);
+        if let Some((_, sec)) = sections.iter_mut().find(|(w, _)| *w == r.when) {
+            sec.rows.push(row);
         }
     }
-    let sections = vec![
-        Section {
-            heading_key: "deadline.overdue",
-            rows: overdue,
-        },
-        Section {
-            heading_key: "deadline.this_week",
-            rows: this_week,
-        },
-        Section {
-            heading_key: "deadline.later",
-            rows: later,
-        },
+    let tr = |k: &str| crate::i18n::t(s.lang, k).to_owned();
+    let mut onlys = vec![
+        (When::Overdue.key().to_owned(), tr("deadline.overdue")),
+        (When::ThisWeek.key().to_owned(), tr("deadline.this_week")),
+        (When::Later.key().to_owned(), tr("deadline.later")),
     ];
-    let has_feed = deadlines::has_live_feed(state.db.pool(), &actor.user_id)
+    if staff {
+        onlys.push(("mine".into(), tr("deadline.show_mine")));
+    }
+    let controls = Controls::new(
+        "/deadlines",
+        &query,
+        tr("deadline.when"),
+        onlys,
+        vec![
+            ("".into(), tr("list.sort_due")),
+            ("due_desc".into(), tr("list.sort_due_desc")),
+            ("organization".into(), tr("list.sort_organization")),
+        ],
+    );
+    let pager = Pager::new("/deadlines", &query, listed.total, shown);
+    let has_feed = deadlines::has_live_feed(state.db.pool(), &s.caller.actor().user_id)
         .await
         .map_err(|e| err(e.into()))?;
     Ok(DeadlinesPage {
         p: Page::for_session(s, "deadline.title", "/deadlines"),
-        sections,
-        mine_only,
-        staff,
+        controls,
+        pager,
+        // Empty groups are shown only on an unfiltered first page (a filtered page says "none" once).
+        sections: sections
+            .into_iter()
+            .map(|(_, sec)| sec)
+            .filter(|sec| !sec.rows.is_empty() || (query.only.trim().is_empty() && query.text().is_empty() && query.page() == 1))
+            .collect(),
         feed: FeedView {
             url: feed_url.unwrap_or_default(),
             live: has_feed,

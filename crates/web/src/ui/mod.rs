@@ -4,6 +4,7 @@ mod acc;
 mod account;
 pub(crate) mod confirm;
 mod dashboard;
+pub mod dates;
 mod deadlines;
 mod directory;
 mod fee_estimate;
@@ -415,6 +416,11 @@ impl Page {
     /// A use case's message (field error, refusal) in this page's language only.
     pub fn say(&self, message: &str) -> String {
         i18n::say(self.lang, message)
+    }
+
+    /// A date (or date and time) as the office writes dates, for this page's reader (HTML: use `|safe`).
+    pub fn date(&self, text: impl std::fmt::Display) -> String {
+        dates::html(self.lang, &text.to_string())
     }
 
     /// A page for an anonymous visitor.

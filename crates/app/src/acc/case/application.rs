@@ -84,7 +84,7 @@ pub(crate) fn validate_application(
     if input.organization_id.trim().is_empty() {
         errors.push(FieldError::new(
             "organization_id",
-            "組織を指定してください (required)",
+            "機関を指定してください (required)",
         ));
     }
     let unit_name = optional_text(&mut errors, "unit_name", input.unit_name.as_deref(), 200);
@@ -247,7 +247,7 @@ pub(crate) async fn apply_linked(
     {
         return Err(AppError::field(
             "organization_id",
-            "該当する組織がありません (no such organization)",
+            "該当する機関がありません (no such organization)",
         ));
     }
     let catalog_version = ensure_catalog(state).await?;
@@ -256,7 +256,7 @@ pub(crate) async fn apply_linked(
     // One open case per organization and unit: a second application would duplicate the review and its fees.
     if store::has_open_case(&mut *tx, organization_id, unit_name.as_deref()).await? {
         return Err(AppError::Conflict(
-            "この組織（部門）には審査中の申請があります (an open case exists for this organization and unit)"
+            "この機関（部門）には審査中の申請があります (an open case exists for this organization and unit)"
                 .into(),
         ));
     }
@@ -271,7 +271,7 @@ pub(crate) async fn apply_linked(
     {
         let held: Vec<&str> = held.iter().map(|c| c.as_str()).collect();
         return Err(AppError::Conflict(format!(
-            "この組織（部門）は認定（認定番号 {number}、サービス {}）を受けています。有効期間内の更新は更新申請で、サービスの追加は認定範囲の追加申請で行ってください (already accredited: apply for renewal or for added services instead)",
+            "この機関（部門）は認定（認定番号 {number}、サービス {}）を受けています。有効期間内の更新は更新申請で、サービスの追加は認定範囲の追加申請で行ってください (already accredited: apply for renewal or for added services instead)",
             held.join("・")
         )));
     }

@@ -4,7 +4,6 @@
 //! (ACC-10). A refused contact address is logged; the step stands.
 
 use chrono::NaiveDate;
-use nintei_domain::calendar::wareki;
 use nintei_store::Tx;
 use nintei_store::acc::Case;
 use nintei_store::invoices::Invoice;
@@ -13,9 +12,6 @@ use crate::error::AppResult;
 use crate::outbox::notify_contact;
 use crate::state::AppState;
 
-fn jp(d: NaiveDate) -> String {
-    wareki(d).unwrap_or_else(|| d.to_string())
-}
 
 fn yen(n: i64) -> String {
     nintei_docs::format::en(u64::try_from(n).unwrap_or(0))
@@ -27,6 +23,7 @@ async fn tell(tx: &mut Tx, state: &AppState, case: &Case, subject: &str, lead: &
 }
 
 pub(crate) async fn application_received(tx: &mut Tx, state: &AppState, case: &Case) -> AppResult<()> {
+    let jp = crate::settings::dates(state).await;
     let lead = format!(
         "{}付けの認定申請を受け付けました。受審資格と料金を確認のうえ、結果をお知らせします。",
         jp(case.applied_on)
@@ -41,6 +38,7 @@ pub(crate) async fn eligibility_decided(
     invoice: Option<&Invoice>,
     reason: Option<&str>,
 ) -> AppResult<()> {
+    let jp = crate::settings::dates(state).await;
     match invoice {
         Some(i) => {
             let lead = format!(
@@ -78,6 +76,7 @@ pub(crate) async fn planned(
     site_visit: NaiveDate,
     coordinator_visit: Option<NaiveDate>,
 ) -> AppResult<()> {
+    let jp = crate::settings::dates(state).await;
     let mut lead = format!(
         "審査の日程が決まりました。\n\nセルフスタディ資料の提出期限：{}\n実地調査日：{}",
         jp(self_study_due),
@@ -109,6 +108,7 @@ pub(crate) async fn report_issued(
     issued_on: NaiveDate,
     response_needed: bool,
 ) -> AppResult<()> {
+    let jp = crate::settings::dates(state).await;
     let next = if response_needed {
         "評定が3又は4の基準について、報告書に対するご意見と改善計画をご提出ください。"
     } else {

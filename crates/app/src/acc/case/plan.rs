@@ -89,7 +89,7 @@ pub async fn plan(
     let coordinator_id = input.coordinator_id.trim().to_owned();
     if conflicts::exists(state.db.pool(), &coordinator_id, &loaded.case.organization_id).await? {
         return Err(AppError::Conflict(
-            "ACC-8: この認定支援員はこの組織との利益相反を申告しています (declared conflict of interest)"
+            "ACC-8: この認定支援員はこの機関との利益相反を申告しています (declared conflict of interest)"
                 .into(),
         ));
     }

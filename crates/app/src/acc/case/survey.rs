@@ -59,7 +59,7 @@ pub async fn add_surveyor(
     }
     if conflicts::exists(state.db.pool(), user_id, &loaded.case.organization_id).await? {
         return Err(AppError::Conflict(
-            "ACC-8: この認定調査員はこの組織との利益相反を申告しています (declared conflict of interest)"
+            "ACC-8: この認定調査員はこの機関との利益相反を申告しています (declared conflict of interest)"
                 .into(),
         ));
     }
@@ -74,7 +74,7 @@ pub async fn add_surveyor(
     }
     if nintei_store::acc_impartiality::upheld_against(&mut *tx, id, user_id).await? {
         return Err(AppError::Conflict(
-            "ACC-8: この認定調査員は組織の申し出により交代しました。別の認定調査員を割り当ててください \
+            "ACC-8: この認定調査員は機関の申し出により交代しました。別の認定調査員を割り当ててください \
              (an objection to this surveyor was upheld)"
                 .into(),
         ));

@@ -68,8 +68,36 @@ struct ApplyPage {
     methods: Vec<(&'static str, &'static str, bool)>,
     documents: Vec<DocRow>,
     errors: Errors,
-    /// Set when the form was resumed from a saved draft: when it was saved.
+    /// Set when the form was resumed from a saved draft (when it was saved) or from a returned application.
     draft_note: String,
+    /// The form's parts (title key, shown open, has errors), folded so the form is read a part at a time.
+    parts: Vec<(&'static str, bool, bool)>,
+    /// The findings of the returned application this one corrects.
+    earlier_findings: Vec<String>,
+}
+
+/// The form's parts: title key and the error-field prefixes that belong to each.
+const PARTS: [(&str, &[&str]); 5] = [
+    ("reg.part.basics", &["applied_on", "eligibility", "form"]),
+    ("reg.criteria_heading", &["criteria"]),
+    ("reg.counselors", &["counselors", "psychiatrists"]),
+    ("reg.disclosure", &["disclosure"]),
+    ("reg.documents", &["documents"]),
+];
+
+/// Which parts open: the first always, any other when it holds an error.
+fn parts(errors: &Errors) -> Vec<(&'static str, bool, bool)> {
+    PARTS
+        .iter()
+        .enumerate()
+        .map(|(i, (key, prefixes))| {
+            let has_errors = errors
+                .0
+                .iter()
+                .any(|e| prefixes.iter().any(|p| e.field.starts_with(p)));
+            (*key, i == 0 || has_errors, has_errors)
+        })
+        .collect()
 }
 
 /// The restatement before an application is submitted: what goes in, and every field again for the second post.
@@ -178,8 +206,10 @@ fn apply_page(
         methods: method_options(&input.disclosure.methods),
         disclosure: input.disclosure.clone(),
         documents,
+        parts: parts(&errors),
         errors,
         draft_note: String::new(),
+        earlier_findings: Vec::new(),
     }
 }
 
@@ -188,6 +218,8 @@ fn apply_page(
 pub struct ApplyQuery {
     site: String,
     renewal_of: String,
+    /// A returned application (返戻) whose contents the new one starts from.
+    from: String,
 }
 
 /// The organization and room of the form, authorized for `Apply`; a renewal starts from the registered data.
@@ -249,6 +281,42 @@ pub async fn apply_form(
     let (org, site, reg) = apply_target(&state, &s, &q.site, &q.renewal_of)
         .await
         .map_err(&err)?;
+    // A returned application is corrected and filed again: the form starts from what it said.
+    if !q.from.trim().is_empty() {
+        let returned = reg::visible_case(&state, &s.caller, q.from.trim())
+            .await
+            .map_err(&err)?;
+        if returned.status != Status::Returned || returned.site_id != site.id {
+            return Err(err(AppError::NotFound));
+        }
+        let input = ApplicationInput {
+            organization_id: org.id.clone(),
+            criteria: returned.criteria.clone(),
+            counselors: counselors_as_input(&returned.counselors),
+            psychiatrists: psychiatrists_as_input(&returned.psychiatrists),
+            disclosure: disclosure_as_input(&returned.disclosure),
+            eligibility: returned.eligibility.clone(),
+            documents: returned.documents.clone(),
+            ..ApplicationInput::default()
+        };
+        let number = reg.map(|r| r.number).unwrap_or_default();
+        let mut page = apply_page(
+            &s,
+            &org,
+            &site,
+            &number,
+            &input,
+            Errors::default(),
+            state.clock.today(),
+        );
+        page.draft_note = crate::i18n::t(s.lang, "reg.resubmit_loaded").to_owned();
+        // The parts the findings concern open with them.
+        for (i, part) in page.parts.iter_mut().enumerate() {
+            part.1 = part.1 || (i == 1 && !returned.findings.is_empty());
+        }
+        page.earlier_findings = returned.findings;
+        return Ok(render_status(StatusCode::OK, &page));
+    }
     // A saved draft of a first application is resumed as it was typed.
     if reg.is_none()
         && let Some((fields, saved_at)) = reg::draft(&state, &s.caller, &org.id, &site.id)
@@ -442,6 +510,10 @@ struct CasePage {
     documents: Vec<(&'static str, &'static str, bool)>,
     document_findings: Vec<String>,
     findings_count: usize,
+    /// Every finding, listed at the top of the page.
+    all_findings: Vec<String>,
+    /// The applicant's way to correct a returned application and file it again (empty: none).
+    resubmit: String,
     decision: Option<(&'static str, String, String)>,
     registration: Option<(String, String, String, &'static str)>,
     may_review: bool,
@@ -535,7 +607,7 @@ fn case_page(
         site_name: names.site(&case.site_id),
         status_key: status_key(case.status),
         applied_on: case.applied_on.to_string(),
-        renewal_of,
+        renewal_of: renewal_of.clone(),
         eligibility,
         eligibility_findings: by("登録対象"),
         sections,
@@ -595,6 +667,20 @@ fn case_page(
             .unwrap_or_default(),
         document_findings: by("書類"),
         findings_count: case.findings.len(),
+        all_findings: case.findings.clone(),
+        resubmit: if case.status == Status::Returned
+            && actor.role == Role::Organization
+            && authz::case(&actor, CaseAction::Apply, &case.organization_id).is_allowed()
+        {
+            match &case.renewal_of {
+                Some(_) if !renewal_of.is_empty() => {
+                    format!("/registration/apply?renewal_of={renewal_of}&from={}", case.id)
+                }
+                _ => format!("/registration/apply?site={}&from={}", case.site_id, case.id),
+            }
+        } else {
+            String::new()
+        },
         decision: case.decision.map(|dec| {
             (
                 match dec {

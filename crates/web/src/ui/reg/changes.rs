@@ -478,8 +478,6 @@ struct CertificatePage {
     address: String,
     registered_on: String,
     expires_on: String,
-    registered_on_wareki: String,
-    expires_on_wareki: String,
 }
 
 /// 登録通知書: the registration notice the office sends, printable from the browser (REG-5).
@@ -503,7 +501,6 @@ pub async fn certificate(
         .await
         .map_err(|e| err(e.into()))?
         .ok_or_else(|| err(AppError::NotFound))?;
-    let wareki = |d: chrono::NaiveDate| nintei_domain::calendar::wareki(d).unwrap_or_else(|| d.to_string());
     let page = CertificatePage {
         p: Page::for_session(
             &s,
@@ -516,8 +513,6 @@ pub async fn certificate(
         address: format!("{}{}", prefecture_name(&listed.prefecture), listed.address),
         registered_on: reg.registered_on.to_string(),
         expires_on: reg.expires_on.to_string(),
-        registered_on_wareki: wareki(reg.registered_on),
-        expires_on_wareki: wareki(reg.expires_on),
     };
     Ok(render_status(StatusCode::OK, &page))
 }

@@ -18,7 +18,7 @@ pub use training::*;
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use nintei_domain::authz::reg::{self as authz, DeregistrationAction, RegGlobalAction};
@@ -38,6 +38,7 @@ use nintei_store::{reg_changes, reg_reports};
 
 use crate::auth::WebUser;
 use crate::error::{AppError, FieldError, PageError};
+use crate::ui::list::{Controls, ListQuery, Pager};
 use crate::ui::{Errors, Page, in_lang, render_status};
 use nintei_app::reg::{ApplicationInput, CounselorInput, DisclosureInput, PsychiatristInput};
 use nintei_app::state::AppState;
@@ -465,6 +466,8 @@ pub struct InvRow {
 #[template(path = "reg_home.html")]
 struct HubPage {
     p: Page,
+    controls: Controls,
+    pager: Pager,
     registrar: bool,
     office: bool,
     rooms: Vec<RoomRow>,
@@ -492,7 +495,11 @@ fn reg_row(l: &registrations::Listed) -> RegRow {
 /// Days before expiry from which a registration is listed as due for renewal (REG-4 reminders).
 const RENEWAL_REMINDER_DAYS: i64 = 180;
 
-pub async fn hub(State(state): State<AppState>, WebUser(s): WebUser) -> Result<Response, PageError> {
+pub async fn hub(
+    State(state): State<AppState>,
+    WebUser(s): WebUser,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, PageError> {
     let err = in_lang(s.lang);
     let actor = s.caller.actor();
     let registrar = authz::global(&actor, RegGlobalAction::ListAll).is_allowed();
@@ -507,8 +514,13 @@ pub async fn hub(State(state): State<AppState>, WebUser(s): WebUser) -> Result<R
     let mut names = Names::new();
     let (mut cases, mut regs, mut rooms) = (Vec::new(), Vec::new(), Vec::new());
     let mut expiring = Vec::new();
+    let mut pager = Pager::new("/registration", &query, 0, 0);
+    let mut controls = Controls::new("/registration", &query, String::new(), Vec::new(), Vec::new());
     if registrar || own.is_some() {
-        let list = reg_cases::list(pool, own.as_deref(), None, 300)
+        // The registrar's table holds the applications waiting for a decision (decided ones are on their
+        // registration, or found by the staff search); an organization sees all of its own.
+        let waiting = if own.is_some() { None } else { Some(Status::Submitted) };
+        let list = reg_cases::list(pool, own.as_deref(), waiting, 300)
             .await
             .map_err(|e| err(e.into()))?;
         for c in &list {
@@ -529,10 +541,35 @@ pub async fn hub(State(state): State<AppState>, WebUser(s): WebUser) -> Result<R
                 findings: c.findings.len(),
             })
             .collect();
-        let listed = registrations::list(pool, own.as_deref(), 500)
+        let text = query.text();
+        let (page_rows, total) = registrations::page(pool, own.as_deref(), &query.filter(&text))
             .await
             .map_err(|e| err(e.into()))?;
-        regs = listed.iter().map(reg_row).collect();
+        regs = page_rows.iter().map(reg_row).collect();
+        pager = Pager::new("/registration", &query, total, regs.len());
+        let tr = |k: &str| crate::i18n::t(s.lang, k).to_owned();
+        controls = Controls::new(
+            "/registration",
+            &query,
+            tr("reg.status"),
+            [
+                Status::Registered,
+                Status::UnderInvestigation,
+                Status::DeregistrationReview,
+                Status::Expired,
+                Status::Abolished,
+                Status::Deregistered,
+            ]
+            .iter()
+            .map(|st| (st.as_str().to_owned(), tr(status_key(*st))))
+            .collect(),
+            vec![
+                ("".into(), tr("list.sort_number")),
+                ("expires".into(), tr("list.sort_expires")),
+                ("organization".into(), tr("list.sort_organization")),
+                ("newest".into(), tr("list.sort_newest")),
+            ],
+        );
         let today = state.clock.today();
         let until = today + chrono::Duration::days(RENEWAL_REMINDER_DAYS);
         expiring = registrations::expiring_between(pool, own.as_deref(), today, until)
@@ -542,6 +579,9 @@ pub async fn hub(State(state): State<AppState>, WebUser(s): WebUser) -> Result<R
             .map(reg_row)
             .collect();
         if let Some(org) = &own {
+            let listed = registrations::list(pool, Some(org), 500)
+                .await
+                .map_err(|e| err(e.into()))?;
             let sites = organizations::sites(pool, org).await.map_err(|e| err(e.into()))?;
             for site in sites {
                 let current = listed
@@ -627,6 +667,8 @@ pub async fn hub(State(state): State<AppState>, WebUser(s): WebUser) -> Result<R
     }
     let page = HubPage {
         p: Page::for_session(&s, "reg.title", "/registration"),
+        controls,
+        pager,
         registrar,
         office: actor.role == Role::Office,
         rooms,

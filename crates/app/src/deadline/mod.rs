@@ -16,6 +16,10 @@ use nintei_store::{acc, acc_appeals, conflicts, reg_investigations};
 use crate::error::AppResult;
 use crate::state::AppState;
 
+mod list;
+
+pub use list::{Listed, Row, When, list};
+
 /// The check for one user, remembering each record's answer.
 pub struct DeadlineAccess {
     actor: Actor,
