@@ -141,41 +141,52 @@ pub async fn for_case<'c, E: Executor<'c, Database = Any> + Copy>(
     .bind(case_id.to_owned())
     .fetch_all(ex)
     .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let id: String = r.try_get("id")?;
-        let lines = sqlx::query(
-            "SELECT kind, description, quantity, unit_yen, amount_yen FROM invoice_lines WHERE invoice_id = $1 \
-             ORDER BY position",
-        )
-        .bind(id.clone())
-        .fetch_all(ex)
-        .await?
-        .iter()
-        .map(|l| {
-            Ok(InvoiceLine {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The lines and payments of all the case's invoices, one statement each (not two per invoice).
+    let mut lines: std::collections::HashMap<String, Vec<InvoiceLine>> = std::collections::HashMap::new();
+    for l in sqlx::query(
+        "SELECT l.invoice_id, l.kind, l.description, l.quantity, l.unit_yen, l.amount_yen FROM invoice_lines l \
+         JOIN invoices i ON i.id = l.invoice_id WHERE i.case_id = $1 ORDER BY l.invoice_id, l.position",
+    )
+    .bind(case_id.to_owned())
+    .fetch_all(ex)
+    .await?
+    {
+        lines
+            .entry(l.try_get("invoice_id")?)
+            .or_default()
+            .push(InvoiceLine {
                 kind: l.try_get("kind")?,
                 description: l.try_get("description")?,
                 quantity: l.try_get("quantity")?,
                 unit_yen: l.try_get("unit_yen")?,
                 amount_yen: l.try_get("amount_yen")?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-        let payments = sqlx::query(
-            "SELECT paid_on, amount_yen FROM payments WHERE invoice_id = $1 ORDER BY paid_on, created_at",
-        )
-        .bind(id.clone())
-        .fetch_all(ex)
-        .await?
-        .iter()
-        .map(|p| {
-            Ok(Payment {
-                paid_on: date(p, "paid_on")?.ok_or_else(|| StoreError::Corrupt("paid_on".into()))?,
+            });
+    }
+    let mut payments: std::collections::HashMap<String, Vec<Payment>> = std::collections::HashMap::new();
+    for p in sqlx::query(
+        "SELECT p.invoice_id, p.paid_on, p.amount_yen FROM payments p JOIN invoices i ON i.id = p.invoice_id \
+         WHERE i.case_id = $1 ORDER BY p.invoice_id, p.paid_on, p.created_at",
+    )
+    .bind(case_id.to_owned())
+    .fetch_all(ex)
+    .await?
+    {
+        payments
+            .entry(p.try_get("invoice_id")?)
+            .or_default()
+            .push(Payment {
+                paid_on: date(&p, "paid_on")?.ok_or_else(|| StoreError::Corrupt("paid_on".into()))?,
                 amount_yen: p.try_get("amount_yen")?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+            });
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let id: String = r.try_get("id")?;
+        let lines = lines.remove(&id).unwrap_or_default();
+        let payments = payments.remove(&id).unwrap_or_default();
         out.push(Invoice {
             id,
             number: r.try_get("number")?,

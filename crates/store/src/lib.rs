@@ -6,6 +6,7 @@
 pub mod acc;
 pub mod acc_appeals;
 pub mod acc_hold;
+pub mod acc_load;
 pub mod acc_impartiality;
 pub mod acc_list;
 pub mod acc_public;
@@ -160,7 +161,12 @@ impl Db {
             Backend::Sqlite => sqlite_url_with_create(url)?,
             Backend::Postgres => url.to_owned(),
         };
-        let options = AnyConnectOptions::from_str(&url)?.disable_statement_logging();
+        // Every statement is reported at DEBUG under the target `sqlx::query` (no bound values, only the SQL):
+        // the served process logs INFO and above, so this costs a disabled-callsite check per statement, and a
+        // test can count the statements one request makes. Slow-statement warnings stay off, as before.
+        let options = AnyConnectOptions::from_str(&url)?
+            .log_statements(log::LevelFilter::Debug)
+            .log_slow_statements(log::LevelFilter::Off, Duration::from_secs(1));
         let pool = match backend {
             Backend::Sqlite => {
                 AnyPoolOptions::new()

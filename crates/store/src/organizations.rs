@@ -40,21 +40,37 @@ const COLUMNS: &str = "id, name, legal_form, corporate_number, prefecture, addre
                        contact_name, contact_email, contact_phone, version";
 
 fn from_row(row: &AnyRow) -> Result<Organization> {
+    from_row_prefixed(row, "")
+}
+
+/// The organization from columns named `{prefix}id`, `{prefix}name` … (a join beside another table's columns).
+pub(crate) fn from_row_prefixed(row: &AnyRow, prefix: &str) -> Result<Organization> {
+    let col = |c: &str| format!("{prefix}{c}");
     Ok(Organization {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
-        legal_form: row.try_get("legal_form")?,
-        corporate_number: row.try_get("corporate_number")?,
-        prefecture: row.try_get("prefecture")?,
-        address: row.try_get("address")?,
-        representative: row.try_get("representative")?,
+        id: row.try_get(col("id").as_str())?,
+        name: row.try_get(col("name").as_str())?,
+        legal_form: row.try_get(col("legal_form").as_str())?,
+        corporate_number: row.try_get(col("corporate_number").as_str())?,
+        prefecture: row.try_get(col("prefecture").as_str())?,
+        address: row.try_get(col("address").as_str())?,
+        representative: row.try_get(col("representative").as_str())?,
         contact: Contact {
-            name: row.try_get("contact_name")?,
-            email: row.try_get("contact_email")?,
-            phone: row.try_get("contact_phone")?,
+            name: row.try_get(col("contact_name").as_str())?,
+            email: row.try_get(col("contact_email").as_str())?,
+            phone: row.try_get(col("contact_phone").as_str())?,
         },
-        version: row.try_get("version")?,
+        version: row.try_get(col("version").as_str())?,
     })
+}
+
+/// The columns of [`from_row_prefixed`] selected from the table aliased `alias`, each renamed `{prefix}column`.
+pub(crate) fn prefixed_columns(alias: &str, prefix: &str) -> String {
+    COLUMNS
+        .split(',')
+        .map(str::trim)
+        .map(|c| format!("{alias}.{c} AS {prefix}{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Inserts `org` (its `id` and `version` are ignored) and returns the new id.

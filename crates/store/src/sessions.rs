@@ -4,6 +4,7 @@
 
 use sqlx::Row;
 
+use crate::users::User;
 use crate::{Db, Result, Tx, flag, sha256_hex};
 
 pub const IDLE_SECS: i64 = 30 * 60;
@@ -80,7 +81,34 @@ pub async fn touch(db: &Db, secret: &str, now: i64) -> Result<Option<Session>> {
     .fetch_optional(db.pool())
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let session = Session {
+    keep_alive(db, session_from_row(&row)?, now).await
+}
+
+/// [`touch`] and the session's user in one statement (every signed-in page starts with both).
+pub async fn touch_with_user(db: &Db, secret: &str, now: i64) -> Result<Option<(Session, User)>> {
+    let id_hash = sha256_hex(secret.as_bytes());
+    let user_columns: Vec<String> = crate::users::COLUMNS
+        .split(',')
+        .map(|c| format!("u.{}", c.trim()))
+        .collect();
+    let sql = format!(
+        "SELECT s.id_hash, s.user_id, s.csrf_token, s.mfa_pending, s.created_at, s.last_seen_at, s.expires_at, {} \
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
+        user_columns.join(", ")
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id_hash)
+        .fetch_optional(db.pool())
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let user = crate::users::from_row(&row)?;
+    Ok(keep_alive(db, session_from_row(&row)?, now)
+        .await?
+        .map(|s| (s, user)))
+}
+
+fn session_from_row(row: &sqlx::any::AnyRow) -> Result<Session> {
+    Ok(Session {
         id_hash: row.try_get("id_hash")?,
         user_id: row.try_get("user_id")?,
         csrf_token: row.try_get("csrf_token")?,
@@ -88,19 +116,23 @@ pub async fn touch(db: &Db, secret: &str, now: i64) -> Result<Option<Session>> {
         created_at: row.try_get("created_at")?,
         last_seen_at: row.try_get("last_seen_at")?,
         expires_at: row.try_get("expires_at")?,
-    };
+    })
+}
+
+/// Deletes an expired session (None) or refreshes its idle timer, at most once a minute (saves a write on
+/// every request).
+async fn keep_alive(db: &Db, session: Session, now: i64) -> Result<Option<Session>> {
     if now >= session.expires_at || now - session.last_seen_at >= IDLE_SECS {
         sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-            .bind(id_hash)
+            .bind(session.id_hash.clone())
             .execute(db.pool())
             .await?;
         return Ok(None);
     }
-    // Refresh at most once a minute: saves a write on every request.
     if now - session.last_seen_at >= 60 {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
             .bind(now)
-            .bind(id_hash)
+            .bind(session.id_hash.clone())
             .execute(db.pool())
             .await?;
     }

@@ -30,10 +30,10 @@ pub struct NewUser<'a> {
     pub password_hash: &'a str,
 }
 
-const COLUMNS: &str = "id, email, name, role, organization_id, password_hash, totp_secret, totp_enabled, \
+pub(crate) const COLUMNS: &str = "id, email, name, role, organization_id, password_hash, totp_secret, totp_enabled, \
                        totp_last_step, active, version";
 
-fn from_row(row: &AnyRow) -> Result<User> {
+pub(crate) fn from_row(row: &AnyRow) -> Result<User> {
     let role: String = row.try_get("role")?;
     Ok(User {
         id: row.try_get("id")?,

@@ -208,8 +208,7 @@ impl FromRequestParts<AppState> for AnySession {
         };
         let secret = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(login)?;
         let now = state.clock.unix();
-        let session = sessions::touch(&state.db, secret, now).await?.ok_or_else(login)?;
-        let user = users::by_id(state.db.pool(), &session.user_id)
+        let (session, user) = sessions::touch_with_user(&state.db, secret, now)
             .await?
             .ok_or_else(login)?;
         if !user.active {

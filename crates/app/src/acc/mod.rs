@@ -23,8 +23,8 @@ use nintei_domain::calendar::OfficeCalendar;
 use nintei_domain::fees::{FeeBreakdown, Yen, acc_fee};
 use nintei_domain::org::{CorporateNumber, LegalForm};
 use nintei_store::acc::{self, Case, Surveyor};
-use nintei_store::organizations::{self, Organization};
-use nintei_store::{StoreError, conflicts, invoices, settings, standards};
+use nintei_store::organizations::Organization;
+use nintei_store::{StoreError, invoices, settings, standards};
 use serde_json::{Value, json};
 
 use crate::caller::Caller;
@@ -303,14 +303,13 @@ pub async fn load_for(state: &AppState, caller: &Caller, id: &str, action: CaseA
 
 pub async fn load(state: &AppState, caller: &Caller, id: &str) -> AppResult<Option<Loaded>> {
     let pool = state.db.pool();
-    let Some(case) = acc::by_id(pool, id).await? else {
+    // One statement for the case, its organization and the caller's conflict with it (they were three).
+    let Some((case, organization, caller_conflicted)) =
+        nintei_store::acc_load::case_with_organization(pool, id, &caller.user.id).await?
+    else {
         return Ok(None);
     };
-    let organization = organizations::by_id(pool, &case.organization_id)
-        .await?
-        .ok_or_else(|| AppError::Internal("case without organization".into()))?;
     let surveyors = acc::surveyors(pool, id).await?;
-    let caller_conflicted = conflicts::exists(pool, &caller.user.id, &case.organization_id).await?;
     Ok(Some(Loaded {
         case,
         organization,
@@ -325,21 +324,33 @@ pub async fn current_ratings(
     case_id: &str,
 ) -> AppResult<std::collections::HashMap<String, Rating>> {
     let rows = acc::ratings(state.db.pool(), case_id, true).await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| Rating::new(i64::from(r.rating)).ok().map(|x| (r.standard, x)))
-        .collect())
+    Ok(ratings_by_code(&rows))
+}
+
+fn ratings_by_code(rows: &[acc::RatingRow]) -> std::collections::HashMap<String, Rating> {
+    rows.iter()
+        .filter_map(|r| {
+            Rating::new(i64::from(r.rating))
+                .ok()
+                .map(|x| (r.standard.clone(), x))
+        })
+        .collect()
 }
 
 /// ACC-9 over the case's standards in scope (its own catalog version, its services).
 pub async fn assessment(state: &AppState, case: &Case) -> AppResult<Assessment> {
     let catalog = catalog(state, &case.catalog_version).await?;
-    let ratings = current_ratings(state, &case.id).await?;
+    let rows = acc::ratings(state.db.pool(), &case.id, true).await?;
+    Ok(assessment_of(&catalog, case, &rows))
+}
+
+/// ACC-9 of `case` from its current rating rows.
+pub fn assessment_of(catalog: &Catalog, case: &Case, rows: &[acc::RatingRow]) -> Assessment {
     let codes = case.service_codes();
-    Ok(assess(
-        nintei_domain::acc::renewal::review_scope(&catalog, case.kind, &codes),
-        &ratings,
-    ))
+    assess(
+        nintei_domain::acc::renewal::review_scope(catalog, case.kind, &codes),
+        &ratings_by_code(rows),
+    )
 }
 
 fn opt_iso(d: Option<NaiveDate>) -> Value {

@@ -45,6 +45,7 @@ mod openapi;
 mod pages;
 mod password_reset;
 mod props;
+mod query_count;
 mod public_api;
 mod public_pages;
 mod reg_cases;

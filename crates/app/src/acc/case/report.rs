@@ -181,14 +181,35 @@ pub async fn report_findings(
 ) -> AppResult<Vec<ReportFinding>> {
     AppError::check(loaded.decide(caller, CaseAction::ViewAssessment))?;
     let catalog = catalog(state, &loaded.case.catalog_version).await?;
-    let mut rated: std::collections::HashMap<String, nintei_store::acc::RatingRow> =
-        nintei_store::acc::ratings(state.db.pool(), &loaded.case.id, true)
-            .await?
-            .into_iter()
-            .filter(|r| r.rating >= 3)
-            .map(|r| (r.standard.clone(), r))
-            .collect();
-    Ok(catalog
+    let rows = nintei_store::acc::ratings(state.db.pool(), &loaded.case.id, true).await?;
+    Ok(findings_of(&catalog, rows))
+}
+
+/// ACC-9's assessment and ACC-10's findings of a case from one read of its current ratings (the staff case page
+/// shows both; reading them twice was a repeated query), for those who may see the assessment.
+pub async fn assessment_and_findings(
+    state: &AppState,
+    caller: &Caller,
+    loaded: &crate::acc::Loaded,
+) -> AppResult<(nintei_domain::acc::Assessment, Vec<ReportFinding>)> {
+    AppError::check(loaded.decide(caller, CaseAction::ViewAssessment))?;
+    let catalog = catalog(state, &loaded.case.catalog_version).await?;
+    let rows = nintei_store::acc::ratings(state.db.pool(), &loaded.case.id, true).await?;
+    let assessment = crate::acc::assessment_of(&catalog, &loaded.case, &rows);
+    Ok((assessment, findings_of(&catalog, rows)))
+}
+
+/// The current ratings of 3 or 4 in catalog order, with their comments.
+fn findings_of(
+    catalog: &nintei_domain::acc::standards::Catalog,
+    rows: Vec<nintei_store::acc::RatingRow>,
+) -> Vec<ReportFinding> {
+    let mut rated: std::collections::HashMap<String, nintei_store::acc::RatingRow> = rows
+        .into_iter()
+        .filter(|r| r.rating >= 3)
+        .map(|r| (r.standard.clone(), r))
+        .collect();
+    catalog
         .standards
         .iter()
         .filter_map(|s| {
@@ -200,5 +221,5 @@ pub async fn report_findings(
                 comment: Some(r.comment).filter(|c| !c.trim().is_empty()),
             })
         })
-        .collect())
+        .collect()
 }

@@ -461,7 +461,9 @@ async fn case_page(
             status,
             CaseStatus::Submitted | CaseStatus::Ineligible | CaseStatus::Accepted | CaseStatus::SelfStudy
         ) {
-        let a = acc::assessment(state, c).await.map_err(&err)?;
+        let (a, findings) = case::assessment_and_findings(state, caller, &loaded)
+            .await
+            .map_err(&err)?;
         Some(AssessmentView {
             complete: a.complete,
             core_concept_ok: a.core_concept_ok,
@@ -469,9 +471,7 @@ async fn case_page(
             needs_committee_judgement: a.needs_committee_judgement,
             below_threshold: a.below_threshold.join(", "),
             unrated: a.unrated.len(),
-            findings: case::report_findings(state, caller, &loaded)
-                .await
-                .map_err(&err)?,
+            findings,
         })
     } else {
         None
@@ -488,10 +488,8 @@ async fn case_page(
     } else {
         None
     };
-    let catalog_sample = nintei_store::standards::info(pool, &c.catalog_version)
-        .await
-        .map_err(|e| err(e.into()))?
-        .is_some_and(|i| i.sample);
+    // The catalog of a version never changes: its sample mark comes from the per-process copy.
+    let catalog_sample = acc::catalog(state, &c.catalog_version).await.map_err(&err)?.sample;
     let mut application = Vec::new();
     if let Some(contact) = c.application.get("contact") {
         for (field, key) in [
