@@ -738,7 +738,7 @@ const journeys = {
     await measure('deadlines');
     await page.selectOption('#l-only', 'overdue');
     await apply();
-    check(!(await page.textContent('main'))?.includes('7日以内'), 'the overdue filter shows this week');
+    check(!(await page.textContent('main'))?.includes('7日以内（'), 'the overdue filter shows this week');
     await look(page, j, '06-deadlines-overdue');
     await page.goto(`${BASE}/mail`);
     await measure('mail');
