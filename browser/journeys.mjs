@@ -63,6 +63,12 @@ async function submitConfirmed(page, form, j, name) {
   await Promise.all([page.waitForURL(/done=/), page.click('#confirm-submit')]);
 }
 
+/** Page heights of the main screens, printed at the end (how long a page a person scrolls). */
+const heights = [];
+async function height(page, label) {
+  heights.push(`${label} ${await page.evaluate(() => document.documentElement.scrollHeight)}px`);
+}
+
 /** Opens every folded part of a form by its heading, as a person would. */
 async function openParts(page) {
   for (const part of await page.locator('details.part').all()) {
@@ -384,6 +390,7 @@ const journeys = {
     await signIn(page, 'surveyor@nintei.example');
     await page.goto(`${BASE}${shared.accCase}/ratings`);
     // One sheet per section (the first with standards left to rate), the section's narrative beside it.
+    await height(page, 'rating sheet');
     await look(page, j, '01-ratings', { fullPage: false });
     const url = page.url();
     // A standard saved in place (htmx): no reload, the standard says it was saved and the count moves.
@@ -482,6 +489,11 @@ const journeys = {
     shared.accNumber = (await page.textContent('#accreditation-number'))?.trim();
     check(/^MH-2026-\d{4,}$/.test(shared.accNumber ?? ''), `accreditation number: ${shared.accNumber}`);
     await look(page, j, '06-accredited-by-the-head');
+    await height(page, 'staff case page (accredited)');
+    await page.context().clearCookies();
+    await signIn(page, 'office@nintei.example');
+    await page.goto(`${BASE}/accreditations/${shared.accNumber}`);
+    await height(page, 'staff accreditation page');
   },
 
   /** The public finds the organization in the directory and verifies its certificate (ACC-23), no sign-in. */
@@ -538,6 +550,7 @@ const journeys = {
     // An institution files online with today's date (REG-4: no back-dating); today in Japan.
     const today = new Date(Date.now() + 9 * 3600e3).toISOString().slice(0, 10);
     await page.fill('#applied_on', today);
+    await height(page, 'REG application form (folded)');
     // The form reads a part at a time: each part opens under its heading.
     const parts = await page.locator('details.part').count();
     check(parts === 5, `the application is not in parts (${parts})`);
@@ -688,10 +701,7 @@ const journeys = {
   /** The office's day through its lists at 300 organizations: each searched, filtered, sorted and paged. */
   async office_day_through_lists(page, j) {
     await signIn(page, 'office@nintei.example');
-    const heights = [];
-    const measure = async (label) => {
-      heights.push(`${label} ${await page.evaluate(() => document.documentElement.scrollHeight)}px`);
-    };
+    const measure = (label) => height(page, label);
     const count = async () => Number((await page.textContent('#list-count'))?.match(/\d+/)?.[0] ?? -1);
     const apply = async () => {
       await Promise.all([page.waitForLoadState('load'), page.click('form.list-controls button[type=submit]')]);
@@ -744,7 +754,6 @@ const journeys = {
     await page.goto(`${BASE}/mail`);
     await measure('mail');
     await look(page, j, '07-mail');
-    console.log(`     page heights: ${heights.join('; ')}`);
   },
 };
 
@@ -794,6 +803,7 @@ try {
   await browser.close();
 }
 
+console.log(`page heights: ${heights.join('; ')}`);
 for (const r of results) {
   console.log(`${r.ok ? 'PASS' : 'FAIL'} ${r.name} (${Math.round(r.ms)} ms)${r.ok ? '' : `\n     ${r.error}`}`);
 }

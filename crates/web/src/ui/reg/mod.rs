@@ -66,6 +66,11 @@ fn checked(pairs: &Pairs, name: &str) -> bool {
     matches!(value(pairs, name), "on" | "yes" | "true" | "1")
 }
 
+/// The room's address with its prefecture said once.
+fn full_address(code: &str, address: &str) -> String {
+    Prefecture::from_code(code).map_or_else(|_| address.to_owned(), |p| p.full_address(address))
+}
+
 fn prefecture_name(code: &str) -> String {
     Prefecture::from_code(code)
         .map(|p| p.name_ja().to_owned())
@@ -607,7 +612,7 @@ pub async fn hub(
                         .map(|l| (l.registration.number.clone(), status_key(l.registration.status))),
                     action,
                     name: site.name,
-                    address: format!("{} {}", prefecture_name(&site.prefecture), site.address),
+                    address: full_address(&site.prefecture, &site.address),
                 });
             }
         }
