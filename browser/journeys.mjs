@@ -412,9 +412,12 @@ const journeys = {
     const standards = await page.locator('form[action$="/ratings"] input[name=standard]').evaluateAll((l) => l.map((e) => e.value));
     check(standards.length > 10, `only ${standards.length} standards in scope`);
     const csrf = await page.locator('form[action$="/ratings"] input[name=csrf]').first().inputValue();
+    // One standard rated 3 (partly met): the organization answers the report on it (ACC-10).
+    shared.ratedThree = standards[1];
     for (const code of standards.slice(1)) {
+      const three = code === shared.ratedThree;
       const r = await page.request.post(`${BASE}${shared.accCase}/ratings`, {
-        form: { csrf, standard: code, rating: '1', comment: '確認しました' },
+        form: { csrf, standard: code, rating: three ? '3' : '1', comment: three ? '手順書の改訂が必要です' : '確認しました' },
         headers: { origin: BASE },
         maxRedirects: 0,
       });
@@ -424,8 +427,27 @@ const journeys = {
     await look(page, j, '02-all-rated');
     await page.fill('#rp-date', '2026-10-20');
     await Promise.all([page.waitForURL(/done=/), page.click('form[action$="/report"] button[type=submit]')]);
-    check((await page.getAttribute('#case-status', 'data-status')) === 'committee', 'not at the committee');
+    check((await page.getAttribute('#case-status', 'data-status')) === 'report_issued', 'the report does not wait for the answer');
     await look(page, j, '03-report-issued');
+  },
+
+  /** The organization reads the report — each standard rated 3 or 4 with the surveyors' comment — and answers it with
+   *  its opinion and action plan (ACC-10); the case goes to the committee. */
+  async organization_answers_the_report(page, j, shared) {
+    check(shared.ratedThree, 'no standard rated 3');
+    await signIn(page, 'org@hamanasu.example');
+    await page.goto(`${BASE}${shared.accCase}`);
+    const main = (await page.textContent('main')) ?? '';
+    check(main.includes('実地調査報告書：3・4と評価された基準'), 'the organization does not see the report');
+    check(main.includes(shared.ratedThree) && main.includes('手順書の改訂が必要です'), 'the rated standard and its comment are not shown');
+    await height(page, 'case page with the report (organization)');
+    await look(page, j, '01-report');
+    await page.fill('#rs-opinion', '指摘のとおり手順書を改訂します。');
+    await page.fill('#rs-plan', '2026年12月までに手順書を改訂し、職員研修で周知する。');
+    await page.fill('#rs-date', '2026-10-25');
+    await Promise.all([page.waitForURL(/done=/), page.click('form[action$="/response"] button[type=submit]')]);
+    check((await page.getAttribute('#case-status', 'data-status')) === 'committee', 'not at the committee after the answer');
+    await look(page, j, '02-answered');
   },
 
   /** A committee member votes to defer; the office records the deferral (ACC-11) with its grace period and schedules the
@@ -458,8 +480,8 @@ const journeys = {
     await page.context().clearCookies();
     // The surveyor confirms the improvement on the visit: the first standard re-rated.
     await signIn(page, 'surveyor@nintei.example');
-    await page.goto(`${BASE}${shared.accCase}/ratings`);
-    const first = page.locator('form[action$="/ratings"]').first();
+    await page.goto(`${BASE}${shared.accCase}/ratings?section=all`);
+    const first = page.locator('form[action$="/ratings"]', { has: page.locator(`input[name=standard][value="${shared.ratedThree}"]`) });
     await first.locator('input[name=rating][value="1"]').check();
     await first.locator('textarea[name=comment]').fill('追加の実地調査で改善を確認しました');
     await Promise.all([page.waitForLoadState('load'), first.locator('button[type=submit]').click()]);
@@ -698,6 +720,34 @@ const journeys = {
     check((await page.textContent('main'))?.includes('株式会社わかば相談室'), 'the new user does not see its organization');
     await look(page, j, '05-signed-in');
   },
+  /** The office records a lapse (ACC-17): the form asks for confirmation, restating what will happen, before anything
+   *  changes; going back changes nothing. */
+  async lapse_asks_for_confirmation(page, j) {
+    await signIn(page, 'office@nintei.example');
+    await page.goto(`${BASE}/accreditations?only=active&sort=expires`);
+    await Promise.all([page.waitForURL(/\/accreditations\/MH-/), page.locator('main table tbody a').first().click()]);
+    const record = new URL(page.url()).pathname;
+    const before = await page.textContent('main dl .tag');
+    await height(page, 'staff accreditation page (generated)');
+    await page.locator('details.action', { has: page.locator('form[action$="/lapse"]') }).locator('summary').click();
+    await look(page, j, '01-lapse-form');
+    const form = 'form[action$="/lapse"]';
+    await page.selectOption(`${form} select`, { index: 1 });
+    await page.fill(`${form} textarea`, '事業所の閉鎖の届出による');
+    await Promise.all([page.waitForSelector('#confirm-what'), page.click(`${form} button[type=submit]`)]);
+    check((await page.textContent('#confirm-what'))?.length > 0, 'the confirmation does not restate the lapse');
+    await look(page, j, '02-confirm');
+    // Going back changes nothing.
+    await page.goto(`${BASE}${record}`);
+    check((await page.textContent('main dl .tag')) === before, 'the lapse was recorded without confirmation');
+    await page.locator('details.action', { has: page.locator(`${form}`) }).locator('summary').click();
+    await page.selectOption(`${form} select`, { index: 1 });
+    await page.fill(`${form} textarea`, '事業所の閉鎖の届出による');
+    await submitConfirmed(page, form, j, '03-confirm-again');
+    check((await page.textContent('main dl .tag')) !== before, 'the confirmed lapse changed nothing');
+    await look(page, j, '04-lapsed');
+  },
+
   /** The office's day through its lists at 300 organizations: each searched, filtered, sorted and paged. */
   async office_day_through_lists(page, j) {
     await signIn(page, 'office@nintei.example');
