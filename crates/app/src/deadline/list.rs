@@ -148,7 +148,7 @@ pub async fn list(
         rows.push((d, due, when, organization, assignee));
     }
     match filter.sort {
-        "due_desc" => rows.sort_by(|a, b| b.1.cmp(&a.1)),
+        "due_desc" => rows.sort_by_key(|r| std::cmp::Reverse(r.1)),
         "organization" => rows.sort_by(|a, b| a.3.cmp(&b.3).then(a.1.cmp(&b.1))),
         _ => rows.sort_by_key(|r| r.1),
     }
