@@ -2,10 +2,10 @@
 //! documents, the qualified-invoice registration number (ACC-22) and the art. 142 roll-forward. Kept in the
 //! database; saving checks every value and records only what changed, in one audited transaction.
 
+use chrono::NaiveDate;
 use nintei_docs::{DateStyle, DocOptions, Issuer};
 use nintei_domain::authz::{self, GlobalAction};
 use nintei_store::{StoreError, audit, settings};
-use chrono::NaiveDate;
 use serde_json::{Map, Value};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -106,9 +106,27 @@ impl DateStyleCache {
     }
 }
 
-/// Writes a date as the office writes dates in mail (the documents' style).
-pub async fn dates(state: &AppState) -> impl Fn(NaiveDate) -> String + use<> {
-    let style = date_style(state).await;
+/// Writes a date as the office writes dates in mail (the documents' style), for a step inside its transaction:
+/// the setting is read through `tx`, never a second connection (which a busy pool might not give).
+pub async fn dates(tx: &mut nintei_store::Tx, state: &AppState) -> impl Fn(NaiveDate) -> String + use<> {
+    let style = match state.date_style.fresh() {
+        Some(style) => style,
+        None => {
+            let style = settings::get_in(tx, SETTING_DATE_STYLE)
+                .await
+                .ok()
+                .flatten()
+                .and_then(|v| DateStyle::parse(v.trim()))
+                .unwrap_or_default();
+            state.date_style.put(style);
+            style
+        }
+    };
+    writer(style)
+}
+
+/// Writes dates in `style`.
+pub fn writer(style: DateStyle) -> impl Fn(NaiveDate) -> String {
     move |d| nintei_docs::format::date(d, style)
 }
 
@@ -118,10 +136,7 @@ pub async fn date_style(state: &AppState) -> DateStyle {
     if let Some(style) = state.date_style.fresh() {
         return style;
     }
-    doc_options(state)
-        .await
-        .map(|o| o.date_style)
-        .unwrap_or_default()
+    doc_options(state).await.map(|o| o.date_style).unwrap_or_default()
 }
 
 /// The settings as the screen shows and sends them.

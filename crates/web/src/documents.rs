@@ -581,18 +581,13 @@ async fn registration_certificate_pdf(
     let listed = registrations::listed_by_number(state.db.pool(), &reg.number)
         .await?
         .ok_or(AppError::NotFound)?;
-    let prefecture = Prefecture::from_code(&listed.prefecture)
-        .map(|p| p.name_ja().to_owned())
-        .unwrap_or_default();
     let cert = RegistrationCertificate {
         number: reg.number.clone(),
         organization_name: listed.organization_name,
         site_name: listed.site_name,
-        // The address names its prefecture already as a rule; the prefecture goes first only when it does not.
-        site_address: if listed.address.starts_with(&prefecture) {
-            listed.address.clone()
-        } else {
-            format!("{prefecture}{}", listed.address)
+        site_address: match Prefecture::from_code(&listed.prefecture) {
+            Ok(p) => p.full_address(&listed.address),
+            Err(_) => listed.address.clone(),
         },
         registered_on: reg.registered_on,
         expires_on: reg.expires_on,

@@ -8,6 +8,7 @@ pub mod changes;
 pub mod deregistration;
 pub mod files;
 pub mod hearing;
+pub mod hub;
 pub mod notices;
 pub mod training;
 pub mod validity;

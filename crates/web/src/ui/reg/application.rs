@@ -295,8 +295,8 @@ pub async fn apply_form(
             counselors: counselors_as_input(&returned.counselors),
             psychiatrists: psychiatrists_as_input(&returned.psychiatrists),
             disclosure: disclosure_as_input(&returned.disclosure),
-            eligibility: returned.eligibility.clone(),
-            documents: returned.documents.clone(),
+            eligibility: returned.eligibility,
+            documents: returned.documents,
             ..ApplicationInput::default()
         };
         let number = reg.map(|r| r.number).unwrap_or_default();

@@ -47,7 +47,8 @@ struct RegistrationPage {
     number: String,
     org_name: String,
     site_name: String,
-    prefecture: String,
+    /// The address as read, its prefecture said once.
+    full_address: String,
     address: String,
     status_key: &'static str,
     in_force: bool,
@@ -195,7 +196,7 @@ async fn registration_page(
         number: reg.number.clone(),
         org_name: listed.organization_name.clone(),
         site_name: listed.site_name.clone(),
-        prefecture: prefecture_name(&listed.prefecture),
+        full_address: full_address(&listed.prefecture, &listed.address),
         address: listed.address.clone(),
         status_key: status_key(reg.status),
         in_force: reg.status.is_in_force(),
@@ -510,7 +511,7 @@ pub async fn certificate(
         number: reg.number.clone(),
         org_name: listed.organization_name,
         site_name: listed.site_name,
-        address: format!("{}{}", prefecture_name(&listed.prefecture), listed.address),
+        address: full_address(&listed.prefecture, &listed.address),
         registered_on: reg.registered_on.to_string(),
         expires_on: reg.expires_on.to_string(),
     };
