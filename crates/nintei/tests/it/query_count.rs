@@ -67,10 +67,10 @@ async fn statements_of(counter: &Statements, b: &mut Browser<'_>, path: &str) ->
     std::mem::take(&mut *counter.seen.lock().unwrap())
 }
 
-/// The figure recorded in bench/RESULTS.md ("Session 9"): a committee case with a finding, seen by the office,
-/// needs this many statements, sign-in check included. It was 22 before the page's reads were merged.
+/// The figures recorded in bench/RESULTS.md ("Session 9"), session check included: a committee case with a
+/// finding and one invoice, seen by the office, needs 16 statements (21 before the page's reads were merged)…
 const COMMITTEE_CASE_PAGE: usize = 16;
-/// An accredited case seen by the office.
+/// … and an accredited case 13 (18 before).
 const ACCREDITED_CASE_PAGE: usize = 13;
 
 #[tokio::test]
