@@ -296,11 +296,11 @@ pub async fn index_new(tx: &mut Tx, kind: &str, docs: &[(String, String, Vec<&'s
     bump_generation(tx).await?;
     let mut doc_id = next_doc_id(tx).await?;
     let mut doc_rows = Vec::with_capacity(docs.len());
-    let mut term_rows = Vec::new();
+    let mut terms = Vec::new();
     for (key, text, facets) in docs {
         let text = normalize(text);
         for term in stored_terms(kind, &text, facets.iter().copied()) {
-            term_rows.push(vec![Value::from(term), Value::from(doc_id)]);
+            terms.push((term, doc_id));
         }
         doc_rows.push(vec![
             Value::from(doc_id),
@@ -313,5 +313,11 @@ pub async fn index_new(tx: &mut Tx, kind: &str, docs: &[(String, String, Vec<&'s
     }
     let columns = ["doc_id", "kind", "doc_key", "text", "facets"];
     insert_rows(tx, "search_docs", &columns, doc_rows).await?;
+    // In the primary key's order: the b-tree is then walked once from left to right instead of at random.
+    terms.sort_unstable();
+    let term_rows = terms
+        .into_iter()
+        .map(|(term, doc_id)| vec![Value::from(term), Value::from(doc_id)])
+        .collect();
     insert_rows(tx, "search_terms", &["term", "doc_id"], term_rows).await
 }
