@@ -6,9 +6,9 @@
 pub mod acc;
 pub mod acc_appeals;
 pub mod acc_hold;
-pub mod acc_load;
 pub mod acc_impartiality;
 pub mod acc_list;
+pub mod acc_load;
 pub mod acc_public;
 pub mod acc_records;
 pub mod acc_renewal;

@@ -490,7 +490,10 @@ async fn case_page(
         None
     };
     // The catalog of a version never changes: its sample mark comes from the per-process copy.
-    let catalog_sample = acc::catalog(state, &c.catalog_version).await.map_err(&err)?.sample;
+    let catalog_sample = acc::catalog(state, &c.catalog_version)
+        .await
+        .map_err(&err)?
+        .sample;
     let mut application = Vec::new();
     if let Some(contact) = c.application.get("contact") {
         for (field, key) in [
