@@ -9,7 +9,7 @@ use nintei_domain::reg::application::Documents;
 use nintei_domain::reg::criteria::criteria;
 use nintei_domain::reg::status::{ReviewDecision, Status};
 use nintei_domain::role::Role;
-use nintei_store::organizations::{self, Organization, Site};
+use nintei_store::organizations::{Organization, Site};
 use nintei_store::reg_cases::RegCase;
 use nintei_store::registrations::{self, Registration};
 use serde::Deserialize;
@@ -229,43 +229,7 @@ async fn apply_target(
     site_id: &str,
     renewal_of: &str,
 ) -> Result<(Organization, Site, Option<Registration>), AppError> {
-    let reg = if renewal_of.is_empty() {
-        None
-    } else {
-        Some(reg::visible_registration(state, &s.caller, renewal_of).await?)
-    };
-    let site_id = reg.as_ref().map_or(site_id, |r| r.site_id.as_str());
-    let org_id = match &reg {
-        Some(r) => r.organization_id.clone(),
-        None => match (&s.caller.user.organization_id, s.caller.user.role) {
-            (Some(o), Role::Organization) => o.clone(),
-            // The office files for any organization: find the room's.
-            _ => site_organization(state, site_id).await?,
-        },
-    };
-    AppError::check(authz::case(&s.caller.actor(), CaseAction::Apply, &org_id))?;
-    let org = organizations::by_id(state.db.pool(), &org_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let site = organizations::sites(state.db.pool(), &org_id)
-        .await?
-        .into_iter()
-        .find(|x| x.id == site_id)
-        .ok_or(AppError::NotFound)?;
-    Ok((org, site, reg))
-}
-
-async fn site_organization(state: &AppState, site_id: &str) -> Result<String, AppError> {
-    for o in organizations::list(state.db.pool(), 10_000).await? {
-        if organizations::sites(state.db.pool(), &o.id)
-            .await?
-            .iter()
-            .any(|x| x.id == site_id)
-        {
-            return Ok(o.id);
-        }
-    }
-    Err(AppError::NotFound)
+    reg::apply_target(state, &s.caller, site_id, renewal_of).await
 }
 
 pub async fn apply_form(
