@@ -348,7 +348,7 @@ async fn case_page(
                 .into_iter()
                 .map(|i| InvoiceRow {
                     pdf: if reads_documents {
-                        crate::documents::invoice_href(id, &i.id)
+                        nintei_app::documents::invoice_href(id, &i.id)
                     } else {
                         String::new()
                     },
@@ -627,7 +627,7 @@ async fn case_page(
         errors,
         conflict,
         notice,
-        documents: crate::documents::available(caller, &loaded)
+        documents: nintei_app::documents::available(caller, &loaded)
             .into_iter()
             .map(|(key, href)| (tr(lang, key), href))
             .collect(),

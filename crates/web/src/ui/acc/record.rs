@@ -464,7 +464,7 @@ async fn record_page(
         .into_iter()
         .map(|c| CertificateRow {
             pdf: if reads_documents {
-                crate::documents::accreditation_certificate_href(&record.number, &c.id)
+                nintei_app::documents::accreditation_certificate_href(&record.number, &c.id)
             } else {
                 String::new()
             },
@@ -596,7 +596,7 @@ async fn record_page(
             .map(|c| (c.as_str().to_owned(), format!("{} {}", c.as_str(), c.name_ja())))
             .collect(),
         revocation_notice: if revoked && reads_documents {
-            crate::documents::revocation_notice_href(&record.number)
+            nintei_app::documents::revocation_notice_href(&record.number)
         } else {
             String::new()
         },

@@ -8,7 +8,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use nintei_domain::authz::reg::{self as authz, RegistrationAction};
 use nintei_domain::org::Prefecture;
-use nintei_domain::reg::changes::kind_label_ja;
 use nintei_domain::role::Role;
 use nintei_store::reg_cases::{self};
 use nintei_store::reg_investigations as inv;
@@ -132,12 +131,7 @@ async fn registration_page(
             id: n.id,
             notified_on: n.notified_on.to_string(),
             changed_on: n.changed_on.to_string(),
-            kinds: n
-                .kinds
-                .iter()
-                .map(|k| kind_label_ja(k))
-                .collect::<Vec<_>>()
-                .join("、"),
+            kinds: kinds_label(&n.kinds),
             status_key: match n.status.as_str() {
                 "notified" => "reg.change.notified",
                 "scheduled" => "reg.change.scheduled",

@@ -63,6 +63,15 @@ fn checked(pairs: &Pairs, name: &str) -> bool {
     matches!(value(pairs, name), "on" | "yes" | "true" | "1")
 }
 
+/// The kinds of a change notice as read (REG-6).
+fn kinds_label(kinds: &[String]) -> String {
+    kinds
+        .iter()
+        .map(|k| kind_label_ja(k))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
 /// The room's address with its prefecture said once.
 fn full_address(code: &str, address: &str) -> String {
     Prefecture::from_code(code).map_or_else(|_| address.to_owned(), |p| p.full_address(address))
@@ -569,12 +578,7 @@ pub async fn hub(
             id: n.id.clone(),
             number: n.number.clone(),
             notified_on: n.notified_on.to_string(),
-            kinds: n
-                .kinds
-                .iter()
-                .map(|k| kind_label_ja(k))
-                .collect::<Vec<_>>()
-                .join("、"),
+            kinds: kinds_label(&n.kinds),
             findings: n.findings,
         })
         .collect();
