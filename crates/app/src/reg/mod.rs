@@ -10,6 +10,7 @@ pub mod files;
 pub mod hearing;
 pub mod hub;
 pub mod notices;
+pub mod registration;
 pub mod training;
 pub mod validity;
 
