@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 #[allow(unused_imports)]
 use super::*;
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct ReportInput {
     #[serde(default)]
     pub issued_on: String,
@@ -93,7 +93,7 @@ pub async fn issue_report(
     finish(tx, state, caller, "acc_case.report", id, changes).await
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct ResponseInput {
     #[serde(default)]
     pub submitted_on: String,
