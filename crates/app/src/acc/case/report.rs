@@ -163,7 +163,7 @@ pub async fn respond(
 
 /// One standard rated 3 or 4 as the site-visit report states it (ACC-10): what the organization answers with its
 /// opinion and action plan, and what the committee weighs.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct ReportFinding {
     pub code: String,
     pub section: String,
