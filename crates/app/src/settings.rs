@@ -2,10 +2,10 @@
 //! documents, the qualified-invoice registration number (ACC-22) and the art. 142 roll-forward. Kept in the
 //! database; saving checks every value and records only what changed, in one audited transaction.
 
+use chrono::NaiveDate;
 use nintei_docs::{DateStyle, DocOptions, Issuer};
 use nintei_domain::authz::{self, GlobalAction};
 use nintei_store::{StoreError, audit, settings};
-use chrono::NaiveDate;
 use serde_json::{Map, Value};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -118,10 +118,7 @@ pub async fn date_style(state: &AppState) -> DateStyle {
     if let Some(style) = state.date_style.fresh() {
         return style;
     }
-    doc_options(state)
-        .await
-        .map(|o| o.date_style)
-        .unwrap_or_default()
+    doc_options(state).await.map(|o| o.date_style).unwrap_or_default()
 }
 
 /// The settings as the screen shows and sends them.

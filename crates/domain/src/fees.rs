@@ -10,7 +10,20 @@ use serde::{Deserialize, Serialize};
 /// Unsigned (`u64`): every amount here — revenue, fees, tax — is non-negative, and the seed has no refunds
 /// (ACC-3: paid fees are not refunded), so a negative amount can only be a bug. `u64` holds ~1.8 × 10¹⁹ yen, far
 /// beyond any revenue. Serialized as a bare integer, as the API's `*_yen` fields are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(transparent)]
 pub struct Yen(u64);
 

@@ -12,8 +12,8 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
 use crate::cols::{date, iso, json, opt_date, to_json};
-use crate::{Result, StoreError, Tx, new_id};
 use crate::listing::{Filter, contains, fetch_page};
+use crate::{Result, StoreError, Tx, new_id};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Registration {
@@ -379,7 +379,8 @@ where
         "newest" => "r.registered_on DESC, r.number",
         _ => "r.number",
     };
-    let from = "registrations r JOIN organizations o ON o.id = r.organization_id JOIN sites s ON s.id = r.site_id";
+    let from =
+        "registrations r JOIN organizations o ON o.id = r.organization_id JOIN sites s ON s.id = r.site_id";
     let cond = "($1 = '' OR r.organization_id = $1) AND ($2 = '' OR LOWER(r.number) LIKE $3 ESCAPE '\\' \
                 OR LOWER(o.name) LIKE $3 ESCAPE '\\' OR LOWER(s.name) LIKE $3 ESCAPE '\\') \
                 AND ($4 = '' OR r.status = $4)";

@@ -74,7 +74,12 @@ pub struct Listed {
 /// The list for `caller` on `today`: `filter.only` is `overdue`, `week`, `later` or `mine` (staff: assigned to
 /// the caller); `filter.sort` is `due` (default), `due_desc` or `organization`; `filter.q` matches the title and
 /// the organization's name.
-pub async fn list(state: &AppState, caller: &Caller, today: NaiveDate, filter: &Filter<'_>) -> AppResult<Listed> {
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    today: NaiveDate,
+    filter: &Filter<'_>,
+) -> AppResult<Listed> {
     let actor = caller.actor();
     let until = today
         .checked_add_days(chrono::Days::new(AHEAD_DAYS))

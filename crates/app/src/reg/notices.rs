@@ -24,7 +24,6 @@ use crate::state::AppState;
 const SUBJECT_REGISTRATION: &str = "registration";
 const SUBJECT_INVESTIGATION: &str = "reg_investigation";
 
-
 /// REG-4: the renewal deadline of a registration (new or renewed), due on its last day of validity.
 pub async fn set_renewal_deadline(tx: &mut Tx, reg: &Registration, now: i64) -> AppResult<()> {
     let title = regd::renewal_title(&reg.number);

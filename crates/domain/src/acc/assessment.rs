@@ -10,7 +10,9 @@ use super::standards::{Kind, Standard};
 
 /// A surveyor's rating of one standard (seed 003 第5章5(1)): 1 full, 2 substantial, 3 partial, 4 insufficient.
 /// Only [`Rating::new`] makes one, so a `Rating` is always 1..=4.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(try_from = "i64", into = "u8")]
 pub struct Rating(u8);
 

@@ -9,7 +9,9 @@ use super::dates::{appeal_due, hold_documents_due, result_notice_due, review_rep
 use crate::calendar::OfficeCalendar;
 
 /// What a deadline is for; the API strings are serde's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DeadlineKind {
     /// ACC-5/6: the self-study material, on the date the review plan sets.

@@ -11,7 +11,9 @@ use super::holidays::is_national_holiday;
 const SEARCH_LIMIT_DAYS: u32 = 366 * 10;
 
 /// A day of the year, independent of the year.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 pub struct MonthDay {
     pub month: u32,
     pub day: u32,

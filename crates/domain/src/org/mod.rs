@@ -193,7 +193,9 @@ impl fmt::Display for CorporateNumber {
 
 /// A prefecture (都道府県), identified by its JIS X 0401 code `01`..`47`; the public directory is searched by it
 /// (REG-8). Serialized as the two-digit code string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(try_from = "String", into = "&'static str")]
 #[repr(u8)]
 pub enum Prefecture {

@@ -134,7 +134,9 @@ impl fmt::Display for OhQualification {
 }
 
 /// A way of consulting, REG-3 1(3)イ(エ) (API `methods`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     FaceToFace,

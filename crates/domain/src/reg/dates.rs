@@ -73,7 +73,9 @@ pub enum NumberError {
 
 /// 登録番号 `REG-YYYY-NNNN`: the calendar year of the first registration and a sequence 1..=9999 restarting each
 /// year. Serialized as the string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct RegistrationNumber {
     year: u16,

@@ -112,20 +112,44 @@ async fn the_deadline_list_pages_searches_and_filters_at_real_size() {
     for i in 0..57u32 {
         let due = d("2026-11-17") + chrono::Days::new(u64::from(i / 2));
         let title = format!("資料提出{i:02}");
-        set(&app, "documents_due", &format!("case-{i}"), &a, None, &title, &due.to_string()).await;
+        set(
+            &app,
+            "documents_due",
+            &format!("case-{i}"),
+            &a,
+            None,
+            &title,
+            &due.to_string(),
+        )
+        .await;
     }
-    set(&app, "documents_due", "case-b", &b, None, "結果通知（かえで）", "2026-11-30").await;
+    set(
+        &app,
+        "documents_due",
+        "case-b",
+        &b,
+        None,
+        "結果通知（かえで）",
+        "2026-11-30",
+    )
+    .await;
     let mut staff = Browser::new(&app);
     staff.sign_in(&email, PASSWORD).await;
     let html = staff.get("/deadlines").await.text();
     assert!(html.contains("該当 58（1–50）"), "{html}");
-    assert_eq!(html.matches("<tr>").count() - html.matches("<thead><tr>").count(), 50);
+    assert_eq!(
+        html.matches("<tr>").count() - html.matches("<thead><tr>").count(),
+        50
+    );
     assert!(html.contains("href=\"/deadlines?page=2\""), "{html}");
     let html = staff.get("/deadlines?page=2").await.text();
     assert!(html.contains("該当 58（51–58）") && html.contains("rel=\"prev\""));
     // Search by the organization's name; only the overdue ones; the latest first.
     let html = staff.get("/deadlines?q=%E3%81%8B%E3%81%88%E3%81%A7").await.text();
-    assert!(html.contains("該当 1") && html.contains("結果通知（かえで）"), "{html}");
+    assert!(
+        html.contains("該当 1") && html.contains("結果通知（かえで）"),
+        "{html}"
+    );
     let html = staff.get("/deadlines?only=overdue").await.text();
     assert!(html.contains("該当 6") && !html.contains("7日以内"), "{html}");
     let html = staff.get("/deadlines?sort=due_desc").await.text();

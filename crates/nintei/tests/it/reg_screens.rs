@@ -211,7 +211,9 @@ async fn organization_applies_on_screen_sees_findings_and_the_office_reviews() {
     let page = org.get(&case_path).await.text();
     let top = page.find("id=\"findings\"").expect("the findings at the top");
     assert!(top < page.find("id=\"h-basic\"").unwrap() && page[top..].contains("【3-3】"));
-    let at = page.find("id=\"resubmit\" href=\"").expect("the correct-and-resubmit action");
+    let at = page
+        .find("id=\"resubmit\" href=\"")
+        .expect("the correct-and-resubmit action");
     let href = page[at + 19..].split('"').next().unwrap().replace("&amp;", "&");
     let form = org.get(&href).await;
     form.assert_status(200);

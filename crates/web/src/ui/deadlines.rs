@@ -99,7 +99,15 @@ async fn build_page(
         (When::ThisWeek, "deadline.this_week"),
         (When::Later, "deadline.later"),
     ]
-    .map(|(when, heading_key)| (when, Section { heading_key, rows: Vec::new() }));
+    .map(|(when, heading_key)| {
+        (
+            when,
+            Section {
+                heading_key,
+                rows: Vec::new(),
+            },
+        )
+    });
     let shown = listed.rows.len();
     for r in listed.rows {
         let row = Row {
@@ -151,7 +159,10 @@ async fn build_page(
         sections: sections
             .into_iter()
             .map(|(_, sec)| sec)
-            .filter(|sec| !sec.rows.is_empty() || (query.only.trim().is_empty() && query.text().is_empty() && query.page() == 1))
+            .filter(|sec| {
+                !sec.rows.is_empty()
+                    || (query.only.trim().is_empty() && query.text().is_empty() && query.page() == 1)
+            })
             .collect(),
         feed: FeedView {
             url: feed_url.unwrap_or_default(),

@@ -12,7 +12,6 @@ use crate::error::AppResult;
 use crate::outbox::notify_contact;
 use crate::state::AppState;
 
-
 fn yen(n: i64) -> String {
     nintei_docs::format::en(u64::try_from(n).unwrap_or(0))
 }

@@ -519,7 +519,11 @@ pub async fn hub(
     if registrar || own.is_some() {
         // The registrar's table holds the applications waiting for a decision (decided ones are on their
         // registration, or found by the staff search); an organization sees all of its own.
-        let waiting = if own.is_some() { None } else { Some(Status::Submitted) };
+        let waiting = if own.is_some() {
+            None
+        } else {
+            Some(Status::Submitted)
+        };
         let list = reg_cases::list(pool, own.as_deref(), waiting, 300)
             .await
             .map_err(|e| err(e.into()))?;

@@ -1,0 +1,5 @@
+//! ACC operations.
+
+use crate::openapi::schema::Io;
+
+pub const CASE: &[Io] = &[];

@@ -1,0 +1,5 @@
+//! REG operations.
+
+use crate::openapi::schema::Io;
+
+pub const ALL: &[Io] = &[];
