@@ -103,3 +103,14 @@ pub fn query_parameters(schema: &Value) -> Vec<Value> {
         })
         .unwrap_or_default()
 }
+
+/// A routed operation with a JSON body, or none, and its answer.
+pub const fn io(method: &'static str, path: &'static str, body: Option<SchemaFn>, answer: Answer) -> Io {
+    Io {
+        method,
+        path,
+        body,
+        query: None,
+        answer,
+    }
+}

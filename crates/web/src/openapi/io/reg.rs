@@ -1,5 +1,146 @@
-//! REG operations.
+//! REG operations (REG-1 … REG-9): request bodies from the use-case input structs.
 
-use crate::openapi::schema::Io;
+use nintei_app::reg;
 
-pub const ALL: &[Io] = &[];
+use crate::api::answers::Created;
+use crate::openapi::schema::{Answer, Io, io, typed};
+
+const CREATED: Answer = Answer::Json(201, typed::<Created>);
+/// The case, the registration, the change … as the view of the step's record (200); not yet a type.
+const VIEW: Answer = Answer::Untyped(200);
+const NEW_VIEW: Answer = Answer::Untyped(201);
+
+pub const ALL: &[Io] = &[
+    io(
+        "post",
+        "/api/v1/registration/cases",
+        Some(typed::<reg::ApplicationInput>),
+        NEW_VIEW,
+    ),
+    io(
+        "post",
+        "/api/v1/registration/cases/{id}/review",
+        Some(typed::<reg::ReviewInput>),
+        VIEW,
+    ),
+    io(
+        "get",
+        "/api/v1/registration/cases/{id}/files/{file_id}",
+        None,
+        Answer::File,
+    ),
+    io(
+        "post",
+        "/api/v1/registrations/{number}/renewal",
+        Some(typed::<reg::ApplicationInput>),
+        NEW_VIEW,
+    ),
+    io(
+        "post",
+        "/api/v1/registrations/{number}/changes",
+        Some(typed::<reg::ChangeInput>),
+        NEW_VIEW,
+    ),
+    io(
+        "post",
+        "/api/v1/registrations/{number}/abolition",
+        Some(typed::<reg::AbolitionInput>),
+        VIEW,
+    ),
+    io(
+        "post",
+        "/api/v1/registration/changes/{id}/acknowledgement",
+        Some(typed::<reg::AcknowledgeInput>),
+        VIEW,
+    ),
+    io(
+        "post",
+        "/api/v1/registration/changes/{id}/refusal",
+        Some(typed::<reg::RefusalInput>),
+        VIEW,
+    ),
+    io(
+        "post",
+        "/api/v1/public/reports",
+        Some(typed::<reg::ReportInput>),
+        Answer::Untyped(202),
+    ),
+    io(
+        "post",
+        "/api/v1/registration/investigations",
+        Some(typed::<reg::OpenInvestigationInput>),
+        NEW_VIEW,
+    ),
+    io(
+        "post",
+        "/api/v1/registration/investigations/{id}/document-requests",
+        Some(typed::<reg::DocumentRequestInput>),
+        CREATED,
+    ),
+    io(
+        "post",
+        "/api/v1/registration/investigations/{id}/document-requests/{rid}/receipt",
+        Some(typed::<reg::ReceiptInput>),
+        VIEW,
+    ),
+    io(
+        "get",
+        "/api/v1/registration/investigations/{id}/files/{file_id}",
+        None,
+        Answer::File,
+    ),
+    io(
+        "post",
+        "/api/v1/registration/investigations/{id}/hearing-notice",
+        Some(typed::<reg::HearingNoticeInput>),
+        CREATED,
+    ),
+    io(
+        "post",
+        "/api/v1/registration/investigations/{id}/records",
+        Some(typed::<reg::RecordInput>),
+        CREATED,
+    ),
+    io(
+        "post",
+        "/api/v1/registration/investigations/{id}/referral",
+        Some(typed::<reg::StepInput>),
+        VIEW,
+    ),
+    io(
+        "post",
+        "/api/v1/registration/investigations/{id}/closure",
+        Some(typed::<reg::StepInput>),
+        VIEW,
+    ),
+    io(
+        "post",
+        "/api/v1/registration/investigations/{id}/decision",
+        Some(typed::<reg::StepInput>),
+        VIEW,
+    ),
+    io(
+        "post",
+        "/api/v1/registration/investigations/{id}/votes",
+        Some(typed::<reg::VoteInput>),
+        NEW_VIEW,
+    ),
+    io(
+        "post",
+        "/api/v1/registration/trainings",
+        Some(typed::<reg::TrainingInput>),
+        CREATED,
+    ),
+    io(
+        "post",
+        "/api/v1/registration/trainings/{id}/enrolments",
+        Some(typed::<reg::EnrolmentInput>),
+        NEW_VIEW,
+    ),
+    io(
+        "post",
+        "/api/v1/registration/trainings/{id}/attendance",
+        Some(typed::<reg::AttendanceInput>),
+        NEW_VIEW,
+    ),
+];
