@@ -63,6 +63,12 @@ async function submitConfirmed(page, form, j, name) {
   await Promise.all([page.waitForURL(/done=/), page.click('#confirm-submit')]);
 }
 
+/** Page heights of the main screens, printed at the end (how long a page a person scrolls). */
+const heights = [];
+async function height(page, label) {
+  heights.push(`${label} ${await page.evaluate(() => document.documentElement.scrollHeight)}px`);
+}
+
 /** Opens every folded part of a form by its heading, as a person would. */
 async function openParts(page) {
   for (const part of await page.locator('details.part').all()) {
@@ -384,6 +390,7 @@ const journeys = {
     await signIn(page, 'surveyor@nintei.example');
     await page.goto(`${BASE}${shared.accCase}/ratings`);
     // One sheet per section (the first with standards left to rate), the section's narrative beside it.
+    await height(page, 'rating sheet');
     await look(page, j, '01-ratings', { fullPage: false });
     const url = page.url();
     // A standard saved in place (htmx): no reload, the standard says it was saved and the count moves.
@@ -405,9 +412,12 @@ const journeys = {
     const standards = await page.locator('form[action$="/ratings"] input[name=standard]').evaluateAll((l) => l.map((e) => e.value));
     check(standards.length > 10, `only ${standards.length} standards in scope`);
     const csrf = await page.locator('form[action$="/ratings"] input[name=csrf]').first().inputValue();
+    // One standard rated 3 (partly met): the organization answers the report on it (ACC-10).
+    shared.ratedThree = standards[1];
     for (const code of standards.slice(1)) {
+      const three = code === shared.ratedThree;
       const r = await page.request.post(`${BASE}${shared.accCase}/ratings`, {
-        form: { csrf, standard: code, rating: '1', comment: '確認しました' },
+        form: { csrf, standard: code, rating: three ? '3' : '1', comment: three ? '手順書の改訂が必要です' : '確認しました' },
         headers: { origin: BASE },
         maxRedirects: 0,
       });
@@ -417,8 +427,27 @@ const journeys = {
     await look(page, j, '02-all-rated');
     await page.fill('#rp-date', '2026-10-20');
     await Promise.all([page.waitForURL(/done=/), page.click('form[action$="/report"] button[type=submit]')]);
-    check((await page.getAttribute('#case-status', 'data-status')) === 'committee', 'not at the committee');
+    check((await page.getAttribute('#case-status', 'data-status')) === 'report_issued', 'the report does not wait for the answer');
     await look(page, j, '03-report-issued');
+  },
+
+  /** The organization reads the report — each standard rated 3 or 4 with the surveyors' comment — and answers it with
+   *  its opinion and action plan (ACC-10); the case goes to the committee. */
+  async organization_answers_the_report(page, j, shared) {
+    check(shared.ratedThree, 'no standard rated 3');
+    await signIn(page, 'org@hamanasu.example');
+    await page.goto(`${BASE}${shared.accCase}`);
+    const main = (await page.textContent('main')) ?? '';
+    check(main.includes('実地調査報告書：3・4と評価された基準'), 'the organization does not see the report');
+    check(main.includes(shared.ratedThree) && main.includes('手順書の改訂が必要です'), 'the rated standard and its comment are not shown');
+    await height(page, 'case page with the report (organization)');
+    await look(page, j, '01-report');
+    await page.fill('#rs-opinion', '指摘のとおり手順書を改訂します。');
+    await page.fill('#rs-plan', '2026年12月までに手順書を改訂し、職員研修で周知する。');
+    await page.fill('#rs-date', '2026-10-25');
+    await Promise.all([page.waitForURL(/done=/), page.click('form[action$="/response"] button[type=submit]')]);
+    check((await page.getAttribute('#case-status', 'data-status')) === 'committee', 'not at the committee after the answer');
+    await look(page, j, '02-answered');
   },
 
   /** A committee member votes to defer; the office records the deferral (ACC-11) with its grace period and schedules the
@@ -451,8 +480,8 @@ const journeys = {
     await page.context().clearCookies();
     // The surveyor confirms the improvement on the visit: the first standard re-rated.
     await signIn(page, 'surveyor@nintei.example');
-    await page.goto(`${BASE}${shared.accCase}/ratings`);
-    const first = page.locator('form[action$="/ratings"]').first();
+    await page.goto(`${BASE}${shared.accCase}/ratings?section=all`);
+    const first = page.locator('form[action$="/ratings"]', { has: page.locator(`input[name=standard][value="${shared.ratedThree}"]`) });
     await first.locator('input[name=rating][value="1"]').check();
     await first.locator('textarea[name=comment]').fill('追加の実地調査で改善を確認しました');
     await Promise.all([page.waitForLoadState('load'), first.locator('button[type=submit]').click()]);
@@ -482,6 +511,11 @@ const journeys = {
     shared.accNumber = (await page.textContent('#accreditation-number'))?.trim();
     check(/^MH-2026-\d{4,}$/.test(shared.accNumber ?? ''), `accreditation number: ${shared.accNumber}`);
     await look(page, j, '06-accredited-by-the-head');
+    await height(page, 'staff case page (accredited)');
+    await page.context().clearCookies();
+    await signIn(page, 'office@nintei.example');
+    await page.goto(`${BASE}/accreditations/${shared.accNumber}`);
+    await height(page, 'staff accreditation page');
   },
 
   /** The public finds the organization in the directory and verifies its certificate (ACC-23), no sign-in. */
@@ -507,7 +541,8 @@ const journeys = {
     await Promise.all([page.waitForURL(new RegExp(`/verify/${shared.accNumber}$`)), verify.click()]);
     const body = await page.textContent('main');
     check(body?.includes('NPO法人はまなすこころの相談室'), 'the certificate page does not name the organization');
-    check(body?.includes('2029'), 'the certificate page does not show the expiry');
+    // Dates read as the office writes them (和暦 by default), the ISO date kept for machines.
+    check((await page.locator('main time[datetime^="2029-"]').count()) > 0 && body?.includes('令和11年'), 'the certificate page does not show the expiry');
     await look(page, j, '03-verified');
     await page.goto(`${BASE}/verify/MH-1999-9999`);
     check((await page.textContent('main'))?.length > 0, 'no answer for an unknown number');
@@ -537,6 +572,7 @@ const journeys = {
     // An institution files online with today's date (REG-4: no back-dating); today in Japan.
     const today = new Date(Date.now() + 9 * 3600e3).toISOString().slice(0, 10);
     await page.fill('#applied_on', today);
+    await height(page, 'REG application form (folded)');
     // The form reads a part at a time: each part opens under its heading.
     const parts = await page.locator('details.part').count();
     check(parts === 5, `the application is not in parts (${parts})`);
@@ -684,13 +720,38 @@ const journeys = {
     check((await page.textContent('main'))?.includes('株式会社わかば相談室'), 'the new user does not see its organization');
     await look(page, j, '05-signed-in');
   },
+  /** The office records a lapse (ACC-17): the form asks for confirmation, restating what will happen, before anything
+   *  changes; going back changes nothing. */
+  async lapse_asks_for_confirmation(page, j) {
+    await signIn(page, 'office@nintei.example');
+    await page.goto(`${BASE}/accreditations?only=active&sort=expires`);
+    await Promise.all([page.waitForURL(/\/accreditations\/MH-/), page.locator('main table tbody a').first().click()]);
+    const record = new URL(page.url()).pathname;
+    const before = await page.textContent('main dl .tag');
+    await height(page, 'staff accreditation page (generated)');
+    await page.locator('details.action', { has: page.locator('form[action$="/lapse"]') }).locator('summary').click();
+    await look(page, j, '01-lapse-form');
+    const form = 'form[action$="/lapse"]';
+    await page.selectOption(`${form} select`, { index: 1 });
+    await page.fill(`${form} textarea`, '事業所の閉鎖の届出による');
+    await Promise.all([page.waitForSelector('#confirm-what'), page.click(`${form} button[type=submit]`)]);
+    check((await page.textContent('#confirm-what'))?.length > 0, 'the confirmation does not restate the lapse');
+    await look(page, j, '02-confirm');
+    // Going back changes nothing.
+    await page.goto(`${BASE}${record}`);
+    check((await page.textContent('main dl .tag')) === before, 'the lapse was recorded without confirmation');
+    await page.locator('details.action', { has: page.locator(`${form}`) }).locator('summary').click();
+    await page.selectOption(`${form} select`, { index: 1 });
+    await page.fill(`${form} textarea`, '事業所の閉鎖の届出による');
+    await submitConfirmed(page, form, j, '03-confirm-again');
+    check((await page.textContent('main dl .tag')) !== before, 'the confirmed lapse changed nothing');
+    await look(page, j, '04-lapsed');
+  },
+
   /** The office's day through its lists at 300 organizations: each searched, filtered, sorted and paged. */
   async office_day_through_lists(page, j) {
     await signIn(page, 'office@nintei.example');
-    const heights = [];
-    const measure = async (label) => {
-      heights.push(`${label} ${await page.evaluate(() => document.documentElement.scrollHeight)}px`);
-    };
+    const measure = (label) => height(page, label);
     const count = async () => Number((await page.textContent('#list-count'))?.match(/\d+/)?.[0] ?? -1);
     const apply = async () => {
       await Promise.all([page.waitForLoadState('load'), page.click('form.list-controls button[type=submit]')]);
@@ -738,12 +799,11 @@ const journeys = {
     await measure('deadlines');
     await page.selectOption('#l-only', 'overdue');
     await apply();
-    check(!(await page.textContent('main'))?.includes('7日以内'), 'the overdue filter shows this week');
+    check(!(await page.textContent('main'))?.includes('7日以内（'), 'the overdue filter shows this week');
     await look(page, j, '06-deadlines-overdue');
     await page.goto(`${BASE}/mail`);
     await measure('mail');
     await look(page, j, '07-mail');
-    console.log(`     page heights: ${heights.join('; ')}`);
   },
 };
 
@@ -793,6 +853,7 @@ try {
   await browser.close();
 }
 
+console.log(`page heights: ${heights.join('; ')}`);
 for (const r of results) {
   console.log(`${r.ok ? 'PASS' : 'FAIL'} ${r.name} (${Math.round(r.ms)} ms)${r.ok ? '' : `\n     ${r.error}`}`);
 }

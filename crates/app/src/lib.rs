@@ -15,6 +15,7 @@ pub mod deadline;
 pub mod demo;
 pub mod demo_scale;
 pub mod directory;
+pub mod documents;
 pub mod error;
 pub mod hashing;
 pub mod input;

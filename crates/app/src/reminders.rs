@@ -54,7 +54,7 @@ pub async fn run(state: &AppState) -> anyhow::Result<usize> {
     let today = state.clock.today();
     let plan = ReminderPlan::default();
     let mut sent = 0;
-    let jp = crate::settings::dates(state).await;
+    let jp = crate::settings::writer(crate::settings::date_style(state).await);
     for d in deadlines::all_open(state.db.pool()).await? {
         let Ok(due) = d.due_on.parse::<chrono::NaiveDate>() else {
             continue;

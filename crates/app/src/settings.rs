@@ -106,9 +106,27 @@ impl DateStyleCache {
     }
 }
 
-/// Writes a date as the office writes dates in mail (the documents' style).
-pub async fn dates(state: &AppState) -> impl Fn(NaiveDate) -> String + use<> {
-    let style = date_style(state).await;
+/// Writes a date as the office writes dates in mail (the documents' style), for a step inside its transaction:
+/// the setting is read through `tx`, never a second connection (which a busy pool might not give).
+pub async fn dates(tx: &mut nintei_store::Tx, state: &AppState) -> impl Fn(NaiveDate) -> String + use<> {
+    let style = match state.date_style.fresh() {
+        Some(style) => style,
+        None => {
+            let style = settings::get_in(tx, SETTING_DATE_STYLE)
+                .await
+                .ok()
+                .flatten()
+                .and_then(|v| DateStyle::parse(v.trim()))
+                .unwrap_or_default();
+            state.date_style.put(style);
+            style
+        }
+    };
+    writer(style)
+}
+
+/// Writes dates in `style`.
+pub fn writer(style: DateStyle) -> impl Fn(NaiveDate) -> String {
     move |d| nintei_docs::format::date(d, style)
 }
 

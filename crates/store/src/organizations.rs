@@ -156,17 +156,26 @@ pub async fn sites<'c, E: Executor<'c, Database = Any>>(ex: E, organization_id: 
     .bind(organization_id.to_owned())
     .fetch_all(ex)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Site {
-                id: r.try_get("id")?,
-                organization_id: r.try_get("organization_id")?,
-                name: r.try_get("name")?,
-                prefecture: r.try_get("prefecture")?,
-                address: r.try_get("address")?,
-            })
-        })
-        .collect()
+    rows.iter().map(site_from).collect()
+}
+
+fn site_from(r: &AnyRow) -> Result<Site> {
+    Ok(Site {
+        id: r.try_get("id")?,
+        organization_id: r.try_get("organization_id")?,
+        name: r.try_get("name")?,
+        prefecture: r.try_get("prefecture")?,
+        address: r.try_get("address")?,
+    })
+}
+
+/// One counseling room by its id.
+pub async fn site_by_id<'c, E: Executor<'c, Database = Any>>(ex: E, id: &str) -> Result<Option<Site>> {
+    let row = sqlx::query("SELECT id, organization_id, name, prefecture, address FROM sites WHERE id = $1")
+        .bind(id.to_owned())
+        .fetch_optional(ex)
+        .await?;
+    row.as_ref().map(site_from).transpose()
 }
 
 /// REG-6: a notified change of the organization's name, representative, contact, legal form or address, if still at

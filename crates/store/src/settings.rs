@@ -15,6 +15,18 @@ pub async fn get(db: &Db, key: &str) -> Result<Option<String>> {
     })
 }
 
+/// A setting's value read inside a transaction (so a step that writes never waits for a second connection).
+pub async fn get_in(tx: &mut Tx, key: &str) -> Result<Option<String>> {
+    let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
+        .bind(key.to_owned())
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(match row {
+        Some(r) => Some(r.try_get("value")?),
+        None => None,
+    })
+}
+
 pub async fn set(tx: &mut Tx, key: &str, value: &str) -> Result<()> {
     sqlx::query(
         "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -21,9 +21,9 @@ const AHEAD_DAYS: u64 = 30;
 /// When a deadline falls due, as the list groups them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum When {
-    Overdue,
-    ThisWeek,
-    Later,
+    Overdue = 0,
+    ThisWeek = 1,
+    Later = 2,
 }
 
 impl When {
@@ -69,6 +69,8 @@ pub struct Row {
 pub struct Listed {
     pub rows: Vec<Row>,
     pub total: i64,
+    /// How many of the whole list (not only this page) are overdue, due this week and due later.
+    pub counts: [i64; 3],
 }
 
 /// The list for `caller` on `today`: `filter.only` is `overdue`, `week`, `later` or `mine` (staff: assigned to
@@ -146,11 +148,15 @@ pub async fn list(
         rows.push((d, due, when, organization, assignee));
     }
     match filter.sort {
-        "due_desc" => rows.sort_by(|a, b| b.1.cmp(&a.1)),
+        "due_desc" => rows.sort_by_key(|r| std::cmp::Reverse(r.1)),
         "organization" => rows.sort_by(|a, b| a.3.cmp(&b.3).then(a.1.cmp(&b.1))),
         _ => rows.sort_by_key(|r| r.1),
     }
     let total = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+    let mut counts = [0; 3];
+    for r in &rows {
+        counts[r.2 as usize] += 1;
+    }
     let skip = usize::try_from(filter.offset.max(0)).unwrap_or(usize::MAX);
     let take = usize::try_from(filter.limit.max(0)).unwrap_or(0);
     let mut hrefs = HashMap::new();
@@ -169,5 +175,9 @@ pub async fn list(
             href,
         });
     }
-    Ok(Listed { rows: out, total })
+    Ok(Listed {
+        rows: out,
+        total,
+        counts,
+    })
 }

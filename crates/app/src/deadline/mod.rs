@@ -16,8 +16,10 @@ use nintei_store::{acc, acc_appeals, conflicts, reg_investigations};
 use crate::error::AppResult;
 use crate::state::AppState;
 
+mod feed;
 mod list;
 
+pub use feed::feed;
 pub use list::{Listed, Row, When, list};
 
 /// The check for one user, remembering each record's answer.
@@ -183,6 +185,11 @@ pub async fn create_feed(state: &AppState, caller: &crate::caller::Caller) -> Ap
     .await?;
     tx.commit().await.map_err(nintei_store::StoreError::from)?;
     Ok(secret)
+}
+
+/// Whether the caller has a live calendar feed.
+pub async fn has_feed(state: &AppState, caller: &crate::caller::Caller) -> AppResult<bool> {
+    Ok(nintei_store::deadlines::has_live_feed(state.db.pool(), &caller.user.id).await?)
 }
 
 /// Revokes the caller's calendar feed (audited when there was one).

@@ -12,6 +12,8 @@ use nintei_domain::reg::findings::all_findings;
 use nintei_domain::reg::publication::PublicDisclosure;
 use nintei_domain::reg::status::{ReviewDecision, Status};
 use nintei_domain::reg::validity;
+use nintei_domain::role::Role;
+use nintei_store::organizations::{Organization, Site};
 use nintei_store::reg_cases::{self, RegCase};
 use nintei_store::registrations::{self, Registration};
 use nintei_store::{Tx, audit, organizations};
@@ -679,6 +681,39 @@ pub async fn review(
 
 /// Saves the application form of a room as a draft (the fields as sent), for the organization or the office to
 /// resume; at most 200 KB of fields. One transaction, audited.
+/// The organization and room an application is filed for, authorized for `Apply` (404 for a room the caller may
+/// not apply for); a renewal's room and organization are those of the registration it renews (REG-4).
+pub async fn apply_target(
+    state: &AppState,
+    caller: &Caller,
+    site_id: &str,
+    renewal_of: &str,
+) -> AppResult<(Organization, Site, Option<Registration>)> {
+    let reg = if renewal_of.is_empty() {
+        None
+    } else {
+        Some(super::visible_registration(state, caller, renewal_of).await?)
+    };
+    let site_id = reg.as_ref().map_or(site_id, |r| r.site_id.as_str());
+    let site = organizations::site_by_id(state.db.pool(), site_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let org_id = match (&reg, &caller.user.organization_id, caller.user.role) {
+        (Some(r), _, _) => r.organization_id.clone(),
+        (None, Some(o), Role::Organization) => o.clone(),
+        // The office files for any organization: the room's.
+        (None, _, _) => site.organization_id.clone(),
+    };
+    if site.organization_id != org_id {
+        return Err(AppError::NotFound);
+    }
+    AppError::check(authz::case(&caller.actor(), CaseAction::Apply, &org_id))?;
+    let org = organizations::by_id(state.db.pool(), &org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((org, site, reg))
+}
+
 pub async fn save_draft(
     state: &AppState,
     caller: &Caller,

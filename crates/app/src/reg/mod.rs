@@ -8,7 +8,9 @@ pub mod changes;
 pub mod deregistration;
 pub mod files;
 pub mod hearing;
+pub mod hub;
 pub mod notices;
+pub mod registration;
 pub mod training;
 pub mod validity;
 

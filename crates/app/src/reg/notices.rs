@@ -118,7 +118,7 @@ fn link(state: &AppState, path: &str) -> String {
 
 /// REG-5 (and REG-4 renewal): the registration and its validity.
 pub async fn registered(tx: &mut Tx, state: &AppState, reg: &Registration, renewal: bool) -> AppResult<()> {
-    let jp = crate::settings::dates(state).await;
+    let jp = crate::settings::dates(tx, state).await;
     let site = registrations::listed_by_number(&mut **tx, &reg.number)
         .await?
         .map(|l| l.site_name)
@@ -158,7 +158,7 @@ pub async fn returned(
     decided_on: NaiveDate,
     reason: &str,
 ) -> AppResult<()> {
-    let jp = crate::settings::dates(state).await;
+    let jp = crate::settings::dates(tx, state).await;
     let lead = format!(
         "{}付けで、登録申請を返戻しました。\n\n返戻の理由：\n{reason}\n\n内容を確認のうえ、改めて申請してください：{}",
         jp(decided_on),
@@ -183,7 +183,7 @@ pub async fn documents_requested(
     due_on: NaiveDate,
     items: &str,
 ) -> AppResult<()> {
-    let jp = crate::settings::dates(state).await;
+    let jp = crate::settings::dates(tx, state).await;
     let lead = format!(
         "登録{number}について、登録基準への適合を確認するため、次の資料の提出をお願いします。\n\n\
          提出いただく資料：\n{items}\n\n提出期限：{}",
@@ -209,7 +209,7 @@ pub async fn deregistration_decided(
     decided_on: NaiveDate,
     reason: &str,
 ) -> AppResult<()> {
-    let jp = crate::settings::dates(state).await;
+    let jp = crate::settings::dates(tx, state).await;
     let what = if deregistered {
         "登録を取り消すことと決定しました。公開名簿への掲載を終了します。"
     } else {
@@ -238,7 +238,7 @@ pub async fn hearing_notified(
     hearing_on: NaiveDate,
     place: &str,
 ) -> AppResult<()> {
-    let jp = crate::settings::dates(state).await;
+    let jp = crate::settings::dates(tx, state).await;
     let lead = format!(
         "登録{number}について、登録基準への適合を確認するため、次のとおり聴聞を行います。\n\n\
          日時：{}\n場所：{place}\n\nご出席のうえ、意見を述べ、資料を提出することができます。",

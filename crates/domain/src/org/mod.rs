@@ -330,6 +330,17 @@ impl Prefecture {
         self.info().1
     }
 
+    /// The full Japanese address: the prefecture first unless `address` names it already (「東京都 東京都千代田区…」
+    /// says it twice).
+    pub fn full_address(self, address: &str) -> String {
+        let address = address.trim();
+        if address.starts_with(self.name_ja()) {
+            address.to_owned()
+        } else {
+            format!("{}{address}", self.name_ja())
+        }
+    }
+
     /// Romanized name without suffix or macrons: `Tokyo`, `Hyogo`.
     pub const fn name_en(self) -> &'static str {
         self.info().2

@@ -348,3 +348,16 @@ fn every_error_has_a_japanese_message() {
         );
     }
 }
+
+#[test]
+fn the_full_address_names_its_prefecture_once() {
+    let tokyo = Prefecture::from_code("13").unwrap();
+    assert_eq!(
+        tokyo.full_address("東京都千代田区丸の内1-1"),
+        "東京都千代田区丸の内1-1"
+    );
+    assert_eq!(
+        tokyo.full_address(" 千代田区丸の内1-1"),
+        "東京都千代田区丸の内1-1"
+    );
+}

@@ -151,7 +151,7 @@ async fn the_deadline_list_pages_searches_and_filters_at_real_size() {
         "{html}"
     );
     let html = staff.get("/deadlines?only=overdue").await.text();
-    assert!(html.contains("該当 6") && !html.contains("7日以内"), "{html}");
+    assert!(html.contains("該当 6") && !html.contains("7日以内（"), "{html}");
     let html = staff.get("/deadlines?sort=due_desc").await.text();
     assert!(
         html.contains("資料提出56") && !html.contains("資料提出00"),

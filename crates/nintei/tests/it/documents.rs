@@ -757,6 +757,11 @@ async fn office_settings_name_the_letters_issuer_and_date_style_and_refuse_bad_v
         record.contains(r#"<time datetime="2026-09-20">令和8年9月20日</time>"#),
         "{record}"
     );
+    // The address names its prefecture once.
+    assert!(
+        record.contains("<dd>福岡県北九州市小倉北区浅野1-2-3") && !record.contains("福岡県 福岡県"),
+        "{record}"
+    );
     let form = |phone: &'static str, number: &'static str| -> Vec<(&'static str, String)> {
         vec![
             ("csrf", csrf.clone()),

@@ -165,8 +165,13 @@ async fn organization_applies_on_screen_sees_findings_and_the_office_reviews() {
     page.assert_status(200);
     let html = page.text();
     let row = html.find("id=\"criterion-3-3\"").unwrap();
-    let finding = html.find("【3-3】").unwrap();
-    assert!(finding > row, "the finding is next to its item");
+    let item = html[row..].split("</tr>").next().unwrap();
+    assert!(item.contains("【3-3】"), "the finding is next to its item");
+    let top = html.find("id=\"findings\"").unwrap();
+    assert!(
+        top < row && html[top..row].contains("【3-3】"),
+        "and listed at the top"
+    );
     assert!(html.contains("申請者が「適合していない」と回答しています"));
     assert!(!html.contains("/review\""), "no review form for the organization");
 
@@ -211,10 +216,15 @@ async fn organization_applies_on_screen_sees_findings_and_the_office_reviews() {
     let page = org.get(&case_path).await.text();
     let top = page.find("id=\"findings\"").expect("the findings at the top");
     assert!(top < page.find("id=\"h-basic\"").unwrap() && page[top..].contains("【3-3】"));
-    let at = page
-        .find("id=\"resubmit\" href=\"")
-        .expect("the correct-and-resubmit action");
-    let href = page[at + 19..].split('"').next().unwrap().replace("&amp;", "&");
+    let pattern = "id=\"resubmit\" href=\"";
+    let at = page.find(pattern).expect("the correct-and-resubmit action");
+    let href = page[at + pattern.len()..]
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&")
+        .replace("&#38;", "&");
+    assert!(href.contains("&from="), "{href}");
     let form = org.get(&href).await;
     form.assert_status(200);
     let form = form.text();

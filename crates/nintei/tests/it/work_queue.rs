@@ -189,11 +189,11 @@ async fn the_case_page_shows_the_steps_so_far_the_current_one_and_what_the_next_
         .unwrap();
     // 申込 and 受理 are done with their dates; the self-study is where the case stands.
     assert!(
-        line.contains("class=\"done\">申込<br><small>2025-09-01"),
+        line.contains("class=\"done\">申込<br><small><time datetime=\"2025-09-01\">令和7年9月1日</time>"),
         "{line}"
     );
     assert!(
-        line.contains("class=\"done\">受理<br><small>2025-09-10"),
+        line.contains("class=\"done\">受理<br><small><time datetime=\"2025-09-10\">令和7年9月10日</time>"),
         "{line}"
     );
     assert!(

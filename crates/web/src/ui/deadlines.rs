@@ -1,26 +1,19 @@
 //! `GET /deadlines`: what is overdue and due this week, by person (staff), or the organization's own list; and
 //! each user's secret calendar feed of their deadlines.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use nintei_docs::ical;
-use nintei_domain::authz::Actor;
 use nintei_domain::deadline::Owner;
-use nintei_domain::role::Role;
-use nintei_store::users::User;
-use nintei_store::{deadlines, organizations, users};
 use serde::Deserialize;
 
 use crate::auth::{AnySession, WebUser, check_csrf};
-use crate::error::{AppError, PageError};
+use crate::error::PageError;
 use crate::routing::{Routes, get, post};
 use crate::ui::list::{Controls, ListQuery, Pager};
 use crate::ui::{Page, UiForm, in_lang, render_status};
-use nintei_app::deadline::{self, DeadlineAccess, When};
+use nintei_app::deadline::{self, When};
 use nintei_app::state::AppState;
 
 pub struct Row {
@@ -54,6 +47,8 @@ pub struct FeedView {
 
 pub struct Section {
     heading_key: &'static str,
+    /// Rows of the whole list in this group (the page shows at most 50 of all groups).
+    count: i64,
     rows: Vec<Row>,
 }
 
@@ -100,10 +95,12 @@ async fn build_page(
         (When::Later, "deadline.later"),
     ]
     .map(|(when, heading_key)| {
+        let count = listed.counts[when as usize];
         (
             when,
             Section {
                 heading_key,
+                count,
                 rows: Vec::new(),
             },
         )
@@ -148,9 +145,7 @@ async fn build_page(
         ],
     );
     let pager = Pager::new("/deadlines", &query, listed.total, shown);
-    let has_feed = deadlines::has_live_feed(state.db.pool(), &s.caller.actor().user_id)
-        .await
-        .map_err(|e| err(e.into()))?;
+    let has_feed = deadline::has_feed(state, &s.caller).await.map_err(&err)?;
     Ok(DeadlinesPage {
         p: Page::for_session(s, "deadline.title", "/deadlines"),
         controls,
@@ -222,18 +217,10 @@ pub async fn revoke_feed(
 
 /// Whose deadlines a user's feed carries: an organization's users their organization's; the office, the head
 /// and the administrator every open deadline (as on the screen); other staff those assigned to them.
-fn in_feed(user: &User, d: &deadlines::Deadline) -> bool {
-    match user.role {
-        Role::Organization => user.organization_id.is_some() && d.organization_id == user.organization_id,
-        Role::Office | Role::Head | Role::Admin => true,
-        _ => d.assignee_id.as_deref() == Some(user.id.as_str()),
-    }
-}
-
 /// `GET /calendar/{secret}.ics`: the open deadlines of the feed's user as all-day events; 404 for an unknown
 /// or revoked secret, or a deactivated user.
 pub async fn feed(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    match feed_body(&state, &token).await {
+    match deadline::feed(&state, &token).await {
         Ok(Some(body)) => {
             let mut r = body.into_response();
             let h = r.headers_mut();
@@ -253,83 +240,4 @@ pub async fn feed(State(state): State<AppState>, Path(token): Path<String>) -> R
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error\n").into_response()
         }
     }
-}
-
-async fn feed_body(state: &AppState, token: &str) -> Result<Option<String>, AppError> {
-    let Some(secret) = token.strip_suffix(".ics").filter(|s| !s.is_empty()) else {
-        return Ok(None);
-    };
-    let pool = state.db.pool();
-    let Some(user_id) = deadlines::feed_user(pool, secret).await? else {
-        return Ok(None);
-    };
-    let Some(user) = users::by_id(pool, &user_id).await?.filter(|u| u.active) else {
-        return Ok(None);
-    };
-    let base = state.config.base_url.trim_end_matches('/').to_owned();
-    let host = base
-        .split("://")
-        .nth(1)
-        .unwrap_or(base.as_str())
-        .split(['/', ':'])
-        .next()
-        .unwrap_or("nintei")
-        .to_owned();
-    let mut org_names: HashMap<String, String> = HashMap::new();
-    let mut hrefs = HashMap::new();
-    let mut events = Vec::new();
-    let mut access = DeadlineAccess::new(Actor {
-        user_id: user.id.clone(),
-        role: user.role,
-        organization_id: user.organization_id.clone(),
-    });
-    for d in deadlines::all_open(pool).await? {
-        if !in_feed(&user, &d) || !access.visible(state, &d).await? {
-            continue;
-        }
-        let Ok(date) = d.due_on.parse::<chrono::NaiveDate>() else {
-            continue;
-        };
-        let organization = match &d.organization_id {
-            Some(id) => match org_names.get(id) {
-                Some(n) => n.clone(),
-                None => {
-                    let n = organizations::by_id(pool, id)
-                        .await?
-                        .map(|o| o.name)
-                        .unwrap_or_default();
-                    org_names.insert(id.clone(), n.clone());
-                    n
-                }
-            },
-            None => String::new(),
-        };
-        let summary = if user.role == Role::Organization || organization.is_empty() {
-            d.title.clone()
-        } else {
-            format!("{}（{organization}）", d.title)
-        };
-        let owner = if d.owner == "office" {
-            "事務局"
-        } else {
-            "機関"
-        };
-        let href = nintei_app::deadline::subject_link(state, &mut hrefs, &d.subject, &d.subject_id).await?;
-        events.push(ical::Event {
-            uid: format!("deadline-{}@{host}", d.id),
-            date,
-            summary,
-            description: format!("期限の種類: {} / 対応: {owner}", d.kind),
-            url: if href.is_empty() {
-                String::new()
-            } else {
-                format!("{base}{href}")
-            },
-        });
-    }
-    let cal = ical::Calendar {
-        name: format!("nintei 期限（{}）", user.name),
-        events,
-    };
-    Ok(Some(ical::write(&cal, state.clock.now())))
 }

@@ -83,16 +83,21 @@ fn service_label(lang: Lang, c: ServiceCode) -> String {
     }
 }
 
+/// The prefecture written before an address: none in Japanese when the address names it already
+/// (「東京都 東京都千代田区…」 says it twice).
+fn prefecture_before(lang: Lang, code: &str, address: &str) -> String {
+    match Prefecture::from_code(code) {
+        Ok(p) if lang == Lang::Ja && address.starts_with(p.name_ja()) => String::new(),
+        _ => prefecture_label(lang, code),
+    }
+}
+
 fn reg_row(lang: Lang, r: &Listed) -> RegRow {
     RegRow {
         number: r.registration.number.clone(),
         organization_name: r.organization_name.clone(),
         site_name: r.site_name.clone(),
-        // The address usually names its prefecture already: 「東京都 東京都千代田区…」 says it twice.
-        prefecture: match Prefecture::from_code(&r.prefecture) {
-            Ok(p) if lang == Lang::Ja && r.address.starts_with(p.name_ja()) => String::new(),
-            _ => prefecture_label(lang, &r.prefecture),
-        },
+        prefecture: prefecture_before(lang, &r.prefecture, &r.address),
         address: r.address.clone(),
         methods: r
             .registration
@@ -409,7 +414,7 @@ async fn verify_registration(
                 number: field("number"),
                 organization_name: field("organization_name"),
                 site_name: field("site_name"),
-                prefecture: prefecture_label(lang, &r.prefecture),
+                prefecture: prefecture_before(lang, &r.prefecture, &r.address),
                 address: field("address"),
                 registered_on: field("registered_on"),
                 expires_on: field("expires_on"),

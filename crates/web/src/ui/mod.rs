@@ -8,6 +8,7 @@ pub mod dates;
 mod deadlines;
 mod directory;
 mod fee_estimate;
+pub mod form;
 pub mod history;
 mod lang;
 pub(crate) mod list;

@@ -22,7 +22,7 @@ async fn tell(tx: &mut Tx, state: &AppState, case: &Case, subject: &str, lead: &
 }
 
 pub(crate) async fn application_received(tx: &mut Tx, state: &AppState, case: &Case) -> AppResult<()> {
-    let jp = crate::settings::dates(state).await;
+    let jp = crate::settings::dates(tx, state).await;
     let lead = format!(
         "{}付けの認定申請を受け付けました。受審資格と料金を確認のうえ、結果をお知らせします。",
         jp(case.applied_on)
@@ -37,7 +37,7 @@ pub(crate) async fn eligibility_decided(
     invoice: Option<&Invoice>,
     reason: Option<&str>,
 ) -> AppResult<()> {
-    let jp = crate::settings::dates(state).await;
+    let jp = crate::settings::dates(tx, state).await;
     match invoice {
         Some(i) => {
             let lead = format!(
@@ -75,7 +75,7 @@ pub(crate) async fn planned(
     site_visit: NaiveDate,
     coordinator_visit: Option<NaiveDate>,
 ) -> AppResult<()> {
-    let jp = crate::settings::dates(state).await;
+    let jp = crate::settings::dates(tx, state).await;
     let mut lead = format!(
         "審査の日程が決まりました。\n\nセルフスタディ資料の提出期限：{}\n実地調査日：{}",
         jp(self_study_due),
@@ -107,7 +107,7 @@ pub(crate) async fn report_issued(
     issued_on: NaiveDate,
     response_needed: bool,
 ) -> AppResult<()> {
-    let jp = crate::settings::dates(state).await;
+    let jp = crate::settings::dates(tx, state).await;
     let next = if response_needed {
         "評定が3又は4の基準について、報告書に対するご意見と改善計画をご提出ください。"
     } else {

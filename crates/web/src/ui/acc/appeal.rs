@@ -19,6 +19,7 @@ use serde::Deserialize;
 
 use crate::auth::{AnySession, WebUser, check_csrf};
 use crate::error::{AppError, FieldError, PageError};
+use crate::ui::form::StepForm;
 use crate::ui::{Errors, Page, UiForm, in_lang, render_status};
 use nintei_app::acc::appeal as ops;
 use nintei_app::state::AppState;
@@ -246,14 +247,6 @@ pub async fn show(
         .await
         .map_err(&err)?;
     Ok(render_status(StatusCode::OK, &page))
-}
-
-#[derive(Deserialize, Default)]
-pub struct StepForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(flatten)]
-    fields: HashMap<String, String>,
 }
 
 fn decision_input(f: &HashMap<String, String>) -> Result<ops::AppealDecisionInput, AppError> {

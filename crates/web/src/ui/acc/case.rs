@@ -22,6 +22,7 @@ use serde::Deserialize;
 use crate::auth::{AnySession, WebUser, check_csrf};
 use crate::error::{AppError, FieldError, PageError};
 use crate::i18n::{self, Lang};
+use crate::ui::form::StepForm;
 use crate::ui::{Errors, Page, UiForm, in_lang, render_status};
 use nintei_app::Caller;
 use nintei_app::acc::{self, Loaded, case};
@@ -347,7 +348,7 @@ async fn case_page(
                 .into_iter()
                 .map(|i| InvoiceRow {
                     pdf: if reads_documents {
-                        crate::documents::invoice_href(id, &i.id)
+                        nintei_app::documents::invoice_href(id, &i.id)
                     } else {
                         String::new()
                     },
@@ -625,7 +626,7 @@ async fn case_page(
         errors,
         conflict,
         notice,
-        documents: crate::documents::available(caller, &loaded)
+        documents: nintei_app::documents::available(caller, &loaded)
             .into_iter()
             .map(|(key, href)| (tr(lang, key), href))
             .collect(),
@@ -683,32 +684,6 @@ pub async fn show(
     )
     .await?;
     Ok(render_status(StatusCode::OK, &page))
-}
-
-/// Every field any step form sends; each step reads its own.
-#[derive(Deserialize, Default, Clone)]
-pub struct StepForm {
-    #[serde(default)]
-    pub(super) csrf: String,
-    #[serde(flatten)]
-    fields: HashMap<String, String>,
-}
-
-impl StepForm {
-    pub(super) fn get(&self, name: &str) -> String {
-        self.fields.get(name).cloned().unwrap_or_default()
-    }
-
-    pub(super) fn opt(&self, name: &str) -> Option<String> {
-        self.fields
-            .get(name)
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    }
-
-    pub(super) fn checked(&self, name: &str) -> bool {
-        self.fields.get(name).is_some_and(|v| !v.is_empty())
-    }
 }
 
 async fn run_step(

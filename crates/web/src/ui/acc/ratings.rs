@@ -18,7 +18,8 @@ use crate::ui::{Errors, Page, UiForm, in_lang, render_status};
 use nintei_app::acc::{self, case};
 use nintei_app::state::AppState;
 
-use super::case::{StepForm, tr};
+use super::case::tr;
+use crate::ui::form::StepForm;
 
 // ---------------------------------------------------------------------------------------------------------
 // Ratings (ACC-9): one small form per standard, saved as you go; `?unrated=1` filters.

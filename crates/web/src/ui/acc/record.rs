@@ -4,8 +4,6 @@
 //! API ([`nintei_app::acc::record`]); so do the organization's forms of part 2: the appeal against a revocation (ACC-21),
 //! the renewal application (ACC-19), adding a service and ending one (ACC-20) ([`nintei_app::acc`]).
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
@@ -25,6 +23,7 @@ use serde_json::Value;
 
 use crate::auth::{AnySession, WebUser, check_csrf};
 use crate::error::{AppError, FieldError, PageError};
+use crate::ui::form::StepForm;
 use crate::ui::list::{Controls, ListQuery, Pager};
 use crate::ui::{Errors, Page, UiForm, confirm, in_lang, render_status};
 use nintei_app::acc::case::{ApplicationInput, ServiceInput};
@@ -465,7 +464,7 @@ async fn record_page(
         .into_iter()
         .map(|c| CertificateRow {
             pdf: if reads_documents {
-                crate::documents::accreditation_certificate_href(&record.number, &c.id)
+                nintei_app::documents::accreditation_certificate_href(&record.number, &c.id)
             } else {
                 String::new()
             },
@@ -597,7 +596,7 @@ async fn record_page(
             .map(|c| (c.as_str().to_owned(), format!("{} {}", c.as_str(), c.name_ja())))
             .collect(),
         revocation_notice: if revoked && reads_documents {
-            crate::documents::revocation_notice_href(&record.number)
+            nintei_app::documents::revocation_notice_href(&record.number)
         } else {
             String::new()
         },
@@ -628,14 +627,6 @@ pub async fn show(
         .await
         .map_err(&err)?;
     Ok(render_status(StatusCode::OK, &page))
-}
-
-#[derive(Deserialize, Default)]
-pub struct StepForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(flatten)]
-    fields: HashMap<String, String>,
 }
 
 /// A form as the JSON object the steps take; a self-report's fields are named `<kind>.<field>` on the page
@@ -671,10 +662,6 @@ fn input_of(action: &str, f: &StepForm) -> Input {
     input
 }
 
-fn field(f: &StepForm, name: &str) -> String {
-    f.fields.get(name).cloned().unwrap_or_default()
-}
-
 /// The services ticked on a form (`service.<code>` with `started_on.<code>`), as the application's list.
 fn services_of(f: &StepForm) -> Vec<ServiceInput> {
     ServiceCode::ALL
@@ -686,14 +673,14 @@ fn services_of(f: &StepForm) -> Vec<ServiceInput> {
         })
         .map(|c| ServiceInput {
             code: c.as_str().to_owned(),
-            started_on: field(f, &format!("started_on.{}", c.as_str())),
+            started_on: f.get(&format!("started_on.{}", c.as_str())),
         })
         .collect()
 }
 
 /// A yen amount typed on a form (commas allowed); an unreadable one is a field error, an empty one `None`.
 fn yen_of(f: &StepForm, name: &str) -> Result<Option<i64>, AppError> {
-    let v = field(f, name).trim().replace([',', '，', '¥', '円'], "");
+    let v = f.get(name).trim().replace([',', '，', '¥', '円'], "");
     if v.is_empty() {
         return Ok(None);
     }
@@ -724,7 +711,7 @@ async fn run_part2(
             let input = ApplicationInput {
                 services: services_of(f),
                 other_services: Some(
-                    field(f, "other_services")
+                    f.get("other_services")
                         .lines()
                         .map(str::trim)
                         .filter(|l| !l.is_empty())
@@ -732,7 +719,7 @@ async fn run_part2(
                         .collect(),
                 ),
                 annual_revenue_yen: yen_of(f, "annual_revenue_yen")?,
-                applied_on: field(f, "applied_on"),
+                applied_on: f.get("applied_on"),
                 ..ApplicationInput::default()
             };
             let id = renewal::apply_renewal(state, c, number, &input).await?;
@@ -741,7 +728,7 @@ async fn run_part2(
         "services" => {
             let input = renewal::ScopeAdditionInput {
                 services: services_of(f),
-                applied_on: field(f, "applied_on"),
+                applied_on: f.get("applied_on"),
                 annual_revenue_yen: yen_of(f, "annual_revenue_yen")?,
             };
             let id = renewal::apply_scope_addition(state, c, number, &input).await?;
@@ -749,10 +736,10 @@ async fn run_part2(
         }
         "service-end" => {
             let input = renewal::ServiceEndingInput {
-                service: field(f, "service"),
-                ended_on: field(f, "ended_on"),
-                notified_on: field(f, "notified_on"),
-                reason: Some(field(f, "reason")).filter(|r| !r.trim().is_empty()),
+                service: f.get("service"),
+                ended_on: f.get("ended_on"),
+                notified_on: f.get("notified_on"),
+                reason: Some(f.get("reason")).filter(|r| !r.trim().is_empty()),
             };
             renewal::end_service(state, c, number, &input).await?;
             Ok(None)
@@ -770,13 +757,13 @@ async fn run_action(
 ) -> Result<(), AppError> {
     let c = &s.caller;
     let input = input_of(action, f);
-    let review = field(f, "review_id");
+    let review = f.get("review_id");
     match action {
         "annual-report" => record::submit_annual_report(state, c, number, &input)
             .await
             .map(drop),
         "question" => record::ask_question(state, c, number, &input).await.map(drop),
-        "answer" => record::answer_question(state, c, number, &field(f, "question_id"), &input).await,
+        "answer" => record::answer_question(state, c, number, &f.get("question_id"), &input).await,
         "suspend" => record::suspend(state, c, number, &input).await,
         "lift" => record::lift_suspension(state, c, number, &input).await,
         "self-report" => record::self_report(state, c, number, &input).await.map(drop),
@@ -787,7 +774,7 @@ async fn run_action(
             .await
             .map(drop),
         "review-fulfil" => {
-            record::fulfil_review_item(state, c, number, &review, &field(f, "item_id"), &input).await
+            record::fulfil_review_item(state, c, number, &review, &f.get("item_id"), &input).await
         }
         "review-visit" => record::review_site_visit(state, c, number, &review, &input).await,
         "review-revocation" => record::request_revocation(state, c, number, &review, &input).await,

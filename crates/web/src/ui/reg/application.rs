@@ -9,7 +9,7 @@ use nintei_domain::reg::application::Documents;
 use nintei_domain::reg::criteria::criteria;
 use nintei_domain::reg::status::{ReviewDecision, Status};
 use nintei_domain::role::Role;
-use nintei_store::organizations::{self, Organization, Site};
+use nintei_store::organizations::{Organization, Site};
 use nintei_store::reg_cases::RegCase;
 use nintei_store::registrations::{self, Registration};
 use serde::Deserialize;
@@ -229,43 +229,7 @@ async fn apply_target(
     site_id: &str,
     renewal_of: &str,
 ) -> Result<(Organization, Site, Option<Registration>), AppError> {
-    let reg = if renewal_of.is_empty() {
-        None
-    } else {
-        Some(reg::visible_registration(state, &s.caller, renewal_of).await?)
-    };
-    let site_id = reg.as_ref().map_or(site_id, |r| r.site_id.as_str());
-    let org_id = match &reg {
-        Some(r) => r.organization_id.clone(),
-        None => match (&s.caller.user.organization_id, s.caller.user.role) {
-            (Some(o), Role::Organization) => o.clone(),
-            // The office files for any organization: find the room's.
-            _ => site_organization(state, site_id).await?,
-        },
-    };
-    AppError::check(authz::case(&s.caller.actor(), CaseAction::Apply, &org_id))?;
-    let org = organizations::by_id(state.db.pool(), &org_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let site = organizations::sites(state.db.pool(), &org_id)
-        .await?
-        .into_iter()
-        .find(|x| x.id == site_id)
-        .ok_or(AppError::NotFound)?;
-    Ok((org, site, reg))
-}
-
-async fn site_organization(state: &AppState, site_id: &str) -> Result<String, AppError> {
-    for o in organizations::list(state.db.pool(), 10_000).await? {
-        if organizations::sites(state.db.pool(), &o.id)
-            .await?
-            .iter()
-            .any(|x| x.id == site_id)
-        {
-            return Ok(o.id);
-        }
-    }
-    Err(AppError::NotFound)
+    reg::apply_target(state, &s.caller, site_id, renewal_of).await
 }
 
 pub async fn apply_form(
@@ -281,8 +245,9 @@ pub async fn apply_form(
     let (org, site, reg) = apply_target(&state, &s, &q.site, &q.renewal_of)
         .await
         .map_err(&err)?;
-    // A returned application is corrected and filed again: the form starts from what it said.
-    if !q.from.trim().is_empty() {
+    let number = reg.as_ref().map(|r| r.number.clone()).unwrap_or_default();
+    let (input, note, earlier) = if !q.from.trim().is_empty() {
+        // A returned application is corrected and filed again: the form starts from what it said.
         let returned = reg::visible_case(&state, &s.caller, q.from.trim())
             .await
             .map_err(&err)?;
@@ -295,45 +260,20 @@ pub async fn apply_form(
             counselors: counselors_as_input(&returned.counselors),
             psychiatrists: psychiatrists_as_input(&returned.psychiatrists),
             disclosure: disclosure_as_input(&returned.disclosure),
-            eligibility: returned.eligibility.clone(),
-            documents: returned.documents.clone(),
+            eligibility: returned.eligibility,
+            documents: returned.documents,
             ..ApplicationInput::default()
         };
-        let number = reg.map(|r| r.number).unwrap_or_default();
-        let mut page = apply_page(
-            &s,
-            &org,
-            &site,
-            &number,
-            &input,
-            Errors::default(),
-            state.clock.today(),
-        );
-        page.draft_note = crate::i18n::t(s.lang, "reg.resubmit_loaded").to_owned();
-        // The parts the findings concern open with them.
-        for (i, part) in page.parts.iter_mut().enumerate() {
-            part.1 = part.1 || (i == 1 && !returned.findings.is_empty());
-        }
-        page.earlier_findings = returned.findings;
-        return Ok(render_status(StatusCode::OK, &page));
-    }
-    // A saved draft of a first application is resumed as it was typed.
-    if reg.is_none()
+        let note = crate::i18n::t(s.lang, "reg.resubmit_loaded").to_owned();
+        (input, note, returned.findings)
+    } else if reg.is_none()
         && let Some((fields, saved_at)) = reg::draft(&state, &s.caller, &org.id, &site.id)
             .await
             .map_err(&err)?
     {
+        // A saved draft of a first application is resumed as it was typed.
         let (mut input, _) = application_input(&fields);
         input.organization_id = org.id.clone();
-        let mut page = apply_page(
-            &s,
-            &org,
-            &site,
-            "",
-            &input,
-            Errors::default(),
-            state.clock.today(),
-        );
         let at = chrono::DateTime::from_timestamp(saved_at, 0)
             .map(|t| {
                 t.with_timezone(&nintei_app::clock::jst())
@@ -341,21 +281,22 @@ pub async fn apply_form(
                     .to_string()
             })
             .unwrap_or_default();
-        page.draft_note = format!("{}（{at}）", crate::i18n::t(s.lang, "reg.draft_resumed"));
-        return Ok(render_status(StatusCode::OK, &page));
-    }
-    // A renewal form starts from the registered data; a first one is blank.
-    let input = match &reg {
-        Some(r) => ApplicationInput {
-            counselors: counselors_as_input(&r.counselors),
-            psychiatrists: psychiatrists_as_input(&r.psychiatrists),
-            disclosure: disclosure_as_input(&r.disclosure_answers),
-            ..ApplicationInput::default()
-        },
-        None => ApplicationInput::default(),
+        let note = format!("{}（{at}）", crate::i18n::t(s.lang, "reg.draft_resumed"));
+        (input, note, Vec::new())
+    } else {
+        // A renewal form starts from the registered data; a first one is blank.
+        let input = match &reg {
+            Some(r) => ApplicationInput {
+                counselors: counselors_as_input(&r.counselors),
+                psychiatrists: psychiatrists_as_input(&r.psychiatrists),
+                disclosure: disclosure_as_input(&r.disclosure_answers),
+                ..ApplicationInput::default()
+            },
+            None => ApplicationInput::default(),
+        };
+        (input, String::new(), Vec::new())
     };
-    let number = reg.map(|r| r.number).unwrap_or_default();
-    let page = apply_page(
+    let mut page = apply_page(
         &s,
         &org,
         &site,
@@ -364,6 +305,12 @@ pub async fn apply_form(
         Errors::default(),
         state.clock.today(),
     );
+    page.draft_note = note;
+    // The checklist part opens with the findings it concerns.
+    if let Some(part) = page.parts.get_mut(1) {
+        part.1 = part.1 || !earlier.is_empty();
+    }
+    page.earlier_findings = earlier;
     Ok(render_status(StatusCode::OK, &page))
 }
 

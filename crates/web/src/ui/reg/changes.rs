@@ -1,19 +1,11 @@
 //! One registration: its published data, change notices, abolition, renewal and certificate (REG-4 … REG-6).
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use nintei_domain::authz::reg::{self as authz, RegistrationAction};
 use nintei_domain::org::Prefecture;
-use nintei_domain::reg::changes::kind_label_ja;
-use nintei_domain::role::Role;
-use nintei_store::reg_cases::{self};
-use nintei_store::reg_investigations as inv;
 use nintei_store::registrations::{self};
-use nintei_store::{reg_changes, reg_trainings};
 use serde::Deserialize;
 
 use super::*;
@@ -47,7 +39,8 @@ struct RegistrationPage {
     number: String,
     org_name: String,
     site_name: String,
-    prefecture: String,
+    /// The address as read, its prefecture said once.
+    full_address: String,
     address: String,
     status_key: &'static str,
     in_force: bool,
@@ -113,30 +106,20 @@ async fn registration_page(
     notice: &'static str,
 ) -> Result<RegistrationPage, PageError> {
     let err = in_lang(s.lang);
-    let reg = reg::visible_registration(state, &s.caller, number)
+    let v = reg::registration::view(state, &s.caller, number)
         .await
         .map_err(&err)?;
-    let pool = state.db.pool();
-    let listed = registrations::listed_by_number(pool, &reg.number)
-        .await
-        .map_err(|e| err(e.into()))?
-        .ok_or_else(|| err(AppError::NotFound))?;
-    let actor = s.caller.actor();
-    let notices = reg_changes::for_registration(pool, &reg.id)
-        .await
-        .map_err(|e| err(e.into()))?
+    let reg = v.registration;
+    let listed = v.listed;
+    let notices = v
+        .notices
         .into_iter()
         .map(|n| NoticeView {
             pending: n.status == "notified",
             id: n.id,
             notified_on: n.notified_on.to_string(),
             changed_on: n.changed_on.to_string(),
-            kinds: n
-                .kinds
-                .iter()
-                .map(|k| kind_label_ja(k))
-                .collect::<Vec<_>>()
-                .join("、"),
+            kinds: kinds_label(&n.kinds),
             status_key: match n.status.as_str() {
                 "notified" => "reg.change.notified",
                 "scheduled" => "reg.change.scheduled",
@@ -148,39 +131,16 @@ async fn registration_page(
             findings: n.findings,
         })
         .collect();
-    let pending = reg_cases::pending_renewal(pool, &reg.id)
-        .await
-        .map_err(|e| err(e.into()))?
-        .is_some();
-    let investigations = if authz::sees_deregistration_internals(&actor) || actor.role == Role::Organization {
-        inv::list(pool, Some(&reg.id), None, 50)
-            .await
-            .map_err(|e| err(e.into()))?
-            .into_iter()
-            .filter(|_| actor.role != Role::Committee)
-            .map(|i| InvRow {
-                id: i.id,
-                number: reg.number.clone(),
-                status_key: investigation_key(&i.status),
-                opened_on: i.opened_on.to_string(),
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let attendance = reg_trainings::attendance_of_registration(pool, &reg.id)
-        .await
-        .map_err(|e| err(e.into()))?;
-    let mut titles = HashMap::new();
-    for a in &attendance {
-        if !titles.contains_key(&a.training_id)
-            && let Some(t) = reg_trainings::by_id(pool, &a.training_id)
-                .await
-                .map_err(|e| err(e.into()))?
-        {
-            titles.insert(a.training_id.clone(), format!("{} {}", t.held_on, t.title));
-        }
-    }
+    let investigations = v
+        .investigations
+        .into_iter()
+        .map(|i| InvRow {
+            id: i.id,
+            number: reg.number.clone(),
+            status_key: investigation_key(&i.status),
+            opened_on: i.opened_on.to_string(),
+        })
+        .collect();
     let draft = draft.unwrap_or_else(|| ChangeDraft {
         counselors: counselors_as_input(&reg.counselors),
         psychiatrists: psychiatrists_as_input(&reg.psychiatrists),
@@ -195,7 +155,7 @@ async fn registration_page(
         number: reg.number.clone(),
         org_name: listed.organization_name.clone(),
         site_name: listed.site_name.clone(),
-        prefecture: prefecture_name(&listed.prefecture),
+        full_address: full_address(&listed.prefecture, &listed.address),
         address: listed.address.clone(),
         status_key: status_key(reg.status),
         in_force: reg.status.is_in_force(),
@@ -230,11 +190,9 @@ async fn registration_page(
             })
             .collect(),
         notices,
-        renewal_pending: pending,
-        may_notify: reg.status.is_in_force()
-            && authz::registration(&actor, RegistrationAction::Notify, &reg.organization_id).is_allowed(),
-        may_acknowledge: authz::registration(&actor, RegistrationAction::Acknowledge, &reg.organization_id)
-            .is_allowed(),
+        renewal_pending: v.renewal_pending,
+        may_notify: v.may_notify,
+        may_acknowledge: v.may_acknowledge,
         counselors: counselor_rows(&draft.counselors, &errors),
         psychiatrists: psychiatrist_rows(&draft.psychiatrists, &errors),
         methods: method_options(&draft.disclosure.methods),
@@ -247,16 +205,7 @@ async fn registration_page(
             .collect(),
         site_prefecture: listed.prefecture.clone(),
         investigations,
-        attendance: attendance
-            .into_iter()
-            .map(|a| {
-                (
-                    titles.get(&a.training_id).cloned().unwrap_or_default(),
-                    a.counselor_name,
-                    a.attended,
-                )
-            })
-            .collect(),
+        attendance: v.attendance,
         today: state.clock.today().to_string(),
         errors,
         notice,
@@ -510,7 +459,7 @@ pub async fn certificate(
         number: reg.number.clone(),
         org_name: listed.organization_name,
         site_name: listed.site_name,
-        address: format!("{}{}", prefecture_name(&listed.prefecture), listed.address),
+        address: full_address(&listed.prefecture, &listed.address),
         registered_on: reg.registered_on.to_string(),
         expires_on: reg.expires_on.to_string(),
     };

@@ -4,12 +4,9 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use nintei_domain::authz::reg::{self as authz, DeregistrationAction, RegGlobalAction};
+use nintei_app::reg::deregistration::view as dereg;
 use nintei_domain::role::Role;
-use nintei_store::organizations::{self};
-use nintei_store::reg_investigations as inv;
-use nintei_store::registrations::{self};
-use nintei_store::{reg_reports, users};
+use nintei_store::reg_reports::Report;
 use serde::Deserialize;
 
 use super::*;
@@ -56,32 +53,34 @@ fn jst_time(unix: i64) -> String {
         .unwrap_or_default()
 }
 
+/// A report as listed: `investigation` names the case it is part of on that case's page.
+fn report_row(r: Report, investigation: Option<&str>) -> ReportRow {
+    ReportRow {
+        status_key: match (investigation, r.status.as_str()) {
+            (Some(_), _) | (None, "investigating") => "reg.report.investigating",
+            (None, "new") => "reg.report.new",
+            _ => "reg.report.filed",
+        },
+        id: r.id,
+        number: r.registration_number,
+        message: r.message,
+        contact: r.contact_email.unwrap_or_default(),
+        received_at: jst_time(r.received_at),
+        investigation_id: investigation
+            .map(str::to_owned)
+            .or(r.investigation_id)
+            .unwrap_or_default(),
+    }
+}
+
 async fn reports_page(state: &AppState, s: &AnySession, errors: Errors) -> Result<ReportsPage, PageError> {
     let err = in_lang(s.lang);
     let actor = s.caller.actor();
-    AppError::check(authz::global(&actor, RegGlobalAction::ReadReports)).map_err(&err)?;
-    let with_contact = authz::sees_reporter_contact(&actor);
-    let rows = reg_reports::list(state.db.pool(), None, 500)
+    let rows = dereg::reports(state, &s.caller)
         .await
-        .map_err(|e| err(e.into()))?
+        .map_err(&err)?
         .into_iter()
-        .map(|r| ReportRow {
-            status_key: match r.status.as_str() {
-                "new" => "reg.report.new",
-                "investigating" => "reg.report.investigating",
-                _ => "reg.report.filed",
-            },
-            id: r.id,
-            number: r.registration_number,
-            message: r.message,
-            contact: if with_contact {
-                r.contact_email.unwrap_or_default()
-            } else {
-                String::new()
-            },
-            received_at: jst_time(r.received_at),
-            investigation_id: r.investigation_id.unwrap_or_default(),
-        })
+        .map(|r| report_row(r, None))
         .collect();
     Ok(ReportsPage {
         p: Page::for_session(s, "reg.reports_title", "/registration/reports"),
@@ -193,71 +192,35 @@ pub(super) async fn investigation_page(
     errors: Errors,
 ) -> Result<InvestigationPage, PageError> {
     let err = in_lang(s.lang);
-    let case = reg::authorized_investigation(state, &s.caller, id, DeregistrationAction::View)
-        .await
-        .map_err(&err)?;
-    let pool = state.db.pool();
-    let actor = s.caller.actor();
-    let reg = registrations::by_id(pool, &case.registration_id)
-        .await
-        .map_err(|e| err(e.into()))?
-        .ok_or_else(|| err(AppError::NotFound))?;
-    let org_name = organizations::by_id(pool, &case.organization_id)
-        .await
-        .map_err(|e| err(e.into()))?
-        .map(|o| o.name)
-        .unwrap_or_default();
-    let internals = authz::sees_deregistration_internals(&actor);
-    let with_contact = authz::sees_reporter_contact(&actor);
-    let (reports, records, votes) = if internals {
-        let reports = reg_reports::for_investigation(pool, &case.id)
-            .await
-            .map_err(|e| err(e.into()))?
-            .into_iter()
-            .map(|r| ReportRow {
-                id: r.id,
-                number: r.registration_number,
-                message: r.message,
-                contact: if with_contact {
-                    r.contact_email.unwrap_or_default()
+    let v = dereg::view(state, &s.caller, id).await.map_err(&err)?;
+    let case = v.case;
+    let internals = v.internals;
+    let reports = v
+        .reports
+        .into_iter()
+        .map(|r| report_row(r, Some(&case.id)))
+        .collect();
+    let records = v
+        .records
+        .into_iter()
+        .map(|r| {
+            let label = reg::RECORD_KINDS
+                .iter()
+                .find(|(k, _)| *k == r.kind)
+                .map(|(_, l)| *l)
+                .unwrap_or(if r.kind == reg::HEARING_NOTICE {
+                    "聴聞の通知"
                 } else {
-                    String::new()
-                },
-                received_at: jst_time(r.received_at),
-                status_key: "reg.report.investigating",
-                investigation_id: case.id.clone(),
-            })
-            .collect();
-        let records = inv::records(pool, &case.id)
-            .await
-            .map_err(|e| err(e.into()))?
-            .into_iter()
-            .map(|r| {
-                let label = reg::RECORD_KINDS
-                    .iter()
-                    .find(|(k, _)| *k == r.kind)
-                    .map(|(_, l)| *l)
-                    .unwrap_or(if r.kind == reg::HEARING_NOTICE {
-                        "聴聞の通知"
-                    } else {
-                        "その他"
-                    });
-                (label, r.held_on.to_string(), r.summary)
-            })
-            .collect();
-        let mut votes = Vec::new();
-        for v in inv::votes(pool, &case.id).await.map_err(|e| err(e.into()))? {
-            let name = users::by_id(pool, &v.member_id)
-                .await
-                .map_err(|e| err(e.into()))?
-                .map(|u| u.name)
-                .unwrap_or_default();
-            votes.push((name, outcome_key(v.outcome), v.comment));
-        }
-        (reports, records, votes)
-    } else {
-        (Vec::new(), Vec::new(), Vec::new())
-    };
+                    "その他"
+                });
+            (label, r.held_on.to_string(), r.summary)
+        })
+        .collect();
+    let votes: Vec<(String, &'static str, String)> = v
+        .votes
+        .into_iter()
+        .map(|(name, vote)| (name, outcome_key(vote.outcome), vote.comment))
+        .collect();
     let tally = (
         votes.iter().filter(|v| v.1 == "reg.outcome.deregister").count(),
         votes.iter().filter(|v| v.1 == "reg.outcome.maintain").count(),
@@ -265,11 +228,7 @@ pub(super) async fn investigation_page(
     let requests = super::hearing::request_rows(state, &case.id)
         .await
         .map_err(&err)?;
-    let ctx = authz::DeregistrationContext {
-        organization_id: &case.organization_id,
-        referred: matches!(case.status.as_str(), "referred" | "decided"),
-        caller_has_conflict: false,
-    };
+    let reg = v.registration;
     Ok(InvestigationPage {
         p: Page::for_session(
             s,
@@ -278,7 +237,7 @@ pub(super) async fn investigation_page(
         ),
         id: case.id.clone(),
         number: reg.number.clone(),
-        org_name,
+        org_name: v.organization_name,
         registration_status_key: status_key(reg.status),
         status_key: investigation_key(&case.status),
         opened_on: case.opened_on.to_string(),
@@ -305,23 +264,17 @@ pub(super) async fn investigation_page(
         reports,
         requests,
         records,
-        hearings: inv::records(pool, &case.id)
-            .await
-            .map_err(|e| err(e.into()))?
+        hearings: v
+            .hearings
             .into_iter()
-            .filter(|r| r.kind == reg::HEARING_NOTICE)
             .map(|r| (r.held_on.to_string(), r.summary))
             .collect(),
         votes,
         tally,
-        may_manage: authz::deregistration(&actor, DeregistrationAction::Manage, ctx).is_allowed()
-            && matches!(case.status.as_str(), "open" | "referred"),
-        may_answer: authz::deregistration(&actor, DeregistrationAction::Answer, ctx).is_allowed()
-            && matches!(case.status.as_str(), "open" | "referred"),
-        may_vote: authz::deregistration(&actor, DeregistrationAction::Vote, ctx).is_allowed()
-            && case.status == "referred",
-        may_decide: authz::deregistration(&actor, DeregistrationAction::Decide, ctx).is_allowed()
-            && case.status == "referred",
+        may_manage: v.may_manage,
+        may_answer: v.may_answer,
+        may_vote: v.may_vote,
+        may_decide: v.may_decide,
         status: case.status,
         record_kinds: reg::RECORD_KINDS.to_vec(),
         today: state.clock.today().to_string(),

@@ -21,7 +21,6 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use nintei_domain::authz::reg::{self as authz, DeregistrationAction, RegGlobalAction};
 use nintei_domain::org::Prefecture;
 use nintei_domain::reg::application::{
     Counselor, Disclosure, Documents, Method, OhQualification, Psychiatrist, Qualification,
@@ -31,16 +30,14 @@ use nintei_domain::reg::criteria::criteria;
 use nintei_domain::reg::status::Status;
 use nintei_domain::role::Role;
 use nintei_store::organizations::{self, Organization, Site};
-use nintei_store::reg_cases::{self};
-use nintei_store::reg_investigations as inv;
 use nintei_store::registrations::{self};
-use nintei_store::{reg_changes, reg_reports};
 
 use crate::auth::WebUser;
 use crate::error::{AppError, FieldError, PageError};
 use crate::ui::list::{Controls, ListQuery, Pager};
 use crate::ui::{Errors, Page, in_lang, render_status};
-use nintei_app::reg::{ApplicationInput, CounselorInput, DisclosureInput, PsychiatristInput};
+use nintei_app::reg::hub::RoomAction;
+use nintei_app::reg::{self, ApplicationInput, CounselorInput, DisclosureInput, PsychiatristInput};
 use nintei_app::state::AppState;
 
 /// Form fields as sent: repeated names (methods) and indexed rows (counselors[0].name) stay as pairs.
@@ -64,6 +61,20 @@ fn values<'a>(pairs: &'a Pairs, name: &str) -> Vec<&'a str> {
 
 fn checked(pairs: &Pairs, name: &str) -> bool {
     matches!(value(pairs, name), "on" | "yes" | "true" | "1")
+}
+
+/// The kinds of a change notice as read (REG-6).
+fn kinds_label(kinds: &[String]) -> String {
+    kinds
+        .iter()
+        .map(|k| kind_label_ja(k))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// The room's address with its prefecture said once.
+fn full_address(code: &str, address: &str) -> String {
+    Prefecture::from_code(code).map_or_else(|_| address.to_owned(), |p| p.full_address(address))
 }
 
 fn prefecture_name(code: &str) -> String {
@@ -492,197 +503,109 @@ fn reg_row(l: &registrations::Listed) -> RegRow {
     }
 }
 
-/// Days before expiry from which a registration is listed as due for renewal (REG-4 reminders).
-const RENEWAL_REMINDER_DAYS: i64 = 180;
-
 pub async fn hub(
     State(state): State<AppState>,
     WebUser(s): WebUser,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, PageError> {
     let err = in_lang(s.lang);
-    let actor = s.caller.actor();
-    let registrar = authz::global(&actor, RegGlobalAction::ListAll).is_allowed();
-    let own = match (actor.role, &actor.organization_id) {
-        (Role::Organization, Some(o)) => Some(o.clone()),
-        _ => None,
-    };
-    if !registrar && own.is_none() && actor.role != Role::Committee {
-        return Err(err(AppError::Forbidden));
-    }
-    let pool = state.db.pool();
-    let mut names = Names::new();
-    let (mut cases, mut regs, mut rooms) = (Vec::new(), Vec::new(), Vec::new());
-    let mut expiring = Vec::new();
-    let mut pager = Pager::new("/registration", &query, 0, 0);
-    let mut controls = Controls::new("/registration", &query, String::new(), Vec::new(), Vec::new());
-    if registrar || own.is_some() {
-        // The registrar's table holds the applications waiting for a decision (decided ones are on their
-        // registration, or found by the staff search); an organization sees all of its own.
-        let waiting = if own.is_some() {
-            None
-        } else {
-            Some(Status::Submitted)
-        };
-        let list = reg_cases::list(pool, own.as_deref(), waiting, 300)
-            .await
-            .map_err(|e| err(e.into()))?;
-        for c in &list {
-            names.load(&state, &c.organization_id).await.map_err(&err)?;
-        }
-        // Submitted cases first: they wait for the office.
-        let mut list = list;
-        list.sort_by_key(|c| c.status != Status::Submitted);
-        cases = list
-            .iter()
-            .map(|c| CaseRow {
-                id: c.id.clone(),
-                org: names.org(&c.organization_id),
-                site: names.site(&c.site_id),
-                applied_on: c.applied_on.to_string(),
-                status_key: status_key(c.status),
-                renewal: c.renewal_of.is_some(),
-                findings: c.findings.len(),
-            })
-            .collect();
-        let text = query.text();
-        let (page_rows, total) = registrations::page(pool, own.as_deref(), &query.filter(&text))
-            .await
-            .map_err(|e| err(e.into()))?;
-        regs = page_rows.iter().map(reg_row).collect();
-        pager = Pager::new("/registration", &query, total, regs.len());
-        let tr = |k: &str| crate::i18n::t(s.lang, k).to_owned();
-        controls = Controls::new(
-            "/registration",
-            &query,
-            tr("reg.status"),
-            [
-                Status::Registered,
-                Status::UnderInvestigation,
-                Status::DeregistrationReview,
-                Status::Expired,
-                Status::Abolished,
-                Status::Deregistered,
-            ]
-            .iter()
-            .map(|st| (st.as_str().to_owned(), tr(status_key(*st))))
-            .collect(),
-            vec![
-                ("".into(), tr("list.sort_number")),
-                ("expires".into(), tr("list.sort_expires")),
-                ("organization".into(), tr("list.sort_organization")),
-                ("newest".into(), tr("list.sort_newest")),
-            ],
-        );
-        let today = state.clock.today();
-        let until = today + chrono::Duration::days(RENEWAL_REMINDER_DAYS);
-        expiring = registrations::expiring_between(pool, own.as_deref(), today, until)
-            .await
-            .map_err(|e| err(e.into()))?
-            .iter()
-            .map(reg_row)
-            .collect();
-        if let Some(org) = &own {
-            let listed = registrations::list(pool, Some(org), 500)
-                .await
-                .map_err(|e| err(e.into()))?;
-            let sites = organizations::sites(pool, org).await.map_err(|e| err(e.into()))?;
-            for site in sites {
-                let current = listed
-                    .iter()
-                    .find(|l| l.registration.site_id == site.id && l.registration.status.is_in_force());
-                let pending = list
-                    .iter()
-                    .any(|c| c.site_id == site.id && c.status == Status::Submitted && c.renewal_of.is_none());
-                let action = match current {
-                    Some(l) => Some((
-                        format!("/registration/apply?renewal_of={}", l.registration.number),
-                        "reg.renew",
-                    )),
-                    None if pending => None,
-                    None => Some((format!("/registration/apply?site={}", site.id), "reg.apply")),
-                };
-                rooms.push(RoomRow {
-                    registration: current
-                        .map(|l| (l.registration.number.clone(), status_key(l.registration.status))),
-                    action,
-                    name: site.name,
-                    address: format!("{} {}", prefecture_name(&site.prefecture), site.address),
-                });
-            }
-        }
-    }
-    let mut notices = Vec::new();
-    let mut new_reports = 0;
-    if registrar {
-        for n in reg_changes::unacknowledged(pool, 200)
-            .await
-            .map_err(|e| err(e.into()))?
-        {
-            let number = registrations::by_id(pool, &n.registration_id)
-                .await
-                .map_err(|e| err(e.into()))?
-                .map(|r| r.number)
-                .unwrap_or_default();
-            notices.push(NoticeRow {
-                id: n.id,
-                number,
-                notified_on: n.notified_on.to_string(),
-                kinds: n
-                    .kinds
-                    .iter()
-                    .map(|k| kind_label_ja(k))
-                    .collect::<Vec<_>>()
-                    .join("、"),
-                findings: n.findings.len(),
-            });
-        }
-        new_reports = reg_reports::list(pool, Some("new"), 500)
-            .await
-            .map_err(|e| err(e.into()))?
-            .len();
-    }
-    let mut investigations = Vec::new();
-    for case in inv::list(pool, None, None, 300)
+    let text = query.text();
+    let hub = reg::hub::hub(&state, &s.caller, state.clock.today(), &query.filter(&text))
         .await
-        .map_err(|e| err(e.into()))?
-    {
-        let has_conflict = nintei_store::conflicts::exists(pool, &s.caller.user.id, &case.organization_id)
-            .await
-            .map_err(|e| err(e.into()))?;
-        let ctx = authz::DeregistrationContext {
-            organization_id: &case.organization_id,
-            referred: matches!(case.status.as_str(), "referred" | "decided"),
-            caller_has_conflict: has_conflict,
-        };
-        if authz::deregistration(&actor, DeregistrationAction::View, ctx).is_allowed() {
-            let number = registrations::by_id(pool, &case.registration_id)
-                .await
-                .map_err(|e| err(e.into()))?
-                .map(|r| r.number)
-                .unwrap_or_default();
-            investigations.push(InvRow {
-                id: case.id,
-                number,
-                status_key: investigation_key(&case.status),
-                opened_on: case.opened_on.to_string(),
-            });
-        }
-    }
+        .map_err(&err)?;
+    let tr = |k: &str| crate::i18n::t(s.lang, k).to_owned();
+    let controls = Controls::new(
+        "/registration",
+        &query,
+        tr("reg.status"),
+        [
+            Status::Registered,
+            Status::UnderInvestigation,
+            Status::DeregistrationReview,
+            Status::Expired,
+            Status::Abolished,
+            Status::Deregistered,
+        ]
+        .iter()
+        .map(|st| (st.as_str().to_owned(), tr(status_key(*st))))
+        .collect(),
+        vec![
+            ("".into(), tr("list.sort_number")),
+            ("expires".into(), tr("list.sort_expires")),
+            ("organization".into(), tr("list.sort_organization")),
+            ("newest".into(), tr("list.sort_newest")),
+        ],
+    );
+    let pager = Pager::new("/registration", &query, hub.total, hub.registrations.len());
+    let rooms = hub
+        .rooms
+        .iter()
+        .map(|r| RoomRow {
+            name: r.site.name.clone(),
+            address: full_address(&r.site.prefecture, &r.site.address),
+            registration: r
+                .registration
+                .as_ref()
+                .map(|(n, st)| (n.clone(), status_key(*st))),
+            action: match &r.action {
+                RoomAction::Renew { number } => {
+                    Some((format!("/registration/apply?renewal_of={number}"), "reg.renew"))
+                }
+                RoomAction::Apply { site_id } => {
+                    Some((format!("/registration/apply?site={site_id}"), "reg.apply"))
+                }
+                RoomAction::UnderReview => None,
+            },
+        })
+        .collect();
+    let cases = hub
+        .applications
+        .iter()
+        .map(|a| CaseRow {
+            id: a.case.id.clone(),
+            org: a.organization_name.clone(),
+            site: a.site_name.clone(),
+            applied_on: a.case.applied_on.to_string(),
+            status_key: status_key(a.case.status),
+            renewal: a.case.renewal_of.is_some(),
+            findings: a.case.findings.len(),
+        })
+        .collect();
+    let notices = hub
+        .notices
+        .iter()
+        .map(|n| NoticeRow {
+            id: n.id.clone(),
+            number: n.number.clone(),
+            notified_on: n.notified_on.to_string(),
+            kinds: kinds_label(&n.kinds),
+            findings: n.findings,
+        })
+        .collect();
+    let investigations = hub
+        .investigations
+        .iter()
+        .map(|i| InvRow {
+            id: i.id.clone(),
+            number: i.number.clone(),
+            status_key: investigation_key(&i.status),
+            opened_on: i.opened_on.to_string(),
+        })
+        .collect();
     let page = HubPage {
         p: Page::for_session(&s, "reg.title", "/registration"),
         controls,
         pager,
-        registrar,
-        office: actor.role == Role::Office,
+        registrar: hub.registrar,
+        office: s.caller.actor().role == Role::Office,
         rooms,
         cases,
-        regs,
-        expiring,
+        regs: hub.registrations.iter().map(reg_row).collect(),
+        expiring: hub.expiring.iter().map(reg_row).collect(),
         notices,
-        new_reports,
+        new_reports: hub.new_reports,
         investigations,
-        trainings: authz::global(&actor, RegGlobalAction::ViewTraining).is_allowed(),
+        trainings: hub.trainings,
     };
     Ok(render_status(StatusCode::OK, &page))
 }

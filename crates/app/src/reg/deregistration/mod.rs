@@ -14,6 +14,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{Check, LONG_TEXT, SHORT_TEXT, commit, conflict, move_registration};
+
+pub mod view;
 use crate::caller::Caller;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;

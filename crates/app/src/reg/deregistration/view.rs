@@ -1,0 +1,116 @@
+//! The reports inbox and one deregistration case as each role reads them (REG-7): the registrar and the committee
+//! see the reports, the records of the investigation and the members' votes; only the registrar sees a reporter's
+//! contact address; the organization sees the case, the document requests and the hearing notices addressed to it.
+
+use nintei_domain::authz::reg::{self as authz, DeregistrationAction, RegGlobalAction};
+use nintei_store::reg_investigations::{self as inv, Investigation, Record, Vote};
+use nintei_store::reg_reports::{self, Report};
+use nintei_store::registrations::{self, Registration};
+use nintei_store::{organizations, users};
+
+use super::{HEARING_NOTICE, authorized_investigation};
+use crate::caller::Caller;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+/// A deregistration case and what the caller may read and do with it.
+#[derive(Debug)]
+pub struct InvestigationView {
+    pub case: Investigation,
+    pub registration: Registration,
+    pub organization_name: String,
+    /// The registrar and the committee: the reasons, reports, records and votes are theirs to read.
+    pub internals: bool,
+    pub reports: Vec<Report>,
+    pub records: Vec<Record>,
+    /// The hearing notices (聴聞の通知), which the organization reads too.
+    pub hearings: Vec<Record>,
+    /// Each vote with the member's name.
+    pub votes: Vec<(String, Vote)>,
+    pub may_manage: bool,
+    pub may_answer: bool,
+    pub may_vote: bool,
+    pub may_decide: bool,
+}
+
+/// The reporter's contact address only for those who may see it.
+fn redacted(mut r: Report, with_contact: bool) -> Report {
+    if !with_contact {
+        r.contact_email = None;
+    }
+    r
+}
+
+/// The reports inbox (the registrar), newest first.
+pub async fn reports(state: &AppState, caller: &Caller) -> AppResult<Vec<Report>> {
+    let actor = caller.actor();
+    AppError::check(authz::global(&actor, RegGlobalAction::ReadReports))?;
+    let with_contact = authz::sees_reporter_contact(&actor);
+    Ok(reg_reports::list(state.db.pool(), None, 500)
+        .await?
+        .into_iter()
+        .map(|r| redacted(r, with_contact))
+        .collect())
+}
+
+/// One deregistration case for `caller` (404 when they may not see it).
+pub async fn view(state: &AppState, caller: &Caller, id: &str) -> AppResult<InvestigationView> {
+    let case = authorized_investigation(state, caller, id, DeregistrationAction::View).await?;
+    let pool = state.db.pool();
+    let actor = caller.actor();
+    let registration = registrations::by_id(pool, &case.registration_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let organization_name = organizations::by_id(pool, &case.organization_id)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let internals = authz::sees_deregistration_internals(&actor);
+    let with_contact = authz::sees_reporter_contact(&actor);
+    let all_records = inv::records(pool, &case.id).await?;
+    let hearings = all_records
+        .iter()
+        .filter(|r| r.kind == HEARING_NOTICE)
+        .cloned()
+        .collect();
+    let (reports, records, votes) = if internals {
+        let reports = reg_reports::for_investigation(pool, &case.id)
+            .await?
+            .into_iter()
+            .map(|r| redacted(r, with_contact))
+            .collect();
+        let mut votes = Vec::new();
+        for v in inv::votes(pool, &case.id).await? {
+            let name = users::by_id(pool, &v.member_id)
+                .await?
+                .map(|u| u.name)
+                .unwrap_or_default();
+            votes.push((name, v));
+        }
+        (reports, all_records, votes)
+    } else {
+        (Vec::new(), Vec::new(), Vec::new())
+    };
+    let ctx = authz::DeregistrationContext {
+        organization_id: &case.organization_id,
+        referred: matches!(case.status.as_str(), "referred" | "decided"),
+        caller_has_conflict: false,
+    };
+    let open = matches!(case.status.as_str(), "open" | "referred");
+    let referred = case.status == "referred";
+    let may = |action| authz::deregistration(&actor, action, ctx).is_allowed();
+    Ok(InvestigationView {
+        may_manage: may(DeregistrationAction::Manage) && open,
+        may_answer: may(DeregistrationAction::Answer) && open,
+        may_vote: may(DeregistrationAction::Vote) && referred,
+        may_decide: may(DeregistrationAction::Decide) && referred,
+        case,
+        registration,
+        organization_name,
+        internals,
+        reports,
+        records,
+        hearings,
+        votes,
+    })
+}
