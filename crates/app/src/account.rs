@@ -184,7 +184,7 @@ pub(crate) async fn insert_account(
 }
 
 /// The body of `PATCH /api/v1/users/{id}` and of the account's form: only what is given changes.
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct AccountChange {
     pub name: Option<String>,
     pub role: Option<String>,

@@ -10,7 +10,7 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::input::{invalid, required_text};
 use crate::state::AppState;
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct ConflictInput {
     #[serde(default)]
     pub user_id: String,

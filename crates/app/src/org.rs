@@ -10,7 +10,7 @@ use crate::caller::Caller;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::state::AppState;
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct ContactInput {
     #[serde(default)]
     pub name: String,
@@ -21,7 +21,7 @@ pub struct ContactInput {
 }
 
 /// The body of `POST /api/v1/organizations` (and of the staff form).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct OrganizationInput {
     #[serde(default)]
     pub name: String,
@@ -172,7 +172,7 @@ pub(crate) async fn insert_audited(
     Ok(id)
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct SiteInput {
     #[serde(default)]
     pub name: String,
@@ -228,7 +228,7 @@ pub async fn add_site(
 /// `POST /api/v1/organizations/{id}/changes` (office; the organization's own users): the institution notifies a
 /// change of its name, representative or contact (REG-6: changes of registered matters are notified). Absent
 /// fields are unchanged.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct IdentityChangeInput {
     #[serde(default)]
     pub notified_on: String,
@@ -242,7 +242,7 @@ pub struct IdentityChangeInput {
     pub address: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct ContactChangeInput {
     pub name: Option<String>,
     pub email: Option<String>,

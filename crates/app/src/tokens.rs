@@ -12,7 +12,7 @@ use crate::security::random_token;
 use crate::state::AppState;
 
 /// A live token as its owner sees it: never the secret, which is shown once at issue and stored only hashed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct TokenInfo {
     pub id: String,
     pub created_at: String,

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// Who must act by the due date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Owner {
     Office,
@@ -32,7 +32,7 @@ impl Owner {
 
 /// The status shown for a deadline on a given day. `Late` is derived, never stored: an open deadline past its
 /// date, or one met after it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Open,
@@ -66,7 +66,7 @@ pub fn status_on(due_on: NaiveDate, met_on: Option<NaiveDate>, waived: bool, tod
 }
 
 /// When reminders go out, in days relative to the due date: positive before it, negative after it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReminderPlan {
     pub days_before: Vec<u32>,
     pub days_after: Vec<u32>,

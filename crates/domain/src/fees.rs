@@ -10,7 +10,20 @@ use serde::{Deserialize, Serialize};
 /// Unsigned (`u64`): every amount here — revenue, fees, tax — is non-negative, and the seed has no refunds
 /// (ACC-3: paid fees are not refunded), so a negative amount can only be a bug. `u64` holds ~1.8 × 10¹⁹ yen, far
 /// beyond any revenue. Serialized as a bare integer, as the API's `*_yen` fields are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(transparent)]
 pub struct Yen(u64);
 
@@ -83,7 +96,7 @@ pub const CERTIFICATE_REISSUE_FEE: Yen = Yen(3_000);
 
 /// Base and add-on fees of an application (ACC-22), as invoiced on acceptance (ACC-4). Field names are those of
 /// the API's `fees` object. Produce it with [`acc_fee`], which keeps `total_yen` the sum of the parts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FeeBreakdown {
     pub base_yen: Yen,
     pub services_addon_yen: Yen,
@@ -130,7 +143,7 @@ fn revenue_addon(revenue: Yen) -> Yen {
 
 /// The answer of `GET /api/v1/public/fee-estimate`: [`acc_fee`] plus consumption tax at the rate in force on
 /// `on` (the caller passes today; this module never reads the clock).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FeeEstimate {
     #[serde(flatten)]
     pub fees: FeeBreakdown,
@@ -176,7 +189,7 @@ pub fn consumption_tax(amount: Yen, on: NaiveDate) -> Yen {
 }
 
 /// Length of an extra coordinator visit or extra site visit (seed 003 第11章 1.(3)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum VisitLength {
     /// 半日

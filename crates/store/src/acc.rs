@@ -424,7 +424,7 @@ pub async fn lock(tx: &mut Tx, id: &str, now: i64) -> Result<Option<Case>> {
 
 // ---- surveyors (ACC-7, ACC-8) ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Surveyor {
     pub id: String,
     pub user_id: String,
@@ -490,7 +490,7 @@ pub async fn add_surveyor(
 
 // ---- ratings (ACC-9) ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RatingRow {
     pub id: String,
     pub standard: String,
@@ -567,7 +567,7 @@ pub async fn ratings<'c, E: Executor<'c, Database = Any>>(
 
 // ---- votes and decisions (ACC-8, ACC-11) ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Vote {
     pub id: String,
     pub round: i64,
@@ -718,7 +718,7 @@ pub async fn remove_open_votes(
     Ok(removed)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct DecisionRow {
     pub round: i64,
     pub outcome: String,
@@ -785,7 +785,7 @@ pub async fn decisions<'c, E: Executor<'c, Database = Any>>(
 
 // ---- deadlines ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct DeadlineRow {
     pub kind: String,
     pub due_on: NaiveDate,
@@ -874,7 +874,7 @@ pub async fn next_number(tx: &mut Tx, name: &str, year: i32) -> Result<i64> {
 
 // ---- accreditations (ACC-11, ACC-23) ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Accreditation {
     pub number: String,
     pub organization_id: String,

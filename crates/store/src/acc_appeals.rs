@@ -13,7 +13,7 @@ use sqlx::{Any, Executor, Row};
 use crate::acc::{date, iso};
 use crate::{Result, StoreError, Tx, flag, new_id};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Appeal {
     pub id: String,
     pub organization_id: String,
@@ -249,7 +249,7 @@ pub async fn add_request(
     Ok(Some(id))
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct InfoRequest {
     pub id: String,
     pub requested_on: String,
@@ -282,7 +282,7 @@ pub async fn requests<'c, E: Executor<'c, Database = Any>>(
         .collect()
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct AppealVote {
     pub id: String,
     pub user_id: String,

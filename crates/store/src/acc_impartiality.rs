@@ -17,7 +17,7 @@ fn conflict_on_duplicate(e: sqlx::Error, message: &str) -> StoreError {
 
 // ---- ACC-2: the head's decision on a department unit ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct UnitDecision {
     pub qualifies: bool,
     pub decided_on: String,
@@ -65,7 +65,7 @@ pub async fn insert_unit_decision(tx: &mut Tx, case_id: &str, d: &UnitDecision, 
 
 // ---- ACC-8: objections to a surveyor ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Objection {
     pub id: String,
     pub case_id: String,
@@ -201,7 +201,7 @@ pub async fn remove_surveyor(tx: &mut Tx, case_id: &str, surveyor_id: &str) -> R
 
 // ---- ACC-8: cooling-offs ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct CoolingOffRow {
     pub case_id: String,
     pub surveyor_id: String,
@@ -316,7 +316,7 @@ pub async fn open_assignments<'c, E: Executor<'c, Database = Any>>(
 
 // ---- ACC-8: engagements ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Engagement {
     pub id: String,
     pub surveyor_id: String,

@@ -11,7 +11,7 @@ use crate::{Result, StoreError};
 use nintei_domain::acc::service::ServiceCode;
 
 /// An accreditation as ACC-23 publishes it, with the organization's name and prefecture.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct PublicAccreditation {
     pub number: String,
     pub organization_name: String,

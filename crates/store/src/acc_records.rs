@@ -26,7 +26,7 @@ fn json_of(r: &AnyRow, column: &str) -> Result<Value> {
 
 // ---- the record ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Record {
     pub id: String,
     pub number: String,
@@ -159,7 +159,7 @@ pub async fn past_expiry<'c, E: Executor<'c, Database = Any>>(
 
 // ---- ACC-14 annual reports ----
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct AnnualReport {
     pub id: String,
     pub year: i64,
@@ -237,7 +237,7 @@ pub async fn submit_annual_report(
 
 // ---- questions ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Question {
     pub id: String,
     pub subject: String,
@@ -329,7 +329,7 @@ pub async fn answer(
 
 // ---- ACC-15 self-reports ----
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SelfReport {
     pub id: String,
     pub kind: String,
@@ -395,7 +395,7 @@ pub async fn self_reports<'c, E: Executor<'c, Database = Any>>(
 
 // ---- ACC-16 compliance reviews ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Review {
     pub id: String,
     pub trigger: String,
@@ -539,7 +539,7 @@ pub async fn update_review(
     Ok(r.rows_affected() == 1)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ReviewItem {
     pub id: String,
     pub review_id: String,
@@ -622,7 +622,7 @@ pub async fn meet_review_item(
     Ok(r.rows_affected() == 1)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Answer {
     pub member_id: String,
     pub member_name: String,
@@ -678,7 +678,7 @@ pub async fn answers<'c, E: Executor<'c, Database = Any>>(ex: E, review_id: &str
 
 // ---- certificates ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Certificate {
     pub id: String,
     pub serial: String,

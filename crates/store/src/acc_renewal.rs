@@ -10,7 +10,7 @@ use crate::acc::{date, iso};
 use crate::{Result, StoreError, Tx, new_id};
 
 /// An accreditation with its id (what the renewal job and the scope steps work on).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct AccreditationRow {
     pub id: String,
     pub number: String,
@@ -168,7 +168,7 @@ pub async fn set_services(tx: &mut Tx, accreditation_id: &str, services: &[Servi
 }
 
 /// An extension of validity asked during a renewal review (ACC-19).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Extension {
     pub id: String,
     pub case_id: String,

@@ -10,7 +10,7 @@ use crate::{Result, Tx, new_id};
 
 // ---- files (ACC-3 attachments, ACC-6 evidence) ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FileRow {
     pub id: String,
     pub case_id: String,
@@ -104,7 +104,7 @@ pub async fn file<'c, E: Executor<'c, Database = Any>>(
 
 // ---- the self-study row: confirmation and format status (ACC-6) ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default, utoipa::ToSchema)]
 pub struct SelfStudyRow {
     pub confirmed_by_name: Option<String>,
     pub confirmed_on: Option<String>,
@@ -263,7 +263,7 @@ pub async fn put_self_study(tx: &mut Tx, case_id: &str, s: &SelfStudyRow, now: i
     Ok(())
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FormatCheck {
     pub id: String,
     pub result: String,
@@ -324,7 +324,7 @@ pub async fn format_checks<'c, E: Executor<'c, Database = Any>>(
 
 // ---- narratives (ACC-6: one per section) ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Narrative {
     pub section: String,
     pub body: String,
@@ -466,7 +466,7 @@ pub async fn insert_answer(
     Ok(id)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct LinkCount {
     pub kind: String,
     pub issued: i64,
@@ -495,7 +495,7 @@ pub async fn link_counts<'c, E: Executor<'c, Database = Any>>(
         .collect()
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Answer {
     pub kind: String,
     pub answers: String,

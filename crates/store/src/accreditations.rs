@@ -13,7 +13,7 @@ use crate::acc::{date, iso};
 use crate::{Result, StoreError, Tx, new_id};
 
 /// One entry of an accreditation's history.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct AccreditationEvent {
     pub id: String,
     /// What happened: `accredited`, `suspended`, `suspension_lifted`, `lapsed`, `revoked`, `renewed`,

@@ -27,7 +27,7 @@ pub struct AuditEvent {
 }
 
 /// A stored event, as shown on a record's history.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StoredEvent {
     pub seq: i64,
     pub at: String,

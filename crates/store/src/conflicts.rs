@@ -5,7 +5,7 @@ use sqlx::{Any, Executor, Row};
 
 use crate::{Result, Tx, new_id};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Conflict {
     pub id: String,
     pub user_id: String,

@@ -7,7 +7,7 @@ use sqlx::{Any, Executor, Row};
 
 use crate::{Result, Tx, flag, new_id, sha256_hex};
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Deadline {
     pub id: String,
     pub kind: String,

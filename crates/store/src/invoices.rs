@@ -7,7 +7,7 @@ use sqlx::{Any, Executor, Row};
 use crate::acc::{date, iso};
 use crate::{Result, StoreError, Tx, new_id};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct InvoiceLine {
     /// `base`, `services_addon`, `revenue_addon`, `extra_visit_half_day`, `extra_visit_full_day`, `travel`,
     /// `certificate_reissue`.
@@ -18,13 +18,13 @@ pub struct InvoiceLine {
     pub amount_yen: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Payment {
     pub paid_on: NaiveDate,
     pub amount_yen: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Invoice {
     pub id: String,
     pub number: String,

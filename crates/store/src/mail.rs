@@ -19,7 +19,7 @@ pub const MAX_ATTEMPTS: i64 = 10;
 pub const MESSAGE_ID_DOMAIN: &str = "nintei.local";
 
 /// Where a mail stands: `queued` until an SMTP server accepted it, `failed` once given up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MailStatus {
     Queued,
@@ -55,7 +55,7 @@ pub struct NewMail<'a> {
 }
 
 /// One outbox row.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct OutboxMail {
     pub id: String,
     pub to: String,
@@ -70,7 +70,7 @@ pub struct OutboxMail {
 }
 
 /// One delivery attempt.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Attempt {
     pub attempt: i64,
     pub started_at: i64,

@@ -6,7 +6,7 @@ use sqlx::{Any, Executor, Row};
 
 use crate::{Result, StoreError, Tx, new_id};
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Contact {
     pub name: String,
     pub email: String,
@@ -14,7 +14,7 @@ pub struct Contact {
 }
 
 /// An organization as stored; fields were validated by the domain newtypes before they got here.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Organization {
     pub id: String,
     pub name: String,
@@ -27,7 +27,7 @@ pub struct Organization {
     pub version: i64,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Site {
     pub id: String,
     pub organization_id: String,

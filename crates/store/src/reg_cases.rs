@@ -12,7 +12,7 @@ use sqlx::{Any, Executor, Row};
 use crate::cols::{date, iso, json, opt_date, opt_json, to_json};
 use crate::{Result, StoreError, Tx, new_id};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RegCase {
     pub id: String,
     pub organization_id: String,

@@ -9,7 +9,7 @@ use sqlx::{Any, Executor, Row};
 use crate::cols::{date, iso, json, opt_date, to_json};
 use crate::{Result, Tx, new_id};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ChangeNotice {
     pub id: String,
     pub registration_id: String,

@@ -10,7 +10,7 @@ use sqlx::{Any, Executor, Row};
 use crate::cols::{date, iso, opt_date};
 use crate::{Result, StoreError, Tx, new_id};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Investigation {
     pub id: String,
     pub registration_id: String,
@@ -31,7 +31,7 @@ pub struct Investigation {
     pub created_at: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct DocumentRequest {
     pub id: String,
     pub requested_on: NaiveDate,
@@ -40,7 +40,7 @@ pub struct DocumentRequest {
     pub received_on: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Record {
     pub id: String,
     /// `on_site_investigation`, `hearing`, `documents_received` or `other`.
@@ -50,7 +50,7 @@ pub struct Record {
     pub created_by: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Vote {
     pub member_id: String,
     pub outcome: CommitteeOutcome,
@@ -411,7 +411,7 @@ pub async fn votes<'c, E: Executor<'c, Database = Any>>(ex: E, investigation_id:
 }
 
 /// The institution's answer to a document request (REG-7): one file uploaded in the system with its note.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct DocumentAnswer {
     pub id: String,
     pub request_id: String,

@@ -6,7 +6,7 @@ use sqlx::{Any, Executor, Row};
 
 use crate::{Db, Result, Tx, new_id};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Report {
     pub id: String,
     pub registration_id: String,

@@ -8,7 +8,7 @@ use sqlx::{Any, Executor, Row};
 use crate::cols::{date, iso};
 use crate::{Result, Tx, flag, new_id};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Training {
     pub id: String,
     pub title: String,
@@ -17,7 +17,7 @@ pub struct Training {
     pub description: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Attendance {
     pub training_id: String,
     pub registration_id: String,
@@ -145,7 +145,7 @@ pub async fn attendance_of_registration<'c, E: Executor<'c, Database = Any>>(
 }
 
 /// A counselor an institution enrolled in a session (REG-9).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Enrolment {
     pub training_id: String,
     pub registration_number: String,

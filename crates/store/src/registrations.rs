@@ -15,7 +15,7 @@ use crate::cols::{date, iso, json, opt_date, to_json};
 use crate::listing::{Filter, contains, fetch_page};
 use crate::{Result, StoreError, Tx, new_id};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Registration {
     pub id: String,
     pub number: String,
@@ -40,7 +40,7 @@ pub struct Registration {
 }
 
 /// The next validity term (REG-4) and the renewal case that gave it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct NextTerm {
     pub case_id: String,
     pub registered_on: NaiveDate,
@@ -77,7 +77,7 @@ impl Registration {
 }
 
 /// A registration with the names the lists show.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Listed {
     #[serde(flatten)]
     pub registration: Registration,

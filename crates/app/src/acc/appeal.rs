@@ -31,7 +31,7 @@ use crate::input::{LONG_TEXT_MAX, TEXT_MAX};
 pub const SUBJECT: &str = "acc_appeal";
 
 /// The body of a filing: the four items of seed 003 第10章3 and the supporting material.
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct AppealInput {
     /// (1) 不服申立て機関の名称、所在地並びに対応責任者の職名および氏名.
     #[serde(default)]
@@ -397,7 +397,7 @@ pub async fn view(state: &AppState, caller: &Caller, appeal: &Appeal) -> AppResu
     Ok(v)
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct InfoRequestInput {
     #[serde(default)]
     pub requested_on: String,
@@ -518,7 +518,7 @@ async fn exclusion(state: &AppState, appeal: &Appeal, user_id: &str) -> AppResul
     Ok(member_exclusion(user_id, &involved, conflicted).map(|e| e.message_ja()))
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct AppealVoteInput {
     #[serde(default)]
     pub outcome: String,
@@ -553,7 +553,7 @@ pub async fn vote(state: &AppState, caller: &Caller, id: &str, input: &AppealVot
     Ok(vote_id)
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct AppealDecisionInput {
     #[serde(default)]
     pub outcome: String,

@@ -61,7 +61,7 @@ pub async fn load_for(
 // ---------------------------------------------------------------------------------------------------------
 // ACC-2: the head's decision on a department unit
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct UnitDecisionInput {
     pub qualifies: Option<bool>,
     #[serde(default)]
@@ -178,13 +178,13 @@ pub async fn check_unit_for_eligibility(
 // ---------------------------------------------------------------------------------------------------------
 // ACC-8: objections to a surveyor
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct ObjectionInput {
     #[serde(default)]
     pub reason: String,
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct ObjectionDecisionInput {
     pub upheld: Option<bool>,
     #[serde(default)]
@@ -366,7 +366,7 @@ pub async fn record_cooling_offs(
     }))
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct EngagementInput {
     #[serde(default)]
     pub organization_id: String,
@@ -544,7 +544,7 @@ pub async fn engagements(state: &AppState, caller: &Caller, user_id: &str) -> Ap
 // ---------------------------------------------------------------------------------------------------------
 // ACC-7: the site-visit timetable
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct ScheduleInput {
     #[serde(default)]
     pub items: Vec<Value>,

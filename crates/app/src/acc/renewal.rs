@@ -181,7 +181,7 @@ pub async fn apply_renewal(
     apply_linked(state, caller, &input, Some((CaseKind::Renewal, &a.id))).await
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct ExtensionInput {
     #[serde(default)]
     pub requested_on: String,
@@ -291,7 +291,7 @@ pub async fn request_extension(
     Ok(id)
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct ExtensionDecisionInput {
     pub granted: Option<bool>,
     #[serde(default)]
@@ -584,7 +584,7 @@ async fn eligibility_restored(
 // ---------------------------------------------------------------------------------------------------------
 // Scope changes (ACC-20)
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct ScopeAdditionInput {
     #[serde(default)]
     pub services: Vec<ServiceInput>,
@@ -660,7 +660,7 @@ pub async fn apply_scope_addition(
     .await
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct ServiceEndingInput {
     #[serde(default)]
     pub service: String,

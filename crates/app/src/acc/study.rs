@@ -375,7 +375,7 @@ pub async fn evidence_table(state: &AppState, loaded: &Loaded) -> AppResult<Vec<
     Ok(catalog.in_scope(&codes).map(evidence_row).collect())
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct NarrativeInput {
     #[serde(default)]
     pub section: String,
@@ -439,7 +439,7 @@ pub async fn save_narrative(
     .await
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct ConfirmationInput {
     /// The representative who signed (理事長等); the organization's representative when empty.
     pub representative: Option<String>,
@@ -522,7 +522,7 @@ pub async fn on_submission(tx: &mut Tx, id: &str, now: i64) -> AppResult<()> {
     Ok(())
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct FormatCheckInput {
     /// `accepted` or `fixes_requested`.
     #[serde(default)]
@@ -634,7 +634,7 @@ pub async fn check_format(
     .await
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct ResubmissionInput {
     #[serde(default)]
     pub resubmitted_on: String,
@@ -696,7 +696,7 @@ pub async fn resubmit(
 // ---------------------------------------------------------------------------------------------------------
 // Questionnaires (ACC-6): one-time anonymous links
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct LinksInput {
     /// `staff` or `client`.
     #[serde(default)]
@@ -783,7 +783,7 @@ pub async fn questionnaire(state: &AppState, token: &str) -> AppResult<Option<Qu
         .and_then(|kind| QuestionnaireKind::parse(&kind)))
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct AnswerInput {
     #[serde(default)]
     pub answers: BTreeMap<String, Value>,

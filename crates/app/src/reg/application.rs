@@ -31,7 +31,7 @@ use crate::state::AppState;
 /// A counselor as sent (API.md `counselors[]`); enums as strings so that a wrong one is a named field error.
 /// `months_of_practice` (0–11, beside the whole `years_of_practice`) and the REG-3 1(2)イ conditions
 /// `main_duty` and `three_days_a_week` extend API.md's original four fields, which alone are still accepted.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct CounselorInput {
     pub name: String,
@@ -43,7 +43,7 @@ pub struct CounselorInput {
     pub three_days_a_week: Option<bool>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct PsychiatristInput {
     pub name: String,
@@ -53,7 +53,7 @@ pub struct PsychiatristInput {
     pub institution_address: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct DisclosureInput {
     pub fee_structure: String,
@@ -65,7 +65,7 @@ pub struct DisclosureInput {
 
 /// The body of `POST /api/v1/registration/cases` (API.md), plus the REG-1 eligibility answers, the enclosed
 /// documents and `renewal_of` (REG-4), which API.md leaves open.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ApplicationInput {
     pub organization_id: String,
@@ -458,7 +458,7 @@ pub async fn visible_case(state: &AppState, caller: &Caller, id: &str) -> AppRes
 // ---------------------------------------------------------------------------------------------------------------
 // Review (REG-5)
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ReviewInput {
     pub decision: String,

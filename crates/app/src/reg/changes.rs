@@ -46,7 +46,7 @@ pub async fn visible_registration(
     Ok(reg)
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct SiteChangeInput {
     pub name: Option<String>,
@@ -55,7 +55,7 @@ pub struct SiteChangeInput {
 }
 
 /// `POST /api/v1/registrations/{number}/changes`: the new values of what changed (REG-6).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ChangeInput {
     pub notified_on: String,
@@ -229,7 +229,7 @@ pub async fn visible_change(
     Ok((notice, reg))
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct AcknowledgeInput {
     pub acknowledged_on: String,
@@ -407,7 +407,7 @@ fn check_site_change(check: &mut Check, change: &mut SiteChange, site: &nintei_s
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct RefusalInput {
     pub refused_on: String,
@@ -544,7 +544,7 @@ pub(super) async fn abolish_due(state: &AppState, today: NaiveDate) -> AppResult
     Ok(done)
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct AbolitionInput {
     pub abolished_on: String,

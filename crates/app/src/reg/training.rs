@@ -16,7 +16,7 @@ use crate::state::AppState;
 // ---------------------------------------------------------------------------------------------------------------
 // Training (REG-9)
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct TrainingInput {
     pub title: String,
@@ -70,7 +70,7 @@ pub async fn create_training(state: &AppState, caller: &Caller, input: &Training
     Ok(id)
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct AttendanceInput {
     pub registration_number: String,
@@ -157,7 +157,7 @@ pub async fn record_attendance(
     commit(tx).await
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct EnrolmentInput {
     pub registration_number: String,

@@ -13,7 +13,7 @@ use super::dates::{appeal_due, appeal_review_due};
 use crate::calendar::OfficeCalendar;
 
 /// The three decisions that may be appealed (seed 003 第10章2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AppealSubject {
     /// 認定受審資格がないという決定 (a case decided `ineligible`).
@@ -54,7 +54,7 @@ impl AppealSubject {
 
 /// The result of the review: the decision appealed stands (`upheld`, the appeal fails) or is set aside
 /// (`overturned`, the appeal succeeds).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AppealOutcome {
     Upheld,
@@ -86,7 +86,7 @@ impl AppealOutcome {
 }
 
 /// How the committee decided (seed 003 第10章4(2)): in a meeting, or by the head asking each member.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DecisionMethod {
     Meeting,

@@ -10,7 +10,9 @@ use super::standards::{Kind, Standard};
 
 /// A surveyor's rating of one standard (seed 003 第5章5(1)): 1 full, 2 substantial, 3 partial, 4 insufficient.
 /// Only [`Rating::new`] makes one, so a `Rating` is always 1..=4.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(try_from = "i64", into = "u8")]
 pub struct Rating(u8);
 
@@ -67,7 +69,7 @@ impl fmt::Display for Rating {
 }
 
 /// The API's `assessment` of a case (ACC-9), over the standards in scope.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Assessment {
     /// Every standard in scope is rated.
     pub complete: bool,

@@ -14,7 +14,7 @@ use crate::calendar::western_date;
 use CaseStatus as S;
 
 /// A case's status; the API strings are serde's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseStatus {
     Submitted,
@@ -110,7 +110,7 @@ impl fmt::Display for CaseStatus {
 }
 
 /// A committee outcome (ACC-11); API `outcome`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
     Accredit,
@@ -157,7 +157,7 @@ impl Outcome {
 
 /// A committee decision as recorded (API `POST …/decision`). `grace_until` matters only for `Defer` and is
 /// ignored otherwise.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Decision {
     pub outcome: Outcome,
     pub decided_on: NaiveDate,

@@ -125,7 +125,7 @@ pub fn annual_report_dues(accredited_on: NaiveDate, office: &OfficeCalendar) -> 
 }
 
 /// The events that need a self-report (ACC-15, seed 003 第7章3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SelfReportEvent {
     /// Closing the organization, or ending all or part of the accredited services (from the decision).

@@ -9,7 +9,9 @@ use super::dates::{appeal_due, hold_documents_due, result_notice_due, review_rep
 use crate::calendar::OfficeCalendar;
 
 /// What a deadline is for; the API strings are serde's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DeadlineKind {
     /// ACC-5/6: the self-study material, on the date the review plan sets.
@@ -85,14 +87,14 @@ impl DeadlineKind {
 }
 
 /// One entry of the API's `deadlines`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Deadline {
     pub kind: DeadlineKind,
     pub due_on: NaiveDate,
 }
 
 /// What the office has recorded about the written result notice of a decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NoticeDates {
     /// The day the notice (for a hold: the request for documents) was sent.
     pub sent_on: Option<NaiveDate>,

@@ -17,7 +17,7 @@ pub const TRACK_RECORD_MONTHS: u32 = 6;
 /// `reasons` lists every unmet ACC-1 condition in Japanese, citing the rule; it is empty exactly when `eligible`.
 /// `notes` never affect `eligible`: they are points the office must still check by hand (ACC-1(3) leaves the
 /// judgement of the organization's readiness to the office).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Eligibility {
     pub eligible: bool,
     pub reasons: Vec<String>,
@@ -120,7 +120,7 @@ fn track_record_shortfall(entry: &ServiceEntry, applied_on: NaiveDate) -> Option
 
 /// ACC-2: a department (部門) may be the unit of accreditation instead of the legal entity only when all three
 /// hold (seed 003 第2章2 ①–③). The head decides; this only says whether the conditions are declared met.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UnitConditions {
     /// ① The entity has several departments, each providing different services.
     pub has_departments_with_different_services: bool,

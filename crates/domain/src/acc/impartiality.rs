@@ -48,7 +48,7 @@ pub fn unit_acceptance(
 }
 
 /// ACC-8: what a surveyor may not do for, or take from, the organization during the cooling-off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EngagementKind {
     Consulting,
@@ -85,7 +85,7 @@ impl EngagementKind {
 }
 
 /// ACC-8: a surveyor's cooling-off with an organization after a decision on its case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CoolingOff {
     pub case_id: String,
     pub decided_on: NaiveDate,

@@ -12,7 +12,7 @@ use super::dates::{SelfReportEvent, annual_report_dues, self_report_due};
 use crate::calendar::OfficeCalendar;
 
 /// The status of an accreditation (API `status`; ACC-23 publishes it on verification).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AccreditationStatus {
     Active,
@@ -62,7 +62,7 @@ impl AccreditationStatus {
 }
 
 /// A change of status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StatusChange {
     /// ACC-14: the office suspends after a late annual report.
@@ -131,7 +131,7 @@ pub fn is_expired(expires_on: NaiveDate, today: NaiveDate) -> bool {
 }
 
 /// ACC-17: why an accreditation lapsed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LapseReason {
     /// (1) 認定機関が閉鎖されたとき.
@@ -181,7 +181,7 @@ impl LapseReason {
 }
 
 /// ACC-18 (seed 003 第7章6): the grounds of a revocation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RevocationGround {
     /// The compliance review (ACC-16) concluded so.
@@ -235,7 +235,7 @@ impl RevocationGround {
 }
 
 /// How the committee decides a revocation (ACC-16): in a meeting, or by the head asking each member.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DecisionMethod {
     Meeting,
@@ -357,7 +357,7 @@ impl SelfReportEvent {
 }
 
 /// A self-report's due date and whether it came late (ACC-15).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct SelfReportTiming {
     pub due_on: NaiveDate,
     pub late: bool,
@@ -397,7 +397,7 @@ pub const ANNUAL_REPORT_FIELDS: &[(&str, &str)] = &[
 ];
 
 /// One annual report of a validity: `year` 1 or 2 and its due date (ACC-14).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct AnnualReportDue {
     pub year: u32,
     pub due_on: NaiveDate,
@@ -455,7 +455,7 @@ pub fn annual_report_opens_on(due: &AnnualReportDue, accredited_on: NaiveDate) -
 // ACC-16 compliance review
 
 /// The three triggers of a compliance review (seed 003 第7章4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewTrigger {
     /// (1) 認定維持報告書の検討結果から、認定基準に適合していない疑いがあるとき.
@@ -500,7 +500,7 @@ impl ReviewTrigger {
 }
 
 /// A compliance review's status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewStatus {
     Open,
@@ -537,7 +537,7 @@ impl ReviewStatus {
 }
 
 /// How a review ends without revocation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewOutcome {
     /// Conformity confirmed.

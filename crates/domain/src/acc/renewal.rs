@@ -16,7 +16,7 @@ use crate::fees::{FeeBreakdown, Yen, added_services_fee};
 
 /// The kind of an accreditation case: a first application, a renewal of an accreditation (ACC-19), or services
 /// added to one (ACC-20). Renewal and scope cases go through the same review flow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseKind {
     Initial,

@@ -6,7 +6,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// A service that can be accredited. The API spells it `"a"`..`"e"`, as the seed's application form does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum ServiceCode {
     A,
@@ -75,7 +77,7 @@ impl fmt::Display for ServiceCode {
 
 /// A service named in an application, with the day the organization started providing it under contract
 /// (ACC-1(2) measures the six months of track record from it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ServiceEntry {
     pub code: ServiceCode,
     pub started_on: NaiveDate,

@@ -14,7 +14,7 @@ pub const NOTE_MAX: usize = 1000;
 pub const ITEMS_MAX: usize = 40;
 
 /// One item of the timetable.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ScheduleItem {
     pub date: NaiveDate,
     #[serde(with = "hhmm")]

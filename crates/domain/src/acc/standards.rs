@@ -71,7 +71,7 @@ const SAMPLE_CSV: &str = include_str!("../../data/acc/sample-standards.csv");
 pub const SAMPLE_VERSION: &str = "sample-1";
 
 /// 基本概念基準 or 実践基準.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     CoreConcept,
@@ -94,7 +94,7 @@ impl Kind {
 }
 
 /// The category of a 根幹的実践基準 (seed 003 第1章7(2)⑤ a–c).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Fundamental {
     /// 根本的生命の安全
@@ -202,7 +202,7 @@ impl fmt::Display for StandardCode {
 }
 
 /// One standard of the catalog (API `GET /accreditation/standards` item, plus `service`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Standard {
     pub code: String,
     pub group: String,
@@ -229,7 +229,7 @@ impl Standard {
 }
 
 /// A standards catalog in force. `sample` marks the shipped sample (its texts are not COA's).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Catalog {
     pub version: String,
     pub sample: bool,
@@ -251,7 +251,7 @@ impl Catalog {
 }
 
 /// A problem found while importing a catalog; `line` is 1-based and points at the offending row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error, utoipa::ToSchema)]
 #[error("{line}行目: {message}")]
 pub struct CatalogError {
     pub line: usize,

@@ -45,7 +45,7 @@ impl Purpose {
 }
 
 /// Where the office's format check stands (ACC-6: "the office checks the format; after fixes, three copies").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FormatStatus {
     /// Being written; not submitted yet.
@@ -114,7 +114,7 @@ pub fn attachments_open(status: CaseStatus) -> bool {
 }
 
 /// The three columns of the evidence table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EvidenceColumn {
     /// セルフスタディ資料: collected and submitted with the self-study.
@@ -126,7 +126,7 @@ pub enum EvidenceColumn {
 }
 
 /// One row of the evidence table: what a standard needs in each column.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct EvidenceRow {
     pub standard: String,
     pub self_study: Vec<String>,
@@ -170,7 +170,7 @@ pub fn evidence_row(s: &Standard) -> EvidenceRow {
 }
 
 /// Evidence progress of one section (ACC-6 progress view).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct SectionProgress {
     pub section_code: String,
     pub section: String,
@@ -222,7 +222,7 @@ pub fn progress<'a>(
 // Questionnaires (職員用質問票・顧客企業用質問票, seed 003 第4章2(3), 4)
 
 /// Who a questionnaire asks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum QuestionnaireKind {
     Staff,
@@ -273,7 +273,7 @@ pub const COMMENT_MAX: usize = 2000;
 
 /// A validated questionnaire answer: a score 1–5 for every question (unanswered allowed as `None`) and an
 /// optional comment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct QuestionnaireAnswer {
     pub scores: BTreeMap<String, Option<u8>>,
     pub comment: Option<String>,

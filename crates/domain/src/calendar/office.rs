@@ -11,7 +11,9 @@ use super::holidays::is_national_holiday;
 const SEARCH_LIMIT_DAYS: u32 = 366 * 10;
 
 /// A day of the year, independent of the year.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 pub struct MonthDay {
     pub month: u32,
     pub day: u32,
@@ -29,7 +31,7 @@ impl MonthDay {
 
 /// An inclusive range of days repeating every year. When `first` is after `last` the range wraps
 /// over the new year (12-29..=01-03); a single day has `first == last`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AnnualRange {
     pub first: MonthDay,
     pub last: MonthDay,
@@ -52,7 +54,7 @@ impl AnnualRange {
 
 /// The office's working calendar. Business days are neither Saturday, Sunday, a national holiday
 /// (振替休日 and 国民の休日 included) nor a closure day.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OfficeCalendar {
     /// Annual closure days (年末年始休業 by default).
     pub closures: Vec<AnnualRange>,

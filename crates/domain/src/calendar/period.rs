@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::office::OfficeCalendar;
 
 /// The unit a period is expressed in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     Days,
@@ -17,7 +17,7 @@ pub enum Unit {
 }
 
 /// Which day a period is counted from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Start {
     /// 初日不算入 (art. 140): the event day is not counted; counting starts the next day

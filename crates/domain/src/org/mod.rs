@@ -108,7 +108,7 @@ fn is_dash(c: char) -> bool {
 /// Input may use full-width digits and may be grouped with spaces or hyphens (`7-0000-1205-0002`,
 /// `７０００…`): people copy it from Japanese documents, and none of those characters can change which number is
 /// meant. The stored form is 13 ASCII digits.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(try_from = "String", into = "String")]
 pub struct CorporateNumber(String);
 
@@ -193,7 +193,9 @@ impl fmt::Display for CorporateNumber {
 
 /// A prefecture (都道府県), identified by its JIS X 0401 code `01`..`47`; the public directory is searched by it
 /// (REG-8). Serialized as the two-digit code string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(try_from = "String", into = "&'static str")]
 #[repr(u8)]
 pub enum Prefecture {
@@ -396,7 +398,7 @@ impl fmt::Display for Prefecture {
 // ---------------------------------------------------------------------------------------------------------------
 
 /// The legal form of an organization, exactly the `legal_form` values of API.md ("Organizations").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LegalForm {
     KabushikiKaisha,
@@ -510,7 +512,7 @@ impl fmt::Display for LegalForm {
 /// tab and line breaks (they break logs, CSV exports and PDF output).
 ///
 /// The default limit, [`NonEmptyText::DEFAULT_MAX_CHARS`], fits names, addresses and titles; serde uses it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(try_from = "String", into = "String")]
 pub struct NonEmptyText(String);
 
@@ -569,7 +571,7 @@ impl fmt::Display for NonEmptyText {
 ///
 /// Stored lower-cased, because it is also the login name and two accounts differing only in case would be a trap;
 /// no real mailbox provider treats case as significant. Only delivery proves an address exists.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(try_from = "String", into = "String")]
 pub struct Email(String);
 
@@ -680,7 +682,7 @@ impl fmt::Display for Email {
 ///
 /// Keeps the text as entered (half-width, trimmed) for display, because hyphen placement depends on the area
 /// code and is best left to the person who knows it, plus the bare digits for comparison and `tel:` links.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(try_from = "String", into = "String")]
 pub struct PhoneNumber {
     display: String,

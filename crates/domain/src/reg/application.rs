@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::criteria::criterion;
 
 /// A counselor's qualification (API `qualification`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Qualification {
     CertifiedPublicPsychologist,
@@ -73,7 +73,7 @@ impl fmt::Display for Qualification {
 }
 
 /// A psychiatrist's occupational-health qualification, REG-3 1(4)イ(イ) (API `oh_qualification`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OhQualification {
     /// ａ: meets Industrial Safety and Health Act art. 13(2) (産業医の要件).
@@ -134,7 +134,9 @@ impl fmt::Display for OhQualification {
 }
 
 /// A way of consulting, REG-3 1(3)イ(エ) (API `methods`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     FaceToFace,
@@ -177,7 +179,7 @@ impl fmt::Display for Method {
 }
 
 /// 相談対応者 (REG-3 1(2)).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Counselor {
     pub name: String,
     pub qualification: Qualification,
@@ -253,7 +255,7 @@ impl Counselor {
 }
 
 /// The psychiatrist the institution contracts with (REG-3 1(4)).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Psychiatrist {
     pub name: String,
     /// Years of clinical psychiatry (REG-3 1(4)イ(ア)).
@@ -277,7 +279,7 @@ impl Psychiatrist {
 
 /// What the institution publishes, REG-3 1(3)イ; the counselors (イ) and psychiatrists (オ) come from the
 /// application's lists.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Disclosure {
     /// (ア) 料金体系, incl. how psychiatrist interviews are charged.
     pub fee_structure: String,
@@ -292,7 +294,7 @@ pub struct Disclosure {
 }
 
 /// The REG-1 questions (seed 000 別紙1 Ⅰ): who may register at all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Eligibility {
     /// Provides its services under contract with employers and for a fee (事業者と契約を結び有料で).
     pub contracts_with_employers_for_fee: bool,
@@ -336,7 +338,7 @@ impl Eligibility {
 
 /// The documents the criteria call for (seed 000 別紙2 2 登録申請関係書類), as the applicant declares them enclosed.
 /// The office checks the enclosures themselves (REG-5); a document declared missing is a finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct Documents {
     /// REG-3 1(1): the written basic policies ア–カ.

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::application::{Counselor, Disclosure, Psychiatrist};
 
 /// A change of the counseling room's name or location (REG-2: the room at one location is the unit).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SiteChange {
     pub name: Option<String>,
     pub prefecture: Option<String>,
@@ -21,7 +21,7 @@ impl SiteChange {
 
 /// The new values a notice carries; an absent field is unchanged. Lists replace the whole list (a notice says
 /// who the counselors are from now on, not a diff).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ChangeSet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counselors: Option<Vec<Counselor>>,

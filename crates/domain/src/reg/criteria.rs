@@ -24,7 +24,7 @@
 use serde::Serialize;
 
 /// One REG-3 item the applicant confirms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 pub struct Criterion {
     /// `1-1-a` … `4-2` (see the module docs for the scheme).
     pub code: &'static str,

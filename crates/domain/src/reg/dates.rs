@@ -30,7 +30,7 @@ pub fn renewal_starts_on(previous_expires_on: NaiveDate) -> Option<NaiveDate> {
 }
 
 /// A registration as the API and the directory show it (`registration: {number, registered_on, expires_on}`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Registration {
     pub number: RegistrationNumber,
     pub registered_on: NaiveDate,
@@ -73,7 +73,9 @@ pub enum NumberError {
 
 /// 登録番号 `REG-YYYY-NNNN`: the calendar year of the first registration and a sequence 1..=9999 restarting each
 /// year. Serialized as the string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct RegistrationNumber {
     year: u16,

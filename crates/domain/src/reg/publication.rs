@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::application::{Counselor, Disclosure, Method, Psychiatrist};
 
 /// A counselor as published: name, qualification and career (REG-3 1(3)イ(イ)).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PublicCounselor {
     pub name: String,
     /// The Japanese name of the qualification.
@@ -15,7 +15,7 @@ pub struct PublicCounselor {
 }
 
 /// A psychiatrist as published (REG-3 1(3)イ(オ)).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PublicPsychiatrist {
     pub name: String,
     pub career: String,
@@ -24,7 +24,7 @@ pub struct PublicPsychiatrist {
 }
 
 /// API.md `disclosure` of `GET /api/v1/public/registrations`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PublicDisclosure {
     pub fee_structure: String,
     pub counselors: Vec<PublicCounselor>,

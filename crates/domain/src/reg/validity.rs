@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::status::Status;
 
 /// One validity term: first and last day, both inclusive (REG-4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 pub struct Term {
     pub registered_on: NaiveDate,
     pub expires_on: NaiveDate,
@@ -36,7 +36,7 @@ pub fn term_on(current: Term, next: Option<Term>, today: NaiveDate) -> Term {
 
 /// A registration's status as the public verification answers it (API.md `GET /api/v1/public/registrations/
 /// {number}`): `registered`, `expired`, `abolished`, `deregistered`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PublicStatus {
     Registered,

@@ -6,9 +6,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use nintei_domain::role::Role;
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 use crate::api::ApiJson;
+use crate::api::answers::{IssuedToken, Items};
 use crate::auth::{ApiCaller, CurrentToken};
 use crate::error::{AppError, WebResult};
 use crate::middleware::RequestId;
@@ -16,7 +16,7 @@ use nintei_app::caller::Caller;
 use nintei_app::login::{self, CodeOutcome, Credentials, LoginOutcome};
 use nintei_app::state::AppState;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct TokenRequest {
     email: String,
     password: String,
@@ -29,7 +29,7 @@ pub async fn issue(
     crate::auth::ClientAddr(address): crate::auth::ClientAddr,
     axum::Extension(rid): axum::Extension<RequestId>,
     ApiJson(req): ApiJson<TokenRequest>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<IssuedToken>> {
     let creds = Credentials {
         email: &req.email,
         password: &req.password,
@@ -69,7 +69,10 @@ pub async fn issue(
         request_id: rid.0,
     };
     let (secret, expires) = nintei_app::tokens::issue(&state, &caller).await?;
-    Ok(Json(json!({ "token": secret, "expires_at": expires })))
+    Ok(Json(IssuedToken {
+        token: secret,
+        expires_at: expires,
+    }))
 }
 
 /// `GET /api/v1/auth/tokens` (an addition): the caller's own live tokens, without their secrets.
@@ -77,9 +80,9 @@ pub async fn list(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     axum::Extension(current): axum::Extension<CurrentToken>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<Items<nintei_app::tokens::TokenInfo>>> {
     let items = nintei_app::tokens::list_own(&state, &caller, Some(&current.0)).await?;
-    Ok(Json(json!({ "items": items })))
+    Ok(Json(Items { items }))
 }
 
 /// `DELETE /api/v1/auth/tokens/{id}` (an addition) → 204: revokes one of the caller's own tokens.

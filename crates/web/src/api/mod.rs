@@ -1,14 +1,15 @@
 //! The JSON API of API.md, under `/api/v1`.
 
 mod acc;
-mod auth_token;
+pub mod answers;
+pub(crate) mod auth_token;
 mod conflicts;
 mod directory;
 mod me;
 mod org;
-mod recovery;
+pub(crate) mod recovery;
 pub(crate) mod reg;
-mod users;
+pub(crate) mod users;
 
 use axum::extract::FromRequest;
 use axum::extract::rejection::JsonRejection;
@@ -400,6 +401,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 }
 
 /// A created resource: 201 with `{id}`.
-pub fn created(id: &str) -> (StatusCode, axum::Json<serde_json::Value>) {
-    (StatusCode::CREATED, axum::Json(serde_json::json!({ "id": id })))
+pub fn created(id: &str) -> (StatusCode, axum::Json<answers::Created>) {
+    (
+        StatusCode::CREATED,
+        axum::Json(answers::Created { id: id.to_owned() }),
+    )
 }

@@ -4,8 +4,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use nintei_domain::authz::{self, GlobalAction, OrganizationAction};
 use nintei_store::organizations;
-use serde_json::{Value, json};
 
+use crate::api::answers::OrganizationWithSites;
 use crate::api::{ApiJson, created};
 use crate::auth::ApiCaller;
 use crate::error::{AppError, WebResult};
@@ -26,7 +26,7 @@ pub async fn show(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<OrganizationWithSites>> {
     AppError::check(authz::organization(
         &caller.actor(),
         OrganizationAction::View,
@@ -36,11 +36,10 @@ pub async fn show(
         .await?
         .ok_or(AppError::NotFound)?;
     let sites = organizations::sites(state.db.pool(), &id).await?;
-    let mut v = serde_json::to_value(&org).map_err(|e| AppError::Internal(e.to_string()))?;
-    if let Some(obj) = v.as_object_mut() {
-        obj.insert("sites".into(), json!(sites));
-    }
-    Ok(Json(v))
+    Ok(Json(OrganizationWithSites {
+        organization: org,
+        sites,
+    }))
 }
 
 pub async fn add_site(
@@ -65,14 +64,12 @@ pub async fn notify_change(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<IdentityChangeInput>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<organizations::Organization>> {
     AppError::check(authz::organization(
         &caller.actor(),
         OrganizationAction::NotifyChange,
         &id,
     ))?;
     let org = org::notify_identity_change(&state, &caller, &id, &input).await?;
-    Ok(Json(
-        serde_json::to_value(&org).map_err(|e| AppError::Internal(e.to_string()))?,
-    ))
+    Ok(Json(org))
 }

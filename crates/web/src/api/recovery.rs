@@ -12,7 +12,7 @@ use crate::auth::ClientAddr;
 use crate::error::WebResult;
 use crate::middleware::RequestId;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct ResetRequest {
     email: String,
 }
@@ -28,7 +28,7 @@ pub async fn request(
     Ok(StatusCode::ACCEPTED)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewPassword {
     password: String,
 }

@@ -5,13 +5,14 @@ use axum::extract::State;
 use nintei_domain::authz::{self, GlobalAction};
 use serde::Deserialize;
 
+use crate::api::answers::Account;
 use crate::api::{ApiJson, created};
 use crate::auth::ApiCaller;
 use crate::error::{AppError, WebResult};
 use nintei_app::account::{NewAccount, create_account};
 use nintei_app::state::AppState;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct CreateUser {
     email: String,
     name: String,
@@ -45,12 +46,17 @@ pub async fn change(
     ApiCaller(caller): ApiCaller,
     axum::extract::Path(id): axum::extract::Path<String>,
     ApiJson(input): ApiJson<nintei_app::account::AccountChange>,
-) -> WebResult<axum::Json<serde_json::Value>> {
+) -> WebResult<axum::Json<Account>> {
     let u = nintei_app::account::change_account(&state, &caller, &id, &input).await?;
-    Ok(axum::Json(serde_json::json!({
-        "id": u.id, "email": u.email, "name": u.name, "role": u.role.as_str(),
-        "organization_id": u.organization_id, "active": u.active, "totp_enabled": u.totp_enabled,
-    })))
+    Ok(axum::Json(Account {
+        role: u.role.as_str(),
+        id: u.id,
+        email: u.email,
+        name: u.name,
+        organization_id: u.organization_id,
+        active: u.active,
+        totp_enabled: u.totp_enabled,
+    }))
 }
 
 /// `POST /api/v1/users/{id}/password-reset` (admin) → 202: the reset mail is queued.

@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 #[allow(unused_imports)]
 use super::*;
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct EligibilityInput {
     pub eligible: Option<bool>,
     #[serde(default)]

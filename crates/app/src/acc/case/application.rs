@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 #[allow(unused_imports)]
 use super::*;
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct ServiceInput {
     #[serde(default)]
     pub code: String,
@@ -27,7 +27,7 @@ pub struct ServiceInput {
 }
 
 /// The contact part of the application form (seed 003 見本: 担当部課, 担当者氏名, Tel, Fax, E-mail).
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct ApplicationContact {
     pub department: Option<String>,
     pub name: Option<String>,
@@ -46,7 +46,7 @@ pub const ATTACHMENTS: [&str; 5] = [
 ];
 
 /// The body of `POST /api/v1/accreditation/cases` (and of the organization's form).
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct ApplicationInput {
     #[serde(default)]
     pub organization_id: String,

@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 #[allow(unused_imports)]
 use super::*;
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct VoteInput {
     #[serde(default)]
     pub outcome: String,
@@ -56,7 +56,7 @@ pub async fn vote(state: &AppState, caller: &Caller, id: &str, input: &VoteInput
     Ok(vote_id)
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct DecisionInput {
     #[serde(default)]
     pub outcome: String,
@@ -323,7 +323,7 @@ pub fn decision_mail(
     (subject, format!("{head}{next}\n認定業務本部\n"))
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct NoticeInput {
     pub sent_on: Option<String>,
     pub received_on: Option<String>,

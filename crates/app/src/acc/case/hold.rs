@@ -47,7 +47,7 @@ fn on_hold(case: &Case) -> AppResult<()> {
     }
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct HoldDocumentsInput {
     #[serde(default)]
     pub received_on: String,
@@ -116,7 +116,7 @@ async fn close_documents_deadline(
     Ok(())
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct HeadReportInput {
     #[serde(default)]
     pub reported_on: String,

@@ -14,7 +14,7 @@ use serde_json::json;
 #[allow(unused_imports)]
 use super::*;
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct ExtraLineInput {
     #[serde(default)]
     pub kind: String,
@@ -23,7 +23,7 @@ pub struct ExtraLineInput {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct ExtraInvoiceInput {
     #[serde(default)]
     pub issued_on: String,
@@ -143,7 +143,7 @@ pub async fn extra_invoice(
     Ok(invoice.id)
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct PaymentInput {
     #[serde(default)]
     pub paid_on: String,

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 #[allow(unused_imports)]
 use super::*;
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct PlanInput {
     #[serde(default)]
     pub coordinator_id: String,
@@ -121,7 +121,7 @@ pub async fn plan(
     finish(tx, state, caller, "acc_case.plan", id, changes).await
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct SelfStudyInput {
     #[serde(default)]
     pub submitted_on: String,

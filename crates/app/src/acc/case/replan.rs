@@ -15,7 +15,7 @@ use serde_json::json;
 #[allow(unused_imports)]
 use super::*;
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct ReplanInput {
     pub coordinator_visit_on: Option<String>,
     pub self_study_due_on: Option<String>,

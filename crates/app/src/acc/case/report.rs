@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 #[allow(unused_imports)]
 use super::*;
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct ReportInput {
     #[serde(default)]
     pub issued_on: String,
@@ -93,7 +93,7 @@ pub async fn issue_report(
     finish(tx, state, caller, "acc_case.report", id, changes).await
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct ResponseInput {
     #[serde(default)]
     pub submitted_on: String,
@@ -163,7 +163,7 @@ pub async fn respond(
 
 /// One standard rated 3 or 4 as the site-visit report states it (ACC-10): what the organization answers with its
 /// opinion and action plan, and what the committee weighs.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct ReportFinding {
     pub code: String,
     pub section: String,

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 #[allow(unused_imports)]
 use super::*;
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct SurveyorInput {
     #[serde(default)]
     pub user_id: String,
@@ -108,7 +108,7 @@ pub async fn add_surveyor(
     Ok(assignment)
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct RatingInput {
     #[serde(default)]
     pub standard: String,

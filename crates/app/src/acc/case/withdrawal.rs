@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 #[allow(unused_imports)]
 use super::*;
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct WithdrawalInput {
     #[serde(default)]
     pub withdrawn_on: String,
@@ -80,7 +80,7 @@ pub async fn withdraw(
     finish(tx, state, caller, "acc_case.withdraw", id, changes).await
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct StopInput {
     #[serde(default)]
     pub stopped_on: String,

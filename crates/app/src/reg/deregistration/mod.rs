@@ -23,7 +23,7 @@ use crate::state::AppState;
 // ---------------------------------------------------------------------------------------------------------------
 // Public reports (REG-7)
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ReportInput {
     pub registration_number: String,
@@ -135,7 +135,7 @@ pub async fn receive_report(state: &AppState, address: &str, input: &ReportInput
 // ---------------------------------------------------------------------------------------------------------------
 // Deregistration cases (REG-7)
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct OpenInvestigationInput {
     pub registration_number: String,
@@ -318,7 +318,7 @@ pub fn investigation_status_label(s: &str) -> &'static str {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct DocumentRequestInput {
     pub requested_on: String,
@@ -401,7 +401,7 @@ pub async fn request_documents(
     Ok(rid)
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ReceiptInput {
     pub received_on: String,
@@ -451,7 +451,7 @@ pub async fn receive_documents(
     commit(tx).await
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct RecordInput {
     pub kind: String,
@@ -529,7 +529,7 @@ pub async fn add_record(
     Ok(rid)
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct StepInput {
     /// `referred_on` / `closed_on` / `decided_on`, by endpoint.
@@ -715,7 +715,7 @@ pub async fn case_step(
     inv::by_id(state.db.pool(), id).await?.ok_or(AppError::NotFound)
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct VoteInput {
     pub outcome: String,
@@ -775,7 +775,7 @@ pub async fn vote(state: &AppState, caller: &Caller, id: &str, input: &VoteInput
 /// The kind of investigation record that notifies a hearing (its `held_on` is the hearing day, `summary` the place).
 pub const HEARING_NOTICE: &str = "hearing_notice";
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct HearingNoticeInput {
     pub notified_on: String,
