@@ -74,12 +74,14 @@ pub async fn issuer(state: &AppState, kind: &IssuerKind) -> AppResult<Issuer> {
     })
 }
 
+/// The stored date style (wareki when unset or unknown).
+fn style_of(value: Option<String>) -> DateStyle {
+    value.and_then(|v| DateStyle::parse(v.trim())).unwrap_or_default()
+}
+
 /// The date style of documents (wareki when unset or unknown).
 pub async fn doc_options(state: &AppState) -> AppResult<DocOptions> {
-    let style = settings::get(&state.db, SETTING_DATE_STYLE)
-        .await?
-        .and_then(|v| DateStyle::parse(v.trim()))
-        .unwrap_or_default();
+    let style = style_of(settings::get(&state.db, SETTING_DATE_STYLE).await?);
     state.date_style.put(style);
     Ok(DocOptions { date_style: style })
 }
@@ -112,12 +114,7 @@ pub async fn dates(tx: &mut nintei_store::Tx, state: &AppState) -> impl Fn(Naive
     let style = match state.date_style.fresh() {
         Some(style) => style,
         None => {
-            let style = settings::get_in(tx, SETTING_DATE_STYLE)
-                .await
-                .ok()
-                .flatten()
-                .and_then(|v| DateStyle::parse(v.trim()))
-                .unwrap_or_default();
+            let style = style_of(settings::get_in(tx, SETTING_DATE_STYLE).await.ok().flatten());
             state.date_style.put(style);
             style
         }

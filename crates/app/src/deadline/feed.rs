@@ -6,9 +6,9 @@ use nintei_docs::ical;
 use nintei_domain::authz::Actor;
 use nintei_domain::role::Role;
 use nintei_store::users::User;
-use nintei_store::{deadlines, organizations, users};
+use nintei_store::{deadlines, users};
 
-use super::{DeadlineAccess, subject_link};
+use super::{DeadlineAccess, Names, subject_link};
 use crate::error::AppResult;
 use crate::state::AppState;
 
@@ -43,7 +43,7 @@ pub async fn feed(state: &AppState, token: &str) -> AppResult<Option<String>> {
         .next()
         .unwrap_or("nintei")
         .to_owned();
-    let mut org_names: HashMap<String, String> = HashMap::new();
+    let mut names = Names::default();
     let mut hrefs = HashMap::new();
     let mut events = Vec::new();
     let mut access = DeadlineAccess::new(Actor {
@@ -58,20 +58,7 @@ pub async fn feed(state: &AppState, token: &str) -> AppResult<Option<String>> {
         let Ok(date) = d.due_on.parse::<chrono::NaiveDate>() else {
             continue;
         };
-        let organization = match &d.organization_id {
-            Some(id) => match org_names.get(id) {
-                Some(n) => n.clone(),
-                None => {
-                    let n = organizations::by_id(pool, id)
-                        .await?
-                        .map(|o| o.name)
-                        .unwrap_or_default();
-                    org_names.insert(id.clone(), n.clone());
-                    n
-                }
-            },
-            None => String::new(),
-        };
+        let organization = names.organization(state, d.organization_id.as_deref()).await?;
         let summary = if user.role == Role::Organization || organization.is_empty() {
             d.title.clone()
         } else {

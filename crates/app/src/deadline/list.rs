@@ -7,10 +7,10 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use nintei_domain::deadline::{Owner, Status, status_on};
 use nintei_domain::role::Role;
+use nintei_store::deadlines;
 use nintei_store::listing::Filter;
-use nintei_store::{deadlines, organizations, users};
 
-use super::{DeadlineAccess, subject_link};
+use super::{DeadlineAccess, Names, subject_link};
 use crate::caller::Caller;
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -97,8 +97,7 @@ pub async fn list(
     let open = DeadlineAccess::new(actor.clone()).filter(state, open).await?;
     let mine_only = actor.role.is_staff() && filter.only == "mine";
     let needle = filter.q.trim().to_lowercase();
-    let mut names: HashMap<String, String> = HashMap::new();
-    let mut org_names: HashMap<String, String> = HashMap::new();
+    let mut names = Names::default();
     let mut rows = Vec::new();
     for d in open {
         if mine_only && d.assignee_id.as_deref() != Some(actor.user_id.as_str()) {
@@ -111,40 +110,14 @@ pub async fn list(
         if ["overdue", "week", "later"].contains(&filter.only) && when.key() != filter.only {
             continue;
         }
-        let organization = match &d.organization_id {
-            Some(id) => match org_names.get(id) {
-                Some(n) => n.clone(),
-                None => {
-                    let n = organizations::by_id(state.db.pool(), id)
-                        .await?
-                        .map(|o| o.name)
-                        .unwrap_or_default();
-                    org_names.insert(id.clone(), n.clone());
-                    n
-                }
-            },
-            None => String::new(),
-        };
+        let organization = names.organization(state, d.organization_id.as_deref()).await?;
         if !needle.is_empty()
             && !d.title.to_lowercase().contains(&needle)
             && !organization.to_lowercase().contains(&needle)
         {
             continue;
         }
-        let assignee = match &d.assignee_id {
-            Some(id) => match names.get(id) {
-                Some(n) => n.clone(),
-                None => {
-                    let n = users::by_id(state.db.pool(), id)
-                        .await?
-                        .map(|u| u.name)
-                        .unwrap_or_default();
-                    names.insert(id.clone(), n.clone());
-                    n
-                }
-            },
-            None => String::new(),
-        };
+        let assignee = names.user(state, d.assignee_id.as_deref()).await?;
         rows.push((d, due, when, organization, assignee));
     }
     match filter.sort {

@@ -126,6 +126,47 @@ impl DeadlineAccess {
     }
 }
 
+/// Names by id, each read once per list: the organizations and people a list of deadlines names.
+#[derive(Default)]
+pub(crate) struct Names {
+    organizations: HashMap<String, String>,
+    users: HashMap<String, String>,
+}
+
+impl Names {
+    /// The organization's name ("" for none or an unknown id).
+    pub(crate) async fn organization(&mut self, state: &AppState, id: Option<&str>) -> AppResult<String> {
+        let Some(id) = id else {
+            return Ok(String::new());
+        };
+        if let Some(n) = self.organizations.get(id) {
+            return Ok(n.clone());
+        }
+        let n = nintei_store::organizations::by_id(state.db.pool(), id)
+            .await?
+            .map(|o| o.name)
+            .unwrap_or_default();
+        self.organizations.insert(id.to_owned(), n.clone());
+        Ok(n)
+    }
+
+    /// The user's name ("" for none or an unknown id).
+    pub(crate) async fn user(&mut self, state: &AppState, id: Option<&str>) -> AppResult<String> {
+        let Some(id) = id else {
+            return Ok(String::new());
+        };
+        if let Some(n) = self.users.get(id) {
+            return Ok(n.clone());
+        }
+        let n = nintei_store::users::by_id(state.db.pool(), id)
+            .await?
+            .map(|u| u.name)
+            .unwrap_or_default();
+        self.users.insert(id.to_owned(), n.clone());
+        Ok(n)
+    }
+}
+
 /// Where a record is shown on the screens (a deadline's subject, a work-queue item); empty for the accreditation's own
 /// records, which `subject_link` finds by number.
 pub fn record_link(subject: &str, id: &str) -> String {

@@ -222,16 +222,6 @@ pub struct ApplyQuery {
     from: String,
 }
 
-/// The organization and room of the form, authorized for `Apply`; a renewal starts from the registered data.
-async fn apply_target(
-    state: &AppState,
-    s: &AnySession,
-    site_id: &str,
-    renewal_of: &str,
-) -> Result<(Organization, Site, Option<Registration>), AppError> {
-    reg::apply_target(state, &s.caller, site_id, renewal_of).await
-}
-
 pub async fn apply_form(
     State(state): State<AppState>,
     WebUser(s): WebUser,
@@ -242,7 +232,7 @@ pub async fn apply_form(
     if q.site.trim().is_empty() && q.renewal_of.trim().is_empty() {
         return Ok(Redirect::to("/registration").into_response());
     }
-    let (org, site, reg) = apply_target(&state, &s, &q.site, &q.renewal_of)
+    let (org, site, reg) = reg::apply_target(&state, &s.caller, &q.site, &q.renewal_of)
         .await
         .map_err(&err)?;
     let number = reg.as_ref().map(|r| r.number.clone()).unwrap_or_default();
@@ -321,9 +311,14 @@ pub async fn apply_submit(
 ) -> Result<Response, PageError> {
     check_csrf(&s.session, value(&pairs, "csrf"))?;
     let err = in_lang(s.lang);
-    let (org, site, reg) = apply_target(&state, &s, value(&pairs, "site_id"), value(&pairs, "renewal_of"))
-        .await
-        .map_err(&err)?;
+    let (org, site, reg) = reg::apply_target(
+        &state,
+        &s.caller,
+        value(&pairs, "site_id"),
+        value(&pairs, "renewal_of"),
+    )
+    .await
+    .map_err(&err)?;
     let intent = value(&pairs, "intent");
     if intent == "draft" {
         reg::save_draft(&state, &s.caller, &org.id, &site.id, &pairs)
@@ -335,17 +330,21 @@ pub async fn apply_submit(
     input.organization_id = org.id.clone();
     input.site_id = site.id.clone();
     let number = reg.map(|r| r.number).unwrap_or_default();
-    if intent == "edit" {
+    // The form again, as typed, with `errors` next to their fields.
+    let form = |errors: Vec<FieldError>, status: StatusCode| {
         let page = apply_page(
             &s,
             &org,
             &site,
             &number,
             &input,
-            Errors::default(),
+            Errors(errors),
             state.clock.today(),
         );
-        return Ok(render_status(StatusCode::OK, &page));
+        render_status(status, &page)
+    };
+    if intent == "edit" {
+        return Ok(form(Vec::new(), StatusCode::OK));
     }
     // 入力→確認→完了: the first post restates the application; the confirmed one files it.
     if form_errors.is_empty() && value(&pairs, "confirmed") != "1" {
@@ -353,7 +352,7 @@ pub async fn apply_submit(
             p: Page::for_session(&s, "reg.confirm_title", "/registration/apply"),
             org_name: org.name.clone(),
             site_name: site.name.clone(),
-            renewal_of: number,
+            renewal_of: number.clone(),
             applied_on: input.applied_on.clone(),
             counselors: input
                 .counselors
@@ -376,40 +375,15 @@ pub async fn apply_submit(
         };
         return Ok(render_status(StatusCode::OK, &page));
     }
-    let result = if form_errors.is_empty() {
-        reg::apply(&state, &s.caller, &input).await.map(Some)
-    } else {
-        Err(AppError::Validation(form_errors))
-    };
-    match result {
-        Ok(Some(applied)) => {
+    if !form_errors.is_empty() {
+        return Ok(form(form_errors, StatusCode::BAD_REQUEST));
+    }
+    match reg::apply(&state, &s.caller, &input).await {
+        Ok(applied) => {
             Ok(Redirect::to(&format!("/registration/cases/{}?submitted=1", applied.id)).into_response())
         }
-        Ok(None) => Err(err(AppError::Internal("no case".into()))),
-        Err(AppError::Validation(errors)) => {
-            let page = apply_page(
-                &s,
-                &org,
-                &site,
-                &number,
-                &input,
-                Errors(errors),
-                state.clock.today(),
-            );
-            Ok(render_status(StatusCode::BAD_REQUEST, &page))
-        }
-        Err(AppError::Conflict(m)) => {
-            let page = apply_page(
-                &s,
-                &org,
-                &site,
-                &number,
-                &input,
-                Errors(vec![FieldError::new("form", m)]),
-                state.clock.today(),
-            );
-            Ok(render_status(StatusCode::CONFLICT, &page))
-        }
+        Err(AppError::Validation(errors)) => Ok(form(errors, StatusCode::BAD_REQUEST)),
+        Err(AppError::Conflict(m)) => Ok(form(vec![FieldError::new("form", m)], StatusCode::CONFLICT)),
         Err(e) => Err(err(e)),
     }
 }
