@@ -1,6 +1,6 @@
 //! A case with what every case page and step needs beside it, in one statement: its organization and whether
 //! the caller declared a conflict of interest with that organization (ACC-2). The case pages spent their time in
-//! round trips (issue 17), so these three reads are one.
+//! round trips, so these three reads are one.
 
 use sqlx::{Any, Executor, Row};
 

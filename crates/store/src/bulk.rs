@@ -58,7 +58,7 @@ impl Value {
 
 /// Rows per statement. Every statement carries its rows as one JSON text in a single bind value, which the
 /// database unpacks itself (`json_each` on SQLite, `json_array_elements` on PostgreSQL): binding each value
-/// through the driver was where a bulk load spent its time (issue 17), and a bind list is capped in length on
+/// through the driver was where a bulk load spent its time, and a bind list is capped in length on
 /// both backends. 5,000 rows of the widest table are a few megabytes of JSON.
 const ROWS_PER_STATEMENT: usize = 5_000;
 

@@ -1,4 +1,4 @@
-//! How many SQL statements one view of the staff case page makes (issue 17: the page's time went into round
+//! How many SQL statements one view of the staff case page makes (the page's time went into round
 //! trips). The store reports every statement at DEBUG under the target `sqlx::query`; this test installs a
 //! process-wide subscriber that counts them while one page view runs. nextest runs each test in its own
 //! process, so nothing else in the process queries during the count (the pool is warmed by a first view, so no
