@@ -120,6 +120,57 @@ pub fn not_before(
     }
 }
 
+/// A field read as text, for inputs that take both an API body and a screen's form: strings as given, numbers and
+/// booleans as written, null or absent as "" (the checks above then say what is missing). Trimmed when checked.
+#[derive(Debug, Default, Clone, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(value_type = String)]
+pub struct Text(pub String);
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Self {
+        Text(s.to_owned())
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        Text(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde_json::Value;
+        Ok(Text(match Value::deserialize(d)? {
+            Value::String(s) => s,
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Null => String::new(),
+            Value::Array(_) | Value::Object(_) => {
+                return Err(serde::de::Error::custom("expected text, a number or a boolean"));
+            }
+        }))
+    }
+}
+
+/// A yes/no field: `true`, or a form's `on`, `true`, `1`, `yes`; anything else (or absent) is no.
+pub fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    use serde::Deserialize;
+    use serde_json::Value;
+    Ok(match Value::deserialize(d)? {
+        Value::Bool(b) => b,
+        Value::String(s) => matches!(s.as_str(), "true" | "on" | "1" | "yes"),
+        _ => false,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

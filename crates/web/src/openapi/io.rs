@@ -3,7 +3,8 @@
 use super::schema::Io;
 
 mod acc;
+mod record;
 mod reg;
 
 /// Every area's table.
-pub const ALL: &[&[Io]] = &[acc::CASE, reg::ALL];
+pub const ALL: &[&[Io]] = &[acc::CASE, record::ALL, reg::ALL];

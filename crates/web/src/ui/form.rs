@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
+use nintei_app::AppError;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 /// Every field a step form sends.
 #[derive(Deserialize, Default, Clone)]
@@ -32,4 +34,12 @@ impl StepForm {
     pub fn checked(&self, name: &str) -> bool {
         self.fields.get(name).is_some_and(|v| !v.is_empty())
     }
+}
+
+/// Form fields read into a use case's input struct. A field the struct does not know is ignored; a field it
+/// cannot read (which a form's text never is for the text inputs) is a 400.
+pub fn read<T: DeserializeOwned>(fields: &HashMap<String, String>) -> Result<T, AppError> {
+    let pairs = fields.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+    T::deserialize(serde::de::value::MapDeserializer::<_, serde::de::value::Error>::new(pairs))
+        .map_err(|e| AppError::BadRequest(e.to_string()))
 }

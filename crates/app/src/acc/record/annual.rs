@@ -15,6 +15,28 @@ use serde_json::{Value, json};
 #[allow(unused_imports)]
 use super::*;
 
+/// The annual report filed: which year it was, its due date and whether it came late (ACC-14).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct AnnualReportFiled {
+    pub id: String,
+    pub year: i64,
+    pub due_on: NaiveDate,
+    pub late: bool,
+}
+
+/// The annual report (ACC-14): its date and its content, as an object `content` or as top-level fields.
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
+pub struct AnnualReportInput {
+    #[serde(default)]
+    pub submitted_on: Text,
+    /// The content as an object (the API).
+    #[serde(default)]
+    pub content: Option<BTreeMap<String, Text>>,
+    /// The content as top-level fields (a flat form), used when `content` is absent.
+    #[serde(flatten)]
+    pub fields: BTreeMap<String, Text>,
+}
+
 /// `POST …/annual-reports`: the organization submits the report now due (the earliest not submitted whose
 /// year has begun, see [`rules::annual_report_opens_on`]); a report after its due date is accepted and flagged
 /// late. → `{id, year, due_on, late}`.
@@ -22,13 +44,13 @@ pub async fn submit_annual_report(
     state: &AppState,
     caller: &Caller,
     number: &str,
-    input: &Input,
-) -> AppResult<Value> {
+    input: &AnnualReportInput,
+) -> AppResult<AnnualReportFiled> {
     load(state, caller, number, RecordAction::SubmitAnnualReport).await?;
     let today = state.clock.today();
     let mut errors = Vec::new();
-    let submitted_on = past(&mut errors, input, "submitted_on", today);
-    let content = content_of(&mut errors, input, ANNUAL_REPORT_FIELDS);
+    let submitted_on = past_day(&mut errors, "submitted_on", &input.submitted_on, today);
+    let content = content_of(&mut errors, &input.content, &input.fields, ANNUAL_REPORT_FIELDS);
     invalid(errors)?;
     let submitted_on = date_or(submitted_on)?;
     let now = state.clock.unix();
@@ -69,7 +91,12 @@ pub async fn submit_annual_report(
     )
     .await?;
     let late = rules::annual_report_late(report.due_on, Some(submitted_on), today);
-    let out = json!({"id": report.id, "year": report.year, "due_on": iso(report.due_on), "late": late});
+    let out = AnnualReportFiled {
+        id: report.id.clone(),
+        year: report.year,
+        due_on: report.due_on,
+        late,
+    };
     finish(
         tx,
         state,
@@ -83,18 +110,33 @@ pub async fn submit_annual_report(
     Ok(out)
 }
 
+/// A written question on an annual report or a self-report (ACC-14, ACC-15).
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
+pub struct QuestionInput {
+    #[serde(default)]
+    pub subject: Text,
+    #[serde(default)]
+    pub subject_id: Text,
+    #[serde(default)]
+    pub asked_on: Text,
+    #[serde(default)]
+    pub question: Text,
+    #[serde(default)]
+    pub answer_due_on: Text,
+}
+
 /// `POST …/questions` (the office): a written question on an annual report or a self-report (ACC-14, ACC-15),
 /// optionally with a date for the answer. → `{id}`.
 pub async fn ask_question(
     state: &AppState,
     caller: &Caller,
     number: &str,
-    input: &Input,
+    input: &QuestionInput,
 ) -> AppResult<String> {
     load(state, caller, number, RecordAction::AskQuestion).await?;
     let today = state.clock.today();
     let mut errors = Vec::new();
-    let subject = text_of(input, "subject");
+    let subject = input.subject.trim().to_owned();
     let subject = match subject.as_str() {
         "annual_report" => SUBJECT_ANNUAL_REPORT,
         "self_report" => "acc_self_report",
@@ -106,10 +148,10 @@ pub async fn ask_question(
             ""
         }
     };
-    let subject_id = req_text(&mut errors, input, "subject_id");
-    let asked_on = past(&mut errors, input, "asked_on", today);
-    let question = req_text(&mut errors, input, "question");
-    let due = text_of(input, "answer_due_on");
+    let subject_id = required_text(&mut errors, "subject_id", &input.subject_id, TEXT_MAX);
+    let asked_on = past_day(&mut errors, "asked_on", &input.asked_on, today);
+    let question = required_text(&mut errors, "question", &input.question, TEXT_MAX);
+    let due = input.answer_due_on.trim().to_owned();
     let answer_due_on = if due.is_empty() {
         None
     } else {
@@ -198,11 +240,20 @@ pub async fn ask_question(
         &record,
         "question_asked",
         asked_on,
-        json!({"question_id": id, "subject": text_of(input, "subject"), "subject_id": subject_id,
+        json!({"question_id": id, "subject": input.subject.trim().to_owned(), "subject_id": subject_id,
                "answer_due_on": answer_due_on.map(iso)}),
     )
     .await?;
     Ok(id)
+}
+
+/// The organization's written answer to a question.
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
+pub struct AnswerInput {
+    #[serde(default)]
+    pub answered_on: Text,
+    #[serde(default)]
+    pub answer: Text,
 }
 
 /// `POST …/questions/{question_id}/answer` (the organization): the written answer.
@@ -211,13 +262,13 @@ pub async fn answer_question(
     caller: &Caller,
     number: &str,
     question_id: &str,
-    input: &Input,
+    input: &AnswerInput,
 ) -> AppResult<()> {
     load(state, caller, number, RecordAction::AnswerQuestion).await?;
     let today = state.clock.today();
     let mut errors = Vec::new();
-    let answered_on = past(&mut errors, input, "answered_on", today);
-    let answer = req_text(&mut errors, input, "answer");
+    let answered_on = past_day(&mut errors, "answered_on", &input.answered_on, today);
+    let answer = required_text(&mut errors, "answer", &input.answer, TEXT_MAX);
     invalid(errors)?;
     let answered_on = date_or(answered_on)?;
     let now = state.clock.unix();
@@ -261,13 +312,27 @@ pub async fn answer_question(
     .await
 }
 
+/// A suspension after a late annual report (ACC-14).
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
+pub struct SuspensionInput {
+    #[serde(default)]
+    pub suspended_on: Text,
+    #[serde(default)]
+    pub reason: Text,
+}
+
 /// `POST …/suspension` (the office): suspends after a late annual report (ACC-14).
-pub async fn suspend(state: &AppState, caller: &Caller, number: &str, input: &Input) -> AppResult<()> {
+pub async fn suspend(
+    state: &AppState,
+    caller: &Caller,
+    number: &str,
+    input: &SuspensionInput,
+) -> AppResult<()> {
     load(state, caller, number, RecordAction::Suspend).await?;
     let today = state.clock.today();
     let mut errors = Vec::new();
-    let on = past(&mut errors, input, "suspended_on", today);
-    let reason = req_text(&mut errors, input, "reason");
+    let on = past_day(&mut errors, "suspended_on", &input.suspended_on, today);
+    let reason = required_text(&mut errors, "reason", &input.reason, TEXT_MAX);
     invalid(errors)?;
     let on = date_or(on)?;
     let now = state.clock.unix();
@@ -297,18 +362,27 @@ pub async fn suspend(state: &AppState, caller: &Caller, number: &str, input: &In
     audit_only(tx, state, caller, &record, "suspend", detail).await
 }
 
+/// The end of a suspension (ACC-14).
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
+pub struct LiftInput {
+    #[serde(default)]
+    pub lifted_on: Text,
+    #[serde(default)]
+    pub reason: Text,
+}
+
 /// `POST …/suspension/lift` (the office): lifts the suspension (ACC-14).
 pub async fn lift_suspension(
     state: &AppState,
     caller: &Caller,
     number: &str,
-    input: &Input,
+    input: &LiftInput,
 ) -> AppResult<()> {
     load(state, caller, number, RecordAction::Suspend).await?;
     let today = state.clock.today();
     let mut errors = Vec::new();
-    let on = past(&mut errors, input, "lifted_on", today);
-    let reason = opt_text(&mut errors, input, "reason");
+    let on = past_day(&mut errors, "lifted_on", &input.lifted_on, today);
+    let reason = optional_text(&mut errors, "reason", Some(&input.reason), TEXT_MAX);
     invalid(errors)?;
     let on = date_or(on)?;
     let now = state.clock.unix();

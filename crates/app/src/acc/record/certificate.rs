@@ -14,6 +14,15 @@ use serde_json::json;
 #[allow(unused_imports)]
 use super::*;
 
+/// A certificate issued (ACC-22), or reissued.
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
+pub struct CertificateInput {
+    #[serde(default)]
+    pub issued_on: Text,
+    #[serde(default, deserialize_with = "crate::input::flag")]
+    pub reissue: bool,
+}
+
 /// `POST …/certificates` (the office): `{issued_on, reissue?: bool}` → `{id}`. The first certificate only once
 /// every invoice of the accreditation is paid in full — the granting case's, and each renewal's and scope
 /// change's (ACC-22, seed 第6章6(1)③). A reissue (追加発行) is an additional copy: it needs a paid ¥3,000 reissue
@@ -23,15 +32,15 @@ pub async fn issue_certificate(
     state: &AppState,
     caller: &Caller,
     number: &str,
-    input: &Input,
+    input: &CertificateInput,
 ) -> AppResult<String> {
     let loaded = load(state, caller, number, RecordAction::IssueCertificate).await?;
     // Payments only ever add up: read before the lock (the pool's reader, not the write transaction).
     let all_invoices = invoices::for_accreditation(state.db.pool(), &loaded.id, &loaded.case_id).await?;
     let today = state.clock.today();
     let mut errors = Vec::new();
-    let issued_on = past(&mut errors, input, "issued_on", today);
-    let reissue = flag_of(input, "reissue");
+    let issued_on = past_day(&mut errors, "issued_on", &input.issued_on, today);
+    let reissue = input.reissue;
     invalid(errors)?;
     let issued_on = date_or(issued_on)?;
     let now = state.clock.unix();
@@ -121,6 +130,13 @@ pub async fn issue_certificate(
 
 const REISSUE_KIND: &str = "certificate_reissue";
 
+/// The invoice of an additional copy of the certificate (ACC-22).
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
+pub struct ReissueInput {
+    #[serde(default)]
+    pub issued_on: Text,
+}
+
 /// `POST …/certificates/reissue-invoice` (the office; an addition to API.md): `{issued_on}` → `{id}` of the
 /// ¥3,000 (tax extra) invoice for an additional copy (ACC-22 追加発行). Refused while an earlier reissue invoice
 /// is unpaid or unused, so a double submission makes no second invoice.
@@ -128,12 +144,12 @@ pub async fn request_certificate_reissue(
     state: &AppState,
     caller: &Caller,
     number: &str,
-    input: &Input,
+    input: &ReissueInput,
 ) -> AppResult<String> {
     load(state, caller, number, RecordAction::IssueCertificate).await?;
     let today = state.clock.today();
     let mut errors = Vec::new();
-    let issued_on = past(&mut errors, input, "issued_on", today);
+    let issued_on = past_day(&mut errors, "issued_on", &input.issued_on, today);
     invalid(errors)?;
     let issued_on = date_or(issued_on)?;
     let registration_number = invoice_registration_number(state).await?;

@@ -40,27 +40,40 @@ pub(crate) fn review_state(status: ReviewStatus, allowed: &[ReviewStatus]) -> Ap
     }
 }
 
+/// The opening of a compliance review (ACC-16).
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
+pub struct ReviewInput {
+    #[serde(default)]
+    pub trigger: Text,
+    #[serde(default)]
+    pub trigger_ref: Text,
+    #[serde(default)]
+    pub opened_on: Text,
+    #[serde(default)]
+    pub reason: Text,
+}
+
 /// `POST …/reviews` (the office): `{trigger, trigger_ref?, opened_on, reason}` → `{id}`. Triggers (1) and (3)
 /// name the annual report or self-report they come from.
 pub async fn open_review(
     state: &AppState,
     caller: &Caller,
     number: &str,
-    input: &Input,
+    input: &ReviewInput,
 ) -> AppResult<String> {
     load(state, caller, number, RecordAction::Review).await?;
     let today = state.clock.today();
     let mut errors = Vec::new();
-    let trigger = ReviewTrigger::parse(&text_of(input, "trigger"));
+    let trigger = ReviewTrigger::parse(input.trigger.trim());
     if trigger.is_none() {
         errors.push(FieldError::new(
             "trigger",
             "annual_report, site_visit_explanation, self_report のいずれかです",
         ));
     }
-    let trigger_ref = opt_text(&mut errors, input, "trigger_ref");
-    let opened_on = past(&mut errors, input, "opened_on", today);
-    let reason = req_text(&mut errors, input, "reason");
+    let trigger_ref = optional_text(&mut errors, "trigger_ref", Some(&input.trigger_ref), TEXT_MAX);
+    let opened_on = past_day(&mut errors, "opened_on", &input.opened_on, today);
+    let reason = required_text(&mut errors, "reason", &input.reason, TEXT_MAX);
     if trigger.is_some_and(|t| t.needs_reference()) && trigger_ref.is_none() {
         errors.push(FieldError::new(
             "trigger_ref",
@@ -133,6 +146,19 @@ pub async fn open_review(
     Ok(id)
 }
 
+/// A request of a compliance review (ACC-16): a document or an improvement, with its due date.
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
+pub struct ReviewItemInput {
+    #[serde(default)]
+    pub kind: Text,
+    #[serde(default)]
+    pub requested_on: Text,
+    #[serde(default)]
+    pub due_on: Text,
+    #[serde(default)]
+    pub description: Text,
+}
+
 /// `POST …/reviews/{review_id}/requests` (the office): `{kind: documents | finding, requested_on, due_on,
 /// description}` — a document request, or a minor finding with its correction period. → `{id}`.
 pub async fn add_review_item(
@@ -140,18 +166,18 @@ pub async fn add_review_item(
     caller: &Caller,
     number: &str,
     review_id: &str,
-    input: &Input,
+    input: &ReviewItemInput,
 ) -> AppResult<String> {
     load(state, caller, number, RecordAction::Review).await?;
     let today = state.clock.today();
     let mut errors = Vec::new();
-    let kind = text_of(input, "kind");
+    let kind = input.kind.trim().to_owned();
     if !matches!(kind.as_str(), "documents" | "finding") {
         errors.push(FieldError::new("kind", "documents または finding です"));
     }
-    let requested_on = past(&mut errors, input, "requested_on", today);
-    let due_on = parse_day(&mut errors, "due_on", &text_of(input, "due_on"));
-    let description = req_text(&mut errors, input, "description");
+    let requested_on = past_day(&mut errors, "requested_on", &input.requested_on, today);
+    let due_on = parse_day(&mut errors, "due_on", input.due_on.trim());
+    let description = required_text(&mut errors, "description", &input.description, TEXT_MAX);
     invalid(errors)?;
     let (Some(requested_on), Some(due_on)) = (requested_on, due_on) else {
         return Err(AppError::BadRequest("requested_on and due_on".into()));
@@ -206,6 +232,15 @@ pub async fn add_review_item(
     Ok(id)
 }
 
+/// A request of a review met.
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
+pub struct FulfilmentInput {
+    #[serde(default)]
+    pub met_on: Text,
+    #[serde(default)]
+    pub note: Text,
+}
+
 /// `POST …/reviews/{review_id}/requests/{item_id}/fulfilment` (the office): the documents arrived, or the
 /// finding was corrected, on `met_on`.
 pub async fn fulfil_review_item(
@@ -214,13 +249,13 @@ pub async fn fulfil_review_item(
     number: &str,
     review_id: &str,
     item_id: &str,
-    input: &Input,
+    input: &FulfilmentInput,
 ) -> AppResult<()> {
     load(state, caller, number, RecordAction::Review).await?;
     let today = state.clock.today();
     let mut errors = Vec::new();
-    let met_on = past(&mut errors, input, "met_on", today);
-    let note = opt_text(&mut errors, input, "note");
+    let met_on = past_day(&mut errors, "met_on", &input.met_on, today);
+    let note = optional_text(&mut errors, "note", Some(&input.note), TEXT_MAX);
     invalid(errors)?;
     let met_on = date_or(met_on)?;
     let now = state.clock.unix();
@@ -260,18 +295,27 @@ pub async fn fulfil_review_item(
     .await
 }
 
+/// A review's site visit (ACC-16).
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
+pub struct ReviewVisitInput {
+    #[serde(default)]
+    pub site_visit_on: Text,
+    #[serde(default)]
+    pub note: Text,
+}
+
 /// `POST …/reviews/{review_id}/site-visit` (the office): the review's site visit (ACC-16), `{site_visit_on}`.
 pub async fn review_site_visit(
     state: &AppState,
     caller: &Caller,
     number: &str,
     review_id: &str,
-    input: &Input,
+    input: &ReviewVisitInput,
 ) -> AppResult<()> {
     load(state, caller, number, RecordAction::Review).await?;
     let mut errors = Vec::new();
-    let on = parse_day(&mut errors, "site_visit_on", &text_of(input, "site_visit_on"));
-    let note = opt_text(&mut errors, input, "note");
+    let on = parse_day(&mut errors, "site_visit_on", input.site_visit_on.trim());
+    let note = optional_text(&mut errors, "note", Some(&input.note), TEXT_MAX);
     invalid(errors)?;
     let on = date_or(on)?;
     let now = state.clock.unix();
@@ -306,6 +350,17 @@ pub async fn review_site_visit(
     .await
 }
 
+/// The review's request to the committee to revoke (ACC-16, ACC-18).
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
+pub struct RevocationRequestInput {
+    #[serde(default)]
+    pub requested_on: Text,
+    #[serde(default)]
+    pub method: Text,
+    #[serde(default)]
+    pub reason: Text,
+}
+
 /// `POST …/reviews/{review_id}/revocation-request` (the office): asks the committee to revoke (ACC-16),
 /// `{requested_on, method: meeting | poll, reason}`.
 pub async fn request_revocation(
@@ -313,17 +368,17 @@ pub async fn request_revocation(
     caller: &Caller,
     number: &str,
     review_id: &str,
-    input: &Input,
+    input: &RevocationRequestInput,
 ) -> AppResult<()> {
     load(state, caller, number, RecordAction::Review).await?;
     let today = state.clock.today();
     let mut errors = Vec::new();
-    let on = past(&mut errors, input, "requested_on", today);
-    let method = DecisionMethod::parse(&text_of(input, "method"));
+    let on = past_day(&mut errors, "requested_on", &input.requested_on, today);
+    let method = DecisionMethod::parse(input.method.trim());
     if method.is_none() {
         errors.push(FieldError::new("method", "meeting または poll です"));
     }
-    let reason = req_text(&mut errors, input, "reason");
+    let reason = required_text(&mut errors, "reason", &input.reason, TEXT_MAX);
     invalid(errors)?;
     let (Some(on), Some(method)) = (on, method) else {
         return Err(AppError::BadRequest("requested_on and method".into()));
@@ -370,6 +425,17 @@ pub async fn request_revocation(
     .await
 }
 
+/// A committee member's answer on a revocation request (ACC-18).
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
+pub struct MemberAnswerInput {
+    #[serde(default)]
+    pub member_id: Text,
+    #[serde(default)]
+    pub answer: Text,
+    #[serde(default)]
+    pub answered_on: Text,
+}
+
 /// `POST …/reviews/{review_id}/answers` (the head, polling each member, ACC-16): `{member_id, answer: revoke |
 /// maintain, answered_on}` → `{id}` (the member). A member with a declared conflict with the organization takes
 /// no part (ACC-8): 409. Each member answers once.
@@ -378,17 +444,17 @@ pub async fn record_answer(
     caller: &Caller,
     number: &str,
     review_id: &str,
-    input: &Input,
+    input: &MemberAnswerInput,
 ) -> AppResult<String> {
     load(state, caller, number, RecordAction::RecordAnswers).await?;
     let today = state.clock.today();
     let mut errors = Vec::new();
-    let member_id = req_text(&mut errors, input, "member_id");
-    let answer = text_of(input, "answer");
+    let member_id = required_text(&mut errors, "member_id", &input.member_id, TEXT_MAX);
+    let answer = input.answer.trim().to_owned();
     if !matches!(answer.as_str(), "revoke" | "maintain") {
         errors.push(FieldError::new("answer", "revoke または maintain です"));
     }
-    let on = past(&mut errors, input, "answered_on", today);
+    let on = past_day(&mut errors, "answered_on", &input.answered_on, today);
     invalid(errors)?;
     let on = date_or(on)?;
     let member = users::by_id(state.db.pool(), &member_id).await?;
@@ -438,6 +504,17 @@ pub async fn record_answer(
     Ok(member_id)
 }
 
+/// The close of a compliance review with its outcome (ACC-16).
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
+pub struct ClosureInput {
+    #[serde(default)]
+    pub closed_on: Text,
+    #[serde(default)]
+    pub outcome: Text,
+    #[serde(default)]
+    pub note: Text,
+}
+
 /// `POST …/reviews/{review_id}/closure` (the office): ends a review without revocation, `{closed_on, outcome:
 /// conforming | corrected | not_revoked, note?}`. Conforming and corrected need every finding corrected;
 /// not_revoked records the committee's refusal of a requested revocation.
@@ -446,20 +523,20 @@ pub async fn close_review(
     caller: &Caller,
     number: &str,
     review_id: &str,
-    input: &Input,
+    input: &ClosureInput,
 ) -> AppResult<()> {
     load(state, caller, number, RecordAction::Review).await?;
     let today = state.clock.today();
     let mut errors = Vec::new();
-    let on = past(&mut errors, input, "closed_on", today);
-    let outcome = ReviewOutcome::parse(&text_of(input, "outcome")).filter(|o| *o != ReviewOutcome::Revoked);
+    let on = past_day(&mut errors, "closed_on", &input.closed_on, today);
+    let outcome = ReviewOutcome::parse(input.outcome.trim()).filter(|o| *o != ReviewOutcome::Revoked);
     if outcome.is_none() {
         errors.push(FieldError::new(
             "outcome",
             "conforming, corrected, not_revoked のいずれかです（取消しは revocation で記録します）",
         ));
     }
-    let note = opt_text(&mut errors, input, "note");
+    let note = optional_text(&mut errors, "note", Some(&input.note), TEXT_MAX);
     invalid(errors)?;
     let (Some(on), Some(outcome)) = (on, outcome) else {
         return Err(AppError::BadRequest("closed_on and outcome".into()));

@@ -4,7 +4,8 @@
 //! notice (ACC-18), certificates (ACC-22) and the logo (ACC-13).
 //!
 //! One function per step, used by the API (`/api/v1/accreditations/...`) and the screens (`/accreditations/...`)
-//! alike. Inputs are JSON objects (the screens turn their forms into one), so both take exactly the same rules.
+//! alike. Each step takes its own input struct (an API body, or a screen's form read into it), so both take
+//! exactly the same rules.
 //! Every change: one transaction that locks the accreditation row, checks the state inside the lock, records the
 //! history event (`accreditation_events`) and the audit event.
 
@@ -14,12 +15,13 @@ use nintei_domain::authz::accreditation::{self as authz, RecordAction};
 use nintei_domain::calendar::OfficeCalendar;
 use nintei_domain::deadline::Owner;
 use nintei_domain::role::Role;
-use nintei_store::acc_records::{self as store, Record};
+/// The accreditation as stored (its row and organization name); the use cases load it with [`load`].
+pub use nintei_store::acc_records::Record;
+use nintei_store::acc_records::{self as store};
 use nintei_store::audit::{self};
 use nintei_store::{StoreError, Tx, accreditations, deadlines};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
-use crate::acc::past_day;
 use crate::caller::Caller;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::input::iso;
@@ -31,6 +33,7 @@ mod compliance;
 mod logo;
 mod revocation;
 mod self_report;
+mod view;
 
 pub use annual::*;
 pub use certificate::*;
@@ -38,41 +41,11 @@ pub use compliance::*;
 pub use logo::*;
 pub use revocation::*;
 pub use self_report::*;
+pub use view::*;
 
-/// A JSON object as input (API body, or a screen's form turned into one).
-pub type Input = Map<String, Value>;
-
-use crate::input::{TEXT_MAX, invalid};
-
-/// A field as text: strings as given, numbers and booleans as written; missing or null → "".
-pub fn text_of(input: &Input, key: &str) -> String {
-    match input.get(key) {
-        Some(Value::String(s)) => s.trim().to_owned(),
-        Some(Value::Number(n)) => n.to_string(),
-        Some(Value::Bool(b)) => b.to_string(),
-        _ => String::new(),
-    }
-}
-
-fn opt_text(errors: &mut Vec<FieldError>, input: &Input, key: &str) -> Option<String> {
-    crate::input::optional_text(errors, key, Some(&text_of(input, key)), TEXT_MAX)
-}
-
-fn req_text(errors: &mut Vec<FieldError>, input: &Input, key: &str) -> String {
-    crate::input::required_text(errors, key, &text_of(input, key), TEXT_MAX)
-}
-
-fn flag_of(input: &Input, key: &str) -> bool {
-    match input.get(key) {
-        Some(Value::Bool(b)) => *b,
-        Some(Value::String(s)) => matches!(s.as_str(), "true" | "on" | "1" | "yes"),
-        _ => false,
-    }
-}
-
-fn past(errors: &mut Vec<FieldError>, input: &Input, key: &str, today: NaiveDate) -> Option<NaiveDate> {
-    past_day(errors, key, &text_of(input, key), today)
-}
+use crate::input::{TEXT_MAX, Text, invalid, optional_text, past_day, required_text};
+use serde::Deserialize;
+use std::collections::BTreeMap;
 
 fn refused(e: RecordError) -> AppError {
     AppError::Conflict(e.to_string())
@@ -82,15 +55,18 @@ fn date_or(d: Option<NaiveDate>) -> AppResult<NaiveDate> {
     d.ok_or_else(|| AppError::BadRequest("date".into()))
 }
 
-/// The object `content` of the input, or, for a flat form, the listed fields from the top level.
-fn content_of(errors: &mut Vec<FieldError>, input: &Input, fields: &[(&str, &str)]) -> Value {
-    let source: Input = match input.get("content") {
-        Some(Value::Object(m)) => m.clone(),
-        _ => input.clone(),
-    };
+/// The report's `content` object, or, for a flat form, the listed fields from the top level; each listed field
+/// required and checked as text.
+fn content_of(
+    errors: &mut Vec<FieldError>,
+    content: &Option<BTreeMap<String, Text>>,
+    flat: &BTreeMap<String, Text>,
+    fields: &[(&str, &str)],
+) -> Value {
+    let source = content.as_ref().unwrap_or(flat);
     let mut out = Map::new();
     for (key, label) in fields {
-        let v = text_of(&source, key);
+        let v = source.get(*key).map(|t| t.trim()).unwrap_or_default();
         if v.is_empty() {
             errors.push(FieldError::new(
                 format!("content.{key}"),
@@ -99,7 +75,7 @@ fn content_of(errors: &mut Vec<FieldError>, input: &Input, fields: &[(&str, &str
         } else if v.chars().count() > TEXT_MAX {
             errors.push(FieldError::new(format!("content.{key}"), "長すぎます (too long)"));
         } else {
-            out.insert((*key).to_owned(), Value::String(v));
+            out.insert((*key).to_owned(), Value::String(v.to_owned()));
         }
     }
     Value::Object(out)
@@ -369,75 +345,4 @@ pub async fn page(
         _ => None,
     };
     Ok(store::page(state.db.pool(), org.as_deref(), filter, state.clock.today()).await?)
-}
-
-pub fn summary_json(record: &Record, today: NaiveDate) -> Value {
-    json!({
-        "number": record.number,
-        "organization_id": record.organization_id,
-        "organization_name": record.organization_name,
-        "unit_name": record.unit_name,
-        "services": record.services,
-        "accredited_on": iso(record.accredited_on),
-        "expires_on": iso(record.expires_on),
-        "status": shown_status(record, today),
-    })
-}
-
-/// `GET /api/v1/accreditations/{number}`: the record with its status, services, dates, history and maintenance.
-pub async fn view(state: &AppState, caller: &Caller, record: &Record) -> AppResult<Value> {
-    let pool = state.db.pool();
-    let today = state.clock.today();
-    let mut out = summary_json(record, today);
-    let history: Vec<Value> = accreditations::events(pool, &record.id)
-        .await?
-        .into_iter()
-        .map(|e| json!({"kind": e.kind, "occurred_on": iso(e.occurred_on), "detail": e.detail}))
-        .collect();
-    let reports: Vec<Value> = store::annual_reports(pool, &record.id)
-        .await?
-        .into_iter()
-        .map(|r| {
-            json!({"id": r.id, "year": r.year, "due_on": iso(r.due_on), "submitted_on": r.submitted_on.map(iso),
-                   "late": rules::annual_report_late(r.due_on, r.submitted_on, today), "content": r.content})
-        })
-        .collect();
-    let questions = store::questions(pool, &record.id).await?;
-    let self_reports: Vec<Value> = store::self_reports(pool, &record.id)
-        .await?
-        .into_iter()
-        .map(|s| {
-            json!({"id": s.id, "kind": s.kind, "event_on": iso(s.event_on), "due_on": iso(s.due_on),
-                   "submitted_on": iso(s.submitted_on), "late": s.late, "content": s.content})
-        })
-        .collect();
-    let mut reviews = Vec::new();
-    for r in store::reviews(pool, &record.id).await? {
-        let items = store::review_items(pool, &r.id).await?;
-        let answers = store::answers(pool, &r.id).await?;
-        let mut v = serde_json::to_value(&r).map_err(|e| AppError::Internal(e.to_string()))?;
-        if let Some(o) = v.as_object_mut() {
-            o.insert("items".into(), json!(items));
-            o.insert("answers".into(), json!(answers));
-        }
-        reviews.push(v);
-    }
-    let certificates = store::certificates(pool, &record.id).await?;
-    if let Some(o) = out.as_object_mut() {
-        o.insert("case_id".into(), json!(record.case_id));
-        o.insert("history".into(), json!(history));
-        o.insert("annual_reports".into(), json!(reports));
-        o.insert("questions".into(), json!(questions));
-        o.insert("self_reports".into(), json!(self_reports));
-        o.insert("reviews".into(), json!(reviews));
-        o.insert("certificates".into(), json!(certificates));
-        o.insert(
-            "may".into(),
-            json!({
-                "submit_annual_report": authz::record(&caller.actor(), RecordAction::SubmitAnnualReport, &record.organization_id).is_allowed(),
-                "manage": authz::record(&caller.actor(), RecordAction::Suspend, &record.organization_id).is_allowed(),
-            }),
-        );
-    }
-    Ok(out)
 }

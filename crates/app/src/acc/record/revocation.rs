@@ -17,20 +17,31 @@ use serde_json::{Value, json};
 #[allow(unused_imports)]
 use super::*;
 
+/// A lapse recorded by the office (ACC-17).
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
+pub struct LapseInput {
+    #[serde(default)]
+    pub reason: Text,
+    #[serde(default)]
+    pub occurred_on: Text,
+    #[serde(default)]
+    pub note: Text,
+}
+
 /// `POST …/lapse` (the office): `{reason: closure | services_ended | withdrawal, occurred_on, note?}`.
-pub async fn lapse(state: &AppState, caller: &Caller, number: &str, input: &Input) -> AppResult<()> {
+pub async fn lapse(state: &AppState, caller: &Caller, number: &str, input: &LapseInput) -> AppResult<()> {
     load(state, caller, number, RecordAction::Lapse).await?;
     let today = state.clock.today();
     let mut errors = Vec::new();
-    let reason = LapseReason::parse(&text_of(input, "reason")).filter(|r| r.recorded_by_office());
+    let reason = LapseReason::parse(input.reason.trim()).filter(|r| r.recorded_by_office());
     if reason.is_none() {
         errors.push(FieldError::new(
             "reason",
             "closure, services_ended, withdrawal のいずれかです（有効期間の満了は日次処理が記録します）",
         ));
     }
-    let on = past(&mut errors, input, "occurred_on", today);
-    let note = opt_text(&mut errors, input, "note");
+    let on = past_day(&mut errors, "occurred_on", &input.occurred_on, today);
+    let note = optional_text(&mut errors, "note", Some(&input.note), TEXT_MAX);
     invalid(errors)?;
     let (Some(reason), Some(on)) = (reason, on) else {
         return Err(AppError::BadRequest("reason and occurred_on".into()));
@@ -127,28 +138,48 @@ pub async fn expire_due(state: &AppState, today: NaiveDate) -> AppResult<usize> 
     }
 }
 
+/// A revocation (ACC-18) with its ground, method and written reason.
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
+pub struct RevocationInput {
+    #[serde(default)]
+    pub decided_on: Text,
+    #[serde(default)]
+    pub ground: Text,
+    #[serde(default)]
+    pub method: Text,
+    #[serde(default)]
+    pub reason: Text,
+    #[serde(default)]
+    pub review_id: Text,
+}
+
 /// `POST …/revocation` (the office or the head, recording the committee's decision, ACC-18):
 /// `{decided_on, ground, reason, method: meeting | poll, review_id?}`. On the ground `compliance_review` the
 /// review must have asked the committee (ACC-16) and is closed by it; by poll, the recorded answers must be a
 /// majority for revocation. The written notice goes to the organization's contact by mail (the outbox).
-pub async fn revoke(state: &AppState, caller: &Caller, number: &str, input: &Input) -> AppResult<()> {
+pub async fn revoke(
+    state: &AppState,
+    caller: &Caller,
+    number: &str,
+    input: &RevocationInput,
+) -> AppResult<()> {
     load(state, caller, number, RecordAction::Revoke).await?;
     let today = state.clock.today();
     let mut errors = Vec::new();
-    let decided_on = past(&mut errors, input, "decided_on", today);
-    let ground = RevocationGround::parse(&text_of(input, "ground"));
+    let decided_on = past_day(&mut errors, "decided_on", &input.decided_on, today);
+    let ground = RevocationGround::parse(input.ground.trim());
     if ground.is_none() {
         errors.push(FieldError::new(
             "ground",
             "compliance_review, eligibility_lost, false_explanation, reports_neglected_or_false, review_refused_or_false のいずれかです",
         ));
     }
-    let method = DecisionMethod::parse(&text_of(input, "method"));
+    let method = DecisionMethod::parse(input.method.trim());
     if method.is_none() {
         errors.push(FieldError::new("method", "meeting または poll です"));
     }
-    let reason = req_text(&mut errors, input, "reason");
-    let review_id = opt_text(&mut errors, input, "review_id");
+    let reason = required_text(&mut errors, "reason", &input.reason, TEXT_MAX);
+    let review_id = optional_text(&mut errors, "review_id", Some(&input.review_id), TEXT_MAX);
     invalid(errors)?;
     let (Some(decided_on), Some(ground), Some(method)) = (decided_on, ground, method) else {
         return Err(AppError::BadRequest("decided_on, ground and method".into()));

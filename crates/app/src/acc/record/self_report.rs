@@ -13,23 +13,54 @@ use serde_json::{Value, json};
 #[allow(unused_imports)]
 use super::*;
 
+/// The self-report filed: its kind, its due date by the seed's table and whether it came late (ACC-15).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct SelfReportFiled {
+    pub id: String,
+    pub kind: String,
+    pub due_on: NaiveDate,
+    pub late: bool,
+}
+
+/// A self-report (ACC-15): its kind, dates and the content its kind asks for, as an object `content` or as top-level fields.
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
+pub struct SelfReportInput {
+    #[serde(default)]
+    pub kind: Text,
+    #[serde(default)]
+    pub event_on: Text,
+    #[serde(default)]
+    pub submitted_on: Text,
+    /// The content as an object (the API).
+    #[serde(default)]
+    pub content: Option<BTreeMap<String, Text>>,
+    /// The content as top-level fields (a flat form), used when `content` is absent.
+    #[serde(flatten)]
+    pub fields: BTreeMap<String, Text>,
+}
+
 /// `POST …/self-reports` (the organization): `{kind, event_on, submitted_on, content: {...}}` → `{id, due_on,
 /// late}`. The due date follows the seed's table; a report after it is accepted and flagged late.
-pub async fn self_report(state: &AppState, caller: &Caller, number: &str, input: &Input) -> AppResult<Value> {
+pub async fn self_report(
+    state: &AppState,
+    caller: &Caller,
+    number: &str,
+    input: &SelfReportInput,
+) -> AppResult<SelfReportFiled> {
     load(state, caller, number, RecordAction::SelfReport).await?;
     let today = state.clock.today();
     let mut errors = Vec::new();
-    let kind = SelfReportEvent::parse(&text_of(input, "kind"));
+    let kind = SelfReportEvent::parse(input.kind.trim());
     if kind.is_none() {
         errors.push(FieldError::new(
             "kind",
             "closure, other_location, merger, change_of_head, judgment_or_sanction, client_harm のいずれかです",
         ));
     }
-    let event_on = past(&mut errors, input, "event_on", today);
-    let submitted_on = past(&mut errors, input, "submitted_on", today);
+    let event_on = past_day(&mut errors, "event_on", &input.event_on, today);
+    let submitted_on = past_day(&mut errors, "submitted_on", &input.submitted_on, today);
     let content = kind
-        .map(|k| content_of(&mut errors, input, k.content_fields()))
+        .map(|k| content_of(&mut errors, &input.content, &input.fields, k.content_fields()))
         .unwrap_or(Value::Null);
     invalid(errors)?;
     let (Some(kind), Some(event_on), Some(submitted_on)) = (kind, event_on, submitted_on) else {
@@ -70,7 +101,12 @@ pub async fn self_report(state: &AppState, caller: &Caller, number: &str, input:
         content,
     };
     let id = store::add_self_report(&mut tx, &record.id, &report, &caller.user.id, now).await?;
-    let out = json!({"id": id, "kind": kind.as_str(), "due_on": iso(timing.due_on), "late": timing.late});
+    let out = SelfReportFiled {
+        id: id.clone(),
+        kind: kind.as_str().to_owned(),
+        due_on: timing.due_on,
+        late: timing.late,
+    };
     finish(
         tx,
         state,

@@ -8,6 +8,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use nintei_app::acc::record::Record;
 use nintei_domain::acc::dates::SelfReportEvent;
 use nintei_domain::acc::record::{
     ANNUAL_REPORT_FIELDS, AccreditationStatus, LapseReason, ReviewOutcome, ReviewStatus, ReviewTrigger,
@@ -16,20 +17,19 @@ use nintei_domain::acc::record::{
 use nintei_domain::acc::service::ServiceCode;
 use nintei_domain::authz::accreditation::{self as authz, RecordAction};
 use nintei_domain::role::Role;
-use nintei_store::acc_records::{self as store, Record};
-use nintei_store::{accreditations, users};
 use serde::Deserialize;
 use serde_json::Value;
 
 use crate::auth::{AnySession, WebUser, check_csrf};
 use crate::error::{AppError, FieldError, PageError};
-use crate::ui::form::StepForm;
+use crate::ui::form::{StepForm, read};
 use crate::ui::list::{Controls, ListQuery, Pager};
 use crate::ui::{Errors, Page, UiForm, confirm, in_lang, render_status};
 use nintei_app::acc::case::{ApplicationInput, ServiceInput};
-use nintei_app::acc::record::{self, Input};
+use nintei_app::acc::record;
 use nintei_app::acc::{appeal, renewal};
 use nintei_app::state::AppState;
+use std::collections::HashMap;
 
 fn service_names(codes: &[String]) -> String {
     codes
@@ -299,13 +299,13 @@ async fn record_page(
     message: String,
     errors: Errors,
 ) -> Result<RecordPage, AppError> {
-    let pool = state.db.pool();
     let today = state.clock.today();
     let actor = s.caller.actor();
     let may = |a: RecordAction| authz::record(&actor, a, &record.organization_id).is_allowed();
-    let shown = record::shown_status(record, today).to_owned();
-    let history = accreditations::events(pool, &record.id)
-        .await?
+    let view = record::view(state, &s.caller, record).await?;
+    let shown = view.summary.status.clone();
+    let history = view
+        .history
         .into_iter()
         .map(|e| {
             let detail = history_detail(&e.detail);
@@ -316,11 +316,15 @@ async fn record_page(
             }
         })
         .collect();
-    let annual = store::annual_reports(pool, &record.id).await?;
+    let annual: Vec<_> = view
+        .annual_reports
+        .into_iter()
+        .map(|r| (r.report, r.late))
+        .collect();
     let mut submitted_reports = Vec::new();
     let reports = annual
         .iter()
-        .map(|r| {
+        .map(|(r, late)| {
             if r.submitted_on.is_some() {
                 submitted_reports.push((
                     format!("annual_report:{}", r.id),
@@ -332,13 +336,13 @@ async fn record_page(
                 year: r.year,
                 due_on: r.due_on.to_string(),
                 submitted_on: r.submitted_on.map(|d| d.to_string()).unwrap_or_default(),
-                late: nintei_domain::acc::record::annual_report_late(r.due_on, r.submitted_on, today),
+                late: *late,
                 content: content_rows(&r.content, ANNUAL_REPORT_FIELDS),
             }
         })
         .collect();
-    let selfs = store::self_reports(pool, &record.id).await?;
-    let self_reports = selfs
+    let self_reports = view
+        .self_reports
         .iter()
         .map(|r| {
             let kind = SelfReportEvent::parse(&r.kind);
@@ -363,13 +367,14 @@ async fn record_page(
             }
         })
         .collect();
-    let questions = store::questions(pool, &record.id)
-        .await?
+    let questions = view
+        .questions
         .into_iter()
         .map(|q| QuestionRow {
             about: if q.subject == "acc_annual_report" {
                 annual
                     .iter()
+                    .map(|(r, _)| r)
                     .find(|r| r.id == q.subject_id)
                     .map(|r| format!("認定維持報告書 第{}年", r.year))
                     .unwrap_or_default()
@@ -385,10 +390,11 @@ async fn record_page(
         })
         .collect();
     let mut reviews = Vec::new();
-    for r in store::reviews(pool, &record.id).await? {
+    for review in view.reviews {
+        let r = review.review;
         let status = ReviewStatus::parse(&r.status);
-        let items = store::review_items(pool, &r.id)
-            .await?
+        let items = review
+            .items
             .into_iter()
             .map(|i| ItemRow {
                 kind: if i.kind == "documents" {
@@ -403,8 +409,8 @@ async fn record_page(
                 met_on: i.met_on.map(|d| d.to_string()).unwrap_or_default(),
             })
             .collect();
-        let answers = store::answers(pool, &r.id)
-            .await?
+        let answers = review
+            .answers
             .into_iter()
             .map(|a| {
                 (
@@ -459,8 +465,8 @@ async fn record_page(
     }
     let reads_documents =
         nintei_domain::authz::acc::case_documents(&actor, &record.organization_id).is_allowed();
-    let certificates = store::certificates(pool, &record.id)
-        .await?
+    let certificates = view
+        .certificates
         .into_iter()
         .map(|c| CertificateRow {
             pdf: if reads_documents {
@@ -476,16 +482,7 @@ async fn record_page(
         })
         .collect();
     let may_poll = may(RecordAction::RecordAnswers);
-    let members = if may_poll {
-        users::staff(pool)
-            .await?
-            .into_iter()
-            .filter(|u| u.role == Role::Committee)
-            .map(|u| (u.id, u.name))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let members = record::poll_members(state, &s.caller, record).await?;
     let stored = AccreditationStatus::parse(&record.status);
     let revoked = stored == Some(AccreditationStatus::Revoked);
     let may_file = nintei_domain::authz::appeal::file(&actor, &record.organization_id).is_allowed();
@@ -629,35 +626,32 @@ pub async fn show(
     Ok(render_status(StatusCode::OK, &page))
 }
 
-/// A form as the JSON object the steps take; a self-report's fields are named `<kind>.<field>` on the page
+/// A form's fields as the steps read them; a self-report's fields are named `<kind>.<field>` on the page
 /// (one form, six event types) and are taken for the kind chosen.
-fn input_of(action: &str, f: &StepForm) -> Input {
-    let mut input = Input::new();
+fn fields_of(action: &str, f: &StepForm) -> HashMap<String, String> {
+    let mut input = HashMap::new();
     let kind = f.fields.get("kind").cloned().unwrap_or_default();
     for (k, v) in &f.fields {
-        if k == "csrf" {
-            continue;
-        }
         if action == "self-report" {
             if let Some(field) = k.strip_prefix(&format!("{kind}.")) {
-                input.insert(field.to_owned(), Value::String(v.clone()));
+                input.insert(field.to_owned(), v.clone());
             }
             if k.contains('.') {
                 continue;
             }
         }
-        input.insert(k.clone(), Value::String(v.clone()));
+        input.insert(k.clone(), v.clone());
     }
     if action == "review"
         && let Some((_, id)) = f.fields.get("trigger_ref").and_then(|r| r.split_once(':'))
     {
-        input.insert("trigger_ref".into(), Value::String(id.to_owned()));
+        input.insert("trigger_ref".into(), id.to_owned());
     }
     if action == "question"
         && let Some((subject, id)) = f.fields.get("report").and_then(|r| r.split_once(':'))
     {
-        input.insert("subject".into(), Value::String(subject.to_owned()));
-        input.insert("subject_id".into(), Value::String(id.to_owned()));
+        input.insert("subject".into(), subject.to_owned());
+        input.insert("subject_id".into(), id.to_owned());
     }
     input
 }
@@ -756,38 +750,46 @@ async fn run_action(
     f: &StepForm,
 ) -> Result<(), AppError> {
     let c = &s.caller;
-    let input = input_of(action, f);
+    let fields = fields_of(action, f);
     let review = f.get("review_id");
     match action {
-        "annual-report" => record::submit_annual_report(state, c, number, &input)
+        "annual-report" => record::submit_annual_report(state, c, number, &read(&fields)?)
             .await
             .map(drop),
-        "question" => record::ask_question(state, c, number, &input).await.map(drop),
-        "answer" => record::answer_question(state, c, number, &f.get("question_id"), &input).await,
-        "suspend" => record::suspend(state, c, number, &input).await,
-        "lift" => record::lift_suspension(state, c, number, &input).await,
-        "self-report" => record::self_report(state, c, number, &input).await.map(drop),
-        "lapse" => record::lapse(state, c, number, &input).await,
-        "revoke" => record::revoke(state, c, number, &input).await,
-        "review" => record::open_review(state, c, number, &input).await.map(drop),
-        "review-request" => record::add_review_item(state, c, number, &review, &input)
+        "question" => record::ask_question(state, c, number, &read(&fields)?)
+            .await
+            .map(drop),
+        "answer" => record::answer_question(state, c, number, &f.get("question_id"), &read(&fields)?).await,
+        "suspend" => record::suspend(state, c, number, &read(&fields)?).await,
+        "lift" => record::lift_suspension(state, c, number, &read(&fields)?).await,
+        "self-report" => record::self_report(state, c, number, &read(&fields)?)
+            .await
+            .map(drop),
+        "lapse" => record::lapse(state, c, number, &read(&fields)?).await,
+        "revoke" => record::revoke(state, c, number, &read(&fields)?).await,
+        "review" => record::open_review(state, c, number, &read(&fields)?)
+            .await
+            .map(drop),
+        "review-request" => record::add_review_item(state, c, number, &review, &read(&fields)?)
             .await
             .map(drop),
         "review-fulfil" => {
-            record::fulfil_review_item(state, c, number, &review, &f.get("item_id"), &input).await
+            record::fulfil_review_item(state, c, number, &review, &f.get("item_id"), &read(&fields)?).await
         }
-        "review-visit" => record::review_site_visit(state, c, number, &review, &input).await,
-        "review-revocation" => record::request_revocation(state, c, number, &review, &input).await,
-        "review-answer" => record::record_answer(state, c, number, &review, &input)
+        "review-visit" => record::review_site_visit(state, c, number, &review, &read(&fields)?).await,
+        "review-revocation" => record::request_revocation(state, c, number, &review, &read(&fields)?).await,
+        "review-answer" => record::record_answer(state, c, number, &review, &read(&fields)?)
             .await
             .map(drop),
-        "review-close" => record::close_review(state, c, number, &review, &input).await,
-        "certificate" => record::issue_certificate(state, c, number, &input)
+        "review-close" => record::close_review(state, c, number, &review, &read(&fields)?).await,
+        "certificate" => record::issue_certificate(state, c, number, &read(&fields)?)
             .await
             .map(drop),
-        "certificate-reissue-invoice" => record::request_certificate_reissue(state, c, number, &input)
-            .await
-            .map(drop),
+        "certificate-reissue-invoice" => {
+            record::request_certificate_reissue(state, c, number, &read(&fields)?)
+                .await
+                .map(drop)
+        }
         _ => {
             // An unknown action on a record the caller may see is a 404 like an unknown page.
             record::load(state, c, number, RecordAction::View).await?;
