@@ -189,7 +189,7 @@ pub async fn directory(
             .iter()
             .any(|k| !get(k).is_empty()),
     };
-    match crate::open_data::last_updated(&state).await {
+    match nintei_app::open_data::last_updated(&state).await {
         Ok(d) => page.last_updated = d.map(|d| d.to_string()).unwrap_or_default(),
         Err(e) => return WebError::from(e).into_response(),
     }
