@@ -11,6 +11,7 @@ pub mod account;
 pub mod caller;
 pub mod clock;
 pub mod conflicts;
+pub mod dashboard;
 pub mod deadline;
 pub mod demo;
 pub mod demo_scale;

@@ -4,8 +4,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use nintei_domain::authz::{self, GlobalAction};
-use nintei_store::{organizations, users};
 
 use crate::auth::{SESSION_COOKIE, WebUser, cookie, lang_of};
 use crate::error::PageError;
@@ -61,41 +59,9 @@ fn kind_label(lang: crate::i18n::Lang, kind: &str) -> Option<String> {
 
 pub async fn dashboard(State(state): State<AppState>, WebUser(s): WebUser) -> Result<Response, PageError> {
     let err = in_lang(s.lang);
-    let actor = s.caller.actor();
-    let staff = authz::global(&actor, GlobalAction::ListOrganizations).is_allowed();
-    let (organization_count, user_count) = if staff {
-        (
-            organizations::count(state.db.pool())
-                .await
-                .map_err(|e| err(e.into()))?,
-            users::count(state.db.pool()).await.map_err(|e| err(e.into()))?,
-        )
-    } else {
-        (0, 0)
-    };
-    let own_organization = match &actor.organization_id {
-        Some(id) => organizations::by_id(state.db.pool(), id)
-            .await
-            .map_err(|e| err(e.into()))?
-            .map(|o| (o.id, o.name)),
-        None => None,
-    };
-    // The deadline summary: the same list as /deadlines, counted.
-    let today = state.clock.today();
-    let week = today.checked_add_days(chrono::Days::new(7)).unwrap_or(today);
-    let org_filter = if actor.role.is_staff() {
-        None
-    } else {
-        Some(actor.organization_id.clone().unwrap_or_else(|| "-".into()))
-    };
-    let open = nintei_store::deadlines::open_until(state.db.pool(), week, org_filter.as_deref())
-        .await
-        .map_err(|e| err(e.into()))?;
-    let open = nintei_app::deadline::DeadlineAccess::new(actor.clone())
-        .filter(&state, open)
+    let summary = nintei_app::dashboard::summary(&state, &s.caller)
         .await
         .map_err(&err)?;
-    let overdue = open.iter().filter(|d| d.due_on < today.to_string()).count();
     let queue = nintei_app::tasks::for_caller(&state, &s.caller)
         .await
         .map_err(&err)?;
@@ -130,13 +96,13 @@ pub async fn dashboard(State(state): State<AppState>, WebUser(s): WebUser) -> Re
     let page = DashboardPage {
         tasks,
         task_counts,
-        overdue,
-        due_this_week: open.len() - overdue,
+        overdue: summary.overdue,
+        due_this_week: summary.open_this_week - summary.overdue,
         p: Page::for_session(&s, "dashboard.title", "/dashboard"),
-        staff,
-        organization_count,
-        user_count,
-        own_organization,
+        staff: summary.staff,
+        organization_count: summary.organization_count,
+        user_count: summary.user_count,
+        own_organization: summary.own_organization,
     };
     Ok(render_status(StatusCode::OK, &page))
 }
