@@ -370,3 +370,9 @@ pub async fn page(
     AppError::check(authz::global(&caller.actor(), GlobalAction::ListUsers))?;
     Ok(users::page(state.db.pool(), filter).await?)
 }
+
+/// One user's account for the administrator's edit screen; 404 when there is none.
+pub async fn user(state: &AppState, caller: &Caller, id: &str) -> AppResult<users::User> {
+    AppError::check(authz::global(&caller.actor(), GlobalAction::ListUsers))?;
+    users::by_id(state.db.pool(), id).await?.ok_or(AppError::NotFound)
+}

@@ -377,3 +377,35 @@ pub async fn page(
     ))?;
     Ok(organizations::page(state.db.pool(), filter).await?)
 }
+
+/// The most organizations a staff screen's picker lists (by name); more are reached by the organization list's
+/// search.
+pub const PICKER_MAX: i64 = 1000;
+
+/// Organizations as `(id, name)` for the staff screens' pickers (users, applications on paper, engagements);
+/// 403 for a caller who may not list organizations.
+pub async fn picker(state: &AppState, caller: &Caller) -> AppResult<Vec<(String, String)>> {
+    AppError::check(nintei_domain::authz::global(
+        &caller.actor(),
+        nintei_domain::authz::GlobalAction::ListOrganizations,
+    ))?;
+    Ok(organizations::list(state.db.pool(), PICKER_MAX)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect())
+}
+
+/// The organization `id` with its counseling rooms, for a caller who may view it; 404 otherwise.
+pub async fn view(state: &AppState, caller: &Caller, id: &str) -> AppResult<(Organization, Vec<Site>)> {
+    AppError::check(nintei_domain::authz::organization(
+        &caller.actor(),
+        nintei_domain::authz::OrganizationAction::View,
+        id,
+    ))?;
+    let org = organizations::by_id(state.db.pool(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let sites = organizations::sites(state.db.pool(), id).await?;
+    Ok((org, sites))
+}

@@ -280,6 +280,21 @@ pub async fn outbox_mail(state: &AppState, id: &str) -> Result<OutboxMail, AppEr
     mail::by_id(state.db.pool(), id).await?.ok_or(AppError::NotFound)
 }
 
+/// One mail of the outbox with its delivery attempts, for those who read the sent mail; 404 when there is none.
+pub async fn mail_with_attempts(
+    state: &AppState,
+    caller: &crate::caller::Caller,
+    id: &str,
+) -> Result<(OutboxMail, Vec<mail::Attempt>), AppError> {
+    AppError::check(nintei_domain::authz::global(
+        &caller.actor(),
+        nintei_domain::authz::GlobalAction::ViewMail,
+    ))?;
+    let m = outbox_mail(state, id).await?;
+    let attempts = mail::attempts(state.db.pool(), &m.id).await?;
+    Ok((m, attempts))
+}
+
 /// A page of the outbox for those who read the sent mail (searched, filtered by status, sorted).
 pub async fn page(
     state: &crate::state::AppState,

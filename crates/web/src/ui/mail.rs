@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use nintei_domain::authz::{self, GlobalAction};
-use nintei_store::mail::{self, MailStatus};
+use nintei_store::mail::MailStatus;
 
 use crate::auth::WebUser;
 use crate::error::{AppError, PageError};
@@ -129,11 +129,10 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let err = in_lang(s.lang);
-    AppError::check(authz::global(&s.caller.actor(), GlobalAction::ViewMail)).map_err(&err)?;
-    let m = nintei_app::outbox::outbox_mail(&state, &id).await.map_err(&err)?;
-    let attempts = mail::attempts(state.db.pool(), &m.id)
+    let (m, attempts) = nintei_app::outbox::mail_with_attempts(&state, &s.caller, &id)
         .await
-        .map_err(|e| err(e.into()))?
+        .map_err(&err)?;
+    let attempts = attempts
         .into_iter()
         .map(|a| AttemptRow {
             attempt: a.attempt,

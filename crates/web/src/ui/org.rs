@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use nintei_domain::authz::{self, GlobalAction, OrganizationAction};
 use nintei_domain::org::{LegalForm, Prefecture};
-use nintei_store::organizations::{self, Organization};
+use nintei_store::organizations::Organization;
 use serde::Deserialize;
 
 use crate::auth::{WebUser, check_csrf};
@@ -326,14 +326,8 @@ async fn show_page(
 ) -> Result<(StatusCode, ShowPage), PageError> {
     let err = in_lang(s.lang);
     let actor = s.caller.actor();
-    AppError::check(authz::organization(&actor, OrganizationAction::View, id)).map_err(&err)?;
-    let org = organizations::by_id(state.db.pool(), id)
-        .await
-        .map_err(|e| err(e.into()))?
-        .ok_or(err(AppError::NotFound))?;
-    let sites = organizations::sites(state.db.pool(), id)
-        .await
-        .map_err(|e| err(e.into()))?
+    let (org, sites) = nintei_app::org::view(state, &s.caller, id).await.map_err(&err)?;
+    let sites = sites
         .into_iter()
         .map(|x| (x.name, prefecture_label(&x.prefecture), x.address))
         .collect();

@@ -7,7 +7,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use nintei_domain::authz::{self, GlobalAction};
 use nintei_domain::role::Role;
-use nintei_store::{organizations, users};
 use serde::Deserialize;
 
 use crate::auth::{AnySession, WebUser, check_csrf};
@@ -80,12 +79,7 @@ async fn page(
             active: u.active,
         })
         .collect();
-    let organizations = organizations::list(state.db.pool(), 1000)
-        .await
-        .map_err(|e| err(e.into()))?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
+    let organizations = nintei_app::org::picker(state, &s.caller).await.map_err(&err)?;
     let tr = |k: &str| crate::i18n::t(s.lang, k).to_owned();
     let controls = Controls::new(
         "/admin/users",
@@ -239,17 +233,10 @@ async fn user_page(
     notice: &'static str,
 ) -> Result<UserPage, PageError> {
     let err = in_lang(s.lang);
-    AppError::check(authz::global(&s.caller.actor(), GlobalAction::ListUsers)).map_err(&err)?;
-    let user = users::by_id(state.db.pool(), id)
+    let user = nintei_app::account::user(state, &s.caller, id)
         .await
-        .map_err(|e| err(e.into()))?
-        .ok_or_else(|| err(AppError::NotFound))?;
-    let organizations = organizations::list(state.db.pool(), 1000)
-        .await
-        .map_err(|e| err(e.into()))?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
+        .map_err(&err)?;
+    let organizations = nintei_app::org::picker(state, &s.caller).await.map_err(&err)?;
     Ok(UserPage {
         p: Page::for_session(s, "users.edit_title", &format!("/admin/users/{id}")),
         id: user.id,

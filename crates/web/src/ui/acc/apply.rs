@@ -149,12 +149,7 @@ async fn apply_page(
             (Vec::new(), Some((org.id, org.name, org.address)))
         }
         (Role::Office, _) => (
-            organizations::list(state.db.pool(), 1000)
-                .await
-                .map_err(|e| err(e.into()))?
-                .into_iter()
-                .map(|o| (o.id, o.name))
-                .collect(),
+            nintei_app::org::picker(state, &s.caller).await.map_err(&err)?,
             None,
         ),
         _ => return Err(err(AppError::Forbidden)),

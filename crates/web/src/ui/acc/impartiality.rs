@@ -530,12 +530,7 @@ async fn engagements_page(
 ) -> Result<EngagementsPage, PageError> {
     let err = in_lang(s.lang);
     let data = imp::engagements(state, &s.caller, user_id).await.map_err(&err)?;
-    let organizations = nintei_store::organizations::list(state.db.pool(), 1000)
-        .await
-        .map_err(|e| err(e.into()))?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
+    let organizations = nintei_app::org::picker(state, &s.caller).await.map_err(&err)?;
     let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
     let rows = data["items"]
         .as_array()
