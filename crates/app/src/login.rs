@@ -193,6 +193,15 @@ pub enum CodeOutcome {
     Throttled(i64),
 }
 
+/// Counts a wrong second-step code against the half-signed-in session `session_id_hash`; true when the session
+/// has had too many and must end, so that the password is asked (and throttled) again and codes cannot be tried
+/// on one password indefinitely.
+pub async fn wrong_code_in_session(state: &AppState, session_id_hash: &str) -> AppResult<bool> {
+    let now = state.clock.unix();
+    let failures = throttle_reserve::session_failure(&state.db, session_id_hash, now).await?;
+    Ok(failures >= state.config.throttle.max_session_code_failures)
+}
+
 /// Checks a TOTP code, refusing a replayed one. Codes are throttled as passwords are (per account and per
 /// address, reserved before the check): a wrong code counts as a failed attempt.
 pub async fn check_totp(state: &AppState, user: &User, code: &str, address: &str) -> AppResult<CodeOutcome> {

@@ -15,6 +15,30 @@ pub struct Origin<'a> {
     pub user_agent: &'a str,
 }
 
+/// The live session behind a browser's `secret` with its user, its last use moved to now (one statement);
+/// None when there is none or it has expired. Whether the user is still active is the caller's check.
+pub async fn by_secret(
+    state: &AppState,
+    secret: &str,
+) -> AppResult<Option<(sessions::Session, nintei_store::users::User)>> {
+    Ok(sessions::touch_with_user(&state.db, secret, state.clock.unix()).await?)
+}
+
+/// The user behind an API bearer `token` and the token's id; None when the token is unknown or expired.
+pub async fn by_token(
+    state: &AppState,
+    token: &str,
+) -> AppResult<Option<(nintei_store::users::User, String)>> {
+    let Some((user_id, token_id)) =
+        nintei_store::tokens::lookup(&state.db, token, state.clock.unix()).await?
+    else {
+        return Ok(None);
+    };
+    Ok(nintei_store::users::by_id(state.db.pool(), &user_id)
+        .await?
+        .map(|u| (u, token_id)))
+}
+
 /// Starts a session for `caller` (ending `old`), `mfa_pending` until the second factor; returns its secret.
 pub async fn start(
     state: &AppState,

@@ -4,9 +4,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use nintei_domain::role::Role;
-use nintei_store::sessions::{self, Session};
-use nintei_store::tokens;
-use nintei_store::users::{self};
+use nintei_store::sessions::Session;
 
 use crate::error::{AppError, PageError, WebError};
 use crate::i18n::Lang;
@@ -167,14 +165,10 @@ impl FromRequestParts<AppState> for ApiCaller {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .ok_or(AppError::Unauthorized)?;
-        let now = state.clock.unix();
-        let (user_id, token_id) = tokens::lookup(&state.db, token, now)
+        let (user, token_id) = nintei_app::session::by_token(state, token)
             .await?
             .ok_or(AppError::Unauthorized)?;
         parts.extensions.insert(CurrentToken(token_id));
-        let user = users::by_id(state.db.pool(), &user_id)
-            .await?
-            .ok_or(AppError::Unauthorized)?;
         if !user.active {
             return Err(AppError::Unauthorized.into());
         }
@@ -207,8 +201,7 @@ impl FromRequestParts<AppState> for AnySession {
             }
         };
         let secret = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(login)?;
-        let now = state.clock.unix();
-        let (session, user) = sessions::touch_with_user(&state.db, secret, now)
+        let (session, user) = nintei_app::session::by_secret(state, secret)
             .await?
             .ok_or_else(login)?;
         if !user.active {

@@ -229,12 +229,7 @@ pub async fn totp_submit(
             ));
         }
         CodeOutcome::Wrong => {
-            let now = state.clock.unix();
-            let failures =
-                nintei_store::throttle_reserve::session_failure(&state.db, &s.session.id_hash, now).await?;
-            if failures >= state.config.throttle.max_session_code_failures {
-                // A few wrong codes end the half-signed-in session: the password must be given again (and is
-                // throttled again), so codes cannot be tried on one password indefinitely.
+            if checks::wrong_code_in_session(&state, &s.session.id_hash).await? {
                 return end_pending_session(&state, &s).await;
             }
             return Ok(render_status(

@@ -742,15 +742,10 @@ pub async fn error_pages_for_the_visitor(
 
 /// The live, fully signed-in session behind `secret`, if any (errors count as none: this is decoration).
 async fn signed_in(state: &AppState, secret: Option<&str>, lang: Lang) -> Option<AnySession> {
-    let session = nintei_store::sessions::touch(&state.db, secret?, state.clock.unix())
-        .await
-        .ok()??;
+    let (session, user) = nintei_app::session::by_secret(state, secret?).await.ok()??;
     if session.mfa_pending {
         return None;
     }
-    let user = nintei_store::users::by_id(state.db.pool(), &session.user_id)
-        .await
-        .ok()??;
     user.active.then(|| AnySession {
         caller: nintei_app::caller::Caller {
             user,
