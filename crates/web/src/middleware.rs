@@ -6,7 +6,8 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use nintei_store::{idempotency, sha256_hex, tokens};
+use nintei_app::idempotency as idem;
+use nintei_store::sha256_hex;
 
 use crate::error::{AppError, WebError};
 use nintei_app::state::AppState;
@@ -143,11 +144,10 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::to_owned);
-    let now = state.clock.unix();
     // Keys are per caller; an unauthenticated request has no stable owner and is not replayed.
     let owner = match bearer {
-        Some(b) => match tokens::lookup(&state.db, &b, now).await {
-            Ok(Some((user_id, _))) => user_id,
+        Some(b) => match idem::owner(&state, &b).await {
+            Ok(Some(user_id)) => user_id,
             _ => return next.run(req).await,
         },
         None => return next.run(req).await,
@@ -159,35 +159,18 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
         Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response(),
     };
     let fingerprint = format!("{} {} {}", parts.method, parts.uri.path(), sha256_hex(&bytes));
-    match idempotency::get(&state.db, &owner, &key).await {
-        Ok(Some(stored)) => {
-            if stored.request != fingerprint {
-                return WebError(AppError::Conflict(
-                    "this Idempotency-Key was used for another request".into(),
-                ))
-                .into_response();
-            }
-            if stored.status == 0 {
-                return WebError(AppError::Conflict(
-                    "a request with this Idempotency-Key is still in progress".into(),
-                ))
-                .into_response();
-            }
-            return replay(&stored);
-        }
-        Ok(None) => {}
-        Err(e) => return WebError::from(e).into_response(),
-    }
-    let placeholder = idempotency::Stored {
-        request: fingerprint.clone(),
-        status: 0,
-        body: String::new(),
-    };
-    match claim_key(&state, &owner, &key, &placeholder, now).await {
-        Ok(true) => {}
-        Ok(false) => {
+    match idem::claim(&state, &owner, &key, &fingerprint).await {
+        Ok(idem::Claim::Fresh) => {}
+        Ok(idem::Claim::Replay(stored)) => return replay(&stored),
+        Ok(idem::Claim::InProgress) => {
             return WebError(AppError::Conflict(
                 "a request with this Idempotency-Key is still in progress".into(),
+            ))
+            .into_response();
+        }
+        Ok(idem::Claim::OtherRequest) => {
+            return WebError(AppError::Conflict(
+                "this Idempotency-Key was used for another request".into(),
             ))
             .into_response();
         }
@@ -196,39 +179,14 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
     let resp = next.run(Request::from_parts(parts, Body::from(bytes))).await;
     let (rparts, rbody) = resp.into_parts();
     let rbytes = to_bytes(rbody, 16 * 1024 * 1024).await.unwrap_or_default();
-    let status = rparts.status.as_u16();
-    let body_text = String::from_utf8_lossy(&rbytes).into_owned();
-    // A server error is not an answer worth replaying: free the key so that the retry runs again.
-    let outcome = if status >= 500 {
-        idempotency::release(&state.db, &owner, &key).await
-    } else {
-        idempotency::finish(&state.db, &owner, &key, i64::from(status), &body_text).await
-    };
-    if let Err(e) = outcome {
+    let body_text = String::from_utf8_lossy(&rbytes);
+    if let Err(e) = idem::settle(&state, &owner, &key, rparts.status.as_u16(), &body_text).await {
         tracing::error!(error = %e, "storing the idempotent answer failed");
     }
     Response::from_parts(rparts, Body::from(rbytes))
 }
 
-async fn claim_key(
-    state: &AppState,
-    owner: &str,
-    key: &str,
-    placeholder: &idempotency::Stored,
-    now: i64,
-) -> Result<bool, AppError> {
-    let mut tx = state.db.begin_write().await?;
-    match idempotency::put(&mut tx, owner, key, placeholder, now).await {
-        Ok(()) => {
-            tx.commit().await.map_err(nintei_store::StoreError::from)?;
-            Ok(true)
-        }
-        Err(e) if e.is_unique_violation() => Ok(false),
-        Err(e) => Err(e.into()),
-    }
-}
-
-fn replay(stored: &idempotency::Stored) -> Response {
+fn replay(stored: &idem::Stored) -> Response {
     let status = u16::try_from(stored.status)
         .ok()
         .and_then(|s| StatusCode::from_u16(s).ok())
