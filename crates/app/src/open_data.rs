@@ -77,6 +77,15 @@ pub async fn public_accreditation(state: &AppState, number: &str) -> AppResult<P
     }
 }
 
+/// A registered room's public items (REG-5) while its registration discloses them today (REG-4: in force and
+/// within the term in force, judged by the dates, not by when the daily job ran); 404 otherwise.
+pub async fn public_registration(state: &AppState, number: &str) -> AppResult<Listed> {
+    match registrations::listed_by_number(state.db.pool(), number).await? {
+        Some(r) if r.registration.public_status_on(state.clock.today()).discloses() => Ok(r),
+        _ => Err(AppError::NotFound),
+    }
+}
+
 /// How many registered rooms and accredited organizations each prefecture has (by JIS code), for `/prefectures`.
 pub async fn counts_by_prefecture(
     state: &AppState,

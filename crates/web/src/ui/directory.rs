@@ -10,7 +10,7 @@ use nintei_domain::org::Prefecture;
 use nintei_domain::reg::application::Method;
 use nintei_domain::reg::hours::Day;
 use nintei_store::acc::PublicAccreditation;
-use nintei_store::registrations::{self, Listed};
+use nintei_store::registrations::Listed;
 
 use crate::auth::lang_of;
 use crate::error::{AppError, WebError};
@@ -285,10 +285,9 @@ pub async fn registration(
 ) -> Response {
     let lang = lang_of(&headers);
     let path = format!("/directory/registrations/{number}");
-    // REG-4: in force and within the term in force today, judged by the dates (not by when the daily job ran).
     let today = state.clock.today();
-    match registrations::listed_by_number(state.db.pool(), &number).await {
-        Ok(Some(r)) if r.registration.public_status_on(today).discloses() => {
+    match nintei_app::open_data::public_registration(&state, &number).await {
+        Ok(r) => {
             let term = r.registration.term_on(today);
             let page = RegistrationPage {
                 p: Page::public(lang, "pub.registration_title", &path),
@@ -299,7 +298,6 @@ pub async fn registration(
             };
             render_status(StatusCode::OK, &page)
         }
-        Ok(_) => WebError(AppError::NotFound).into_response(),
         Err(e) => WebError::from(e).into_response(),
     }
 }
