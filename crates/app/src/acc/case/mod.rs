@@ -23,6 +23,7 @@ mod notices;
 mod plan;
 mod replan;
 mod report;
+mod sheet;
 mod survey;
 mod withdrawal;
 
@@ -34,6 +35,7 @@ pub use invoice::*;
 pub use plan::*;
 pub use replan::*;
 pub use report::*;
+pub use sheet::*;
 pub use survey::*;
 pub use withdrawal::*;
 

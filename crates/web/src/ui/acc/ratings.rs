@@ -6,10 +6,8 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use nintei_domain::acc::standards::Catalog;
 use nintei_domain::acc::{CaseStatus, Rating};
 use nintei_domain::authz::acc::CaseAction;
-use nintei_store::acc as store;
 use serde::Deserialize;
 
 use crate::auth::{AnySession, WebUser, check_csrf};
@@ -108,15 +106,10 @@ async fn ratings_page(
     errors: Errors,
 ) -> Result<RatingsPage, PageError> {
     let err = in_lang(s.lang);
-    let loaded = acc::load_for(state, &s.caller, id, CaseAction::ViewAssessment)
+    let sheet = nintei_app::acc::case::rating_sheet(state, &s.caller, id)
         .await
         .map_err(&err)?;
-    let catalog: Catalog = acc::catalog(state, &loaded.case.catalog_version)
-        .await
-        .map_err(&err)?;
-    let current = store::ratings(state.db.pool(), id, true)
-        .await
-        .map_err(|e| err(e.into()))?;
+    let (loaded, catalog, current) = (&sheet.loaded, &sheet.catalog, &sheet.ratings);
     let by_code: HashMap<&str, (u8, &str)> = current
         .iter()
         .map(|r| (r.standard.as_str(), (r.rating, r.comment.as_str())))
@@ -167,20 +160,13 @@ async fn ratings_page(
     for (c, t) in codes_of.iter().zip(sections.iter_mut()) {
         t.current = *c == shown;
     }
-    let files = nintei_store::acc_study::files(state.db.pool(), id)
-        .await
-        .map_err(|e| err(e.into()))?;
-    let narrative = if shown.is_empty() {
-        String::new()
-    } else {
-        nintei_store::acc_study::narratives(state.db.pool(), id)
-            .await
-            .map_err(|e| err(e.into()))?
-            .into_iter()
-            .find(|n| n.section == shown)
-            .map(|n| n.body)
-            .unwrap_or_default()
-    };
+    let files = &sheet.files;
+    let narrative = sheet
+        .narratives
+        .iter()
+        .find(|n| !shown.is_empty() && n.section == shown)
+        .map(|n| n.body.clone())
+        .unwrap_or_default();
     let message = errors
         .0
         .iter()
