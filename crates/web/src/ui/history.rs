@@ -1,11 +1,8 @@
 //! A record's history as people read it: Japan time, the actor's name and role, and each changed field as
 //! "before → after" (the audit trail stores UTC, ids and JSON). Shared by every page that shows a history.
 
-use std::collections::HashMap;
-
 use chrono::DateTime;
-use nintei_store::audit::{self, StoredEvent};
-use nintei_store::{StoreError, users};
+use nintei_app::{AppResult, Caller};
 use serde_json::Value;
 
 use crate::i18n::{self, Lang};
@@ -22,53 +19,36 @@ pub struct HistoryRow {
     pub changes: Vec<(String, String)>,
 }
 
-/// The history of `entity`/`id`, newest first, ready for a page in `lang`.
+/// The history of `entity`/`id`, newest first, ready for a page in `lang` (403 for a caller who may not read
+/// the audit).
 pub async fn rows(
     state: &AppState,
+    caller: &Caller,
     lang: Lang,
     entity: &str,
     id: &str,
-) -> Result<Vec<HistoryRow>, StoreError> {
-    let events = audit::history(&state.db, entity, id).await?;
-    let mut names: HashMap<String, String> = HashMap::new();
-    let mut out = Vec::with_capacity(events.len());
-    for e in events {
-        let who = who(state, lang, &e, &mut names).await?;
-        out.push(HistoryRow {
-            at: local_time(&e.at),
-            who,
-            changes: changes(&e.changes),
-            action: e.action,
-        });
-    }
-    Ok(out)
+) -> AppResult<Vec<HistoryRow>> {
+    Ok(nintei_app::history::of(state, caller, entity, id)
+        .await?
+        .into_iter()
+        .map(|e| HistoryRow {
+            at: local_time(&e.event.at),
+            who: match (&e.actor, &e.event.actor_id) {
+                (Some((name, role)), _) => format!("{name}（{}）", i18n::t(lang, role_key(*role))),
+                (None, Some(uid)) => uid.clone(),
+                // Events without a user come from the command line or the system itself.
+                (None, None) => e.event.actor_role.clone().unwrap_or_default(),
+            },
+            changes: changes(&e.event.changes),
+            action: e.event.action,
+        })
+        .collect())
 }
 
 fn local_time(at: &str) -> String {
     DateTime::parse_from_rfc3339(at)
         .map(|t| t.with_timezone(&jst()).format("%Y-%m-%d %H:%M:%S").to_string())
         .unwrap_or_else(|_| at.to_owned())
-}
-
-async fn who(
-    state: &AppState,
-    lang: Lang,
-    e: &StoredEvent,
-    names: &mut HashMap<String, String>,
-) -> Result<String, StoreError> {
-    let Some(id) = &e.actor_id else {
-        // Events without a user come from the command line or the system itself.
-        return Ok(e.actor_role.clone().unwrap_or_default());
-    };
-    if let Some(n) = names.get(id) {
-        return Ok(n.clone());
-    }
-    let label = match users::by_id(state.db.pool(), id).await? {
-        Some(u) => format!("{}（{}）", u.name, i18n::t(lang, role_key(u.role))),
-        None => id.clone(),
-    };
-    names.insert(id.clone(), label.clone());
-    Ok(label)
 }
 
 fn show(v: &Value) -> String {

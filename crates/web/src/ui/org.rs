@@ -333,9 +333,9 @@ async fn show_page(
         .collect();
     let history = if authz::global(&actor, GlobalAction::ViewAudit).is_allowed() {
         Some(
-            history::rows(state, s.lang, "organization", id)
+            history::rows(state, &s.caller, s.lang, "organization", id)
                 .await
-                .map_err(|e| err(e.into()))?,
+                .map_err(&err)?,
         )
     } else {
         None
