@@ -24,17 +24,13 @@ pub struct AnnualReportFiled {
     pub late: bool,
 }
 
-/// The annual report (ACC-14): its date and its content, as an object `content` or as top-level fields.
+/// The annual report (ACC-14): its date and its content (see [`ReportContent`]).
 #[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
 pub struct AnnualReportInput {
     #[serde(default)]
     pub submitted_on: Text,
-    /// The content as an object (the API).
-    #[serde(default)]
-    pub content: Option<BTreeMap<String, Text>>,
-    /// The content as top-level fields (a flat form), used when `content` is absent.
     #[serde(flatten)]
-    pub fields: BTreeMap<String, Text>,
+    pub content: ReportContent,
 }
 
 /// `POST …/annual-reports`: the organization submits the report now due (the earliest not submitted whose
@@ -50,7 +46,7 @@ pub async fn submit_annual_report(
     let today = state.clock.today();
     let mut errors = Vec::new();
     let submitted_on = past_day(&mut errors, "submitted_on", &input.submitted_on, today);
-    let content = content_of(&mut errors, &input.content, &input.fields, ANNUAL_REPORT_FIELDS);
+    let content = content_of(&mut errors, &input.content, ANNUAL_REPORT_FIELDS);
     invalid(errors)?;
     let submitted_on = date_or(submitted_on)?;
     let now = state.clock.unix();

@@ -55,15 +55,19 @@ fn date_or(d: Option<NaiveDate>) -> AppResult<NaiveDate> {
     d.ok_or_else(|| AppError::BadRequest("date".into()))
 }
 
-/// The report's `content` object, or, for a flat form, the listed fields from the top level; each listed field
-/// required and checked as text.
-fn content_of(
-    errors: &mut Vec<FieldError>,
-    content: &Option<BTreeMap<String, Text>>,
-    flat: &BTreeMap<String, Text>,
-    fields: &[(&str, &str)],
-) -> Value {
-    let source = content.as_ref().unwrap_or(flat);
+/// A report's content: an object `content` (the API), or the fields at the top level (a flat form), used when
+/// `content` is absent.
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
+pub struct ReportContent {
+    #[serde(default)]
+    pub content: Option<BTreeMap<String, Text>>,
+    #[serde(flatten)]
+    pub fields: BTreeMap<String, Text>,
+}
+
+/// The listed fields of a report's content, each required and checked as text.
+fn content_of(errors: &mut Vec<FieldError>, content: &ReportContent, fields: &[(&str, &str)]) -> Value {
+    let source = content.content.as_ref().unwrap_or(&content.fields);
     let mut out = Map::new();
     for (key, label) in fields {
         let v = source.get(*key).map(|t| t.trim()).unwrap_or_default();

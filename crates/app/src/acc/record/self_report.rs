@@ -22,7 +22,7 @@ pub struct SelfReportFiled {
     pub late: bool,
 }
 
-/// A self-report (ACC-15): its kind, dates and the content its kind asks for, as an object `content` or as top-level fields.
+/// A self-report (ACC-15): its kind, dates and the content its kind asks for (see [`ReportContent`]).
 #[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
 pub struct SelfReportInput {
     #[serde(default)]
@@ -31,12 +31,8 @@ pub struct SelfReportInput {
     pub event_on: Text,
     #[serde(default)]
     pub submitted_on: Text,
-    /// The content as an object (the API).
-    #[serde(default)]
-    pub content: Option<BTreeMap<String, Text>>,
-    /// The content as top-level fields (a flat form), used when `content` is absent.
     #[serde(flatten)]
-    pub fields: BTreeMap<String, Text>,
+    pub content: ReportContent,
 }
 
 /// `POST …/self-reports` (the organization): `{kind, event_on, submitted_on, content: {...}}` → `{id, due_on,
@@ -60,7 +56,7 @@ pub async fn self_report(
     let event_on = past_day(&mut errors, "event_on", &input.event_on, today);
     let submitted_on = past_day(&mut errors, "submitted_on", &input.submitted_on, today);
     let content = kind
-        .map(|k| content_of(&mut errors, &input.content, &input.fields, k.content_fields()))
+        .map(|k| content_of(&mut errors, &input.content, k.content_fields()))
         .unwrap_or(Value::Null);
     invalid(errors)?;
     let (Some(kind), Some(event_on), Some(submitted_on)) = (kind, event_on, submitted_on) else {
