@@ -116,7 +116,7 @@ async fn ratings_page(
         .collect();
     let codes = loaded.case.service_codes();
     let in_scope: Vec<_> =
-        nintei_domain::acc::renewal::review_scope(&catalog, loaded.case.kind, &codes).collect();
+        nintei_domain::acc::renewal::review_scope(catalog, loaded.case.kind, &codes).collect();
     let total = in_scope.len();
     let rated = in_scope
         .iter()
