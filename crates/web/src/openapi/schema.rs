@@ -85,6 +85,16 @@ pub struct Io {
     pub answer: Answer,
 }
 
+impl Io {
+    /// The same operation, with the query string's parameters described by the properties of a query type.
+    pub const fn with_query(self, query: SchemaFn) -> Io {
+        Io {
+            query: Some(query),
+            ..self
+        }
+    }
+}
+
 /// Query parameters from the properties of a query type's schema.
 pub fn query_parameters(schema: &Value) -> Vec<Value> {
     let required: Vec<&str> = schema["required"]

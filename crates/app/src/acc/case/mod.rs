@@ -24,6 +24,7 @@ mod plan;
 mod replan;
 mod report;
 mod survey;
+mod view;
 mod withdrawal;
 
 pub use acceptance::*;
@@ -35,6 +36,7 @@ pub use plan::*;
 pub use replan::*;
 pub use report::*;
 pub use survey::*;
+pub use view::*;
 pub use withdrawal::*;
 
 use crate::input::{LONG_TEXT_MAX, TEXT_MAX};

@@ -65,7 +65,10 @@ pub async fn create(
     let id = case::apply(&state, &caller, &input).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"id": id, "status": "submitted"})),
+        Json(crate::api::answers::CreatedCase {
+            id,
+            status: "submitted",
+        }),
     ))
 }
 
@@ -88,7 +91,7 @@ async fn case_json(
     state: &AppState,
     caller: &nintei_app::caller::Caller,
     id: &str,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<case::CaseView>> {
     let loaded = acc::load_for(state, caller, id, CaseAction::View).await?;
     Ok(Json(acc::view(state, caller, &loaded).await?))
 }
@@ -98,7 +101,7 @@ pub async fn show(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<case::CaseView>> {
     case_json(&state, &caller, &id).await
 }
 
@@ -110,7 +113,7 @@ macro_rules! step {
             Path(id): Path<String>,
             headers: HeaderMap,
             ApiJson(input): ApiJson<$input>,
-        ) -> WebResult<Json<Value>> {
+        ) -> WebResult<Json<case::CaseView>> {
             let version = if_match(&headers)?;
             $op(&state, &caller, &id, &input, version).await?;
             case_json(&state, &caller, &id).await

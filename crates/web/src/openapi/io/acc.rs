@@ -4,92 +4,95 @@
 
 use nintei_app::acc::{appeal, case, impartiality as imp, renewal, study};
 
-use crate::api::answers::Created;
+use crate::api::answers::{Created, CreatedCase};
 use crate::openapi::schema::{Answer, Io, io, typed};
 
 const CREATED: Answer = Answer::Json(201, typed::<Created>);
 /// The case, the appeal, the self-study … as the view of the step's record (200); not yet a type.
 const VIEW: Answer = Answer::Untyped(200);
 const NEW_VIEW: Answer = Answer::Untyped(201);
+/// The case after the step (ACC-1 … ACC-12).
+const CASE_VIEW: Answer = Answer::Json(200, typed::<case::CaseView>);
 
 pub const CASE: &[Io] = &[
+    io("get", "/api/v1/accreditation/cases/{id}", None, CASE_VIEW),
     io(
         "post",
         "/api/v1/accreditation/cases",
         Some(typed::<case::ApplicationInput>),
-        NEW_VIEW,
+        Answer::Json(201, typed::<CreatedCase>),
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/eligibility",
         Some(typed::<case::EligibilityInput>),
-        VIEW,
+        CASE_VIEW,
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/plan",
         Some(typed::<case::PlanInput>),
-        VIEW,
+        CASE_VIEW,
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/plan/dates",
         Some(typed::<case::ReplanInput>),
-        VIEW,
+        CASE_VIEW,
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/self-study/submission",
         Some(typed::<case::SelfStudyInput>),
-        VIEW,
+        CASE_VIEW,
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/report",
         Some(typed::<case::ReportInput>),
-        VIEW,
+        CASE_VIEW,
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/response",
         Some(typed::<case::ResponseInput>),
-        VIEW,
+        CASE_VIEW,
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/decision",
         Some(typed::<case::DecisionInput>),
-        VIEW,
+        CASE_VIEW,
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/notice",
         Some(typed::<case::NoticeInput>),
-        VIEW,
+        CASE_VIEW,
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/hold/documents",
         Some(typed::<case::HoldDocumentsInput>),
-        VIEW,
+        CASE_VIEW,
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/hold/report",
         Some(typed::<case::HeadReportInput>),
-        VIEW,
+        CASE_VIEW,
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/withdrawal",
         Some(typed::<case::WithdrawalInput>),
-        VIEW,
+        CASE_VIEW,
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/stop",
         Some(typed::<case::StopInput>),
-        VIEW,
+        CASE_VIEW,
     ),
     io(
         "post",
@@ -188,19 +191,19 @@ pub const CASE: &[Io] = &[
         "post",
         "/api/v1/accreditation/cases/{id}/unit-decision",
         Some(typed::<imp::UnitDecisionInput>),
-        VIEW,
+        CASE_VIEW,
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/surveyors/{user_id}/objection",
         Some(typed::<imp::ObjectionInput>),
-        NEW_VIEW,
+        Answer::Json(201, typed::<case::ObjectionView>),
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/surveyors/{user_id}/objection/decision",
         Some(typed::<imp::ObjectionDecisionInput>),
-        VIEW,
+        Answer::Json(200, typed::<case::ObjectionView>),
     ),
     io(
         "put",
