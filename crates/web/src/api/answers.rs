@@ -132,3 +132,10 @@ pub struct Enrolled {
     pub registration_number: String,
     pub counselor_name: String,
 }
+
+/// `GET /api/v1/accreditation/cases/{id}/ratings` (ACC-9): the current ratings and the ones they replaced.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Ratings {
+    pub items: Vec<nintei_store::acc::RatingRow>,
+    pub history: Vec<nintei_store::acc::RatingRow>,
+}

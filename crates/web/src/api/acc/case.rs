@@ -165,11 +165,11 @@ pub async fn ratings(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<crate::api::answers::Ratings>> {
     acc::load_for(&state, &caller, &id, CaseAction::ViewAssessment).await?;
     let all = store::ratings(state.db.pool(), &id, false).await?;
-    let (current, history): (Vec<_>, Vec<_>) = all.into_iter().partition(|r| r.current);
-    Ok(Json(json!({"items": current, "history": history})))
+    let (items, history): (Vec<_>, Vec<_>) = all.into_iter().partition(|r| r.current);
+    Ok(Json(crate::api::answers::Ratings { items, history }))
 }
 
 /// `GET …/assessment` (ACC-9).
@@ -177,12 +177,9 @@ pub async fn assessment(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<nintei_domain::acc::Assessment>> {
     let loaded = acc::load_for(&state, &caller, &id, CaseAction::ViewAssessment).await?;
-    let a = acc::assessment(&state, &loaded.case).await?;
-    Ok(Json(
-        serde_json::to_value(a).map_err(|e| AppError::Internal(e.to_string()))?,
-    ))
+    Ok(Json(acc::assessment(&state, &loaded.case).await?))
 }
 
 /// `POST …/votes` → 201.
@@ -201,13 +198,13 @@ pub async fn votes(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<crate::api::answers::Items<store::Vote>>> {
     let loaded = acc::load_for(&state, &caller, &id, CaseAction::View).await?;
     if !case::may_see_votes(&loaded, &caller) {
         return Err(AppError::Forbidden.into());
     }
-    let votes = store::votes(state.db.pool(), &id).await?;
-    Ok(Json(json!({ "items": votes })))
+    let items = store::votes(state.db.pool(), &id).await?;
+    Ok(Json(crate::api::answers::Items { items }))
 }
 
 /// `POST …/invoices` (an addition) → 201: extra fees.
@@ -237,7 +234,7 @@ pub async fn payment(
 pub async fn fee_estimate(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<nintei_domain::fees::FeeEstimate>> {
     let mut errors = Vec::new();
     let revenue = match query.get("revenue_yen").map(|v| v.trim()) {
         Some(v) if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) => match v.parse::<u64>() {
@@ -265,8 +262,5 @@ pub async fn fee_estimate(
     let (Some(revenue), Some(services)) = (revenue, services) else {
         return Err(AppError::BadRequest("revenue_yen and services".into()).into());
     };
-    let e = estimate(Yen::new(revenue), services, state.clock.today());
-    Ok(Json(
-        serde_json::to_value(e).map_err(|e| AppError::Internal(e.to_string()))?,
-    ))
+    Ok(Json(estimate(Yen::new(revenue), services, state.clock.today())))
 }

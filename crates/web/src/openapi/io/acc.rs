@@ -4,18 +4,56 @@
 
 use nintei_app::acc::{appeal, case, impartiality as imp, renewal, study};
 
-use crate::api::answers::{Created, CreatedCase};
+use crate::api::answers::{Created, CreatedCase, Items, Ratings};
 use crate::openapi::schema::{Answer, Io, io, typed};
 
 const CREATED: Answer = Answer::Json(201, typed::<Created>);
 /// The case, the appeal, the self-study … as the view of the step's record (200); not yet a type.
 const VIEW: Answer = Answer::Untyped(200);
 const NEW_VIEW: Answer = Answer::Untyped(201);
+/// The query string of `GET /api/v1/public/fee-estimate` (ACC-22), for the document only: the handler reads the
+/// raw values itself to answer each field's error.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct FeeEstimateQuery {
+    /// The annual revenue in whole yen.
+    #[schema(minimum = 0)]
+    revenue_yen: u64,
+    /// The number of services applied for.
+    #[schema(minimum = 1, maximum = 5)]
+    services: u32,
+}
+
 /// The case after the step (ACC-1 … ACC-12).
 const CASE_VIEW: Answer = Answer::Json(200, typed::<case::CaseView>);
 
 pub const CASE: &[Io] = &[
     io("get", "/api/v1/accreditation/cases/{id}", None, CASE_VIEW),
+    io(
+        "get",
+        "/api/v1/accreditation/cases/{id}/assessment",
+        None,
+        Answer::Json(200, typed::<nintei_domain::acc::Assessment>),
+    ),
+    io(
+        "get",
+        "/api/v1/accreditation/cases/{id}/ratings",
+        None,
+        Answer::Json(200, typed::<Ratings>),
+    ),
+    io(
+        "get",
+        "/api/v1/accreditation/cases/{id}/votes",
+        None,
+        Answer::Json(200, typed::<Items<nintei_store::acc::Vote>>),
+    ),
+    io(
+        "get",
+        "/api/v1/public/fee-estimate",
+        None,
+        Answer::Json(200, typed::<nintei_domain::fees::FeeEstimate>),
+    )
+    .with_query(typed::<FeeEstimateQuery>),
     io(
         "post",
         "/api/v1/accreditation/cases",
