@@ -139,3 +139,33 @@ pub struct Ratings {
     pub items: Vec<nintei_store::acc::RatingRow>,
     pub history: Vec<nintei_store::acc::RatingRow>,
 }
+
+/// `GET /api/v1/accreditation/standards` (ACC-9): the catalog in force.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StandardsCatalog {
+    pub version: String,
+    /// The built-in sample catalog, not the office's published one.
+    pub sample: bool,
+    pub items: Vec<StandardLine>,
+}
+
+/// One standard of the catalog.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StandardLine {
+    pub code: String,
+    pub group: String,
+    pub section: String,
+    pub kind: &'static str,
+    pub fundamental: Option<&'static str>,
+    pub title: String,
+    /// The service the standard is in scope for, on the service sections.
+    pub service: Option<&'static str>,
+}
+
+/// `GET /api/v1/registration/criteria`: one REG-3 item.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CriterionLine {
+    pub code: &'static str,
+    pub title: &'static str,
+    pub section: &'static str,
+}

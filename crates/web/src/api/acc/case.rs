@@ -12,6 +12,7 @@ use nintei_domain::fees::{Yen, fee_estimate as estimate};
 use nintei_store::acc as store;
 use serde_json::{Value, json};
 
+use crate::api::answers::{StandardLine, StandardsCatalog};
 use crate::api::{ApiJson, created};
 use crate::auth::ApiCaller;
 use crate::error::{AppError, AppResult, FieldError, WebResult};
@@ -34,26 +35,26 @@ fn if_match(headers: &HeaderMap) -> AppResult<Option<i64>> {
 pub async fn standards(
     State(state): State<AppState>,
     ApiCaller(_caller): ApiCaller,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<StandardsCatalog>> {
     let catalog = acc::catalog_in_force(&state).await?;
-    let items: Vec<Value> = catalog
+    let items = catalog
         .standards
         .iter()
-        .map(|s| {
-            json!({
-                "code": s.code,
-                "group": s.group,
-                "section": s.section,
-                "kind": s.kind.as_str(),
-                "fundamental": s.fundamental.map(|f| f.as_str()),
-                "title": s.title,
-                "service": s.service.map(|c| c.as_str()),
-            })
+        .map(|s| StandardLine {
+            code: s.code.clone(),
+            group: s.group.clone(),
+            section: s.section.clone(),
+            kind: s.kind.as_str(),
+            fundamental: s.fundamental.map(|f| f.as_str()),
+            title: s.title.clone(),
+            service: s.service.map(|c| c.as_str()),
         })
         .collect();
-    Ok(Json(
-        json!({"version": catalog.version, "sample": catalog.sample, "items": items}),
-    ))
+    Ok(Json(StandardsCatalog {
+        version: catalog.version.clone(),
+        sample: catalog.sample,
+        items,
+    }))
 }
 
 /// `POST /api/v1/accreditation/cases` → 201 `{id, status: "submitted"}`.

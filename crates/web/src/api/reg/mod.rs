@@ -14,7 +14,9 @@ use nintei_store::registrations;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::api::answers::{Enrolled, IdStatus, Items, Recorded, RegGranted, RegReviewed, RegSubmitted};
+use crate::api::answers::{
+    CriterionLine, Enrolled, IdStatus, Items, Recorded, RegGranted, RegReviewed, RegSubmitted,
+};
 use crate::api::{ApiJson, created};
 use crate::auth::{ApiCaller, ClientAddr};
 use crate::error::{AppError, AppResult, WebResult};
@@ -41,12 +43,16 @@ fn rfc3339(unix: i64) -> String {
 // Criteria and cases
 
 /// `GET /api/v1/registration/criteria` (any signed-in user): every REG-3 item.
-pub async fn criteria_list(ApiCaller(_caller): ApiCaller) -> Json<Value> {
-    let items: Vec<Value> = criteria()
+pub async fn criteria_list(ApiCaller(_caller): ApiCaller) -> Json<Items<CriterionLine>> {
+    let items = criteria()
         .iter()
-        .map(|c| json!({"code": c.code, "title": c.title, "section": c.section}))
+        .map(|c| CriterionLine {
+            code: c.code,
+            title: c.title,
+            section: c.section,
+        })
         .collect();
-    Json(json!({ "items": items }))
+    Json(Items { items })
 }
 
 /// `GET /api/v1/registration/cases`: the registrar sees all, an organization its own.

@@ -4,7 +4,7 @@
 
 use nintei_app::acc::{appeal, case, impartiality as imp, renewal, study};
 
-use crate::api::answers::{Created, CreatedCase, Items, Ratings};
+use crate::api::answers::{Created, CreatedCase, Items, Ratings, StandardsCatalog};
 use crate::openapi::schema::{Answer, Io, io, typed};
 
 const CREATED: Answer = Answer::Json(201, typed::<Created>);
@@ -29,6 +29,12 @@ const CASE_VIEW: Answer = Answer::Json(200, typed::<case::CaseView>);
 
 pub const CASE: &[Io] = &[
     io("get", "/api/v1/accreditation/cases/{id}", None, CASE_VIEW),
+    io(
+        "get",
+        "/api/v1/accreditation/standards",
+        None,
+        Answer::Json(200, typed::<StandardsCatalog>),
+    ),
     io(
         "get",
         "/api/v1/accreditation/cases/{id}/assessment",

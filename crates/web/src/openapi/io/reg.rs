@@ -4,7 +4,9 @@ use nintei_app::reg;
 
 use nintei_app::reg::{case as reg_case, registration};
 
-use crate::api::answers::{Created, Enrolled, IdStatus, Items, Recorded, RegReviewed, RegSubmitted};
+use crate::api::answers::{
+    Created, CriterionLine, Enrolled, IdStatus, Items, Recorded, RegReviewed, RegSubmitted,
+};
 use crate::openapi::schema::{Answer, Io, io, typed};
 
 const CREATED: Answer = Answer::Json(201, typed::<Created>);
@@ -47,6 +49,12 @@ pub const ALL: &[Io] = &[
         Answer::Json(200, typed::<Items<reg::ChangeNoticeView>>),
     ),
     io("get", "/api/v1/registration/changes/{id}", None, CHANGE),
+    io(
+        "get",
+        "/api/v1/registration/criteria",
+        None,
+        Answer::Json(200, typed::<Items<CriterionLine>>),
+    ),
     io(
         "post",
         "/api/v1/registration/reports/{id}/filing",
