@@ -90,7 +90,6 @@ const NOT_YET_TYPED: &[&str] = &[
     "GET /api/v1/public/questionnaires/{token}",
     "GET /api/v1/public/registrations",
     "GET /api/v1/registration/cases/{id}/files",
-    "GET /api/v1/registration/investigations",
     "GET /api/v1/registration/investigations/{id}",
     "GET /api/v1/registration/investigations/{id}/document-requests",
     "GET /api/v1/registration/reports",

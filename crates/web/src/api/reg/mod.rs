@@ -406,30 +406,9 @@ pub async fn open_investigation(
 pub async fn list_investigations(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-) -> WebResult<Json<Value>> {
-    let actor = caller.actor();
-    let all = inv::list(state.db.pool(), None, None, LIST_LIMIT).await?;
-    let mut items = Vec::new();
-    for case in &all {
-        let has_conflict =
-            nintei_store::conflicts::exists(state.db.pool(), &caller.user.id, &case.organization_id).await?;
-        let ctx = nintei_domain::authz::reg::DeregistrationContext {
-            organization_id: &case.organization_id,
-            referred: matches!(case.status.as_str(), "referred" | "decided"),
-            caller_has_conflict: has_conflict,
-        };
-        if authz::deregistration(&actor, DeregistrationAction::View, ctx).is_allowed() {
-            let number = registrations::by_id(state.db.pool(), &case.registration_id)
-                .await?
-                .map(|r| r.number)
-                .unwrap_or_default();
-            items.push(
-                json!({"id": case.id, "registration_number": number, "status": case.status,
-                              "opened_on": case.opened_on}),
-            );
-        }
-    }
-    Ok(Json(json!({ "items": items })))
+) -> WebResult<Json<Items<reg::deregistration::view::InvestigationSummary>>> {
+    let items = reg::deregistration::view::investigation_list(&state, &caller).await?;
+    Ok(Json(Items { items }))
 }
 
 /// `GET /api/v1/registration/investigations/{id}`.

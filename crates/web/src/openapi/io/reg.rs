@@ -51,6 +51,15 @@ pub const ALL: &[Io] = &[
     io("get", "/api/v1/registration/changes/{id}", None, CHANGE),
     io(
         "get",
+        "/api/v1/registration/investigations",
+        None,
+        Answer::Json(
+            200,
+            typed::<Items<reg::deregistration::view::InvestigationSummary>>,
+        ),
+    ),
+    io(
+        "get",
         "/api/v1/registration/criteria",
         None,
         Answer::Json(200, typed::<Items<CriterionLine>>),
