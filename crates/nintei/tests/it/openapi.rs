@@ -75,7 +75,6 @@ async fn every_api_route_is_documented() {
 /// Operations whose answer or body is not yet described by a Rust type: the list only shrinks. An entry that
 /// became typed must leave it (the test says so), and any other bare object fails.
 const NOT_YET_TYPED: &[&str] = &[
-    "GET /api/docs",
     "GET /api/v1/accreditation/appeals",
     "GET /api/v1/accreditation/appeals/{id}",
     "GET /api/v1/accreditation/cases",

@@ -1,9 +1,12 @@
 //! The request and answer types of the routed operations beyond the foundation's table, by area.
 
-use super::schema::Io;
+use super::schema::{Answer, Io, io};
 
 mod acc;
 mod reg;
 
 /// Every area's table.
-pub const ALL: &[&[Io]] = &[acc::CASE, reg::ALL];
+pub const ALL: &[&[Io]] = &[META, acc::CASE, reg::ALL];
+
+/// The Swagger UI page over the document.
+const META: &[Io] = &[io("get", "/api/docs", None, Answer::Html)];
