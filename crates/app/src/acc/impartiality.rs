@@ -77,17 +77,21 @@ pub fn unit_conditions(case: &Case) -> Option<UnitConditions> {
 }
 
 /// `unit` of the case JSON: `null` for an application of the legal entity itself.
-pub async fn unit_json(state: &AppState, case: &Case) -> AppResult<Value> {
+pub async fn unit_view(state: &AppState, case: &Case) -> AppResult<Option<super::case::Unit>> {
     let Some(name) = &case.unit_name else {
-        return Ok(Value::Null);
+        return Ok(None);
     };
     let decision = store::unit_decision(state.db.pool(), &case.id).await?;
     let conditions = unit_conditions(case);
-    Ok(json!({
-        "name": name,
-        "conditions": conditions,
-        "conditions_met": conditions.map(|c| c.qualifies()),
-        "decision": decision.map(|d| json!({"qualifies": d.qualifies, "decided_on": d.decided_on, "reason": d.reason})),
+    Ok(Some(super::case::Unit {
+        name: name.clone(),
+        conditions,
+        conditions_met: conditions.map(|c| c.qualifies()),
+        decision: decision.map(|d| super::case::UnitDecisionView {
+            qualifies: d.qualifies,
+            decided_on: d.decided_on,
+            reason: d.reason,
+        }),
     }))
 }
 
@@ -199,17 +203,8 @@ const OBJECTION_STATUSES: [CaseStatus; 4] = [
     CaseStatus::Deferred,
 ];
 
-pub fn objection_json(o: &Objection) -> Value {
-    json!({
-        "id": o.id,
-        "surveyor_id": o.surveyor_id,
-        "surveyor_name": o.surveyor_name,
-        "reason": o.reason,
-        "raised_on": o.raised_on,
-        "status": match o.upheld { None => "open", Some(true) => "upheld", Some(false) => "rejected" },
-        "upheld": o.upheld,
-        "decided_on": o.decided_on,
-    })
+pub fn objection_view(o: &Objection) -> super::case::ObjectionView {
+    super::case::ObjectionView::from(o)
 }
 
 /// `POST …/surveyors/{user_id}/objection` (ACC-8): the organization asks for another surveyor. The surveyor must
@@ -675,39 +670,29 @@ pub async fn put_schedule(
 // The case JSON's additions
 
 /// Adds `unit`, and for those who may see them `objections` and `cooling_offs`, to the case JSON.
-pub async fn extend_view(state: &AppState, caller: &Caller, loaded: &Loaded, v: &mut Value) -> AppResult<()> {
-    let unit = unit_json(state, &loaded.case).await?;
-    let objections = if may(loaded, caller, ImpartialityAction::ViewObjections) {
-        Some(store::objections(state.db.pool(), &loaded.case.id).await?)
-    } else {
-        None
-    };
-    let cooling = if matches!(caller.user.role, Role::Office | Role::Head | Role::Admin) {
-        Some(store::cooling_offs_of_case(state.db.pool(), &loaded.case.id).await?)
-    } else {
-        None
-    };
-    if let Some(obj) = v.as_object_mut() {
-        obj.insert("unit".into(), unit);
-        if let Some(list) = objections {
-            obj.insert(
-                "objections".into(),
-                json!(list.iter().map(objection_json).collect::<Vec<_>>()),
-            );
-        }
-        if let Some(list) = cooling {
-            obj.insert(
-                "cooling_offs".into(),
-                json!(
-                    list.iter()
-                        .map(
-                            |c| json!({"surveyor_id": c.surveyor_id, "surveyor_name": c.surveyor_name,
-                    "decided_on": c.decided_on, "ends_on": c.ends_on})
-                        )
-                        .collect::<Vec<_>>()
-                ),
-            );
-        }
+pub async fn extend_view(
+    state: &AppState,
+    caller: &Caller,
+    loaded: &Loaded,
+    v: &mut super::case::CaseView,
+) -> AppResult<()> {
+    v.unit = unit_view(state, &loaded.case).await?;
+    if may(loaded, caller, ImpartialityAction::ViewObjections) {
+        let list = store::objections(state.db.pool(), &loaded.case.id).await?;
+        v.objections = Some(list.iter().map(objection_view).collect());
+    }
+    if matches!(caller.user.role, Role::Office | Role::Head | Role::Admin) {
+        let list = store::cooling_offs_of_case(state.db.pool(), &loaded.case.id).await?;
+        v.cooling_offs = Some(
+            list.into_iter()
+                .map(|c| super::case::CoolingOff {
+                    surveyor_id: c.surveyor_id,
+                    surveyor_name: c.surveyor_name,
+                    decided_on: c.decided_on,
+                    ends_on: c.ends_on,
+                })
+                .collect(),
+        );
     }
     Ok(())
 }

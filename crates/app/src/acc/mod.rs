@@ -25,11 +25,10 @@ use nintei_domain::org::{CorporateNumber, LegalForm};
 use nintei_store::acc::{self, Case, Surveyor};
 use nintei_store::organizations::Organization;
 use nintei_store::{StoreError, invoices, settings, standards};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::caller::Caller;
 use crate::error::{AppError, AppResult};
-use crate::input::iso;
 use crate::state::AppState;
 
 /// Setting: the office's qualified-invoice registration number (適格請求書発行事業者登録番号, `T` + 13 digits).
@@ -353,115 +352,116 @@ pub fn assessment_of(catalog: &Catalog, case: &Case, rows: &[acc::RatingRow]) ->
     )
 }
 
-fn opt_iso(d: Option<NaiveDate>) -> Value {
-    d.map_or(Value::Null, |d| Value::String(iso(d)))
-}
-
 /// The case as API.md's `GET /api/v1/accreditation/cases/{id}` shows it, plus the steps' details.
-pub async fn view(state: &AppState, caller: &Caller, loaded: &Loaded) -> AppResult<Value> {
+pub async fn view(state: &AppState, caller: &Caller, loaded: &Loaded) -> AppResult<case::CaseView> {
+    use case::{
+        CaseDeadline, CaseDecision, CaseInvoice, CaseResponse, CaseSurveyor, EligibilityDecision, Granted,
+        Notice, Plan, Renews,
+    };
     let c = &loaded.case;
-    let eligibility = loaded.eligibility();
-    let fees = loaded.fees();
-    let deadlines: Vec<Value> = acc::open_deadlines(state.db.pool(), &c.id)
+    let deadlines = acc::open_deadlines(state.db.pool(), &c.id)
         .await?
         .into_iter()
-        .map(|d| json!({"kind": d.kind, "due_on": iso(d.due_on)}))
+        .map(|d| CaseDeadline {
+            kind: d.kind,
+            due_on: d.due_on,
+        })
         .collect();
     let catalog_info = standards::info(state.db.pool(), &c.catalog_version).await?;
-    let mut v = json!({
-        "id": c.id,
-        "organization_id": c.organization_id,
-        "organization_name": loaded.organization.name,
-        "unit_name": c.unit_name,
-        "status": c.status.as_str(),
-        "version": c.version,
-        "services": c.services.iter().map(|s| json!({"code": s.code.as_str(), "started_on": iso(s.started_on)})).collect::<Vec<_>>(),
-        "other_services": c.other_services,
-        "annual_revenue_yen": c.annual_revenue_yen,
-        "applied_on": iso(c.applied_on),
-        "application": c.application,
-        "catalog_version": c.catalog_version,
-        "catalog_sample": catalog_info.is_some_and(|i| i.sample),
-        "eligibility": eligibility,
-        "eligibility_decision": c.eligibility_decision.map(|eligible| json!({
-            "eligible": eligible,
-            "decided_on": opt_iso(c.eligibility_decided_on),
-            "reason": c.eligibility_reason,
-        })),
-        "fees": fees,
-        "deadlines": deadlines,
-        "plan": c.coordinator_id.as_ref().map(|coordinator| json!({
-            "coordinator_id": coordinator,
-            "coordinator_visit_on": opt_iso(c.coordinator_visit_on),
-            "self_study_due_on": opt_iso(c.self_study_due_on),
-            "site_visit_on": opt_iso(c.site_visit_on),
-        })),
-        "surveyors": loaded.surveyors.iter().map(|s| json!({"user_id": s.user_id, "name": s.name, "lead": s.lead})).collect::<Vec<_>>(),
-        "self_study_submitted_on": opt_iso(c.self_study_submitted_on),
-        "report_issued_on": opt_iso(c.report_issued_on),
-        "response": c.response_submitted_on.map(|on| json!({
-            "submitted_on": iso(on),
-            "opinion": c.response_opinion,
-            "action_plan": c.response_action_plan,
-        })),
-        "decision": c.outcome.map(|o| json!({
-            "outcome": o.as_str(),
-            "decided_on": opt_iso(c.decided_on),
-            "grace_until": opt_iso(c.grace_until),
-            "reason": c.decision_reason,
-        })),
-        "first_deferred_on": opt_iso(c.first_deferred_on),
-        "notice": {"sent_on": opt_iso(c.notice_sent_on), "received_on": opt_iso(c.notice_received_on),
-                   "review_report_sent_on": opt_iso(c.review_report_sent_on)},
-        "withdrawn_on": opt_iso(c.withdrawn_on),
-        "kind": c.kind.as_str(),
-        "accreditation_id": c.accreditation_id,
-    });
+    let mut v = case::CaseView {
+        id: c.id.clone(),
+        organization_id: c.organization_id.clone(),
+        organization_name: loaded.organization.name.clone(),
+        unit_name: c.unit_name.clone(),
+        status: c.status.as_str(),
+        version: c.version,
+        services: c.services.clone(),
+        other_services: c.other_services.clone(),
+        annual_revenue_yen: c.annual_revenue_yen,
+        applied_on: c.applied_on,
+        application: c.application.clone(),
+        catalog_version: c.catalog_version.clone(),
+        catalog_sample: catalog_info.is_some_and(|i| i.sample),
+        eligibility: loaded.eligibility(),
+        eligibility_decision: c.eligibility_decision.map(|eligible| EligibilityDecision {
+            eligible,
+            decided_on: c.eligibility_decided_on,
+            reason: c.eligibility_reason.clone(),
+        }),
+        fees: loaded.fees(),
+        deadlines,
+        plan: c.coordinator_id.as_ref().map(|coordinator| Plan {
+            coordinator_id: coordinator.clone(),
+            coordinator_visit_on: c.coordinator_visit_on,
+            self_study_due_on: c.self_study_due_on,
+            site_visit_on: c.site_visit_on,
+        }),
+        surveyors: loaded
+            .surveyors
+            .iter()
+            .map(|s| CaseSurveyor {
+                user_id: s.user_id.clone(),
+                name: s.name.clone(),
+                lead: s.lead,
+            })
+            .collect(),
+        self_study_submitted_on: c.self_study_submitted_on,
+        report_issued_on: c.report_issued_on,
+        response: c.response_submitted_on.map(|on| CaseResponse {
+            submitted_on: on,
+            opinion: c.response_opinion.clone(),
+            action_plan: c.response_action_plan.clone(),
+        }),
+        decision: c.outcome.map(|o| CaseDecision {
+            outcome: o.as_str(),
+            decided_on: c.decided_on,
+            grace_until: c.grace_until,
+            reason: c.decision_reason.clone(),
+        }),
+        first_deferred_on: c.first_deferred_on,
+        notice: Notice {
+            sent_on: c.notice_sent_on,
+            received_on: c.notice_received_on,
+            review_report_sent_on: c.review_report_sent_on,
+        },
+        withdrawn_on: c.withdrawn_on,
+        kind: c.kind.as_str(),
+        accreditation_id: c.accreditation_id.clone(),
+        renews: None,
+        extension: None,
+        accreditation: None,
+        invoices: None,
+        invoices_paid: None,
+        unit: None,
+        objections: None,
+        cooling_offs: None,
+    };
     // ACC-19: a renewal case shows the accreditation it renews and any extension asked during its review.
-    if let Some(aid) = &c.accreditation_id
-        && let Some(obj) = v.as_object_mut()
-    {
-        if let Some(a) = nintei_store::acc_renewal::by_id(state.db.pool(), aid).await? {
-            obj.insert(
-                "renews".into(),
-                json!({"number": a.number, "accredited_on": iso(a.accredited_on), "expires_on": iso(a.expires_on),
-                       "services": a.services, "status": a.status}),
-            );
-        }
-        let ext = nintei_store::acc_renewal::extension_for_case(state.db.pool(), &c.id).await?;
-        obj.insert("extension".into(), json!(ext));
+    if let Some(aid) = &c.accreditation_id {
+        v.renews = nintei_store::acc_renewal::by_id(state.db.pool(), aid)
+            .await?
+            .map(|a| Renews {
+                number: a.number,
+                accredited_on: a.accredited_on,
+                expires_on: a.expires_on,
+                services: a.services,
+                status: a.status,
+            });
+        v.extension = Some(nintei_store::acc_renewal::extension_for_case(state.db.pool(), &c.id).await?);
     }
     if let (Some(number), Some(on), Some(expires)) = (&c.accreditation_number, c.accredited_on, c.expires_on)
-        && let Some(obj) = v.as_object_mut()
     {
-        obj.insert(
-            "accreditation".into(),
-            json!({"number": number, "accredited_on": iso(on), "expires_on": iso(expires)}),
-        );
+        v.accreditation = Some(Granted {
+            number: number.clone(),
+            accredited_on: on,
+            expires_on: expires,
+        });
     }
     // Money owed is the office's and the organization's business, not the surveyors' or the committee's.
-    let sees_money = acc_authz::list_all_cases(&caller.actor())
-        || caller.user.role == nintei_domain::role::Role::Organization;
-    if sees_money && let Some(obj) = v.as_object_mut() {
+    if sees_invoices(caller) {
         let list = invoices::for_case(state.db.pool(), &c.id).await?;
-        let all_paid = list.iter().all(|i| i.is_paid());
-        obj.insert(
-            "invoices".into(),
-            serde_json::to_value(
-                list.iter()
-                    .map(|i| {
-                        json!({
-                            "id": i.id, "number": i.number, "issued_on": iso(i.issued_on), "due_on": iso(i.due_on),
-                            "registration_number": i.registration_number, "tax_rate_percent": i.tax_rate_percent,
-                            "subtotal_yen": i.subtotal_yen, "tax_yen": i.tax_yen, "total_yen": i.total_yen,
-                            "paid_yen": i.paid_yen(), "paid": i.is_paid(), "lines": i.lines, "payments": i.payments,
-                        })
-                    })
-                    .collect::<Vec<_>>(),
-            )
-            .map_err(|e| AppError::Internal(e.to_string()))?,
-        );
-        obj.insert("invoices_paid".into(), json!(all_paid));
+        v.invoices_paid = Some(list.iter().all(|i| i.is_paid()));
+        v.invoices = Some(list.iter().map(CaseInvoice::from).collect());
     }
     // ACC-2, ACC-8: the unit decision, objections to surveyors and cooling-offs (additive fields).
     impartiality::extend_view(state, caller, loaded, &mut v).await?;

@@ -632,3 +632,69 @@ pub async fn abolish(
         .await?
         .ok_or(AppError::NotFound)
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// The change notice as the API reads it (REG-6)
+
+/// A change notice with its registration's number.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ChangeNoticeView {
+    pub id: String,
+    #[schema(pattern = "^REG-[0-9]{4}-[0-9]{4}$")]
+    pub registration_number: String,
+    /// `notified`, `acknowledged`, `scheduled`, `refused` or `closed`.
+    #[schema(pattern = "^(notified|acknowledged|scheduled|refused|closed)$")]
+    pub status: String,
+    pub notified_on: NaiveDate,
+    pub changed_on: NaiveDate,
+    pub kinds: Vec<String>,
+    pub changes: ChangeSet,
+    pub note: String,
+    /// What the registered data would show unmet after the change (REG-3).
+    pub findings: Vec<String>,
+    pub acknowledged_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+    pub close_reason: Option<String>,
+}
+
+impl ChangeNoticeView {
+    pub fn of(n: &ChangeNotice, number: &str) -> Self {
+        ChangeNoticeView {
+            id: n.id.clone(),
+            registration_number: number.to_owned(),
+            status: n.status.clone(),
+            notified_on: n.notified_on,
+            changed_on: n.changed_on,
+            kinds: n.kinds.clone(),
+            changes: n.changes.clone(),
+            note: n.note.clone(),
+            findings: n.findings.clone(),
+            acknowledged_on: n.acknowledged_on,
+            closed_on: n.closed_on,
+            close_reason: n.close_reason.clone(),
+        }
+    }
+}
+
+/// The notice `id` for `caller` (404 when they may not see it).
+pub async fn change_view(state: &AppState, caller: &Caller, id: &str) -> AppResult<ChangeNoticeView> {
+    let (n, reg) = visible_change(state, caller, id).await?;
+    Ok(ChangeNoticeView::of(&n, &reg.number))
+}
+
+/// The notices waiting for the office's acknowledgement (the registrar).
+pub async fn pending_change_views(state: &AppState, caller: &Caller) -> AppResult<Vec<ChangeNoticeView>> {
+    use nintei_domain::authz::reg::RegGlobalAction;
+    AppError::check(authz::global(&caller.actor(), RegGlobalAction::ListAll))?;
+    let pool = state.db.pool();
+    let notices = reg_changes::unacknowledged(pool, super::case::LIST_LIMIT).await?;
+    let mut items = Vec::new();
+    for n in &notices {
+        let number = registrations::by_id(pool, &n.registration_id)
+            .await?
+            .map(|r| r.number)
+            .unwrap_or_default();
+        items.push(ChangeNoticeView::of(n, &number));
+    }
+    Ok(items)
+}

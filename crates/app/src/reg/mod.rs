@@ -4,6 +4,7 @@
 //! per part of the scheme, named as in the domain crate.
 
 pub mod application;
+pub mod case;
 pub mod changes;
 pub mod deregistration;
 pub mod files;

@@ -268,3 +268,95 @@ pub async fn enrol(
     }
     commit(tx).await
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// The training session as the API reads it (REG-9)
+
+/// A training session.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct TrainingView {
+    pub id: String,
+    pub title: String,
+    pub held_on: chrono::NaiveDate,
+    pub place: String,
+    pub description: String,
+}
+
+impl TrainingView {
+    fn of(t: &reg_trainings::Training) -> Self {
+        TrainingView {
+            id: t.id.clone(),
+            title: t.title.clone(),
+            held_on: t.held_on,
+            place: t.place.clone(),
+            description: t.description.clone(),
+        }
+    }
+}
+
+/// A session with the counselors enrolled and their attendance (an organization sees its own only).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct TrainingDetail {
+    #[serde(flatten)]
+    pub training: TrainingView,
+    pub attendance: Vec<AttendanceView>,
+    pub enrolments: Vec<EnrolmentView>,
+}
+
+/// A counselor's attendance at the session.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct AttendanceView {
+    pub registration_number: String,
+    pub counselor_name: String,
+    pub attended: bool,
+}
+
+/// A counselor an institution enrolled in a session.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct EnrolmentView {
+    pub registration_number: String,
+    pub counselor_name: String,
+}
+
+/// The sessions, for those who may see training.
+pub async fn training_list(state: &AppState, caller: &Caller) -> AppResult<Vec<TrainingView>> {
+    AppError::check(authz::global(&caller.actor(), RegGlobalAction::ViewTraining))?;
+    Ok(reg_trainings::list(state.db.pool(), super::case::LIST_LIMIT)
+        .await?
+        .iter()
+        .map(TrainingView::of)
+        .collect())
+}
+
+/// The session `id` with its enrolments and attendance as the caller may see them.
+pub async fn training_detail(state: &AppState, caller: &Caller, id: &str) -> AppResult<TrainingDetail> {
+    let actor = caller.actor();
+    AppError::check(authz::global(&actor, RegGlobalAction::ViewTraining))?;
+    let pool = state.db.pool();
+    let t = reg_trainings::by_id(pool, id).await?.ok_or(AppError::NotFound)?;
+    let attendance = reg_trainings::attendance(pool, id)
+        .await?
+        .into_iter()
+        .filter(|a| authz::may_see(&actor, &a.organization_id))
+        .map(|a| AttendanceView {
+            registration_number: a.registration_number,
+            counselor_name: a.counselor_name,
+            attended: a.attended,
+        })
+        .collect();
+    // REG-9: the counselors institutions enrolled (an organization sees its own).
+    let enrolments = reg_trainings::enrolments(pool, id)
+        .await?
+        .into_iter()
+        .filter(|e| authz::may_see(&actor, &e.organization_id))
+        .map(|e| EnrolmentView {
+            registration_number: e.registration_number,
+            counselor_name: e.counselor_name,
+        })
+        .collect();
+    Ok(TrainingDetail {
+        training: TrainingView::of(&t),
+        attendance,
+        enrolments,
+    })
+}

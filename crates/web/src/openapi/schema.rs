@@ -46,6 +46,8 @@ pub enum Answer {
     Empty(u16),
     /// A file download: the stored bytes with their own content type.
     File,
+    /// An HTML page (200).
+    Html,
     /// Not yet described by a type: documented as a bare object (the document test lists these).
     Untyped(u16),
 }
@@ -54,7 +56,7 @@ impl Answer {
     pub fn status(&self) -> u16 {
         match self {
             Answer::Json(s, _) | Answer::Empty(s) | Answer::Untyped(s) => *s,
-            Answer::File => 200,
+            Answer::File | Answer::Html => 200,
         }
     }
 
@@ -67,6 +69,8 @@ impl Answer {
             Answer::Empty(_) => json!({"description": "success, no body"}),
             Answer::File => json!({"description": "the file", "content": {"application/octet-stream": {
                 "schema": {"type": "string", "format": "binary"}}}}),
+            Answer::Html => json!({"description": "the page", "content": {"text/html": {
+                "schema": {"type": "string"}}}}),
             Answer::Untyped(_) => {
                 json!({"description": "success", "content": {"application/json": {"schema": {"type": "object"}}}})
             }
@@ -83,6 +87,16 @@ pub struct Io {
     /// The query string's parameters, as the properties of one type.
     pub query: Option<SchemaFn>,
     pub answer: Answer,
+}
+
+impl Io {
+    /// The same operation, with the query string's parameters described by the properties of a query type.
+    pub const fn with_query(self, query: SchemaFn) -> Io {
+        Io {
+            query: Some(query),
+            ..self
+        }
+    }
 }
 
 /// Query parameters from the properties of a query type's schema.

@@ -25,6 +25,7 @@ mod replan;
 mod report;
 mod sheet;
 mod survey;
+mod view;
 mod withdrawal;
 
 pub use acceptance::*;
@@ -37,6 +38,7 @@ pub use replan::*;
 pub use report::*;
 pub use sheet::*;
 pub use survey::*;
+pub use view::*;
 pub use withdrawal::*;
 
 use crate::input::{LONG_TEXT_MAX, TEXT_MAX};

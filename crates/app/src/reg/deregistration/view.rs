@@ -114,3 +114,45 @@ pub async fn view(state: &AppState, caller: &Caller, id: &str) -> AppResult<Inve
         votes,
     })
 }
+
+/// One line of the deregistration case list (REG-7).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct InvestigationSummary {
+    pub id: String,
+    #[schema(pattern = "^REG-[0-9]{4}-[0-9]{4}$")]
+    pub registration_number: String,
+    /// `open`, `referred`, `closed` or `decided`.
+    pub status: String,
+    pub opened_on: chrono::NaiveDate,
+}
+
+/// The deregistration cases the caller may see: the registrar all; committee members the referred cases they
+/// have no conflict with (REG-7).
+pub async fn investigation_list(state: &AppState, caller: &Caller) -> AppResult<Vec<InvestigationSummary>> {
+    let pool = state.db.pool();
+    let actor = caller.actor();
+    let all = inv::list(pool, None, None, crate::reg::case::LIST_LIMIT).await?;
+    let mut items = Vec::new();
+    for case in &all {
+        let has_conflict =
+            nintei_store::conflicts::exists(pool, &caller.user.id, &case.organization_id).await?;
+        let ctx = authz::DeregistrationContext {
+            organization_id: &case.organization_id,
+            referred: matches!(case.status.as_str(), "referred" | "decided"),
+            caller_has_conflict: has_conflict,
+        };
+        if authz::deregistration(&actor, DeregistrationAction::View, ctx).is_allowed() {
+            let number = registrations::by_id(pool, &case.registration_id)
+                .await?
+                .map(|r| r.number)
+                .unwrap_or_default();
+            items.push(InvestigationSummary {
+                id: case.id.clone(),
+                registration_number: number,
+                status: case.status.clone(),
+                opened_on: case.opened_on,
+            });
+        }
+    }
+    Ok(items)
+}

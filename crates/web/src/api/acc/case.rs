@@ -12,6 +12,7 @@ use nintei_domain::fees::{Yen, fee_estimate as estimate};
 use nintei_store::acc as store;
 use serde_json::{Value, json};
 
+use crate::api::answers::{StandardLine, StandardsCatalog};
 use crate::api::{ApiJson, created};
 use crate::auth::ApiCaller;
 use crate::error::{AppError, AppResult, FieldError, WebResult};
@@ -34,26 +35,26 @@ fn if_match(headers: &HeaderMap) -> AppResult<Option<i64>> {
 pub async fn standards(
     State(state): State<AppState>,
     ApiCaller(_caller): ApiCaller,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<StandardsCatalog>> {
     let catalog = acc::catalog_in_force(&state).await?;
-    let items: Vec<Value> = catalog
+    let items = catalog
         .standards
         .iter()
-        .map(|s| {
-            json!({
-                "code": s.code,
-                "group": s.group,
-                "section": s.section,
-                "kind": s.kind.as_str(),
-                "fundamental": s.fundamental.map(|f| f.as_str()),
-                "title": s.title,
-                "service": s.service.map(|c| c.as_str()),
-            })
+        .map(|s| StandardLine {
+            code: s.code.clone(),
+            group: s.group.clone(),
+            section: s.section.clone(),
+            kind: s.kind.as_str(),
+            fundamental: s.fundamental.map(|f| f.as_str()),
+            title: s.title.clone(),
+            service: s.service.map(|c| c.as_str()),
         })
         .collect();
-    Ok(Json(
-        json!({"version": catalog.version, "sample": catalog.sample, "items": items}),
-    ))
+    Ok(Json(StandardsCatalog {
+        version: catalog.version.clone(),
+        sample: catalog.sample,
+        items,
+    }))
 }
 
 /// `POST /api/v1/accreditation/cases` → 201 `{id, status: "submitted"}`.
@@ -65,7 +66,10 @@ pub async fn create(
     let id = case::apply(&state, &caller, &input).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"id": id, "status": "submitted"})),
+        Json(crate::api::answers::CreatedCase {
+            id,
+            status: "submitted",
+        }),
     ))
 }
 
@@ -88,7 +92,7 @@ async fn case_json(
     state: &AppState,
     caller: &nintei_app::caller::Caller,
     id: &str,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<case::CaseView>> {
     let loaded = acc::load_for(state, caller, id, CaseAction::View).await?;
     Ok(Json(acc::view(state, caller, &loaded).await?))
 }
@@ -98,7 +102,7 @@ pub async fn show(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<case::CaseView>> {
     case_json(&state, &caller, &id).await
 }
 
@@ -110,7 +114,7 @@ macro_rules! step {
             Path(id): Path<String>,
             headers: HeaderMap,
             ApiJson(input): ApiJson<$input>,
-        ) -> WebResult<Json<Value>> {
+        ) -> WebResult<Json<case::CaseView>> {
             let version = if_match(&headers)?;
             $op(&state, &caller, &id, &input, version).await?;
             case_json(&state, &caller, &id).await
@@ -162,11 +166,11 @@ pub async fn ratings(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<crate::api::answers::Ratings>> {
     acc::load_for(&state, &caller, &id, CaseAction::ViewAssessment).await?;
     let all = store::ratings(state.db.pool(), &id, false).await?;
-    let (current, history): (Vec<_>, Vec<_>) = all.into_iter().partition(|r| r.current);
-    Ok(Json(json!({"items": current, "history": history})))
+    let (items, history): (Vec<_>, Vec<_>) = all.into_iter().partition(|r| r.current);
+    Ok(Json(crate::api::answers::Ratings { items, history }))
 }
 
 /// `GET …/assessment` (ACC-9).
@@ -174,12 +178,9 @@ pub async fn assessment(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<nintei_domain::acc::Assessment>> {
     let loaded = acc::load_for(&state, &caller, &id, CaseAction::ViewAssessment).await?;
-    let a = acc::assessment(&state, &loaded.case).await?;
-    Ok(Json(
-        serde_json::to_value(a).map_err(|e| AppError::Internal(e.to_string()))?,
-    ))
+    Ok(Json(acc::assessment(&state, &loaded.case).await?))
 }
 
 /// `POST …/votes` → 201.
@@ -198,13 +199,13 @@ pub async fn votes(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<crate::api::answers::Items<store::Vote>>> {
     let loaded = acc::load_for(&state, &caller, &id, CaseAction::View).await?;
     if !case::may_see_votes(&loaded, &caller) {
         return Err(AppError::Forbidden.into());
     }
-    let votes = store::votes(state.db.pool(), &id).await?;
-    Ok(Json(json!({ "items": votes })))
+    let items = store::votes(state.db.pool(), &id).await?;
+    Ok(Json(crate::api::answers::Items { items }))
 }
 
 /// `POST …/invoices` (an addition) → 201: extra fees.
@@ -234,7 +235,7 @@ pub async fn payment(
 pub async fn fee_estimate(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<nintei_domain::fees::FeeEstimate>> {
     let mut errors = Vec::new();
     let revenue = match query.get("revenue_yen").map(|v| v.trim()) {
         Some(v) if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) => match v.parse::<u64>() {
@@ -262,8 +263,5 @@ pub async fn fee_estimate(
     let (Some(revenue), Some(services)) = (revenue, services) else {
         return Err(AppError::BadRequest("revenue_yen and services".into()).into());
     };
-    let e = estimate(Yen::new(revenue), services, state.clock.today());
-    Ok(Json(
-        serde_json::to_value(e).map_err(|e| AppError::Internal(e.to_string()))?,
-    ))
+    Ok(Json(estimate(Yen::new(revenue), services, state.clock.today())))
 }

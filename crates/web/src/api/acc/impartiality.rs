@@ -21,7 +21,7 @@ pub async fn unit_decision(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<imp::UnitDecisionInput>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<acc::case::CaseView>> {
     imp::decide_unit(&state, &caller, &id, &input).await?;
     let loaded = load_for(&state, &caller, &id, nintei_domain::authz::acc::CaseAction::View).await?;
     Ok(Json(acc::view(&state, &caller, &loaded).await?))
@@ -35,7 +35,7 @@ pub async fn objection(
     ApiJson(input): ApiJson<imp::ObjectionInput>,
 ) -> WebResult<Response> {
     let o = imp::object(&state, &caller, &id, &user_id, &input).await?;
-    Ok((StatusCode::CREATED, Json(imp::objection_json(&o))).into_response())
+    Ok((StatusCode::CREATED, Json(imp::objection_view(&o))).into_response())
 }
 
 /// `POST …/surveyors/{user_id}/objection/decision` `{upheld, decided_on}` (office) → 200 the objection.
@@ -44,9 +44,9 @@ pub async fn objection_decision(
     ApiCaller(caller): ApiCaller,
     Path((id, user_id)): Path<(String, String)>,
     ApiJson(input): ApiJson<imp::ObjectionDecisionInput>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<acc::case::ObjectionView>> {
     let o = imp::decide_objection(&state, &caller, &id, &user_id, &input).await?;
-    Ok(Json(imp::objection_json(&o)))
+    Ok(Json(imp::objection_view(&o)))
 }
 
 /// `GET /api/v1/surveyors/{user_id}/engagements` (office) → engagements and cooling-offs.

@@ -6,18 +6,17 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use nintei_domain::authz::Actor;
 use nintei_domain::authz::reg::{self as authz, DeregistrationAction, RegGlobalAction};
 use nintei_domain::reg::criteria::criteria;
-use nintei_domain::reg::status::Status;
-use nintei_store::reg_cases::{self, RegCase};
-use nintei_store::reg_changes::{self, ChangeNotice};
 use nintei_store::reg_investigations::{self as inv, Investigation};
-use nintei_store::registrations::{self, Registration};
-use nintei_store::{reg_reports, reg_trainings};
+use nintei_store::reg_reports;
+use nintei_store::registrations;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::api::answers::{
+    CriterionLine, Enrolled, IdStatus, Items, Recorded, RegGranted, RegReviewed, RegSubmitted,
+};
 use crate::api::{ApiJson, created};
 use crate::auth::{ApiCaller, ClientAddr};
 use crate::error::{AppError, AppResult, WebResult};
@@ -29,7 +28,7 @@ use nintei_app::state::AppState;
 pub mod files;
 pub mod hearing;
 
-const LIST_LIMIT: i64 = 500;
+use nintei_app::reg::case::LIST_LIMIT;
 
 fn rfc3339(unix: i64) -> String {
     chrono::DateTime::from_timestamp(unix, 0)
@@ -40,143 +39,30 @@ fn rfc3339(unix: i64) -> String {
 // ---------------------------------------------------------------------------------------------------------------
 // Views
 
-pub fn case_json(case: &RegCase, reg: Option<&Registration>, renewal_of: Option<&str>) -> Value {
-    json!({
-        "id": case.id,
-        "organization_id": case.organization_id,
-        "site_id": case.site_id,
-        "status": case.status.as_str(),
-        "version": case.version,
-        "applied_on": case.applied_on,
-        "renewal_of": renewal_of,
-        "eligibility": case.eligibility,
-        "criteria": case.criteria,
-        "counselors": case.counselors,
-        "psychiatrists": case.psychiatrists,
-        "disclosure": case.disclosure,
-        "documents": case.documents,
-        "findings": case.findings,
-        "decision": case.decision.map(|d| json!({
-            "decision": d,
-            "decided_on": case.decided_on,
-            "reason": case.decision_reason,
-        })),
-        "registration": reg.map(|r| json!({
-            "number": r.number,
-            "registered_on": r.registered_on,
-            "expires_on": r.expires_on,
-            "status": r.status.as_str(),
-        })),
-    })
-}
-
-pub fn notice_json(n: &ChangeNotice, number: &str) -> Value {
-    json!({
-        "id": n.id,
-        "registration_number": number,
-        "status": n.status,
-        "notified_on": n.notified_on,
-        "changed_on": n.changed_on,
-        "kinds": n.kinds,
-        "changes": n.changes,
-        "note": n.note,
-        "findings": n.findings,
-        "acknowledged_on": n.acknowledged_on,
-        "closed_on": n.closed_on,
-        "close_reason": n.close_reason,
-    })
-}
-
-fn registration_summary(l: &registrations::Listed) -> Value {
-    let r = &l.registration;
-    json!({
-        "number": r.number,
-        "organization_id": r.organization_id,
-        "organization_name": l.organization_name,
-        "site_id": r.site_id,
-        "site_name": l.site_name,
-        "prefecture": l.prefecture,
-        "address": l.address,
-        "first_registered_on": r.first_registered_on,
-        "registered_on": r.registered_on,
-        "expires_on": r.expires_on,
-        "status": r.status.as_str(),
-        "ended_on": r.ended_on,
-    })
-}
-
-async fn renewal_number(state: &AppState, case: &RegCase) -> WebResult<Option<String>> {
-    Ok(match &case.renewal_of {
-        Some(id) => registrations::by_id(state.db.pool(), id).await?.map(|r| r.number),
-        None => None,
-    })
-}
-
-async fn case_registration(state: &AppState, case: &RegCase) -> WebResult<Option<Registration>> {
-    Ok(match &case.registration_id {
-        Some(id) => registrations::by_id(state.db.pool(), id).await?,
-        None => None,
-    })
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Criteria and cases
 
 /// `GET /api/v1/registration/criteria` (any signed-in user): every REG-3 item.
-pub async fn criteria_list(ApiCaller(_caller): ApiCaller) -> Json<Value> {
-    let items: Vec<Value> = criteria()
+pub async fn criteria_list(ApiCaller(_caller): ApiCaller) -> Json<Items<CriterionLine>> {
+    let items = criteria()
         .iter()
-        .map(|c| json!({"code": c.code, "title": c.title, "section": c.section}))
+        .map(|c| CriterionLine {
+            code: c.code,
+            title: c.title,
+            section: c.section,
+        })
         .collect();
-    Json(json!({ "items": items }))
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct CaseQuery {
-    status: Option<String>,
+    Json(Items { items })
 }
 
 /// `GET /api/v1/registration/cases`: the registrar sees all, an organization its own.
 pub async fn list_cases(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Query(q): Query<CaseQuery>,
-) -> WebResult<Json<Value>> {
-    let actor = caller.actor();
-    let org = own_scope(&actor)?;
-    let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => Some(Status::parse(s).ok_or_else(|| AppError::field("status", "unknown status"))?),
-        None => None,
-    };
-    let cases = reg_cases::list(state.db.pool(), org.as_deref(), status, LIST_LIMIT).await?;
-    let items: Vec<Value> = cases
-        .iter()
-        .map(|c| {
-            json!({
-                "id": c.id,
-                "organization_id": c.organization_id,
-                "site_id": c.site_id,
-                "status": c.status.as_str(),
-                "applied_on": c.applied_on,
-                "renewal": c.renewal_of.is_some(),
-                "findings": c.findings.len(),
-            })
-        })
-        .collect();
-    Ok(Json(json!({ "items": items })))
-}
-
-/// The organization a list is limited to: none for the registrar, the caller's own for an organization user,
-/// 403 for other roles (lists name no particular record).
-fn own_scope(actor: &Actor) -> AppResult<Option<String>> {
-    if authz::global(actor, RegGlobalAction::ListAll).is_allowed() {
-        return Ok(None);
-    }
-    match (&actor.organization_id, actor.role) {
-        (Some(org), nintei_domain::role::Role::Organization) => Ok(Some(org.clone())),
-        _ => Err(AppError::Forbidden),
-    }
+    Query(q): Query<reg::case::CaseQuery>,
+) -> WebResult<Json<Items<reg::case::RegCaseSummary>>> {
+    let items = reg::case::case_list(&state, &caller, q.status.as_deref()).await?;
+    Ok(Json(Items { items }))
 }
 
 /// `POST /api/v1/registration/cases` → 201 `{id, status: "submitted", findings}`.
@@ -192,7 +78,11 @@ pub async fn create_case(
 fn submitted(applied: &reg::Applied) -> Response {
     (
         StatusCode::CREATED,
-        Json(json!({"id": applied.id, "status": "submitted", "findings": applied.findings})),
+        Json(RegSubmitted {
+            id: applied.id.clone(),
+            status: "submitted",
+            findings: applied.findings.clone(),
+        }),
     )
         .into_response()
 }
@@ -203,11 +93,10 @@ pub async fn show_case(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
 ) -> WebResult<Response> {
-    let case = reg::visible_case(&state, &caller, &id).await?;
-    let reg = case_registration(&state, &case).await?;
-    let renewal = renewal_number(&state, &case).await?;
-    let mut resp = Json(case_json(&case, reg.as_ref(), renewal.as_deref())).into_response();
-    if let Ok(v) = HeaderValue::from_str(&format!("\"{}\"", case.version)) {
+    let case = reg::case::case_view(&state, &caller, &id).await?;
+    let version = case.version;
+    let mut resp = Json(case).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("\"{version}\"")) {
         resp.headers_mut().insert(header::ETAG, v);
     }
     Ok(resp)
@@ -238,17 +127,17 @@ pub async fn review(
     Path(id): Path<String>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<reg::ReviewInput>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<RegReviewed>> {
     let expected = if_match(&headers)?;
     let r = reg::review(&state, &caller, &id, &input, expected).await?;
-    let mut body = json!({"status": r.status.as_str()});
-    if let (Some(reg), Some(obj)) = (&r.registration, body.as_object_mut()) {
-        obj.insert(
-            "registration".into(),
-            json!({"number": reg.number, "registered_on": reg.registered_on, "expires_on": reg.expires_on}),
-        );
-    }
-    Ok(Json(body))
+    Ok(Json(RegReviewed {
+        status: r.status.as_str(),
+        registration: r.registration.map(|reg| RegGranted {
+            number: reg.number,
+            registered_on: reg.registered_on,
+            expires_on: reg.expires_on,
+        }),
+    }))
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -258,11 +147,9 @@ pub async fn review(
 pub async fn list_registrations(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-) -> WebResult<Json<Value>> {
-    let org = own_scope(&caller.actor())?;
-    let regs = registrations::list(state.db.pool(), org.as_deref(), LIST_LIMIT).await?;
-    let items: Vec<Value> = regs.iter().map(registration_summary).collect();
-    Ok(Json(json!({ "items": items })))
+) -> WebResult<Json<Items<reg::registration::RegistrationSummary>>> {
+    let items = reg::registration::summaries(&state, &caller).await?;
+    Ok(Json(Items { items }))
 }
 
 /// `GET /api/v1/registrations/{number}`: the registration with its published data, cases and notices.
@@ -270,90 +157,8 @@ pub async fn show_registration(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(number): Path<String>,
-) -> WebResult<Json<Value>> {
-    let reg = reg::visible_registration(&state, &caller, &number).await?;
-    Ok(Json(registration_json(&state, &caller, &reg).await?))
-}
-
-pub async fn registration_json(state: &AppState, caller: &Caller, reg: &Registration) -> WebResult<Value> {
-    let listed = registrations::listed_by_number(state.db.pool(), &reg.number)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let mut v = registration_summary(&listed);
-    let cases = reg_cases::for_registration(state.db.pool(), &reg.id).await?;
-    let notices = reg_changes::for_registration(state.db.pool(), &reg.id).await?;
-    let pending = reg_cases::pending_renewal(state.db.pool(), &reg.id).await?;
-    let attendance = reg_trainings::attendance_of_registration(state.db.pool(), &reg.id).await?;
-    let investigations = if authz::sees_deregistration_internals(&caller.actor())
-        || caller.actor().organization_id.as_deref() == Some(reg.organization_id.as_str())
-    {
-        inv::list(state.db.pool(), Some(&reg.id), None, 50).await?
-    } else {
-        Vec::new()
-    };
-    if let Some(obj) = v.as_object_mut() {
-        obj.insert("version".into(), json!(reg.version));
-        obj.insert("end_reason".into(), json!(reg.end_reason));
-        obj.insert("disclosure".into(), json!(reg.disclosure));
-        obj.insert("counselors".into(), json!(reg.counselors));
-        obj.insert("psychiatrists".into(), json!(reg.psychiatrists));
-        obj.insert("renewal_pending".into(), json!(pending.is_some()));
-        // REG-4 terms with history: a renewal decided early waits as `next_term`; every term is kept.
-        obj.insert("next_term".into(), json!(reg.next));
-        let terms = registrations::terms(state.db.pool(), &reg.id).await?;
-        obj.insert(
-            "terms".into(),
-            json!(
-                terms
-                    .iter()
-                    .map(|(_, t)| json!({"registered_on": t.registered_on, "expires_on": t.expires_on}))
-                    .collect::<Vec<_>>()
-            ),
-        );
-        obj.insert(
-            "cases".into(),
-            json!(
-                cases
-                    .iter()
-                    .map(
-                        |c| json!({"id": c.id, "status": c.status.as_str(), "applied_on": c.applied_on,
-                                "renewal": c.renewal_of.is_some()})
-                    )
-                    .collect::<Vec<_>>()
-            ),
-        );
-        obj.insert(
-            "change_notices".into(),
-            json!(
-                notices
-                    .iter()
-                    .map(|n| notice_json(n, &reg.number))
-                    .collect::<Vec<_>>()
-            ),
-        );
-        obj.insert(
-            "training_attendance".into(),
-            json!(
-                attendance
-                    .iter()
-                    .map(
-                        |a| json!({"training_id": a.training_id, "counselor_name": a.counselor_name,
-                                "attended": a.attended})
-                    )
-                    .collect::<Vec<_>>()
-            ),
-        );
-        obj.insert(
-            "investigations".into(),
-            json!(
-                investigations
-                    .iter()
-                    .map(|i| json!({"id": i.id, "status": i.status, "opened_on": i.opened_on}))
-                    .collect::<Vec<_>>()
-            ),
-        );
-    }
-    Ok(v)
+) -> WebResult<Json<reg::registration::RegistrationDetail>> {
+    Ok(Json(reg::registration::detail(&state, &caller, &number).await?))
 }
 
 /// `POST /api/v1/registrations/{number}/renewal` (REG-4): an application like a first one, within validity.
@@ -378,25 +183,20 @@ pub async fn notify_change(
 ) -> WebResult<Response> {
     let n = reg::notify_change(&state, &caller, &number, &input).await?;
     let reg_number = reg::visible_registration(&state, &caller, &number).await?.number;
-    Ok((StatusCode::CREATED, Json(notice_json(&n, &reg_number))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(reg::ChangeNoticeView::of(&n, &reg_number)),
+    )
+        .into_response())
 }
 
 /// `GET /api/v1/registration/changes`: notices waiting for the office's acknowledgement.
 pub async fn pending_changes(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-) -> WebResult<Json<Value>> {
-    AppError::check(authz::global(&caller.actor(), RegGlobalAction::ListAll))?;
-    let notices = reg_changes::unacknowledged(state.db.pool(), LIST_LIMIT).await?;
-    let mut items = Vec::new();
-    for n in &notices {
-        let number = registrations::by_id(state.db.pool(), &n.registration_id)
-            .await?
-            .map(|r| r.number)
-            .unwrap_or_default();
-        items.push(notice_json(n, &number));
-    }
-    Ok(Json(json!({ "items": items })))
+) -> WebResult<Json<Items<reg::ChangeNoticeView>>> {
+    let items = reg::pending_change_views(&state, &caller).await?;
+    Ok(Json(Items { items }))
 }
 
 /// `GET /api/v1/registration/changes/{id}`.
@@ -404,9 +204,8 @@ pub async fn show_change(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
-) -> WebResult<Json<Value>> {
-    let (n, reg) = reg::visible_change(&state, &caller, &id).await?;
-    Ok(Json(notice_json(&n, &reg.number)))
+) -> WebResult<Json<reg::ChangeNoticeView>> {
+    Ok(Json(reg::change_view(&state, &caller, &id).await?))
 }
 
 /// `POST /api/v1/registration/changes/{id}/acknowledgement` (office) → 200 notice; the listing follows.
@@ -415,10 +214,9 @@ pub async fn acknowledge_change(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<reg::AcknowledgeInput>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<reg::ChangeNoticeView>> {
     let n = reg::acknowledge_change(&state, &caller, &id, &input).await?;
-    let (_, r) = reg::visible_change(&state, &caller, &n.id).await?;
-    Ok(Json(notice_json(&n, &r.number)))
+    Ok(Json(reg::change_view(&state, &caller, &n.id).await?))
 }
 
 /// `POST /api/v1/registration/changes/{id}/refusal` (office) `{refused_on, reason}` → 200 notice, status
@@ -428,10 +226,9 @@ pub async fn refuse_change(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<reg::RefusalInput>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<reg::ChangeNoticeView>> {
     let n = reg::refuse_change(&state, &caller, &id, &input).await?;
-    let (_, r) = reg::visible_change(&state, &caller, &n.id).await?;
-    Ok(Json(notice_json(&n, &r.number)))
+    Ok(Json(reg::change_view(&state, &caller, &n.id).await?))
 }
 
 /// `POST /api/v1/registrations/{number}/abolition` (REG-6) → 200 registration, status `abolished`.
@@ -440,9 +237,9 @@ pub async fn abolish(
     ApiCaller(caller): ApiCaller,
     Path(number): Path<String>,
     ApiJson(input): ApiJson<reg::AbolitionInput>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<reg::registration::RegistrationDetail>> {
     let r = reg::abolish(&state, &caller, &number, &input).await?;
-    Ok(Json(registration_json(&state, &caller, &r).await?))
+    Ok(Json(reg::registration::detail_of(&state, &caller, &r).await?))
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -456,7 +253,7 @@ pub async fn public_report(
 ) -> WebResult<Response> {
     reg::receive_report(&state, &address, &input).await?;
     // The same answer whether stored or dropped: a bot learns nothing from it.
-    Ok((StatusCode::ACCEPTED, Json(json!({"status": "received"}))).into_response())
+    Ok((StatusCode::ACCEPTED, Json(Recorded { status: "received" })).into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -501,9 +298,12 @@ pub async fn file_report(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<IdStatus>> {
     reg::file_report(&state, &caller, &id).await?;
-    Ok(Json(json!({"id": id, "status": "filed"})))
+    Ok(Json(IdStatus {
+        id,
+        status: "filed".into(),
+    }))
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -593,7 +393,10 @@ pub async fn open_investigation(
     let case = reg::open_investigation(&state, &caller, &input).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"id": case.id, "status": case.status})),
+        Json(IdStatus {
+            id: case.id,
+            status: case.status,
+        }),
     )
         .into_response())
 }
@@ -603,30 +406,9 @@ pub async fn open_investigation(
 pub async fn list_investigations(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-) -> WebResult<Json<Value>> {
-    let actor = caller.actor();
-    let all = inv::list(state.db.pool(), None, None, LIST_LIMIT).await?;
-    let mut items = Vec::new();
-    for case in &all {
-        let has_conflict =
-            nintei_store::conflicts::exists(state.db.pool(), &caller.user.id, &case.organization_id).await?;
-        let ctx = nintei_domain::authz::reg::DeregistrationContext {
-            organization_id: &case.organization_id,
-            referred: matches!(case.status.as_str(), "referred" | "decided"),
-            caller_has_conflict: has_conflict,
-        };
-        if authz::deregistration(&actor, DeregistrationAction::View, ctx).is_allowed() {
-            let number = registrations::by_id(state.db.pool(), &case.registration_id)
-                .await?
-                .map(|r| r.number)
-                .unwrap_or_default();
-            items.push(
-                json!({"id": case.id, "registration_number": number, "status": case.status,
-                              "opened_on": case.opened_on}),
-            );
-        }
-    }
-    Ok(Json(json!({ "items": items })))
+) -> WebResult<Json<Items<reg::deregistration::view::InvestigationSummary>>> {
+    let items = reg::deregistration::view::investigation_list(&state, &caller).await?;
+    Ok(Json(Items { items }))
 }
 
 /// `GET /api/v1/registration/investigations/{id}`.
@@ -737,28 +519,19 @@ pub async fn vote(
     ApiJson(input): ApiJson<reg::VoteInput>,
 ) -> WebResult<Response> {
     reg::vote(&state, &caller, &id, &input).await?;
-    Ok((StatusCode::CREATED, Json(json!({"status": "recorded"}))).into_response())
+    Ok((StatusCode::CREATED, Json(Recorded { status: "recorded" })).into_response())
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Training (REG-9)
 
-fn training_json(t: &reg_trainings::Training) -> Value {
-    json!({"id": t.id, "title": t.title, "held_on": t.held_on, "place": t.place, "description": t.description})
-}
-
 /// `GET /api/v1/registration/trainings`.
 pub async fn list_trainings(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-) -> WebResult<Json<Value>> {
-    AppError::check(authz::global(&caller.actor(), RegGlobalAction::ViewTraining))?;
-    let items: Vec<Value> = reg_trainings::list(state.db.pool(), LIST_LIMIT)
-        .await?
-        .iter()
-        .map(training_json)
-        .collect();
-    Ok(Json(json!({ "items": items })))
+) -> WebResult<Json<Items<reg::TrainingView>>> {
+    let items = reg::training_list(&state, &caller).await?;
+    Ok(Json(Items { items }))
 }
 
 /// `POST /api/v1/registration/trainings` (office) `{title, held_on, place, description?}` → 201.
@@ -782,10 +555,11 @@ pub async fn enrol(
     reg::enrol(&state, &caller, &id, &input).await?;
     Ok((
         StatusCode::CREATED,
-        Json(
-            json!({"training_id": id, "registration_number": input.registration_number.trim(),
-                    "counselor_name": input.counselor_name.trim()}),
-        ),
+        Json(Enrolled {
+            training_id: id,
+            registration_number: input.registration_number.trim().to_owned(),
+            counselor_name: input.counselor_name.trim().to_owned(),
+        }),
     )
         .into_response())
 }
@@ -795,34 +569,8 @@ pub async fn show_training(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
-) -> WebResult<Json<Value>> {
-    let actor = caller.actor();
-    AppError::check(authz::global(&actor, RegGlobalAction::ViewTraining))?;
-    let t = reg_trainings::by_id(state.db.pool(), &id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let attendance: Vec<Value> = reg_trainings::attendance(state.db.pool(), &id)
-        .await?
-        .into_iter()
-        .filter(|a| authz::may_see(&actor, &a.organization_id))
-        .map(|a| {
-            json!({"registration_number": a.registration_number, "counselor_name": a.counselor_name,
-                   "attended": a.attended})
-        })
-        .collect();
-    // REG-9: the counselors institutions enrolled (an organization sees its own).
-    let enrolments: Vec<Value> = reg_trainings::enrolments(state.db.pool(), &id)
-        .await?
-        .into_iter()
-        .filter(|e| authz::may_see(&actor, &e.organization_id))
-        .map(|e| json!({"registration_number": e.registration_number, "counselor_name": e.counselor_name}))
-        .collect();
-    let mut v = training_json(&t);
-    if let Some(obj) = v.as_object_mut() {
-        obj.insert("attendance".into(), json!(attendance));
-        obj.insert("enrolments".into(), json!(enrolments));
-    }
-    Ok(Json(v))
+) -> WebResult<Json<reg::TrainingDetail>> {
+    Ok(Json(reg::training_detail(&state, &caller, &id).await?))
 }
 
 /// `POST /api/v1/registration/trainings/{id}/attendance` (office) `{registration_number, counselor_name,
@@ -834,5 +582,5 @@ pub async fn record_attendance(
     ApiJson(input): ApiJson<reg::AttendanceInput>,
 ) -> WebResult<Response> {
     reg::record_attendance(&state, &caller, &id, &input).await?;
-    Ok((StatusCode::CREATED, Json(json!({"status": "recorded"}))).into_response())
+    Ok((StatusCode::CREATED, Json(Recorded { status: "recorded" })).into_response())
 }

@@ -4,92 +4,139 @@
 
 use nintei_app::acc::{appeal, case, impartiality as imp, renewal, study};
 
-use crate::api::answers::Created;
+use crate::api::answers::{Created, CreatedCase, Items, Ratings, StandardsCatalog};
 use crate::openapi::schema::{Answer, Io, io, typed};
 
 const CREATED: Answer = Answer::Json(201, typed::<Created>);
 /// The case, the appeal, the self-study … as the view of the step's record (200); not yet a type.
 const VIEW: Answer = Answer::Untyped(200);
 const NEW_VIEW: Answer = Answer::Untyped(201);
+/// The query string of `GET /api/v1/public/fee-estimate` (ACC-22), for the document only: the handler reads the
+/// raw values itself to answer each field's error.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct FeeEstimateQuery {
+    /// The annual revenue in whole yen.
+    #[schema(minimum = 0)]
+    revenue_yen: u64,
+    /// The number of services applied for.
+    #[schema(minimum = 1, maximum = 5)]
+    services: u32,
+}
+
+/// The case after the step (ACC-1 … ACC-12).
+const CASE_VIEW: Answer = Answer::Json(200, typed::<case::CaseView>);
 
 pub const CASE: &[Io] = &[
+    io("get", "/api/v1/accreditation/cases/{id}", None, CASE_VIEW),
+    io(
+        "get",
+        "/api/v1/accreditation/standards",
+        None,
+        Answer::Json(200, typed::<StandardsCatalog>),
+    ),
+    io(
+        "get",
+        "/api/v1/accreditation/cases/{id}/assessment",
+        None,
+        Answer::Json(200, typed::<nintei_domain::acc::Assessment>),
+    ),
+    io(
+        "get",
+        "/api/v1/accreditation/cases/{id}/ratings",
+        None,
+        Answer::Json(200, typed::<Ratings>),
+    ),
+    io(
+        "get",
+        "/api/v1/accreditation/cases/{id}/votes",
+        None,
+        Answer::Json(200, typed::<Items<nintei_store::acc::Vote>>),
+    ),
+    io(
+        "get",
+        "/api/v1/public/fee-estimate",
+        None,
+        Answer::Json(200, typed::<nintei_domain::fees::FeeEstimate>),
+    )
+    .with_query(typed::<FeeEstimateQuery>),
     io(
         "post",
         "/api/v1/accreditation/cases",
         Some(typed::<case::ApplicationInput>),
-        NEW_VIEW,
+        Answer::Json(201, typed::<CreatedCase>),
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/eligibility",
         Some(typed::<case::EligibilityInput>),
-        VIEW,
+        CASE_VIEW,
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/plan",
         Some(typed::<case::PlanInput>),
-        VIEW,
+        CASE_VIEW,
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/plan/dates",
         Some(typed::<case::ReplanInput>),
-        VIEW,
+        CASE_VIEW,
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/self-study/submission",
         Some(typed::<case::SelfStudyInput>),
-        VIEW,
+        CASE_VIEW,
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/report",
         Some(typed::<case::ReportInput>),
-        VIEW,
+        CASE_VIEW,
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/response",
         Some(typed::<case::ResponseInput>),
-        VIEW,
+        CASE_VIEW,
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/decision",
         Some(typed::<case::DecisionInput>),
-        VIEW,
+        CASE_VIEW,
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/notice",
         Some(typed::<case::NoticeInput>),
-        VIEW,
+        CASE_VIEW,
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/hold/documents",
         Some(typed::<case::HoldDocumentsInput>),
-        VIEW,
+        CASE_VIEW,
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/hold/report",
         Some(typed::<case::HeadReportInput>),
-        VIEW,
+        CASE_VIEW,
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/withdrawal",
         Some(typed::<case::WithdrawalInput>),
-        VIEW,
+        CASE_VIEW,
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/stop",
         Some(typed::<case::StopInput>),
-        VIEW,
+        CASE_VIEW,
     ),
     io(
         "post",
@@ -188,19 +235,19 @@ pub const CASE: &[Io] = &[
         "post",
         "/api/v1/accreditation/cases/{id}/unit-decision",
         Some(typed::<imp::UnitDecisionInput>),
-        VIEW,
+        CASE_VIEW,
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/surveyors/{user_id}/objection",
         Some(typed::<imp::ObjectionInput>),
-        NEW_VIEW,
+        Answer::Json(201, typed::<case::ObjectionView>),
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/surveyors/{user_id}/objection/decision",
         Some(typed::<imp::ObjectionDecisionInput>),
-        VIEW,
+        Answer::Json(200, typed::<case::ObjectionView>),
     ),
     io(
         "put",

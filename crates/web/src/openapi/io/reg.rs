@@ -2,26 +2,97 @@
 
 use nintei_app::reg;
 
-use crate::api::answers::Created;
+use nintei_app::reg::{case as reg_case, registration};
+
+use crate::api::answers::{
+    Created, CriterionLine, Enrolled, IdStatus, Items, Recorded, RegReviewed, RegSubmitted,
+};
 use crate::openapi::schema::{Answer, Io, io, typed};
 
 const CREATED: Answer = Answer::Json(201, typed::<Created>);
 /// The case, the registration, the change … as the view of the step's record (200); not yet a type.
 const VIEW: Answer = Answer::Untyped(200);
-const NEW_VIEW: Answer = Answer::Untyped(201);
+/// A change notice (REG-6).
+const CHANGE: Answer = Answer::Json(200, typed::<reg::ChangeNoticeView>);
+const CHANGE_NEW: Answer = Answer::Json(201, typed::<reg::ChangeNoticeView>);
 
 pub const ALL: &[Io] = &[
+    io(
+        "get",
+        "/api/v1/registration/cases",
+        None,
+        Answer::Json(200, typed::<Items<reg_case::RegCaseSummary>>),
+    )
+    .with_query(typed::<reg_case::CaseQuery>),
+    io(
+        "get",
+        "/api/v1/registration/cases/{id}",
+        None,
+        Answer::Json(200, typed::<reg_case::RegCaseView>),
+    ),
+    io(
+        "get",
+        "/api/v1/registrations",
+        None,
+        Answer::Json(200, typed::<Items<registration::RegistrationSummary>>),
+    ),
+    io(
+        "get",
+        "/api/v1/registrations/{number}",
+        None,
+        Answer::Json(200, typed::<registration::RegistrationDetail>),
+    ),
+    io(
+        "get",
+        "/api/v1/registration/changes",
+        None,
+        Answer::Json(200, typed::<Items<reg::ChangeNoticeView>>),
+    ),
+    io("get", "/api/v1/registration/changes/{id}", None, CHANGE),
+    io(
+        "get",
+        "/api/v1/registration/investigations",
+        None,
+        Answer::Json(
+            200,
+            typed::<Items<reg::deregistration::view::InvestigationSummary>>,
+        ),
+    ),
+    io(
+        "get",
+        "/api/v1/registration/criteria",
+        None,
+        Answer::Json(200, typed::<Items<CriterionLine>>),
+    ),
+    io(
+        "post",
+        "/api/v1/registration/reports/{id}/filing",
+        None,
+        Answer::Json(200, typed::<IdStatus>),
+    ),
+    io(
+        "get",
+        "/api/v1/registration/trainings",
+        None,
+        Answer::Json(200, typed::<Items<reg::TrainingView>>),
+    ),
+    io(
+        "get",
+        "/api/v1/registration/trainings/{id}",
+        None,
+        Answer::Json(200, typed::<reg::TrainingDetail>),
+    ),
     io(
         "post",
         "/api/v1/registration/cases",
         Some(typed::<reg::ApplicationInput>),
-        NEW_VIEW,
+        Answer::Json(201, typed::<RegSubmitted>),
     ),
     io(
         "post",
         "/api/v1/registration/cases/{id}/review",
         Some(typed::<reg::ReviewInput>),
-        VIEW,
+        Answer::Json(200, typed::<RegReviewed>),
     ),
     io(
         "get",
@@ -33,43 +104,43 @@ pub const ALL: &[Io] = &[
         "post",
         "/api/v1/registrations/{number}/renewal",
         Some(typed::<reg::ApplicationInput>),
-        NEW_VIEW,
+        Answer::Json(201, typed::<RegSubmitted>),
     ),
     io(
         "post",
         "/api/v1/registrations/{number}/changes",
         Some(typed::<reg::ChangeInput>),
-        NEW_VIEW,
+        CHANGE_NEW,
     ),
     io(
         "post",
         "/api/v1/registrations/{number}/abolition",
         Some(typed::<reg::AbolitionInput>),
-        VIEW,
+        Answer::Json(200, typed::<registration::RegistrationDetail>),
     ),
     io(
         "post",
         "/api/v1/registration/changes/{id}/acknowledgement",
         Some(typed::<reg::AcknowledgeInput>),
-        VIEW,
+        CHANGE,
     ),
     io(
         "post",
         "/api/v1/registration/changes/{id}/refusal",
         Some(typed::<reg::RefusalInput>),
-        VIEW,
+        CHANGE,
     ),
     io(
         "post",
         "/api/v1/public/reports",
         Some(typed::<reg::ReportInput>),
-        Answer::Untyped(202),
+        Answer::Json(202, typed::<Recorded>),
     ),
     io(
         "post",
         "/api/v1/registration/investigations",
         Some(typed::<reg::OpenInvestigationInput>),
-        NEW_VIEW,
+        Answer::Json(201, typed::<IdStatus>),
     ),
     io(
         "post",
@@ -123,7 +194,7 @@ pub const ALL: &[Io] = &[
         "post",
         "/api/v1/registration/investigations/{id}/votes",
         Some(typed::<reg::VoteInput>),
-        NEW_VIEW,
+        Answer::Json(201, typed::<Recorded>),
     ),
     io(
         "post",
@@ -135,12 +206,12 @@ pub const ALL: &[Io] = &[
         "post",
         "/api/v1/registration/trainings/{id}/enrolments",
         Some(typed::<reg::EnrolmentInput>),
-        NEW_VIEW,
+        Answer::Json(201, typed::<Enrolled>),
     ),
     io(
         "post",
         "/api/v1/registration/trainings/{id}/attendance",
         Some(typed::<reg::AttendanceInput>),
-        NEW_VIEW,
+        Answer::Json(201, typed::<Recorded>),
     ),
 ];
