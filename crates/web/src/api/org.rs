@@ -27,15 +27,7 @@ pub async fn show(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
 ) -> WebResult<Json<OrganizationWithSites>> {
-    AppError::check(authz::organization(
-        &caller.actor(),
-        OrganizationAction::View,
-        &id,
-    ))?;
-    let org = organizations::by_id(state.db.pool(), &id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let sites = organizations::sites(state.db.pool(), &id).await?;
+    let (org, sites) = org::view(&state, &caller, &id).await?;
     Ok(Json(OrganizationWithSites {
         organization: org,
         sites,
