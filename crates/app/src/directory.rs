@@ -392,6 +392,9 @@ pub fn accreditation_text(a: &PublicAccreditation) -> String {
 pub struct PublicCache {
     inner: std::sync::Mutex<CacheInner>,
     reads: GenerationReads,
+    /// The misses being computed, one lock per entry: concurrent requests for the same missing entry compute it
+    /// once (the first holds the lock, the others wait and then find it in the cache).
+    computing: std::sync::Mutex<HashMap<String, std::sync::Arc<tokio::sync::Mutex<()>>>>,
 }
 
 #[derive(Default)]
@@ -427,6 +430,15 @@ impl std::fmt::Debug for PublicCache {
 
 impl PublicCache {
     pub const MAX_ENTRIES: usize = 512;
+
+    /// The locks of the misses being computed.
+    fn computing(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<String, std::sync::Arc<tokio::sync::Mutex<()>>>> {
+        self.computing
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 
     /// The inner maps for `generation`, emptied when the generation moved or they are full.
     fn with<T>(&self, generation: &Option<String>, f: impl FnOnce(&mut CacheInner) -> T) -> T {
@@ -531,9 +543,46 @@ where
     if let Some(hit) = cache.with(&generation, |c| slot(c).get(&key).cloned()) {
         return Ok(hit);
     }
-    let value = read.await?;
-    cache.with(&generation, |c| slot(c).insert(key, value.clone()));
-    Ok(value)
+    // One computation per missing entry and generation: the others wait for it and read the cache. A waiter's
+    // generation read began after it arrived, so the entry it finds under that generation is as fresh as a read
+    // of its own. If the computing request fails or is cancelled, the next waiter computes.
+    let flight = Flight::new(
+        cache,
+        format!("{} {generation:?} {key}", std::any::type_name::<T>()),
+    );
+    let _computing = flight.lock.lock().await;
+    match cache.with(&generation, |c| slot(c).get(&key).cloned()) {
+        Some(hit) => Ok(hit),
+        None => read.await.inspect(|value| {
+            cache.with(&generation, |c| slot(c).insert(key, value.clone()));
+        }),
+    }
+}
+
+/// The computation of one missing cache entry: its lock, shared by every request waiting for that entry, and
+/// forgotten when the last of them is done (also when it is cancelled).
+struct Flight<'a> {
+    cache: &'a PublicCache,
+    key: String,
+    lock: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
+
+impl<'a> Flight<'a> {
+    fn new(cache: &'a PublicCache, key: String) -> Self {
+        let lock = cache.computing().entry(key.clone()).or_default().clone();
+        Flight { cache, key, lock }
+    }
+}
+
+impl Drop for Flight<'_> {
+    fn drop(&mut self) {
+        let mut computing = self.cache.computing();
+        // Two references left (the map's and this one): nobody else holds or waits for the lock. Counted under
+        // the map's mutex, which every new waiter takes to clone the lock.
+        if std::sync::Arc::strong_count(&self.lock) <= 2 {
+            computing.remove(&self.key);
+        }
+    }
 }
 
 /// [`registrations::public_list`] through the cache.

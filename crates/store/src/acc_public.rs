@@ -52,12 +52,13 @@ fn public_from_row(r: &AnyRow) -> Result<PublicAccreditation> {
 }
 
 /// Active accreditations not past their expiry on `today` matching `f`, by number (ACC-23).
-pub async fn public_accreditations<'c, E: Executor<'c, Database = Any>>(
+pub async fn public_accreditations<'c, E: Executor<'c, Database = Any> + Copy>(
     ex: E,
     f: &PublicFilter,
     today: NaiveDate,
 ) -> Result<Vec<PublicAccreditation>> {
-    let (from, binds) = public_accreditations_where(f, today);
+    let text = crate::search::plan(ex, "accreditation", &f.q).await?;
+    let (from, binds) = public_accreditations_where(f, today, text.as_ref(), true);
     let sql = format!(
         "SELECT {PUBLIC_COLUMNS} {from} ORDER BY a.number LIMIT {} OFFSET {}",
         f.limit.max(0),
@@ -72,12 +73,13 @@ pub async fn public_accreditations<'c, E: Executor<'c, Database = Any>>(
 }
 
 /// How many accreditations the directory lists for `f` on `today`, on every page together.
-pub async fn public_accreditations_count<'c, E: Executor<'c, Database = Any>>(
+pub async fn public_accreditations_count<'c, E: Executor<'c, Database = Any> + Copy>(
     ex: E,
     f: &PublicFilter,
     today: NaiveDate,
 ) -> Result<i64> {
-    let (from, binds) = public_accreditations_where(f, today);
+    let text = crate::search::plan(ex, "accreditation", &f.q).await?;
+    let (from, binds) = public_accreditations_where(f, today, text.as_ref(), false);
     let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n {from}");
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
     for b in binds {
@@ -87,25 +89,44 @@ pub async fn public_accreditations_count<'c, E: Executor<'c, Database = Any>>(
 }
 
 /// The `FROM … WHERE …` of the accreditation directory and its binds (no caller text reaches the SQL).
-fn public_accreditations_where(f: &PublicFilter, today: NaiveDate) -> (String, Vec<String>) {
+fn public_accreditations_where(
+    f: &PublicFilter,
+    today: NaiveDate,
+    text_filter: Option<&crate::search::TextFilter>,
+    page: bool,
+) -> (String, Vec<String>) {
     let mut binds: Vec<String> = vec![
         iso(today),
         f.prefecture.clone().unwrap_or_default(),
         // Services are stored as a JSON array of quoted codes.
         f.service
             .map(|c| format!("%\"{}\"%", c.as_str()))
-            .unwrap_or_else(|| "%".into()),
+            .unwrap_or_default(),
     ];
     let mut text = String::new();
-    if let Some((cond, more)) = crate::search::matching("accreditation", &f.q, "a.number", binds.len() + 1) {
+    if let Some(t) = text_filter {
+        let (cond, more) = t.condition("a.number", binds.len() + 1, page);
         text = format!(" AND {cond}");
         binds.extend(more);
     }
+    let service = if f.service.is_some() {
+        "a.services LIKE $3"
+    } else {
+        "$3 = ''"
+    };
+    // A count joins the organization only for its prefecture (a NOT NULL foreign key: no count changes).
+    let (join, prefecture) = if page || f.prefecture.is_some() {
+        (
+            " JOIN organizations o ON o.id = a.organization_id",
+            "($2 = '' OR o.prefecture = $2)",
+        )
+    } else {
+        ("", "$2 = ''")
+    };
     (
         format!(
-            "FROM accreditations a JOIN organizations o ON o.id = a.organization_id \
-             WHERE a.status = 'active' AND a.expires_on >= $1 AND ($2 = '' OR o.prefecture = $2) \
-             AND a.services LIKE $3{text}"
+            "FROM accreditations a{join} WHERE a.status = 'active' AND a.expires_on >= $1 AND {prefecture} \
+             AND {service}{text}"
         ),
         binds,
     )

@@ -580,11 +580,12 @@ pub struct PublicFilter {
 
 /// Registrations in force (registered, under investigation, deregistration review: REG-7 keeps them registered
 /// until decided) matching `f`, by number.
-pub async fn public_list<'c, E: Executor<'c, Database = Any>>(
+pub async fn public_list<'c, E: Executor<'c, Database = Any> + Copy>(
     ex: E,
     f: &PublicFilter,
 ) -> Result<Vec<Listed>> {
-    let (from, binds) = public_where(f);
+    let text = crate::search::plan(ex, "registration", &f.q).await?;
+    let (from, binds) = public_where(f, text.as_ref(), true);
     let sql = format!(
         "SELECT {COLUMNS}, o.name AS organization_name, s.name AS site_name, s.prefecture AS prefecture, \
          s.address AS address {from} ORDER BY r.number LIMIT {} OFFSET {}",
@@ -606,8 +607,12 @@ pub async fn public_list<'c, E: Executor<'c, Database = Any>>(
 }
 
 /// How many registrations the directory lists for `f`, on every page together.
-pub async fn public_count<'c, E: Executor<'c, Database = Any>>(ex: E, f: &PublicFilter) -> Result<i64> {
-    let (from, binds) = public_where(f);
+pub async fn public_count<'c, E: Executor<'c, Database = Any> + Copy>(
+    ex: E,
+    f: &PublicFilter,
+) -> Result<i64> {
+    let text = crate::search::plan(ex, "registration", &f.q).await?;
+    let (from, binds) = public_where(f, text.as_ref(), false);
     let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n {from}");
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
     for b in binds {
@@ -617,17 +622,23 @@ pub async fn public_count<'c, E: Executor<'c, Database = Any>>(ex: E, f: &Public
 }
 
 /// The `FROM … WHERE …` of the registration directory and its binds (no caller text reaches the SQL).
-fn public_where(f: &PublicFilter) -> (String, Vec<String>) {
+/// `page`: for a page in number order (see [`crate::search::TextFilter::condition`]), not a count.
+fn public_where(
+    f: &PublicFilter,
+    text_filter: Option<&crate::search::TextFilter>,
+    page: bool,
+) -> (String, Vec<String>) {
     let mut binds: Vec<String> = vec![
         f.prefecture.clone().unwrap_or_default(),
         // Methods are stored as JSON strings; the quotes keep `phone` from matching inside other text.
         f.method
             .as_ref()
             .map(|m| format!("%\"{m}\"%"))
-            .unwrap_or_else(|| "%".into()),
+            .unwrap_or_default(),
     ];
     let mut text = String::new();
-    if let Some((cond, more)) = crate::search::matching("registration", &f.q, "r.number", binds.len() + 1) {
+    if let Some(t) = text_filter {
+        let (cond, more) = t.condition("r.number", binds.len() + 1, page);
         text = format!(" AND {cond}");
         binds.extend(more);
     }
@@ -646,11 +657,26 @@ fn public_where(f: &PublicFilter) -> (String, Vec<String>) {
         ));
         binds.push(iso(today));
     }
+    // Without a method filter the disclosure (the row's largest column) is not read at all.
+    let method = if f.method.is_some() {
+        "r.disclosure LIKE $2"
+    } else {
+        "$2 = ''"
+    };
+    // A count joins only what its filter reads: every registration has its organization and site (NOT NULL
+    // foreign keys), so leaving a join out changes no count.
+    let (joins, prefecture) = match (page, f.prefecture.is_some()) {
+        (true, _) => (
+            " JOIN organizations o ON o.id = r.organization_id JOIN sites s ON s.id = r.site_id",
+            "($1 = '' OR s.prefecture = $1)",
+        ),
+        (false, true) => (" JOIN sites s ON s.id = r.site_id", "s.prefecture = $1"),
+        (false, false) => ("", "$1 = ''"),
+    };
     (
         format!(
-            "FROM registrations r JOIN organizations o ON o.id = r.organization_id \
-             JOIN sites s ON s.id = r.site_id WHERE (r.status || '') IN ('registered', 'under_investigation', \
-             'deregistration_review') AND ($1 = '' OR s.prefecture = $1) AND r.disclosure LIKE $2{text}"
+            "FROM registrations r{joins} WHERE (r.status || '') IN ('registered', 'under_investigation', \
+             'deregistration_review') AND {prefecture} AND {method}{text}"
         ),
         binds,
     )

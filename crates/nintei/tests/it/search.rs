@@ -57,6 +57,57 @@ async fn japanese_search_finds_short_words_and_folds_width_and_kana() {
 }
 
 #[tokio::test]
+async fn common_and_rare_words_find_the_same_documents_in_key_order() {
+    // Past `COMMON_TERM` postings a word's page is read in key order with one check per document; below it, from
+    // the rarest term's postings. Both must give the matches in key order, with the substring check.
+    let app = TestApp::new().await;
+    let n = usize::try_from(search::COMMON_TERM).unwrap() + 100;
+    let docs: Vec<(String, String, Vec<&'static str>)> = (0..n)
+        .map(|i| {
+            // Every document has 北九 and 九州 apart (a false match for 北九州) and 精神; every third the whole
+            // word 北九州; every 500th 札幌 (rare).
+            let mut text = format!("相談室{i} 北九 九州 精神保健");
+            if i % 3 == 0 {
+                text.push_str(" 北九州市");
+            }
+            if i % 500 == 0 {
+                text.push_str(" 札幌市");
+            }
+            (format!("k{i:05}"), text, Vec::new())
+        })
+        .collect();
+    let mut tx = app.state.db.begin_write().await.unwrap();
+    search::index_new(&mut tx, "listing", &docs).await.unwrap();
+    tx.commit().await.unwrap();
+    let db = &app.state.db;
+    let keys = |step: usize| -> Vec<String> { (0..n).step_by(step).map(|i| format!("k{i:05}")).collect() };
+    let find = |q: &'static str, limit: i64| async move {
+        search::search(db, "listing", q, limit).await.unwrap().unwrap()
+    };
+    assert_eq!(
+        find("精神", 50).await,
+        keys(1)[..50].to_vec(),
+        "a common two-character word"
+    );
+    assert_eq!(
+        find("北九州", 50).await,
+        keys(3)[..50].to_vec(),
+        "common terms, the substring decides"
+    );
+    assert_eq!(
+        find("北九州", 5000).await,
+        keys(3),
+        "every match, past the common terms' false ones"
+    );
+    assert_eq!(find("札幌", 50).await, keys(500), "a rare word");
+    assert_eq!(
+        find("札幌市", 50).await,
+        keys(500),
+        "a rare word beside a common one"
+    );
+}
+
+#[tokio::test]
 async fn verifications_are_counted_per_day_without_personal_data() {
     let app = TestApp::new().await;
     let db = &app.state.db;
