@@ -6,13 +6,13 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use nintei_domain::authz::reg::{self as authz, DeregistrationAction, RegGlobalAction};
+use nintei_domain::authz::reg::{self as authz, RegGlobalAction};
 use nintei_domain::role::Role;
 use nintei_store::listing::Filter;
 use nintei_store::organizations::{self, Site};
 use nintei_store::reg_cases::{self, RegCase};
 use nintei_store::registrations::{self, Listed};
-use nintei_store::{reg_changes, reg_investigations as inv, reg_reports};
+use nintei_store::{reg_changes, reg_reports};
 
 use crate::caller::Caller;
 use crate::error::{AppError, AppResult};
@@ -185,26 +185,15 @@ pub async fn hub(state: &AppState, caller: &Caller, today: NaiveDate, filter: &F
         }
         hub.new_reports = reg_reports::list(pool, Some("new"), 500).await?.len();
     }
-    for case in inv::list(pool, None, None, 300).await? {
-        let has_conflict =
-            nintei_store::conflicts::exists(pool, &caller.user.id, &case.organization_id).await?;
-        let ctx = authz::DeregistrationContext {
-            organization_id: &case.organization_id,
-            referred: matches!(case.status.as_str(), "referred" | "decided"),
-            caller_has_conflict: has_conflict,
-        };
-        if authz::deregistration(&actor, DeregistrationAction::View, ctx).is_allowed() {
-            let number = registrations::by_id(pool, &case.registration_id)
-                .await?
-                .map(|r| r.number)
-                .unwrap_or_default();
-            hub.investigations.push(Investigation {
-                id: case.id,
-                number,
-                status: case.status,
-                opened_on: case.opened_on,
-            });
-        }
-    }
+    hub.investigations = crate::reg::deregistration::view::visible_investigations(state, caller, 300)
+        .await?
+        .into_iter()
+        .map(|s| Investigation {
+            id: s.id,
+            number: s.registration_number,
+            status: s.status,
+            opened_on: s.opened_on,
+        })
+        .collect();
     Ok(hub)
 }

@@ -129,9 +129,18 @@ pub struct InvestigationSummary {
 /// The deregistration cases the caller may see: the registrar all; committee members the referred cases they
 /// have no conflict with (REG-7).
 pub async fn investigation_list(state: &AppState, caller: &Caller) -> AppResult<Vec<InvestigationSummary>> {
+    visible_investigations(state, caller, crate::reg::case::LIST_LIMIT).await
+}
+
+/// The newest `limit` deregistration cases, those the caller may see (REG-7), with their registration's number.
+pub(crate) async fn visible_investigations(
+    state: &AppState,
+    caller: &Caller,
+    limit: i64,
+) -> AppResult<Vec<InvestigationSummary>> {
     let pool = state.db.pool();
     let actor = caller.actor();
-    let all = inv::list(pool, None, None, crate::reg::case::LIST_LIMIT).await?;
+    let all = inv::list(pool, None, None, limit).await?;
     let mut items = Vec::new();
     for case in &all {
         let has_conflict =
