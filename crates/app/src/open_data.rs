@@ -86,18 +86,20 @@ pub async fn public_registration(state: &AppState, number: &str) -> AppResult<Li
     }
 }
 
-/// How many registered rooms and accredited organizations each prefecture has (by JIS code), for `/prefectures`.
+/// How many registered rooms and accredited organizations each prefecture has (by JIS code), for `/prefectures`;
+/// counted in the database, the same listings as the directory's.
 pub async fn counts_by_prefecture(
     state: &AppState,
 ) -> AppResult<(BTreeMap<String, usize>, BTreeMap<String, usize>)> {
-    let mut regs: BTreeMap<String, usize> = BTreeMap::new();
-    for r in all_registrations(state, None).await? {
-        *regs.entry(r.prefecture).or_default() += 1;
-    }
-    let mut accs: BTreeMap<String, usize> = BTreeMap::new();
-    for a in all_accreditations(state, None).await? {
-        *accs.entry(a.prefecture).or_default() += 1;
-    }
+    let today = state.clock.today();
+    let pool = state.db.pool();
+    let tally = |rows: Vec<(String, i64)>| -> BTreeMap<String, usize> {
+        rows.into_iter()
+            .map(|(p, n)| (p, usize::try_from(n).unwrap_or(0)))
+            .collect()
+    };
+    let regs = tally(registrations::public_count_by_prefecture(pool, today).await?);
+    let accs = tally(acc_store::public_accreditations_count_by_prefecture(pool, today).await?);
     Ok((regs, accs))
 }
 

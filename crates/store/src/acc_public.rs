@@ -88,6 +88,32 @@ pub async fn public_accreditations_count<'c, E: Executor<'c, Database = Any> + C
     Ok(q.fetch_one(ex).await?.try_get("n")?)
 }
 
+/// How many accreditations the directory lists on `today`, by the JIS code of their organization's prefecture
+/// (REG-8's prefecture view shows them beside the rooms), counted in the database.
+pub async fn public_accreditations_count_by_prefecture<'c, E: Executor<'c, Database = Any> + Copy>(
+    ex: E,
+    today: NaiveDate,
+) -> Result<Vec<(String, i64)>> {
+    let f = PublicFilter {
+        q: String::new(),
+        prefecture: None,
+        service: None,
+        limit: 0,
+        offset: 0,
+    };
+    let (from, binds) = public_accreditations_where(&f, today, None, true);
+    let sql = format!("SELECT o.prefecture AS p, CAST(COUNT(*) AS BIGINT) AS n {from} GROUP BY o.prefecture");
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for b in binds {
+        q = q.bind(b);
+    }
+    q.fetch_all(ex)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("p")?, r.try_get("n")?)))
+        .collect()
+}
+
 /// The `FROM … WHERE …` of the accreditation directory and its binds (no caller text reaches the SQL).
 fn public_accreditations_where(
     f: &PublicFilter,

@@ -621,6 +621,34 @@ pub async fn public_count<'c, E: Executor<'c, Database = Any> + Copy>(
     Ok(q.fetch_one(ex).await?.try_get("n")?)
 }
 
+/// How many registrations the directory lists on `today`, by the JIS code of their room's prefecture (REG-8's
+/// prefecture view), counted in the database rather than by reading every listing.
+pub async fn public_count_by_prefecture<'c, E: Executor<'c, Database = Any> + Copy>(
+    ex: E,
+    today: NaiveDate,
+) -> Result<Vec<(String, i64)>> {
+    let f = PublicFilter {
+        q: String::new(),
+        prefecture: None,
+        method: None,
+        facets: Vec::new(),
+        limit: 0,
+        offset: 0,
+        today: Some(today),
+    };
+    let (from, binds) = public_where(&f, None, true);
+    let sql = format!("SELECT s.prefecture AS p, CAST(COUNT(*) AS BIGINT) AS n {from} GROUP BY s.prefecture");
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for b in binds {
+        q = q.bind(b);
+    }
+    q.fetch_all(ex)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("p")?, r.try_get("n")?)))
+        .collect()
+}
+
 /// The `FROM … WHERE …` of the registration directory and its binds (no caller text reaches the SQL).
 /// `page`: for a page in number order (see [`crate::search::TextFilter::condition`]), not a count.
 fn public_where(
