@@ -368,6 +368,7 @@ pub async fn generate(
     )
     .await?;
     tx.commit().await?;
+    bulk::analyze(&state.db).await?;
     Ok(Some(out))
 }
 

@@ -64,6 +64,16 @@ const ROWS_PER_STATEMENT: usize = 5_000;
 
 /// Inserts `rows` into `table` (`columns` in order, every row as long as `columns`, each column of the same
 /// kind, text or integer, in every row). `table` and `columns` are code constants, never input.
+/// Refreshes the planner's statistics after a bulk load: PostgreSQL has none for freshly loaded tables until
+/// autovacuum runs, and without them it plans the directory's search as if the tables were empty (a hash join over
+/// every posting instead of an index walk). SQLite's planner needs nothing here.
+pub async fn analyze(db: &crate::Db) -> Result<()> {
+    if db.backend() == Backend::Postgres {
+        sqlx::query("ANALYZE").execute(db.pool()).await?;
+    }
+    Ok(())
+}
+
 pub async fn insert_rows(tx: &mut Tx, table: &str, columns: &[&str], rows: Vec<Vec<Value>>) -> Result<()> {
     let Some(first) = rows.first() else {
         return Ok(());
