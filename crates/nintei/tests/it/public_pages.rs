@@ -100,6 +100,13 @@ async fn reg_8_prefecture_view_for_the_support_centers() {
     );
     assert!(html.contains("href=\"/prefectures/13\">東京都</a></th><td>0</td><td>0</td>"));
     assert!(html.contains("href=\"/prefectures/01\">北海道</a>"), "all 47");
+    // An accredited organization in the same prefecture is counted beside the room (both counts in SQL).
+    crate::acc_fixture::accredited(&app, "2026-01-20").await;
+    let html = app.get("/prefectures", None).await.text();
+    assert!(
+        html.contains("href=\"/prefectures/40\">福岡県</a></th><td>1</td><td>1</td>"),
+        "{html}"
+    );
 
     let fukuoka = app.get("/prefectures/40", None).await;
     fukuoka.assert_status(200);
