@@ -165,3 +165,27 @@ async fn every_answer_and_body_has_a_schema_from_a_type() {
         "typed now, remove from NOT_YET_TYPED: {stale:?}"
     );
 }
+
+#[tokio::test]
+async fn the_public_searches_describe_their_query_parameters() {
+    let app = TestApp::new().await;
+    let doc = app.get("/api/v1/openapi.json", None).await.json();
+    let names = |path: &str| -> Vec<String> {
+        doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|p| p["in"] == "query")
+            .filter_map(|p| p["name"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let regs = names("/api/v1/public/registrations");
+    for want in ["q", "prefecture", "method", "day", "evening", "page", "per_page"] {
+        assert!(regs.iter().any(|n| n == want), "{want} in {regs:?}");
+    }
+    let accs = names("/api/v1/public/accreditations");
+    for want in ["q", "prefecture", "service", "page", "per_page"] {
+        assert!(accs.iter().any(|n| n == want), "{want} in {accs:?}");
+    }
+    assert!(!accs.iter().any(|n| n == "method"), "{accs:?}");
+}

@@ -3,11 +3,12 @@
 use super::schema::{Answer, Io, io};
 
 mod acc;
+mod directory;
 mod record;
 mod reg;
 
 /// Every area's table.
-pub const ALL: &[&[Io]] = &[META, acc::CASE, record::ALL, reg::ALL];
+pub const ALL: &[&[Io]] = &[META, acc::CASE, record::ALL, reg::ALL, directory::ALL];
 
 /// The Swagger UI page over the document.
 const META: &[Io] = &[io("get", "/api/docs", None, Answer::Html)];
