@@ -103,15 +103,7 @@ pub async fn public_accreditations_count_by_prefecture<'c, E: Executor<'c, Datab
     };
     let (from, binds) = public_accreditations_where(&f, today, None, true);
     let sql = format!("SELECT o.prefecture AS p, CAST(COUNT(*) AS BIGINT) AS n {from} GROUP BY o.prefecture");
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for b in binds {
-        q = q.bind(b);
-    }
-    q.fetch_all(ex)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get("p")?, r.try_get("n")?)))
-        .collect()
+    crate::registrations::prefecture_counts(ex, sql, binds).await
 }
 
 /// The `FROM … WHERE …` of the accreditation directory and its binds (no caller text reaches the SQL).

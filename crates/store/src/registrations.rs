@@ -638,6 +638,15 @@ pub async fn public_count_by_prefecture<'c, E: Executor<'c, Database = Any> + Co
     };
     let (from, binds) = public_where(&f, None, true);
     let sql = format!("SELECT s.prefecture AS p, CAST(COUNT(*) AS BIGINT) AS n {from} GROUP BY s.prefecture");
+    prefecture_counts(ex, sql, binds).await
+}
+
+/// Runs a `SELECT … AS p, … AS n … GROUP BY` of the directory's prefecture counts with its binds.
+pub(crate) async fn prefecture_counts<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    sql: String,
+    binds: Vec<String>,
+) -> Result<Vec<(String, i64)>> {
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
     for b in binds {
         q = q.bind(b);
