@@ -408,6 +408,8 @@ struct CacheInner {
     bodies: HashMap<String, std::sync::Arc<str>>,
     /// How many listings a filter finds on every page together (API.md `total`).
     totals: HashMap<String, i64>,
+    /// Rendered public pages (tens of kilobytes each), capped apart: [`PublicCache::MAX_PAGES`].
+    pages: HashMap<String, std::sync::Arc<str>>,
 }
 
 impl CacheInner {
@@ -430,6 +432,8 @@ impl std::fmt::Debug for PublicCache {
 
 impl PublicCache {
     pub const MAX_ENTRIES: usize = 512;
+    /// At most this many rendered pages are kept (≈ 100 KB each with 100 listings: a few megabytes).
+    pub const MAX_PAGES: usize = 64;
 
     /// The locks of the misses being computed.
     fn computing(
@@ -451,6 +455,9 @@ impl PublicCache {
                 generation: generation.clone(),
                 ..CacheInner::default()
             };
+        }
+        if inner.pages.len() >= Self::MAX_PAGES {
+            inner.pages.clear();
         }
         f(&mut inner)
     }
@@ -690,6 +697,20 @@ pub async fn accreditations_body(
         Ok(body.to_string().into())
     };
     through(state, |c| &mut c.bodies, key, read).await
+}
+
+/// A public page's body under `key` (which must name the page, its language, the day and every filter), made by
+/// `render` once per generation: a hit costs one generation read and no listing read, count or rendering.
+pub async fn cached_page<F>(
+    state: &crate::state::AppState,
+    key: String,
+    render: F,
+) -> AppResult<std::sync::Arc<str>>
+where
+    F: std::future::Future<Output = AppResult<String>>,
+{
+    let read = async { render.await.map(std::sync::Arc::from) };
+    through(state, |c| &mut c.pages, key, read).await
 }
 
 /// Verifications of certificates and registration numbers (ACC-23, REG-5), counted per number and day in memory

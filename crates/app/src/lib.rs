@@ -20,6 +20,7 @@ pub mod documents;
 pub mod error;
 pub mod exports;
 pub mod hashing;
+pub mod health;
 pub mod history;
 pub mod idempotency;
 pub mod input;

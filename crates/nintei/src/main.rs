@@ -444,7 +444,7 @@ async fn serve(listen: SocketAddr, config: Config, url: &str) -> anyhow::Result<
     }
     // Without the Japanese fonts everything but the PDF documents works: say so at once rather than at the first
     // certificate.
-    if let Err(e) = nintei_web::health::fonts().await {
+    if let Err(e) = nintei_app::health::fonts().await {
         tracing::warn!(error = %e, "PDF documents are unavailable");
         eprintln!("warning: PDF documents (certificates, notices, invoices) are unavailable: {e}");
     }

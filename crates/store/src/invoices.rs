@@ -134,24 +134,60 @@ pub async fn for_case<'c, E: Executor<'c, Database = Any> + Copy>(
     ex: E,
     case_id: &str,
 ) -> Result<Vec<Invoice>> {
-    let rows = sqlx::query(
-        "SELECT id, number, case_id, organization_id, issued_on, due_on, registration_number, tax_rate_percent, \
-         subtotal_yen, tax_yen, total_yen FROM invoices WHERE case_id = $1 ORDER BY issued_on, number",
+    select(ex, "i.case_id = $1", &[case_id]).await
+}
+
+/// The invoices of every case of an accreditation: the case that granted it and each renewal or scope-change
+/// case naming it (ACC-19, ACC-20, ACC-22), oldest case first.
+pub async fn for_accreditation<'c, E: Executor<'c, Database = Any> + Copy>(
+    ex: E,
+    accreditation_id: &str,
+    case_id: &str,
+) -> Result<Vec<Invoice>> {
+    select(
+        ex,
+        "(c.id = $1 OR c.accreditation_id = $2)",
+        &[case_id, accreditation_id],
     )
-    .bind(case_id.to_owned())
-    .fetch_all(ex)
+    .await
+}
+
+/// Every invoice, by case (oldest case first) and within a case oldest first: the office's export.
+pub async fn all<'c, E: Executor<'c, Database = Any> + Copy>(ex: E) -> Result<Vec<Invoice>> {
+    select(ex, "1 = 1", &[]).await
+}
+
+/// The invoices of the cases `c` whose invoices `i` match `filter` (placeholders `$1`… for `binds`), with their
+/// lines and payments: three statements whatever the number of invoices. Ordered by the case's creation, then
+/// issue date and number.
+async fn select<'c, E: Executor<'c, Database = Any> + Copy>(
+    ex: E,
+    filter: &str,
+    binds: &[&str],
+) -> Result<Vec<Invoice>> {
+    let from = format!("FROM invoices i JOIN acc_cases c ON c.id = i.case_id WHERE {filter}");
+    let fetch = |sql: String| {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for b in binds {
+            q = q.bind((*b).to_owned());
+        }
+        q.fetch_all(ex)
+    };
+    let rows = fetch(format!(
+        "SELECT i.id, i.number, i.case_id, i.organization_id, i.issued_on, i.due_on, i.registration_number, \
+         i.tax_rate_percent, i.subtotal_yen, i.tax_yen, i.total_yen {from} \
+         ORDER BY c.created_at, c.id, i.issued_on, i.number"
+    ))
     .await?;
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    // The lines and payments of all the case's invoices, one statement each (not two per invoice).
     let mut lines: std::collections::HashMap<String, Vec<InvoiceLine>> = std::collections::HashMap::new();
-    for l in sqlx::query(
-        "SELECT l.invoice_id, l.kind, l.description, l.quantity, l.unit_yen, l.amount_yen FROM invoice_lines l \
-         JOIN invoices i ON i.id = l.invoice_id WHERE i.case_id = $1 ORDER BY l.invoice_id, l.position",
-    )
-    .bind(case_id.to_owned())
-    .fetch_all(ex)
+    for l in fetch(format!(
+        "SELECT l.invoice_id, l.kind, l.description, l.quantity, l.unit_yen, l.amount_yen \
+         FROM invoice_lines l JOIN ({}) sel ON sel.id = l.invoice_id ORDER BY l.invoice_id, l.position",
+        format_args!("SELECT i.id {from}")
+    ))
     .await?
     {
         lines
@@ -166,12 +202,11 @@ pub async fn for_case<'c, E: Executor<'c, Database = Any> + Copy>(
             });
     }
     let mut payments: std::collections::HashMap<String, Vec<Payment>> = std::collections::HashMap::new();
-    for p in sqlx::query(
-        "SELECT p.invoice_id, p.paid_on, p.amount_yen FROM payments p JOIN invoices i ON i.id = p.invoice_id \
-         WHERE i.case_id = $1 ORDER BY p.invoice_id, p.paid_on, p.created_at",
-    )
-    .bind(case_id.to_owned())
-    .fetch_all(ex)
+    for p in fetch(format!(
+        "SELECT p.invoice_id, p.paid_on, p.amount_yen FROM payments p JOIN ({}) sel ON sel.id = p.invoice_id \
+         ORDER BY p.invoice_id, p.paid_on, p.created_at",
+        format_args!("SELECT i.id {from}")
+    ))
     .await?
     {
         payments
@@ -202,28 +237,6 @@ pub async fn for_case<'c, E: Executor<'c, Database = Any> + Copy>(
             lines,
             payments,
         });
-    }
-    Ok(out)
-}
-
-/// The invoices of every case of an accreditation: the case that granted it and each renewal or scope-change
-/// case naming it (ACC-19, ACC-20, ACC-22), oldest first.
-pub async fn for_accreditation<'c, E: Executor<'c, Database = Any> + Copy>(
-    ex: E,
-    accreditation_id: &str,
-    case_id: &str,
-) -> Result<Vec<Invoice>> {
-    let rows = sqlx::query(
-        "SELECT id FROM acc_cases WHERE id = $1 OR accreditation_id = $2 ORDER BY created_at, id",
-    )
-    .bind(case_id.to_owned())
-    .bind(accreditation_id.to_owned())
-    .fetch_all(ex)
-    .await?;
-    let mut out = Vec::new();
-    for r in &rows {
-        let id: String = r.try_get("id")?;
-        out.extend(for_case(ex, &id).await?);
     }
     Ok(out)
 }

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 
 use crate::routing::{Routes, get};
+use nintei_app::health::{self, Health};
 use nintei_app::state::AppState;
 
 pub fn routes() -> Routes {
@@ -17,25 +18,18 @@ async fn livez() -> &'static str {
     "ok"
 }
 
-/// 503 when the database does not answer or (SQLite) stays locked past the wait limit, since every request would
-/// fail; 200 "degraded" when only the Japanese fonts are missing, since then only the PDF documents fail.
+/// 503 when the database does not answer, since every request would fail; 200 "degraded" when only the Japanese
+/// fonts are missing, since then only the PDF documents fail.
 async fn healthz(State(state): State<AppState>) -> (StatusCode, String) {
-    if let Err(e) = state.db.probe().await {
-        tracing::warn!(error = %e, "health check failed");
-        return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable".into());
-    }
-    match fonts().await {
-        Ok(()) => (StatusCode::OK, "ok".into()),
-        Err(e) => (
+    match health::check(&state).await {
+        Health::Ok => (StatusCode::OK, "ok".into()),
+        Health::Degraded(e) => (
             StatusCode::OK,
             format!("degraded: PDF documents unavailable: {e}"),
         ),
+        Health::Unavailable(e) => {
+            tracing::warn!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable".into())
+        }
     }
-}
-
-/// Whether the Japanese fonts of the PDF documents are installed (read once per process, off the async threads).
-pub async fn fonts() -> Result<(), String> {
-    tokio::task::spawn_blocking(|| nintei_docs::check_fonts().map_err(|e| e.to_string()))
-        .await
-        .map_err(|e| e.to_string())?
 }

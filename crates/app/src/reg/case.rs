@@ -8,6 +8,7 @@ use nintei_domain::authz::Actor;
 use nintei_domain::authz::reg::{self as authz, RegGlobalAction};
 use nintei_domain::reg::application::{Counselor, Disclosure, Documents, Eligibility, Psychiatrist};
 use nintei_domain::reg::status::{ReviewDecision, Status};
+use nintei_store::organizations;
 use nintei_store::reg_cases::{self, RegCase};
 use nintei_store::registrations::{self, Registration};
 use serde::Serialize;
@@ -100,9 +101,8 @@ impl RegCaseView {
     }
 }
 
-/// The case `id` for `caller` (404 when they may not see it), with its registration and what it renews.
-pub async fn case_view(state: &AppState, caller: &Caller, id: &str) -> AppResult<RegCaseView> {
-    let case = visible_case(state, caller, id).await?;
+/// The registration a case gave and the number of the one it renews (REG-4).
+async fn terms(state: &AppState, case: &RegCase) -> AppResult<(Option<Registration>, Option<String>)> {
     let pool = state.db.pool();
     let reg = match &case.registration_id {
         Some(id) => registrations::by_id(pool, id).await?,
@@ -112,7 +112,48 @@ pub async fn case_view(state: &AppState, caller: &Caller, id: &str) -> AppResult
         Some(id) => registrations::by_id(pool, id).await?.map(|r| r.number),
         None => None,
     };
+    Ok((reg, renewal))
+}
+
+/// The case `id` for `caller` (404 when they may not see it), with its registration and what it renews.
+pub async fn case_view(state: &AppState, caller: &Caller, id: &str) -> AppResult<RegCaseView> {
+    let case = visible_case(state, caller, id).await?;
+    let (reg, renewal) = terms(state, &case).await?;
     Ok(RegCaseView::of(&case, reg.as_ref(), renewal.as_deref()))
+}
+
+/// The case page's data: the case with its registration, what it renews, and the names of its organization and
+/// room.
+#[derive(Debug)]
+pub struct CaseDetail {
+    pub case: RegCase,
+    pub registration: Option<Registration>,
+    /// The number of the registration the case renews (REG-4).
+    pub renewal_of: Option<String>,
+    pub organization_name: String,
+    pub site_name: String,
+}
+
+/// The case `id` as its page shows it, for `caller` (404 when they may not see it).
+pub async fn detail(state: &AppState, caller: &Caller, id: &str) -> AppResult<CaseDetail> {
+    let case = visible_case(state, caller, id).await?;
+    let (registration, renewal_of) = terms(state, &case).await?;
+    let pool = state.db.pool();
+    let organization_name = organizations::by_id(pool, &case.organization_id)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let site_name = organizations::site_by_id(pool, &case.site_id)
+        .await?
+        .map(|s| s.name)
+        .unwrap_or_default();
+    Ok(CaseDetail {
+        case,
+        registration,
+        renewal_of,
+        organization_name,
+        site_name,
+    })
 }
 
 /// The query string of the case list.

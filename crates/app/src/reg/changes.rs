@@ -11,7 +11,7 @@ use nintei_domain::reg::dates::RegistrationNumber;
 use nintei_domain::reg::findings::findings;
 use nintei_domain::reg::publication::PublicDisclosure;
 use nintei_store::reg_changes::{self, ChangeNotice};
-use nintei_store::registrations::{self, Registration};
+use nintei_store::registrations::{self, Listed, Registration};
 use nintei_store::{AuditEvent, Tx, audit, organizations};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -44,6 +44,15 @@ pub async fn visible_registration(
         &reg.organization_id,
     ))?;
     Ok(reg)
+}
+
+/// A registration the caller may see (by number) with its organization's and room's names and the room's
+/// address, or 404.
+pub async fn visible_listing(state: &AppState, caller: &Caller, number: &str) -> AppResult<Listed> {
+    let reg = visible_registration(state, caller, number).await?;
+    registrations::listed_by_number(state.db.pool(), &reg.number)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 #[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]

@@ -360,3 +360,49 @@ pub async fn training_detail(state: &AppState, caller: &Caller, id: &str) -> App
         enrolments,
     })
 }
+
+/// The counselors a caller may pick on a session's page, as `("REG-…|氏名", "REG-… 室名 — 氏名")`.
+#[derive(Debug, Default)]
+pub struct CounselorChoices {
+    /// The office records the attendance of any counselor of a registration in force.
+    pub attendance: Vec<(String, String)>,
+    /// An institution enrols the counselors of its own rooms registered today, in sessions still to come.
+    pub enrolment: Vec<(String, String)>,
+}
+
+/// What `caller` may pick on the page of `training` (REG-9).
+pub async fn counselor_choices(
+    state: &AppState,
+    caller: &Caller,
+    training: &TrainingView,
+) -> AppResult<CounselorChoices> {
+    let actor = caller.actor();
+    let pool = state.db.pool();
+    let choice = |l: &registrations::Listed, c: &str| {
+        (
+            format!("{}|{c}", l.registration.number),
+            format!("{} {} — {c}", l.registration.number, l.site_name),
+        )
+    };
+    let mut choices = CounselorChoices::default();
+    if authz::global(&actor, RegGlobalAction::ManageTraining).is_allowed() {
+        for l in registrations::list(pool, None, 1000).await? {
+            if l.registration.status.is_in_force() {
+                for c in &l.registration.counselors {
+                    choices.attendance.push(choice(&l, &c.name));
+                }
+            }
+        }
+    }
+    let today = state.clock.today();
+    if let (Some(org), true) = (actor.organization_id.as_deref(), training.held_on >= today) {
+        for l in registrations::list(pool, Some(org), 1000).await? {
+            if l.registration.public_status_on(today) == validity::PublicStatus::Registered {
+                for c in &l.registration.counselors {
+                    choices.enrolment.push(choice(&l, &c.name));
+                }
+            }
+        }
+    }
+    Ok(choices)
+}

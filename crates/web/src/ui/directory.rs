@@ -4,13 +4,13 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use nintei_domain::acc::service::ServiceCode;
 use nintei_domain::org::Prefecture;
 use nintei_domain::reg::application::Method;
 use nintei_domain::reg::hours::Day;
-use nintei_store::acc::PublicAccreditation;
-use nintei_store::registrations::Listed;
+use nintei_store::acc::{self as acc_store, PublicAccreditation};
+use nintei_store::registrations::{self, Listed};
 
 use crate::auth::lang_of;
 use crate::error::{AppError, WebError};
@@ -189,12 +189,6 @@ pub async fn directory(
             .iter()
             .any(|k| !get(k).is_empty()),
     };
-    match nintei_app::open_data::last_updated(&state).await {
-        Ok(d) => page.last_updated = d.map(|d| d.to_string()).unwrap_or_default(),
-        Err(e) => return WebError::from(e).into_response(),
-    }
-    // Days/hours are facets of the disclosed hours in the search index: part of the registration filter.
-    let by_hours = !get("day").is_empty() || page.evening;
     let mut reg_params = params.clone();
     reg_params.remove("service");
     let mut acc_params = params.clone();
@@ -211,38 +205,60 @@ pub async fn directory(
         }
         Err(e) => return WebError::from(e).into_response(),
     };
+    // The page depends on nothing but its language, the day and its filters: rendered once per generation of the
+    // directory (a change anywhere renders it again), so a hit reads no listing and renders nothing.
     let today = state.clock.today();
+    let mut filters: Vec<(&String, &String)> = params.iter().collect();
+    filters.sort();
+    let key = format!("/directory {} {today} {filters:?}", lang.code());
+    let render = async {
+        fill(&state, &mut page, &params, (&reg_filter, &acc_filter), today).await?;
+        page.render()
+            .map_err(|e| AppError::Internal(format!("the directory page: {e}")))
+    };
+    match directory::cached_page(&state, key, render).await {
+        Ok(body) => Html(body.to_string()).into_response(),
+        Err(e) => WebError::from(e).into_response(),
+    }
+}
+
+/// The directory page's listings, totals, paging links and last update for valid filters.
+async fn fill(
+    state: &AppState,
+    page: &mut DirectoryPage,
+    params: &directory::Params,
+    (reg_filter, acc_filter): (&registrations::PublicFilter, &acc_store::PublicFilter),
+    today: chrono::NaiveDate,
+) -> Result<(), AppError> {
+    let lang = page.p.lang;
+    let get = |k: &str| params.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
+    page.last_updated = nintei_app::open_data::last_updated(state)
+        .await?
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    // Days/hours are facets of the disclosed hours in the search index: part of the registration filter.
+    let by_hours = !get("day").is_empty() || page.evening;
     if get("service").is_empty() {
-        match directory::cached_registrations(&state, &reg_filter).await {
-            Ok(rows) => page.registrations = rows.iter().map(|r| reg_row(lang, r)).collect(),
-            Err(e) => return WebError::from(e).into_response(),
-        }
-        match directory::registration_total(&state, &reg_filter).await {
-            Ok(n) => page.reg_total = n,
-            Err(e) => return WebError::from(e).into_response(),
-        }
+        let rows = directory::cached_registrations(state, reg_filter).await?;
+        page.registrations = rows.iter().map(|r| reg_row(lang, r)).collect();
+        page.reg_total = directory::registration_total(state, reg_filter).await?;
     }
     // Hours are disclosed by registered rooms only: an hours filter keeps to them, as `method` does.
     if get("method").is_empty() && !by_hours {
-        match directory::cached_accreditations(&state, &acc_filter, today).await {
-            Ok(rows) => page.accreditations = rows.iter().map(|a| acc_row(lang, a)).collect(),
-            Err(e) => return WebError::from(e).into_response(),
-        }
-        match directory::accreditation_total(&state, &acc_filter, today).await {
-            Ok(n) => page.acc_total = n,
-            Err(e) => return WebError::from(e).into_response(),
-        }
+        let rows = directory::cached_accreditations(state, acc_filter, today).await?;
+        page.accreditations = rows.iter().map(|a| acc_row(lang, a)).collect();
+        page.acc_total = directory::accreditation_total(state, acc_filter, today).await?;
     }
     // One page number for both lists: the next page exists while either list has more.
     let (size, offset) = (reg_filter.limit.max(1), reg_filter.offset);
     let current = offset / size + 1;
     if offset > 0 {
-        page.prev_href = page_href(&params, current - 1, size);
+        page.prev_href = page_href(params, current - 1, size);
     }
     if offset + size < page.reg_total.max(page.acc_total) {
-        page.next_href = page_href(&params, current + 1, size);
+        page.next_href = page_href(params, current + 1, size);
     }
-    render_status(StatusCode::OK, &page)
+    Ok(())
 }
 
 /// `/directory?…` with the same filters on page `n` (`limit`/`offset` become `page`/`per_page`).

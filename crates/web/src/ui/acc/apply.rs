@@ -7,7 +7,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use nintei_domain::acc::service::ServiceCode;
 use nintei_domain::role::Role;
-use nintei_store::organizations;
 use serde::Deserialize;
 
 use crate::auth::{AnySession, WebUser, check_csrf};
@@ -142,10 +141,9 @@ async fn apply_page(
     let err = in_lang(s.lang);
     let (organizations, own_organization) = match (&s.caller.user.role, &s.caller.user.organization_id) {
         (Role::Organization, Some(org_id)) => {
-            let org = organizations::by_id(state.db.pool(), org_id)
+            let (org, _) = nintei_app::org::view(state, &s.caller, org_id)
                 .await
-                .map_err(|e| err(e.into()))?
-                .ok_or_else(|| err(AppError::NotFound))?;
+                .map_err(&err)?;
             (Vec::new(), Some((org.id, org.name, org.address)))
         }
         (Role::Office, _) => (

@@ -15,8 +15,6 @@ use nintei_domain::acc::service::ServiceCode;
 use nintei_domain::authz::acc::CaseAction;
 use nintei_domain::fees::Yen;
 use nintei_domain::role::Role;
-use nintei_store::acc as store;
-use nintei_store::{invoices, users};
 use serde::Deserialize;
 
 use crate::auth::{AnySession, WebUser, check_csrf};
@@ -263,15 +261,12 @@ async fn case_page(
         extension_decision: false,
     };
     let mut forms = forms;
-    let pool = state.db.pool();
+    let with_staff = forms.plan || forms.surveyor || c.coordinator_id.is_some();
+    let reads = case::page(state, caller, &loaded, with_staff)
+        .await
+        .map_err(&err)?;
     // ACC-19: the extension of validity, only in a renewal under review.
-    let ext = if c.kind == CaseKind::Renewal {
-        nintei_store::acc_renewal::extension_for_case(pool, id)
-            .await
-            .map_err(|e| err(e.into()))?
-    } else {
-        None
-    };
+    let ext = reads.extension;
     if c.kind == CaseKind::Renewal && OPEN.contains(&status) {
         forms.extension =
             ext.is_none() && may(CaseAction::Withdraw) && caller.user.role == Role::Organization;
@@ -297,18 +292,10 @@ async fn case_page(
             extension.push((tr(lang, "acc.reason"), r.clone()));
         }
     }
-    let renews = match (c.kind, c.accreditation_id.as_deref()) {
-        (CaseKind::Renewal | CaseKind::ScopeAddition, Some(a)) => nintei_store::acc_renewal::by_id(pool, a)
-            .await
-            .map_err(|e| err(e.into()))?
-            .map(|a| (a.number, tr(lang, &format!("acc.case_kind.{}", c.kind.as_str())))),
-        _ => None,
-    };
-    let all_users = if forms.plan || forms.surveyor || c.coordinator_id.is_some() {
-        users::staff(pool).await.map_err(|e| err(e.into()))?
-    } else {
-        Vec::new()
-    };
+    let renews = reads
+        .renews
+        .map(|a| (a.number, tr(lang, &format!("acc.case_kind.{}", c.kind.as_str()))));
+    let all_users = reads.staff;
     let name_of = |uid: &str| {
         all_users
             .iter()
@@ -327,9 +314,8 @@ async fn case_page(
         })
         .map(|u| (u.id.clone(), format!("{} <{}>", u.name, u.email)))
         .collect();
-    let deadlines = store::open_deadlines(pool, id)
-        .await
-        .map_err(|e| err(e.into()))?
+    let deadlines = reads
+        .deadlines
         .into_iter()
         .map(|d| {
             (
@@ -340,40 +326,33 @@ async fn case_page(
         .collect();
     let reads_documents =
         nintei_domain::authz::acc::case_documents(&caller.actor(), &c.organization_id).is_allowed();
-    let invoices = if acc::sees_invoices(caller) {
-        Some(
-            invoices::for_case(pool, id)
-                .await
-                .map_err(|e| err(e.into()))?
-                .into_iter()
-                .map(|i| InvoiceRow {
-                    pdf: if reads_documents {
-                        nintei_app::documents::invoice_href(id, &i.id)
-                    } else {
-                        String::new()
-                    },
-                    id: i.id.clone(),
-                    remaining: i.total_yen - i.paid_yen(),
-                    paid: i.is_paid(),
-                    number: i.number,
-                    issued_on: i.issued_on.to_string(),
-                    due_on: i.due_on.to_string(),
-                    registration_number: i.registration_number,
-                    tax_rate: i.tax_rate_percent,
-                    subtotal: yen(i.subtotal_yen),
-                    tax: yen(i.tax_yen),
-                    total: yen(i.total_yen),
-                    lines: i
-                        .lines
-                        .into_iter()
-                        .map(|l| (l.description, l.quantity, yen(l.amount_yen)))
-                        .collect(),
-                })
-                .collect(),
-        )
-    } else {
-        None
-    };
+    let invoices = reads.invoices.map(|list| {
+        list.into_iter()
+            .map(|i| InvoiceRow {
+                pdf: if reads_documents {
+                    nintei_app::documents::invoice_href(id, &i.id)
+                } else {
+                    String::new()
+                },
+                id: i.id.clone(),
+                remaining: i.total_yen - i.paid_yen(),
+                paid: i.is_paid(),
+                number: i.number,
+                issued_on: i.issued_on.to_string(),
+                due_on: i.due_on.to_string(),
+                registration_number: i.registration_number,
+                tax_rate: i.tax_rate_percent,
+                subtotal: yen(i.subtotal_yen),
+                tax: yen(i.tax_yen),
+                total: yen(i.total_yen),
+                lines: i
+                    .lines
+                    .into_iter()
+                    .map(|l| (l.description, l.quantity, yen(l.amount_yen)))
+                    .collect(),
+            })
+            .collect()
+    });
     let mut plan = Vec::new();
     if let Some(coordinator) = &c.coordinator_id {
         plan.push((tr(lang, "acc.coordinator"), name_of(coordinator)));
@@ -477,18 +456,11 @@ async fn case_page(
     } else {
         None
     };
-    let votes = if case::may_see_votes(&loaded, caller) {
-        Some(
-            store::votes(pool, id)
-                .await
-                .map_err(|e| err(e.into()))?
-                .into_iter()
-                .map(|v| (v.name, tr(lang, &format!("acc.outcome.{}", v.outcome))))
-                .collect(),
-        )
-    } else {
-        None
-    };
+    let votes = reads.votes.map(|list| {
+        list.into_iter()
+            .map(|v| (v.name, tr(lang, &format!("acc.outcome.{}", v.outcome))))
+            .collect()
+    });
     // The catalog of a version never changes: its sample mark comes from the per-process copy.
     let catalog_sample = acc::catalog(state, &c.catalog_version)
         .await

@@ -10,8 +10,6 @@ use nintei_domain::reg::criteria::criteria;
 use nintei_domain::reg::status::{ReviewDecision, Status};
 use nintei_domain::role::Role;
 use nintei_store::organizations::{Organization, Site};
-use nintei_store::reg_cases::RegCase;
-use nintei_store::registrations::{self, Registration};
 use serde::Deserialize;
 
 use super::*;
@@ -463,13 +461,12 @@ fn answer_key(b: Option<bool>) -> &'static str {
 
 fn case_page(
     s: &AnySession,
-    case: &RegCase,
-    names: &Names,
-    renewal_of: String,
-    registration: Option<&Registration>,
+    detail: &reg::case::CaseDetail,
     (errors, notice): (Errors, &'static str),
     (today, files, upload_limit): (chrono::NaiveDate, &[nintei_store::reg_files::FileRow], usize),
 ) -> CasePage {
+    let case = &detail.case;
+    let renewal_of = detail.renewal_of.clone().unwrap_or_default();
     let mut sections: Vec<CaseSection> = Vec::new();
     for c in criteria() {
         let item = CaseItem {
@@ -524,8 +521,8 @@ fn case_page(
     CasePage {
         p: Page::for_session(s, "reg.case_title", &format!("/registration/cases/{}", case.id)),
         id: case.id.clone(),
-        org_name: names.org(&case.organization_id),
-        site_name: names.site(&case.site_id),
+        org_name: detail.organization_name.clone(),
+        site_name: detail.site_name.clone(),
         status_key: status_key(case.status),
         applied_on: case.applied_on.to_string(),
         renewal_of: renewal_of.clone(),
@@ -612,7 +609,7 @@ fn case_page(
                 case.decision_reason.clone().unwrap_or_default(),
             )
         }),
-        registration: registration.map(|r| {
+        registration: detail.registration.as_ref().map(|r| {
             (
                 r.number.clone(),
                 r.registered_on.to_string(),
@@ -655,32 +652,13 @@ pub(super) async fn show_case_page(
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let err = in_lang(s.lang);
-    let case = reg::visible_case(state, &s.caller, id).await.map_err(&err)?;
-    let mut names = Names::new();
-    names.load(state, &case.organization_id).await.map_err(&err)?;
-    let renewal_of = match &case.renewal_of {
-        Some(rid) => registrations::by_id(state.db.pool(), rid)
-            .await
-            .map_err(|e| err(e.into()))?
-            .map(|r| r.number)
-            .unwrap_or_default(),
-        None => String::new(),
-    };
-    let registration = match &case.registration_id {
-        Some(rid) => registrations::by_id(state.db.pool(), rid)
-            .await
-            .map_err(|e| err(e.into()))?,
-        None => None,
-    };
+    let detail = reg::case::detail(state, &s.caller, id).await.map_err(&err)?;
     let files = reg::files::case_documents(state, &s.caller, id)
         .await
         .map_err(&err)?;
     let page = case_page(
         s,
-        &case,
-        &names,
-        renewal_of,
-        registration.as_ref(),
+        &detail,
         (errors, notice),
         (state.clock.today(), &files, state.config.upload_limit),
     );

@@ -5,7 +5,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use nintei_domain::org::Prefecture;
-use nintei_store::registrations::{self};
 use serde::Deserialize;
 
 use super::*;
@@ -259,19 +258,13 @@ pub async fn notify_change(
     };
     // The form sends every field prefilled; the shared rules keep only what differs from the registered data
     // (and the room's current name and place, sent unchanged, are no change either).
-    let current = reg::visible_registration(&state, &s.caller, &number)
+    let l = reg::visible_listing(&state, &s.caller, &number)
         .await
         .map_err(in_lang(s.lang))?;
-    let listed = registrations::listed_by_number(state.db.pool(), &current.number)
-        .await
-        .map_err(|e| in_lang(s.lang)(e.into()))?;
-    let site = match listed {
-        Some(l) => SiteChangeInput {
-            name: site.name.filter(|v| v.trim() != l.site_name),
-            prefecture: site.prefecture.filter(|v| v.trim() != l.prefecture),
-            address: site.address.filter(|v| v.trim() != l.address),
-        },
-        None => site,
+    let site = SiteChangeInput {
+        name: site.name.filter(|v| v.trim() != l.site_name),
+        prefecture: site.prefecture.filter(|v| v.trim() != l.prefecture),
+        address: site.address.filter(|v| v.trim() != l.address),
     };
     let input = ChangeInput {
         notified_on: value(&pairs, "notified_on").to_owned(),
@@ -436,9 +429,10 @@ pub async fn certificate(
     Path(number): Path<String>,
 ) -> Result<Response, PageError> {
     let err = in_lang(s.lang);
-    let reg = reg::visible_registration(&state, &s.caller, &number)
+    let listed = reg::visible_listing(&state, &s.caller, &number)
         .await
         .map_err(&err)?;
+    let reg = &listed.registration;
     if !reg.status.is_in_force() {
         return Err(err(AppError::Conflict(format!(
             "登録{}は「{}」のため登録通知書は発行できません",
@@ -446,10 +440,6 @@ pub async fn certificate(
             reg.status.label_ja()
         ))));
     }
-    let listed = registrations::listed_by_number(state.db.pool(), &reg.number)
-        .await
-        .map_err(|e| err(e.into()))?
-        .ok_or_else(|| err(AppError::NotFound))?;
     let page = CertificatePage {
         p: Page::for_session(
             &s,

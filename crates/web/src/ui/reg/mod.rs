@@ -15,8 +15,6 @@ pub use changes::*;
 pub use deregistration::*;
 pub use training::*;
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -29,11 +27,11 @@ use nintei_domain::reg::changes::kind_label_ja;
 use nintei_domain::reg::criteria::criteria;
 use nintei_domain::reg::status::Status;
 use nintei_domain::role::Role;
-use nintei_store::organizations::{self, Organization, Site};
+
 use nintei_store::registrations::{self};
 
 use crate::auth::WebUser;
-use crate::error::{AppError, FieldError, PageError};
+use crate::error::{FieldError, PageError};
 use crate::ui::list::{Controls, ListQuery, Pager};
 use crate::ui::{Errors, Page, in_lang, render_status};
 use nintei_app::reg::hub::RoomAction;
@@ -392,40 +390,6 @@ fn method_options(selected: &[String]) -> Vec<(&'static str, &'static str, bool)
         .iter()
         .map(|m| (m.as_str(), m.label_ja(), selected.iter().any(|s| s == m.as_str())))
         .collect()
-}
-
-struct Names {
-    orgs: HashMap<String, Organization>,
-    sites: HashMap<String, Site>,
-}
-
-impl Names {
-    fn new() -> Names {
-        Names {
-            orgs: HashMap::new(),
-            sites: HashMap::new(),
-        }
-    }
-
-    async fn load(&mut self, state: &AppState, org_id: &str) -> Result<(), AppError> {
-        if !self.orgs.contains_key(org_id) {
-            if let Some(o) = organizations::by_id(state.db.pool(), org_id).await? {
-                self.orgs.insert(org_id.to_owned(), o);
-            }
-            for s in organizations::sites(state.db.pool(), org_id).await? {
-                self.sites.insert(s.id.clone(), s);
-            }
-        }
-        Ok(())
-    }
-
-    fn org(&self, id: &str) -> String {
-        self.orgs.get(id).map(|o| o.name.clone()).unwrap_or_default()
-    }
-
-    fn site(&self, id: &str) -> String {
-        self.sites.get(id).map(|s| s.name.clone()).unwrap_or_default()
-    }
 }
 
 // ---------------------------------------------------------------------------------------------------------------

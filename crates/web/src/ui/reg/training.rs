@@ -5,8 +5,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use nintei_domain::authz::reg::{self as authz, RegGlobalAction};
-use nintei_store::reg_trainings;
-use nintei_store::registrations::{self};
 use serde::Deserialize;
 
 use crate::auth::{AnySession, WebUser, check_csrf};
@@ -22,7 +20,7 @@ use nintei_app::state::AppState;
 #[template(path = "reg_trainings.html")]
 struct TrainingsPage {
     p: Page,
-    rows: Vec<reg_trainings::Training>,
+    rows: Vec<reg::TrainingView>,
     may_manage: bool,
     form: TrainingInput,
     errors: Errors,
@@ -39,9 +37,7 @@ async fn trainings_page(
     AppError::check(authz::global(&actor, RegGlobalAction::ViewTraining)).map_err(&err)?;
     Ok(TrainingsPage {
         p: Page::for_session(s, "reg.trainings_title", "/registration/trainings"),
-        rows: reg_trainings::list(state.db.pool(), 500)
-            .await
-            .map_err(|e| err(e.into()))?,
+        rows: reg::training_list(state, &s.caller).await.map_err(&err)?,
         may_manage: authz::global(&actor, RegGlobalAction::ManageTraining).is_allowed(),
         form,
         errors,
@@ -89,7 +85,7 @@ pub async fn create_training(
 #[template(path = "reg_training.html")]
 struct TrainingPage {
     p: Page,
-    t: reg_trainings::Training,
+    t: reg::TrainingView,
     attendance: Vec<(String, String, bool)>,
     may_manage: bool,
     registrations: Vec<(String, String)>,
@@ -106,76 +102,29 @@ async fn training_page(
     errors: Errors,
 ) -> Result<TrainingPage, PageError> {
     let err = in_lang(s.lang);
-    let actor = s.caller.actor();
-    AppError::check(authz::global(&actor, RegGlobalAction::ViewTraining)).map_err(&err)?;
-    let pool = state.db.pool();
-    let t = reg_trainings::by_id(pool, id)
+    let detail = reg::training_detail(state, &s.caller, id).await.map_err(&err)?;
+    let choices = reg::counselor_choices(state, &s.caller, &detail.training)
         .await
-        .map_err(|e| err(e.into()))?
-        .ok_or_else(|| err(AppError::NotFound))?;
-    let attendance = reg_trainings::attendance(pool, id)
-        .await
-        .map_err(|e| err(e.into()))?
+        .map_err(&err)?;
+    let attendance = detail
+        .attendance
         .into_iter()
-        .filter(|a| authz::may_see(&actor, &a.organization_id))
         .map(|a| (a.registration_number, a.counselor_name, a.attended))
         .collect();
-    let may_manage = authz::global(&actor, RegGlobalAction::ManageTraining).is_allowed();
-    // The office picks a counselor of a registration in force: "REG-… 氏名" options.
-    let mut options = Vec::new();
-    if may_manage {
-        for l in registrations::list(pool, None, 1000)
-            .await
-            .map_err(|e| err(e.into()))?
-        {
-            if !l.registration.status.is_in_force() {
-                continue;
-            }
-            for c in &l.registration.counselors {
-                options.push((
-                    format!("{}|{}", l.registration.number, c.name),
-                    format!("{} {} — {}", l.registration.number, l.site_name, c.name),
-                ));
-            }
-        }
-    }
-    let enrolments = reg_trainings::enrolments(pool, id)
-        .await
-        .map_err(|e| err(e.into()))?
+    let enrolments = detail
+        .enrolments
         .into_iter()
-        .filter(|e| authz::may_see(&actor, &e.organization_id))
         .map(|e| (e.registration_number, e.counselor_name))
         .collect();
-    // An institution enrols the counselors of its own rooms registered today, in sessions still to come.
-    let mut enrol_options = Vec::new();
-    let today = state.clock.today();
-    if let (Some(org), true) = (actor.organization_id.as_deref(), t.held_on >= today) {
-        for l in registrations::list(pool, Some(org), 1000)
-            .await
-            .map_err(|e| err(e.into()))?
-        {
-            if l.registration.public_status_on(today)
-                != nintei_domain::reg::validity::PublicStatus::Registered
-            {
-                continue;
-            }
-            for c in &l.registration.counselors {
-                enrol_options.push((
-                    format!("{}|{}", l.registration.number, c.name),
-                    format!("{} {} — {}", l.registration.number, l.site_name, c.name),
-                ));
-            }
-        }
-    }
     Ok(TrainingPage {
         p: Page::for_session(s, "reg.training_title", &format!("/registration/trainings/{id}")),
-        t,
+        t: detail.training,
         attendance,
-        may_manage,
-        registrations: options,
+        may_manage: authz::global(&s.caller.actor(), RegGlobalAction::ManageTraining).is_allowed(),
+        registrations: choices.attendance,
         errors,
         enrolments,
-        enrol_options,
+        enrol_options: choices.enrolment,
     })
 }
 
