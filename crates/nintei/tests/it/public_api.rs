@@ -465,3 +465,32 @@ async fn public_pages_directory_listing_and_verification_render_without_login() 
     assert!(html.contains("この番号の認定はありません"));
     app.get("/verify", None).await.assert_status(200);
 }
+
+// The directory page is rendered once per generation of the directory: a listing registered after a page was
+// rendered is on that same page at the next request, and a page asked again unchanged is the same page.
+#[tokio::test]
+async fn the_directory_page_shows_a_new_listing_at_the_next_request() {
+    let app = TestApp::new().await;
+    let before = app
+        .get("/directory?q=千代田", None)
+        .await
+        .assert_status(200)
+        .text();
+    assert!(!before.contains("千代田オンライン相談室"));
+    assert_eq!(
+        app.get("/directory?q=千代田", None).await.text(),
+        before,
+        "nothing changed: the same page"
+    );
+    let number = tokyo_room(&app).await;
+    let after = app
+        .get("/directory?q=千代田", None)
+        .await
+        .assert_status(200)
+        .text();
+    assert!(
+        after.contains(&format!("/directory/registrations/{number}")),
+        "{after}"
+    );
+    assert!(after.contains("千代田オンライン相談室"));
+}
