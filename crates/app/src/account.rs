@@ -187,6 +187,7 @@ pub(crate) async fn insert_account(
 #[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct AccountChange {
     pub name: Option<String>,
+    #[schema(pattern = "^(admin|office|head|coordinator|surveyor|committee|organization)$")]
     pub role: Option<String>,
     /// An organization user's organization; `""` or null for staff.
     pub organization_id: Option<String>,

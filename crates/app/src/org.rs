@@ -25,10 +25,18 @@ pub struct ContactInput {
 pub struct OrganizationInput {
     #[serde(default)]
     pub name: String,
+    /// The legal form, one of the API spellings.
     #[serde(default)]
+    #[schema(
+        pattern = "^(kabushiki_kaisha|godo_kaisha|iryo_hojin|ippan_zaidan|ippan_shadan|koeki_zaidan|koeki_shadan|npo_hojin|gakko_hojin|shakai_fukushi_hojin|llp|other)$"
+    )]
     pub legal_form: String,
+    /// 法人番号: 13 digits whose first is the check digit over the other twelve (full-width digits, spaces and
+    /// hyphens are accepted and dropped).
     pub corporate_number: Option<String>,
+    /// JIS prefecture code `01`–`47`.
     #[serde(default)]
+    #[schema(pattern = "^(0[1-9]|[1-3][0-9]|4[0-7])$")]
     pub prefecture: String,
     #[serde(default)]
     pub address: String,
@@ -176,7 +184,9 @@ pub(crate) async fn insert_audited(
 pub struct SiteInput {
     #[serde(default)]
     pub name: String,
+    /// JIS prefecture code `01`–`47`.
     #[serde(default)]
+    #[schema(pattern = "^(0[1-9]|[1-3][0-9]|4[0-7])$")]
     pub prefecture: String,
     #[serde(default)]
     pub address: String,
@@ -408,4 +418,49 @@ pub async fn view(state: &AppState, caller: &Caller, id: &str) -> AppResult<(Org
         .ok_or(AppError::NotFound)?;
     let sites = organizations::sites(state.db.pool(), id).await?;
     Ok((org, sites))
+}
+
+#[cfg(test)]
+mod tests {
+    use nintei_domain::org::{LegalForm, Prefecture};
+    use utoipa::PartialSchema;
+
+    use super::OrganizationInput;
+
+    /// The alternatives of a `^(a|b|…)$` pattern.
+    fn alternatives(pattern: &str) -> Vec<String> {
+        pattern
+            .trim_start_matches("^(")
+            .trim_end_matches(")$")
+            .split('|')
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn the_documented_legal_forms_and_prefectures_are_the_domains() {
+        let schema = serde_json::to_value(OrganizationInput::schema()).unwrap();
+        let forms = schema["properties"]["legal_form"]["pattern"].as_str().unwrap();
+        let spelled: Vec<String> = LegalForm::ALL.iter().map(|f| f.as_str().to_owned()).collect();
+        assert_eq!(alternatives(forms), spelled);
+        let prefecture = schema["properties"]["prefecture"]["pattern"].as_str().unwrap();
+        let codes: Vec<&str> = Prefecture::ALL.iter().map(|p| p.code()).collect();
+        // `0[1-9]|[1-3][0-9]|4[0-7]`: exactly the 47 JIS codes.
+        let matches = |c: &str| {
+            let b = c.as_bytes();
+            b.len() == 2
+                && match b[0] {
+                    b'0' => (b'1'..=b'9').contains(&b[1]),
+                    b'1'..=b'3' => b[1].is_ascii_digit(),
+                    b'4' => (b'0'..=b'7').contains(&b[1]),
+                    _ => false,
+                }
+        };
+        assert_eq!(prefecture, "^(0[1-9]|[1-3][0-9]|4[0-7])$");
+        assert!(codes.iter().all(|c| matches(c)));
+        assert_eq!(
+            codes.len(),
+            (0..100).map(|n| format!("{n:02}")).filter(|c| matches(c)).count()
+        );
+    }
 }
