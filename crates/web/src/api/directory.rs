@@ -27,11 +27,12 @@ pub async fn accreditations(
 
 /// A JSON answer already serialized (the directory's cached bodies are sent without copying).
 fn json_body(body: std::sync::Arc<str>) -> Response {
-    (
-        [(CONTENT_TYPE, "application/json")],
-        Bytes::from_owner(ArcBytes(body)),
-    )
-        .into_response()
+    cached_body(body, "application/json")
+}
+
+/// A cached body of the directory (an API answer, a rendered page) as the response, without copying it.
+pub(crate) fn cached_body(body: std::sync::Arc<str>, content_type: &'static str) -> Response {
+    ([(CONTENT_TYPE, content_type)], Bytes::from_owner(ArcBytes(body))).into_response()
 }
 
 /// The cached body as bytes (`Bytes::from_owner` needs `AsRef<[u8]>`).

@@ -4,7 +4,7 @@ mod acc;
 pub mod answers;
 pub(crate) mod auth_token;
 mod conflicts;
-mod directory;
+pub(crate) mod directory;
 mod me;
 mod org;
 pub(crate) mod recovery;

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use nintei_domain::acc::service::ServiceCode;
 use nintei_domain::org::Prefecture;
 use nintei_domain::reg::application::Method;
@@ -217,7 +217,7 @@ pub async fn directory(
             .map_err(|e| AppError::Internal(format!("the directory page: {e}")))
     };
     match directory::cached_page(&state, key, render).await {
-        Ok(body) => Html(body.to_string()).into_response(),
+        Ok(body) => crate::api::directory::cached_body(body, "text/html; charset=utf-8"),
         Err(e) => WebError::from(e).into_response(),
     }
 }
