@@ -377,3 +377,9 @@ pub async fn user(state: &AppState, caller: &Caller, id: &str) -> AppResult<user
     AppError::check(authz::global(&caller.actor(), GlobalAction::ListUsers))?;
     users::by_id(state.db.pool(), id).await?.ok_or(AppError::NotFound)
 }
+
+/// Every staff account (every role but the organizations'), for the names and pickers of the pages that already
+/// authorized their caller.
+pub async fn staff(state: &AppState) -> AppResult<Vec<users::User>> {
+    Ok(users::staff(state.db.pool()).await?)
+}

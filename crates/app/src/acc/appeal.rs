@@ -13,7 +13,9 @@ use nintei_domain::authz::appeal::{self as appeal_authz, AppealAction};
 use nintei_domain::deadline::Owner;
 use nintei_domain::role::Role;
 use nintei_store::acc::{self as store, Set};
-use nintei_store::acc_appeals::{self as appeals, Appeal, AppealDecision, NewAppeal};
+use nintei_store::acc_appeals::{
+    self as appeals, Appeal, AppealDecision, AppealVote, InfoRequest, NewAppeal,
+};
 use nintei_store::invoices::InvoiceLine;
 use nintei_store::{StoreError, Tx, accreditations, audit, conflicts, deadlines, organizations, users};
 use serde::Deserialize;
@@ -381,20 +383,41 @@ pub async fn list(state: &AppState, caller: &Caller) -> AppResult<Vec<Appeal>> {
 
 /// The appeal as the API shows it: the record, the information requests, and (for the office, the head and the
 /// committee) the members' answers.
-pub async fn view(state: &AppState, caller: &Caller, appeal: &Appeal) -> AppResult<Value> {
-    let mut v = appeals::to_json(appeal);
-    let requests = appeals::requests(state.db.pool(), &appeal.id).await?;
-    v["information_requests"] = json!(requests);
-    if caller.user.role != Role::Organization {
-        v["votes"] = json!(appeals::votes(state.db.pool(), &appeal.id).await?);
-    }
-    v["subject_label"] = json!(AppealSubject::parse(&appeal.subject).map(|s| s.label_ja()));
-    v["deadlines"] = if appeal.status == "received" {
-        json!([{"kind": "appeal_review", "due_on": iso(appeal.review_due_on)}])
-    } else {
-        json!([])
-    };
-    Ok(v)
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct AppealView {
+    #[serde(flatten)]
+    pub appeal: Appeal,
+    pub information_requests: Vec<InfoRequest>,
+    /// The members' answers to the poll; not for the organization.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub votes: Option<Vec<AppealVote>>,
+    /// 認定されなかった決定 / 取消し … in Japanese.
+    pub subject_label: Option<&'static str>,
+    /// The review's deadline while the appeal is `received`.
+    pub deadlines: Vec<crate::acc::case::CaseDeadline>,
+}
+
+/// The appeal as the API shows it (see [`AppealView`]).
+pub async fn view(state: &AppState, caller: &Caller, appeal: &Appeal) -> AppResult<AppealView> {
+    let pool = state.db.pool();
+    Ok(AppealView {
+        information_requests: appeals::requests(pool, &appeal.id).await?,
+        votes: if caller.user.role != Role::Organization {
+            Some(appeals::votes(pool, &appeal.id).await?)
+        } else {
+            None
+        },
+        subject_label: AppealSubject::parse(&appeal.subject).map(|s| s.label_ja()),
+        deadlines: if appeal.status == "received" {
+            vec![crate::acc::case::CaseDeadline {
+                kind: "appeal_review".into(),
+                due_on: appeal.review_due_on,
+            }]
+        } else {
+            Vec::new()
+        },
+        appeal: appeal.clone(),
+    })
 }
 
 #[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]

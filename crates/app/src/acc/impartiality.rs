@@ -380,17 +380,35 @@ async fn surveyor(state: &AppState, user_id: &str) -> AppResult<nintei_store::us
     }
 }
 
-pub fn engagement_json(e: &nintei_store::acc_impartiality::Engagement) -> Value {
-    json!({
-        "id": e.id,
-        "surveyor_id": e.surveyor_id,
-        "organization_id": e.organization_id,
-        "organization_name": e.organization_name,
-        "kind": e.kind,
-        "started_on": e.started_on,
-        "note": e.note,
-        "warnings": e.warnings,
-    })
+/// A surveyor's engagement with an organization (ACC-8) and the warnings recorded with it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct EngagementView {
+    pub id: String,
+    pub surveyor_id: String,
+    pub organization_id: String,
+    pub organization_name: String,
+    /// `consulting`, `service` or `research_funds`.
+    pub kind: String,
+    pub started_on: String,
+    pub note: Option<String>,
+    /// `[{rule, kind, case_id, message}]`: the surveyor was assigned to an open case of the organization.
+    #[schema(value_type = Vec<Object>)]
+    pub warnings: Value,
+}
+
+impl From<&nintei_store::acc_impartiality::Engagement> for EngagementView {
+    fn from(e: &nintei_store::acc_impartiality::Engagement) -> Self {
+        EngagementView {
+            id: e.id.clone(),
+            surveyor_id: e.surveyor_id.clone(),
+            organization_id: e.organization_id.clone(),
+            organization_name: e.organization_name.clone(),
+            kind: e.kind.clone(),
+            started_on: e.started_on.clone(),
+            note: e.note.clone(),
+            warnings: e.warnings.clone(),
+        }
+    }
 }
 
 /// `POST /api/v1/surveyors/{user_id}/engagements` (ACC-8): the office records a surveyor's consulting, service
@@ -402,7 +420,7 @@ pub async fn add_engagement(
     caller: &Caller,
     user_id: &str,
     input: &EngagementInput,
-) -> AppResult<Value> {
+) -> AppResult<EngagementView> {
     AppError::check(engagements_authz(&caller.actor()))?;
     let s = surveyor(state, user_id).await?;
     let mut errors = Vec::new();
@@ -506,34 +524,70 @@ pub async fn add_engagement(
     )
     .await?;
     tx.commit().await.map_err(nintei_store::StoreError::from)?;
-    Ok(json!({
-        "id": engagement_id,
-        "surveyor_id": user_id,
-        "organization_id": organization.id,
-        "organization_name": organization.name,
-        "kind": kind.as_str(),
-        "started_on": iso(started_on),
-        "note": note,
-        "warnings": warnings,
-    }))
+    Ok(EngagementView {
+        id: engagement_id,
+        surveyor_id: user_id.to_owned(),
+        organization_id: organization.id,
+        organization_name: organization.name,
+        kind: kind.as_str().to_owned(),
+        started_on: iso(started_on),
+        note,
+        warnings,
+    })
+}
+
+/// A surveyor's engagements and cooling-offs (ACC-8).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Engagements {
+    pub surveyor: SurveyorName,
+    pub items: Vec<EngagementView>,
+    pub cooling_offs: Vec<CoolingOffView>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct SurveyorName {
+    pub id: String,
+    pub name: String,
+}
+
+/// Six months after a decision on a case of the organization, the surveyor takes no engagement with it (ACC-8).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct CoolingOffView {
+    pub case_id: String,
+    pub organization_id: String,
+    pub organization_name: String,
+    pub decided_on: String,
+    pub ends_on: String,
+    /// Still running today.
+    pub active: bool,
 }
 
 /// `GET /api/v1/surveyors/{user_id}/engagements` (ACC-8): the surveyor's engagements and cooling-offs.
-pub async fn engagements(state: &AppState, caller: &Caller, user_id: &str) -> AppResult<Value> {
+pub async fn engagements(state: &AppState, caller: &Caller, user_id: &str) -> AppResult<Engagements> {
     AppError::check(engagements_authz(&caller.actor()))?;
     let s = surveyor(state, user_id).await?;
     let pool = state.db.pool();
     let items = store::engagements(pool, user_id).await?;
     let cooling = store::cooling_offs_of(pool, user_id).await?;
     let today = iso(state.clock.today());
-    Ok(json!({
-        "surveyor": {"id": s.id, "name": s.name},
-        "items": items.iter().map(engagement_json).collect::<Vec<_>>(),
-        "cooling_offs": cooling.iter().map(|c| json!({
-            "case_id": c.case_id, "organization_id": c.organization_id, "organization_name": c.organization_name,
-            "decided_on": c.decided_on, "ends_on": c.ends_on, "active": c.ends_on >= today,
-        })).collect::<Vec<_>>(),
-    }))
+    Ok(Engagements {
+        surveyor: SurveyorName {
+            id: s.id,
+            name: s.name,
+        },
+        items: items.iter().map(EngagementView::from).collect(),
+        cooling_offs: cooling
+            .into_iter()
+            .map(|c| CoolingOffView {
+                active: c.ends_on >= today,
+                case_id: c.case_id,
+                organization_id: c.organization_id,
+                organization_name: c.organization_name,
+                decided_on: c.decided_on,
+                ends_on: c.ends_on,
+            })
+            .collect(),
+    })
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -559,21 +613,33 @@ pub async fn schedule_items(state: &AppState, case: &Case) -> AppResult<Option<(
     Ok(Some((standard_schedule(day), false)))
 }
 
-pub fn schedule_json(case: &Case, schedule: Option<(Vec<ScheduleItem>, bool)>) -> Value {
+/// The site-visit timetable (ACC-7).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct SiteVisitSchedule {
+    /// The planned first day of the visit; `null` before the plan.
+    pub site_visit_on: Option<NaiveDate>,
+    /// The visit's days.
+    pub days: Vec<NaiveDate>,
+    /// The timetable was edited (else it is the standard one).
+    pub edited: bool,
+    pub items: Vec<ScheduleItem>,
+}
+
+pub fn schedule_view(case: &Case, schedule: Option<(Vec<ScheduleItem>, bool)>) -> SiteVisitSchedule {
     let (items, edited) = schedule.unwrap_or_default();
-    json!({
-        "site_visit_on": case.site_visit_on.map(iso),
-        "days": case.site_visit_on.map(|d| visit_days(d).into_iter().map(iso).collect::<Vec<_>>()).unwrap_or_default(),
-        "edited": edited,
-        "items": items,
-    })
+    SiteVisitSchedule {
+        site_visit_on: case.site_visit_on,
+        days: case.site_visit_on.map(visit_days).unwrap_or_default(),
+        edited,
+        items,
+    }
 }
 
 /// `GET …/site-visit/schedule` (ACC-7).
-pub async fn schedule(state: &AppState, caller: &Caller, id: &str) -> AppResult<Value> {
+pub async fn schedule(state: &AppState, caller: &Caller, id: &str) -> AppResult<SiteVisitSchedule> {
     let loaded = load_for(state, caller, id, ImpartialityAction::ViewSchedule).await?;
     let s = schedule_items(state, &loaded.case).await?;
-    Ok(schedule_json(&loaded.case, s))
+    Ok(schedule_view(&loaded.case, s))
 }
 
 /// Parses the items one by one so that a bad one is named (`items[3].start`).
@@ -613,7 +679,7 @@ pub async fn put_schedule(
     caller: &Caller,
     id: &str,
     input: &ScheduleInput,
-) -> AppResult<Value> {
+) -> AppResult<SiteVisitSchedule> {
     load_for(state, caller, id, ImpartialityAction::EditSchedule).await?;
     let mut errors = Vec::new();
     let mut items = parse_items(&input.items, &mut errors);
@@ -663,7 +729,7 @@ pub async fn put_schedule(
         json!(items),
     )]);
     finish(tx, state, caller, "acc_case.site_visit_schedule", id, changes).await?;
-    Ok(schedule_json(&case, Some((items, true))))
+    Ok(schedule_view(&case, Some((items, true))))
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -677,22 +743,65 @@ pub async fn extend_view(
     v: &mut super::case::CaseView,
 ) -> AppResult<()> {
     v.unit = unit_view(state, &loaded.case).await?;
+    let seen = seen(state, caller, loaded).await?;
+    v.objections = seen
+        .objections
+        .map(|list| list.iter().map(objection_view).collect());
+    v.cooling_offs = seen.cooling_offs.map(|list| {
+        list.into_iter()
+            .map(|c| super::case::CoolingOff {
+                surveyor_id: c.surveyor_id,
+                surveyor_name: c.surveyor_name,
+                decided_on: c.decided_on,
+                ends_on: c.ends_on,
+            })
+            .collect()
+    });
+    Ok(())
+}
+
+/// The objections and cooling-offs of a case as `caller` may see them (ACC-8), for the API's case and the
+/// screen's impartiality panel.
+#[derive(Debug, Default)]
+pub struct Seen {
+    /// For those who may see objections.
+    pub objections: Option<Vec<store::Objection>>,
+    /// For the office, the head and administrators.
+    pub cooling_offs: Option<Vec<store::CoolingOffRow>>,
+}
+
+/// What of the case's impartiality record `caller` may see.
+pub async fn seen(state: &AppState, caller: &Caller, loaded: &Loaded) -> AppResult<Seen> {
+    let pool = state.db.pool();
+    let mut seen = Seen::default();
     if may(loaded, caller, ImpartialityAction::ViewObjections) {
-        let list = store::objections(state.db.pool(), &loaded.case.id).await?;
-        v.objections = Some(list.iter().map(objection_view).collect());
+        seen.objections = Some(store::objections(pool, &loaded.case.id).await?);
     }
     if matches!(caller.user.role, Role::Office | Role::Head | Role::Admin) {
-        let list = store::cooling_offs_of_case(state.db.pool(), &loaded.case.id).await?;
-        v.cooling_offs = Some(
-            list.into_iter()
-                .map(|c| super::case::CoolingOff {
-                    surveyor_id: c.surveyor_id,
-                    surveyor_name: c.surveyor_name,
-                    decided_on: c.decided_on,
-                    ends_on: c.ends_on,
-                })
-                .collect(),
-        );
+        seen.cooling_offs = Some(store::cooling_offs_of_case(pool, &loaded.case.id).await?);
     }
-    Ok(())
+    Ok(seen)
+}
+
+/// The department's unit decision (ACC-2), if the case applies for a department and the head decided.
+pub async fn unit_decision(state: &AppState, case: &Case) -> AppResult<Option<store::UnitDecision>> {
+    if case.unit_name.is_none() {
+        return Ok(None);
+    }
+    Ok(store::unit_decision(state.db.pool(), &case.id).await?)
+}
+
+/// The warnings recorded with the surveyor's newest engagement (ACC-8), shown to the office right after it.
+pub async fn latest_engagement_warnings(
+    state: &AppState,
+    caller: &Caller,
+    user_id: &str,
+) -> AppResult<Value> {
+    AppError::check(engagements_authz(&caller.actor()))?;
+    Ok(store::engagements(state.db.pool(), user_id)
+        .await?
+        .into_iter()
+        .max_by_key(|e| e.created_at)
+        .map(|e| e.warnings)
+        .unwrap_or(Value::Null))
 }

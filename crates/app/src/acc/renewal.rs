@@ -15,7 +15,7 @@ use nintei_domain::authz::acc::CaseAction;
 use nintei_domain::deadline::Owner;
 use nintei_domain::role::Role;
 use nintei_store::acc::Case;
-use nintei_store::acc_renewal::{self as renewals, AccreditationRow};
+use nintei_store::acc_renewal::{self as renewals, AccreditationRow, Extension};
 use nintei_store::{AuditEvent, StoreError, Tx, accreditations, audit, deadlines, organizations};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -308,7 +308,7 @@ pub async fn decide_extension(
     caller: &Caller,
     case_id: &str,
     input: &ExtensionDecisionInput,
-) -> AppResult<Value> {
+) -> AppResult<Option<Extension>> {
     super::load_for(state, caller, case_id, CaseAction::DecideEligibility).await?;
     let mut errors = Vec::new();
     if input.granted.is_none() {
@@ -452,8 +452,7 @@ pub async fn decide_extension(
     )
     .await?;
     tx.commit().await.map_err(StoreError::from)?;
-    let ext = renewals::extension_for_case(state.db.pool(), case_id).await?;
-    Ok(json!(ext))
+    Ok(renewals::extension_for_case(state.db.pool(), case_id).await?)
 }
 
 /// ACC-19, ACC-20: what an `accredit` decision on a renewal or scope case does to the accreditation, inside the
@@ -811,8 +810,27 @@ pub async fn end_service(
     Ok(())
 }
 
-/// The accreditation with its history, for the responses of this module's routes.
-pub async fn accreditation_json(state: &AppState, caller: &Caller, number: &str) -> AppResult<Value> {
+/// An accreditation with its history, as this module's steps answer (ACC-19, ACC-20).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct AccreditationHistory {
+    pub number: String,
+    pub organization_id: String,
+    pub services: Vec<ServiceCode>,
+    pub accredited_on: NaiveDate,
+    pub expires_on: NaiveDate,
+    /// `active`, `suspended`, `lapsed` or `revoked`.
+    pub status: String,
+    /// ACC-20: the services left still make the organization eligible (ACC-1).
+    pub keeps_eligibility: bool,
+    pub events: Vec<accreditations::AccreditationEvent>,
+}
+
+/// The accreditation `number` with its history, for the responses of this module's steps.
+pub async fn accreditation_history(
+    state: &AppState,
+    caller: &Caller,
+    number: &str,
+) -> AppResult<AccreditationHistory> {
     let a = renewals::by_number(state.db.pool(), number)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -822,9 +840,14 @@ pub async fn accreditation_json(state: &AppState, caller: &Caller, number: &str)
         return Err(AppError::NotFound);
     }
     let events = accreditations::events(state.db.pool(), &a.id).await?;
-    Ok(
-        json!({"number": a.number, "organization_id": a.organization_id, "services": a.services,
-              "accredited_on": iso(a.accredited_on), "expires_on": iso(a.expires_on), "status": a.status,
-              "keeps_eligibility": remaining_services_keep_eligibility(&a.services), "events": events}),
-    )
+    Ok(AccreditationHistory {
+        keeps_eligibility: remaining_services_keep_eligibility(&a.services),
+        number: a.number,
+        organization_id: a.organization_id,
+        services: a.services,
+        accredited_on: a.accredited_on,
+        expires_on: a.expires_on,
+        status: a.status,
+        events,
+    })
 }

@@ -18,6 +18,17 @@ pub struct CreatedCase {
     pub status: &'static str,
 }
 
+/// `POST /api/v1/accreditations/{number}/renewal` and `…/services` (201): the new case of the accreditation,
+/// `submitted` (ACC-19, ACC-20).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedLinkedCase {
+    pub id: String,
+    /// Always `submitted`.
+    pub status: &'static str,
+    /// `renewal` or `scope_addition`.
+    pub kind: &'static str,
+}
+
 /// A list: `{items: [...]}`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Items<T: ToSchema> {

@@ -7,8 +7,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use nintei_domain::authz::appeal::AppealAction;
-use serde_json::{Value, json};
+use nintei_store::acc_appeals::Appeal;
 
+use crate::api::answers::Items;
 use crate::api::{ApiJson, created};
 use crate::auth::ApiCaller;
 use crate::error::WebResult;
@@ -19,7 +20,7 @@ async fn appeal_json(
     state: &AppState,
     caller: &nintei_app::caller::Caller,
     id: &str,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<ops::AppealView>> {
     let appeal = ops::load_for(state, caller, id, AppealAction::View).await?;
     Ok(Json(ops::view(state, caller, &appeal).await?))
 }
@@ -48,9 +49,12 @@ pub async fn file_revocation(
 }
 
 /// `GET /api/v1/accreditation/appeals`: the appeals the caller may see.
-pub async fn list(State(state): State<AppState>, ApiCaller(caller): ApiCaller) -> WebResult<Json<Value>> {
+pub async fn list(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> WebResult<Json<Items<Appeal>>> {
     let items = ops::list(&state, &caller).await?;
-    Ok(Json(json!({ "items": items })))
+    Ok(Json(Items { items }))
 }
 
 /// `GET /api/v1/accreditation/appeals/{id}`.
@@ -58,7 +62,7 @@ pub async fn show(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<ops::AppealView>> {
     appeal_json(&state, &caller, &id).await
 }
 
@@ -90,7 +94,7 @@ pub async fn decision(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ops::AppealDecisionInput>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<ops::AppealView>> {
     ops::decide(&state, &caller, &id, &input).await?;
     appeal_json(&state, &caller, &id).await
 }

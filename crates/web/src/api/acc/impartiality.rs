@@ -6,7 +6,6 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::Value;
 
 use crate::api::ApiJson;
 use crate::auth::ApiCaller;
@@ -54,7 +53,7 @@ pub async fn engagements(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(user_id): Path<String>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<imp::Engagements>> {
     Ok(Json(imp::engagements(&state, &caller, &user_id).await?))
 }
 
@@ -75,7 +74,7 @@ pub async fn schedule(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<imp::SiteVisitSchedule>> {
     Ok(Json(imp::schedule(&state, &caller, &id).await?))
 }
 
@@ -85,6 +84,6 @@ pub async fn put_schedule(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<imp::ScheduleInput>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<imp::SiteVisitSchedule>> {
     Ok(Json(imp::put_schedule(&state, &caller, &id, &input).await?))
 }

@@ -5,8 +5,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use serde_json::{Value, json};
+use nintei_store::acc_renewal::Extension;
 
+use crate::api::answers::CreatedLinkedCase;
 use crate::api::{ApiJson, created};
 use crate::auth::ApiCaller;
 use crate::error::WebResult;
@@ -24,7 +25,11 @@ pub async fn renewal(
     let id = ops::apply_renewal(&state, &caller, &number, &input).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"id": id, "status": "submitted", "kind": "renewal"})),
+        Json(CreatedLinkedCase {
+            id,
+            status: "submitted",
+            kind: "renewal",
+        }),
     ))
 }
 
@@ -45,7 +50,7 @@ pub async fn extension_decision(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ops::ExtensionDecisionInput>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<Option<Extension>>> {
     Ok(Json(ops::decide_extension(&state, &caller, &id, &input).await?))
 }
 
@@ -59,7 +64,11 @@ pub async fn add_services(
     let id = ops::apply_scope_addition(&state, &caller, &number, &input).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"id": id, "status": "submitted", "kind": "scope_addition"})),
+        Json(CreatedLinkedCase {
+            id,
+            status: "submitted",
+            kind: "scope_addition",
+        }),
     ))
 }
 
@@ -69,7 +78,7 @@ pub async fn end_service(
     ApiCaller(caller): ApiCaller,
     Path(number): Path<String>,
     ApiJson(input): ApiJson<ops::ServiceEndingInput>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<ops::AccreditationHistory>> {
     ops::end_service(&state, &caller, &number, &input).await?;
-    Ok(Json(ops::accreditation_json(&state, &caller, &number).await?))
+    Ok(Json(ops::accreditation_history(&state, &caller, &number).await?))
 }

@@ -4,7 +4,7 @@
 
 use nintei_app::acc::{appeal, case, impartiality as imp, renewal, study};
 
-use crate::api::answers::{Created, CreatedCase, Items, Ratings, StandardsCatalog};
+use crate::api::answers::{Created, CreatedCase, CreatedLinkedCase, Items, Ratings, StandardsCatalog};
 use crate::openapi::schema::{Answer, Io, io, typed};
 
 const CREATED: Answer = Answer::Json(201, typed::<Created>);
@@ -23,6 +23,16 @@ struct FeeEstimateQuery {
     #[schema(minimum = 1, maximum = 5)]
     services: u32,
 }
+
+/// The appeal (ACC-21) with its information requests, the members' answers and its deadline.
+const APPEAL: Answer = Answer::Json(200, typed::<appeal::AppealView>);
+const NEW_APPEAL: Answer = Answer::Json(201, typed::<appeal::AppealView>);
+
+/// The renewal's or scope addition's new case (ACC-19, ACC-20).
+const LINKED_CASE: Answer = Answer::Json(201, typed::<CreatedLinkedCase>);
+
+/// The site-visit timetable (ACC-7).
+const SCHEDULE: Answer = Answer::Json(200, typed::<imp::SiteVisitSchedule>);
 
 /// The case after the step (ACC-1 … ACC-12).
 const CASE_VIEW: Answer = Answer::Json(200, typed::<case::CaseView>);
@@ -170,16 +180,23 @@ pub const CASE: &[Io] = &[
     ),
     // Appeals (ACC-21).
     io(
+        "get",
+        "/api/v1/accreditation/appeals",
+        None,
+        Answer::Json(200, typed::<Items<nintei_store::acc_appeals::Appeal>>),
+    ),
+    io("get", "/api/v1/accreditation/appeals/{id}", None, APPEAL),
+    io(
         "post",
         "/api/v1/accreditation/cases/{id}/appeals",
         Some(typed::<appeal::AppealInput>),
-        NEW_VIEW,
+        NEW_APPEAL,
     ),
     io(
         "post",
         "/api/v1/accreditations/{number}/appeals",
         Some(typed::<appeal::AppealInput>),
-        NEW_VIEW,
+        NEW_APPEAL,
     ),
     io(
         "post",
@@ -197,14 +214,14 @@ pub const CASE: &[Io] = &[
         "post",
         "/api/v1/accreditation/appeals/{id}/decision",
         Some(typed::<appeal::AppealDecisionInput>),
-        VIEW,
+        APPEAL,
     ),
     // Renewal and scope (ACC-19, ACC-20).
     io(
         "post",
         "/api/v1/accreditations/{number}/renewal",
         Some(typed::<case::ApplicationInput>),
-        NEW_VIEW,
+        LINKED_CASE,
     ),
     io(
         "post",
@@ -216,19 +233,19 @@ pub const CASE: &[Io] = &[
         "post",
         "/api/v1/accreditation/cases/{id}/extension/decision",
         Some(typed::<renewal::ExtensionDecisionInput>),
-        VIEW,
+        Answer::Json(200, typed::<Option<nintei_store::acc_renewal::Extension>>),
     ),
     io(
         "post",
         "/api/v1/accreditations/{number}/services",
         Some(typed::<renewal::ScopeAdditionInput>),
-        NEW_VIEW,
+        LINKED_CASE,
     ),
     io(
         "post",
         "/api/v1/accreditations/{number}/service-endings",
         Some(typed::<renewal::ServiceEndingInput>),
-        VIEW,
+        Answer::Json(200, typed::<renewal::AccreditationHistory>),
     ),
     // Impartiality and the timetable (ACC-2, ACC-7, ACC-8).
     io(
@@ -253,13 +270,25 @@ pub const CASE: &[Io] = &[
         "put",
         "/api/v1/accreditation/cases/{id}/site-visit/schedule",
         Some(typed::<imp::ScheduleInput>),
-        VIEW,
+        SCHEDULE,
+    ),
+    io(
+        "get",
+        "/api/v1/accreditation/cases/{id}/site-visit/schedule",
+        None,
+        SCHEDULE,
     ),
     io(
         "post",
         "/api/v1/surveyors/{user_id}/engagements",
         Some(typed::<imp::EngagementInput>),
-        NEW_VIEW,
+        Answer::Json(201, typed::<imp::EngagementView>),
+    ),
+    io(
+        "get",
+        "/api/v1/surveyors/{user_id}/engagements",
+        None,
+        Answer::Json(200, typed::<imp::Engagements>),
     ),
     // The self-study and the questionnaires (ACC-6).
     io(

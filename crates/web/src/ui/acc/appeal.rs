@@ -13,8 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use nintei_domain::acc::appeal::{AppealOutcome, AppealSubject, DecisionMethod};
 use nintei_domain::authz::appeal::{self as appeal_authz, AppealAction};
 use nintei_domain::role::Role;
-use nintei_store::acc_appeals::{self, Appeal, InfoRequest};
-use nintei_store::users;
+use nintei_store::acc_appeals::{Appeal, InfoRequest};
 use serde::Deserialize;
 
 use crate::auth::{AnySession, WebUser, check_csrf};
@@ -146,16 +145,16 @@ async fn show_page(
 ) -> Result<ShowPage, AppError> {
     let caller = &s.caller;
     let a = ops::load_for(state, caller, id, AppealAction::View).await?;
-    let pool = state.db.pool();
-    let requests = acc_appeals::requests(pool, &a.id).await?;
-    let show_votes = caller.user.role != Role::Organization;
+    let view = ops::view(state, caller, &a).await?;
+    let requests = view.information_requests;
+    let show_votes = view.votes.is_some();
     let open = a.status == "received";
     let actor = caller.actor();
     // The page shows a form only to who may use it; the steps check again (the member's exclusion too).
     let may = |action| appeal_authz::appeal(&actor, action, &a.organization_id, false).is_allowed() && open;
     let may_decide = may(AppealAction::Decide);
     let everyone = if show_votes || may_decide {
-        users::staff(pool).await?
+        nintei_app::account::staff(state).await?
     } else {
         Vec::new()
     };
@@ -165,15 +164,12 @@ async fn show_page(
             .find(|u| u.id == uid)
             .map_or_else(|| uid.to_owned(), |u| u.name.clone())
     };
-    let votes = if show_votes {
-        acc_appeals::votes(pool, &a.id)
-            .await?
-            .into_iter()
-            .map(|v| (name_of(&v.user_id), outcome(Some(&v.outcome))))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let votes = view
+        .votes
+        .unwrap_or_default()
+        .into_iter()
+        .map(|v| (name_of(&v.user_id), outcome(Some(&v.outcome))))
+        .collect();
     let members = if may_decide {
         everyone
             .iter()

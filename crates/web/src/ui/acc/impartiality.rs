@@ -15,7 +15,6 @@ use nintei_domain::acc::impartiality::EngagementKind;
 use nintei_domain::acc::site_visit::visit_days;
 use nintei_domain::authz::acc_impartiality::{ImpartialityAction, engagements as engagements_authz};
 use nintei_domain::role::Role;
-use nintei_store::acc_impartiality as store;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -141,7 +140,7 @@ pub async fn panel(
     errors: &Errors,
 ) -> AppResult<Panel> {
     let c = &loaded.case;
-    let pool = state.db.pool();
+    let seen = imp::seen(state, caller, loaded).await?;
     let yes_no = |b: bool| tr(lang, if b { "acc.yes" } else { "acc.no" });
     let mut p = Panel {
         today: state.clock.today().to_string(),
@@ -160,7 +159,7 @@ pub async fn panel(
     };
     // ACC-2
     if let Some(name) = &c.unit_name {
-        let decision = store::unit_decision(pool, &c.id).await?;
+        let decision = imp::unit_decision(state, c).await?;
         let mut conditions = Vec::new();
         if let Some(u) = imp::unit_conditions(c) {
             conditions.push((
@@ -199,8 +198,7 @@ pub async fn panel(
         });
     }
     // ACC-8: objections
-    if may(loaded, caller, ImpartialityAction::ViewObjections) {
-        let list = store::objections(pool, &c.id).await?;
+    if let Some(list) = seen.objections {
         let open_for = |sid: &str| list.iter().any(|o| o.surveyor_id == sid && o.upheld.is_none());
         if may(loaded, caller, ImpartialityAction::Object) && OBJECTION_STATUSES.contains(&c.status) {
             p.objectable = loaded
@@ -239,8 +237,7 @@ pub async fn panel(
             .map(|s| (s.name.clone(), format!("/surveyors/{}/engagements", s.user_id)))
             .collect();
     }
-    if matches!(caller.user.role, Role::Office | Role::Head | Role::Admin) {
-        let rows = store::cooling_offs_of_case(pool, &c.id).await?;
+    if let Some(rows) = seen.cooling_offs {
         if !rows.is_empty() {
             p.cooling_offs = Some(
                 rows.into_iter()
@@ -462,9 +459,9 @@ struct SurveyorsPage {
 pub async fn list(State(state): State<AppState>, WebUser(s): WebUser) -> Result<Response, PageError> {
     let err = in_lang(s.lang);
     AppError::check(engagements_authz(&s.caller.actor())).map_err(&err)?;
-    let rows = nintei_store::users::staff(state.db.pool())
+    let rows = nintei_app::account::staff(&state)
         .await
-        .map_err(|e| err(e.into()))?
+        .map_err(&err)?
         .into_iter()
         .filter(|u| u.role == Role::Surveyor)
         .map(|u| (u.id, u.name, u.email))
@@ -531,32 +528,29 @@ async fn engagements_page(
     let err = in_lang(s.lang);
     let data = imp::engagements(state, &s.caller, user_id).await.map_err(&err)?;
     let organizations = nintei_app::org::picker(state, &s.caller).await.map_err(&err)?;
-    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
-    let rows = data["items"]
-        .as_array()
-        .into_iter()
-        .flatten()
+    let rows = data
+        .items
+        .iter()
         .map(|e| EngagementRow {
-            organization: text(e, "organization_name"),
-            kind: EngagementKind::parse(&text(e, "kind")).map_or_else(
-                || text(e, "kind"),
+            organization: e.organization_name.clone(),
+            kind: EngagementKind::parse(&e.kind).map_or_else(
+                || e.kind.clone(),
                 |k| tr(s.lang, &format!("imp.kind.{}", k.as_str())),
             ),
-            started_on: text(e, "started_on"),
-            note: text(e, "note"),
-            warnings: messages(&e["warnings"]),
+            started_on: e.started_on.clone(),
+            note: e.note.clone().unwrap_or_default(),
+            warnings: messages(&e.warnings),
         })
         .collect();
-    let cooling_offs = data["cooling_offs"]
-        .as_array()
-        .into_iter()
-        .flatten()
+    let cooling_offs = data
+        .cooling_offs
+        .iter()
         .map(|c| {
             (
-                text(c, "organization_name"),
-                text(c, "decided_on"),
-                text(c, "ends_on"),
-                c["active"].as_bool().unwrap_or(false),
+                c.organization_name.clone(),
+                c.decided_on.clone(),
+                c.ends_on.clone(),
+                c.active,
             )
         })
         .collect();
@@ -567,7 +561,7 @@ async fn engagements_page(
             &format!("/surveyors/{user_id}/engagements"),
         ),
         user_id: user_id.to_owned(),
-        surveyor: text(&data["surveyor"], "name"),
+        surveyor: data.surveyor.name.clone(),
         rows,
         cooling_offs,
         organizations,
@@ -610,14 +604,10 @@ pub async fn engagements(
 ) -> Result<Response, PageError> {
     let (notice, warnings) = if q.done.is_some() {
         // The newest record's warnings, so that the office sees them right after recording (ACC-8).
-        let latest = store::engagements(state.db.pool(), &user_id)
+        let latest = imp::latest_engagement_warnings(&state, &s.caller, &user_id)
             .await
-            .ok()
-            .and_then(|list| list.into_iter().max_by_key(|e| e.created_at));
-        (
-            tr(s.lang, "imp.engagement_done"),
-            latest.map(|e| messages(&e.warnings)).unwrap_or_default(),
-        )
+            .unwrap_or(serde_json::Value::Null);
+        (tr(s.lang, "imp.engagement_done"), messages(&latest))
     } else {
         (String::new(), Vec::new())
     };
