@@ -237,14 +237,14 @@ pub async fn panel(
             .map(|s| (s.name.clone(), format!("/surveyors/{}/engagements", s.user_id)))
             .collect();
     }
-    if let Some(rows) = seen.cooling_offs {
-        if !rows.is_empty() {
-            p.cooling_offs = Some(
-                rows.into_iter()
-                    .map(|r| (r.surveyor_name, r.decided_on, r.ends_on))
-                    .collect(),
-            );
-        }
+    if let Some(rows) = seen.cooling_offs
+        && !rows.is_empty()
+    {
+        p.cooling_offs = Some(
+            rows.into_iter()
+                .map(|r| (r.surveyor_name, r.decided_on, r.ends_on))
+                .collect(),
+        );
     }
     // ACC-7: the timetable
     if may(loaded, caller, ImpartialityAction::ViewSchedule)
