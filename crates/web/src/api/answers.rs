@@ -29,6 +29,13 @@ pub struct CreatedLinkedCase {
     pub kind: &'static str,
 }
 
+/// `{status: "received"}` (201): an anonymous answer was taken (ACC-6).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Received {
+    /// Always `received`.
+    pub status: &'static str,
+}
+
 /// A list: `{items: [...]}`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Items<T: ToSchema> {
@@ -142,13 +149,6 @@ pub struct Enrolled {
     pub training_id: String,
     pub registration_number: String,
     pub counselor_name: String,
-}
-
-/// `GET /api/v1/accreditation/cases/{id}/ratings` (ACC-9): the current ratings and the ones they replaced.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Ratings {
-    pub items: Vec<nintei_store::acc::RatingRow>,
-    pub history: Vec<nintei_store::acc::RatingRow>,
 }
 
 /// `GET /api/v1/accreditation/standards` (ACC-9): the catalog in force.

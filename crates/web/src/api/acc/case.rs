@@ -10,9 +10,8 @@ use axum::response::IntoResponse;
 use nintei_domain::authz::acc::CaseAction;
 use nintei_domain::fees::{Yen, fee_estimate as estimate};
 use nintei_store::acc as store;
-use serde_json::{Value, json};
 
-use crate::api::answers::{StandardLine, StandardsCatalog};
+use crate::api::answers::{Items, StandardLine, StandardsCatalog};
 use crate::api::{ApiJson, created};
 use crate::auth::ApiCaller;
 use crate::error::{AppError, AppResult, FieldError, WebResult};
@@ -74,18 +73,12 @@ pub async fn create(
 }
 
 /// `GET /api/v1/accreditation/cases` (an addition): the cases the caller may see.
-pub async fn list(State(state): State<AppState>, ApiCaller(caller): ApiCaller) -> WebResult<Json<Value>> {
-    let scope = acc::scope_of(&caller);
-    let cases = store::list(state.db.pool(), scope, 1000).await?;
-    let items: Vec<Value> = cases
-        .iter()
-        .map(|c| {
-            json!({"id": c.id, "organization_id": c.organization_id, "unit_name": c.unit_name,
-                   "status": c.status.as_str(), "applied_on": c.applied_on.format("%Y-%m-%d").to_string(),
-                   "version": c.version})
-        })
-        .collect();
-    Ok(Json(json!({ "items": items })))
+pub async fn list(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> WebResult<Json<Items<case::CaseLine>>> {
+    let items = case::case_lines(&state, &caller).await?;
+    Ok(Json(Items { items }))
 }
 
 async fn case_json(
@@ -166,11 +159,8 @@ pub async fn ratings(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
-) -> WebResult<Json<crate::api::answers::Ratings>> {
-    acc::load_for(&state, &caller, &id, CaseAction::ViewAssessment).await?;
-    let all = store::ratings(state.db.pool(), &id, false).await?;
-    let (items, history): (Vec<_>, Vec<_>) = all.into_iter().partition(|r| r.current);
-    Ok(Json(crate::api::answers::Ratings { items, history }))
+) -> WebResult<Json<case::Ratings>> {
+    Ok(Json(case::ratings(&state, &caller, &id).await?))
 }
 
 /// `GET …/assessment` (ACC-9).
@@ -199,13 +189,9 @@ pub async fn votes(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
-) -> WebResult<Json<crate::api::answers::Items<store::Vote>>> {
-    let loaded = acc::load_for(&state, &caller, &id, CaseAction::View).await?;
-    if !case::may_see_votes(&loaded, &caller) {
-        return Err(AppError::Forbidden.into());
-    }
-    let items = store::votes(state.db.pool(), &id).await?;
-    Ok(Json(crate::api::answers::Items { items }))
+) -> WebResult<Json<Items<store::Vote>>> {
+    let items = case::votes(&state, &caller, &id).await?;
+    Ok(Json(Items { items }))
 }
 
 /// `POST …/invoices` (an addition) → 201: extra fees.

@@ -2,31 +2,27 @@
 //! narratives, the representative's confirmation, the office's format check, and the anonymous questionnaires.
 //! The logic is in [`nintei_app::acc::study`], shared with the screens.
 
+use crate::api::ApiJson;
+use crate::api::answers::{Items, Received};
+use crate::auth::{ApiCaller, ClientAddr};
+use crate::error::{AppError, WebResult};
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use nintei_domain::authz::acc_study::StudyAction;
-use serde_json::{Value, json};
-
-use crate::api::ApiJson;
-use crate::auth::{ApiCaller, ClientAddr};
-use crate::error::{AppError, WebResult};
 use nintei_app::acc::study;
 use nintei_app::state::AppState;
+use nintei_domain::authz::acc_study::StudyAction;
 
 /// `GET …/self-study`: progress per section, narratives, files, confirmation and format check.
 pub async fn show(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<study::SelfStudyView>> {
     let loaded = study::load_for(&state, &caller, &id, StudyAction::View).await?;
     let mut v = study::view(&state, &caller, &loaded).await?;
-    let table = study::evidence_table(&state, &loaded).await?;
-    if let Some(obj) = v.as_object_mut() {
-        obj.insert("evidence_table".into(), json!(table));
-    }
+    v.evidence_table = Some(study::evidence_table(&state, &loaded).await?);
     Ok(Json(v))
 }
 
@@ -34,7 +30,7 @@ async fn study_json(
     state: &AppState,
     caller: &nintei_app::caller::Caller,
     id: &str,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<study::SelfStudyView>> {
     let loaded = study::load_for(state, caller, id, StudyAction::View).await?;
     Ok(Json(study::view(state, caller, &loaded).await?))
 }
@@ -45,7 +41,7 @@ pub async fn narrative(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<study::NarrativeInput>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<study::SelfStudyView>> {
     study::save_narrative(&state, &caller, &id, &input).await?;
     study_json(&state, &caller, &id).await
 }
@@ -56,7 +52,7 @@ pub async fn confirmation(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<study::ConfirmationInput>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<study::SelfStudyView>> {
     study::confirm(&state, &caller, &id, &input).await?;
     study_json(&state, &caller, &id).await
 }
@@ -67,7 +63,7 @@ pub async fn format_check(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<study::FormatCheckInput>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<study::SelfStudyView>> {
     study::check_format(&state, &caller, &id, &input).await?;
     study_json(&state, &caller, &id).await
 }
@@ -78,7 +74,7 @@ pub async fn resubmission(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<study::ResubmissionInput>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<study::SelfStudyView>> {
     study::resubmit(&state, &caller, &id, &input).await?;
     study_json(&state, &caller, &id).await
 }
@@ -96,7 +92,7 @@ pub async fn upload(
         mp.map_err(|e| AppError::BadRequest(format!("multipart/form-data expected: {}", e.body_text())))?;
     let (up, _) = crate::files::read_multipart(&state, mp).await?;
     let file = study::upload(&state, &caller, &id, &up).await?;
-    Ok((StatusCode::CREATED, Json(study::file_json(&file, &id))).into_response())
+    Ok((StatusCode::CREATED, Json(study::FileView::of(&file, &id))).into_response())
 }
 
 /// `GET …/files` → the case's files.
@@ -104,12 +100,9 @@ pub async fn files(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
-) -> WebResult<Json<Value>> {
-    study::load_for(&state, &caller, &id, StudyAction::View).await?;
-    let files = nintei_store::acc_study::files(state.db.pool(), &id).await?;
-    Ok(Json(json!({
-        "items": files.iter().map(|f| study::file_json(f, &id)).collect::<Vec<_>>(),
-    })))
+) -> WebResult<Json<Items<study::FileView>>> {
+    let items = study::files(&state, &caller, &id).await?;
+    Ok(Json(Items { items }))
 }
 
 /// `GET …/files/{file_id}`: the bytes, as an attachment, never sniffed by the browser; audited.
@@ -132,7 +125,10 @@ pub async fn links(
     let links = study::issue_links(&state, &caller, &id, &input).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"kind": input.kind.trim(), "links": links})),
+        Json(study::IssuedLinks {
+            kind: input.kind.trim().to_owned(),
+            links,
+        }),
     )
         .into_response())
 }
@@ -142,21 +138,19 @@ pub async fn questionnaires(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<study::QuestionnaireSummary>> {
     Ok(Json(study::summary(&state, &caller, &id).await?))
 }
 
 /// `GET /api/v1/public/questionnaires/{token}` (no account) → the questions; 404 for an unknown or used link.
-pub async fn public_form(State(state): State<AppState>, Path(token): Path<String>) -> WebResult<Json<Value>> {
-    let kind = study::questionnaire(&state, &token)
+pub async fn public_form(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> WebResult<Json<study::PublicQuestionnaire>> {
+    let form = study::public_questionnaire(&state, &token)
         .await?
         .ok_or(AppError::NotFound)?;
-    let questions: Vec<Value> = kind
-        .questions()
-        .iter()
-        .map(|(id, text)| json!({"id": id, "text": text, "scale": [1, 5]}))
-        .collect();
-    Ok(Json(json!({"kind": kind.as_str(), "questions": questions})))
+    Ok(Json(form))
 }
 
 /// `POST /api/v1/public/questionnaires/{token}` (no account) `{answers: {q1: 1..5, …}, comment?}` → 201; the
@@ -168,5 +162,5 @@ pub async fn public_answer(
     ApiJson(input): ApiJson<study::AnswerInput>,
 ) -> WebResult<Response> {
     study::answer(&state, &address, &token, &input).await?;
-    Ok((StatusCode::CREATED, Json(json!({"status": "received"}))).into_response())
+    Ok((StatusCode::CREATED, Json(Received { status: "received" })).into_response())
 }

@@ -1,16 +1,12 @@
 //! ACC operations: the case (ACC-1 … ACC-12, ACC-22), appeals (ACC-21), renewal and scope (ACC-19, ACC-20),
-//! impartiality (ACC-2, ACC-7, ACC-8) and the self-study (ACC-6). The ACC record steps (ACC-13 … ACC-18) take
-//! their body as a map and are still described by their summaries only.
+//! impartiality (ACC-2, ACC-7, ACC-8) and the self-study (ACC-6), each with the type its handler answers.
 
 use nintei_app::acc::{appeal, case, impartiality as imp, renewal, study};
 
-use crate::api::answers::{Created, CreatedCase, CreatedLinkedCase, Items, Ratings, StandardsCatalog};
+use crate::api::answers::{Created, CreatedCase, CreatedLinkedCase, Items, Received, StandardsCatalog};
 use crate::openapi::schema::{Answer, Io, io, typed};
 
 const CREATED: Answer = Answer::Json(201, typed::<Created>);
-/// The case, the appeal, the self-study … as the view of the step's record (200); not yet a type.
-const VIEW: Answer = Answer::Untyped(200);
-const NEW_VIEW: Answer = Answer::Untyped(201);
 /// The query string of `GET /api/v1/public/fee-estimate` (ACC-22), for the document only: the handler reads the
 /// raw values itself to answer each field's error.
 #[derive(utoipa::ToSchema)]
@@ -34,10 +30,19 @@ const LINKED_CASE: Answer = Answer::Json(201, typed::<CreatedLinkedCase>);
 /// The site-visit timetable (ACC-7).
 const SCHEDULE: Answer = Answer::Json(200, typed::<imp::SiteVisitSchedule>);
 
+/// The self-study after the step (ACC-6).
+const SELF_STUDY: Answer = Answer::Json(200, typed::<study::SelfStudyView>);
+
 /// The case after the step (ACC-1 … ACC-12).
 const CASE_VIEW: Answer = Answer::Json(200, typed::<case::CaseView>);
 
 pub const CASE: &[Io] = &[
+    io(
+        "get",
+        "/api/v1/accreditation/cases",
+        None,
+        Answer::Json(200, typed::<Items<case::CaseLine>>),
+    ),
     io("get", "/api/v1/accreditation/cases/{id}", None, CASE_VIEW),
     io(
         "get",
@@ -55,7 +60,7 @@ pub const CASE: &[Io] = &[
         "get",
         "/api/v1/accreditation/cases/{id}/ratings",
         None,
-        Answer::Json(200, typed::<Ratings>),
+        Answer::Json(200, typed::<case::Ratings>),
     ),
     io(
         "get",
@@ -295,25 +300,25 @@ pub const CASE: &[Io] = &[
         "post",
         "/api/v1/accreditation/cases/{id}/self-study/narratives",
         Some(typed::<study::NarrativeInput>),
-        VIEW,
+        SELF_STUDY,
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/self-study/confirmation",
         Some(typed::<study::ConfirmationInput>),
-        VIEW,
+        SELF_STUDY,
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/self-study/format-check",
         Some(typed::<study::FormatCheckInput>),
-        VIEW,
+        SELF_STUDY,
     ),
     io(
         "post",
         "/api/v1/accreditation/cases/{id}/self-study/resubmission",
         Some(typed::<study::ResubmissionInput>),
-        VIEW,
+        SELF_STUDY,
     ),
     io(
         "get",
@@ -325,12 +330,43 @@ pub const CASE: &[Io] = &[
         "post",
         "/api/v1/accreditation/cases/{id}/questionnaires/links",
         Some(typed::<study::LinksInput>),
-        NEW_VIEW,
+        Answer::Json(201, typed::<study::IssuedLinks>),
     ),
     io(
         "post",
         "/api/v1/public/questionnaires/{token}",
         Some(typed::<study::AnswerInput>),
-        NEW_VIEW,
+        Answer::Json(201, typed::<Received>),
+    ),
+    io(
+        "get",
+        "/api/v1/public/questionnaires/{token}",
+        None,
+        Answer::Json(200, typed::<study::PublicQuestionnaire>),
+    ),
+    io(
+        "get",
+        "/api/v1/accreditation/cases/{id}/self-study",
+        None,
+        SELF_STUDY,
+    ),
+    io(
+        "get",
+        "/api/v1/accreditation/cases/{id}/files",
+        None,
+        Answer::Json(200, typed::<Items<study::FileView>>),
+    ),
+    // The upload is multipart/form-data (file, purpose, standard), not JSON.
+    io(
+        "post",
+        "/api/v1/accreditation/cases/{id}/files",
+        None,
+        Answer::Json(201, typed::<study::FileView>),
+    ),
+    io(
+        "get",
+        "/api/v1/accreditation/cases/{id}/questionnaires",
+        None,
+        Answer::Json(200, typed::<study::QuestionnaireSummary>),
     ),
 ];

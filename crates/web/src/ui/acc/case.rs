@@ -707,8 +707,7 @@ async fn run_step(
             }
             // The checked box is the representative's confirmation when none is recorded yet (the self-study
             // screen records it on its own, with the representative's name).
-            let recorded = nintei_store::acc_study::self_study(state.db.pool(), id).await?;
-            if recorded.confirmed_on.is_none() {
+            if !nintei_app::acc::study::is_confirmed(state, caller, id).await? {
                 let input = nintei_app::acc::study::ConfirmationInput {
                     representative: None,
                     confirmed_on: f.get("submitted_on"),

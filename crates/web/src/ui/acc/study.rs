@@ -12,7 +12,6 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use nintei_domain::acc::study::{ATTACHMENTS, FormatStatus, QuestionnaireKind, evidence_row, study_editable};
 use nintei_domain::authz::acc_study::StudyAction;
-use nintei_store::acc_study as store;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -133,47 +132,36 @@ async fn page(
         .map_err(&err)?;
     let v = study::view(state, caller, &loaded).await.map_err(&err)?;
     let summary = study::summary(state, caller, id).await.map_err(&err)?;
-    let pool = state.db.pool();
-    let files = store::files(pool, id).await.map_err(|e| err(e.into()))?;
-    let narratives = store::narratives(pool, id).await.map_err(|e| err(e.into()))?;
-    let row = store::self_study(pool, id).await.map_err(|e| err(e.into()))?;
-    let format = FormatStatus::parse(&row.format_status).unwrap_or(FormatStatus::Draft);
+    let format = FormatStatus::parse(v.format_status).unwrap_or(FormatStatus::Draft);
     let catalog = acc::catalog(state, &loaded.case.catalog_version)
         .await
         .map_err(&err)?;
     let codes = loaded.case.service_codes();
-    let link = |f: &store::FileRow| {
+    let files = &v.files;
+    let link = |f: &study::FileView| {
         (
             format!("/accreditation/cases/{id}/files/{}", f.id),
-            format!("{}（{} KB）", f.original_name, (f.size_bytes + 1023) / 1024),
+            format!("{}（{} KB）", f.name, (f.size_bytes + 1023) / 1024),
         )
     };
-    let sections = v["progress"]["sections"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|sec| {
-            let code = sec["section_code"].as_str().unwrap_or("").to_owned();
-            SectionRow {
-                narrative: narratives
-                    .iter()
-                    .find(|n| n.section == code)
-                    .map(|n| n.body.clone())
-                    .unwrap_or_default(),
-                has_narrative: sec["has_narrative"].as_bool().unwrap_or(false),
-                name: sec["section"].as_str().unwrap_or("").to_owned(),
-                group: sec["group"].as_str().unwrap_or("").to_owned(),
-                standards: usize::try_from(sec["standards"].as_u64().unwrap_or(0)).unwrap_or(0),
-                with_evidence: usize::try_from(sec["with_evidence"].as_u64().unwrap_or(0)).unwrap_or(0),
-                missing: sec["missing"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str)
-                    .collect::<Vec<_>>()
-                    .join("、"),
-                code,
-            }
+    let sections = v
+        .progress
+        .sections
+        .iter()
+        .map(|sec| SectionRow {
+            narrative: v
+                .narratives
+                .iter()
+                .find(|n| n.section == sec.section_code)
+                .map(|n| n.body.clone())
+                .unwrap_or_default(),
+            has_narrative: sec.has_narrative,
+            name: sec.section.clone(),
+            group: sec.group.clone(),
+            standards: sec.standards,
+            with_evidence: sec.with_evidence,
+            missing: sec.missing.join("、"),
+            code: sec.section_code.clone(),
         })
         .collect();
     let standards = catalog
@@ -204,49 +192,40 @@ async fn page(
             )
         })
         .collect();
-    let checks = store::format_checks(pool, id)
-        .await
-        .map_err(|e| err(e.into()))?
-        .into_iter()
+    let checks = v
+        .format_checks
+        .iter()
         .map(|c| {
             (
-                c.checked_on,
+                c.checked_on.clone(),
                 tr(lang, &format!("study.format.{}", c.result)),
-                c.note.unwrap_or_default(),
+                c.note.clone().unwrap_or_default(),
             )
         })
         .collect();
-    let answers_visible = summary["answers_visible"].as_bool().unwrap_or(false);
+    let answers_visible = summary.answers_visible;
     let kinds = QuestionnaireKind::ALL
         .iter()
         .map(|k| {
-            let entry = summary["kinds"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .find(|e| e["kind"] == k.as_str())
-                .cloned()
-                .unwrap_or(Value::Null);
+            let entry = summary.kinds.iter().find(|e| e.kind == k.as_str());
             KindRow {
                 kind: k.as_str(),
                 label: tr(lang, &format!("study.q.{}", k.as_str())),
-                issued: entry["links_issued"].as_i64().unwrap_or(0),
-                used: entry["links_used"].as_i64().unwrap_or(0),
-                answers: entry["answers"].as_i64().unwrap_or(0),
-                questions: entry["questions"]
-                    .as_array()
+                issued: entry.map_or(0, |e| e.links_issued),
+                used: entry.map_or(0, |e| e.links_used),
+                answers: entry.map_or(0, |e| i64::try_from(e.answers).unwrap_or(0)),
+                questions: entry
+                    .and_then(|e| e.questions.as_ref())
                     .into_iter()
                     .flatten()
                     .map(|q| QuestionRow {
-                        text: q["text"].as_str().unwrap_or("").to_owned(),
-                        answered: q["answered"].as_i64().unwrap_or(0),
-                        average: q["average"]
-                            .as_f64()
-                            .map_or_else(|| "—".to_owned(), |a| format!("{a:.2}")),
+                        text: q.text.to_owned(),
+                        answered: i64::try_from(q.answered).unwrap_or(0),
+                        average: q.average.map_or_else(|| "—".to_owned(), |a| format!("{a:.2}")),
                     })
                     .collect(),
-                comments: entry["items"]
-                    .as_array()
+                comments: entry
+                    .and_then(|e| e.items.as_ref())
                     .into_iter()
                     .flatten()
                     .filter_map(|a| a["comment"].as_str().map(str::to_owned))
@@ -263,13 +242,17 @@ async fn page(
         status: tr(lang, &format!("acc.status.{}", loaded.case.status.as_str())),
         format: tr(lang, &format!("study.format.{}", format.as_str())),
         format_code: format.as_str(),
-        format_note: row.format_note.clone().unwrap_or_default(),
-        confirmation: match (&row.confirmed_on, &row.confirmed_by_name) {
-            (Some(on), Some(name)) => format!("{name}（{on}）"),
+        format_note: v.format_note.clone().unwrap_or_default(),
+        confirmation: match &v.confirmation {
+            Some(study::Confirmation {
+                confirmed_on,
+                representative: Some(name),
+                ..
+            }) => format!("{name}（{confirmed_on}）"),
             _ => String::new(),
         },
-        standards_total: usize::try_from(v["progress"]["standards"].as_u64().unwrap_or(0)).unwrap_or(0),
-        standards_covered: usize::try_from(v["progress"]["with_evidence"].as_u64().unwrap_or(0)).unwrap_or(0),
+        standards_total: v.progress.standards,
+        standards_covered: v.progress.with_evidence,
         sections,
         standards,
         attachments,

@@ -26,6 +26,9 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::input::iso;
 use crate::state::AppState;
 
+mod view;
+pub use view::*;
+
 /// Longest narrative of one section, in characters.
 pub const NARRATIVE_MAX: usize = 20_000;
 /// Most questionnaire links issued in one request.
@@ -70,7 +73,7 @@ async fn begin(
     Ok((tx, case, row))
 }
 
-fn format_of(row: &SelfStudyRow) -> FormatStatus {
+pub(crate) fn format_of(row: &SelfStudyRow) -> FormatStatus {
     FormatStatus::parse(&row.format_status).unwrap_or(FormatStatus::Draft)
 }
 
@@ -122,16 +125,6 @@ pub struct Upload {
     pub bytes: Vec<u8>,
     /// The multipart body had a `file` part at all.
     pub has_file: bool,
-}
-
-pub fn file_json(f: &FileRow, case_id: &str) -> Value {
-    json!({
-        "id": f.id, "purpose": f.purpose, "standard": f.standard, "name": f.original_name,
-        "size_bytes": f.size_bytes, "sha256": f.sha256, "media_type": f.media_type,
-        "uploaded_by": f.uploaded_by,
-        "uploaded_at": chrono::DateTime::from_timestamp(f.uploaded_at, 0).map(|t| t.to_rfc3339()),
-        "download": format!("/api/v1/accreditation/cases/{case_id}/files/{}", f.id),
-    })
 }
 
 /// `POST …/files`: checks the purpose (and the standard of evidence), the size, the content against the name
@@ -299,42 +292,8 @@ pub async fn download(
 // ---------------------------------------------------------------------------------------------------------
 // The self-study view (progress, narratives, confirmation, format check)
 
-/// The self-study of a case as the API shows it.
-pub async fn view(state: &AppState, caller: &Caller, loaded: &Loaded) -> AppResult<Value> {
-    let pool = state.db.pool();
-    let id = &loaded.case.id;
-    let row = store::self_study(pool, id).await?;
-    let format = format_of(&row);
-    let files = store::files(pool, id).await?;
-    let narratives = store::narratives(pool, id).await?;
-    let checks = store::format_checks(pool, id).await?;
-    let sections = sections_of(state, loaded, &files, &narratives).await?;
-    let standards = sections.iter().map(|s| s.standards).sum::<usize>();
-    let covered = sections.iter().map(|s| s.with_evidence).sum::<usize>();
-    let attachments: Vec<Value> = rules::ATTACHMENTS
-        .iter()
-        .map(|a| json!({"kind": a, "files": files.iter().filter(|f| f.purpose == *a).count()}))
-        .collect();
-    Ok(json!({
-        "case_id": id,
-        "case_status": loaded.case.status.as_str(),
-        "format_status": format.as_str(),
-        "format_note": row.format_note,
-        "editable": study_editable(loaded.case.status, format),
-        "may_write": may(loaded, caller, StudyAction::Write),
-        "confirmation": row.confirmed_on.as_ref().map(|on| json!({
-            "representative": row.confirmed_by_name, "confirmed_on": on, "confirmed_by": row.confirmed_by,
-        })),
-        "progress": {"standards": standards, "with_evidence": covered, "sections": sections},
-        "narratives": narratives,
-        "attachments": attachments,
-        "files": files.iter().map(|f| file_json(f, id)).collect::<Vec<_>>(),
-        "format_checks": checks,
-    }))
-}
-
 /// Progress per section over the case's standards in scope, from its stored evidence files and narratives.
-async fn sections_of(
+pub(crate) async fn sections_of(
     state: &AppState,
     loaded: &Loaded,
     files: &[FileRow],
@@ -856,50 +815,6 @@ pub async fn answer(state: &AppState, address: &str, token: &str, input: &Answer
         request_id: "public".into(),
     };
     commit(tx, event).await
-}
-
-/// `GET …/questionnaires`: links issued and used and answers received per kind; the answers themselves and the
-/// average score per question for those who may see them (never who answered).
-pub async fn summary(state: &AppState, caller: &Caller, id: &str) -> AppResult<Value> {
-    let loaded = load_for(state, caller, id, StudyAction::View).await?;
-    let pool = state.db.pool();
-    let counts = store::link_counts(pool, id).await?;
-    let answers = store::answers(pool, id).await?;
-    let with_answers = may(&loaded, caller, StudyAction::ViewAnswers);
-    let mut kinds = Vec::new();
-    for kind in QuestionnaireKind::ALL {
-        let c = counts.iter().find(|c| c.kind == kind.as_str());
-        let mine: Vec<Value> = answers
-            .iter()
-            .filter(|a| a.kind == kind.as_str())
-            .filter_map(|a| serde_json::from_str::<Value>(&a.answers).ok())
-            .collect();
-        let mut entry = json!({
-            "kind": kind.as_str(),
-            "links_issued": c.map_or(0, |c| c.issued),
-            "links_used": c.map_or(0, |c| c.used),
-            "answers": mine.len(),
-        });
-        if with_answers && let Some(obj) = entry.as_object_mut() {
-            let questions: Vec<Value> = kind
-                .questions()
-                .iter()
-                .map(|(q, text)| {
-                    let scores: Vec<f64> = mine.iter().filter_map(|a| a["scores"][*q].as_f64()).collect();
-                    let average = if scores.is_empty() {
-                        Value::Null
-                    } else {
-                        json!((scores.iter().sum::<f64>() / scores.len() as f64 * 100.0).round() / 100.0)
-                    };
-                    json!({"id": q, "text": text, "answered": scores.len(), "average": average})
-                })
-                .collect();
-            obj.insert("questions".into(), json!(questions));
-            obj.insert("items".into(), json!(mine));
-        }
-        kinds.push(entry);
-    }
-    Ok(json!({"case_id": id, "kinds": kinds, "answers_visible": with_answers}))
 }
 
 // ---------------------------------------------------------------------------------------------------------
