@@ -10,7 +10,7 @@ use nintei_domain::reg::status::Status;
 use nintei_store::reg_cases;
 use nintei_store::reg_files::{self, FileRow, NewRegFile};
 use nintei_store::{audit, sha256_hex};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::{commit, conflict};
 use crate::acc::files::{self, FileRejection};
@@ -72,14 +72,39 @@ pub fn stored_bytes(state: &AppState, file: &FileRow) -> AppResult<Vec<u8>> {
     Ok(bytes)
 }
 
-pub fn file_json(f: &FileRow, download: &str) -> Value {
-    json!({
-        "id": f.id, "purpose": f.purpose, "name": f.original_name,
-        "size_bytes": f.size_bytes, "sha256": f.sha256, "media_type": f.media_type,
-        "uploaded_by": f.uploaded_by,
-        "uploaded_at": chrono::DateTime::from_timestamp(f.uploaded_at, 0).map(|t| t.to_rfc3339()),
-        "download": format!("{download}/{}", f.id),
-    })
+/// A registration document (REG-3) or a document answering a request (REG-7), and where to download it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct DocumentFile {
+    pub id: String,
+    /// The document (`basic_policies`, `floor_plan`, …); left out on an answer, whose request says it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+    /// The file's name as uploaded.
+    pub name: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub media_type: String,
+    pub uploaded_by: String,
+    /// RFC 3339.
+    pub uploaded_at: Option<String>,
+    pub download: String,
+}
+
+impl DocumentFile {
+    /// The file with its download address under `download` (the list's path).
+    pub fn of(f: &FileRow, download: &str) -> Self {
+        DocumentFile {
+            id: f.id.clone(),
+            purpose: Some(f.purpose.clone()),
+            name: f.original_name.clone(),
+            size_bytes: f.size_bytes,
+            sha256: f.sha256.clone(),
+            media_type: f.media_type.clone(),
+            uploaded_by: f.uploaded_by.clone(),
+            uploaded_at: chrono::DateTime::from_timestamp(f.uploaded_at, 0).map(|t| t.to_rfc3339()),
+            download: format!("{download}/{}", f.id),
+        }
+    }
 }
 
 /// A registration case the caller may upload documents to: one it may see (404 otherwise), filed by its

@@ -19,6 +19,57 @@ use crate::caller::Caller;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
+/// An answer to a document request as the API shows it (REG-7).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct AnswerView {
+    pub id: String,
+    pub request_id: String,
+    pub answered_on: chrono::NaiveDate,
+    pub note: String,
+    pub answered_by: String,
+    /// RFC 3339.
+    pub answered_at: Option<String>,
+    pub file: super::files::DocumentFile,
+}
+
+impl AnswerView {
+    /// The answer of case `case_id`, its file downloaded under the case's files.
+    pub fn of(a: &Answer, case_id: &str) -> Self {
+        let mut file = super::files::DocumentFile::of(
+            &a.file,
+            &format!("/api/v1/registration/investigations/{case_id}/files"),
+        );
+        // The file's purpose is the request it answers, said once on the answer.
+        file.purpose = None;
+        AnswerView {
+            id: a.answer.id.clone(),
+            request_id: a.answer.request_id.clone(),
+            answered_on: a.answer.answered_on,
+            note: a.answer.note.clone(),
+            answered_by: a.answer.answered_by.clone(),
+            answered_at: chrono::DateTime::from_timestamp(a.answer.answered_at, 0).map(|t| t.to_rfc3339()),
+            file,
+        }
+    }
+}
+
+/// A document request with the institution's answers (REG-7).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct RequestView {
+    #[serde(flatten)]
+    pub request: DocumentRequest,
+    pub answers: Vec<AnswerView>,
+}
+
+impl RequestView {
+    pub fn of(r: &RequestWithAnswers, case_id: &str) -> Self {
+        RequestView {
+            request: r.request.clone(),
+            answers: r.answers.iter().map(|a| AnswerView::of(a, case_id)).collect(),
+        }
+    }
+}
+
 /// An answer with its file.
 pub struct Answer {
     pub answer: DocumentAnswer,

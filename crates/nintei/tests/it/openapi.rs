@@ -78,16 +78,6 @@ const NOT_YET_TYPED: &[&str] = &[
     "GET /api/v1/public/accreditations",
     "GET /api/v1/public/accreditations/{number}",
     "GET /api/v1/public/registrations",
-    "GET /api/v1/registration/cases/{id}/files",
-    "GET /api/v1/registration/investigations/{id}",
-    "GET /api/v1/registration/investigations/{id}/document-requests",
-    "GET /api/v1/registration/reports",
-    "POST /api/v1/registration/cases/{id}/files",
-    "POST /api/v1/registration/investigations/{id}/closure",
-    "POST /api/v1/registration/investigations/{id}/decision",
-    "POST /api/v1/registration/investigations/{id}/document-requests/{rid}/files",
-    "POST /api/v1/registration/investigations/{id}/document-requests/{rid}/receipt",
-    "POST /api/v1/registration/investigations/{id}/referral",
 ];
 
 /// A schema that says nothing: `{"type": "object"}` alone.

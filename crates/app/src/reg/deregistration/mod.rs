@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 
 use super::{Check, LONG_TEXT, SHORT_TEXT, commit, conflict, move_registration};
 
+pub mod detail;
 pub mod view;
 use crate::caller::Caller;
 use crate::error::{AppError, AppResult};

@@ -41,16 +41,18 @@ fn redacted(mut r: Report, with_contact: bool) -> Report {
     r
 }
 
-/// The reports inbox (the registrar), newest first.
-pub async fn reports(state: &AppState, caller: &Caller) -> AppResult<Vec<Report>> {
+/// The reports inbox (the registrar), newest first; only those of `status` when given.
+pub async fn reports(state: &AppState, caller: &Caller, status: Option<&str>) -> AppResult<Vec<Report>> {
     let actor = caller.actor();
     AppError::check(authz::global(&actor, RegGlobalAction::ReadReports))?;
     let with_contact = authz::sees_reporter_contact(&actor);
-    Ok(reg_reports::list(state.db.pool(), None, 500)
-        .await?
-        .into_iter()
-        .map(|r| redacted(r, with_contact))
-        .collect())
+    Ok(
+        reg_reports::list(state.db.pool(), status, crate::reg::case::LIST_LIMIT)
+            .await?
+            .into_iter()
+            .map(|r| redacted(r, with_contact))
+            .collect(),
+    )
 }
 
 /// One deregistration case for `caller` (404 when they may not see it).

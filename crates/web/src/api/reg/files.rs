@@ -1,16 +1,15 @@
 //! The registration documents uploaded with an application (REG-3, seed 000 別紙2): upload, list, audited
 //! download, through the ACC files' reading of the form and download answer.
 
+use crate::api::answers::Items;
+use crate::auth::ApiCaller;
+use crate::error::{AppError, WebResult};
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use nintei_app::reg::files;
 use nintei_app::state::AppState;
-use serde_json::{Value, json};
-
-use crate::auth::ApiCaller;
-use crate::error::{AppError, WebResult};
 
 fn base(id: &str) -> String {
     format!("/api/v1/registration/cases/{id}/files")
@@ -28,7 +27,11 @@ pub async fn upload(
         mp.map_err(|e| AppError::BadRequest(format!("multipart/form-data expected: {}", e.body_text())))?;
     let (up, _) = crate::files::read_multipart(&state, mp).await?;
     let file = files::upload_document(&state, &caller, &id, &up).await?;
-    Ok((StatusCode::CREATED, Json(files::file_json(&file, &base(&id)))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(files::DocumentFile::of(&file, &base(&id))),
+    )
+        .into_response())
 }
 
 /// `GET /api/v1/registration/cases/{id}/files` → the documents uploaded with the case.
@@ -36,11 +39,13 @@ pub async fn list(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<Items<files::DocumentFile>>> {
     let rows = files::case_documents(&state, &caller, &id).await?;
-    Ok(Json(json!({
-        "items": rows.iter().map(|f| files::file_json(f, &base(&id))).collect::<Vec<_>>(),
-    })))
+    let items = rows
+        .iter()
+        .map(|f| files::DocumentFile::of(f, &base(&id)))
+        .collect();
+    Ok(Json(Items { items }))
 }
 
 /// `GET /api/v1/registration/cases/{id}/files/{file_id}`: the bytes as an attachment, audited.

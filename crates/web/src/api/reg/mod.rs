@@ -6,13 +6,8 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use nintei_domain::authz::reg::{self as authz, DeregistrationAction, RegGlobalAction};
 use nintei_domain::reg::criteria::criteria;
-use nintei_store::reg_investigations::{self as inv, Investigation};
-use nintei_store::reg_reports;
-use nintei_store::registrations;
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 use crate::api::answers::{
     CriterionLine, Enrolled, IdStatus, Items, Recorded, RegGranted, RegReviewed, RegSubmitted,
@@ -21,23 +16,12 @@ use crate::api::{ApiJson, created};
 use crate::auth::{ApiCaller, ClientAddr};
 use crate::error::{AppError, AppResult, WebResult};
 use nintei_app::Caller;
-use nintei_app::clock::jst;
+use nintei_app::reg::deregistration::detail;
 use nintei_app::reg::{self, ApplicationInput};
 use nintei_app::state::AppState;
 
 pub mod files;
 pub mod hearing;
-
-use nintei_app::reg::case::LIST_LIMIT;
-
-fn rfc3339(unix: i64) -> String {
-    chrono::DateTime::from_timestamp(unix, 0)
-        .map(|t| t.with_timezone(&jst()).to_rfc3339())
-        .unwrap_or_default()
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Views
 
 // ---------------------------------------------------------------------------------------------------------------
 // Criteria and cases
@@ -256,22 +240,12 @@ pub async fn public_report(
     Ok((StatusCode::ACCEPTED, Json(Recorded { status: "received" })).into_response())
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ReportQuery {
+    /// Only the reports in this state.
+    #[schema(pattern = "^(new|investigating|filed)$")]
     status: Option<String>,
-}
-
-pub fn report_json(r: &reg_reports::Report, with_contact: bool) -> Value {
-    json!({
-        "id": r.id,
-        "registration_number": r.registration_number,
-        "message": r.message,
-        "contact_email": if with_contact { json!(r.contact_email) } else { Value::Null },
-        "received_at": rfc3339(r.received_at),
-        "status": r.status,
-        "investigation_id": r.investigation_id,
-    })
 }
 
 /// `GET /api/v1/registration/reports` (office, head, admin): the inbox, newest first.
@@ -279,18 +253,10 @@ pub async fn list_reports(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Query(q): Query<ReportQuery>,
-) -> WebResult<Json<Value>> {
-    let actor = caller.actor();
-    AppError::check(authz::global(&actor, RegGlobalAction::ReadReports))?;
-    let reports = reg_reports::list(
-        state.db.pool(),
-        q.status.as_deref().filter(|s| !s.is_empty()),
-        LIST_LIMIT,
-    )
-    .await?;
-    let with_contact = authz::sees_reporter_contact(&actor);
-    let items: Vec<Value> = reports.iter().map(|r| report_json(r, with_contact)).collect();
-    Ok(Json(json!({ "items": items })))
+) -> WebResult<Json<Items<detail::ReportView>>> {
+    let status = q.status.as_deref().filter(|s| !s.is_empty());
+    let items = detail::report_list(&state, &caller, status).await?;
+    Ok(Json(Items { items }))
 }
 
 /// `POST /api/v1/registration/reports/{id}/filing` (office): a report that needs no investigation.
@@ -308,81 +274,6 @@ pub async fn file_report(
 
 // ---------------------------------------------------------------------------------------------------------------
 // Deregistration cases (REG-7)
-
-pub async fn investigation_json(state: &AppState, caller: &Caller, case: &Investigation) -> WebResult<Value> {
-    let actor = caller.actor();
-    let reg = registrations::by_id(state.db.pool(), &case.registration_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    // REG-7: each request with the institution's answers (files uploaded in the system).
-    let requests: Vec<Value> = reg::hearing::requests_with_answers(state, &case.id)
-        .await?
-        .iter()
-        .map(|r| hearing::request_json(r, &case.id))
-        .collect();
-    // REG-7: the hearings the institution was notified of (date and place) are its to see.
-    let hearings: Vec<Value> = inv::records(state.db.pool(), &case.id)
-        .await?
-        .into_iter()
-        .filter(|r| r.kind == reg::HEARING_NOTICE)
-        .map(|r| json!({"hearing_on": r.held_on, "place": r.summary}))
-        .collect();
-    let mut v = json!({
-        "id": case.id,
-        "registration_number": reg.number,
-        "registration_status": reg.status.as_str(),
-        "organization_id": case.organization_id,
-        "status": case.status,
-        "version": case.version,
-        "opened_on": case.opened_on,
-        "document_requests": requests,
-        "hearings": hearings,
-        "decision": case.outcome.map(|o| json!({
-            "outcome": inv::outcome_str(o),
-            "decided_on": case.decided_on,
-            "reason": case.decision_reason,
-        })),
-    });
-    // The organization sees what it must answer and the decision; reporters, records and votes stay internal.
-    if authz::sees_deregistration_internals(&actor)
-        && let Some(obj) = v.as_object_mut()
-    {
-        let reports = reg_reports::for_investigation(state.db.pool(), &case.id).await?;
-        let with_contact = authz::sees_reporter_contact(&actor);
-        let votes = inv::votes(state.db.pool(), &case.id).await?;
-        obj.insert("reason".into(), json!(case.reason));
-        obj.insert("referred_on".into(), json!(case.referred_on));
-        obj.insert("referral_reason".into(), json!(case.referral_reason));
-        obj.insert("closed_on".into(), json!(case.closed_on));
-        obj.insert("close_reason".into(), json!(case.close_reason));
-        obj.insert(
-            "records".into(),
-            json!(inv::records(state.db.pool(), &case.id).await?),
-        );
-        obj.insert(
-            "reports".into(),
-            json!(
-                reports
-                    .iter()
-                    .map(|r| report_json(r, with_contact))
-                    .collect::<Vec<_>>()
-            ),
-        );
-        obj.insert(
-            "votes".into(),
-            json!(
-                votes
-                    .iter()
-                    .map(
-                        |x| json!({"member_id": x.member_id, "outcome": inv::outcome_str(x.outcome),
-                                "comment": x.comment, "voted_at": rfc3339(x.voted_at)})
-                    )
-                    .collect::<Vec<_>>()
-            ),
-        );
-    }
-    Ok(v)
-}
 
 /// `POST /api/v1/registration/investigations` (office) → 201 `{id, status: "open"}`.
 pub async fn open_investigation(
@@ -416,9 +307,8 @@ pub async fn show_investigation(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
-) -> WebResult<Json<Value>> {
-    let case = reg::authorized_investigation(&state, &caller, &id, DeregistrationAction::View).await?;
-    Ok(Json(investigation_json(&state, &caller, &case).await?))
+) -> WebResult<Json<detail::InvestigationDetail>> {
+    Ok(Json(detail::detail(&state, &caller, &id).await?))
 }
 
 /// `POST …/investigations/{id}/document-requests` (office) `{requested_on, due_on, items}` → 201.
@@ -438,14 +328,17 @@ pub async fn receive_documents(
     ApiCaller(caller): ApiCaller,
     Path((id, rid)): Path<(String, String)>,
     ApiJson(input): ApiJson<reg::ReceiptInput>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<detail::InvestigationDetail>> {
     reg::receive_documents(&state, &caller, &id, &rid, &input).await?;
     show_after(&state, &caller, &id).await
 }
 
-async fn show_after(state: &AppState, caller: &Caller, id: &str) -> WebResult<Json<Value>> {
-    let case = reg::authorized_investigation(state, caller, id, DeregistrationAction::View).await?;
-    Ok(Json(investigation_json(state, caller, &case).await?))
+async fn show_after(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> WebResult<Json<detail::InvestigationDetail>> {
+    Ok(Json(detail::detail(state, caller, id).await?))
 }
 
 /// `POST …/investigations/{id}/hearing-notice` (office) `{notified_on, hearing_on, place}` → 201 (REG-7).
@@ -476,9 +369,9 @@ async fn step(
     id: &str,
     s: reg::CaseStep,
     input: &reg::StepInput,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<detail::InvestigationDetail>> {
     let case = reg::case_step(state, caller, id, s, input).await?;
-    Ok(Json(investigation_json(state, caller, &case).await?))
+    Ok(Json(detail::detail(state, caller, &case.id).await?))
 }
 
 /// `POST …/investigations/{id}/referral` (office) `{referred_on, reason}` → 200 case.
@@ -487,7 +380,7 @@ pub async fn refer(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<reg::StepInput>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<detail::InvestigationDetail>> {
     step(&state, &caller, &id, reg::CaseStep::Refer, &input).await
 }
 
@@ -497,7 +390,7 @@ pub async fn close(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<reg::StepInput>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<detail::InvestigationDetail>> {
     step(&state, &caller, &id, reg::CaseStep::Close, &input).await
 }
 
@@ -507,7 +400,7 @@ pub async fn decide(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<reg::StepInput>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<detail::InvestigationDetail>> {
     step(&state, &caller, &id, reg::CaseStep::Decide, &input).await
 }
 

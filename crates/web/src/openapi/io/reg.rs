@@ -10,8 +10,8 @@ use crate::api::answers::{
 use crate::openapi::schema::{Answer, Io, io, typed};
 
 const CREATED: Answer = Answer::Json(201, typed::<Created>);
-/// The case, the registration, the change … as the view of the step's record (200); not yet a type.
-const VIEW: Answer = Answer::Untyped(200);
+/// A deregistration case after the step (REG-7).
+const INVESTIGATION: Answer = Answer::Json(200, typed::<reg::deregistration::detail::InvestigationDetail>);
 /// A change notice (REG-6).
 const CHANGE: Answer = Answer::Json(200, typed::<reg::ChangeNoticeView>);
 const CHANGE_NEW: Answer = Answer::Json(201, typed::<reg::ChangeNoticeView>);
@@ -57,6 +57,45 @@ pub const ALL: &[Io] = &[
             200,
             typed::<Items<reg::deregistration::view::InvestigationSummary>>,
         ),
+    ),
+    io(
+        "get",
+        "/api/v1/registration/investigations/{id}",
+        None,
+        INVESTIGATION,
+    ),
+    io(
+        "get",
+        "/api/v1/registration/investigations/{id}/document-requests",
+        None,
+        Answer::Json(200, typed::<Items<reg::hearing::RequestView>>),
+    ),
+    // The answer is multipart/form-data (file, note?, answered_on?), not JSON.
+    io(
+        "post",
+        "/api/v1/registration/investigations/{id}/document-requests/{rid}/files",
+        None,
+        Answer::Json(201, typed::<reg::hearing::AnswerView>),
+    ),
+    io(
+        "get",
+        "/api/v1/registration/reports",
+        None,
+        Answer::Json(200, typed::<Items<reg::deregistration::detail::ReportView>>),
+    )
+    .with_query(typed::<crate::api::reg::ReportQuery>),
+    io(
+        "get",
+        "/api/v1/registration/cases/{id}/files",
+        None,
+        Answer::Json(200, typed::<Items<reg::files::DocumentFile>>),
+    ),
+    // The upload is multipart/form-data (file, purpose), not JSON.
+    io(
+        "post",
+        "/api/v1/registration/cases/{id}/files",
+        None,
+        Answer::Json(201, typed::<reg::files::DocumentFile>),
     ),
     io(
         "get",
@@ -152,7 +191,7 @@ pub const ALL: &[Io] = &[
         "post",
         "/api/v1/registration/investigations/{id}/document-requests/{rid}/receipt",
         Some(typed::<reg::ReceiptInput>),
-        VIEW,
+        INVESTIGATION,
     ),
     io(
         "get",
@@ -176,19 +215,19 @@ pub const ALL: &[Io] = &[
         "post",
         "/api/v1/registration/investigations/{id}/referral",
         Some(typed::<reg::StepInput>),
-        VIEW,
+        INVESTIGATION,
     ),
     io(
         "post",
         "/api/v1/registration/investigations/{id}/closure",
         Some(typed::<reg::StepInput>),
-        VIEW,
+        INVESTIGATION,
     ),
     io(
         "post",
         "/api/v1/registration/investigations/{id}/decision",
         Some(typed::<reg::StepInput>),
-        VIEW,
+        INVESTIGATION,
     ),
     io(
         "post",

@@ -76,7 +76,7 @@ fn report_row(r: Report, investigation: Option<&str>) -> ReportRow {
 async fn reports_page(state: &AppState, s: &AnySession, errors: Errors) -> Result<ReportsPage, PageError> {
     let err = in_lang(s.lang);
     let actor = s.caller.actor();
-    let rows = dereg::reports(state, &s.caller)
+    let rows = dereg::reports(state, &s.caller, None)
         .await
         .map_err(&err)?
         .into_iter()
