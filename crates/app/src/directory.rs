@@ -11,7 +11,7 @@ use nintei_domain::reg::hours;
 use nintei_store::acc::{self as acc_store, PublicAccreditation};
 use nintei_store::registrations::{self, Listed};
 use nintei_store::{StoreError, Tx, search};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::error::{AppError, AppResult, FieldError};
 
@@ -80,12 +80,6 @@ fn paging(p: &Params, errors: &mut Vec<FieldError>) -> (i64, i64) {
     let limit = number("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     let offset = number("offset", 0, 0, 1_000_000);
     (limit, offset)
-}
-
-/// API.md's page fields beside `items`: the total on every page, the page (from 1) and its size.
-fn page_fields(total: i64, limit: i64, offset: i64) -> Value {
-    let per_page = limit.max(1);
-    json!({"total": total, "page": offset / per_page + 1, "per_page": per_page})
 }
 
 /// `?day=` and `?evening=` (an extension of API.md): the facets of the disclosed hours a listing must
@@ -170,17 +164,87 @@ pub fn accreditation_filter(p: &Params) -> AppResult<acc_store::PublicFilter> {
 }
 
 /// API.md's registration item: exactly these fields (REG-5; no contact, no revenue).
+/// API.md's registration item: exactly the REG-5 published items (no contact, no revenue).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct RegistrationItem {
+    #[schema(pattern = "^REG-[0-9]{4}-[0-9]{4}$")]
+    pub number: String,
+    pub organization_name: String,
+    pub site_name: String,
+    /// JIS prefecture code `01`–`47`.
+    #[schema(pattern = "^(0[1-9]|[1-3][0-9]|4[0-7])$")]
+    pub prefecture: String,
+    pub address: String,
+    pub registered_on: NaiveDate,
+    pub expires_on: NaiveDate,
+    /// The REG-3 1(3)イ items.
+    pub disclosure: nintei_domain::reg::publication::PublicDisclosure,
+}
+
+impl RegistrationItem {
+    pub fn of(r: &Listed) -> Self {
+        RegistrationItem {
+            number: r.registration.number.clone(),
+            organization_name: r.organization_name.clone(),
+            site_name: r.site_name.clone(),
+            prefecture: r.prefecture.clone(),
+            address: r.address.clone(),
+            registered_on: r.registration.registered_on,
+            expires_on: r.registration.expires_on,
+            disclosure: r.registration.disclosure.clone(),
+        }
+    }
+}
+
+/// API.md's registration item as JSON (the open-data file's items).
 pub fn registration_json(r: &Listed) -> Value {
-    json!({
-        "number": r.registration.number,
-        "organization_name": r.organization_name,
-        "site_name": r.site_name,
-        "prefecture": r.prefecture,
-        "address": r.address,
-        "registered_on": r.registration.registered_on,
-        "expires_on": r.registration.expires_on,
-        "disclosure": r.registration.disclosure,
-    })
+    serde_json::to_value(RegistrationItem::of(r)).unwrap_or(Value::Null)
+}
+
+/// A page of a public list (API.md "Public"): the items, the total on every page together, the page (from 1)
+/// and its size. The fields in this order, as the cached bodies always had them.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct PublicPage<T: utoipa::ToSchema> {
+    pub items: Vec<T>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+}
+
+impl<T: utoipa::ToSchema> PublicPage<T> {
+    fn of(items: Vec<T>, total: i64, limit: i64, offset: i64) -> Self {
+        let per_page = limit.max(1);
+        PublicPage {
+            items,
+            page: offset / per_page + 1,
+            per_page,
+            total,
+        }
+    }
+}
+
+/// `GET /api/v1/public/registrations/{number}` (REG-4, REG-5): the registration as the dates of `today` show it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct RegistrationVerification {
+    #[schema(pattern = "^REG-[0-9]{4}-[0-9]{4}$")]
+    pub number: String,
+    pub organization_name: String,
+    pub site_name: String,
+    pub prefecture: String,
+    pub address: String,
+    /// The start of the term in force (never a future date).
+    pub registered_on: NaiveDate,
+    pub expires_on: NaiveDate,
+    /// `registered`, `expired`, `abolished` or `deregistered`.
+    #[schema(pattern = "^(registered|expired|abolished|deregistered)$")]
+    pub status: &'static str,
+    /// The REG-3 1(3)イ items, only while `registered`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disclosure: Option<nintei_domain::reg::publication::PublicDisclosure>,
+    /// The day it ended, when it is not `registered` (`null` when not known).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub ended_on: Option<Option<NaiveDate>>,
 }
 
 /// The registration `number` (typed in by hand: any case and surrounding spaces) with its names, if it exists;
@@ -214,34 +278,33 @@ pub async fn verify_accreditation(
 /// API.md's registration verification (REG-4, REG-5): the term in force on `today` (never a future one), the
 /// status judged by the dates, and the published items only while registered. An ended registration also says
 /// the day it ended (`ended_on`, an extension).
-pub fn registration_verification_json(r: &Listed, today: NaiveDate) -> Value {
+pub fn registration_verification(r: &Listed, today: NaiveDate) -> RegistrationVerification {
     let reg = &r.registration;
     let status = reg.public_status_on(today);
     let term = reg.term_on(today);
-    let mut v = json!({
-        "number": reg.number,
-        "organization_name": r.organization_name,
-        "site_name": r.site_name,
-        "prefecture": r.prefecture,
-        "address": r.address,
-        "registered_on": term.registered_on,
-        "expires_on": term.expires_on,
-        "status": status.as_str(),
-    });
-    if let Some(obj) = v.as_object_mut() {
-        if status.discloses() {
-            obj.insert("disclosure".into(), json!(reg.disclosure));
-        } else {
-            let ended_on = match status {
-                nintei_domain::reg::validity::PublicStatus::Expired => {
-                    reg.ended_on.or_else(|| term.expires_on.succ_opt())
-                }
-                _ => reg.ended_on,
-            };
-            obj.insert("ended_on".into(), json!(ended_on));
-        }
+    let (disclosure, ended_on) = if status.discloses() {
+        (Some(reg.disclosure.clone()), None)
+    } else {
+        let ended_on = match status {
+            nintei_domain::reg::validity::PublicStatus::Expired => {
+                reg.ended_on.or_else(|| term.expires_on.succ_opt())
+            }
+            _ => reg.ended_on,
+        };
+        (None, Some(ended_on))
+    };
+    RegistrationVerification {
+        number: reg.number.clone(),
+        organization_name: r.organization_name.clone(),
+        site_name: r.site_name.clone(),
+        prefecture: r.prefecture.clone(),
+        address: r.address.clone(),
+        registered_on: term.registered_on,
+        expires_on: term.expires_on,
+        status: status.as_str(),
+        disclosure,
+        ended_on,
     }
-    v
 }
 
 /// The status a certificate check shows: `active` past its expiry reads `lapsed` even before any job marks it.
@@ -254,15 +317,34 @@ pub fn verified_status(a: &PublicAccreditation, today: NaiveDate) -> &str {
 }
 
 /// API.md's accreditation item: exactly the ACC-23 fields (never revenue, ratings or contacts).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct AccreditationItem {
+    pub number: String,
+    pub organization_name: String,
+    pub services: Vec<nintei_domain::acc::service::ServiceCode>,
+    pub accredited_on: NaiveDate,
+    pub expires_on: NaiveDate,
+    /// `active`, `suspended`, `lapsed` or `revoked` (an active one past its expiry reads `lapsed`).
+    #[schema(pattern = "^(active|suspended|lapsed|revoked)$")]
+    pub status: String,
+}
+
+impl AccreditationItem {
+    pub fn of(a: &PublicAccreditation, today: NaiveDate) -> Self {
+        AccreditationItem {
+            number: a.number.clone(),
+            organization_name: a.organization_name.clone(),
+            services: a.services.clone(),
+            accredited_on: a.accredited_on,
+            expires_on: a.expires_on,
+            status: verified_status(a, today).to_owned(),
+        }
+    }
+}
+
+/// API.md's accreditation item as JSON (the open-data file's items).
 pub fn accreditation_json(a: &PublicAccreditation, today: NaiveDate) -> Value {
-    json!({
-        "number": a.number,
-        "organization_name": a.organization_name,
-        "services": a.services,
-        "accredited_on": a.accredited_on,
-        "expires_on": a.expires_on,
-        "status": verified_status(a, today),
-    })
+    serde_json::to_value(AccreditationItem::of(a, today)).unwrap_or(Value::Null)
 }
 
 fn prefecture_name(code: &str) -> &str {
@@ -672,11 +754,12 @@ pub async fn registrations_body(
     let key = format!("r {} {f:?}", state.clock.today());
     let read = async {
         let rows = cached_registrations(state, f).await?;
-        let items: Vec<Value> = rows.iter().map(registration_json).collect();
+        let items = rows.iter().map(RegistrationItem::of).collect();
         let total = registration_total(state, f).await?;
-        let mut body = page_fields(total, f.limit, f.offset);
-        body["items"] = json!(items);
-        Ok(body.to_string().into())
+        let body = PublicPage::of(items, total, f.limit, f.offset);
+        Ok(serde_json::to_string(&body)
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .into())
     };
     through(state, |c| &mut c.bodies, key, read).await
 }
@@ -690,11 +773,12 @@ pub async fn accreditations_body(
     let key = format!("a {today} {f:?}");
     let read = async {
         let rows = cached_accreditations(state, f, today).await?;
-        let items: Vec<Value> = rows.iter().map(|a| accreditation_json(a, today)).collect();
+        let items = rows.iter().map(|a| AccreditationItem::of(a, today)).collect();
         let total = accreditation_total(state, f, today).await?;
-        let mut body = page_fields(total, f.limit, f.offset);
-        body["items"] = json!(items);
-        Ok(body.to_string().into())
+        let body = PublicPage::of(items, total, f.limit, f.offset);
+        Ok(serde_json::to_string(&body)
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .into())
     };
     through(state, |c| &mut c.bodies, key, read).await
 }

@@ -6,7 +6,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
-use serde_json::Value;
 
 use crate::error::{AppError, WebResult};
 use crate::extract::DirectoryQuery;
@@ -49,12 +48,12 @@ impl AsRef<[u8]> for ArcBytes {
 pub async fn accreditation(
     State(state): State<AppState>,
     Path(number): Path<String>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<directory::AccreditationItem>> {
     let today = state.clock.today();
     let a = directory::verify_accreditation(&state, &number)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(Json(directory::accreditation_json(&a, today)))
+    Ok(Json(directory::AccreditationItem::of(&a, today)))
 }
 
 /// `GET /api/v1/public/registrations?q=&prefecture=&method=`: registrations in force only.
@@ -71,10 +70,10 @@ pub async fn registrations(
 pub async fn registration(
     State(state): State<AppState>,
     Path(number): Path<String>,
-) -> WebResult<Json<Value>> {
+) -> WebResult<Json<directory::RegistrationVerification>> {
     let today = state.clock.today();
     let r = directory::verify_registration(&state, &number)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(Json(directory::registration_verification_json(&r, today)))
+    Ok(Json(directory::registration_verification(&r, today)))
 }

@@ -212,25 +212,6 @@ pub fn more_ops() -> Vec<&'static Op> {
     vec![&PUBLIC_REGISTRATION]
 }
 
-fn registration_verification(_: &mut Components) -> Value {
-    let date = || json!({"type": "string", "format": "date"});
-    let s = |t: &str| json!({"type": t});
-    json!({"type": "object", "properties": {
-            "number": {"type": "string", "pattern": "^REG-[0-9]{4}-[0-9]{4}$"},
-            "organization_name": s("string"),
-            "site_name": s("string"),
-            "prefecture": {"type": "string", "description": "JIS code 01–47"},
-            "address": s("string"),
-            "registered_on": date(),
-            "expires_on": date(),
-            "status": {"type": "string", "enum": ["registered", "expired", "abolished", "deregistered"]},
-            "ended_on": {"type": ["string", "null"], "format": "date", "description": "an extension: the day an ended registration ended"},
-            "disclosure": {"type": "object", "description": "the REG-3 1(3)イ items, only while registered"},
-        },
-        "required": ["number", "organization_name", "site_name", "prefecture", "address", "registered_on",
-                     "expires_on", "status"]})
-}
-
 /// REG-4, REG-5: the public verification of a registration number.
 pub static PUBLIC_REGISTRATION: Op = Op {
     method: "get",
@@ -240,7 +221,7 @@ pub static PUBLIC_REGISTRATION: Op = Op {
               request, the term in force, and the published items while registered; 404 for an unknown number",
     auth: false,
     body: None,
-    answer: Answer::Json(200, registration_verification),
+    answer: Answer::Json(200, typed::<nintei_app::directory::RegistrationVerification>),
     errors: &[404],
 };
 

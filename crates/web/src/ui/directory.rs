@@ -421,19 +421,18 @@ async fn verify_registration(
 ) -> Response {
     match directory::verify_registration(state, &page.number).await {
         Ok(Some(r)) => {
-            let v = directory::registration_verification_json(&r, today);
-            let field = |k: &str| v[k].as_str().unwrap_or_default().to_owned();
-            page.status = format!("pub.reg_{}", field("status"));
+            let v = directory::registration_verification(&r, today);
+            page.status = format!("pub.reg_{}", v.status);
             page.reg = Some(RegVerify {
-                number: field("number"),
-                organization_name: field("organization_name"),
-                site_name: field("site_name"),
                 prefecture: prefecture_before(lang, &r.prefecture, &r.address),
-                address: field("address"),
-                registered_on: field("registered_on"),
-                expires_on: field("expires_on"),
-                ended_on: field("ended_on"),
-                in_force: v.get("disclosure").is_some(),
+                registered_on: v.registered_on.to_string(),
+                expires_on: v.expires_on.to_string(),
+                ended_on: v.ended_on.flatten().map(|d| d.to_string()).unwrap_or_default(),
+                in_force: v.disclosure.is_some(),
+                number: v.number,
+                organization_name: v.organization_name,
+                site_name: v.site_name,
+                address: v.address,
             });
             render_status(StatusCode::OK, &page)
         }

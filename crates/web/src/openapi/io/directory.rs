@@ -1,5 +1,7 @@
-//! The public directory's search operations (API.md "Public", REG-5, ACC-23): their query parameters. The answers
-//! are sent from the directory's cache as JSON text and are not yet described by a type.
+//! The public directory's search operations (API.md "Public", REG-5, ACC-23): their query parameters and answers.
+//! The answers are sent from the directory's cache as JSON text, serialized from the types named here.
+
+use nintei_app::directory::{AccreditationItem, PublicPage, RegistrationItem};
 
 use crate::openapi::schema::{Answer, Io, io, typed};
 
@@ -61,8 +63,24 @@ struct AccreditationQuery {
 }
 
 pub const ALL: &[Io] = &[
-    io("get", "/api/v1/public/registrations", None, Answer::Untyped(200))
-        .with_query(typed::<RegistrationQuery>),
-    io("get", "/api/v1/public/accreditations", None, Answer::Untyped(200))
-        .with_query(typed::<AccreditationQuery>),
+    io(
+        "get",
+        "/api/v1/public/registrations",
+        None,
+        Answer::Json(200, typed::<PublicPage<RegistrationItem>>),
+    )
+    .with_query(typed::<RegistrationQuery>),
+    io(
+        "get",
+        "/api/v1/public/accreditations",
+        None,
+        Answer::Json(200, typed::<PublicPage<AccreditationItem>>),
+    )
+    .with_query(typed::<AccreditationQuery>),
+    io(
+        "get",
+        "/api/v1/public/accreditations/{number}",
+        None,
+        Answer::Json(200, typed::<AccreditationItem>),
+    ),
 ];
