@@ -816,8 +816,13 @@ async fn acc_22_public_fee_estimate_reproduces_the_seed_table() {
         "services=2",
         "",
         "revenue_yen=99999999999999999999999&services=2",
+        "revenue_yen=100&services=2&services=3",
     ] {
         let r = app.get(&format!("/api/v1/public/fee-estimate?{bad}"), None).await;
         r.assert_status(400);
+        assert!(
+            r.header("content-type").starts_with("application/problem+json"),
+            "{bad}"
+        );
     }
 }

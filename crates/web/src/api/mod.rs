@@ -1,6 +1,6 @@
 //! The JSON API of API.md, under `/api/v1`.
 
-mod acc;
+pub(crate) mod acc;
 pub mod answers;
 pub(crate) mod auth_token;
 mod conflicts;

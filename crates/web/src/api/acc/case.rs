@@ -1,10 +1,8 @@
 //! API.md "Accreditation cases (ACC)": the standards catalog, cases and every step of a case, and the public
 //! fee estimate. The logic is in [`nintei_app::acc`], shared with the screens.
 
-use std::collections::HashMap;
-
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use nintei_domain::authz::acc::CaseAction;
@@ -15,6 +13,7 @@ use crate::api::answers::{Items, StandardLine, StandardsCatalog};
 use crate::api::{ApiJson, created};
 use crate::auth::ApiCaller;
 use crate::error::{AppError, AppResult, FieldError, WebResult};
+use crate::extract::PublicQuery;
 use nintei_app::acc::{self, case};
 use nintei_app::state::AppState;
 
@@ -216,14 +215,27 @@ pub async fn payment(
     Ok(created(&payment))
 }
 
+/// The query string of `GET /api/v1/public/fee-estimate` (ACC-22). Read as text, so that each field's mistake is
+/// answered by name (a 400 listing both); a parameter given twice is a 400 problem too (`PublicQuery`).
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct FeeEstimateQuery {
+    /// The annual revenue in whole yen.
+    #[schema(value_type = u64, minimum = 0)]
+    revenue_yen: Option<String>,
+    /// The number of services applied for.
+    #[schema(value_type = u32, minimum = 1, maximum = 5)]
+    services: Option<String>,
+}
+
 /// `GET /api/v1/public/fee-estimate?revenue_yen=N&services=K` (ACC-22, no authentication): fees with tax at
 /// today's rate. `revenue_yen` a whole number of yen ≥ 0, `services` 1–5; anything else is a 400.
 pub async fn fee_estimate(
     State(state): State<AppState>,
-    Query(query): Query<HashMap<String, String>>,
+    PublicQuery(query): PublicQuery<FeeEstimateQuery>,
 ) -> WebResult<Json<nintei_domain::fees::FeeEstimate>> {
     let mut errors = Vec::new();
-    let revenue = match query.get("revenue_yen").map(|v| v.trim()) {
+    let revenue = match query.revenue_yen.as_deref().map(str::trim) {
         Some(v) if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) => match v.parse::<u64>() {
             Ok(n) if n <= 1_000_000_000_000_000 => Some(n),
             _ => None,
@@ -236,7 +248,7 @@ pub async fn fee_estimate(
             "年間売上高は0以上の整数（円）です (a whole number of yen, 0 or more)",
         ));
     }
-    let services = match query.get("services").map(|v| v.trim()) {
+    let services = match query.services.as_deref().map(str::trim) {
         Some(v) if v.len() == 1 => v.parse::<u32>().ok().filter(|n| (1..=5).contains(n)),
         _ => None,
     };

@@ -7,18 +7,6 @@ use crate::api::answers::{Created, CreatedCase, CreatedLinkedCase, Items, Receiv
 use crate::openapi::schema::{Answer, Io, io, typed};
 
 const CREATED: Answer = Answer::Json(201, typed::<Created>);
-/// The query string of `GET /api/v1/public/fee-estimate` (ACC-22), for the document only: the handler reads the
-/// raw values itself to answer each field's error.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct FeeEstimateQuery {
-    /// The annual revenue in whole yen.
-    #[schema(minimum = 0)]
-    revenue_yen: u64,
-    /// The number of services applied for.
-    #[schema(minimum = 1, maximum = 5)]
-    services: u32,
-}
 
 /// The appeal (ACC-21) with its information requests, the members' answers and its deadline.
 const APPEAL: Answer = Answer::Json(200, typed::<appeal::AppealView>);
@@ -74,7 +62,7 @@ pub const CASE: &[Io] = &[
         None,
         Answer::Json(200, typed::<nintei_domain::fees::FeeEstimate>),
     )
-    .with_query(typed::<FeeEstimateQuery>),
+    .with_query(typed::<crate::api::acc::case::FeeEstimateQuery>),
     io(
         "post",
         "/api/v1/accreditation/cases",
