@@ -99,23 +99,28 @@ impl Io {
     }
 }
 
-/// Query parameters from the properties of a query type's schema.
+/// Query parameters from the properties of a query type's schema, including those of inline `allOf` parts (a
+/// `#[serde(flatten)]` field marked `#[schema(inline)]`, such as shared paging fields).
 pub fn query_parameters(schema: &Value) -> Vec<Value> {
-    let required: Vec<&str> = schema["required"]
-        .as_array()
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    schema["properties"]
-        .as_object()
-        .map(|props| {
-            props
-                .iter()
-                .map(|(name, s)| {
+    let mut parts = vec![schema];
+    parts.extend(schema["allOf"].as_array().into_iter().flatten());
+    parts
+        .into_iter()
+        .flat_map(|part| {
+            let required: Vec<&str> = part["required"]
+                .as_array()
+                .map(|r| r.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            part["properties"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(move |(name, s)| {
                     json!({"name": name, "in": "query", "required": required.contains(&name.as_str()), "schema": s})
                 })
-                .collect()
+                .collect::<Vec<_>>()
         })
-        .unwrap_or_default()
+        .collect()
 }
 
 /// A routed operation with a JSON body, or none, and its answer.

@@ -5,6 +5,24 @@ use nintei_app::directory::{AccreditationItem, PublicPage, RegistrationItem};
 
 use crate::openapi::schema::{Answer, Io, io, typed};
 
+/// The paging parameters of both searches.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct Paging {
+    /// The page, from 1 (API.md).
+    #[schema(minimum = 1)]
+    page: Option<u32>,
+    /// Listings per page, 1–200, default 50 (API.md).
+    #[schema(minimum = 1, maximum = 200)]
+    per_page: Option<u32>,
+    /// The older form of paging, still accepted: listings per page, 1–200.
+    #[schema(minimum = 1, maximum = 200)]
+    limit: Option<u32>,
+    /// The older form of paging, still accepted: listings skipped.
+    #[schema(minimum = 0)]
+    offset: Option<u32>,
+}
+
 /// `GET /api/v1/public/registrations`: every parameter optional; a bad one is a 400 naming it.
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)]
@@ -22,18 +40,9 @@ struct RegistrationQuery {
     day: Option<String>,
     /// Open after 18:00 on some day (`1` or `true`; an extension of API.md).
     evening: Option<bool>,
-    /// The page, from 1 (API.md).
-    #[schema(minimum = 1)]
-    page: Option<u32>,
-    /// Listings per page, 1–200, default 50 (API.md).
-    #[schema(minimum = 1, maximum = 200)]
-    per_page: Option<u32>,
-    /// The older form of paging, still accepted: listings per page, 1–200.
-    #[schema(minimum = 1, maximum = 200)]
-    limit: Option<u32>,
-    /// The older form of paging, still accepted: listings skipped.
-    #[schema(minimum = 0)]
-    offset: Option<u32>,
+    #[serde(flatten)]
+    #[schema(inline)]
+    paging: Paging,
 }
 
 /// `GET /api/v1/public/accreditations`: every parameter optional; a bad one is a 400 naming it.
@@ -48,18 +57,9 @@ struct AccreditationQuery {
     /// An accredited service (ACC-23), `a`–`e`.
     #[schema(pattern = "^[a-e]$")]
     service: Option<String>,
-    /// The page, from 1 (API.md).
-    #[schema(minimum = 1)]
-    page: Option<u32>,
-    /// Listings per page, 1–200, default 50 (API.md).
-    #[schema(minimum = 1, maximum = 200)]
-    per_page: Option<u32>,
-    /// The older form of paging, still accepted: listings per page, 1–200.
-    #[schema(minimum = 1, maximum = 200)]
-    limit: Option<u32>,
-    /// The older form of paging, still accepted: listings skipped.
-    #[schema(minimum = 0)]
-    offset: Option<u32>,
+    #[serde(flatten)]
+    #[schema(inline)]
+    paging: Paging,
 }
 
 pub const ALL: &[Io] = &[
