@@ -316,17 +316,26 @@ pub async fn open_assignments<'c, E: Executor<'c, Database = Any>>(
 
 // ---- ACC-8: engagements ----
 
+/// A surveyor's engagement with an organization (ACC-8) and the warnings recorded with it. Who recorded it and
+/// when are kept for the audit and the newest-first order, not answered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Engagement {
     pub id: String,
     pub surveyor_id: String,
     pub organization_id: String,
     pub organization_name: String,
+    /// `consulting`, `service` or `research_funds`.
     pub kind: String,
     pub started_on: String,
     pub note: Option<String>,
+    /// `[{rule, kind, case_id, message}]`: the surveyor was assigned to an open case of the organization.
+    #[schema(value_type = Vec<Object>)]
     pub warnings: serde_json::Value,
+    #[serde(skip)]
+    #[schema(ignore)]
     pub recorded_by: String,
+    #[serde(skip)]
+    #[schema(ignore)]
     pub created_at: i64,
 }
 

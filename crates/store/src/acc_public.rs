@@ -94,14 +94,7 @@ pub async fn public_accreditations_count_by_prefecture<'c, E: Executor<'c, Datab
     ex: E,
     today: NaiveDate,
 ) -> Result<Vec<(String, i64)>> {
-    let f = PublicFilter {
-        q: String::new(),
-        prefecture: None,
-        service: None,
-        limit: 0,
-        offset: 0,
-    };
-    let (from, binds) = public_accreditations_where(&f, today, None, true);
+    let (from, binds) = public_accreditations_where(&PublicFilter::default(), today, None, true);
     let sql = format!("SELECT o.prefecture AS p, CAST(COUNT(*) AS BIGINT) AS n {from} GROUP BY o.prefecture");
     crate::registrations::prefecture_counts(ex, sql, binds).await
 }

@@ -628,13 +628,8 @@ pub async fn public_count_by_prefecture<'c, E: Executor<'c, Database = Any> + Co
     today: NaiveDate,
 ) -> Result<Vec<(String, i64)>> {
     let f = PublicFilter {
-        q: String::new(),
-        prefecture: None,
-        method: None,
-        facets: Vec::new(),
-        limit: 0,
-        offset: 0,
         today: Some(today),
+        ..PublicFilter::default()
     };
     let (from, binds) = public_where(&f, None, true);
     let sql = format!("SELECT s.prefecture AS p, CAST(COUNT(*) AS BIGINT) AS n {from} GROUP BY s.prefecture");

@@ -16,6 +16,7 @@ use nintei_domain::authz::acc_impartiality::{
 };
 use nintei_domain::role::Role;
 use nintei_store::acc::Case;
+pub use nintei_store::acc_impartiality::Engagement;
 use nintei_store::acc_impartiality::{self as store, NewEngagement, Objection, UnitDecision};
 use nintei_store::{Tx, audit, organizations, users};
 use serde::Deserialize;
@@ -380,37 +381,6 @@ async fn surveyor(state: &AppState, user_id: &str) -> AppResult<nintei_store::us
     }
 }
 
-/// A surveyor's engagement with an organization (ACC-8) and the warnings recorded with it.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-pub struct EngagementView {
-    pub id: String,
-    pub surveyor_id: String,
-    pub organization_id: String,
-    pub organization_name: String,
-    /// `consulting`, `service` or `research_funds`.
-    pub kind: String,
-    pub started_on: String,
-    pub note: Option<String>,
-    /// `[{rule, kind, case_id, message}]`: the surveyor was assigned to an open case of the organization.
-    #[schema(value_type = Vec<Object>)]
-    pub warnings: Value,
-}
-
-impl From<&nintei_store::acc_impartiality::Engagement> for EngagementView {
-    fn from(e: &nintei_store::acc_impartiality::Engagement) -> Self {
-        EngagementView {
-            id: e.id.clone(),
-            surveyor_id: e.surveyor_id.clone(),
-            organization_id: e.organization_id.clone(),
-            organization_name: e.organization_name.clone(),
-            kind: e.kind.clone(),
-            started_on: e.started_on.clone(),
-            note: e.note.clone(),
-            warnings: e.warnings.clone(),
-        }
-    }
-}
-
 /// `POST /api/v1/surveyors/{user_id}/engagements` (ACC-8): the office records a surveyor's consulting, service
 /// or research funds with an organization. One starting within a cooling-off is refused (409); one while the
 /// surveyor is assigned to an open case of that organization is recorded with a warning the office sees at once
@@ -420,7 +390,7 @@ pub async fn add_engagement(
     caller: &Caller,
     user_id: &str,
     input: &EngagementInput,
-) -> AppResult<EngagementView> {
+) -> AppResult<Engagement> {
     AppError::check(engagements_authz(&caller.actor()))?;
     let s = surveyor(state, user_id).await?;
     let mut errors = Vec::new();
@@ -524,7 +494,7 @@ pub async fn add_engagement(
     )
     .await?;
     tx.commit().await.map_err(nintei_store::StoreError::from)?;
-    Ok(EngagementView {
+    Ok(Engagement {
         id: engagement_id,
         surveyor_id: user_id.to_owned(),
         organization_id: organization.id,
@@ -533,6 +503,8 @@ pub async fn add_engagement(
         started_on: iso(started_on),
         note,
         warnings,
+        recorded_by: caller.user.id.clone(),
+        created_at: now.timestamp(),
     })
 }
 
@@ -540,7 +512,7 @@ pub async fn add_engagement(
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Engagements {
     pub surveyor: SurveyorName,
-    pub items: Vec<EngagementView>,
+    pub items: Vec<Engagement>,
     pub cooling_offs: Vec<CoolingOffView>,
 }
 
@@ -575,7 +547,7 @@ pub async fn engagements(state: &AppState, caller: &Caller, user_id: &str) -> Ap
             id: s.id,
             name: s.name,
         },
-        items: items.iter().map(EngagementView::from).collect(),
+        items,
         cooling_offs: cooling
             .into_iter()
             .map(|c| CoolingOffView {

@@ -128,7 +128,7 @@ pub struct InvestigationDetail {
 
 /// The deregistration case `id` for `caller` (404 when they may not see it).
 pub async fn detail(state: &AppState, caller: &Caller, id: &str) -> AppResult<InvestigationDetail> {
-    let v = view::view(state, caller, id).await?;
+    let v = view::read(state, caller, id).await?;
     let case = v.case;
     let document_requests = requests_with_answers(state, &case.id)
         .await?
@@ -146,7 +146,7 @@ pub async fn detail(state: &AppState, caller: &Caller, id: &str) -> AppResult<In
         votes: v
             .votes
             .into_iter()
-            .map(|(_, x)| MemberVote {
+            .map(|x| MemberVote {
                 member_id: x.member_id,
                 outcome: inv::outcome_str(x.outcome),
                 comment: x.comment,

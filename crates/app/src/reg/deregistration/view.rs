@@ -55,18 +55,26 @@ pub async fn reports(state: &AppState, caller: &Caller, status: Option<&str>) ->
     )
 }
 
-/// One deregistration case for `caller` (404 when they may not see it).
-pub async fn view(state: &AppState, caller: &Caller, id: &str) -> AppResult<InvestigationView> {
+/// A deregistration case with what `caller` may read of it: the part the API answers and the screen shows.
+#[derive(Debug)]
+pub(crate) struct Read {
+    pub case: Investigation,
+    pub registration: Registration,
+    pub internals: bool,
+    pub reports: Vec<Report>,
+    pub records: Vec<Record>,
+    pub hearings: Vec<Record>,
+    pub votes: Vec<Vote>,
+}
+
+/// The case `id` as `caller` may read it (404 when they may not see it).
+pub(crate) async fn read(state: &AppState, caller: &Caller, id: &str) -> AppResult<Read> {
     let case = authorized_investigation(state, caller, id, DeregistrationAction::View).await?;
     let pool = state.db.pool();
     let actor = caller.actor();
     let registration = registrations::by_id(pool, &case.registration_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let organization_name = organizations::by_id(pool, &case.organization_id)
-        .await?
-        .map(|o| o.name)
-        .unwrap_or_default();
     let internals = authz::sees_deregistration_internals(&actor);
     let with_contact = authz::sees_reporter_contact(&actor);
     let all_records = inv::records(pool, &case.id).await?;
@@ -81,18 +89,39 @@ pub async fn view(state: &AppState, caller: &Caller, id: &str) -> AppResult<Inve
             .into_iter()
             .map(|r| redacted(r, with_contact))
             .collect();
-        let mut votes = Vec::new();
-        for v in inv::votes(pool, &case.id).await? {
-            let name = users::by_id(pool, &v.member_id)
-                .await?
-                .map(|u| u.name)
-                .unwrap_or_default();
-            votes.push((name, v));
-        }
-        (reports, all_records, votes)
+        (reports, all_records, inv::votes(pool, &case.id).await?)
     } else {
         (Vec::new(), Vec::new(), Vec::new())
     };
+    Ok(Read {
+        case,
+        registration,
+        internals,
+        reports,
+        records,
+        hearings,
+        votes,
+    })
+}
+
+/// One deregistration case for `caller` (404 when they may not see it), with the names the screen shows.
+pub async fn view(state: &AppState, caller: &Caller, id: &str) -> AppResult<InvestigationView> {
+    let r = read(state, caller, id).await?;
+    let pool = state.db.pool();
+    let actor = caller.actor();
+    let organization_name = organizations::by_id(pool, &r.case.organization_id)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let mut votes = Vec::new();
+    for v in r.votes {
+        let name = users::by_id(pool, &v.member_id)
+            .await?
+            .map(|u| u.name)
+            .unwrap_or_default();
+        votes.push((name, v));
+    }
+    let case = r.case;
     let ctx = authz::DeregistrationContext {
         organization_id: &case.organization_id,
         referred: matches!(case.status.as_str(), "referred" | "decided"),
@@ -107,12 +136,12 @@ pub async fn view(state: &AppState, caller: &Caller, id: &str) -> AppResult<Inve
         may_vote: may(DeregistrationAction::Vote) && referred,
         may_decide: may(DeregistrationAction::Decide) && referred,
         case,
-        registration,
+        registration: r.registration,
         organization_name,
-        internals,
-        reports,
-        records,
-        hearings,
+        internals: r.internals,
+        reports: r.reports,
+        records: r.records,
+        hearings: r.hearings,
         votes,
     })
 }

@@ -275,7 +275,7 @@ pub const CASE: &[Io] = &[
         "post",
         "/api/v1/surveyors/{user_id}/engagements",
         Some(typed::<imp::EngagementInput>),
-        Answer::Json(201, typed::<imp::EngagementView>),
+        Answer::Json(201, typed::<imp::Engagement>),
     ),
     io(
         "get",
