@@ -8,6 +8,7 @@ use nintei_domain::acc::service::ServiceCode;
 use nintei_domain::org::Prefecture;
 use nintei_domain::reg::application::Method;
 use nintei_domain::reg::hours;
+use nintei_domain::search::{method_facet, prefecture_facet, service_facet};
 use nintei_store::acc::{self as acc_store, PublicAccreditation};
 use nintei_store::registrations::{self, Listed};
 use nintei_store::{StoreError, Tx, search};
@@ -363,24 +364,41 @@ pub async fn reindex_registration(tx: &mut Tx, number: &str) -> Result<(), Store
     index_registration(tx, &r).await
 }
 
-/// Indexes a registration in force: its text and the facets of its disclosed hours (the days/hours filters).
+/// Indexes a registration in force.
 async fn index_registration(tx: &mut Tx, r: &Listed) -> Result<(), StoreError> {
-    let (text, facets) = registration_doc(r);
-    search::index(tx, REGISTRATION, &r.registration.number, &text, &facets).await
+    search::index(tx, REGISTRATION, &registration_doc(r)).await
 }
 
-/// What a registration is indexed by: its text and its hours facets.
-pub fn registration_doc(r: &Listed) -> (String, Vec<&'static str>) {
-    (
-        registration_text(r),
-        hours::facets(&r.registration.disclosure.hours),
-    )
+/// What a registration in force is indexed by: its text; the facets of its disclosed hours, methods and
+/// prefecture (the directory's filters); and its last listed day, the end of its latest term unless an
+/// abolition notified in advance ends it sooner (REG-4, REG-6: a next term starts the day after the current one
+/// ends, so the days listed run without a gap).
+pub fn registration_doc(r: &Listed) -> search::Doc {
+    let reg = &r.registration;
+    let mut facets: Vec<String> = hours::facets(&reg.disclosure.hours)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    facets.extend(reg.disclosure.methods.iter().map(|m| method_facet(m.as_str())));
+    facets.push(prefecture_facet(&r.prefecture));
+    let last_term_day = reg.last_expires_on();
+    let listed_until = match reg.ended_on.and_then(|d| d.pred_opt()) {
+        Some(before_end) => before_end.min(last_term_day),
+        None => last_term_day,
+    };
+    search::Doc {
+        key: reg.number.clone(),
+        text: registration_text(r),
+        facets,
+        listed_until: Some(listed_until),
+    }
 }
 
 /// The search index's layout version; a database indexed under an older one is reindexed once at start-up.
 /// 2: registrations carry their hours facets (the days/hours filters). 3: the compact layout (integer document
-/// ids, kind-tagged terms), which starts empty.
-const SEARCH_INDEX_VERSION: &str = "3";
+/// ids, kind-tagged terms), which starts empty. 4: each document's last listed day and the prefecture, method
+/// and service facets (counts from the index alone).
+const SEARCH_INDEX_VERSION: &str = "4";
 const SEARCH_INDEX_KEY: &str = "search.index_version";
 
 /// Brings the directory's search index to [`SEARCH_INDEX_VERSION`]: empties it and indexes every registration in
@@ -394,25 +412,21 @@ pub async fn ensure_search_index(state: &crate::state::AppState) -> crate::error
         limit: i64::MAX,
         ..Default::default()
     };
-    let registrations: Vec<(String, String, Vec<&'static str>)> =
-        registrations::public_list(state.db.pool(), &all)
-            .await?
-            .iter()
-            .map(|r| {
-                let (text, facets) = registration_doc(r);
-                (r.registration.number.clone(), text, facets)
-            })
-            .collect();
+    let registrations: Vec<search::Doc> = registrations::public_list(state.db.pool(), &all)
+        .await?
+        .iter()
+        .map(registration_doc)
+        .collect();
     let all = acc_store::PublicFilter {
         limit: i64::MAX,
         ..Default::default()
     };
     // Accreditations past their expiry are not public and are never again (a renewal reindexes).
-    let accreditations: Vec<(String, String, Vec<&'static str>)> =
+    let accreditations: Vec<search::Doc> =
         acc_store::public_accreditations(state.db.pool(), &all, state.clock.today())
             .await?
             .iter()
-            .map(|a| (a.number.clone(), accreditation_text(a), Vec::new()))
+            .map(accreditation_doc)
             .collect();
     let mut tx = state.db.begin_write().await?;
     search::clear(&mut tx).await?;
@@ -456,7 +470,20 @@ pub async fn reindex_accreditation(tx: &mut Tx, number: &str) -> Result<(), Stor
     if a.status != "active" {
         return search::remove(tx, ACCREDITATION, number).await;
     }
-    search::index(tx, ACCREDITATION, number, &accreditation_text(&a), &[]).await
+    search::index(tx, ACCREDITATION, &accreditation_doc(&a)).await
+}
+
+/// What an active accreditation is indexed by: its text, the facets of its prefecture and services (the
+/// directory's filters) and its last day (ACC-23: listed while active and not past its expiry).
+pub fn accreditation_doc(a: &PublicAccreditation) -> search::Doc {
+    let mut facets: Vec<String> = a.services.iter().map(|s| service_facet(s.as_str())).collect();
+    facets.push(prefecture_facet(&a.prefecture));
+    search::Doc {
+        key: a.number.clone(),
+        text: accreditation_text(a),
+        facets,
+        listed_until: Some(a.expires_on),
+    }
 }
 
 /// The text an accreditation is found by: number, organization, prefecture and service names (ACC-23).

@@ -59,6 +59,22 @@ pub fn matches(text: &str, query: &str) -> bool {
     normalize(text).contains(&normalize(query))
 }
 
+/// The facet of a listing in the prefecture with JIS code `code` (the directory's `?prefecture=` filter). Facets
+/// start with `#`, which never survives query normalization, so no text query can match one.
+pub fn prefecture_facet(code: &str) -> String {
+    format!("#pref:{code}")
+}
+
+/// The facet of a registration offering consultations by `method` (REG-5; the directory's `?method=` filter).
+pub fn method_facet(method: &str) -> String {
+    format!("#method:{method}")
+}
+
+/// The facet of an accreditation covering the service `code` (ACC-23; the directory's `?service=` filter).
+pub fn service_facet(code: &str) -> String {
+    format!("#service:{code}")
+}
+
 #[cfg(test)]
 mod tests {
 

@@ -9,6 +9,7 @@ use sqlx::{Any, Executor, Row};
 use crate::acc::{date, from_json, iso};
 use crate::{Result, StoreError};
 use nintei_domain::acc::service::ServiceCode;
+use nintei_domain::search::{prefecture_facet, service_facet};
 
 /// An accreditation as ACC-23 publishes it, with the organization's name and prefecture.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -58,7 +59,7 @@ pub async fn public_accreditations<'c, E: Executor<'c, Database = Any> + Copy>(
     today: NaiveDate,
 ) -> Result<Vec<PublicAccreditation>> {
     let text = crate::search::plan(ex, "accreditation", &f.q).await?;
-    let (from, binds) = public_accreditations_where(f, today, text.as_ref(), true);
+    let (from, binds) = public_accreditations_where(f, today, text.as_ref());
     let sql = format!(
         "SELECT {PUBLIC_COLUMNS} {from} ORDER BY a.number LIMIT {} OFFSET {}",
         f.limit.max(0),
@@ -72,20 +73,17 @@ pub async fn public_accreditations<'c, E: Executor<'c, Database = Any> + Copy>(
     rows.iter().map(public_from_row).collect()
 }
 
-/// How many accreditations the directory lists for `f` on `today`, on every page together.
+/// How many accreditations the directory lists for `f` on `today`, on every page together: counted from the
+/// search index alone (the prefecture and service filters are facets there).
 pub async fn public_accreditations_count<'c, E: Executor<'c, Database = Any> + Copy>(
     ex: E,
     f: &PublicFilter,
     today: NaiveDate,
 ) -> Result<i64> {
     let text = crate::search::plan(ex, "accreditation", &f.q).await?;
-    let (from, binds) = public_accreditations_where(f, today, text.as_ref(), false);
-    let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n {from}");
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for b in binds {
-        q = q.bind(b);
-    }
-    Ok(q.fetch_one(ex).await?.try_get("n")?)
+    let mut facets: Vec<String> = f.service.map(|c| service_facet(c.as_str())).into_iter().collect();
+    facets.extend(f.prefecture.as_deref().map(prefecture_facet));
+    crate::search::count(ex, "accreditation", text.as_ref(), &facets, Some(today)).await
 }
 
 /// How many accreditations the directory lists on `today`, by the JIS code of their organization's prefecture
@@ -94,50 +92,36 @@ pub async fn public_accreditations_count_by_prefecture<'c, E: Executor<'c, Datab
     ex: E,
     today: NaiveDate,
 ) -> Result<Vec<(String, i64)>> {
-    let (from, binds) = public_accreditations_where(&PublicFilter::default(), today, None, true);
+    let (from, binds) = public_accreditations_where(&PublicFilter::default(), today, None);
     let sql = format!("SELECT o.prefecture AS p, CAST(COUNT(*) AS BIGINT) AS n {from} GROUP BY o.prefecture");
     crate::registrations::prefecture_counts(ex, sql, binds).await
 }
 
-/// The `FROM … WHERE …` of the accreditation directory and its binds (no caller text reaches the SQL).
+/// The `FROM … WHERE …` of the accreditation directory's pages and its binds (no caller text reaches the SQL).
 fn public_accreditations_where(
     f: &PublicFilter,
     today: NaiveDate,
     text_filter: Option<&crate::search::TextFilter>,
-    page: bool,
 ) -> (String, Vec<String>) {
-    let mut binds: Vec<String> = vec![
-        iso(today),
-        f.prefecture.clone().unwrap_or_default(),
-        // Services are stored as a JSON array of quoted codes.
-        f.service
-            .map(|c| format!("%\"{}\"%", c.as_str()))
-            .unwrap_or_default(),
-    ];
+    let mut binds: Vec<String> = vec![iso(today), f.prefecture.clone().unwrap_or_default()];
     let mut text = String::new();
     if let Some(t) = text_filter {
-        let (cond, more) = t.condition("a.number", binds.len() + 1, page);
+        let (cond, more) = t.condition("a.number", binds.len() + 1);
         text = format!(" AND {cond}");
         binds.extend(more);
     }
-    let service = if f.service.is_some() {
-        "a.services LIKE $3"
-    } else {
-        "$3 = ''"
-    };
-    // A count joins the organization only for its prefecture (a NOT NULL foreign key: no count changes).
-    let (join, prefecture) = if page || f.prefecture.is_some() {
-        (
-            " JOIN organizations o ON o.id = a.organization_id",
-            "($2 = '' OR o.prefecture = $2)",
-        )
-    } else {
-        ("", "$2 = ''")
-    };
+    // Services: facets kept in the search index.
+    let services: Vec<String> = f.service.map(|c| service_facet(c.as_str())).into_iter().collect();
+    if let Some((cond, more)) =
+        crate::search::having_facets("accreditation", &services, "a.number", binds.len() + 1)
+    {
+        text.push_str(&format!(" AND {cond}"));
+        binds.extend(more);
+    }
     (
         format!(
-            "FROM accreditations a{join} WHERE a.status = 'active' AND a.expires_on >= $1 AND {prefecture} \
-             AND {service}{text}"
+            "FROM accreditations a JOIN organizations o ON o.id = a.organization_id WHERE a.status = 'active' \
+             AND a.expires_on >= $1 AND ($2 = '' OR o.prefecture = $2){text}"
         ),
         binds,
     )

@@ -166,7 +166,7 @@ pub async fn set_acc_counter(tx: &mut Tx, year: i32, last: u32) -> Result<()> {
 /// bulk load grows them (PostgreSQL: nothing to do).
 pub async fn large_cache(tx: &mut Tx, backend: Backend) -> Result<()> {
     if backend == Backend::Sqlite {
-        sqlx::query("PRAGMA cache_size = -262144")
+        sqlx::query("PRAGMA cache_size = -1048576")
             .execute(&mut **tx)
             .await?;
     }

@@ -42,6 +42,7 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
     migration!(23, "0023_plain_deadline_titles"),
     migration!(24, "0024_account_requests"),
     migration!(25, "0025_reg_drafts"),
+    migration!(26, "0026_search_listed_until"),
 ];
 
 /// Advisory lock key so that two `nintei serve` starting together on one PostgreSQL migrate one at a time.

@@ -7,6 +7,7 @@ use nintei_domain::reg::dates::RegistrationNumber;
 use nintei_domain::reg::publication::PublicDisclosure;
 use nintei_domain::reg::status::Status;
 use nintei_domain::reg::validity::{self, PublicStatus, Term};
+use nintei_domain::search::{method_facet, prefecture_facet};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
@@ -585,7 +586,7 @@ pub async fn public_list<'c, E: Executor<'c, Database = Any> + Copy>(
     f: &PublicFilter,
 ) -> Result<Vec<Listed>> {
     let text = crate::search::plan(ex, "registration", &f.q).await?;
-    let (from, binds) = public_where(f, text.as_ref(), true);
+    let (from, binds) = public_where(f, text.as_ref());
     let sql = format!(
         "SELECT {COLUMNS}, o.name AS organization_name, s.name AS site_name, s.prefecture AS prefecture, \
          s.address AS address {from} ORDER BY r.number LIMIT {} OFFSET {}",
@@ -606,19 +607,24 @@ pub async fn public_list<'c, E: Executor<'c, Database = Any> + Copy>(
     Ok(listed)
 }
 
-/// How many registrations the directory lists for `f`, on every page together.
+/// How many registrations the directory lists for `f`, on every page together: counted from the search index
+/// alone (the prefecture and method filters are facets there), so a common word costs its postings, not a read
+/// of every listing's row.
 pub async fn public_count<'c, E: Executor<'c, Database = Any> + Copy>(
     ex: E,
     f: &PublicFilter,
 ) -> Result<i64> {
     let text = crate::search::plan(ex, "registration", &f.q).await?;
-    let (from, binds) = public_where(f, text.as_ref(), false);
-    let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n {from}");
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for b in binds {
-        q = q.bind(b);
-    }
-    Ok(q.fetch_one(ex).await?.try_get("n")?)
+    let mut facets = index_facets(f);
+    facets.extend(f.prefecture.as_deref().map(prefecture_facet));
+    crate::search::count(ex, "registration", text.as_ref(), &facets, f.today).await
+}
+
+/// The facets `f` filters by in the index: the days/hours and the method.
+fn index_facets(f: &PublicFilter) -> Vec<String> {
+    let mut facets = f.facets.clone();
+    facets.extend(f.method.as_deref().map(method_facet));
+    facets
 }
 
 /// How many registrations the directory lists on `today`, by the JIS code of their room's prefecture (REG-8's
@@ -631,7 +637,7 @@ pub async fn public_count_by_prefecture<'c, E: Executor<'c, Database = Any> + Co
         today: Some(today),
         ..PublicFilter::default()
     };
-    let (from, binds) = public_where(&f, None, true);
+    let (from, binds) = public_where(&f, None);
     let sql = format!("SELECT s.prefecture AS p, CAST(COUNT(*) AS BIGINT) AS n {from} GROUP BY s.prefecture");
     prefecture_counts(ex, sql, binds).await
 }
@@ -653,30 +659,18 @@ pub(crate) async fn prefecture_counts<'c, E: Executor<'c, Database = Any>>(
         .collect()
 }
 
-/// The `FROM … WHERE …` of the registration directory and its binds (no caller text reaches the SQL).
-/// `page`: for a page in number order (see [`crate::search::TextFilter::condition`]), not a count.
-fn public_where(
-    f: &PublicFilter,
-    text_filter: Option<&crate::search::TextFilter>,
-    page: bool,
-) -> (String, Vec<String>) {
-    let mut binds: Vec<String> = vec![
-        f.prefecture.clone().unwrap_or_default(),
-        // Methods are stored as JSON strings; the quotes keep `phone` from matching inside other text.
-        f.method
-            .as_ref()
-            .map(|m| format!("%\"{m}\"%"))
-            .unwrap_or_default(),
-    ];
+/// The `FROM … WHERE …` of the registration directory's pages and its binds (no caller text reaches the SQL).
+fn public_where(f: &PublicFilter, text_filter: Option<&crate::search::TextFilter>) -> (String, Vec<String>) {
+    let mut binds: Vec<String> = vec![f.prefecture.clone().unwrap_or_default()];
     let mut text = String::new();
     if let Some(t) = text_filter {
-        let (cond, more) = t.condition("r.number", binds.len() + 1, page);
+        let (cond, more) = t.condition("r.number", binds.len() + 1);
         text = format!(" AND {cond}");
         binds.extend(more);
     }
-    // Days/hours: facets of the disclosed hours, kept in the search index.
+    // Days/hours and methods: facets of the disclosure, kept in the search index.
     if let Some((cond, more)) =
-        crate::search::having_facets("registration", &f.facets, "r.number", binds.len() + 1)
+        crate::search::having_facets("registration", &index_facets(f), "r.number", binds.len() + 1)
     {
         text.push_str(&format!(" AND {cond}"));
         binds.extend(more);
@@ -689,26 +683,11 @@ fn public_where(
         ));
         binds.push(iso(today));
     }
-    // Without a method filter the disclosure (the row's largest column) is not read at all.
-    let method = if f.method.is_some() {
-        "r.disclosure LIKE $2"
-    } else {
-        "$2 = ''"
-    };
-    // A count joins only what its filter reads: every registration has its organization and site (NOT NULL
-    // foreign keys), so leaving a join out changes no count.
-    let (joins, prefecture) = match (page, f.prefecture.is_some()) {
-        (true, _) => (
-            " JOIN organizations o ON o.id = r.organization_id JOIN sites s ON s.id = r.site_id",
-            "($1 = '' OR s.prefecture = $1)",
-        ),
-        (false, true) => (" JOIN sites s ON s.id = r.site_id", "s.prefecture = $1"),
-        (false, false) => ("", "$1 = ''"),
-    };
     (
         format!(
-            "FROM registrations r{joins} WHERE (r.status || '') IN ('registered', 'under_investigation', \
-             'deregistration_review') AND {prefecture} AND {method}{text}"
+            "FROM registrations r JOIN organizations o ON o.id = r.organization_id JOIN sites s ON s.id = r.site_id \
+             WHERE (r.status || '') IN ('registered', 'under_investigation', 'deregistration_review') \
+             AND ($1 = '' OR s.prefecture = $1){text}"
         ),
         binds,
     )

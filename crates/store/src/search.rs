@@ -7,6 +7,7 @@
 
 use std::collections::BTreeSet;
 
+use chrono::NaiveDate;
 use nintei_domain::search::{document_terms, normalize, query_terms};
 use sqlx::{Any, AssertSqlSafe, Executor, Row};
 
@@ -31,8 +32,34 @@ fn stored_terms<'a>(kind: &str, text: &str, facets: impl IntoIterator<Item = &'a
     terms
 }
 
+/// A document as indexed: its key, its text, its facets (terms a filter looks up, such as `#open:saturday` or
+/// `#pref:13`; never produced by text normalization) and the last day it is listed (`None`: no last day). The
+/// index holds only what the directory may list, so a count is answered from the index alone.
+#[derive(Debug, Clone, Default)]
+pub struct Doc {
+    pub key: String,
+    pub text: String,
+    pub facets: Vec<String>,
+    pub listed_until: Option<NaiveDate>,
+}
+
+impl Doc {
+    /// A document found by its text only, with no last day.
+    pub fn text(key: &str, text: &str) -> Doc {
+        Doc {
+            key: key.to_owned(),
+            text: text.to_owned(),
+            ..Doc::default()
+        }
+    }
+}
+
+fn day(d: Option<NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
 /// Facets are stored one per line beside the text (they never contain a line break).
-fn join_facets(facets: &[&str]) -> String {
+fn join_facets(facets: &[String]) -> String {
     facets.join("\n")
 }
 
@@ -84,23 +111,23 @@ async fn next_doc_id(tx: &mut Tx) -> Result<i64> {
     Ok(row.try_get("n")?)
 }
 
-/// (Re)indexes one document of `kind` (e.g. `registration`, `accreditation`) under `doc_key`, with its facets
-/// (terms a filter looks up, such as `#open:saturday`; never produced by text normalization). Writes only the
-/// terms that changed.
-pub async fn index(tx: &mut Tx, kind: &str, doc_key: &str, text: &str, facets: &[&str]) -> Result<()> {
+/// (Re)indexes `doc` as a document of `kind` (e.g. `registration`, `accreditation`). Writes only the terms that
+/// changed.
+pub async fn index(tx: &mut Tx, kind: &str, doc: &Doc) -> Result<()> {
     bump_generation(tx).await?;
-    let text = normalize(text);
-    let facet_text = join_facets(facets);
-    let new = stored_terms(kind, &text, facets.iter().copied());
-    match stored(tx, kind, doc_key).await? {
+    let text = normalize(&doc.text);
+    let facet_text = join_facets(&doc.facets);
+    let new = stored_terms(kind, &text, doc.facets.iter().map(String::as_str));
+    match stored(tx, kind, &doc.key).await? {
         Some((doc_id, old_text, old_facets)) => {
             let old = stored_terms(kind, &old_text, split_facets(&old_facets));
             let gone: Vec<&String> = old.difference(&new).collect();
             delete_terms(tx, doc_id, &gone).await?;
             insert_terms(tx, doc_id, new.difference(&old).cloned()).await?;
-            sqlx::query("UPDATE search_docs SET text = $1, facets = $2 WHERE doc_id = $3")
+            sqlx::query("UPDATE search_docs SET text = $1, facets = $2, listed_until = $3 WHERE doc_id = $4")
                 .bind(text)
                 .bind(facet_text)
+                .bind(day(doc.listed_until))
                 .bind(doc_id)
                 .execute(&mut **tx)
                 .await?;
@@ -108,13 +135,15 @@ pub async fn index(tx: &mut Tx, kind: &str, doc_key: &str, text: &str, facets: &
         None => {
             let doc_id = next_doc_id(tx).await?;
             sqlx::query(
-                "INSERT INTO search_docs (doc_id, kind, doc_key, text, facets) VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO search_docs (doc_id, kind, doc_key, text, facets, listed_until) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(doc_id)
             .bind(kind.to_owned())
-            .bind(doc_key.to_owned())
+            .bind(doc.key.clone())
             .bind(text)
             .bind(facet_text)
+            .bind(day(doc.listed_until))
             .execute(&mut **tx)
             .await?;
             insert_terms(tx, doc_id, new.into_iter()).await?;
@@ -177,7 +206,7 @@ pub async fn search(db: &Db, kind: &str, query: &str, limit: i64) -> Result<Opti
     let Some(filter) = plan(db.pool(), kind, query).await? else {
         return Ok(None);
     };
-    let (cond, mut binds) = filter.condition("k.doc_key", 1, true);
+    let (cond, mut binds) = filter.condition("k.doc_key", 1);
     let sql = format!(
         "SELECT k.doc_key FROM search_docs k WHERE k.kind = ${} AND {cond} ORDER BY k.doc_key LIMIT {}",
         binds.len() + 1,
@@ -278,13 +307,13 @@ pub async fn plan<'c, E: Executor<'c, Database = Any>>(
 }
 
 impl TextFilter {
-    /// An SQL condition keeping the rows whose `column` is the key of a matching document, and its bind values,
-    /// placeholders numbered from `$first`. `{column} IN (…)` driven from the rarest term's postings, except for
-    /// a `page` (a listing read in an index's order up to a limit) of a common query: then a correlated `EXISTS`
-    /// that checks one row at a time (one index seek per term), so the listing stops at its page. A count reads
-    /// every match either way and takes the postings.
-    pub fn condition(&self, column: &str, first: usize, page: bool) -> (String, Vec<String>) {
-        let by_row = self.common && page;
+    /// An SQL condition for a page (a listing read in its key's order up to a limit), keeping the rows whose
+    /// `column` is the key of a matching document, and its bind values, placeholders numbered from `$first`.
+    /// `{column} IN (…)` driven from the rarest term's postings, except for a common query: then a correlated
+    /// `EXISTS` that checks one row at a time (one index seek per term), so the listing stops at its page. (A
+    /// count reads every match and is answered by [`count`].)
+    pub fn condition(&self, column: &str, first: usize) -> (String, Vec<String>) {
+        let by_row = self.common;
         let mut binds = Vec::new();
         let mark = |binds: &mut Vec<String>, value: String| {
             binds.push(value);
@@ -358,6 +387,63 @@ pub fn having_facets(
     Some((conds.join(" AND "), binds))
 }
 
+/// How many documents of `kind` are listed on `today` (every day when `None`), match `text` (when given) and carry
+/// every one of `facets`, counted from the index alone: postings and document rows, never the listings' own
+/// (wide) rows. The index holds only listings in force and each one's last listed day, so this is the count of
+/// the listing query with the same filters. Driven from the rarest text term's postings (each further term and
+/// facet an index seek), or from the first facet's, or from the documents of the kind.
+pub async fn count<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    kind: &str,
+    text: Option<&TextFilter>,
+    facets: &[String],
+    today: Option<NaiveDate>,
+) -> Result<i64> {
+    let mut binds: Vec<String> = Vec::new();
+    let mut mark = |value: String| {
+        binds.push(value);
+        format!("${}", binds.len())
+    };
+    let mut terms: Vec<String> = text.map(|t| t.terms.clone()).unwrap_or_default();
+    terms.extend(facets.iter().map(|f| tagged(kind, f)));
+    let terms: Vec<String> = terms.into_iter().map(&mut mark).collect();
+    let mut cond = String::new();
+    if let Some(like) = text.and_then(|t| t.like.clone()) {
+        cond.push_str(&format!(" AND d.text LIKE {}", mark(like)));
+    }
+    if let Some(day) = day(today) {
+        let m = mark(day);
+        cond.push_str(&format!(" AND (d.listed_until IS NULL OR d.listed_until >= {m})"));
+    }
+    let sql = match terms.split_first() {
+        Some((first, rest)) => {
+            let joins: String = rest
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    format!(
+                        " JOIN search_terms t{n} ON t{n}.term = {t} AND t{n}.doc_id = t0.doc_id",
+                        n = i + 1
+                    )
+                })
+                .collect();
+            format!(
+                "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM search_terms t0{joins} \
+                 JOIN search_docs d ON d.doc_id = t0.doc_id WHERE t0.term = {first}{cond}"
+            )
+        }
+        None => {
+            let k = mark(kind.to_owned());
+            format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM search_docs d WHERE d.kind = {k}{cond}")
+        }
+    };
+    let mut q = sqlx::query(AssertSqlSafe(sql));
+    for b in binds {
+        q = q.bind(b);
+    }
+    Ok(q.fetch_one(ex).await?.try_get("n")?)
+}
+
 /// Adds verification counts `(number, day, n)` in one statement per row, in the caller's transaction (no IP, no
 /// user agent: ACC-23 publication without tracking). The counts are gathered in memory and flushed in batches.
 pub async fn add_verification_counts(tx: &mut Tx, counts: &[(String, String, i64)]) -> Result<()> {
@@ -387,26 +473,27 @@ pub async fn verification_count(db: &Db, number: &str) -> Result<i64> {
 
 /// Indexes many new documents of `kind` at once (generated data and rebuilds: the keys must not be indexed yet).
 /// The same normalization and terms as [`index`], written with multi-row inserts.
-pub async fn index_new(tx: &mut Tx, kind: &str, docs: &[(String, String, Vec<&'static str>)]) -> Result<()> {
+pub async fn index_new(tx: &mut Tx, kind: &str, docs: &[Doc]) -> Result<()> {
     bump_generation(tx).await?;
     let mut doc_id = next_doc_id(tx).await?;
     let mut doc_rows = Vec::with_capacity(docs.len());
     let mut terms = Vec::new();
-    for (key, text, facets) in docs {
-        let text = normalize(text);
-        for term in stored_terms(kind, &text, facets.iter().copied()) {
+    for doc in docs {
+        let text = normalize(&doc.text);
+        for term in stored_terms(kind, &text, doc.facets.iter().map(String::as_str)) {
             terms.push((term, doc_id));
         }
         doc_rows.push(vec![
             Value::from(doc_id),
             Value::from(kind),
-            Value::from(key.clone()),
+            Value::from(doc.key.clone()),
             Value::from(text),
-            Value::from(join_facets(facets)),
+            Value::from(join_facets(&doc.facets)),
+            Value::OptText(day(doc.listed_until)),
         ]);
         doc_id += 1;
     }
-    let columns = ["doc_id", "kind", "doc_key", "text", "facets"];
+    let columns = ["doc_id", "kind", "doc_key", "text", "facets", "listed_until"];
     insert_rows(tx, "search_docs", &columns, doc_rows).await?;
     // In the primary key's order: the b-tree is then walked once from left to right instead of at random.
     terms.sort_unstable();

@@ -65,6 +65,21 @@ async fn demo_scale_generates_searchable_listings_and_cases_once() {
         .await;
     assert!(counsel.json()["items"].as_array().unwrap().len() >= 150);
 
+    // The totals, counted from the search index alone, agree with the generated listings under every filter.
+    for path in [
+        "/api/v1/public/registrations?limit=200",
+        "/api/v1/public/registrations?prefecture=13&limit=200",
+        "/api/v1/public/registrations?q=相談&method=phone&limit=200",
+        "/api/v1/public/registrations?q=東京都&method=online&limit=200",
+        "/api/v1/public/accreditations?limit=200",
+        "/api/v1/public/accreditations?service=b&limit=200",
+        "/api/v1/public/accreditations?q=相談&prefecture=13&limit=200",
+    ] {
+        let v = app.get(path, None).await.json();
+        let items = v["items"].as_array().unwrap().len();
+        assert_eq!(v["total"].as_u64(), u64::try_from(items).ok(), "{path}");
+    }
+
     // Accreditations are listed, searchable and verifiable.
     let accs = app
         .get("/api/v1/public/accreditations?limit=200", None)

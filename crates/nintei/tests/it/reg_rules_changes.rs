@@ -211,12 +211,31 @@ async fn reg6_pending_notices_end_with_the_registration_and_abolition_in_advance
     assert_eq!(r.json()["status"], "registered");
     assert_eq!(r.json()["ended_on"], "2026-12-31");
     assert_eq!(public(&app, &number).await["status"], "registered");
+    set_day(&app, "2026-12-30");
+    let list = app
+        .get("/api/v1/public/registrations?q=北九州", None)
+        .await
+        .json();
+    assert_eq!(
+        (list["items"][0]["number"].as_str(), &list["total"]),
+        (Some(number.as_str()), &json!(1))
+    );
     set_day(&app, "2026-12-31");
     let v = public(&app, &number).await;
     assert_eq!(v["status"], "abolished");
     assert!(v.get("disclosure").is_none());
-    let list = app.get("/api/v1/public/registrations", None).await.json();
-    assert_eq!(list["items"], json!([]));
+    // Neither the page nor its total (counted from the search index) has it from the day of abolition.
+    for path in [
+        "/api/v1/public/registrations",
+        "/api/v1/public/registrations?q=北九州",
+    ] {
+        let list = app.get(path, None).await.json();
+        assert_eq!(
+            (&list["items"], &list["total"]),
+            (&json!([]), &json!(0)),
+            "{path}"
+        );
+    }
     reg.relogin(&app).await;
     run_jobs(&app).await;
     let staff = app

@@ -15,7 +15,9 @@ async fn japanese_search_finds_short_words_and_folds_width_and_kana() {
     ];
     let mut tx = app.state.db.begin_write().await.unwrap();
     for (key, text) in docs {
-        search::index(&mut tx, "listing", key, text, &[]).await.unwrap();
+        search::index(&mut tx, "listing", &search::Doc::text(key, text))
+            .await
+            .unwrap();
     }
     tx.commit().await.unwrap();
     let db = &app.state.db;
@@ -48,9 +50,13 @@ async fn japanese_search_finds_short_words_and_folds_width_and_kana() {
     );
     // Re-indexing replaces the old terms.
     let mut tx = app.state.db.begin_write().await.unwrap();
-    search::index(&mut tx, "listing", "a", "株式会社こころケア 大阪府", &[])
-        .await
-        .unwrap();
+    search::index(
+        &mut tx,
+        "listing",
+        &search::Doc::text("a", "株式会社こころケア 大阪府"),
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(find("精神").await, Some(vec![]));
     assert_eq!(find("大阪").await, Some(vec!["a".to_owned()]));
@@ -62,7 +68,7 @@ async fn common_and_rare_words_find_the_same_documents_in_key_order() {
     // the rarest term's postings. Both must give the matches in key order, with the substring check.
     let app = TestApp::new().await;
     let n = usize::try_from(search::COMMON_TERM).unwrap() + 100;
-    let docs: Vec<(String, String, Vec<&'static str>)> = (0..n)
+    let docs: Vec<search::Doc> = (0..n)
         .map(|i| {
             // Every document has 北九 and 九州 apart (a false match for 北九州) and 精神; every third the whole
             // word 北九州; every 500th 札幌 (rare).
@@ -73,7 +79,7 @@ async fn common_and_rare_words_find_the_same_documents_in_key_order() {
             if i % 500 == 0 {
                 text.push_str(" 札幌市");
             }
-            (format!("k{i:05}"), text, Vec::new())
+            search::Doc::text(&format!("k{i:05}"), &text)
         })
         .collect();
     let mut tx = app.state.db.begin_write().await.unwrap();
@@ -105,6 +111,71 @@ async fn common_and_rare_words_find_the_same_documents_in_key_order() {
         keys(500),
         "a rare word beside a common one"
     );
+    // The counts, from the index alone, agree with the matches.
+    let count = |q: &'static str| async move {
+        let text = search::plan(db.pool(), "listing", q).await.unwrap();
+        search::count(db.pool(), "listing", text.as_ref(), &[], None)
+            .await
+            .unwrap()
+    };
+    for q in ["精神", "北九州", "札幌", "札幌市", "大阪"] {
+        let all = find(q, 5000).await;
+        assert_eq!(count(q).await, i64::try_from(all.len()).unwrap(), "count of {q}");
+    }
+}
+
+#[tokio::test]
+async fn counts_keep_to_the_days_listed_and_the_facets() {
+    let app = TestApp::new().await;
+    let db = &app.state.db;
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let docs = [
+        ("R1", Some("2026-12-03"), vec!["#pref:13"]),
+        ("R2", Some("2026-12-04"), vec!["#pref:13", "#method:phone"]),
+        ("R3", None, vec!["#pref:27", "#method:phone"]),
+    ];
+    let mut tx = db.begin_write().await.unwrap();
+    for (key, until, facets) in &docs {
+        let doc = search::Doc {
+            facets: facets.iter().map(|f| (*f).to_owned()).collect(),
+            listed_until: until.map(day),
+            ..search::Doc::text(key, "精神保健 相談室")
+        };
+        search::index(&mut tx, "registration", &doc).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let count = |q: &'static str, facets: &'static [&'static str], today: &'static str| async move {
+        let text = search::plan(db.pool(), "registration", q).await.unwrap();
+        let facets: Vec<String> = facets.iter().map(|f| (*f).to_owned()).collect();
+        search::count(
+            db.pool(),
+            "registration",
+            text.as_ref(),
+            &facets,
+            Some(day(today)),
+        )
+        .await
+        .unwrap()
+    };
+    assert_eq!(
+        count("", &[], "2026-12-03").await,
+        3,
+        "every document listed that day"
+    );
+    assert_eq!(count("", &[], "2026-12-04").await, 2, "R1's last day has passed");
+    assert_eq!(
+        count("精神", &[], "2026-12-05").await,
+        1,
+        "only R3 has no last day"
+    );
+    assert_eq!(count("", &["#pref:13"], "2026-12-04").await, 1);
+    assert_eq!(count("相談", &["#method:phone"], "2026-12-04").await, 2);
+    assert_eq!(
+        count("相談", &["#method:phone", "#pref:27"], "2026-12-04").await,
+        1
+    );
+    assert_eq!(count("大阪", &[], "2026-12-03").await, 0);
+    assert_eq!(count("", &[], "2026-12-03").await, 3);
 }
 
 #[tokio::test]
@@ -139,7 +210,11 @@ async fn verifications_are_counted_per_day_without_personal_data() {
 /// Indexes one document in a transaction of its own.
 async fn index_one(db: &nintei_store::Db, kind: &str, key: &str, text: &str, facets: &[&str]) {
     let mut tx = db.begin_write().await.unwrap();
-    search::index(&mut tx, kind, key, text, facets).await.unwrap();
+    let doc = search::Doc {
+        facets: facets.iter().map(|f| (*f).to_owned()).collect(),
+        ..search::Doc::text(key, text)
+    };
+    search::index(&mut tx, kind, &doc).await.unwrap();
     tx.commit().await.unwrap();
 }
 
