@@ -620,6 +620,36 @@ pub async fn round_votes<'c, E: Executor<'c, Database = Any>>(
         .collect()
 }
 
+/// The outcomes voted in the round now open on a case of `organization_id` (the rounds before were decided) and
+/// how many committee members may vote on it (ACC-8, ACC-11), in one statement: what the decision form shows.
+pub async fn open_round<'c, E: Executor<'c, Database = Any>>(
+    ex: E,
+    case_id: &str,
+    organization_id: &str,
+) -> Result<(Vec<Outcome>, i64)> {
+    let rows = sqlx::query(
+        "SELECT v.outcome, r.members FROM (SELECT \
+         (SELECT CAST(COUNT(*) AS BIGINT) FROM acc_decisions WHERE case_id = $1) AS round, \
+         (SELECT CAST(COUNT(*) AS BIGINT) FROM users u WHERE u.role = 'committee' AND u.active = 1 \
+          AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.user_id = u.id AND c.organization_id = $2)) AS members) r \
+         LEFT JOIN acc_votes v ON v.case_id = $1 AND v.round = r.round",
+    )
+    .bind(case_id.to_owned())
+    .bind(organization_id.to_owned())
+    .fetch_all(ex)
+    .await?;
+    let mut members = 0;
+    let mut outcomes = Vec::with_capacity(rows.len());
+    for r in &rows {
+        members = r.try_get("members")?;
+        if let Some(o) = r.try_get::<Option<String>, _>("outcome")? {
+            outcomes
+                .push(Outcome::parse(&o).ok_or_else(|| StoreError::Corrupt(format!("vote outcome {o}")))?);
+        }
+    }
+    Ok((outcomes, members))
+}
+
 /// Records (or, within the same round, replaces) a member's vote; returns the vote id and whether it replaced
 /// an earlier vote.
 pub async fn put_vote(

@@ -340,6 +340,12 @@ async fn each_role_does_its_step_on_screen_from_application_to_accreditation() {
         )
         .await
         .assert_status(303);
+    // ACC-11: the office sees the open round's tally beside the decision form.
+    let html = office_b.get(&case_path).await.text();
+    assert!(
+        html.contains("この回の投票：1人") && html.contains("認定1・保留0・延期0・否認0"),
+        "{html}"
+    );
     let csrf = office_b.csrf(&case_path).await;
     let r = office_b
         .post_form(

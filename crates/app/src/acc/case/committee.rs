@@ -444,11 +444,8 @@ pub async fn record_notice(
 
 /// The open round's votes and how many members may vote, for the decision form (ACC-11).
 pub async fn decision_tally(state: &AppState, case: &Case) -> AppResult<(Tally, usize)> {
-    let pool = state.db.pool();
-    let round = store::decision_count(pool, &case.id).await?;
-    let tally = Tally::of(&store::round_votes(pool, &case.id, round).await?);
-    let members = store::voting_members(pool, &case.organization_id).await?;
-    Ok((tally, usize::try_from(members).unwrap_or(0)))
+    let (votes, members) = store::open_round(state.db.pool(), &case.id, &case.organization_id).await?;
+    Ok((Tally::of(&votes), usize::try_from(members).unwrap_or(0)))
 }
 
 /// The votes of the round now open on the case (the rounds before were decided).
