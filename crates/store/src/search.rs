@@ -391,7 +391,8 @@ pub fn having_facets(
 /// every one of `facets`, counted from the index alone: postings and document rows, never the listings' own
 /// (wide) rows. The index holds only listings in force and each one's last listed day, so this is the count of
 /// the listing query with the same filters. Driven from the rarest text term's postings (each further term and
-/// facet an index seek), or from the first facet's, or from the documents of the kind.
+/// facet an index seek), or from the first facet's (`facets` rarest kind first), or from the documents of the
+/// kind.
 pub async fn count<'c, E: Executor<'c, Database = Any>>(
     ex: E,
     kind: &str,
@@ -404,8 +405,20 @@ pub async fn count<'c, E: Executor<'c, Database = Any>>(
         binds.push(value);
         format!("${}", binds.len())
     };
-    let mut terms: Vec<String> = text.map(|t| t.terms.clone()).unwrap_or_default();
-    terms.extend(facets.iter().map(|f| tagged(kind, f)));
+    // With the substring check, the rarest term alone narrows enough: a further term's seeks cost as much as the
+    // document rows they would spare (measured: メンタル at 100k, 85 ms instead of 308).
+    let text_terms: Vec<String> = match text {
+        Some(t) if t.like.is_some() => t.terms.iter().take(1).cloned().collect(),
+        Some(t) => t.terms.clone(),
+        None => Vec::new(),
+    };
+    let facet_terms = facets.iter().map(|f| tagged(kind, f));
+    // A common text drives less well than the first facet (the caller puts the rarest kind first: a prefecture).
+    let terms: Vec<String> = if text.is_some_and(|t| t.common) {
+        facet_terms.chain(text_terms).collect()
+    } else {
+        text_terms.into_iter().chain(facet_terms).collect()
+    };
     let terms: Vec<String> = terms.into_iter().map(&mut mark).collect();
     let mut cond = String::new();
     if let Some(like) = text.and_then(|t| t.like.clone()) {

@@ -79,7 +79,16 @@ async fn common_and_rare_words_find_the_same_documents_in_key_order() {
             if i % 500 == 0 {
                 text.push_str(" 札幌市");
             }
-            search::Doc::text(&format!("k{i:05}"), &text)
+            // Every seventh in one prefecture: a facet beside common words.
+            let facets = if i % 7 == 0 {
+                vec!["#pref:13".to_owned()]
+            } else {
+                Vec::new()
+            };
+            search::Doc {
+                facets,
+                ..search::Doc::text(&format!("k{i:05}"), &text)
+            }
         })
         .collect();
     let mut tx = app.state.db.begin_write().await.unwrap();
@@ -122,6 +131,21 @@ async fn common_and_rare_words_find_the_same_documents_in_key_order() {
         let all = find(q, 5000).await;
         assert_eq!(count(q).await, i64::try_from(all.len()).unwrap(), "count of {q}");
     }
+    // A common word with a facet is driven from the facet: the same count either way.
+    let pref = ["#pref:13".to_owned()];
+    let with_pref = |q: &'static str| {
+        let pref = pref.clone();
+        async move {
+            let text = search::plan(db.pool(), "listing", q).await.unwrap();
+            search::count(db.pool(), "listing", text.as_ref(), &pref, None)
+                .await
+                .unwrap()
+        }
+    };
+    let sevenths = |step: usize| i64::try_from((0..n).step_by(step).filter(|i| i % 7 == 0).count()).unwrap();
+    assert_eq!(with_pref("精神").await, sevenths(1));
+    assert_eq!(with_pref("北九州").await, sevenths(3));
+    assert_eq!(with_pref("札幌市").await, sevenths(500));
 }
 
 #[tokio::test]
