@@ -144,7 +144,7 @@ async fn each_role_does_its_step_on_screen_from_application_to_accreditation() {
         )
         .await;
     r.assert_status(400);
-    assert!(r.text().contains("数字で入力してください (a number is required)"));
+    assert!(r.text().contains("<p class=\"error\">数字で入力してください</p>"));
     office_b
         .post_form(
             &format!("{case_path}/payment"),
