@@ -130,6 +130,21 @@ async fn each_role_does_its_step_on_screen_from_application_to_accreditation() {
         )
         .await;
     r.assert_status(400);
+    // An amount that is not a number is said beside the amount, not taken for a missing one.
+    let r = office_b
+        .post_form(
+            &format!("{case_path}/payment"),
+            &[
+                ("csrf", &csrf),
+                ("invoice_id", &invoice_id),
+                ("paid_on", "2025-09-30"),
+                ("amount_yen", "68万円"),
+                ("confirmed", "1"),
+            ],
+        )
+        .await;
+    r.assert_status(400);
+    assert!(r.text().contains("<p class=\"error\">数字で入力してください</p>"));
     office_b
         .post_form(
             &format!("{case_path}/payment"),

@@ -11,8 +11,10 @@ use serde::Deserialize;
 use super::org::{FormField, OrgForm, fields};
 use crate::auth::{ClientAddr, WebUser, check_csrf, lang_of};
 use crate::error::{AppError, PageError};
+use crate::ui::form::StepForm;
 use crate::ui::{Errors, Page, UiForm, in_lang, render_status};
 use nintei_app::onboarding;
+use nintei_app::org::OrganizationInput;
 use nintei_app::security::random_token;
 use nintei_app::state::AppState;
 
@@ -53,11 +55,17 @@ pub async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
     ClientAddr(address): ClientAddr,
-    UiForm(f): UiForm<OrgForm>,
+    UiForm(f): UiForm<StepForm>,
 ) -> Result<Response, PageError> {
     crate::auth::check_form_token(&headers, &f.csrf)?;
-    let mut page = blank(&headers, &f);
-    match onboarding::request(&state, &f.input(), &address, &f.website).await {
+    // Texts only: reading the form to show it again cannot fail.
+    let shown: OrgForm = f.read().map_err(|e| PageError::App(e, lang_of(&headers)))?;
+    let mut page = blank(&headers, &shown);
+    let result = match f.read::<OrganizationInput>() {
+        Ok(input) => onboarding::request(&state, &input, &address, &shown.website).await,
+        Err(e) => Err(e),
+    };
+    match result {
         Ok(()) => {
             page.done = true;
             page.fields = fields(&OrgForm::default());
@@ -227,14 +235,10 @@ pub async fn refuse(
     check_csrf(&s.session, &f.csrf)?;
     match onboarding::refuse(&state, &s.caller, &id, &f.reason).await {
         Ok(()) => Ok(Redirect::to("/admin/account-requests").into_response()),
-        Err(AppError::Validation(errors)) => {
-            let page = requests_page(&state, &s, Errors(errors), String::new()).await?;
-            Ok(render_status(StatusCode::BAD_REQUEST, &page))
+        Err(e) => {
+            let r = crate::ui::form::refused(e, s.lang)?;
+            let page = requests_page(&state, &s, r.errors, r.message).await?;
+            Ok(render_status(r.status, &page))
         }
-        Err(AppError::Conflict(m)) => {
-            let page = requests_page(&state, &s, Errors::default(), m).await?;
-            Ok(render_status(StatusCode::CONFLICT, &page))
-        }
-        Err(e) => Err(in_lang(s.lang)(e)),
     }
 }

@@ -11,10 +11,11 @@ use serde::Deserialize;
 
 use crate::auth::{WebUser, check_csrf};
 use crate::error::{AppError, PageError};
+use crate::ui::form::{self, StepForm};
 use crate::ui::history::{self, HistoryRow};
 use crate::ui::list::{Controls, ListQuery, Pager};
 use crate::ui::{Errors, Page, UiForm, in_lang, render_status};
-use nintei_app::org::{self, ContactInput, OrganizationInput, SiteInput};
+use nintei_app::org::{self, OrganizationInput, SiteInput};
 use nintei_app::state::AppState;
 
 fn prefecture_label(code: &str) -> String {
@@ -219,11 +220,10 @@ pub async fn new_form(WebUser(s): WebUser) -> Result<Response, PageError> {
     Ok(render_status(StatusCode::OK, &page))
 }
 
-/// The staff form; `contact.*` names match the API's field paths, so errors land next to their fields.
+/// The organization form as typed, to show it again. Its `contact.*` names are the API's field paths, so the
+/// use case's input is read from the same fields ([`form::read`]) and errors land next to their fields.
 #[derive(Deserialize, Default)]
 pub struct OrgForm {
-    #[serde(default)]
-    pub(crate) csrf: String,
     /// The public request form's honeypot (a person never sees it).
     #[serde(default)]
     pub(crate) website: String,
@@ -247,54 +247,32 @@ pub struct OrgForm {
     contact_phone: String,
 }
 
-impl OrgForm {
-    /// The use case's input, as the API's body names it.
-    pub(crate) fn input(&self) -> OrganizationInput {
-        OrganizationInput {
-            name: self.name.clone(),
-            legal_form: self.legal_form.clone(),
-            corporate_number: Some(self.corporate_number.clone()),
-            prefecture: self.prefecture.clone(),
-            address: self.address.clone(),
-            representative: self.representative.clone(),
-            contact: ContactInput {
-                name: self.contact_name.clone(),
-                email: self.contact_email.clone(),
-                phone: self.contact_phone.clone(),
-            },
-        }
-    }
-}
-
 pub async fn create(
     State(state): State<AppState>,
     WebUser(s): WebUser,
-    UiForm(f): UiForm<OrgForm>,
+    UiForm(f): UiForm<StepForm>,
 ) -> Result<Response, PageError> {
     check_csrf(&s.session, &f.csrf)?;
     let err = in_lang(s.lang);
     AppError::check(authz::global(&s.caller.actor(), GlobalAction::CreateOrganization)).map_err(&err)?;
-    let input = f.input();
-    match org::create(&state, &s.caller, &input).await {
+    // Texts only: reading the form to show it again cannot fail.
+    let shown: OrgForm = f.read().map_err(&err)?;
+    let result = match f.read::<OrganizationInput>() {
+        Ok(input) => org::create(&state, &s.caller, &input).await,
+        Err(e) => Err(e),
+    };
+    match result {
         Ok(id) => Ok(Redirect::to(&format!("/organizations/{id}")).into_response()),
-        Err(AppError::Validation(errors)) => {
+        Err(e) => {
+            // A corporate number already on record is said beside it.
+            let r = form::refused(e, s.lang)?.beside("corporate_number");
             let page = NewPage {
                 p: Page::for_session(&s, "org.new", "/organizations/new"),
-                fields: fields(&f),
-                errors: Errors(errors),
+                fields: fields(&shown),
+                errors: r.errors,
             };
-            Ok(render_status(StatusCode::BAD_REQUEST, &page))
+            Ok(render_status(r.status, &page))
         }
-        Err(AppError::Conflict(m)) => {
-            let errors = vec![crate::error::FieldError::new("corporate_number", m)];
-            let page = NewPage {
-                p: Page::for_session(&s, "org.new", "/organizations/new"),
-                fields: fields(&f),
-                errors: Errors(errors),
-            };
-            Ok(render_status(StatusCode::CONFLICT, &page))
-        }
-        Err(e) => Err(err(e)),
     }
 }
 
@@ -372,29 +350,11 @@ pub async fn show(
     Ok(render_status(status, &page))
 }
 
-#[derive(Deserialize, Default)]
-pub struct SiteForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(flatten)]
-    site: SiteInputForm,
-}
-
-#[derive(Deserialize, Default)]
-pub struct SiteInputForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    prefecture: String,
-    #[serde(default)]
-    address: String,
-}
-
 pub async fn add_site(
     State(state): State<AppState>,
     WebUser(s): WebUser,
     Path(id): Path<String>,
-    UiForm(f): UiForm<SiteForm>,
+    UiForm(f): UiForm<StepForm>,
 ) -> Result<Response, PageError> {
     check_csrf(&s.session, &f.csrf)?;
     let err = in_lang(s.lang);
@@ -404,12 +364,11 @@ pub async fn add_site(
         &id,
     ))
     .map_err(&err)?;
-    let input = SiteInput {
-        name: f.site.name,
-        prefecture: f.site.prefecture,
-        address: f.site.address,
+    let result = match f.read::<SiteInput>() {
+        Ok(input) => org::add_site(&state, &s.caller, &id, &input).await,
+        Err(e) => Err(e),
     };
-    match org::add_site(&state, &s.caller, &id, &input).await {
+    match result {
         Ok(_) => Ok(Redirect::to(&format!("/organizations/{id}")).into_response()),
         Err(AppError::Validation(errors)) => {
             let (_, page) = show_page(&state, &s, &id, Errors(errors), "").await?;

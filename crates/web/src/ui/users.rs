@@ -156,31 +156,16 @@ pub async fn create(
     };
     match create_account(&state, Some(&s.caller), &account).await {
         Ok(_) => Ok(Redirect::to("/admin/users?created=1").into_response()),
-        Err(AppError::Validation(errors)) => {
+        Err(e) => {
+            // An address already in use is said beside the address.
+            let r = crate::ui::form::refused(e, s.lang)?.beside("email");
             let form = UserForm {
                 password: String::new(),
                 ..f
             };
-            let p = page(&state, &s, form, Errors(errors), "", &ListQuery::default()).await?;
-            Ok(render_status(StatusCode::BAD_REQUEST, &p))
+            let p = page(&state, &s, form, r.errors, "", &ListQuery::default()).await?;
+            Ok(render_status(r.status, &p))
         }
-        Err(AppError::Conflict(m)) => {
-            let form = UserForm {
-                password: String::new(),
-                ..f
-            };
-            let p = page(
-                &state,
-                &s,
-                form,
-                Errors(vec![crate::error::FieldError::new("email", m)]),
-                "",
-                &ListQuery::default(),
-            )
-            .await?;
-            Ok(render_status(StatusCode::CONFLICT, &p))
-        }
-        Err(e) => Err(err(e)),
     }
 }
 
@@ -286,15 +271,12 @@ pub async fn change(
         organization_id: Some(f.organization_id.clone()),
         active: Some(!f.active.is_empty()),
     };
-    let (status, errors, message) =
-        match nintei_app::account::change_account(&state, &s.caller, &id, &input).await {
-            Ok(_) => return Ok(Redirect::to(&format!("/admin/users/{id}?done=saved")).into_response()),
-            Err(AppError::Validation(errors)) => (StatusCode::BAD_REQUEST, Errors(errors), String::new()),
-            Err(AppError::Conflict(m)) => (StatusCode::CONFLICT, Errors::default(), m),
-            Err(e) => return Err(in_lang(s.lang)(e)),
-        };
-    let p = user_page(&state, &s, &id, Some(&f), errors, message, "").await?;
-    Ok(render_status(status, &p))
+    let r = match nintei_app::account::change_account(&state, &s.caller, &id, &input).await {
+        Ok(_) => return Ok(Redirect::to(&format!("/admin/users/{id}?done=saved")).into_response()),
+        Err(e) => crate::ui::form::refused(e, s.lang)?,
+    };
+    let p = user_page(&state, &s, &id, Some(&f), r.errors, r.message, "").await?;
+    Ok(render_status(r.status, &p))
 }
 
 #[derive(Deserialize, Default)]

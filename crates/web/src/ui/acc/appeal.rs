@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 use crate::auth::{AnySession, WebUser, check_csrf};
 use crate::error::{AppError, FieldError, PageError};
-use crate::ui::form::StepForm;
+use crate::ui::form::{self, StepForm};
 use crate::ui::{Errors, Page, UiForm, in_lang, render_status};
 use nintei_app::acc::appeal as ops;
 use nintei_app::state::AppState;
@@ -285,22 +285,9 @@ async fn run_action(
     f: &StepForm,
 ) -> Result<(), AppError> {
     let c = &s.caller;
-    let get = |k: &str| f.fields.get(k).cloned().unwrap_or_default();
     match action {
-        "information-request" => {
-            let input = ops::InfoRequestInput {
-                requested_on: get("requested_on"),
-                items: get("items"),
-                review_due_on: get("review_due_on"),
-            };
-            ops::request_information(state, c, id, &input).await.map(drop)
-        }
-        "vote" => {
-            let input = ops::AppealVoteInput {
-                outcome: get("outcome"),
-            };
-            ops::vote(state, c, id, &input).await.map(drop)
-        }
+        "information-request" => ops::request_information(state, c, id, &f.read()?).await.map(drop),
+        "vote" => ops::vote(state, c, id, &f.read()?).await.map(drop),
         "decision" => {
             let input = decision_input(&f.fields)?;
             ops::decide(state, c, id, &input).await
@@ -345,16 +332,14 @@ pub async fn step(
         }
         f.fields.remove(crate::ui::confirm::CONFIRMED);
     }
-    let (status, errors, message) = match run_action(&state, &s, &id, &action, &f).await {
+    let r = match run_action(&state, &s, &id, &action, &f).await {
         Ok(()) => {
             return Ok(Redirect::to(&format!("/accreditation/appeals/{id}?done={action}")).into_response());
         }
-        Err(AppError::Validation(errors)) => (StatusCode::BAD_REQUEST, errors, String::new()),
-        Err(AppError::Conflict(m)) => (StatusCode::CONFLICT, Vec::new(), m),
-        Err(e) => return Err(err(e)),
+        Err(e) => form::refused(e, s.lang)?,
     };
-    let page = show_page(&state, &s, &id, String::new(), message, Errors(errors))
+    let page = show_page(&state, &s, &id, String::new(), r.message, r.errors)
         .await
         .map_err(&err)?;
-    Ok(render_status(status, &page))
+    Ok(render_status(r.status, &page))
 }

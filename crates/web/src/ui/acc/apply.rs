@@ -258,7 +258,6 @@ pub async fn apply_submit(
     UiForm(f): UiForm<ApplyForm>,
 ) -> Result<Response, PageError> {
     check_csrf(&s.session, &f.csrf)?;
-    let err = in_lang(s.lang);
     let organization_id = match (&s.caller.user.role, &s.caller.user.organization_id) {
         (Role::Organization, Some(own)) => own.clone(),
         _ => f.organization_id.trim().to_owned(),
@@ -328,15 +327,12 @@ pub async fn apply_submit(
     };
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/accreditation/cases/{id}?done=apply")).into_response()),
-        Err(AppError::Validation(errors)) => {
-            ui_errors.extend(rename_service_errors(errors, &codes));
+        Err(e) => {
+            // A unit that may not apply (ACC-3) is said beside the unit's name.
+            let r = crate::ui::form::refused(e, s.lang)?.beside("unit_name");
+            ui_errors.extend(rename_service_errors(r.errors.0, &codes));
             let page = apply_page(&state, &s, f, Errors(ui_errors)).await?;
-            Ok(render_status(StatusCode::BAD_REQUEST, &page))
+            Ok(render_status(r.status, &page))
         }
-        Err(AppError::Conflict(m)) => {
-            let page = apply_page(&state, &s, f, Errors(vec![FieldError::new("unit_name", m)])).await?;
-            Ok(render_status(StatusCode::CONFLICT, &page))
-        }
-        Err(e) => Err(err(e)),
     }
 }

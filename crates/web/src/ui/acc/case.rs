@@ -20,7 +20,7 @@ use serde::Deserialize;
 use crate::auth::{AnySession, WebUser, check_csrf};
 use crate::error::{AppError, FieldError, PageError};
 use crate::i18n::{self, Lang};
-use crate::ui::form::StepForm;
+use crate::ui::form::{self, StepForm};
 use crate::ui::{Errors, Page, UiForm, in_lang, render_status};
 use nintei_app::Caller;
 use nintei_app::acc::{self, Loaded, case};
@@ -668,35 +668,11 @@ async fn run_step(
     f: &StepForm,
 ) -> Result<(), AppError> {
     match step {
-        "eligibility" => {
-            let input = case::EligibilityInput {
-                eligible: match f.get("eligible").as_str() {
-                    "yes" => Some(true),
-                    "no" => Some(false),
-                    _ => None,
-                },
-                decided_on: f.get("decided_on"),
-                reason: f.opt("reason"),
-                board_decided: (!f.get("board_decided").is_empty()).then_some(true),
-            };
-            case::decide_eligibility(state, caller, id, &input, None).await
-        }
-        "plan" => {
-            let input = case::PlanInput {
-                coordinator_id: f.get("coordinator_id"),
-                coordinator_visit_on: f.opt("coordinator_visit_on"),
-                self_study_due_on: f.get("self_study_due_on"),
-                site_visit_on: f.get("site_visit_on"),
-            };
-            case::plan(state, caller, id, &input, None).await
-        }
-        "surveyors" => {
-            let input = case::SurveyorInput {
-                user_id: f.get("user_id"),
-                lead: f.checked("lead"),
-            };
-            case::add_surveyor(state, caller, id, &input).await.map(|_| ())
-        }
+        "eligibility" => case::decide_eligibility(state, caller, id, &f.read()?, None).await,
+        "plan" => case::plan(state, caller, id, &f.read()?, None).await,
+        "surveyors" => case::add_surveyor(state, caller, id, &f.read()?)
+            .await
+            .map(|_| ()),
         "self-study" => {
             // ACC-6: the representative's confirmation comes first in the binder; the screen asks for it.
             if !f.checked("confirmed") {
@@ -706,7 +682,7 @@ async fn run_step(
                 ));
             }
             // The checked box is the representative's confirmation when none is recorded yet (the self-study
-            // screen records it on its own, with the representative's name).
+            // screen records it on its own, with the representative's name); its date is the submission's.
             if !nintei_app::acc::study::is_confirmed(state, caller, id).await? {
                 let input = nintei_app::acc::study::ConfirmationInput {
                     representative: None,
@@ -728,116 +704,27 @@ async fn run_step(
                         other => other,
                     })?;
             }
-            let input = case::SelfStudyInput {
-                submitted_on: f.get("submitted_on"),
-            };
-            case::submit_self_study(state, caller, id, &input, None).await
+            case::submit_self_study(state, caller, id, &f.read()?, None).await
         }
-        "report" => {
-            let input = case::ReportInput {
-                issued_on: f.get("issued_on"),
-            };
-            case::issue_report(state, caller, id, &input, None).await
-        }
-        "response" => {
-            let input = case::ResponseInput {
-                submitted_on: f.get("submitted_on"),
-                opinion: f.get("opinion"),
-                action_plan: f.get("action_plan"),
-            };
-            case::respond(state, caller, id, &input, None).await
-        }
-        "votes" => {
-            let input = case::VoteInput {
-                outcome: f.get("outcome"),
-            };
-            case::vote(state, caller, id, &input).await.map(|_| ())
-        }
-        "decision" => {
-            let input = case::DecisionInput {
-                outcome: f.get("outcome"),
-                decided_on: f.get("decided_on"),
-                grace_until: f.opt("grace_until"),
-                reason: f.opt("reason"),
-            };
-            case::decide(state, caller, id, &input, None).await
-        }
-        "notice" => {
-            let input = case::NoticeInput {
-                sent_on: f.opt("sent_on"),
-                received_on: f.opt("received_on"),
-                review_report_sent_on: f.opt("review_report_sent_on"),
-            };
-            case::record_notice(state, caller, id, &input, None).await
-        }
-        "plan-dates" => {
-            let input = case::ReplanInput {
-                coordinator_visit_on: f.opt("coordinator_visit_on"),
-                self_study_due_on: f.opt("self_study_due_on"),
-                site_visit_on: f.opt("site_visit_on"),
-                reason: f.opt("reason"),
-            };
-            case::replan(state, caller, id, &input, None).await
-        }
-        "hold-documents" => {
-            let input = case::HoldDocumentsInput {
-                received_on: f.get("received_on"),
-            };
-            case::record_hold_documents(state, caller, id, &input, None).await
-        }
-        "hold-report" => {
-            let input = case::HeadReportInput {
-                reported_on: f.get("reported_on"),
-                report: f.opt("report"),
-            };
-            case::record_head_report(state, caller, id, &input, None).await
-        }
-        "withdrawal" => {
-            let input = case::WithdrawalInput {
-                withdrawn_on: f.get("withdrawn_on"),
-                reason: f.opt("reason"),
-            };
-            case::withdraw(state, caller, id, &input, None).await
-        }
-        "payment" => {
-            let input = case::PaymentInput {
-                paid_on: f.get("paid_on"),
-                amount_yen: f
-                    .get("amount_yen")
-                    .trim()
-                    .replace([',', '，'], "")
-                    .parse::<i64>()
-                    .ok(),
-            };
-            case::record_payment(state, caller, id, &f.get("invoice_id"), &input)
-                .await
-                .map(|_| ())
-        }
-        "extension" => {
-            let input = nintei_app::acc::renewal::ExtensionInput {
-                requested_on: f.get("requested_on"),
-                requested_until: f.get("requested_until"),
-                reasons: f.get("reasons"),
-            };
-            nintei_app::acc::renewal::request_extension(state, caller, id, &input)
-                .await
-                .map(drop)
-        }
-        "extension-decision" => {
-            let input = nintei_app::acc::renewal::ExtensionDecisionInput {
-                granted: match f.get("granted").as_str() {
-                    "yes" => Some(true),
-                    "no" => Some(false),
-                    _ => None,
-                },
-                decided_on: f.get("decided_on"),
-                extended_until: f.opt("extended_until"),
-                reason: f.opt("reason"),
-            };
-            nintei_app::acc::renewal::decide_extension(state, caller, id, &input)
-                .await
-                .map(drop)
-        }
+        "report" => case::issue_report(state, caller, id, &f.read()?, None).await,
+        "response" => case::respond(state, caller, id, &f.read()?, None).await,
+        "votes" => case::vote(state, caller, id, &f.read()?).await.map(|_| ()),
+        "decision" => case::decide(state, caller, id, &f.read()?, None).await,
+        "notice" => case::record_notice(state, caller, id, &f.read()?, None).await,
+        "plan-dates" => case::replan(state, caller, id, &f.read()?, None).await,
+        "hold-documents" => case::record_hold_documents(state, caller, id, &f.read()?, None).await,
+        "hold-report" => case::record_head_report(state, caller, id, &f.read()?, None).await,
+        "withdrawal" => case::withdraw(state, caller, id, &f.read()?, None).await,
+        // A payment that is not a number is named beside the amount, not read as a missing one.
+        "payment" => case::record_payment(state, caller, id, &f.get("invoice_id"), &f.read()?)
+            .await
+            .map(|_| ()),
+        "extension" => nintei_app::acc::renewal::request_extension(state, caller, id, &f.read()?)
+            .await
+            .map(drop),
+        "extension-decision" => nintei_app::acc::renewal::decide_extension(state, caller, id, &f.read()?)
+            .await
+            .map(drop),
         // ACC-2, ACC-7, ACC-8: the impartiality forms and the timetable.
         other => super::impartiality::run_step(state, caller, id, other, &f.fields).await,
     }
@@ -887,36 +774,20 @@ pub async fn step(
             .await
             .map(|()| format!("/accreditation/cases/{id}?done={step}"))
     };
-    match result {
-        Ok(to) => Ok(Redirect::to(&to).into_response()),
-        Err(AppError::Validation(errors)) => {
-            let page = case_page(
-                &state,
-                &s,
-                &id,
-                &step,
-                f.fields,
-                Errors(errors),
-                String::new(),
-                String::new(),
-            )
-            .await?;
-            Ok(render_status(StatusCode::BAD_REQUEST, &page))
-        }
-        Err(AppError::Conflict(m)) => {
-            let page = case_page(
-                &state,
-                &s,
-                &id,
-                &step,
-                f.fields,
-                Errors::default(),
-                m,
-                String::new(),
-            )
-            .await?;
-            Ok(render_status(StatusCode::CONFLICT, &page))
-        }
-        Err(e) => Err(err(e)),
-    }
+    let r = match result {
+        Ok(to) => return Ok(Redirect::to(&to).into_response()),
+        Err(e) => form::refused(e, s.lang)?,
+    };
+    let page = case_page(
+        &state,
+        &s,
+        &id,
+        &step,
+        f.fields,
+        r.errors,
+        r.message,
+        String::new(),
+    )
+    .await?;
+    Ok(render_status(r.status, &page))
 }

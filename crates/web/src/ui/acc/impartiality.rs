@@ -21,6 +21,7 @@ use serde_json::{Value, json};
 use crate::auth::{AnySession, WebUser, check_csrf};
 use crate::error::{AppError, AppResult, FieldError, PageError};
 use crate::i18n::{self, Lang};
+use crate::ui::form::{self, StepForm};
 use crate::ui::{Errors, Page, UiForm, in_lang, render_status};
 use nintei_app::Caller;
 use nintei_app::acc::Loaded;
@@ -338,21 +339,6 @@ pub async fn panel(
     Ok(p)
 }
 
-fn flag(fields: &HashMap<String, String>, name: &str) -> Option<bool> {
-    match fields.get(name).map(|v| v.trim()) {
-        Some("yes") => Some(true),
-        Some("no") => Some(false),
-        _ => None,
-    }
-}
-
-fn opt(fields: &HashMap<String, String>, name: &str) -> Option<String> {
-    fields
-        .get(name)
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
-}
-
 fn get(fields: &HashMap<String, String>, name: &str) -> String {
     fields.get(name).cloned().unwrap_or_default()
 }
@@ -366,18 +352,9 @@ pub async fn run_step(
     f: &HashMap<String, String>,
 ) -> Result<(), AppError> {
     match step {
-        "unit-decision" => {
-            let input = imp::UnitDecisionInput {
-                qualifies: flag(f, "qualifies"),
-                decided_on: get(f, "decided_on"),
-                reason: opt(f, "reason"),
-            };
-            imp::decide_unit(state, caller, id, &input).await
-        }
+        "unit-decision" => imp::decide_unit(state, caller, id, &form::read(f)?).await,
         "objection" => {
-            let input = imp::ObjectionInput {
-                reason: get(f, "reason"),
-            };
+            let input: imp::ObjectionInput = form::read(f)?;
             let user_id = get(f, "user_id");
             if user_id.trim().is_empty() {
                 return Err(AppError::field(
@@ -390,11 +367,7 @@ pub async fn run_step(
                 .map(|_| ())
         }
         "objection-decision" => {
-            let input = imp::ObjectionDecisionInput {
-                upheld: flag(f, "upheld"),
-                decided_on: get(f, "decided_on"),
-            };
-            imp::decide_objection(state, caller, id, get(f, "user_id").trim(), &input)
+            imp::decide_objection(state, caller, id, get(f, "user_id").trim(), &form::read(f)?)
                 .await
                 .map(|_| ())
         }
@@ -625,59 +598,32 @@ pub async fn engagements(
     Ok(render_status(StatusCode::OK, &page))
 }
 
-#[derive(Deserialize, Default, Clone)]
-pub struct EngagementForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(flatten)]
-    fields: HashMap<String, String>,
-}
-
 /// `POST /surveyors/{user_id}/engagements` (office): records it (warnings included) and shows the list.
 pub async fn add_engagement(
     State(state): State<AppState>,
     WebUser(s): WebUser,
     Path(user_id): Path<String>,
-    UiForm(f): UiForm<EngagementForm>,
+    UiForm(f): UiForm<StepForm>,
 ) -> Result<Response, PageError> {
     check_csrf(&s.session, &f.csrf)?;
-    let err = in_lang(s.lang);
-    let input = imp::EngagementInput {
-        organization_id: get(&f.fields, "organization_id"),
-        kind: get(&f.fields, "kind"),
-        started_on: get(&f.fields, "started_on"),
-        note: opt(&f.fields, "note"),
+    let result = match f.read() {
+        Ok(input) => imp::add_engagement(&state, &s.caller, &user_id, &input).await,
+        Err(e) => Err(e),
     };
-    match imp::add_engagement(&state, &s.caller, &user_id, &input).await {
-        Ok(_) => Ok(Redirect::to(&format!("/surveyors/{user_id}/engagements?done=1")).into_response()),
-        Err(AppError::Validation(errors)) => {
-            let page = engagements_page(
-                &state,
-                &s,
-                &user_id,
-                String::new(),
-                Vec::new(),
-                String::new(),
-                f.fields,
-                Errors(errors),
-            )
-            .await?;
-            Ok(render_status(StatusCode::BAD_REQUEST, &page))
-        }
-        Err(AppError::Conflict(m)) => {
-            let page = engagements_page(
-                &state,
-                &s,
-                &user_id,
-                String::new(),
-                Vec::new(),
-                m,
-                f.fields,
-                Errors::default(),
-            )
-            .await?;
-            Ok(render_status(StatusCode::CONFLICT, &page))
-        }
-        Err(e) => Err(err(e)),
-    }
+    let r = match result {
+        Ok(_) => return Ok(Redirect::to(&format!("/surveyors/{user_id}/engagements?done=1")).into_response()),
+        Err(e) => form::refused(e, s.lang)?,
+    };
+    let page = engagements_page(
+        &state,
+        &s,
+        &user_id,
+        String::new(),
+        Vec::new(),
+        r.message,
+        f.fields,
+        r.errors,
+    )
+    .await?;
+    Ok(render_status(r.status, &page))
 }

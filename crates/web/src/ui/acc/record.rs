@@ -22,7 +22,7 @@ use serde_json::Value;
 
 use crate::auth::{AnySession, WebUser, check_csrf};
 use crate::error::{AppError, FieldError, PageError};
-use crate::ui::form::{StepForm, read};
+use crate::ui::form::{self, StepForm, read};
 use crate::ui::list::{Controls, ListQuery, Pager};
 use crate::ui::{Errors, Page, UiForm, confirm, in_lang, render_status};
 use nintei_app::acc::case::{ApplicationInput, ServiceInput};
@@ -729,13 +729,7 @@ async fn run_part2(
             Ok(Some(format!("/accreditation/cases/{id}?done=apply")))
         }
         "service-end" => {
-            let input = renewal::ServiceEndingInput {
-                service: f.get("service"),
-                ended_on: f.get("ended_on"),
-                notified_on: f.get("notified_on"),
-                reason: Some(f.get("reason")).filter(|r| !r.trim().is_empty()),
-            };
-            renewal::end_service(state, c, number, &input).await?;
+            renewal::end_service(state, c, number, &f.read()?).await?;
             Ok(None)
         }
         _ => run_action(state, s, number, action, f).await.map(|()| None),
@@ -831,22 +825,20 @@ pub async fn step(
         f.fields.remove(confirm::CONFIRMED);
     }
     let outcome = run_part2(&state, &s, &number, &action, &f).await;
-    let (status, errors, message) = match outcome {
+    let r = match outcome {
         Ok(Some(to)) => return Ok(Redirect::to(&to).into_response()),
         Ok(None) => {
             return Ok(Redirect::to(&format!("/accreditations/{number}?done={action}")).into_response());
         }
-        Err(AppError::Validation(errors)) => (StatusCode::BAD_REQUEST, errors, String::new()),
-        Err(AppError::Conflict(m)) => (StatusCode::CONFLICT, Vec::new(), m),
-        Err(e) => return Err(err(e)),
+        Err(e) => form::refused(e, s.lang)?,
     };
     let record = record::load(&state, &s.caller, &number, RecordAction::View)
         .await
         .map_err(&err)?;
-    let page = record_page(&state, &s, &record, String::new(), message, Errors(errors))
+    let page = record_page(&state, &s, &record, String::new(), r.message, r.errors)
         .await
         .map_err(&err)?;
-    Ok(render_status(status, &page))
+    Ok(render_status(r.status, &page))
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 //! anonymous questionnaire form (`/q/{token}`) that needs no account. Every form posts to the same operations as
 //! the API ([`nintei_app::acc::study`]).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
@@ -18,6 +18,7 @@ use serde_json::Value;
 use crate::auth::{AnySession, ClientAddr, WebUser, check_csrf, lang_of};
 use crate::error::{AppError, PageError};
 use crate::i18n::{self, Lang};
+use crate::ui::form::StepForm;
 use crate::ui::{Errors, Page, UiForm, in_lang, render_status};
 use nintei_app::acc::{self, study};
 use nintei_app::security::random_token;
@@ -317,24 +318,27 @@ async fn refused(state: &AppState, s: &AnySession, id: &str, e: AppError) -> Res
     Ok(render_status(status, &p))
 }
 
-#[derive(Deserialize, Default, Clone)]
-pub struct ActionForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(flatten)]
-    fields: HashMap<String, String>,
-}
-
-impl ActionForm {
-    fn get(&self, name: &str) -> String {
-        self.fields.get(name).cloned().unwrap_or_default()
-    }
-
-    fn opt(&self, name: &str) -> Option<String> {
-        self.fields
-            .get(name)
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
+/// Runs one study form; the links issued (`links` only) or none.
+async fn run_action(
+    state: &AppState,
+    caller: &nintei_app::Caller,
+    id: &str,
+    action: &str,
+    f: &StepForm,
+) -> Result<Option<Vec<String>>, AppError> {
+    match action {
+        "narrative" => study::save_narrative(state, caller, id, &f.read()?)
+            .await
+            .map(|()| None),
+        "confirmation" => study::confirm(state, caller, id, &f.read()?).await.map(|()| None),
+        "format-check" => study::check_format(state, caller, id, &f.read()?)
+            .await
+            .map(|()| None),
+        "resubmission" => study::resubmit(state, caller, id, &f.read()?)
+            .await
+            .map(|()| None),
+        "links" => study::issue_links(state, caller, id, &f.read()?).await.map(Some),
+        _ => Err(AppError::NotFound),
     }
 }
 
@@ -343,58 +347,19 @@ pub async fn action(
     State(state): State<AppState>,
     WebUser(s): WebUser,
     Path((id, action)): Path<(String, String)>,
-    UiForm(f): UiForm<ActionForm>,
+    UiForm(f): UiForm<StepForm>,
 ) -> Result<Response, PageError> {
     check_csrf(&s.session, &f.csrf)?;
-    let caller = &s.caller;
-    let result = match action.as_str() {
-        "narrative" => {
-            let input = study::NarrativeInput {
-                section: f.get("section"),
-                body: f.get("body"),
-            };
-            study::save_narrative(&state, caller, &id, &input).await
+    match run_action(&state, &s.caller, &id, &action, &f).await {
+        Ok(None) => {
+            Ok(Redirect::to(&format!("/accreditation/cases/{id}/study?done={action}")).into_response())
         }
-        "confirmation" => {
-            let input = study::ConfirmationInput {
-                representative: f.opt("representative"),
-                confirmed_on: f.get("confirmed_on"),
-            };
-            study::confirm(&state, caller, &id, &input).await
+        // The links are shown this once (only their hashes are kept): the page itself, not a redirect.
+        Ok(Some(links)) => {
+            let notice = tr(s.lang, "study.done.links");
+            let p = page(&state, &s, &id, notice, String::new(), Errors::default(), links).await?;
+            Ok(render_status(StatusCode::CREATED, &p))
         }
-        "format-check" => {
-            let input = study::FormatCheckInput {
-                result: f.get("result"),
-                checked_on: f.get("checked_on"),
-                note: f.opt("note"),
-            };
-            study::check_format(&state, caller, &id, &input).await
-        }
-        "resubmission" => {
-            let input = study::ResubmissionInput {
-                resubmitted_on: f.get("resubmitted_on"),
-            };
-            study::resubmit(&state, caller, &id, &input).await
-        }
-        "links" => {
-            let input = study::LinksInput {
-                kind: f.get("kind"),
-                count: f.get("count").trim().parse::<i64>().ok().or(Some(0)),
-            };
-            match study::issue_links(&state, caller, &id, &input).await {
-                // The links are shown this once (only their hashes are kept): the page itself, not a redirect.
-                Ok(links) => {
-                    let notice = tr(s.lang, "study.done.links");
-                    let p = page(&state, &s, &id, notice, String::new(), Errors::default(), links).await?;
-                    return Ok(render_status(StatusCode::CREATED, &p));
-                }
-                Err(e) => Err(e),
-            }
-        }
-        _ => Err(AppError::NotFound),
-    };
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/accreditation/cases/{id}/study?done={action}")).into_response()),
         Err(AppError::NotFound) => Err(in_lang(s.lang)(AppError::NotFound)),
         Err(e) => refused(&state, &s, &id, e).await,
     }
@@ -514,7 +479,7 @@ pub async fn questionnaire_submit(
     headers: HeaderMap,
     ClientAddr(address): ClientAddr,
     Path(token): Path<String>,
-    UiForm(f): UiForm<ActionForm>,
+    UiForm(f): UiForm<StepForm>,
 ) -> Result<Response, PageError> {
     let lang = lang_of(&headers);
     crate::auth::check_form_token(&headers, &f.csrf)?;

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use super::*;
 use crate::auth::{AnySession, WebUser, check_csrf};
 use crate::error::{AppError, FieldError, PageError};
+use crate::ui::form::{self, StepForm};
 use crate::ui::{Errors, Page, UiForm, in_lang, render_status};
 use nintei_app::reg::{self, ApplicationInput, DisclosureInput, ReviewInput};
 use nintei_app::state::AppState;
@@ -691,37 +692,23 @@ pub async fn show_case(
     show_case_page(&state, &s, &id, Errors::default(), notice, StatusCode::OK).await
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct ReviewForm {
-    csrf: String,
-    decision: String,
-    decided_on: String,
-    reason: String,
-}
-
 pub async fn review(
     State(state): State<AppState>,
     WebUser(s): WebUser,
     Path(id): Path<String>,
-    UiForm(f): UiForm<ReviewForm>,
+    UiForm(f): UiForm<StepForm>,
 ) -> Result<Response, PageError> {
     check_csrf(&s.session, &f.csrf)?;
-    let input = ReviewInput {
-        decision: f.decision,
-        decided_on: f.decided_on,
-        reason: Some(f.reason).filter(|r| !r.trim().is_empty()),
+    let result = match f.read::<ReviewInput>() {
+        Ok(input) => reg::review(&state, &s.caller, &id, &input, None).await,
+        Err(e) => Err(e),
     };
-    match reg::review(&state, &s.caller, &id, &input, None).await {
+    match result {
         Ok(_) => Ok(Redirect::to(&format!("/registration/cases/{id}?done=1")).into_response()),
-        Err(AppError::Validation(errors)) => {
-            show_case_page(&state, &s, &id, Errors(errors), "", StatusCode::BAD_REQUEST).await
+        Err(e) => {
+            let r = form::refused(e, s.lang)?.beside("review");
+            show_case_page(&state, &s, &id, r.errors, "", r.status).await
         }
-        Err(AppError::Conflict(m)) => {
-            let errors = Errors(vec![FieldError::new("review", m)]);
-            show_case_page(&state, &s, &id, errors, "", StatusCode::CONFLICT).await
-        }
-        Err(e) => Err(in_lang(s.lang)(e)),
     }
 }
 

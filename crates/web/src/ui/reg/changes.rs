@@ -9,7 +9,8 @@ use serde::Deserialize;
 
 use super::*;
 use crate::auth::{AnySession, WebUser, check_csrf};
-use crate::error::{AppError, FieldError, PageError};
+use crate::error::{AppError, PageError};
+use crate::ui::form::{self, StepForm};
 use crate::ui::{Errors, Page, UiForm, in_lang, render_status};
 use nintei_app::reg::{
     self, AbolitionInput, AcknowledgeInput, ChangeInput, CounselorInput, DisclosureInput, PsychiatristInput,
@@ -279,38 +280,19 @@ pub async fn notify_change(
         Ok(_) => {
             Ok(Redirect::to(&format!("/registration/registrations/{number}?done=change")).into_response())
         }
-        Err(AppError::Validation(errors)) => {
-            let page = registration_page(&state, &s, &number, Some(draft), Errors(errors), "").await?;
-            Ok(render_status(StatusCode::BAD_REQUEST, &page))
+        Err(e) => {
+            let r = form::refused(e, s.lang)?.beside("changes");
+            let page = registration_page(&state, &s, &number, Some(draft), r.errors, "").await?;
+            Ok(render_status(r.status, &page))
         }
-        Err(AppError::Conflict(m)) => {
-            let page = registration_page(
-                &state,
-                &s,
-                &number,
-                Some(draft),
-                Errors(vec![FieldError::new("changes", m)]),
-                "",
-            )
-            .await?;
-            Ok(render_status(StatusCode::CONFLICT, &page))
-        }
-        Err(e) => Err(in_lang(s.lang)(e)),
     }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct AckForm {
-    csrf: String,
-    acknowledged_on: String,
 }
 
 pub async fn acknowledge(
     State(state): State<AppState>,
     WebUser(s): WebUser,
     Path(id): Path<String>,
-    UiForm(f): UiForm<AckForm>,
+    UiForm(f): UiForm<StepForm>,
 ) -> Result<Response, PageError> {
     check_csrf(&s.session, &f.csrf)?;
     // The page to return to is the notice's own registration, never a form field.
@@ -318,29 +300,19 @@ pub async fn acknowledge(
         .await
         .map_err(in_lang(s.lang))?;
     let number = registration.number;
-    let input = AcknowledgeInput {
-        acknowledged_on: f.acknowledged_on,
+    let result = match f.read::<AcknowledgeInput>() {
+        Ok(input) => reg::acknowledge_change(&state, &s.caller, &id, &input).await,
+        Err(e) => Err(e),
     };
-    match reg::acknowledge_change(&state, &s.caller, &id, &input).await {
+    match result {
         Ok(_) => Ok(Redirect::to(&format!("/registration/registrations/{number}?done=ack")).into_response()),
-        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            let errors = match e {
-                AppError::Validation(v) => v,
-                other => vec![FieldError::new("acknowledged_on", other.detail())],
-            };
-            let page = registration_page(&state, &s, &number, None, Errors(errors), "").await?;
+        Err(e) => {
+            // A refused notice step shows why beside its date, as 400 like a wrong date.
+            let r = form::refused(e, s.lang)?.beside("acknowledged_on");
+            let page = registration_page(&state, &s, &number, None, r.errors, "").await?;
             Ok(render_status(StatusCode::BAD_REQUEST, &page))
         }
-        Err(e) => Err(in_lang(s.lang)(e)),
     }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct RefuseForm {
-    csrf: String,
-    refused_on: String,
-    reason: String,
 }
 
 /// REG-6: the office refuses a change notice (one that breaks REG-3 cannot be acknowledged).
@@ -348,65 +320,51 @@ pub async fn refuse(
     State(state): State<AppState>,
     WebUser(s): WebUser,
     Path(id): Path<String>,
-    UiForm(f): UiForm<RefuseForm>,
+    UiForm(f): UiForm<StepForm>,
 ) -> Result<Response, PageError> {
     check_csrf(&s.session, &f.csrf)?;
     let (_, registration) = reg::visible_change(&state, &s.caller, &id)
         .await
         .map_err(in_lang(s.lang))?;
     let number = registration.number;
-    let input = reg::RefusalInput {
-        refused_on: f.refused_on,
-        reason: f.reason,
+    let result = match f.read::<reg::RefusalInput>() {
+        Ok(input) => reg::refuse_change(&state, &s.caller, &id, &input).await,
+        Err(e) => Err(e),
     };
-    match reg::refuse_change(&state, &s.caller, &id, &input).await {
+    match result {
         Ok(_) => {
             Ok(Redirect::to(&format!("/registration/registrations/{number}?done=refused")).into_response())
         }
-        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            let errors = match e {
-                AppError::Validation(v) => v,
-                other => vec![FieldError::new("refused_on", other.detail())],
-            };
-            let page = registration_page(&state, &s, &number, None, Errors(errors), "").await?;
+        Err(e) => {
+            // A refused notice step shows why beside its date, as 400 like a wrong date.
+            let r = form::refused(e, s.lang)?.beside("refused_on");
+            let page = registration_page(&state, &s, &number, None, r.errors, "").await?;
             Ok(render_status(StatusCode::BAD_REQUEST, &page))
         }
-        Err(e) => Err(in_lang(s.lang)(e)),
     }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct AbolishForm {
-    csrf: String,
-    abolished_on: String,
-    reason: String,
 }
 
 pub async fn abolish(
     State(state): State<AppState>,
     WebUser(s): WebUser,
     Path(number): Path<String>,
-    UiForm(f): UiForm<AbolishForm>,
+    UiForm(f): UiForm<StepForm>,
 ) -> Result<Response, PageError> {
     check_csrf(&s.session, &f.csrf)?;
-    let input = AbolitionInput {
-        abolished_on: f.abolished_on,
-        reason: Some(f.reason),
+    let result = match f.read::<AbolitionInput>() {
+        Ok(input) => reg::abolish(&state, &s.caller, &number, &input).await,
+        Err(e) => Err(e),
     };
-    match reg::abolish(&state, &s.caller, &number, &input).await {
+    match result {
         Ok(_) => {
             Ok(Redirect::to(&format!("/registration/registrations/{number}?done=abolished")).into_response())
         }
-        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            let errors = match e {
-                AppError::Validation(v) => v,
-                other => vec![FieldError::new("abolished_on", other.detail())],
-            };
-            let page = registration_page(&state, &s, &number, None, Errors(errors), "").await?;
+        Err(e) => {
+            // A refused notice step shows why beside its date, as 400 like a wrong date.
+            let r = form::refused(e, s.lang)?.beside("abolished_on");
+            let page = registration_page(&state, &s, &number, None, r.errors, "").await?;
             Ok(render_status(StatusCode::BAD_REQUEST, &page))
         }
-        Err(e) => Err(in_lang(s.lang)(e)),
     }
 }
 

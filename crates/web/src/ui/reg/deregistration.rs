@@ -11,12 +11,11 @@ use serde::Deserialize;
 
 use super::*;
 use crate::auth::{AnySession, ClientAddr, WebUser, check_csrf, lang_of};
-use crate::error::{AppError, FieldError, PageError};
+use crate::error::{AppError, PageError};
+use crate::ui::form::{self, StepForm};
 use crate::ui::{Errors, Page, UiForm, in_lang, render_status};
-use nintei_app::reg::{
-    self, CaseStep, DocumentRequestInput, OpenInvestigationInput, ReceiptInput, RecordInput, ReportInput,
-    StepInput, VoteInput,
-};
+use nintei_app::Caller;
+use nintei_app::reg::{self, CaseStep, OpenInvestigationInput, ReportInput, StepInput};
 use nintei_app::security::random_token;
 use nintei_app::state::AppState;
 
@@ -132,15 +131,12 @@ pub async fn open_investigation(
     };
     match reg::open_investigation(&state, &s.caller, &input).await {
         Ok(case) => Ok(Redirect::to(&format!("/registration/investigations/{}", case.id)).into_response()),
-        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            let errors = match e {
-                AppError::Validation(v) => v,
-                other => vec![FieldError::new("reason", other.detail())],
-            };
-            let page = reports_page(&state, &s, Errors(errors)).await?;
+        Err(e) => {
+            // A refused opening shows why beside its reason, as 400 like a missing one.
+            let r = form::refused(e, s.lang)?.beside("reason");
+            let page = reports_page(&state, &s, r.errors).await?;
             Ok(render_status(StatusCode::BAD_REQUEST, &page))
         }
-        Err(e) => Err(in_lang(s.lang)(e)),
     }
 }
 
@@ -291,93 +287,55 @@ pub async fn show_investigation(
     Ok(render_status(StatusCode::OK, &page))
 }
 
+async fn run_investigation_step(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    step: &str,
+    f: &StepForm,
+) -> Result<(), AppError> {
+    match step {
+        "document-requests" => reg::request_documents(state, caller, id, &f.read()?)
+            .await
+            .map(|_| ()),
+        "receipt" => reg::receive_documents(state, caller, id, &f.get("request_id"), &f.read()?).await,
+        "records" => reg::add_record(state, caller, id, &f.read()?).await.map(|_| ()),
+        "referral" | "closure" | "decision" => {
+            let which = match step {
+                "referral" => CaseStep::Refer,
+                "closure" => CaseStep::Close,
+                _ => CaseStep::Decide,
+            };
+            // The form names its date `on`: the input's other names for it are aliases, which the form reader
+            // cannot tell from fields (each would be read).
+            let input = StepInput {
+                on: f.get("on"),
+                reason: f.get("reason"),
+                outcome: f.opt("outcome"),
+            };
+            reg::case_step(state, caller, id, which, &input).await.map(|_| ())
+        }
+        "votes" => reg::vote(state, caller, id, &f.read()?).await,
+        _ => Err(AppError::NotFound),
+    }
+}
+
 /// One form of the deregistration case page; `step` names it in the path.
 pub async fn investigation_action(
     State(state): State<AppState>,
     WebUser(s): WebUser,
     Path((id, step)): Path<(String, String)>,
-    UiForm(pairs): UiForm<Pairs>,
+    UiForm(f): UiForm<StepForm>,
 ) -> Result<Response, PageError> {
-    check_csrf(&s.session, value(&pairs, "csrf"))?;
-    let v = |n: &str| value(&pairs, n).to_owned();
-    let result = match step.as_str() {
-        "document-requests" => reg::request_documents(
-            &state,
-            &s.caller,
-            &id,
-            &DocumentRequestInput {
-                requested_on: v("requested_on"),
-                due_on: v("due_on"),
-                items: v("items"),
-            },
-        )
-        .await
-        .map(|_| ()),
-        "receipt" => {
-            reg::receive_documents(
-                &state,
-                &s.caller,
-                &id,
-                value(&pairs, "request_id"),
-                &ReceiptInput {
-                    received_on: v("received_on"),
-                },
-            )
-            .await
-        }
-        "records" => reg::add_record(
-            &state,
-            &s.caller,
-            &id,
-            &RecordInput {
-                kind: v("kind"),
-                held_on: v("held_on"),
-                summary: v("summary"),
-            },
-        )
-        .await
-        .map(|_| ()),
-        "referral" | "closure" | "decision" => {
-            let which = match step.as_str() {
-                "referral" => CaseStep::Refer,
-                "closure" => CaseStep::Close,
-                _ => CaseStep::Decide,
-            };
-            let input = StepInput {
-                on: v("on"),
-                reason: v("reason"),
-                outcome: Some(v("outcome")).filter(|o| !o.is_empty()),
-            };
-            reg::case_step(&state, &s.caller, &id, which, &input)
-                .await
-                .map(|_| ())
-        }
-        "votes" => {
-            reg::vote(
-                &state,
-                &s.caller,
-                &id,
-                &VoteInput {
-                    outcome: v("outcome"),
-                    comment: Some(v("comment")),
-                },
-            )
-            .await
-        }
-        _ => Err(AppError::NotFound),
-    };
+    check_csrf(&s.session, &f.csrf)?;
+    let result = run_investigation_step(&state, &s.caller, &id, &step, &f).await;
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/registration/investigations/{id}")).into_response()),
-        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            let status = crate::error::status(&e);
-            let errors = match e {
-                AppError::Validation(v) => v,
-                other => vec![FieldError::new("case", other.detail())],
-            };
-            let page = investigation_page(&state, &s, &id, Errors(errors)).await?;
-            Ok(render_status(status, &page))
+        Err(e) => {
+            let r = form::refused(e, s.lang)?.beside("case");
+            let page = investigation_page(&state, &s, &id, r.errors).await?;
+            Ok(render_status(r.status, &page))
         }
-        Err(e) => Err(in_lang(s.lang)(e)),
     }
 }
 
@@ -438,45 +396,33 @@ pub async fn report_form(
     report_page(&state, &headers, StatusCode::OK, page)
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct ReportForm {
-    csrf: String,
-    registration_number: String,
-    message: String,
-    contact_email: String,
-    website: String,
-}
-
 pub async fn report_submit(
     State(state): State<AppState>,
     headers: HeaderMap,
     ClientAddr(address): ClientAddr,
-    UiForm(f): UiForm<ReportForm>,
+    UiForm(f): UiForm<StepForm>,
 ) -> Result<Response, PageError> {
     crate::auth::check_form_token(&headers, &f.csrf)?;
-    let input = ReportInput {
-        registration_number: f.registration_number.clone(),
-        message: f.message.clone(),
-        contact_email: Some(f.contact_email.clone()),
-        website: Some(f.website.clone()),
+    let mut page = blank_report(&headers, &f.get("registration_number"));
+    let result = match f.read::<ReportInput>() {
+        Ok(input) => reg::receive_report(&state, &address, &input).await,
+        Err(e) => Err(e),
     };
-    let mut page = blank_report(&headers, &f.registration_number);
-    match reg::receive_report(&state, &address, &input).await {
+    match result {
         Ok(_) => {
             page.done = true;
             Ok(report_page(&state, &headers, StatusCode::ACCEPTED, page))
         }
         Err(AppError::Validation(errors)) => {
-            page.message = f.message;
-            page.contact_email = f.contact_email;
+            page.message = f.get("message");
+            page.contact_email = f.get("contact_email");
             page.errors = Errors(errors);
             Ok(report_page(&state, &headers, StatusCode::BAD_REQUEST, page))
         }
         Err(AppError::TooManyRequests { .. }) => {
             page.throttled = true;
-            page.message = f.message;
-            page.contact_email = f.contact_email;
+            page.message = f.get("message");
+            page.contact_email = f.get("contact_email");
             Ok(report_page(&state, &headers, StatusCode::TOO_MANY_REQUESTS, page))
         }
         Err(e) => Err(PageError::App(e, lang_of(&headers))),

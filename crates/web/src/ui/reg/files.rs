@@ -2,15 +2,14 @@
 //! download, as the API's.
 
 use axum::extract::{Multipart, Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use nintei_app::reg;
 use nintei_app::state::AppState;
 
 use super::application::show_case_page;
 use crate::auth::{WebUser, check_csrf};
-use crate::error::{AppError, FieldError, PageError};
-use crate::ui::{Errors, in_lang};
+use crate::error::{AppError, PageError};
+use crate::ui::in_lang;
 
 /// `POST /registration/cases/{id}/files` (multipart with `csrf`, `purpose`, `file`).
 pub async fn upload(
@@ -33,14 +32,10 @@ pub async fn upload(
     check_csrf(&s.session, fields.get("csrf").map_or("", String::as_str))?;
     match reg::files::upload_document(&state, &s.caller, &id, &up).await {
         Ok(_) => Ok(Redirect::to(&format!("/registration/cases/{id}?uploaded=1")).into_response()),
-        Err(AppError::Validation(errors)) => {
-            show_case_page(&state, &s, &id, Errors(errors), "", StatusCode::BAD_REQUEST).await
+        Err(e) => {
+            let r = crate::ui::form::refused(e, s.lang)?.beside("file");
+            show_case_page(&state, &s, &id, r.errors, "", r.status).await
         }
-        Err(AppError::Conflict(m)) => {
-            let errors = Errors(vec![FieldError::new("file", m)]);
-            show_case_page(&state, &s, &id, errors, "", StatusCode::CONFLICT).await
-        }
-        Err(e) => Err(err(e)),
     }
 }
 

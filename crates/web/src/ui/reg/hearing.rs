@@ -2,7 +2,6 @@
 //! institution's upload form (one file with a note) and the audited download, as the API's.
 
 use axum::extract::{Multipart, Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use nintei_app::error::AppResult;
 use nintei_app::reg::hearing;
@@ -10,8 +9,8 @@ use nintei_app::state::AppState;
 
 use super::deregistration::investigation_page;
 use crate::auth::{WebUser, check_csrf};
-use crate::error::{AppError, FieldError, PageError};
-use crate::ui::{Errors, in_lang, render_status};
+use crate::error::{AppError, PageError};
+use crate::ui::{in_lang, render_status};
 
 /// One answer as the page shows it.
 pub struct AnswerRow {
@@ -75,20 +74,11 @@ pub async fn answer(
     check_csrf(&s.session, fields.get("csrf").map_or("", String::as_str))?;
     match hearing::answer_request(&state, &s.caller, &id, &rid, &up, &fields).await {
         Ok(_) => Ok(Redirect::to(&format!("/registration/investigations/{id}?answered=1")).into_response()),
-        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            let status = if matches!(e, AppError::Conflict(_)) {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::BAD_REQUEST
-            };
-            let errors = match e {
-                AppError::Validation(v) => v,
-                other => vec![FieldError::new("file", other.detail())],
-            };
-            let page = investigation_page(&state, &s, &id, Errors(errors)).await?;
-            Ok(render_status(status, &page))
+        Err(e) => {
+            let r = crate::ui::form::refused(e, s.lang)?.beside("file");
+            let page = investigation_page(&state, &s, &id, r.errors).await?;
+            Ok(render_status(r.status, &page))
         }
-        Err(e) => Err(err(e)),
     }
 }
 

@@ -8,7 +8,8 @@ use nintei_domain::authz::reg::{self as authz, RegGlobalAction};
 use serde::Deserialize;
 
 use crate::auth::{AnySession, WebUser, check_csrf};
-use crate::error::{AppError, FieldError, PageError};
+use crate::error::{AppError, PageError};
+use crate::ui::form::{self, StepForm};
 use crate::ui::{Errors, Page, UiForm, in_lang, render_status};
 use nintei_app::reg::{self, AttendanceInput, TrainingInput};
 use nintei_app::state::AppState;
@@ -49,28 +50,14 @@ pub async fn trainings(State(state): State<AppState>, WebUser(s): WebUser) -> Re
     Ok(render_status(StatusCode::OK, &page))
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct TrainingForm {
-    csrf: String,
-    title: String,
-    held_on: String,
-    place: String,
-    description: String,
-}
-
 pub async fn create_training(
     State(state): State<AppState>,
     WebUser(s): WebUser,
-    UiForm(f): UiForm<TrainingForm>,
+    UiForm(f): UiForm<StepForm>,
 ) -> Result<Response, PageError> {
     check_csrf(&s.session, &f.csrf)?;
-    let input = TrainingInput {
-        title: f.title,
-        held_on: f.held_on,
-        place: f.place,
-        description: Some(f.description),
-    };
+    // Texts only: reading cannot fail, so there is no form to show again for it.
+    let input: TrainingInput = f.read().map_err(in_lang(s.lang))?;
     match reg::create_training(&state, &s.caller, &input).await {
         Ok(id) => Ok(Redirect::to(&format!("/registration/trainings/{id}")).into_response()),
         Err(AppError::Validation(errors)) => {
@@ -160,16 +147,11 @@ pub async fn record_attendance(
     };
     match reg::record_attendance(&state, &s.caller, &id, &input).await {
         Ok(()) => Ok(Redirect::to(&format!("/registration/trainings/{id}")).into_response()),
-        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            let status = crate::error::status(&e);
-            let errors = match e {
-                AppError::Validation(v) => v,
-                other => vec![FieldError::new("counselor", other.detail())],
-            };
-            let page = training_page(&state, &s, &id, Errors(errors)).await?;
-            Ok(render_status(status, &page))
+        Err(e) => {
+            let r = form::refused(e, s.lang)?.beside("counselor");
+            let page = training_page(&state, &s, &id, r.errors).await?;
+            Ok(render_status(r.status, &page))
         }
-        Err(e) => Err(in_lang(s.lang)(e)),
     }
 }
 
@@ -188,15 +170,10 @@ pub async fn enrol(
     };
     match reg::enrol(&state, &s.caller, &id, &input).await {
         Ok(()) => Ok(Redirect::to(&format!("/registration/trainings/{id}")).into_response()),
-        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            let status = crate::error::status(&e);
-            let errors = match e {
-                AppError::Validation(v) => v,
-                other => vec![FieldError::new("counselor", other.detail())],
-            };
-            let page = training_page(&state, &s, &id, Errors(errors)).await?;
-            Ok(render_status(status, &page))
+        Err(e) => {
+            let r = form::refused(e, s.lang)?.beside("counselor");
+            let page = training_page(&state, &s, &id, r.errors).await?;
+            Ok(render_status(r.status, &page))
         }
-        Err(e) => Err(in_lang(s.lang)(e)),
     }
 }
