@@ -9,7 +9,7 @@ use sqlx::{Any, Executor, Row};
 use crate::acc::{date, from_json, iso};
 use crate::{Result, StoreError};
 use nintei_domain::acc::service::ServiceCode;
-use nintei_domain::search::{prefecture_facet, service_facet};
+use nintei_domain::search::service_facet;
 
 /// An accreditation as ACC-23 publishes it, with the organization's name and prefecture.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -80,16 +80,16 @@ pub async fn public_accreditations_count<'c, E: Executor<'c, Database = Any> + C
     f: &PublicFilter,
     today: NaiveDate,
 ) -> Result<i64> {
-    let text = crate::search::plan(ex, "accreditation", &f.q).await?;
-    // The prefecture first: the rarest facet (one of 47).
-    let mut facets: Vec<String> = f
-        .prefecture
-        .as_deref()
-        .map(prefecture_facet)
-        .into_iter()
-        .collect();
-    facets.extend(f.service.map(|c| service_facet(c.as_str())));
-    crate::search::count(ex, "accreditation", text.as_ref(), &facets, Some(today)).await
+    let services = f.service.map(|c| service_facet(c.as_str())).into_iter().collect();
+    crate::search::count_listed(
+        ex,
+        "accreditation",
+        &f.q,
+        f.prefecture.as_deref(),
+        services,
+        Some(today),
+    )
+    .await
 }
 
 /// How many accreditations the directory lists on `today`, by the JIS code of their organization's prefecture

@@ -7,7 +7,7 @@ use nintei_domain::reg::dates::RegistrationNumber;
 use nintei_domain::reg::publication::PublicDisclosure;
 use nintei_domain::reg::status::Status;
 use nintei_domain::reg::validity::{self, PublicStatus, Term};
-use nintei_domain::search::{method_facet, prefecture_facet};
+use nintei_domain::search::method_facet;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
@@ -614,16 +614,15 @@ pub async fn public_count<'c, E: Executor<'c, Database = Any> + Copy>(
     ex: E,
     f: &PublicFilter,
 ) -> Result<i64> {
-    let text = crate::search::plan(ex, "registration", &f.q).await?;
-    // The prefecture first: the rarest facet (one of 47).
-    let mut facets: Vec<String> = f
-        .prefecture
-        .as_deref()
-        .map(prefecture_facet)
-        .into_iter()
-        .collect();
-    facets.extend(index_facets(f));
-    crate::search::count(ex, "registration", text.as_ref(), &facets, f.today).await
+    crate::search::count_listed(
+        ex,
+        "registration",
+        &f.q,
+        f.prefecture.as_deref(),
+        index_facets(f),
+        f.today,
+    )
+    .await
 }
 
 /// The facets `f` filters by in the index: the days/hours and the method.

@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use nintei_domain::search::{document_terms, normalize, query_terms};
+use nintei_domain::search::{document_terms, normalize, prefecture_facet, query_terms};
 use sqlx::{Any, AssertSqlSafe, Executor, Row};
 
 use crate::bulk::{Value, insert_rows};
@@ -455,6 +455,22 @@ pub async fn count<'c, E: Executor<'c, Database = Any>>(
         q = q.bind(b);
     }
     Ok(q.fetch_one(ex).await?.try_get("n")?)
+}
+
+/// The directory's total for `query` (planned here) in `prefecture` (its facet leads: the rarest kind, one of 47)
+/// with `facets` besides: see [`count`].
+pub async fn count_listed<'c, E: Executor<'c, Database = Any> + Copy>(
+    ex: E,
+    kind: &str,
+    query: &str,
+    prefecture: Option<&str>,
+    facets: Vec<String>,
+    today: Option<NaiveDate>,
+) -> Result<i64> {
+    let text = plan(ex, kind, query).await?;
+    let mut all: Vec<String> = prefecture.map(prefecture_facet).into_iter().collect();
+    all.extend(facets);
+    count(ex, kind, text.as_ref(), &all, today).await
 }
 
 /// Adds verification counts `(number, day, n)` in one statement per row, in the caller's transaction (no IP, no
