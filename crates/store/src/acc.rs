@@ -585,19 +585,21 @@ pub async fn decision_count<'c, E: Executor<'c, Database = Any>>(ex: E, case_id:
     Ok(row.try_get("n")?)
 }
 
+/// The number of committee members who may vote on a case of the organization bound to `$1`: active, with no
+/// declared conflict with it (ACC-8).
+const VOTING_MEMBERS: &str = "SELECT CAST(COUNT(*) AS BIGINT) FROM users u WHERE u.role = 'committee' \
+     AND u.active = 1 AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.user_id = u.id AND c.organization_id = $1)";
+
 /// ACC-8, ACC-11: how many committee members may vote on a case of `organization_id` (active, no declared
 /// conflict with it) — the base of the round's quorum.
 pub async fn voting_members<'c, E: Executor<'c, Database = Any>>(
     ex: E,
     organization_id: &str,
 ) -> Result<i64> {
-    let row = sqlx::query(
-        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM users u WHERE u.role = 'committee' AND u.active = 1 \
-         AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.user_id = u.id AND c.organization_id = $1)",
-    )
-    .bind(organization_id.to_owned())
-    .fetch_one(ex)
-    .await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT ({VOTING_MEMBERS}) AS n")))
+        .bind(organization_id.to_owned())
+        .fetch_one(ex)
+        .await?;
     Ok(row.try_get("n")?)
 }
 
@@ -627,15 +629,13 @@ pub async fn open_round<'c, E: Executor<'c, Database = Any>>(
     case_id: &str,
     organization_id: &str,
 ) -> Result<(Vec<Outcome>, i64)> {
-    let rows = sqlx::query(
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT v.outcome, r.members FROM (SELECT \
-         (SELECT CAST(COUNT(*) AS BIGINT) FROM acc_decisions WHERE case_id = $1) AS round, \
-         (SELECT CAST(COUNT(*) AS BIGINT) FROM users u WHERE u.role = 'committee' AND u.active = 1 \
-          AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.user_id = u.id AND c.organization_id = $2)) AS members) r \
-         LEFT JOIN acc_votes v ON v.case_id = $1 AND v.round = r.round",
-    )
-    .bind(case_id.to_owned())
+         (SELECT CAST(COUNT(*) AS BIGINT) FROM acc_decisions WHERE case_id = $2) AS round, \
+         ({VOTING_MEMBERS}) AS members) r LEFT JOIN acc_votes v ON v.case_id = $2 AND v.round = r.round"
+    )))
     .bind(organization_id.to_owned())
+    .bind(case_id.to_owned())
     .fetch_all(ex)
     .await?;
     let mut members = 0;

@@ -80,16 +80,20 @@ pub async fn public_accreditations_count<'c, E: Executor<'c, Database = Any> + C
     f: &PublicFilter,
     today: NaiveDate,
 ) -> Result<i64> {
-    let services = f.service.map(|c| service_facet(c.as_str())).into_iter().collect();
     crate::search::count_listed(
         ex,
         "accreditation",
         &f.q,
         f.prefecture.as_deref(),
-        services,
+        index_facets(f),
         Some(today),
     )
     .await
+}
+
+/// The facets `f` filters by in the index besides the prefecture: the service.
+fn index_facets(f: &PublicFilter) -> Vec<String> {
+    f.service.map(|c| service_facet(c.as_str())).into_iter().collect()
 }
 
 /// How many accreditations the directory lists on `today`, by the JIS code of their organization's prefecture
@@ -117,9 +121,8 @@ fn public_accreditations_where(
         binds.extend(more);
     }
     // Services: facets kept in the search index.
-    let services: Vec<String> = f.service.map(|c| service_facet(c.as_str())).into_iter().collect();
     if let Some((cond, more)) =
-        crate::search::having_facets("accreditation", &services, "a.number", binds.len() + 1)
+        crate::search::having_facets("accreditation", &index_facets(f), "a.number", binds.len() + 1)
     {
         text.push_str(&format!(" AND {cond}"));
         binds.extend(more);

@@ -12,6 +12,7 @@ use nintei_domain::search::{document_terms, normalize, prefecture_facet, query_t
 use sqlx::{Any, AssertSqlSafe, Executor, Row};
 
 use crate::bulk::{Value, insert_rows};
+use crate::cols::iso;
 use crate::{Db, Result, Tx};
 
 /// `term` of a document of `kind` as stored: the kind's tag, then the term. The two public kinds have one-letter
@@ -52,10 +53,6 @@ impl Doc {
             ..Doc::default()
         }
     }
-}
-
-fn day(d: Option<NaiveDate>) -> Option<String> {
-    d.map(|d| d.format("%Y-%m-%d").to_string())
 }
 
 /// Facets are stored one per line beside the text (they never contain a line break).
@@ -127,7 +124,7 @@ pub async fn index(tx: &mut Tx, kind: &str, doc: &Doc) -> Result<()> {
             sqlx::query("UPDATE search_docs SET text = $1, facets = $2, listed_until = $3 WHERE doc_id = $4")
                 .bind(text)
                 .bind(facet_text)
-                .bind(day(doc.listed_until))
+                .bind(doc.listed_until.map(iso))
                 .bind(doc_id)
                 .execute(&mut **tx)
                 .await?;
@@ -143,7 +140,7 @@ pub async fn index(tx: &mut Tx, kind: &str, doc: &Doc) -> Result<()> {
             .bind(doc.key.clone())
             .bind(text)
             .bind(facet_text)
-            .bind(day(doc.listed_until))
+            .bind(doc.listed_until.map(iso))
             .execute(&mut **tx)
             .await?;
             insert_terms(tx, doc_id, new.into_iter()).await?;
@@ -424,8 +421,8 @@ pub async fn count<'c, E: Executor<'c, Database = Any>>(
     if let Some(like) = text.and_then(|t| t.like.clone()) {
         cond.push_str(&format!(" AND d.text LIKE {}", mark(like)));
     }
-    if let Some(day) = day(today) {
-        let m = mark(day);
+    if let Some(today) = today {
+        let m = mark(iso(today));
         cond.push_str(&format!(" AND (d.listed_until IS NULL OR d.listed_until >= {m})"));
     }
     let sql = match terms.split_first() {
@@ -518,7 +515,7 @@ pub async fn index_new(tx: &mut Tx, kind: &str, docs: &[Doc]) -> Result<()> {
             Value::from(doc.key.clone()),
             Value::from(text),
             Value::from(join_facets(&doc.facets)),
-            Value::OptText(day(doc.listed_until)),
+            Value::OptText(doc.listed_until.map(iso)),
         ]);
         doc_id += 1;
     }
