@@ -32,6 +32,7 @@ pub mod open_data;
 pub mod org;
 pub mod outbox;
 pub mod proxy;
+pub mod public_cache;
 pub mod recovery;
 pub mod reg;
 pub mod reminders;

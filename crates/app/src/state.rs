@@ -60,13 +60,26 @@ impl Default for Config {
     }
 }
 
+/// The state every request shares: one reference count to move per request (axum clones the state for each
+/// handler), whatever the number of parts.
 #[derive(Clone, Debug)]
-pub struct AppState {
+pub struct AppState(Arc<Parts>);
+
+impl std::ops::Deref for AppState {
+    type Target = Parts;
+
+    fn deref(&self) -> &Parts {
+        &self.0
+    }
+}
+
+#[derive(Debug)]
+pub struct Parts {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<Config>,
     /// Public directory query results (validated by the directory's generation in the database).
-    pub public_cache: Arc<crate::directory::PublicCache>,
+    pub public_cache: Arc<crate::public_cache::PublicCache>,
     /// Verifications counted since the last flush (kept in memory: a check writes nothing on the request path).
     pub verifications: Arc<crate::directory::VerificationCounts>,
     /// Standards catalogs by version (immutable once stored).
@@ -78,7 +91,7 @@ pub struct AppState {
 impl AppState {
     /// A state over `db` with empty caches and counters.
     pub fn new(db: Db, clock: Arc<dyn Clock>, config: Config) -> Self {
-        AppState {
+        AppState(Arc::new(Parts {
             db,
             clock,
             config: Arc::new(config),
@@ -86,6 +99,6 @@ impl AppState {
             verifications: Default::default(),
             catalogs: Default::default(),
             date_style: Default::default(),
-        }
+        }))
     }
 }

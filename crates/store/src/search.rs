@@ -170,6 +170,37 @@ pub async fn generation(db: &Db) -> Result<Option<String>> {
     crate::settings::get(db, GENERATION_KEY).await
 }
 
+/// Reads of the directory's generation over a connection of its own (made at the first read, made again after
+/// an error): the read is one statement, where the pool adds a check of the connection as it goes back.
+#[derive(Default)]
+pub struct GenerationReader {
+    conn: tokio::sync::Mutex<Option<sqlx::AnyConnection>>,
+}
+
+impl GenerationReader {
+    /// The directory's generation now, as [`generation`] reads it.
+    pub async fn read(&self, db: &Db) -> Result<Option<String>> {
+        let mut slot = self.conn.lock().await;
+        let conn = match slot.take() {
+            Some(conn) => slot.insert(conn),
+            None => slot.insert(db.connect_single().await?),
+        };
+        let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
+            .bind(GENERATION_KEY.to_owned())
+            .fetch_optional(&mut *conn)
+            .await;
+        match row {
+            Ok(Some(r)) => Ok(Some(r.try_get("value")?)),
+            Ok(None) => Ok(None),
+            Err(e) => {
+                // Not reused after a failure: the next read connects again.
+                *slot = None;
+                Err(e.into())
+            }
+        }
+    }
+}
+
 /// Removes the document `doc_key` of `kind` from the index (a no-op for the index when it is not there; the
 /// generation moves either way: the listing changed).
 pub async fn remove(tx: &mut Tx, kind: &str, doc_key: &str) -> Result<()> {

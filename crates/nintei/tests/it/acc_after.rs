@@ -89,7 +89,15 @@ pub(crate) async fn publicly_listed(app: &TestApp, number: &str) -> bool {
     let items = r.json()["items"].as_array().unwrap().clone();
     // The total is counted apart, from the search index alone: it must follow every status change.
     assert_eq!(r.json()["total"].as_u64(), u64::try_from(items.len()).ok());
-    items.iter().any(|i| i["number"] == json!(number))
+    let listed = items.iter().any(|i| i["number"] == json!(number));
+    // The certificate check is cached like the listing: it must follow every status change too (ACC-23).
+    let verified = public_status(app, number).await;
+    assert_eq!(
+        listed,
+        verified == "active",
+        "listed {listed}, verified {verified}"
+    );
+    listed
 }
 
 #[tokio::test]

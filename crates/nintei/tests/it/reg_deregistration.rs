@@ -216,6 +216,9 @@ async fn reg7_public_report_leads_through_committee_to_deregistration() {
     assert_eq!(committee_view["votes"].as_array().unwrap().len(), 2);
     assert_eq!(committee_view["reports"][0]["contact_email"], json!(null));
 
+    // The public check before the decision (it is cached until a listing change moves the directory's generation).
+    let public = format!("/api/v1/public/registrations/{number}");
+    assert_eq!(app.get(&public, None).await.json()["status"], "registered");
     // The decision: only office or head, and only what the majority voted.
     let decision = format!("{base}/decision");
     let body = json!({"outcome": "deregister", "decided_on": "2026-11-18", "reason": "登録基準1(2)違反"});
@@ -242,6 +245,8 @@ async fn reg7_public_report_leads_through_committee_to_deregistration() {
         .json();
     assert_eq!(v["status"], "deregistered");
     assert_eq!(v["ended_on"], "2026-11-18");
+    // REG-5: the public check says so at once.
+    assert_eq!(app.get(&public, None).await.json()["status"], "deregistered");
     // Nothing moves after the decision.
     app.post_json(
         &format!("{base}/votes"),
