@@ -136,8 +136,46 @@ pub async fn directory(
         Ok(DirectoryQuery(p)) => p,
         Err(_) => Default::default(),
     };
+    let mut reg_params = params.clone();
+    reg_params.remove("service");
+    let mut acc_params = params.clone();
+    acc_params.remove("method");
+    acc_params.remove("day");
+    acc_params.remove("evening");
+    let filters = directory::registration_filter(&reg_params)
+        .and_then(|r| directory::accreditation_filter(&acc_params).map(|a| (r, a)));
+    let (reg_filter, acc_filter) = match filters {
+        Ok(f) => f,
+        Err(AppError::Validation(errs)) => {
+            let mut page = new_page(lang, &params);
+            page.errors = Errors(errs);
+            return render_status(StatusCode::BAD_REQUEST, &page);
+        }
+        Err(e) => return WebError::from(e).into_response(),
+    };
+    // The page depends on nothing but its language, the day and its filters: rendered once per generation of the
+    // directory (a change anywhere renders it again), so a hit reads no listing and renders nothing.
+    let today = state.clock.today();
+    let mut filters: Vec<(&String, &String)> = params.iter().collect();
+    filters.sort();
+    let key = format!("/directory {} {today} {filters:?}", lang.code());
+    // The form's choices are built only when the page is rendered, not on a hit.
+    let render = async {
+        let mut page = new_page(lang, &params);
+        fill(&state, &mut page, &params, (&reg_filter, &acc_filter), today).await?;
+        page.render()
+            .map_err(|e| AppError::Internal(format!("the directory page: {e}")))
+    };
+    match directory::cached_page(&state, key, render).await {
+        Ok(body) => crate::api::directory::cached_body(body, "text/html; charset=utf-8"),
+        Err(e) => WebError::from(e).into_response(),
+    }
+}
+
+/// The directory page for `params` before its listings are filled in (the form's choices, the filters as typed).
+fn new_page(lang: Lang, params: &directory::Params) -> DirectoryPage {
     let get = |k: &str| params.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
-    let mut page = DirectoryPage {
+    DirectoryPage {
         p: Page::public(lang, "pub.directory_title", "/directory"),
         q: get("q"),
         prefectures: Prefecture::ALL
@@ -188,37 +226,6 @@ pub async fn directory(
         filters_open: ["prefecture", "service", "method", "day", "evening"]
             .iter()
             .any(|k| !get(k).is_empty()),
-    };
-    let mut reg_params = params.clone();
-    reg_params.remove("service");
-    let mut acc_params = params.clone();
-    acc_params.remove("method");
-    acc_params.remove("day");
-    acc_params.remove("evening");
-    let filters = directory::registration_filter(&reg_params)
-        .and_then(|r| directory::accreditation_filter(&acc_params).map(|a| (r, a)));
-    let (reg_filter, acc_filter) = match filters {
-        Ok(f) => f,
-        Err(AppError::Validation(errs)) => {
-            page.errors = Errors(errs);
-            return render_status(StatusCode::BAD_REQUEST, &page);
-        }
-        Err(e) => return WebError::from(e).into_response(),
-    };
-    // The page depends on nothing but its language, the day and its filters: rendered once per generation of the
-    // directory (a change anywhere renders it again), so a hit reads no listing and renders nothing.
-    let today = state.clock.today();
-    let mut filters: Vec<(&String, &String)> = params.iter().collect();
-    filters.sort();
-    let key = format!("/directory {} {today} {filters:?}", lang.code());
-    let render = async {
-        fill(&state, &mut page, &params, (&reg_filter, &acc_filter), today).await?;
-        page.render()
-            .map_err(|e| AppError::Internal(format!("the directory page: {e}")))
-    };
-    match directory::cached_page(&state, key, render).await {
-        Ok(body) => crate::api::directory::cached_body(body, "text/html; charset=utf-8"),
-        Err(e) => WebError::from(e).into_response(),
     }
 }
 
