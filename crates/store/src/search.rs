@@ -185,17 +185,12 @@ impl GenerationReader {
             Some(conn) => slot.insert(conn),
             None => slot.insert(db.connect_single().await?),
         };
-        let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
-            .bind(GENERATION_KEY.to_owned())
-            .fetch_optional(&mut *conn)
-            .await;
-        match row {
-            Ok(Some(r)) => Ok(Some(r.try_get("value")?)),
-            Ok(None) => Ok(None),
+        match crate::settings::get_on(&mut *conn, GENERATION_KEY).await {
+            Ok(value) => Ok(value),
             Err(e) => {
                 // Not reused after a failure: the next read connects again.
                 *slot = None;
-                Err(e.into())
+                Err(e)
             }
         }
     }
