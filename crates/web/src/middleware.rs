@@ -8,6 +8,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use nintei_app::idempotency as idem;
 use nintei_store::sha256_hex;
+use tracing::Instrument;
 
 use crate::error::{AppError, WebError};
 use nintei_app::state::AppState;
@@ -31,9 +32,15 @@ pub async fn request_id(mut req: Request, next: Next) -> Response {
     // Secret-bearing paths (calendar feeds, questionnaire links) are logged without their secret.
     let path = crate::redact::path_for_log(req.uri().path());
     let span = tracing::info_span!("request", request_id = %id, %method, %path);
-    let _enter = span.enter();
-    let mut resp = next.run(req).await;
-    tracing::info!(status = resp.status().as_u16(), "handled");
+    // Entered at each poll, on whichever thread polls: a guard held across `.await` would leave the span on the
+    // first thread's stack and log the line below without it when the request resumes elsewhere.
+    let mut resp = async move {
+        let resp = next.run(req).await;
+        tracing::info!(status = resp.status().as_u16(), "handled");
+        resp
+    }
+    .instrument(span)
+    .await;
     if let Ok(v) = HeaderValue::from_str(&id) {
         resp.headers_mut().insert("x-request-id", v);
     }

@@ -65,6 +65,7 @@ mod reg_rules_validity;
 mod reg_screens;
 mod reg_training;
 mod reminders;
+mod request_log;
 mod requests;
 mod search;
 mod signin_input;
