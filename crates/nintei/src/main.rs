@@ -12,11 +12,6 @@ use nintei_app::clock::SystemClock;
 use nintei_app::{AppState, Config};
 use nintei_store::{Backend, ChainReport, DEFAULT_SQLITE_PATH, Db};
 
-/// mimalloc instead of glibc's malloc: under mixed load (public reads, then staff pages) glibc's arenas fragment
-/// and a staff page got 20–30 % slower after a burst of searches (bench/RESULTS.md, session 13).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(
     name = "nintei",
