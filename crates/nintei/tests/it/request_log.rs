@@ -2,9 +2,8 @@
 //! request. The span used to be entered with a guard held across the handler's `.await`: a request that resumed
 //! on another thread logged without its request id, and the thread it started on kept the span on its stack
 //! forever (the subscriber's stack grew with every such request and each later span entry scanned it: a staff
-//! page got 30–40 % slower after a burst of public searches). This test installs a process-wide subscriber that
-//! keeps a span stack per thread, as tracing-subscriber's registry does (nextest runs each test in its own
-//! process).
+//! page got 30–40 % slower after a burst of public searches). This test installs, on the two threads the request runs
+//! on, a subscriber that keeps a span stack per thread, as tracing-subscriber's registry does.
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -88,8 +87,8 @@ impl Subscriber for Log {
 #[tokio::test]
 async fn every_access_log_line_is_written_inside_its_request_span() {
     let log = Log::default();
-    tracing::subscriber::set_global_default(log.clone())
-        .expect("the only process-wide subscriber (nextest runs one test per process)");
+    // This thread's subscriber (the runtime of this test runs here), and the other thread's below.
+    let _log = tracing::subscriber::set_default(log.clone());
     let app = TestApp::new().await;
     // A request that waits for the database, started on one thread and finished on another, as a multi-threaded
     // runtime does when another worker picks the woken task up.
@@ -98,11 +97,13 @@ async fn every_access_log_line_is_written_inside_its_request_span() {
         .unwrap();
     let request = Box::pin(app.router.clone().oneshot(req));
     let runtime = tokio::runtime::Handle::current();
+    let log_there = log.clone();
     let (request, waiting) = std::thread::spawn(move || {
         let _runtime = runtime.enter();
         let mut request = request;
         let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-        let waiting = request.as_mut().poll(&mut cx).is_pending();
+        let waiting =
+            tracing::subscriber::with_default(log_there, || request.as_mut().poll(&mut cx).is_pending());
         (request, waiting)
     })
     .join()
