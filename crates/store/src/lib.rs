@@ -143,6 +143,11 @@ pub struct Db {
 /// once that the system is unavailable instead of watching a page hang.
 pub const WAIT_LIMIT: Duration = Duration::from_secs(5);
 
+/// Every SQLite connection's settings, pooled or not: WAL for concurrent readers, FULL so an acknowledged write
+/// survives a power cut, foreign keys on, and a busy timeout so writers queue instead of failing.
+const SQLITE_SETUP: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
+                            PRAGMA busy_timeout = 5000;";
+
 /// A connection that sat idle longer than this is checked before it is handed out.
 pub const PING_AFTER_IDLE: Duration = Duration::from_secs(30);
 
@@ -197,14 +202,7 @@ impl Db {
                     .max_connections(8)
                     .after_connect(|conn, _meta| {
                         Box::pin(async move {
-                            // WAL for concurrent readers, FULL so an acknowledged write survives a power cut,
-                            // foreign keys on, and a busy timeout so writers queue instead of failing.
-                            sqlx::raw_sql(
-                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
-                            )
-                            .execute(&mut *conn)
-                            .await?;
+                            sqlx::raw_sql(SQLITE_SETUP).execute(&mut *conn).await?;
                             Ok(())
                         })
                     })
@@ -245,9 +243,7 @@ impl Db {
     pub async fn connect_single(&self) -> Result<sqlx::AnyConnection> {
         let mut conn = self.options.connect().await?;
         if self.backend == Backend::Sqlite {
-            sqlx::raw_sql("PRAGMA busy_timeout = 5000;")
-                .execute(&mut conn)
-                .await?;
+            sqlx::raw_sql(SQLITE_SETUP).execute(&mut conn).await?;
         }
         Ok(conn)
     }
