@@ -309,7 +309,8 @@ async fn load_accreditation_cases(state: &AppState) -> anyhow::Result<()> {
         case::decide(state, &office, &id, &decision, None)
             .await
             .map_err(demo_err)?;
-        for invoice in nintei_store::invoices::for_case(pool, &id).await? {
+        let invoices = nintei_store::invoices::for_case(&mut *state.db.acquire().await?, &id).await?;
+        for invoice in invoices {
             let paid = PaymentInput {
                 paid_on: day(-270),
                 amount_yen: Some(invoice.total_yen - invoice.paid_yen()),

@@ -139,7 +139,7 @@ pub async fn acceptance_notice_pdf(state: &AppState, caller: &Caller, id: &str) 
     let (Some(true), Some(accepted_on)) = (c.eligibility_decision, c.eligibility_decided_on) else {
         return Err(AppError::NotFound);
     };
-    let first = invoices::for_case(state.db.pool(), id)
+    let first = invoices::for_case(&mut *state.db.acquire().await?, id)
         .await?
         .into_iter()
         .min_by_key(|i| (i.issued_on, i.number.clone()));
@@ -165,7 +165,7 @@ pub async fn acceptance_notice_pdf(state: &AppState, caller: &Caller, id: &str) 
 
 pub async fn invoice_pdf(state: &AppState, caller: &Caller, id: &str, invoice_id: &str) -> AppResult<Pdf> {
     let l = case_for_documents(state, caller, id).await?;
-    let inv = invoices::for_case(state.db.pool(), id)
+    let inv = invoices::for_case(&mut *state.db.acquire().await?, id)
         .await?
         .into_iter()
         .find(|i| i.id == invoice_id)
@@ -266,7 +266,7 @@ pub async fn result_notice_pdf(state: &AppState, caller: &Caller, id: &str) -> A
             }
         })
         .collect();
-    let extra_invoice = invoices::for_case(state.db.pool(), id)
+    let extra_invoice = invoices::for_case(&mut *state.db.acquire().await?, id)
         .await?
         .iter()
         .any(|i| i.issued_on >= decided_on);

@@ -244,7 +244,7 @@ async fn invoices_table(state: &AppState) -> AppResult<Table> {
     let mut rows = Vec::new();
     // Every invoice in one read (three statements), then by case in the cases' order.
     let mut by_case: HashMap<String, Vec<invoices::Invoice>> = HashMap::new();
-    for i in invoices::all(state.db.pool()).await? {
+    for i in invoices::all(&mut *state.db.acquire().await?).await? {
         by_case.entry(i.case_id.clone()).or_default().push(i);
     }
     for c in all_cases(state).await? {

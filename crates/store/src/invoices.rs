@@ -2,7 +2,8 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use sqlx::{Any, Executor, Row};
+use sqlx::any::AnyRow;
+use sqlx::{Any, AnyConnection, Executor, Row};
 
 use crate::acc::{date, iso};
 use crate::{Result, StoreError, Tx, new_id};
@@ -130,22 +131,19 @@ pub async fn paid_yen<'c, E: Executor<'c, Database = Any>>(ex: E, invoice_id: &s
 }
 
 /// The invoices of a case with lines and payments, oldest first.
-pub async fn for_case<'c, E: Executor<'c, Database = Any> + Copy>(
-    ex: E,
-    case_id: &str,
-) -> Result<Vec<Invoice>> {
-    select(ex, "i.case_id = $1", &[case_id]).await
+pub async fn for_case(conn: &mut AnyConnection, case_id: &str) -> Result<Vec<Invoice>> {
+    select(conn, "i.case_id = $1", &[case_id]).await
 }
 
 /// The invoices of every case of an accreditation: the case that granted it and each renewal or scope-change
 /// case naming it (ACC-19, ACC-20, ACC-22), oldest case first.
-pub async fn for_accreditation<'c, E: Executor<'c, Database = Any> + Copy>(
-    ex: E,
+pub async fn for_accreditation(
+    conn: &mut AnyConnection,
     accreditation_id: &str,
     case_id: &str,
 ) -> Result<Vec<Invoice>> {
     select(
-        ex,
+        conn,
         "(c.id = $1 OR c.accreditation_id = $2)",
         &[case_id, accreditation_id],
     )
@@ -153,27 +151,23 @@ pub async fn for_accreditation<'c, E: Executor<'c, Database = Any> + Copy>(
 }
 
 /// Every invoice, by case (oldest case first) and within a case oldest first: the office's export.
-pub async fn all<'c, E: Executor<'c, Database = Any> + Copy>(ex: E) -> Result<Vec<Invoice>> {
-    select(ex, "1 = 1", &[]).await
+pub async fn all(conn: &mut AnyConnection) -> Result<Vec<Invoice>> {
+    select(conn, "1 = 1", &[]).await
 }
 
 /// The invoices of the cases `c` whose invoices `i` match `filter` (placeholders `$1`… for `binds`), with their
 /// lines and payments: three statements whatever the number of invoices. Ordered by the case's creation, then
-/// issue date and number.
-async fn select<'c, E: Executor<'c, Database = Any> + Copy>(
-    ex: E,
-    filter: &str,
-    binds: &[&str],
-) -> Result<Vec<Invoice>> {
+/// issue date and number. All three on one connection (a pool's, a transaction's or the caller's).
+async fn select(conn: &mut AnyConnection, filter: &str, binds: &[&str]) -> Result<Vec<Invoice>> {
     let from = format!("FROM invoices i JOIN acc_cases c ON c.id = i.case_id WHERE {filter}");
-    let fetch = |sql: String| {
+    async fn fetch(conn: &mut AnyConnection, binds: &[&str], sql: String) -> Result<Vec<AnyRow>> {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for b in binds {
             q = q.bind((*b).to_owned());
         }
-        q.fetch_all(ex)
-    };
-    let rows = fetch(format!(
+        Ok(q.fetch_all(conn).await?)
+    }
+    let rows = fetch(&mut *conn, binds, format!(
         "SELECT i.id, i.number, i.case_id, i.organization_id, i.issued_on, i.due_on, i.registration_number, \
          i.tax_rate_percent, i.subtotal_yen, i.tax_yen, i.total_yen {from} \
          ORDER BY c.created_at, c.id, i.issued_on, i.number"
@@ -183,11 +177,15 @@ async fn select<'c, E: Executor<'c, Database = Any> + Copy>(
         return Ok(Vec::new());
     }
     let mut lines: std::collections::HashMap<String, Vec<InvoiceLine>> = std::collections::HashMap::new();
-    for l in fetch(format!(
-        "SELECT l.invoice_id, l.kind, l.description, l.quantity, l.unit_yen, l.amount_yen \
+    for l in fetch(
+        &mut *conn,
+        binds,
+        format!(
+            "SELECT l.invoice_id, l.kind, l.description, l.quantity, l.unit_yen, l.amount_yen \
          FROM invoice_lines l JOIN ({}) sel ON sel.id = l.invoice_id ORDER BY l.invoice_id, l.position",
-        format_args!("SELECT i.id {from}")
-    ))
+            format_args!("SELECT i.id {from}")
+        ),
+    )
     .await?
     {
         lines
@@ -202,7 +200,7 @@ async fn select<'c, E: Executor<'c, Database = Any> + Copy>(
             });
     }
     let mut payments: std::collections::HashMap<String, Vec<Payment>> = std::collections::HashMap::new();
-    for p in fetch(format!(
+    for p in fetch(&mut *conn, binds, format!(
         "SELECT p.invoice_id, p.paid_on, p.amount_yen FROM payments p JOIN ({}) sel ON sel.id = p.invoice_id \
          ORDER BY p.invoice_id, p.paid_on, p.created_at",
         format_args!("SELECT i.id {from}")

@@ -59,6 +59,8 @@ pub use migrate::MIGRATIONS;
 
 /// A database transaction over either backend.
 pub type Tx = Transaction<'static, Any>;
+/// A connection reads run on one after another (a pooled one, or a transaction's as `&mut **tx`).
+pub type Conn = sqlx::AnyConnection;
 
 /// Errors of the storage layer. Callers map `NotFound` and `Conflict` to 404 and 409.
 #[derive(Debug, thiserror::Error)]
@@ -236,6 +238,12 @@ impl Db {
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// One connection from the pool for a page's reads together: a page of a dozen statements through the pool
+    /// hands a connection out and takes it back (with sqlx's check) a dozen times.
+    pub async fn acquire(&self) -> Result<sqlx::pool::PoolConnection<Any>> {
+        Ok(self.pool.acquire().await?)
     }
 
     /// A connection of its own, outside the pool, for one small read repeated under load: it skips the pool's

@@ -76,11 +76,8 @@ pub async fn list<'c, E: Executor<'c, Database = Any>>(ex: E) -> Result<Vec<Cata
 }
 
 /// One catalog version with its standards in catalog order.
-pub async fn load<'c, E: Executor<'c, Database = Any> + Copy>(
-    ex: E,
-    version: &str,
-) -> Result<Option<Catalog>> {
-    let Some(info) = info(ex, version).await? else {
+pub async fn load(conn: &mut sqlx::AnyConnection, version: &str) -> Result<Option<Catalog>> {
+    let Some(info) = info(&mut *conn, version).await? else {
         return Ok(None);
     };
     let rows = sqlx::query(
@@ -88,7 +85,7 @@ pub async fn load<'c, E: Executor<'c, Database = Any> + Copy>(
          WHERE catalog_version = $1 ORDER BY position",
     )
     .bind(version.to_owned())
-    .fetch_all(ex)
+    .fetch_all(conn)
     .await?;
     Ok(Some(Catalog {
         version: info.version,

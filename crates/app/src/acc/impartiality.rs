@@ -18,7 +18,7 @@ use nintei_domain::role::Role;
 use nintei_store::acc::Case;
 pub use nintei_store::acc_impartiality::Engagement;
 use nintei_store::acc_impartiality::{self as store, NewEngagement, Objection, UnitDecision};
-use nintei_store::{Tx, audit, organizations, users};
+use nintei_store::{Conn, Tx, audit, organizations, users};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -573,11 +573,11 @@ pub struct ScheduleInput {
 
 /// The case's timetable: as edited, else the standard one from the planned site-visit day; `None` before the
 /// plan (no day yet).
-pub async fn schedule_items(state: &AppState, case: &Case) -> AppResult<Option<(Vec<ScheduleItem>, bool)>> {
+pub async fn schedule_items(conn: &mut Conn, case: &Case) -> AppResult<Option<(Vec<ScheduleItem>, bool)>> {
     let Some(day) = case.site_visit_on else {
         return Ok(None);
     };
-    if let Some(text) = store::schedule(state.db.pool(), &case.id).await?
+    if let Some(text) = store::schedule(conn, &case.id).await?
         && let Ok(items) = serde_json::from_str::<Vec<ScheduleItem>>(&text)
     {
         return Ok(Some((items, true)));
@@ -610,7 +610,7 @@ pub fn schedule_view(case: &Case, schedule: Option<(Vec<ScheduleItem>, bool)>) -
 /// `GET …/site-visit/schedule` (ACC-7).
 pub async fn schedule(state: &AppState, caller: &Caller, id: &str) -> AppResult<SiteVisitSchedule> {
     let loaded = load_for(state, caller, id, ImpartialityAction::ViewSchedule).await?;
-    let s = schedule_items(state, &loaded.case).await?;
+    let s = schedule_items(&mut *state.db.acquire().await?, &loaded.case).await?;
     Ok(schedule_view(&loaded.case, s))
 }
 
@@ -715,7 +715,7 @@ pub async fn extend_view(
     v: &mut super::case::CaseView,
 ) -> AppResult<()> {
     v.unit = unit_view(state, &loaded.case).await?;
-    let seen = seen(state, caller, loaded).await?;
+    let seen = seen(&mut *state.db.acquire().await?, caller, loaded).await?;
     v.objections = seen
         .objections
         .map(|list| list.iter().map(objection_view).collect());
@@ -743,24 +743,23 @@ pub struct Seen {
 }
 
 /// What of the case's impartiality record `caller` may see.
-pub async fn seen(state: &AppState, caller: &Caller, loaded: &Loaded) -> AppResult<Seen> {
-    let pool = state.db.pool();
+pub async fn seen(conn: &mut Conn, caller: &Caller, loaded: &Loaded) -> AppResult<Seen> {
     let mut seen = Seen::default();
     if may(loaded, caller, ImpartialityAction::ViewObjections) {
-        seen.objections = Some(store::objections(pool, &loaded.case.id).await?);
+        seen.objections = Some(store::objections(&mut *conn, &loaded.case.id).await?);
     }
     if matches!(caller.user.role, Role::Office | Role::Head | Role::Admin) {
-        seen.cooling_offs = Some(store::cooling_offs_of_case(pool, &loaded.case.id).await?);
+        seen.cooling_offs = Some(store::cooling_offs_of_case(&mut *conn, &loaded.case.id).await?);
     }
     Ok(seen)
 }
 
 /// The department's unit decision (ACC-2), if the case applies for a department and the head decided.
-pub async fn unit_decision(state: &AppState, case: &Case) -> AppResult<Option<store::UnitDecision>> {
+pub async fn unit_decision(conn: &mut Conn, case: &Case) -> AppResult<Option<store::UnitDecision>> {
     if case.unit_name.is_none() {
         return Ok(None);
     }
-    Ok(store::unit_decision(state.db.pool(), &case.id).await?)
+    Ok(store::unit_decision(conn, &case.id).await?)
 }
 
 /// The warnings recorded with the surveyor's newest engagement (ACC-8), shown to the office right after it.

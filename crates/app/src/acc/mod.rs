@@ -24,7 +24,7 @@ use nintei_domain::fees::{FeeBreakdown, Yen, acc_fee};
 use nintei_domain::org::{CorporateNumber, LegalForm};
 use nintei_store::acc::{self, Case, Surveyor};
 use nintei_store::organizations::Organization;
-use nintei_store::{StoreError, invoices, settings, standards};
+use nintei_store::{Conn, StoreError, invoices, settings, standards};
 use serde_json::json;
 
 use crate::caller::Caller;
@@ -173,7 +173,16 @@ pub async fn catalog(state: &AppState, version: &str) -> AppResult<Catalog> {
     if let Some(c) = state.catalogs.get(version) {
         return Ok(c);
     }
-    let c = standards::load(state.db.pool(), version)
+    catalog_on(state, &mut *state.db.acquire().await?, version).await
+}
+
+/// [`catalog`], read on `conn` if this process has not read it yet: a page holding a connection for its reads
+/// must not wait for a second one (a full pool of such pages would wait for each other).
+pub async fn catalog_on(state: &AppState, conn: &mut Conn, version: &str) -> AppResult<Catalog> {
+    if let Some(c) = state.catalogs.get(version) {
+        return Ok(c);
+    }
+    let c = standards::load(conn, version)
         .await?
         .ok_or_else(|| AppError::Internal(format!("catalog {version} is missing")))?;
     state.catalogs.put(version, &c);
@@ -295,20 +304,33 @@ pub fn fees_for(case: &Case) -> FeeBreakdown {
 /// Loads a case and checks `action` for the caller: 404 when the caller may not see it (or it does not exist),
 /// 403 when they see it but may not act.
 pub async fn load_for(state: &AppState, caller: &Caller, id: &str, action: CaseAction) -> AppResult<Loaded> {
-    let loaded = load(state, caller, id).await?.ok_or(AppError::NotFound)?;
+    load_for_on(&mut *state.db.acquire().await?, caller, id, action).await
+}
+
+/// [`load_for`] on `conn`, for a page that reads everything on one connection.
+pub async fn load_for_on(
+    conn: &mut Conn,
+    caller: &Caller,
+    id: &str,
+    action: CaseAction,
+) -> AppResult<Loaded> {
+    let loaded = load_on(conn, caller, id).await?.ok_or(AppError::NotFound)?;
     AppError::check(loaded.decide(caller, action))?;
     Ok(loaded)
 }
 
 pub async fn load(state: &AppState, caller: &Caller, id: &str) -> AppResult<Option<Loaded>> {
-    let pool = state.db.pool();
+    load_on(&mut *state.db.acquire().await?, caller, id).await
+}
+
+async fn load_on(conn: &mut Conn, caller: &Caller, id: &str) -> AppResult<Option<Loaded>> {
     // One statement for the case, its organization and the caller's conflict with it (they were three).
     let Some((case, organization, caller_conflicted)) =
-        nintei_store::acc_load::case_with_organization(pool, id, &caller.user.id).await?
+        nintei_store::acc_load::case_with_organization(&mut *conn, id, &caller.user.id).await?
     else {
         return Ok(None);
     };
-    let surveyors = acc::surveyors(pool, id).await?;
+    let surveyors = acc::surveyors(&mut *conn, id).await?;
     Ok(Some(Loaded {
         case,
         organization,
@@ -459,7 +481,7 @@ pub async fn view(state: &AppState, caller: &Caller, loaded: &Loaded) -> AppResu
     }
     // Money owed is the office's and the organization's business, not the surveyors' or the committee's.
     if sees_invoices(caller) {
-        let list = invoices::for_case(state.db.pool(), &c.id).await?;
+        let list = invoices::for_case(&mut *state.db.acquire().await?, &c.id).await?;
         v.invoices_paid = Some(list.iter().all(|i| i.is_paid()));
         v.invoices = Some(list.iter().map(CaseInvoice::from).collect());
     }

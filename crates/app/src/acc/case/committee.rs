@@ -11,6 +11,7 @@ use nintei_domain::acc::renewal::CaseKind;
 use nintei_domain::acc::{Action, CaseStatus, Decision, Outcome};
 use nintei_domain::authz::acc::CaseAction;
 use nintei_domain::role::Role;
+use nintei_store::Conn;
 use nintei_store::Tx;
 use nintei_store::acc::{self as store, Case, Set};
 use nintei_store::audit;
@@ -443,8 +444,8 @@ pub async fn record_notice(
 }
 
 /// The open round's votes and how many members may vote, for the decision form (ACC-11).
-pub async fn decision_tally(state: &AppState, case: &Case) -> AppResult<(Tally, usize)> {
-    let (votes, members) = store::open_round(state.db.pool(), &case.id, &case.organization_id).await?;
+pub async fn decision_tally(conn: &mut Conn, case: &Case) -> AppResult<(Tally, usize)> {
+    let (votes, members) = store::open_round(conn, &case.id, &case.organization_id).await?;
     Ok((Tally::of(&votes), usize::try_from(members).unwrap_or(0)))
 }
 

@@ -160,7 +160,7 @@ pub async fn record_payment(
     input: &PaymentInput,
 ) -> AppResult<String> {
     load_for(state, caller, id, CaseAction::ManageInvoices).await?;
-    let list = invoices::for_case(state.db.pool(), id).await?;
+    let list = invoices::for_case(&mut *state.db.acquire().await?, id).await?;
     let invoice = list
         .iter()
         .find(|i| i.id == invoice_id)

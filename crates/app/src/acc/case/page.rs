@@ -12,7 +12,7 @@ use super::may_see_votes;
 use crate::acc::{Loaded, sees_invoices};
 use crate::caller::Caller;
 use crate::error::AppResult;
-use crate::state::AppState;
+use nintei_store::Conn;
 
 /// The case page's reads beyond [`Loaded`].
 #[derive(Debug, Default)]
@@ -30,31 +30,30 @@ pub struct CasePage {
     pub votes: Option<Vec<Vote>>,
 }
 
-/// The reads of the case page of `loaded` for `caller`; `with_staff` when it names or picks staff.
+/// The reads of the case page of `loaded` for `caller` on `conn`; `with_staff` when it names or picks staff.
 pub async fn page(
-    state: &AppState,
+    conn: &mut Conn,
     caller: &Caller,
     loaded: &Loaded,
     with_staff: bool,
 ) -> AppResult<CasePage> {
-    let pool = state.db.pool();
     let c = &loaded.case;
     let mut page = CasePage::default();
     if let (CaseKind::Renewal | CaseKind::ScopeAddition, Some(a)) = (c.kind, c.accreditation_id.as_deref()) {
-        page.renews = acc_renewal::by_id(pool, a).await?;
+        page.renews = acc_renewal::by_id(&mut *conn, a).await?;
     }
     if c.kind == CaseKind::Renewal {
-        page.extension = acc_renewal::extension_for_case(pool, &c.id).await?;
+        page.extension = acc_renewal::extension_for_case(&mut *conn, &c.id).await?;
     }
     if with_staff {
-        page.staff = users::staff(pool).await?;
+        page.staff = users::staff(&mut *conn).await?;
     }
-    page.deadlines = store::open_deadlines(pool, &c.id).await?;
+    page.deadlines = store::open_deadlines(&mut *conn, &c.id).await?;
     if sees_invoices(caller) {
-        page.invoices = Some(invoices::for_case(pool, &c.id).await?);
+        page.invoices = Some(invoices::for_case(&mut *conn, &c.id).await?);
     }
     if may_see_votes(loaded, caller) {
-        page.votes = Some(store::votes(pool, &c.id).await?);
+        page.votes = Some(store::votes(&mut *conn, &c.id).await?);
     }
     Ok(page)
 }

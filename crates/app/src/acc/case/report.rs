@@ -189,12 +189,13 @@ pub async fn report_findings(
 /// shows both; reading them twice was a repeated query), for those who may see the assessment.
 pub async fn assessment_and_findings(
     state: &AppState,
+    conn: &mut nintei_store::Conn,
     caller: &Caller,
     loaded: &crate::acc::Loaded,
 ) -> AppResult<(nintei_domain::acc::Assessment, Vec<ReportFinding>)> {
     AppError::check(loaded.decide(caller, CaseAction::ViewAssessment))?;
-    let catalog = catalog(state, &loaded.case.catalog_version).await?;
-    let rows = nintei_store::acc::ratings(state.db.pool(), &loaded.case.id, true).await?;
+    let catalog = crate::acc::catalog_on(state, &mut *conn, &loaded.case.catalog_version).await?;
+    let rows = nintei_store::acc::ratings(conn, &loaded.case.id, true).await?;
     let assessment = crate::acc::assessment_of(&catalog, &loaded.case, &rows);
     Ok((assessment, findings_of(&catalog, rows)))
 }

@@ -36,7 +36,8 @@ pub async fn issue_certificate(
 ) -> AppResult<String> {
     let loaded = load(state, caller, number, RecordAction::IssueCertificate).await?;
     // Payments only ever add up: read before the lock (the pool's reader, not the write transaction).
-    let all_invoices = invoices::for_accreditation(state.db.pool(), &loaded.id, &loaded.case_id).await?;
+    let all_invoices =
+        invoices::for_accreditation(&mut *state.db.acquire().await?, &loaded.id, &loaded.case_id).await?;
     let today = state.clock.today();
     let mut errors = Vec::new();
     let issued_on = past_day(&mut errors, "issued_on", &input.issued_on, today);

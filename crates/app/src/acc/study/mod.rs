@@ -20,7 +20,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::files::{self, FileRejection};
-use super::{Loaded, catalog, load, past_day};
+use super::{Loaded, catalog, catalog_on, load, past_day};
 use crate::caller::Caller;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::input::iso;
@@ -293,13 +293,12 @@ pub async fn download(
 // The self-study view (progress, narratives, confirmation, format check)
 
 /// Progress per section over the case's standards in scope, from its stored evidence files and narratives.
-pub(crate) async fn sections_of(
-    state: &AppState,
+pub(crate) fn sections_of(
+    catalog: &nintei_domain::acc::standards::Catalog,
     loaded: &Loaded,
     files: &[FileRow],
     narratives: &[store::Narrative],
-) -> AppResult<Vec<SectionProgress>> {
-    let catalog = catalog(state, &loaded.case.catalog_version).await?;
+) -> Vec<SectionProgress> {
     let codes = loaded.case.service_codes();
     let with_evidence: HashSet<String> = files
         .iter()
@@ -311,17 +310,21 @@ pub(crate) async fn sections_of(
         .filter(|n| !n.body.trim().is_empty())
         .map(|n| n.section.clone())
         .collect();
-    Ok(progress(catalog.in_scope(&codes), &with_evidence, &written))
+    progress(catalog.in_scope(&codes), &with_evidence, &written)
 }
 
 /// ACC-6: the sections still lacking their narrative or evidence for a standard, which the submission form shows
 /// before the self-study is submitted (a warning: the office's format check decides what must be fixed).
-pub async fn incomplete_sections(state: &AppState, loaded: &Loaded) -> AppResult<Vec<SectionProgress>> {
-    let pool = state.db.pool();
-    let files = store::files(pool, &loaded.case.id).await?;
-    let narratives = store::narratives(pool, &loaded.case.id).await?;
-    Ok(sections_of(state, loaded, &files, &narratives)
-        .await?
+/// Read on `conn` (the case page's).
+pub async fn incomplete_sections(
+    state: &AppState,
+    conn: &mut nintei_store::Conn,
+    loaded: &Loaded,
+) -> AppResult<Vec<SectionProgress>> {
+    let catalog = catalog_on(state, &mut *conn, &loaded.case.catalog_version).await?;
+    let files = store::files(&mut *conn, &loaded.case.id).await?;
+    let narratives = store::narratives(&mut *conn, &loaded.case.id).await?;
+    Ok(sections_of(&catalog, loaded, &files, &narratives)
         .into_iter()
         .filter(|s| !s.has_narrative || !s.missing.is_empty())
         .collect())

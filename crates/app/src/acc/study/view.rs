@@ -104,7 +104,8 @@ pub async fn view(state: &AppState, caller: &Caller, loaded: &Loaded) -> AppResu
     let files = store::files(pool, id).await?;
     let narratives = store::narratives(pool, id).await?;
     let format_checks = store::format_checks(pool, id).await?;
-    let sections = sections_of(state, loaded, &files, &narratives).await?;
+    let catalog = crate::acc::catalog(state, &loaded.case.catalog_version).await?;
+    let sections = sections_of(&catalog, loaded, &files, &narratives);
     Ok(SelfStudyView {
         case_id: id.clone(),
         case_status: loaded.case.status.as_str(),

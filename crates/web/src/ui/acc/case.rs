@@ -210,7 +210,10 @@ async fn case_page(
     let err = in_lang(s.lang);
     let lang = s.lang;
     let caller = &s.caller;
-    let loaded: Loaded = acc::load_for(state, caller, id, CaseAction::View)
+    // Every read of the page on one connection: a dozen hand-overs through the pool cost as much as the reads.
+    let mut conn = state.db.acquire().await.map_err(|e| err(e.into()))?;
+    let conn = &mut *conn;
+    let loaded: Loaded = acc::load_for_on(conn, caller, id, CaseAction::View)
         .await
         .map_err(&err)?;
     let c = &loaded.case;
@@ -262,7 +265,7 @@ async fn case_page(
     };
     let mut forms = forms;
     let with_staff = forms.plan || forms.surveyor || c.coordinator_id.is_some();
-    let reads = case::page(state, caller, &loaded, with_staff)
+    let reads = case::page(conn, caller, &loaded, with_staff)
         .await
         .map_err(&err)?;
     // ACC-19: the extension of validity, only in a renewal under review.
@@ -367,13 +370,13 @@ async fn case_page(
         }
     }
     let study_missing = if forms.self_study {
-        super::study::missing_lines(state, &loaded, lang).await?
+        super::study::missing_lines(state, conn, &loaded, lang).await?
     } else {
         Vec::new()
     };
     // ACC-11: the open round's tally beside the decision form (a decision the votes do not carry is refused).
     let tally = if forms.decision {
-        let (t, members) = case::decision_tally(state, &loaded.case).await?;
+        let (t, members) = case::decision_tally(conn, &loaded.case).await?;
         let quorum = nintei_domain::acc::committee::quorum(members);
         match lang {
             Lang::Ja => format!(
@@ -441,7 +444,7 @@ async fn case_page(
             status,
             CaseStatus::Submitted | CaseStatus::Ineligible | CaseStatus::Accepted | CaseStatus::SelfStudy
         ) {
-        let (a, findings) = case::assessment_and_findings(state, caller, &loaded)
+        let (a, findings) = case::assessment_and_findings(state, conn, caller, &loaded)
             .await
             .map_err(&err)?;
         Some(AssessmentView {
@@ -462,7 +465,7 @@ async fn case_page(
             .collect()
     });
     // The catalog of a version never changes: its sample mark comes from the per-process copy.
-    let catalog_sample = acc::catalog(state, &c.catalog_version)
+    let catalog_sample = acc::catalog_on(state, conn, &c.catalog_version)
         .await
         .map_err(&err)?
         .sample;
@@ -507,7 +510,7 @@ async fn case_page(
             ),
         ));
     }
-    let imp = super::impartiality::panel(state, caller, lang, &loaded, form, &v, &errors)
+    let imp = super::impartiality::panel(state, conn, caller, lang, &loaded, form, &v, &errors)
         .await
         .map_err(&err)?;
     let eligibility_decision = match (c.eligibility_decision, c.eligibility_decided_on) {

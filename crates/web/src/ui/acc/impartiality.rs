@@ -131,8 +131,10 @@ const OBJECTION_STATUSES: [CaseStatus; 4] = [
 ];
 
 /// Builds the panel of the case page; `form`, `v` and `errors` are the failed form's, if it was one of ours.
+#[allow(clippy::too_many_arguments)]
 pub async fn panel(
     state: &AppState,
+    conn: &mut nintei_store::Conn,
     caller: &Caller,
     lang: Lang,
     loaded: &Loaded,
@@ -141,7 +143,7 @@ pub async fn panel(
     errors: &Errors,
 ) -> AppResult<Panel> {
     let c = &loaded.case;
-    let seen = imp::seen(state, caller, loaded).await?;
+    let seen = imp::seen(&mut *conn, caller, loaded).await?;
     let yes_no = |b: bool| tr(lang, if b { "acc.yes" } else { "acc.no" });
     let mut p = Panel {
         today: state.clock.today().to_string(),
@@ -160,7 +162,7 @@ pub async fn panel(
     };
     // ACC-2
     if let Some(name) = &c.unit_name {
-        let decision = imp::unit_decision(state, c).await?;
+        let decision = imp::unit_decision(&mut *conn, c).await?;
         let mut conditions = Vec::new();
         if let Some(u) = imp::unit_conditions(c) {
             conditions.push((
@@ -249,7 +251,8 @@ pub async fn panel(
     }
     // ACC-7: the timetable
     if may(loaded, caller, ImpartialityAction::ViewSchedule)
-        && let (Some(day), Some((items, edited))) = (c.site_visit_on, imp::schedule_items(state, c).await?)
+        && let (Some(day), Some((items, edited))) =
+            (c.site_visit_on, imp::schedule_items(&mut *conn, c).await?)
     {
         p.days = visit_days(day).into_iter().map(|d| d.to_string()).collect();
         p.schedule_form = may(loaded, caller, ImpartialityAction::EditSchedule)

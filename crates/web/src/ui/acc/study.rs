@@ -530,11 +530,12 @@ pub async fn questionnaire_submit(
 /// ACC-6: the sections still lacking their narrative or evidence, one line each, for the submission form.
 pub(super) async fn missing_lines(
     state: &AppState,
+    conn: &mut nintei_store::Conn,
     loaded: &nintei_app::acc::Loaded,
     lang: crate::i18n::Lang,
 ) -> Result<Vec<String>, AppError> {
     let tr = |key: &str| crate::i18n::t(lang, key).to_owned();
-    Ok(nintei_app::acc::study::incomplete_sections(state, loaded)
+    Ok(nintei_app::acc::study::incomplete_sections(state, conn, loaded)
         .await?
         .into_iter()
         .map(|s| {
