@@ -271,10 +271,9 @@ async fn acc_21_screens_file_an_appeal_on_the_case_page_and_handle_it_on_the_app
     assert_eq!(a["method"], "polling");
     assert_eq!(a["justifiable"], false);
     assert!(a["cost_invoice_id"].is_string(), "{a}");
-    let invoices =
-        nintei_store::invoices::for_case(&mut *app.state.db.acquire().await.unwrap(), &acc.case_id)
-            .await
-            .unwrap();
+    let invoices = nintei_store::invoices::for_case(&mut app.state.db.acquire().await.unwrap(), &acc.case_id)
+        .await
+        .unwrap();
     assert!(invoices.iter().any(|i| i.subtotal_yen == 150_000));
     // Decided: the forms are gone; a second decision is refused.
     let (html, _) = page(&mut head, &path).await;

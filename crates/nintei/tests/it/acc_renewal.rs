@@ -310,10 +310,9 @@ async fn acc_21_review_extended_by_an_information_request_and_decided_by_polling
     assert_eq!(a["deciders"].as_array().unwrap().len(), 3);
     assert_eq!(a["justifiable"], false);
     // The cost charge: an invoice line on the case, tax at the invoice date's rate.
-    let invoices =
-        nintei_store::invoices::for_case(&mut *app.state.db.acquire().await.unwrap(), &acc.case_id)
-            .await
-            .unwrap();
+    let invoices = nintei_store::invoices::for_case(&mut app.state.db.acquire().await.unwrap(), &acc.case_id)
+        .await
+        .unwrap();
     let cost = invoices
         .iter()
         .find(|i| i.lines.iter().any(|l| l.kind == "appeal_cost"))
@@ -685,7 +684,7 @@ async fn acc_19_renewal_after_an_extension_dates_from_the_day_after_the_pre_exte
         let pool = app.state.db.pool().clone();
         let case = case.to_owned();
         async move {
-            nintei_store::invoices::for_case(&mut *pool.acquire().await.unwrap(), &case)
+            nintei_store::invoices::for_case(&mut pool.acquire().await.unwrap(), &case)
                 .await
                 .unwrap()[0]
                 .subtotal_yen
@@ -785,10 +784,9 @@ async fn acc_20_adding_a_service_is_reviewed_on_its_standards_and_ending_one_upd
     assert_eq!(case["eligibility"]["eligible"], true);
     assert_eq!(case["fees"]["total_yen"], 60_000);
     acc.accept("2026-11-12").await;
-    let invoice =
-        &nintei_store::invoices::for_case(&mut *app.state.db.acquire().await.unwrap(), &acc.case_id)
-            .await
-            .unwrap()[0];
+    let invoice = &nintei_store::invoices::for_case(&mut app.state.db.acquire().await.unwrap(), &acc.case_id)
+        .await
+        .unwrap()[0];
     assert_eq!(invoice.subtotal_yen, 60_000);
     assert_eq!(invoice.total_yen, 66_000);
     acc.plan("2026-11-16", "2026-11-18").await;
