@@ -65,6 +65,11 @@ impl PublicCache {
     /// At most this many verified numbers are kept (≈ 2 KB each: under 10 MB).
     pub const MAX_VERIFIED: usize = 4096;
 
+    /// How many generation reads this process has sent: one serves every request that arrived before it was sent.
+    pub fn generation_reads(&self) -> u64 {
+        self.reads.lock().started
+    }
+
     /// The locks of the misses being computed.
     fn computing(
         &self,
@@ -99,7 +104,8 @@ impl PublicCache {
 
 /// Reads of the directory's generation, shared: a request waits for a read that *started after it arrived* (so it
 /// sees every change committed before it, on any instance), but concurrent requests share that one read instead
-/// of each sending its own. Under load one read serves every request that arrived while the previous one ran.
+/// of each sending its own. Under load one read serves every request that arrived while the previous one ran, and
+/// the requests the runtime already holds ready when a read is due: the reader lets them run before it sends.
 #[derive(Default)]
 struct GenerationReads {
     reader: search::GenerationReader,
@@ -109,7 +115,8 @@ struct GenerationReads {
 
 #[derive(Default)]
 struct ReadsState {
-    /// Reads started and finished so far (numbered from 1), whether one runs, and the newest value read.
+    /// Reads sent and finished so far (numbered from 1), whether a request holds the read (due or sent), and the
+    /// newest value read.
     started: u64,
     finished: u64,
     running: bool,
@@ -134,7 +141,7 @@ impl GenerationReads {
     }
 
     async fn read(&self, db: &nintei_store::Db) -> Result<Option<String>, StoreError> {
-        // The first read that starts from now on.
+        // The first read sent from now on.
         let need = self.lock().started + 1;
         loop {
             let notified = {
@@ -147,7 +154,6 @@ impl GenerationReads {
                     Some(self.finished.notified())
                 } else {
                     s.running = true;
-                    s.started += 1;
                     None
                 }
             };
@@ -155,10 +161,18 @@ impl GenerationReads {
                 Some(n) => n.await,
                 None => {
                     let running = Running(self);
+                    // Not sent yet: requests that arrive meanwhile need this read (their `need` is its number),
+                    // so letting the ready ones run first makes one read serve them too.
+                    tokio::task::yield_now().await;
+                    let number = {
+                        let mut s = self.lock();
+                        s.started += 1;
+                        s.started
+                    };
                     let value = self.reader.read(db).await?;
                     {
                         let mut s = self.lock();
-                        s.finished = s.started;
+                        s.finished = number;
                         s.value = value.clone();
                     }
                     drop(running);

@@ -330,4 +330,14 @@ async fn the_directory_cache_holds_across_two_instances_on_one_database() {
             "a stale answer after the change"
         );
     }
+    // Twenty hits ready together: the read waits for them all to arrive, so one read serves them all.
+    let reads = second.public_cache.generation_reads();
+    for _ in 0..20 {
+        let (state, f) = (second.clone(), f.clone());
+        requests.spawn(async move { nintei_app::directory::registrations_body(&state, &f).await });
+    }
+    while let Some(b) = requests.join_next().await {
+        b.unwrap().unwrap();
+    }
+    assert_eq!(second.public_cache.generation_reads() - reads, 1);
 }
