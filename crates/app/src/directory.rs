@@ -249,35 +249,89 @@ pub struct RegistrationVerification {
     pub ended_on: Option<Option<NaiveDate>>,
 }
 
-/// The registration `number` (typed in by hand: any case and surrounding spaces) with its names, if it exists;
-/// a found one is counted as verified today (REG-5, see [`VerificationCounts`]).
-pub async fn verify_registration(state: &crate::state::AppState, number: &str) -> AppResult<Option<Listed>> {
+/// A verification's answer as sent: the body, and the number it found (none: unknown, answered 404).
+#[derive(Debug, Clone)]
+pub struct Verified {
+    pub found: Option<std::sync::Arc<str>>,
+    pub body: std::sync::Arc<str>,
+}
+
+/// The verification answer under `key` (which must name what it answers: the number, the day, the API or the page
+/// in its language), made by `make` once per generation; each answer that found its number counts it as verified
+/// today (ACC-23, REG-5, see [`VerificationCounts`]).
+pub async fn verification<F>(state: &crate::state::AppState, key: String, make: F) -> AppResult<Verified>
+where
+    F: std::future::Future<Output = AppResult<Verified>>,
+{
+    let answer = through(state, |c| &mut c.verified, key, make).await?;
+    if let Some(number) = &answer.found {
+        state.verifications.add(number, state.clock.today());
+    }
+    Ok(answer)
+}
+
+/// The registration `number` (typed in by hand: any case and surrounding spaces) with its names, if it exists.
+/// Not cached and not counted: [`verification`] does both around it.
+pub async fn find_registration(state: &crate::state::AppState, number: &str) -> AppResult<Option<Listed>> {
     let Ok(n) = nintei_domain::reg::dates::RegistrationNumber::parse(number) else {
         return Ok(None);
     };
-    let number = n.to_string();
-    let read = async { Ok(registrations::listed_by_number(state.db.pool(), &number).await?) };
-    let found = through(state, |c| &mut c.verified_registrations, number.clone(), read).await?;
-    if let Some(r) = &found {
-        state
-            .verifications
-            .add(&r.registration.number, state.clock.today());
-    }
-    Ok(found)
+    Ok(registrations::listed_by_number(state.db.pool(), &n.to_string()).await?)
 }
 
-/// The accreditation `number` as a certificate check sees it, if it exists; a found one is counted as verified
-/// today (ACC-23, see [`VerificationCounts`]).
-pub async fn verify_accreditation(
+/// The accreditation `number` as a certificate check sees it, if it exists. Not cached and not counted:
+/// [`verification`] does both around it.
+pub async fn find_accreditation(
     state: &crate::state::AppState,
     number: &str,
 ) -> AppResult<Option<PublicAccreditation>> {
-    let read = async { Ok(acc_store::public_accreditation(state.db.pool(), number).await?) };
-    let found = through(state, |c| &mut c.verified_accreditations, number.to_owned(), read).await?;
-    if let Some(a) = &found {
-        state.verifications.add(&a.number, state.clock.today());
-    }
-    Ok(found)
+    Ok(acc_store::public_accreditation(state.db.pool(), number).await?)
+}
+
+/// The API's verification of a registration number (REG-4, REG-5) on `today`, as sent.
+pub async fn registration_verification_body(
+    state: &crate::state::AppState,
+    number: &str,
+    today: NaiveDate,
+) -> AppResult<Verified> {
+    let make = async {
+        let Some(r) = find_registration(state, number).await? else {
+            return Ok(Verified {
+                found: None,
+                body: "".into(),
+            });
+        };
+        let body = serde_json::to_string(&registration_verification(&r, today))
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(Verified {
+            found: Some(r.registration.number.as_str().into()),
+            body: body.into(),
+        })
+    };
+    verification(state, format!("api r {today} {number}"), make).await
+}
+
+/// The API's verification of an accreditation number (ACC-23) on `today`, as sent.
+pub async fn accreditation_verification_body(
+    state: &crate::state::AppState,
+    number: &str,
+    today: NaiveDate,
+) -> AppResult<Verified> {
+    let make = async {
+        let Some(a) = find_accreditation(state, number).await? else {
+            return Ok(Verified {
+                found: None,
+                body: "".into(),
+            });
+        };
+        let body = serde_json::to_string(&AccreditationItem::of(&a, today))
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(Verified {
+            found: Some(a.number.as_str().into()),
+            body: body.into(),
+        })
+    };
+    verification(state, format!("api a {today} {number}"), make).await
 }
 
 /// API.md's registration verification (REG-4, REG-5): the term in force on `today` (never a future one), the

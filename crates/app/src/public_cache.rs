@@ -34,10 +34,10 @@ pub(crate) struct CacheInner {
     pub(crate) totals: HashMap<String, i64>,
     /// Rendered public pages (tens of kilobytes each), capped apart: [`PublicCache::MAX_PAGES`].
     pub(crate) pages: HashMap<String, std::sync::Arc<str>>,
-    /// Verifications by number (ACC-23, REG-5), found or not, capped apart: [`PublicCache::MAX_VERIFIED`]. A
-    /// status change moves the generation like any listing change, so a revocation shows at the next check.
-    pub(crate) verified_registrations: HashMap<String, Option<Listed>>,
-    pub(crate) verified_accreditations: HashMap<String, Option<PublicAccreditation>>,
+    /// Verifications' answers as sent (ACC-23, REG-5), found or not, by what they answer (the number, the day and
+    /// the API or the page in its language), capped apart: [`PublicCache::MAX_VERIFIED`]. A status change moves
+    /// the generation like any listing change, so a revocation shows at the next check.
+    pub(crate) verified: HashMap<String, crate::directory::Verified>,
 }
 
 impl CacheInner {
@@ -62,8 +62,8 @@ impl PublicCache {
     pub const MAX_ENTRIES: usize = 512;
     /// At most this many rendered pages are kept (≈ 100 KB each with 100 listings: a few megabytes).
     pub const MAX_PAGES: usize = 64;
-    /// At most this many verified numbers are kept (≈ 2 KB each: under 10 MB).
-    pub const MAX_VERIFIED: usize = 4096;
+    /// At most this many verifications' answers are kept (≈ 1 KB for the API, ≈ 8 KB for a page: under 20 MB).
+    pub const MAX_VERIFIED: usize = 2048;
 
     /// How many generation reads this process has sent: one serves every request that arrived before it was sent.
     pub fn generation_reads(&self) -> u64 {
@@ -94,9 +94,8 @@ impl PublicCache {
         if inner.pages.len() >= Self::MAX_PAGES {
             inner.pages.clear();
         }
-        if inner.verified_registrations.len() + inner.verified_accreditations.len() >= Self::MAX_VERIFIED {
-            inner.verified_registrations.clear();
-            inner.verified_accreditations.clear();
+        if inner.verified.len() >= Self::MAX_VERIFIED {
+            inner.verified.clear();
         }
         f(&mut inner)
     }

@@ -1,7 +1,6 @@
 //! API.md "Public" (no authentication): the directory of accreditations (ACC-23) and registrations (REG-5,
 //! REG-8), and certificate verification. `limit`/`offset` page through the results (an extension).
 
-use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
@@ -45,15 +44,11 @@ impl AsRef<[u8]> for ArcBytes {
 
 /// `GET /api/v1/public/accreditations/{number}`: certificate verification, counted per number and JST day
 /// (in memory, written in batches).
-pub async fn accreditation(
-    State(state): State<AppState>,
-    Path(number): Path<String>,
-) -> WebResult<Json<directory::AccreditationItem>> {
+pub async fn accreditation(State(state): State<AppState>, Path(number): Path<String>) -> WebResult<Response> {
     let today = state.clock.today();
-    let a = directory::verify_accreditation(&state, &number)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(Json(directory::AccreditationItem::of(&a, today)))
+    let answer = directory::accreditation_verification_body(&state, &number, today).await?;
+    answer.found.ok_or(AppError::NotFound)?;
+    Ok(json_body(answer.body))
 }
 
 /// `GET /api/v1/public/registrations?q=&prefecture=&method=`: registrations in force only.
@@ -67,13 +62,9 @@ pub async fn registrations(
 
 /// `GET /api/v1/public/registrations/{number}`: the verification of a registration number (REG-4, REG-5), its
 /// status judged by the dates at the moment of the request; 404 for an unknown or malformed number.
-pub async fn registration(
-    State(state): State<AppState>,
-    Path(number): Path<String>,
-) -> WebResult<Json<directory::RegistrationVerification>> {
+pub async fn registration(State(state): State<AppState>, Path(number): Path<String>) -> WebResult<Response> {
     let today = state.clock.today();
-    let r = directory::verify_registration(&state, &number)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(Json(directory::registration_verification(&r, today)))
+    let answer = directory::registration_verification_body(&state, &number, today).await?;
+    answer.found.ok_or(AppError::NotFound)?;
+    Ok(json_body(answer.body))
 }

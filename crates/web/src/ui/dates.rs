@@ -33,6 +33,12 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
+/// The office's date style this request's pages write dates in: part of a cached page's key, so a change of the
+/// setting is seen on the next page.
+pub fn style() -> DateStyle {
+    STYLE.try_with(|s| *s).unwrap_or_default()
+}
+
 /// `d` for a reader of `lang` in `style`.
 pub fn written(lang: Lang, style: DateStyle, d: NaiveDate) -> String {
     match lang {
@@ -47,7 +53,7 @@ pub fn written(lang: Lang, style: DateStyle, d: NaiveDate) -> String {
 /// The HTML of a date or date-and-time text (`2026-12-03`, `2026-12-03 10:15`) for a reader of `lang`: anything
 /// else (an empty field, a dash) is returned escaped as it is.
 pub fn html(lang: Lang, text: &str) -> String {
-    let style = STYLE.try_with(|s| *s).unwrap_or_default();
+    let style = style();
     let text = text.trim();
     let (day, rest) = text.split_at(text.len().min(10));
     let Ok(d) = day.parse::<NaiveDate>() else {

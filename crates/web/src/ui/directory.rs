@@ -158,7 +158,11 @@ pub async fn directory(
     let today = state.clock.today();
     let mut filters: Vec<(&String, &String)> = params.iter().collect();
     filters.sort();
-    let key = format!("/directory {} {today} {filters:?}", lang.code());
+    let key = format!(
+        "/directory {} {today} {:?} {filters:?}",
+        lang.code(),
+        super::dates::style()
+    );
     // The form's choices are built only when the page is rendered, not on a hit.
     let render = async {
         let mut page = new_page(lang, &params);
@@ -377,7 +381,8 @@ pub async fn verify_form(headers: HeaderMap, query: Result<DirectoryQuery, WebEr
 }
 
 /// `GET /verify/{number}`: the QR code on certificates points here (ACC-23). Counted like the API's check; an
-/// unknown number says so plainly, with 404.
+/// unknown number says so plainly, with 404. The page depends on nothing but its language, the day and the
+/// number: rendered once per generation of the directory, like the directory page.
 pub async fn verify(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -385,9 +390,36 @@ pub async fn verify(
 ) -> Response {
     let lang = lang_of(&headers);
     let today = state.clock.today();
+    let key = format!(
+        "/verify {} {today} {:?} {number}",
+        lang.code(),
+        super::dates::style()
+    );
+    let make = verify_page(&state, lang, today, &number);
+    match directory::verification(&state, key, make).await {
+        Ok(answer) => {
+            let status = match answer.found {
+                Some(_) => StatusCode::OK,
+                None => StatusCode::NOT_FOUND,
+            };
+            let mut r = crate::api::directory::cached_body(answer.body, "text/html; charset=utf-8");
+            *r.status_mut() = status;
+            r
+        }
+        Err(e) => WebError::from(e).into_response(),
+    }
+}
+
+/// `/verify/{number}` rendered, with the number it found.
+async fn verify_page(
+    state: &AppState,
+    lang: Lang,
+    today: chrono::NaiveDate,
+    number: &str,
+) -> Result<directory::Verified, AppError> {
     let mut page = VerifyPage {
         p: Page::public(lang, "pub.verify_title", "/verify"),
-        number: number.clone(),
+        number: number.to_owned(),
         found: None,
         status: String::new(),
         accredited_on: String::new(),
@@ -395,59 +427,63 @@ pub async fn verify(
         reg: None,
         reg_number: false,
     };
-    if number.trim().to_ascii_uppercase().starts_with("REG-") {
-        return verify_registration(&state, lang, today, page).await;
-    }
-    match directory::verify_accreditation(&state, &number).await {
-        Ok(Some(a)) => {
-            page.status = match directory::verified_status(&a, today) {
-                "active" => "pub.status_active",
-                "suspended" => "pub.status_suspended",
-                "lapsed" => "pub.status_lapsed",
-                _ => "pub.status_revoked",
+    let found = if number.trim().to_ascii_uppercase().starts_with("REG-") {
+        verify_registration(state, lang, today, &mut page).await?
+    } else {
+        match directory::find_accreditation(state, number).await? {
+            Some(a) => {
+                page.status = match directory::verified_status(&a, today) {
+                    "active" => "pub.status_active",
+                    "suspended" => "pub.status_suspended",
+                    "lapsed" => "pub.status_lapsed",
+                    _ => "pub.status_revoked",
+                }
+                .to_owned();
+                page.accredited_on = a.accredited_on.to_string();
+                page.found = Some(acc_row(lang, &a));
+                Some(a.number)
             }
-            .to_owned();
-            page.accredited_on = a.accredited_on.to_string();
-            page.found = Some(acc_row(lang, &a));
-            render_status(StatusCode::OK, &page)
+            None => {
+                page.not_found = true;
+                None
+            }
         }
-        Ok(None) => {
-            page.not_found = true;
-            render_status(StatusCode::NOT_FOUND, &page)
-        }
-        Err(e) => WebError::from(e).into_response(),
-    }
+    };
+    let body = page
+        .render()
+        .map_err(|e| AppError::Internal(format!("the verification page: {e}")))?;
+    Ok(directory::Verified {
+        found: found.map(Into::into),
+        body: body.into(),
+    })
 }
 
-/// `/verify/{number}` for a registration number (REG-4, REG-5): the same answer as the API's verification.
+/// Fills `/verify/{number}` for a registration number (REG-4, REG-5): the same answer as the API's verification.
+/// The number found, if any.
 async fn verify_registration(
     state: &AppState,
     lang: Lang,
     today: chrono::NaiveDate,
-    mut page: VerifyPage,
-) -> Response {
-    match directory::verify_registration(state, &page.number).await {
-        Ok(Some(r)) => {
-            let v = directory::registration_verification(&r, today);
-            page.status = format!("pub.reg_{}", v.status);
-            page.reg = Some(RegVerify {
-                prefecture: prefecture_before(lang, &r.prefecture, &r.address),
-                registered_on: v.registered_on.to_string(),
-                expires_on: v.expires_on.to_string(),
-                ended_on: v.ended_on.flatten().map(|d| d.to_string()).unwrap_or_default(),
-                in_force: v.disclosure.is_some(),
-                number: v.number,
-                organization_name: v.organization_name,
-                site_name: v.site_name,
-                address: v.address,
-            });
-            render_status(StatusCode::OK, &page)
-        }
-        Ok(None) => {
-            page.not_found = true;
-            page.reg_number = true;
-            render_status(StatusCode::NOT_FOUND, &page)
-        }
-        Err(e) => WebError::from(e).into_response(),
-    }
+    page: &mut VerifyPage,
+) -> Result<Option<String>, AppError> {
+    let Some(r) = directory::find_registration(state, &page.number).await? else {
+        page.not_found = true;
+        page.reg_number = true;
+        return Ok(None);
+    };
+    let found = r.registration.number.clone();
+    let v = directory::registration_verification(&r, today);
+    page.status = format!("pub.reg_{}", v.status);
+    page.reg = Some(RegVerify {
+        prefecture: prefecture_before(lang, &r.prefecture, &r.address),
+        registered_on: v.registered_on.to_string(),
+        expires_on: v.expires_on.to_string(),
+        ended_on: v.ended_on.flatten().map(|d| d.to_string()).unwrap_or_default(),
+        in_force: v.disclosure.is_some(),
+        number: v.number,
+        organization_name: v.organization_name,
+        site_name: v.site_name,
+        address: v.address,
+    });
+    Ok(Some(found))
 }
