@@ -762,6 +762,9 @@ async fn office_settings_name_the_letters_issuer_and_date_style_and_refuse_bad_v
         record.contains("<dd>福岡県北九州市小倉北区浅野1-2-3") && !record.contains("福岡県 福岡県"),
         "{record}"
     );
+    // The public verification page (cached per generation) writes its dates in the office's style too.
+    let verify = app.get(&format!("/verify/{number}"), None).await.text();
+    assert!(verify.contains(">令和8年9月20日<"), "{verify}");
     let form = |phone: &'static str, number: &'static str| -> Vec<(&'static str, String)> {
         vec![
             ("csrf", csrf.clone()),
@@ -795,6 +798,12 @@ async fn office_settings_name_the_letters_issuer_and_date_style_and_refuse_bad_v
         .await
         .assert_status(303);
     assert_eq!(app.count("audit_events").await, audit + 1);
+    // A new date style is seen on the next cached public page, though no listing changed.
+    let verify = app.get(&format!("/verify/{number}"), None).await.text();
+    assert!(
+        verify.contains(">2026年9月20日<") && !verify.contains("令和8年9月20日"),
+        "{verify}"
+    );
     // The registration certificate now names the new issuer, with western dates.
     let mut org = signed_in(&app, Role::Organization, Some(&reg.org_id)).await;
     let text = pdf_text(
