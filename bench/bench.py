@@ -9,7 +9,7 @@ process, loopback) against `GET /livez`, public search (API and the /directory p
 Results go to bench/results/<timestamp>-<N>.json and a Markdown table on standard output.
 """
 import argparse, base64, hashlib, hmac, http.client, json, os, platform, re, shutil, socket, struct, subprocess
-import sys, tempfile, threading, time, urllib.parse
+import statistics, sys, tempfile, threading, time, urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROFILE = os.environ.get("NINTEI_PROFILE", "release")  # debug only to try the script out
@@ -238,7 +238,7 @@ def prepare(n, database):
     return db, gen, size
 
 
-def bench(n, seconds, connections, lifecycles, keep, database, pair):
+def bench(n, seconds, connections, lifecycles, keep, database, pair, repeat=1):
     db, gen, size = prepare(n, database)
     size_mb = size()
     port = free_port()
@@ -283,15 +283,19 @@ def bench(n, seconds, connections, lifecycles, keep, database, pair):
             cold[name] = (percentile(times, 50), max(times))
         runs = []
         for conns in connections:
-            base = wrk(port, "livez", ["/livez"], seconds, conns)
-            base["livez"] = base
-            runs.append(base)
-            for name, paths, ck in rows:
-                r = wrk(port, name, paths, seconds, conns, cookie=ck)
-                r["livez"] = base
-                if conns == connections[0] and name in cold:
-                    r["cold_ms"] = cold[name]
-                runs.append(r)
+            # Each repetition pairs its rows with a /livez of its own: a ratio compares neighbours in time.
+            for rep in range(repeat):
+                base = wrk(port, "livez", ["/livez"], seconds, conns)
+                base["livez"] = base
+                base["rep"] = rep
+                runs.append(base)
+                for name, paths, ck in rows:
+                    r = wrk(port, name, paths, seconds, conns, cookie=ck)
+                    r["livez"] = base
+                    r["rep"] = rep
+                    if conns == connections[0] and rep == 0 and name in cold:
+                        r["cold_ms"] = cold[name]
+                    runs.append(r)
         if pair:
             # A second instance on the same database: the pair's search throughput against one instance's.
             port2 = free_port()
@@ -381,7 +385,7 @@ def bench(n, seconds, connections, lifecycles, keep, database, pair):
     result = {"scale": n, "backend": backend, "commit": commit(), "generation_s": gen, "database_mb": size_mb,
               "startup_ms": startup * 1000,
               "idle_rss_mb": idle_rss / 1024, "idle_rss_after_load_mb": idle_rss_after / 1024,
-              "seconds": seconds, "connections": connections, "runs": runs,
+              "seconds": seconds, "connections": connections, "repeat": repeat, "runs": runs,
               "machine": machine(), "at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     os.makedirs(RESULTS, exist_ok=True)
     with open(os.path.join(RESULTS, f"{time.strftime('%Y%m%d-%H%M%S')}-{backend}-{n}.json"), "w") as f:
@@ -458,6 +462,21 @@ def table(r):
         lines.append(f"| {x['name']} | {x.get('connections', '')} | {fmt(x['p50_ms'])} | {fmt(x['p99_ms'])} | "
                      f"{fmt(x['rps'], 0)} | {fmt(x['throughput_ratio'])} | {fmt(x['p99_ratio'], 1)} | "
                      f"{x['non_2xx']} | {cold} |")
+    if r.get("repeat", 1) > 1:
+        # The verdict a host's noise cannot flip with one unlucky run: the median over the repetitions.
+        lines += ["", f"Median of {r['repeat']} repetitions (each row's ratio to the /livez run just before it):", "",
+                  "| what | conns | throughput ÷ livez: median (min–max) | p99 ms: median (max) |", "|---|---|---|---|"]
+        groups = {}
+        for x in r["runs"]:
+            groups.setdefault((x["name"], x.get("connections", "")), []).append(x)
+        for (name, conns), xs in groups.items():
+            if len(xs) < 2:
+                continue
+            ratios = [x["throughput_ratio"] for x in xs if x["throughput_ratio"] is not None]
+            p99s = [x["p99_ms"] for x in xs if x["p99_ms"] is not None]
+            lines.append(f"| {name} | {conns} | {fmt(statistics.median(ratios) if ratios else None)} "
+                         f"({fmt(min(ratios) if ratios else None)}–{fmt(max(ratios) if ratios else None)}) | "
+                         f"{fmt(statistics.median(p99s) if p99s else None)} ({fmt(max(p99s) if p99s else None)}) |")
     return "\n".join(lines)
 
 
@@ -474,11 +493,14 @@ def main():
                     help="also measure two instances on the same database (PostgreSQL)")
     ap.add_argument("--lifecycles", type=int, default=6)
     ap.add_argument("--keep", action="store_true", help="keep a generated 1M database")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="measure every row this many times, each after its own /livez, and add the medians")
     a = ap.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing (bench/run installs it: apt-get install wrk)")
     for n in a.scale or [10_000]:
-        r = bench(n, a.seconds, a.connections or [8, 64], a.lifecycles, a.keep, a.database, a.pair)
+        r = bench(n, a.seconds, a.connections or [8, 64], a.lifecycles, a.keep, a.database, a.pair,
+                  max(1, a.repeat))
         print(table(r), flush=True)
         print(flush=True)
 
