@@ -288,6 +288,28 @@ pub async fn find_accreditation(
     Ok(acc_store::public_accreditation(state.db.pool(), number).await?)
 }
 
+/// An API answer serialized once, to be cached and sent as it is.
+fn json_body(value: &impl serde::Serialize) -> AppResult<std::sync::Arc<str>> {
+    Ok(serde_json::to_string(value)
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .into())
+}
+
+/// An API verification's answer: the JSON of what was found, with the number it counts; no body for an unknown
+/// number (answered 404).
+fn api_verification(found: Option<(&str, impl serde::Serialize)>) -> AppResult<Verified> {
+    Ok(match found {
+        Some((number, item)) => Verified {
+            found: Some(number.into()),
+            body: json_body(&item)?,
+        },
+        None => Verified {
+            found: None,
+            body: "".into(),
+        },
+    })
+}
+
 /// The API's verification of a registration number (REG-4, REG-5) on `today`, as sent.
 pub async fn registration_verification_body(
     state: &crate::state::AppState,
@@ -295,18 +317,13 @@ pub async fn registration_verification_body(
     today: NaiveDate,
 ) -> AppResult<Verified> {
     let make = async {
-        let Some(r) = find_registration(state, number).await? else {
-            return Ok(Verified {
-                found: None,
-                body: "".into(),
-            });
-        };
-        let body = serde_json::to_string(&registration_verification(&r, today))
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok(Verified {
-            found: Some(r.registration.number.as_str().into()),
-            body: body.into(),
-        })
+        let r = find_registration(state, number).await?;
+        api_verification(r.as_ref().map(|r| {
+            (
+                r.registration.number.as_str(),
+                registration_verification(r, today),
+            )
+        }))
     };
     verification(state, format!("api r {today} {number}"), make).await
 }
@@ -318,18 +335,11 @@ pub async fn accreditation_verification_body(
     today: NaiveDate,
 ) -> AppResult<Verified> {
     let make = async {
-        let Some(a) = find_accreditation(state, number).await? else {
-            return Ok(Verified {
-                found: None,
-                body: "".into(),
-            });
-        };
-        let body = serde_json::to_string(&AccreditationItem::of(&a, today))
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok(Verified {
-            found: Some(a.number.as_str().into()),
-            body: body.into(),
-        })
+        let a = find_accreditation(state, number).await?;
+        api_verification(
+            a.as_ref()
+                .map(|a| (a.number.as_str(), AccreditationItem::of(a, today))),
+        )
     };
     verification(state, format!("api a {today} {number}"), make).await
 }
@@ -634,9 +644,7 @@ pub async fn registrations_body(
         let items = rows.iter().map(RegistrationItem::of).collect();
         let total = registration_total(state, f).await?;
         let body = PublicPage::of(items, total, f.limit, f.offset);
-        Ok(serde_json::to_string(&body)
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .into())
+        json_body(&body)
     };
     through(state, |c| &mut c.bodies, key, read).await
 }
@@ -653,9 +661,7 @@ pub async fn accreditations_body(
         let items = rows.iter().map(|a| AccreditationItem::of(a, today)).collect();
         let total = accreditation_total(state, f, today).await?;
         let body = PublicPage::of(items, total, f.limit, f.offset);
-        Ok(serde_json::to_string(&body)
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .into())
+        json_body(&body)
     };
     through(state, |c| &mut c.bodies, key, read).await
 }
