@@ -105,30 +105,60 @@ impl PublicCache {
 /// sees every change committed before it, on any instance), but concurrent requests share that one read instead
 /// of each sending its own. Under load one read serves every request that arrived while the previous one ran, and
 /// the requests the runtime already holds ready when a read is due: the reader lets them run before it sends.
+/// On PostgreSQL two reads may be under way at once, on two connections: a request arriving while a read is out
+/// sends the next at once instead of waiting for the first to come back (its wait is one round trip, not one and a
+/// half). On SQLite a read is a call into the same process, where a second one only adds work: one at a time.
 #[derive(Default)]
 struct GenerationReads {
-    reader: search::GenerationReader,
+    readers: [search::GenerationReader; READERS],
     state: std::sync::Mutex<ReadsState>,
     finished: tokio::sync::Notify,
 }
 
-#[derive(Default)]
-struct ReadsState {
-    /// Reads sent and finished so far (numbered from 1), whether a request holds the read (due or sent), and the
-    /// newest value read.
-    started: u64,
-    finished: u64,
-    running: bool,
-    value: Option<String>,
+/// How many generation reads may be out at once (one connection each), at most.
+const READERS: usize = 2;
+
+/// How many generation reads may be out at once on `backend` (bench/RESULTS.md, session 17).
+fn readers(backend: nintei_store::Backend) -> usize {
+    match backend {
+        nintei_store::Backend::Postgres => READERS,
+        nintei_store::Backend::Sqlite => 1,
+    }
 }
 
-/// Marks the running read as over when dropped, also when the request that ran it is cancelled.
-struct Running<'a>(&'a GenerationReads);
+#[derive(Default)]
+struct ReadsState {
+    /// Reads sent so far (numbered from 1).
+    started: u64,
+    /// The highest-numbered read that came back, and its value. Reads on two connections may come back out of
+    /// order; a later-numbered read was sent later, so it serves every request an earlier one serves.
+    newest: u64,
+    value: Option<String>,
+    /// A request holds a reader for the next read but has not sent it yet (it numbers it when it sends, so every
+    /// request arriving meanwhile is served by it).
+    due: bool,
+    /// Which readers hold a read (due or out).
+    busy: [bool; READERS],
+}
+
+/// Frees its reader (and the due read it had not sent) when dropped, also when the request that ran it is
+/// cancelled.
+struct Running<'a> {
+    reads: &'a GenerationReads,
+    reader: usize,
+    sent: bool,
+}
 
 impl Drop for Running<'_> {
     fn drop(&mut self) {
-        self.0.lock().running = false;
-        self.0.finished.notify_waiters();
+        {
+            let mut s = self.reads.lock();
+            s.busy[self.reader] = false;
+            if !self.sent {
+                s.due = false;
+            }
+        }
+        self.reads.finished.notify_waiters();
     }
 }
 
@@ -143,41 +173,54 @@ impl GenerationReads {
         // The first read sent from now on.
         let need = self.lock().started + 1;
         loop {
-            let notified = {
+            let free = {
                 let mut s = self.lock();
-                if s.finished >= need {
+                if s.newest >= need {
                     return Ok(s.value.clone());
                 }
-                if s.running {
-                    // Created under the lock: the wake-up of the running read cannot be missed.
-                    Some(self.finished.notified())
-                } else {
-                    s.running = true;
-                    None
+                match s.busy[..readers(db.backend())].iter().position(|b| !b) {
+                    Some(free) if !s.due => {
+                        s.due = true;
+                        s.busy[free] = true;
+                        Ok(free)
+                    }
+                    // A due read will be numbered `need` or later; otherwise every reader is out with a read sent
+                    // before this request arrived. Created under the lock: the wake-up cannot be missed.
+                    _ => Err(self.finished.notified()),
                 }
             };
-            match notified {
-                Some(n) => n.await,
-                None => {
-                    let running = Running(self);
-                    // Not sent yet: requests that arrive meanwhile need this read (their `need` is its number),
-                    // so letting the ready ones run first makes one read serve them too.
-                    tokio::task::yield_now().await;
-                    let number = {
-                        let mut s = self.lock();
-                        s.started += 1;
-                        s.started
-                    };
-                    let value = self.reader.read(db).await?;
-                    {
-                        let mut s = self.lock();
-                        s.finished = number;
-                        s.value = value.clone();
-                    }
-                    drop(running);
-                    return Ok(value);
+            let reader = match free {
+                Ok(reader) => reader,
+                Err(notified) => {
+                    notified.await;
+                    continue;
+                }
+            };
+            let mut running = Running {
+                reads: self,
+                reader,
+                sent: false,
+            };
+            // Not sent yet: requests that arrive meanwhile need this read (their `need` is its number), so
+            // letting the ready ones run first makes one read serve them too.
+            tokio::task::yield_now().await;
+            let number = {
+                let mut s = self.lock();
+                s.started += 1;
+                s.due = false;
+                running.sent = true;
+                s.started
+            };
+            let value = self.readers[reader].read(db).await?;
+            {
+                let mut s = self.lock();
+                if number > s.newest {
+                    s.newest = number;
+                    s.value = value.clone();
                 }
             }
+            drop(running);
+            return Ok(value);
         }
     }
 }

@@ -2,7 +2,6 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
 use crate::acc::{date, iso};
@@ -156,87 +155,78 @@ pub async fn all(conn: &mut AnyConnection) -> Result<Vec<Invoice>> {
 }
 
 /// The invoices of the cases `c` whose invoices `i` match `filter` (placeholders `$1`… for `binds`), with their
-/// lines and payments: three statements whatever the number of invoices. Ordered by the case's creation, then
-/// issue date and number. All three on one connection (a pool's, a transaction's or the caller's).
+/// lines and payments, in one statement whatever the number of invoices: the three kinds of row share its columns
+/// (`src` tells them apart; `t*` text, `n*` numbers, `k*` the order within each kind). Invoices are ordered by the
+/// case's creation, then issue date and number; lines by position; payments by day paid, then as recorded.
 async fn select(conn: &mut AnyConnection, filter: &str, binds: &[&str]) -> Result<Vec<Invoice>> {
+    const NULL_TEXT: &str = "CAST(NULL AS TEXT)";
+    const NULL_INT: &str = "CAST(NULL AS BIGINT)";
+    const ZERO: &str = "CAST(0 AS BIGINT)";
     let from = format!("FROM invoices i JOIN acc_cases c ON c.id = i.case_id WHERE {filter}");
-    async fn fetch(conn: &mut AnyConnection, binds: &[&str], sql: String) -> Result<Vec<AnyRow>> {
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for b in binds {
-            q = q.bind((*b).to_owned());
-        }
-        Ok(q.fetch_all(conn).await?)
+    let selected = format!("SELECT i.id {from}");
+    let sql = format!(
+        "SELECT 'i' AS src, i.id AS invoice_id, i.number AS t1, i.case_id AS t2, i.organization_id AS t3, \
+                i.issued_on AS t4, i.due_on AS t5, i.registration_number AS t6, \
+                i.tax_rate_percent AS n1, i.subtotal_yen AS n2, i.tax_yen AS n3, i.total_yen AS n4, \
+                c.created_at AS k1, c.id AS k2, i.issued_on AS k3, i.number AS k4, {ZERO} AS k5 {from} \
+         UNION ALL \
+         SELECT 'l', l.invoice_id, l.kind, l.description, {NULL_TEXT}, {NULL_TEXT}, {NULL_TEXT}, {NULL_TEXT}, \
+                l.quantity, l.unit_yen, l.amount_yen, {NULL_INT}, \
+                l.position, {NULL_TEXT}, {NULL_TEXT}, {NULL_TEXT}, {ZERO} \
+         FROM invoice_lines l JOIN ({selected}) sel ON sel.id = l.invoice_id \
+         UNION ALL \
+         SELECT 'p', p.invoice_id, p.paid_on, {NULL_TEXT}, {NULL_TEXT}, {NULL_TEXT}, {NULL_TEXT}, {NULL_TEXT}, \
+                p.amount_yen, {NULL_INT}, {NULL_INT}, {NULL_INT}, \
+                {ZERO}, p.paid_on, {NULL_TEXT}, {NULL_TEXT}, p.created_at \
+         FROM payments p JOIN ({selected}) sel ON sel.id = p.invoice_id \
+         ORDER BY 1, 13, 14, 15, 16, 17"
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for b in binds {
+        q = q.bind((*b).to_owned());
     }
-    let rows = fetch(&mut *conn, binds, format!(
-        "SELECT i.id, i.number, i.case_id, i.organization_id, i.issued_on, i.due_on, i.registration_number, \
-         i.tax_rate_percent, i.subtotal_yen, i.tax_yen, i.total_yen {from} \
-         ORDER BY c.created_at, c.id, i.issued_on, i.number"
-    ))
-    .await?;
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
+    let rows = q.fetch_all(conn).await?;
+    let mut invoices = Vec::new();
     let mut lines: std::collections::HashMap<String, Vec<InvoiceLine>> = std::collections::HashMap::new();
-    for l in fetch(
-        &mut *conn,
-        binds,
-        format!(
-            "SELECT l.invoice_id, l.kind, l.description, l.quantity, l.unit_yen, l.amount_yen \
-         FROM invoice_lines l JOIN ({}) sel ON sel.id = l.invoice_id ORDER BY l.invoice_id, l.position",
-            format_args!("SELECT i.id {from}")
-        ),
-    )
-    .await?
-    {
-        lines
-            .entry(l.try_get("invoice_id")?)
-            .or_default()
-            .push(InvoiceLine {
-                kind: l.try_get("kind")?,
-                description: l.try_get("description")?,
-                quantity: l.try_get("quantity")?,
-                unit_yen: l.try_get("unit_yen")?,
-                amount_yen: l.try_get("amount_yen")?,
-            });
-    }
     let mut payments: std::collections::HashMap<String, Vec<Payment>> = std::collections::HashMap::new();
-    for p in fetch(&mut *conn, binds, format!(
-        "SELECT p.invoice_id, p.paid_on, p.amount_yen FROM payments p JOIN ({}) sel ON sel.id = p.invoice_id \
-         ORDER BY p.invoice_id, p.paid_on, p.created_at",
-        format_args!("SELECT i.id {from}")
-    ))
-    .await?
-    {
-        payments
-            .entry(p.try_get("invoice_id")?)
-            .or_default()
-            .push(Payment {
-                paid_on: date(&p, "paid_on")?.ok_or_else(|| StoreError::Corrupt("paid_on".into()))?,
-                amount_yen: p.try_get("amount_yen")?,
-            });
-    }
-    let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
-        let id: String = r.try_get("id")?;
-        let lines = lines.remove(&id).unwrap_or_default();
-        let payments = payments.remove(&id).unwrap_or_default();
-        out.push(Invoice {
-            id,
-            number: r.try_get("number")?,
-            case_id: r.try_get("case_id")?,
-            organization_id: r.try_get("organization_id")?,
-            issued_on: date(r, "issued_on")?.ok_or_else(|| StoreError::Corrupt("issued_on".into()))?,
-            due_on: date(r, "due_on")?.ok_or_else(|| StoreError::Corrupt("due_on".into()))?,
-            registration_number: r.try_get("registration_number")?,
-            tax_rate_percent: r.try_get("tax_rate_percent")?,
-            subtotal_yen: r.try_get("subtotal_yen")?,
-            tax_yen: r.try_get("tax_yen")?,
-            total_yen: r.try_get("total_yen")?,
-            lines,
-            payments,
-        });
+        let src: String = r.try_get("src")?;
+        let invoice_id: String = r.try_get("invoice_id")?;
+        let day = |column: &str| date(r, column)?.ok_or_else(|| StoreError::Corrupt(column.into()));
+        match src.as_str() {
+            "i" => invoices.push(Invoice {
+                id: invoice_id,
+                number: r.try_get("t1")?,
+                case_id: r.try_get("t2")?,
+                organization_id: r.try_get("t3")?,
+                issued_on: day("t4")?,
+                due_on: day("t5")?,
+                registration_number: r.try_get("t6")?,
+                tax_rate_percent: r.try_get("n1")?,
+                subtotal_yen: r.try_get("n2")?,
+                tax_yen: r.try_get("n3")?,
+                total_yen: r.try_get("n4")?,
+                lines: Vec::new(),
+                payments: Vec::new(),
+            }),
+            "l" => lines.entry(invoice_id).or_default().push(InvoiceLine {
+                kind: r.try_get("t1")?,
+                description: r.try_get("t2")?,
+                quantity: r.try_get("n1")?,
+                unit_yen: r.try_get("n2")?,
+                amount_yen: r.try_get("n3")?,
+            }),
+            _ => payments.entry(invoice_id).or_default().push(Payment {
+                paid_on: day("t1")?,
+                amount_yen: r.try_get("n1")?,
+            }),
+        }
     }
-    Ok(out)
+    for invoice in &mut invoices {
+        invoice.lines = lines.remove(&invoice.id).unwrap_or_default();
+        invoice.payments = payments.remove(&invoice.id).unwrap_or_default();
+    }
+    Ok(invoices)
 }
 
 /// `(id, number)` of the invoices of a case having a line of `kind`, oldest first.
