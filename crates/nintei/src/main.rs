@@ -213,6 +213,11 @@ fn state(db: Db, config: Config) -> AppState {
     AppState::new(db, Arc::new(SystemClock), config)
 }
 
+/// jemalloc: glibc's malloc locks another thread's arena when a request's memory is freed on another worker
+/// thread, and those lock wake-ups were the server's largest cost under load (docs/decisions.md, "The allocator").
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
