@@ -7,11 +7,13 @@ use hmac::{Hmac, Mac};
 
 /// argon2id with OWASP's second recommended setting (19 MiB, 2 passes); cheap enough for 2 cores.
 fn argon2() -> Argon2<'static> {
-    let params = if TEST_COST.load(std::sync::atomic::Ordering::Relaxed) {
-        Params::new(64, 1, 1, None).unwrap_or_default()
+    // (memory in KiB, passes): OWASP's argon2id minimum, or the smallest for the integration suite.
+    let (memory, passes) = if TEST_COST.load(std::sync::atomic::Ordering::Relaxed) {
+        (64, 1)
     } else {
-        Params::new(19 * 1024, 2, 1, None).unwrap_or_default()
+        (19 * 1024, 2)
     };
+    let params = Params::new(memory, passes, 1, None).unwrap_or_default();
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
