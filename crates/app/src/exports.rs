@@ -242,7 +242,7 @@ async fn deadlines_table(state: &AppState) -> AppResult<Table> {
 async fn invoices_table(state: &AppState) -> AppResult<Table> {
     let orgs = org_names(state).await?;
     let mut rows = Vec::new();
-    // Every invoice in one read (three statements), then by case in the cases' order.
+    // Every invoice with its lines and payments in one statement, then by case in the cases' order.
     let mut by_case: HashMap<String, Vec<invoices::Invoice>> = HashMap::new();
     for i in invoices::all(&mut *state.db.acquire().await?).await? {
         by_case.entry(i.case_id.clone()).or_default().push(i);
